@@ -1,0 +1,52 @@
+// flexcim: one CLI, subcommands registered in cli/cmd_*.cpp.
+// main() only picks the subcommand and maps errors to exit codes:
+// 0 success, 1 runtime failure, 2 usage error.
+#include <fmt/format.h>
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/command_registry.h"
+#include "core/errors.h"
+
+namespace {
+
+void PrintUsage(std::ostream& os) {
+  os << "usage: flexcim <command> [flags]   (flexcim <command> --help for its flags)\n\n"
+        "commands:\n";
+  for (const auto& [name, command] : flexcim::cli::AllCommands()) {
+    os << fmt::format("  {:<10} {}\n", name, command.summary);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    PrintUsage(std::cerr);
+    return 2;
+  }
+  const std::string name = argv[1];
+  if (name == "--help" || name == "-h" || name == "help") {
+    PrintUsage(std::cout);
+    return 0;
+  }
+  const auto& commands = flexcim::cli::AllCommands();
+  const auto it = commands.find(name);
+  if (it == commands.end()) {
+    std::cerr << fmt::format("flexcim: unknown command '{}'\n", name);
+    PrintUsage(std::cerr);
+    return 2;
+  }
+  const std::vector<std::string> args(argv + 2, argv + argc);
+  try {
+    return it->second.run(args);
+  } catch (const flexcim::UsageError& e) {
+    std::cerr << fmt::format("flexcim {}: error: {}\n", name, e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << fmt::format("flexcim {}: error: {}\n", name, e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,60 @@
+// CycleModel: the macro's behaviour edge by edge (FLEXCIM.md 5 and 5b,
+// docs/ARCHITECTURE.md). Feed it what the top-level pins carry before each
+// rising edge; it returns what out_valid/out_data hold right after the edge.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+#include "golden/macro_storage.h"
+
+namespace flexcim::golden {
+
+// The pins of flexcim_top for one cycle (sampled at one rising edge).
+// Vectors may be left empty while their enable is low.
+struct CycleInput {
+  bool rst_n = true;
+  bool wr_en = false;
+  int wr_sub = 0;
+  int wr_row = 0;
+  std::vector<int32_t> wr_w;   // C lanes
+  std::vector<uint8_t> wr_e;   // C bits
+  std::vector<int> wr_sel;     // C/G lanes
+  bool in_valid = false;
+  int in_nlog2 = 0;
+  std::vector<int32_t> in_act;  // R*2P lanes
+};
+
+struct CycleOutput {
+  bool valid = false;
+  std::vector<int64_t> data;  // P*C lanes when valid, empty otherwise
+  // Index (0-based, counting accepted vectors) of the vector on the output.
+  int64_t vector_index = -1;
+};
+
+class CycleModel {
+ public:
+  explicit CycleModel(const MacroConfig& config);
+
+  // One rising edge. Throws flexcim::Error for an illegal in_nlog2 or
+  // out-of-range data on an enabled input.
+  CycleOutput Step(const CycleInput& in);
+
+  const MacroStorage& storage() const { return storage_; }
+  int64_t cycle() const { return cycle_; }  // edges taken so far
+  int latency() const { return storage_.config().pipeline_latency(); }
+
+ private:
+  struct InFlight {
+    int64_t exit_cycle;
+    int64_t vector_index;
+    std::vector<int64_t> data;
+  };
+  MacroStorage storage_;
+  std::deque<InFlight> in_flight_;
+  int64_t cycle_ = 0;
+  int64_t accepted_ = 0;
+};
+
+}  // namespace flexcim::golden
