@@ -12,6 +12,7 @@ PACKAGES=(
   libboost-program-options-dev  # all command-line flags
   libgtest-dev googletest       # unit and co-simulation tests
   nlohmann-json3-dev # manifest.json, reports and every machine-readable output
+  libssl-dev         # SHA-256 (libcrypto EVP): data-file checks, container checksums
   gzip
 )
 

@@ -1,0 +1,165 @@
+#include "verif/stimulus.h"
+
+#include <algorithm>
+#include <random>
+
+namespace flexcim::verif {
+
+namespace {
+
+class StimulusBuilder {
+ public:
+  StimulusBuilder(const MacroConfig& config, uint64_t seed) : c_(config), rng_(seed) {}
+
+  // A signed `bits`-wide value; the extremes (min, max, -1, 0, 1) are frequent.
+  int32_t Value(int bits) {
+    const int32_t lo = -(1 << (bits - 1));
+    const int32_t hi = (1 << (bits - 1)) - 1;
+    switch (Uniform(0, 7)) {
+      case 0: return lo;
+      case 1: return hi;
+      case 2: return static_cast<int32_t>(Uniform(-1, 1));
+      default: return static_cast<int32_t>(Uniform(lo, hi));
+    }
+  }
+  int64_t Uniform(int64_t lo, int64_t hi) {
+    return std::uniform_int_distribution<int64_t>(lo, hi)(rng_);
+  }
+  bool Chance(int percent) { return Uniform(0, 99) < percent; }
+
+  // Every pin random (junk); callers then set what is enabled.
+  golden::CycleInput Junk() {
+    golden::CycleInput in;
+    in.rst_n = true;
+    in.wr_sub = static_cast<int>(Uniform(0, (1 << c_.sel_bits()) - 1));
+    in.wr_row = static_cast<int>(Uniform(0, c_.rows() - 1));
+    in.wr_w.resize(c_.cols());
+    in.wr_e.resize(c_.cols());
+    in.wr_sel.resize(c_.select_groups());
+    for (auto& w : in.wr_w) w = Value(c_.w_bits());
+    for (auto& e : in.wr_e) e = static_cast<uint8_t>(Uniform(0, 1));
+    for (auto& s : in.wr_sel) s = static_cast<int>(Uniform(0, (1 << c_.sel_bits()) - 1));
+    in.in_nlog2 = static_cast<int>(Uniform(0, 15));
+    in.in_act.resize(c_.act_lanes());
+    for (auto& a : in.in_act) a = Value(c_.a_bits());
+    return in;
+  }
+
+  void Idle() { Push(Junk()); }
+
+  void Write(int sub, int row) {
+    golden::CycleInput in = Junk();
+    in.wr_en = true;
+    in.wr_sub = sub;
+    in.wr_row = row;
+    Push(in);
+  }
+
+  void Vector() {
+    golden::CycleInput in = Junk();
+    in.in_valid = true;
+    in.in_nlog2 = static_cast<int>(Uniform(0, c_.max_nlog2()));
+    Push(in);
+  }
+
+  void Reset(int length) {
+    for (int i = 0; i < length; ++i) {
+      golden::CycleInput in = Junk();
+      in.rst_n = false;
+      in.wr_en = Chance(50);
+      in.in_valid = Chance(50);
+      Push(in);
+    }
+  }
+
+  // Idles until no vector is in flight, so a write is within the contract.
+  void Drain() {
+    while (InFlight()) Idle();
+  }
+  bool InFlight() const {
+    return last_vector_edge_ >= 0 && edge() <= last_vector_edge_ + c_.pipeline_latency();
+  }
+
+  Stimulus Take() { return std::move(out_); }
+  int vectors() const { return out_.stats.vectors; }
+
+ private:
+  int64_t edge() const { return static_cast<int64_t>(out_.cycles.size()); }
+
+  void Push(const golden::CycleInput& in) {
+    if (!in.rst_n) {
+      if (InFlight()) {
+        ++out_.stats.dropped;
+      }
+      last_vector_edge_ = -1;
+    } else {
+      if (in.in_valid) {
+        ++out_.stats.vectors;
+        last_vector_edge_ = edge();
+      }
+      if (in.wr_en) ++out_.stats.writes;
+    }
+    out_.cycles.push_back(in);
+  }
+
+  const MacroConfig& c_;
+  std::mt19937_64 rng_;
+  Stimulus out_;
+  int64_t last_vector_edge_ = -1;
+};
+
+}  // namespace
+
+Stimulus RandomStimulus(const MacroConfig& config, const StimulusOptions& options) {
+  StimulusBuilder b(config, options.seed);
+  b.Reset(2);
+  // Load every row of every sub-macro, in a shuffled order.
+  std::vector<std::pair<int, int>> rows;
+  for (int k = 0; k < config.subs(); ++k) {
+    for (int r = 0; r < config.rows(); ++r) rows.emplace_back(k, r);
+  }
+  std::mt19937_64 shuffle_rng(options.seed ^ 0x9e3779b97f4a7c15ull);
+  std::shuffle(rows.begin(), rows.end(), shuffle_rng);
+  for (const auto& [k, r] : rows) b.Write(k, r);
+
+  const int latency = config.pipeline_latency();
+  int resets = 0;
+  while (b.vectors() < options.vectors) {
+    const int64_t kind = b.Uniform(0, 99);
+    if (kind < 55) {  // a back-to-back burst
+      const int64_t n = b.Uniform(1, 48);
+      for (int64_t i = 0; i < n; ++i) b.Vector();
+    } else if (kind < 80) {  // sparse traffic: vectors with short gaps
+      const int64_t n = b.Uniform(1, 16);
+      for (int64_t i = 0; i < n; ++i) {
+        b.Vector();
+        const int64_t gap = b.Uniform(0, 2);
+        for (int64_t g = 0; g < gap; ++g) b.Idle();
+      }
+    } else if (kind < 88) {  // a long gap
+      const int64_t gap = b.Uniform(1, 2 * latency);
+      for (int64_t g = 0; g < gap; ++g) b.Idle();
+    } else if (kind < 96 && options.mid_run_rewrites) {
+      // Rewrite a few rows, then a vector on the very next edge sees them.
+      b.Drain();
+      const int64_t n = b.Uniform(1, 4);
+      for (int64_t i = 0; i < n; ++i) {
+        b.Write(static_cast<int>(b.Uniform(0, config.subs() - 1)),
+                static_cast<int>(b.Uniform(0, config.rows() - 1)));
+      }
+      b.Vector();
+    } else if (options.mid_run_resets) {
+      // Reset with vectors in flight: they must never appear.
+      b.Vector();
+      b.Vector();
+      b.Reset(static_cast<int>(b.Uniform(1, 3)));
+      ++resets;
+    }
+  }
+  for (int i = 0; i < latency + 2; ++i) b.Idle();
+  Stimulus s = b.Take();
+  s.stats.resets = resets;
+  return s;
+}
+
+}  // namespace flexcim::verif

@@ -1,0 +1,123 @@
+#include "verif/testbench_build.h"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <deque>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sys/wait.h>
+
+#include "core/errors.h"
+#include "testbench_paths.h"  // generated: FLEXCIM_TB_LINK_LIBS
+
+#ifndef FLEXCIM_SOURCE_DIR
+#error "FLEXCIM_SOURCE_DIR must be defined by the build"
+#endif
+
+namespace flexcim::verif {
+
+namespace fs = std::filesystem;
+
+std::string ShellQuote(const std::string& s) {
+  std::string out = "'";
+  for (char ch : s) {
+    if (ch == '\'') {
+      out += "'\\''";
+    } else {
+      out += ch;
+    }
+  }
+  return out + "'";
+}
+
+namespace {
+
+std::string LastLines(const fs::path& log, int n) {
+  std::ifstream in(log);
+  std::deque<std::string> lines;
+  for (std::string line; std::getline(in, line);) {
+    lines.push_back(line);
+    if (static_cast<int>(lines.size()) > n) lines.pop_front();
+  }
+  std::string out;
+  for (const auto& l : lines) out += "\n    " + l;
+  return out;
+}
+
+std::string CMakeList(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += fmt::format("\n  \"{}\"", i);
+  return out;
+}
+
+}  // namespace
+
+void RunLogged(const std::string& command, const fs::path& log, const std::string& what) {
+  const std::string full = fmt::format("{} >>{} 2>&1", command, ShellQuote(log.string()));
+  const int status = std::system(full.c_str());
+  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+  if (code != 0) {
+    throw Error(fmt::format("{} failed (exit {}); last lines of {}:{}", what, code, log.string(),
+                            LastLines(log, 15)));
+  }
+}
+
+fs::path BuildTestbench(const TestbenchBuildOptions& o) {
+  const fs::path manifest_path = o.rtl_dir / "manifest.json";
+  std::ifstream manifest_in(manifest_path);
+  if (!manifest_in) throw Error(fmt::format("{}: cannot read the design manifest", manifest_path.string()));
+  nlohmann::json manifest;
+  try {
+    manifest = nlohmann::json::parse(manifest_in);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(fmt::format("{}: not valid JSON: {}", manifest_path.string(), e.what()));
+  }
+  std::vector<std::string> sources;
+  for (const auto& f : manifest.at("files")) {
+    sources.push_back(fs::absolute(o.rtl_dir / f.get<std::string>()).string());
+  }
+  fs::create_directories(o.work_dir);
+  const std::string cmake = fmt::format(
+      R"(# Written by flexcim: verilates {rtl} with the generic testbench.
+cmake_minimum_required(VERSION 3.25)
+project(flexcim_testbench CXX)
+set(CMAKE_CXX_STANDARD 20)
+find_package(verilator REQUIRED HINTS $ENV{{VERILATOR_ROOT}})
+find_package(fmt REQUIRED)
+find_package(nlohmann_json 3 REQUIRED)
+find_package(Threads REQUIRED)
+find_package(Boost REQUIRED COMPONENTS program_options)
+add_executable(flexcim_tb "{src}/verif/verify_tb_main.cpp")
+target_include_directories(flexcim_tb PRIVATE "{src}")
+target_link_libraries(flexcim_tb PRIVATE{libs}
+  fmt::fmt nlohmann_json::nlohmann_json Boost::program_options Threads::Threads)
+verilate(flexcim_tb
+  SOURCES{sources}
+  TOP_MODULE {top}
+  PREFIX Vflexcim_top
+  VERILATOR_ARGS -Wall --x-assign unique --x-initial unique
+  OPT_FAST -O2)
+)",
+      fmt::arg("rtl", o.rtl_dir.string()), fmt::arg("src", FLEXCIM_SOURCE_DIR),
+      fmt::arg("libs", CMakeList({FLEXCIM_TB_LINK_LIBS})), fmt::arg("sources", CMakeList(sources)),
+      fmt::arg("top", o.top));
+  {
+    std::ofstream out(o.work_dir / "CMakeLists.txt");
+    out << cmake;
+    if (!out) throw Error(fmt::format("{}: cannot write", (o.work_dir / "CMakeLists.txt").string()));
+  }
+  const fs::path build = o.work_dir / "build";
+  const fs::path log = o.work_dir / "build.log";
+  fs::remove(log);
+  if (o.progress) o.progress(fmt::format("verilating {} ({} files) with CMake in {}", o.top, sources.size(), build.string()));
+  RunLogged(fmt::format("cmake -S {} -B {} -DCMAKE_BUILD_TYPE=Release", ShellQuote(o.work_dir.string()),
+                        ShellQuote(build.string())),
+            log, "cmake configure (Verilator)");
+  if (o.progress) o.progress("compiling the Verilated model and testbench");
+  RunLogged(fmt::format("cmake --build {} -j 2", ShellQuote(build.string())), log,
+            "cmake build (Verilator)");
+  return build / "flexcim_tb";
+}
+
+}  // namespace flexcim::verif

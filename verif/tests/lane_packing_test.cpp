@@ -1,0 +1,33 @@
+#include "verif/lane_packing.h"
+
+#include <gtest/gtest.h>
+
+namespace flexcim::verif {
+namespace {
+
+TEST(LanePacking, ThreeBitLanesInOneWord) {
+  const int64_t lanes[] = {-1, 2};
+  const Words w = PackLanes(lanes, 2, 3);
+  ASSERT_EQ(w.size(), 1u);
+  EXPECT_EQ(w[0], 0x17u);  // lane0 = 111, lane1 = 010
+  EXPECT_EQ(UnpackSignedLanes(w.data(), 2, 3), (std::vector<int64_t>{-1, 2}));
+}
+
+TEST(LanePacking, LanesStraddleWordBoundaries) {
+  const int64_t lanes[] = {-2097152, 2097151, -1, 12345};  // 22-bit extremes
+  const Words w = PackLanes(lanes, 4, 22);
+  ASSERT_EQ(w.size(), 3u);  // 88 bits
+  EXPECT_EQ(w[0], 0xFFE00000u);  // lane0 = 0x200000 at bit 0, lane1 low bits at 22..31
+  EXPECT_EQ(UnpackSignedLanes(w.data(), 4, 22),
+            (std::vector<int64_t>{-2097152, 2097151, -1, 12345}));
+}
+
+TEST(LanePacking, FortyFourBitLanes) {
+  const int64_t big = (int64_t{1} << 43) - 1;
+  const int64_t lanes[] = {big, -big - 1, 0};
+  const Words w = PackLanes(lanes, 3, 44);
+  EXPECT_EQ(UnpackSignedLanes(w.data(), 3, 44), (std::vector<int64_t>{big, -big - 1, 0}));
+}
+
+}  // namespace
+}  // namespace flexcim::verif

@@ -1,0 +1,67 @@
+// VerilatedDut<VTop>: a CosimDut around any Verilated flexcim_top, whatever
+// its prefix and port widths.
+#pragma once
+
+#include <verilated.h>
+
+#include <memory>
+
+#include "verif/cosim_dut.h"
+#include "verif/verilated_port.h"
+
+namespace flexcim::verif {
+
+template <typename VTop>
+class VerilatedDut final : public CosimDut {
+ public:
+  explicit VerilatedDut(const MacroConfig& config)
+      : config_(config), context_(std::make_unique<VerilatedContext>()) {
+    context_->randReset(2);  // storage and pipeline start random, as silicon does
+    top_ = std::make_unique<VTop>(context_.get(), "flexcim_top");
+    top_->clk = 0;
+    top_->rst_n = 1;
+    top_->eval();
+  }
+  ~VerilatedDut() override { top_->final(); }
+
+  const MacroConfig& config() const override { return config_; }
+
+  golden::CycleOutput Cycle(const golden::CycleInput& in) override {
+    const MacroConfig& c = config_;
+    top_->rst_n = in.rst_n;
+    top_->wr_en = in.wr_en;
+    WritePort(top_->wr_sub, Words{static_cast<uint32_t>(in.wr_sub)});
+    WritePort(top_->wr_row, Words{static_cast<uint32_t>(in.wr_row)});
+    WritePort(top_->wr_w, Pack(in.wr_w, c.cols(), c.w_bits()));
+    WritePort(top_->wr_e, Pack(in.wr_e, c.cols(), 1));
+    WritePort(top_->wr_sel, Pack(in.wr_sel, c.select_groups(), c.sel_bits()));
+    top_->in_valid = in.in_valid;
+    WritePort(top_->in_nlog2, Words{static_cast<uint32_t>(in.in_nlog2) & 0xFu});
+    WritePort(top_->in_act, Pack(in.in_act, c.act_lanes(), c.a_bits()));
+    top_->clk = 1;
+    top_->eval();
+    top_->clk = 0;
+    top_->eval();
+    golden::CycleOutput out;
+    out.valid = top_->out_valid;
+    if (out.valid) {
+      const Words words = ReadPort(top_->out_data);
+      out.data = UnpackSignedLanes(words.data(), c.output_lanes(), c.output_width());
+    }
+    return out;
+  }
+
+ private:
+  template <typename T>
+  static Words Pack(const std::vector<T>& lanes, int count, int width) {
+    std::vector<int64_t> wide(count, 0);
+    for (int i = 0; i < count && i < static_cast<int>(lanes.size()); ++i) wide[i] = lanes[i];
+    return PackLanes(wide.data(), count, width);
+  }
+
+  MacroConfig config_;
+  std::unique_ptr<VerilatedContext> context_;
+  std::unique_ptr<VTop> top_;
+};
+
+}  // namespace flexcim::verif
