@@ -1,0 +1,45 @@
+// fp32 Llama forward pass over one whole sequence at a time, batched over
+// tokens (activations are Matrix tokens x features), as llama2.c computes it:
+// RMSNorm (eps 1e-5) -> q, k, v -> RoPE on adjacent pairs inside each head
+// (llama2.c frequencies) -> causal grouped-query attention, scale
+// 1/sqrt(head_size) -> wo -> residual -> RMSNorm -> w2(silu(w1 x) * w3 x)
+// -> residual; then final RMSNorm and the classifier.
+//
+// Deterministic: a token's logits depend only on the model and the tokens,
+// never on threads or ISA (see gemm.h).
+#pragma once
+
+#include <functional>
+#include <span>
+
+#include "flow_pruner/llama_model.h"
+#include "flow_pruner/matrix.h"
+
+namespace flexcim::pruner {
+
+// Hook points around every linear layer. Each is called on the thread that
+// runs Forward (make them thread-safe when evaluating with several threads).
+struct ForwardHooks {
+  // May modify the input (tokens x in_features) in place just before
+  // `layer`'s linear `kind` uses it, e.g. to fake-quantise activations per
+  // token. q, k, v (and w1, w3) get separate copies when this is set.
+  std::function<void(int layer, LinearKind kind, Matrix& input)> transform_input;
+  // Sees the input exactly as the linear layer uses it (after
+  // transform_input), e.g. to accumulate Wanda statistics.
+  std::function<void(int layer, LinearKind kind, const Matrix& input)> observe_input;
+};
+
+// The residual stream (tokens x dim) after the first `num_layers` transformer
+// blocks (num_layers in [0, n_layers]). Throws Error for token ids outside
+// the vocabulary, an empty sequence or more than seq_len tokens.
+Matrix RunTransformerLayers(const LlamaModel& model, std::span<const int> tokens,
+                            int num_layers, const ForwardHooks& hooks = {});
+
+// Logits (tokens x vocab): every layer, final RMSNorm, classifier.
+Matrix ForwardLogits(const LlamaModel& model, std::span<const int> tokens,
+                     const ForwardHooks& hooks = {});
+
+// y = x / sqrt(mean(x^2) + 1e-5) * gain, per row (llama2.c rmsnorm).
+void RmsNormRows(const Matrix& x, const std::vector<float>& gain, Matrix& y);
+
+}  // namespace flexcim::pruner

@@ -1,0 +1,51 @@
+// Perplexity with the README protocol: every sequence (a text block encoded
+// with BOS + dummy prefix, no EOS) is scored independently; the mean is
+// sum of next-token NLL over all predicted positions / number of predictions.
+// Blocks run in parallel; per-block sums (double) are added in block order,
+// so the result does not depend on the thread count.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "flow_pruner/forward.h"
+#include "flow_pruner/llama_model.h"
+
+namespace flexcim::pruner {
+
+struct SequenceNll {
+  double sum_nll = 0.0;     // natural log, summed in position order (double)
+  int64_t predictions = 0;  // tokens.size() - 1
+};
+
+// NLL of tokens[t+1] given tokens[0..t] for every t, from one forward pass.
+SequenceNll ScoreSequence(const LlamaModel& model, std::span<const int> tokens,
+                          const ForwardHooks& hooks = {});
+
+struct PerplexityOptions {
+  int threads = 0;               // <= 0: std::thread::hardware_concurrency()
+  bool progress = true;          // progress line on stderr
+  std::string progress_label = "eval";
+  ForwardHooks hooks;            // must be thread-safe when threads > 1
+};
+
+struct PerplexityResult {
+  int sequences = 0;
+  int64_t tokens = 0;       // including BOS
+  int64_t predictions = 0;
+  double total_nll = 0.0;
+  double seconds = 0.0;     // wall time of the evaluation
+  int threads = 1;          // threads actually used
+
+  double mean_nll() const { return predictions > 0 ? total_nll / predictions : 0.0; }
+  double perplexity() const;
+  double tokens_per_second() const { return seconds > 0 ? tokens / seconds : 0.0; }
+};
+
+PerplexityResult EvaluatePerplexity(const LlamaModel& model,
+                                    const std::vector<std::vector<int>>& sequences,
+                                    const PerplexityOptions& options = {});
+
+}  // namespace flexcim::pruner

@@ -1,0 +1,182 @@
+#include "flow_pruner/prune_pipeline.h"
+
+#include <fmt/format.h>
+
+#include "core/errors.h"
+#include "flow_pruner/calibration.h"
+#include "flow_pruner/nm_mask.h"
+#include "flow_pruner/quantize.h"
+
+namespace flexcim::pruner {
+
+std::string_view PruneMethodName(PruneMethod m) {
+  switch (m) {
+    case PruneMethod::kFlow: return "flow";
+    case PruneMethod::kUniform: return "uniform";
+    case PruneMethod::kOwl: return "owl";
+  }
+  return "?";
+}
+
+PruneMethod ParsePruneMethod(std::string_view text) {
+  if (text == "flow") return PruneMethod::kFlow;
+  if (text == "uniform") return PruneMethod::kUniform;
+  if (text == "owl") return PruneMethod::kOwl;
+  throw UsageError(fmt::format("--method {}: must be one of flow, uniform, owl", text));
+}
+
+double PruneResult::weight_sparsity() const {
+  int64_t total = 0, kept = 0;
+  for (const auto& b : blocks) {
+    total += b.weights;
+    kept += b.kept;
+  }
+  return total > 0 ? 1.0 - static_cast<double>(kept) / total : 0.0;
+}
+
+namespace {
+
+// The reference's order for outlier positions: q, k, v, o, gate, up, down.
+constexpr LinearKind kReferenceOrder[] = {LinearKind::kQ,  LinearKind::kK,  LinearKind::kV,
+                                          LinearKind::kO,  LinearKind::kW1, LinearKind::kW3,
+                                          LinearKind::kW2};
+
+std::string AssignmentText(const std::vector<NmPattern>& ps) {
+  std::string s;
+  for (size_t i = 0; i < ps.size(); ++i) s += (i ? "," : "") + ps[i].ToString();
+  return s;
+}
+
+FlowAssignment Select(const PruneSettings& s, const std::vector<double>& o_norm,
+                      const std::vector<double>& d_norm) {
+  FlowSolverOptions options;
+  options.alpha = s.alpha;
+  options.beta = s.beta;
+  options.candidates = s.candidates.empty() ? SupportedPatterns(s.config) : s.candidates;
+  options.target_sparsity = s.target;
+  options.forced_dense = s.keep_dense;
+  options.forced_mode = s.keep_dense_mode;
+  const int blocks = static_cast<int>(o_norm.size());
+  switch (s.method) {
+    case PruneMethod::kFlow:
+      return SolveFlow(o_norm, d_norm, options);
+    case PruneMethod::kOwl:
+      if (!s.nm) throw UsageError("--method owl needs --nm N:M (its M is kept for every block)");
+      return SolveOwl(o_norm, options, s.nm->m);
+    case PruneMethod::kUniform:
+      if (!s.nm) throw UsageError("--method uniform needs --nm N:M");
+      return UniformAssignment(blocks, *s.nm, s.nm->sparsity(), s.keep_dense);
+  }
+  throw Error("unreachable");
+}
+
+}  // namespace
+
+PruneResult RunPrune(const LlamaModel& dense, const std::vector<std::vector<int>>& calibration,
+                     const PruneSettings& s, int w_bits, int a_bits,
+                     const std::string& source_model_sha256) {
+  PruneResult r;
+  r.settings = s;
+  const int L = dense.config.n_layers;
+  if (s.nm) s.nm->RequireSupportedBy(s.config, "--nm");
+  for (const NmPattern& p : s.candidates) p.RequireSupportedBy(s.config, "--candidates");
+  for (int b : s.keep_dense) {
+    if (b < 0 || b >= L) {
+      throw UsageError(fmt::format("--keep-dense: block {} does not exist (model has {} blocks)", b, L));
+    }
+  }
+
+  // 1. Selection statistics from the dense model.
+  CalibrationOptions copt;
+  copt.threads = s.threads;
+  copt.progress = s.progress;
+  const CalibrationStats dense_stats = Calibrate(dense, calibration, copt);
+  std::vector<double> o_raw(L), d_raw(L);
+  r.blocks.resize(L);
+  for (int i = 0; i < L; ++i) {
+    std::vector<Matrix> metrics;
+    for (LinearKind k : kReferenceOrder) {
+      metrics.push_back(WandaMetric(dense.layers[i].linear(k), dense_stats.layers[i][k]));
+    }
+    std::vector<const Matrix*> ptrs;
+    for (const Matrix& m : metrics) ptrs.push_back(&m);
+    r.blocks[i].stats = BlockOutlierStats(ptrs, s.outliers);
+    if (!r.blocks[i].stats.locality_defined) {
+      r.warnings.push_back(fmt::format("block {}: fewer than 2 outliers, locality set to 0", i));
+    }
+    o_raw[i] = r.blocks[i].stats.ratio_percent;
+    d_raw[i] = r.blocks[i].stats.locality;
+  }
+  const Normalized o_norm = NormalizeAcrossBlocks(o_raw, s.lamda);
+  const Normalized d_norm = NormalizeAcrossBlocks(d_raw, s.lamda);
+  r.normalisation_degenerate_o = o_norm.all_equal;
+  r.normalisation_degenerate_d = d_norm.all_equal;
+  if (o_norm.all_equal) r.warnings.push_back("all blocks have the same outlier ratio: 0.5 used for each");
+  if (d_norm.all_equal) r.warnings.push_back("all blocks have the same locality: 0.5 used for each");
+  for (int i = 0; i < L; ++i) {
+    r.blocks[i].outlier_norm = o_norm.values[i];
+    r.blocks[i].locality_norm = d_norm.values[i];
+  }
+
+  // 2. One pattern per block.
+  r.assignment = Select(s, o_norm.values, d_norm.values);
+  if (!r.assignment.exact && s.method != PruneMethod::kUniform && !s.allow_nearest) {
+    throw UsageError(fmt::format(
+        "--target {}: no assignment reaches it exactly; the closest achievable mean sparsity is "
+        "{:.6f} with {} (pass --allow-nearest to use it)",
+        s.target, r.assignment.achieved_sparsity, AssignmentText(r.assignment.patterns)));
+  }
+  for (const NmPattern& p : r.assignment.patterns) p.RequireSupportedBy(s.config, "pattern");
+
+  // 3. Sequential pruning and quantisation.
+  r.pruned = dense;
+  r.container.config = s.config;
+  r.container.w_bits = w_bits;
+  r.container.a_bits = a_bits;
+  r.container.hardware_legal = s.hardware_legal;
+  r.container.method = std::string(PruneMethodName(s.method));
+  r.container.source_model_sha256 = source_model_sha256;
+  CalibrationOptions quiet = copt;
+  quiet.progress = false;
+  for (int i = 0; i < L; ++i) {
+    const NmPattern pattern = r.assignment.patterns[i];
+    r.blocks[i].pattern = pattern;
+    const LayerStats stats = i == 0 ? dense_stats.layers[0] : CalibrateLayer(r.pruned, calibration, i, quiet);
+    if (s.progress) {
+      fmt::print(stderr, "prune: block {} -> {}{}\n", i, pattern.ToString(),
+                 i == 0 ? "" : " (statistics from the pruned blocks before it)");
+    }
+    for (LinearKind k : kAllLinearKinds) {
+      Matrix& w = r.pruned.layers[i].linear(k);
+      const Matrix metric = WandaMetric(w, stats[k]);
+      const Mask mask = pattern.dense() ? Mask(w.size(), 1)
+                        : s.hardware_legal ? LegalNmMask(metric, pattern, s.config.sel_group())
+                                           : FreeNmMask(metric, pattern);
+      ApplyMask(w, mask);
+      r.blocks[i].weights += static_cast<int64_t>(w.size());
+      r.blocks[i].kept += KeptCount(mask);
+      const QuantizedRows q = QuantizeWeights(w, w_bits);
+      PrunedLayer layer;
+      layer.block = i;
+      layer.name = std::string(LinearName(k));
+      layer.rows = w.rows;
+      layer.cols = w.cols;
+      layer.pattern = pattern;
+      layer.mask = mask;
+      layer.weights.assign(q.q.begin(), q.q.end());
+      layer.scales.assign(q.scale.begin(), q.scale.end());
+      r.container.layers.push_back(std::move(layer));
+    }
+  }
+  return r;
+}
+
+std::string LayerPatternText(const PruneResult& r) {
+  std::string s;
+  for (size_t i = 0; i < r.blocks.size(); ++i) {
+    s += fmt::format("Layer {}: {}\n", i, r.blocks[i].pattern.ToString());
+  }
+  return s;
+}
+
+}  // namespace flexcim::pruner

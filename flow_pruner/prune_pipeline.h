@@ -1,0 +1,79 @@
+// PrunePipeline: FLOW / OWL-style / uniform N:M pruning of a llama2.c model
+// (FLEXCIM.md section 7, issue 3): dense calibration -> per-block outlier
+// ratio and locality -> pattern per block -> sequential pruning (block i's
+// Wanda statistics come from inputs produced by the already-pruned blocks
+// before it) with free or hardware-legal masks -> W-bit quantisation.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/macro_config.h"
+#include "core/nm_pattern.h"
+#include "flow_pruner/flow_metrics.h"
+#include "flow_pruner/flow_solver.h"
+#include "flow_pruner/llama_model.h"
+#include "flow_pruner/pruned_container.h"
+
+namespace flexcim::pruner {
+
+enum class PruneMethod { kFlow, kUniform, kOwl };
+std::string_view PruneMethodName(PruneMethod m);
+PruneMethod ParsePruneMethod(std::string_view text);  // UsageError naming --method
+
+struct PruneSettings {
+  PruneMethod method = PruneMethod::kFlow;
+  // uniform: the pattern; owl: its M fixes the block M. Required for both.
+  std::optional<NmPattern> nm;
+  double target = 0.5;
+  MacroConfig config = MacroConfig::Default();  // candidate set and G
+  bool hardware_legal = true;  // false: free N:M masks (not mappable when G > 1)
+  std::vector<NmPattern> candidates;  // empty: every pattern `config` runs
+  OutlierOptions outliers;            // Hyper_m and --locality-subset
+  double alpha = 1.0;
+  double beta = 4.0;
+  double lamda = 1.0;                 // documented to have no effect
+  std::vector<int> keep_dense;        // block indices
+  ForcedDenseMode keep_dense_mode = ForcedDenseMode::kSolveOthers;
+  bool allow_nearest = false;
+  int threads = 0;
+  bool progress = true;
+};
+
+struct BlockChoice {
+  OutlierStats stats;
+  double outlier_norm = 0.0;   // normalised O_i in [0, 1]
+  double locality_norm = 0.0;  // normalised D_i in [0, 1]
+  NmPattern pattern;
+  int64_t weights = 0;         // weights in the block's linear layers
+  int64_t kept = 0;            // after the mask
+};
+
+struct PruneResult {
+  PruneSettings settings;
+  std::vector<BlockChoice> blocks;
+  FlowAssignment assignment;
+  bool normalisation_degenerate_o = false;  // all blocks equal: 0.5 used
+  bool normalisation_degenerate_d = false;
+  // Mean over blocks of (M-N)/M as applied (forced-dense blocks included).
+  double block_sparsity() const { return assignment.achieved_sparsity; }
+  // Fraction of linear-layer weights removed (row-end groups with fewer
+  // than M inputs keep min(N, inputs), so this can differ slightly).
+  double weight_sparsity() const;
+  LlamaModel pruned;             // fp32, masked (not quantised)
+  PrunedContainer container;     // masks + W-bit weights + scales
+  std::vector<std::string> warnings;
+};
+
+// Throws UsageError for a pattern the macro cannot run, a missing --nm, or an
+// infeasible target without allow_nearest (the message gives the closest
+// achievable sparsity and its assignment).
+PruneResult RunPrune(const LlamaModel& dense, const std::vector<std::vector<int>>& calibration,
+                     const PruneSettings& settings, int w_bits, int a_bits,
+                     const std::string& source_model_sha256);
+
+// "Layer i: N:M" lines, the reference's text format.
+std::string LayerPatternText(const PruneResult& r);
+
+}  // namespace flexcim::pruner
