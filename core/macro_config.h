@@ -51,12 +51,17 @@ class MacroConfig {
   int cells() const { return subs_ * rows_ * cols_; }
   int max_nlog2() const { return log2_subs(); }
 
-  // Pipeline: one product register stage, one register per adder-tree
-  // level (log2 R), then one register per merge level (log2 P), or a single
-  // output register when P = 1. See docs/ARCHITECTURE.md.
+  // Pipeline register stages: the product registers (they capture at the
+  // vector's own input edge), one register per adder-tree level (log2 R),
+  // then one per merge level (log2 P), or a single output register when
+  // P = 1. See docs/ARCHITECTURE.md.
   int adder_stages() const { return log2_rows(); }
   int merge_stages() const { return log2_subs() > 0 ? log2_subs() : 1; }
-  int pipeline_latency() const { return 1 + adder_stages() + merge_stages(); }
+  int pipeline_register_stages() const { return 1 + adder_stages() + merge_stages(); }
+  // Latency L of FLEXCIM.md 5b: a vector sampled at edge t is on out_data
+  // right after edge t+L. The product stage captures at edge t itself, so
+  // L = register stages - 1 = log2 R + max(1, log2 P) (>= 2).
+  int pipeline_latency() const { return pipeline_register_stages() - 1; }
   // Weights are written one sub-macro row per cycle.
   int tile_load_cycles() const { return subs_ * rows_; }
 

@@ -26,7 +26,8 @@ TEST(MacroConfig, DefaultDerivedWidths) {
   EXPECT_EQ(c.output_lanes(), 64);
   EXPECT_EQ(c.act_lanes(), 128);
   EXPECT_EQ(c.select_groups(), 1);
-  EXPECT_EQ(c.pipeline_latency(), 7);
+  EXPECT_EQ(c.pipeline_register_stages(), 7);
+  EXPECT_EQ(c.pipeline_latency(), 6);
   EXPECT_EQ(c.tile_load_cycles(), 64);
 }
 
@@ -35,7 +36,8 @@ TEST(MacroConfig, SingleSubMacroHasOneIgnoredSelectBitAndAnOutputStage) {
   EXPECT_EQ(c.sel_bits(), 1);
   EXPECT_EQ(c.output_width(), 18);
   EXPECT_EQ(c.merge_stages(), 1);
-  EXPECT_EQ(c.pipeline_latency(), 4);
+  EXPECT_EQ(c.pipeline_register_stages(), 4);
+  EXPECT_EQ(c.pipeline_latency(), 3);
 }
 
 TEST(MacroConfig, SelGroupZeroMeansAllColumns) {

@@ -1,0 +1,60 @@
+// flexcim gen: writes the Verilog of one macro configuration and its
+// manifest.json into --out (FLEXCIM.md 5b).
+#include <fmt/format.h>
+#include <fmt/std.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "cli/command_registry.h"
+#include "cli/flag_parsing.h"
+#include "core/errors.h"
+#include "generator/design_writer.h"
+#include "generator/flexcim_generator.h"
+
+namespace flexcim::cli {
+namespace {
+
+struct GenOptions {
+  MacroConfigFlags macro;
+  std::string out_dir;
+  std::string arch = gen::kArchFlexcim;
+};
+
+po::options_description GenFlags(GenOptions& o) {
+  po::options_description flags = MacroConfigOptions(o.macro);
+  po::options_description own("Output");
+  own.add_options()
+      ("out", po::value(&o.out_dir)->required(),
+       "output directory (required); replaced only if it holds a previous design "
+       "(manifest.json) or is empty")
+      ("arch", po::value(&o.arch)->default_value(o.arch),
+       "architecture to generate: flexcim");
+  flags.add(own);
+  return flags;
+}
+
+int RunGen(const std::vector<std::string>& args) {
+  GenOptions options;
+  const auto vm = ParseFlags(args, GenFlags(options), "gen", "--out DIR [macro flags]");
+  if (!vm) return 0;
+  if (options.arch != gen::kArchFlexcim) {
+    throw UsageError(fmt::format("--arch {}: must be one of {}", options.arch, gen::kArchFlexcim));
+  }
+  const MacroConfig config = options.macro.ToConfig();
+  const gen::GeneratedDesign design = gen::GenerateFlexcim(config);
+  gen::WriteDesign(design, options.out_dir);
+  std::cout << fmt::format("wrote {} files and {} to {}: top {}, latency {}\n",
+                           design.files.size(), gen::kManifestFileName, options.out_dir,
+                           design.top, design.latency);
+  return 0;
+}
+
+const CommandRegistrar kRegistrar(Command{
+    .name = "gen",
+    .summary = "generate the macro's Verilog and manifest.json (--out DIR)",
+    .run = RunGen,
+});
+
+}  // namespace
+}  // namespace flexcim::cli

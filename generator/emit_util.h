@@ -1,0 +1,42 @@
+// Small helpers shared by the block emitters: constant-folded index
+// arithmetic over genvars and common expression shapes.
+#pragma once
+
+#include <initializer_list>
+#include <string>
+#include <utility>
+
+#include "generator/vast/vast.h"
+
+namespace flexcim::gen {
+
+// One term of an index expression: genvar * coefficient.
+struct IndexTerm {
+  std::string genvar;
+  long long coefficient;
+};
+
+// "r * 128 + q * 16 + 8": zero terms dropped, coefficient 1 printed as the
+// bare genvar, a zero constant omitted, "0" when nothing remains.
+vast::Expression* Linear(vast::VerilogFile& file, std::initializer_list<IndexTerm> terms,
+                         long long constant = 0);
+
+// base[Linear(terms, constant) +: width]
+vast::Expression* Lane(vast::VerilogFile& file, const std::string& base,
+                       std::initializer_list<IndexTerm> terms, long long constant, int width);
+
+// {base[start + width - 1], base[start +: width]}: the lane sign-extended by
+// one bit, so an add of two such operands has exactly width + 1 bits.
+vast::Expression* SignExtendedLaneByOne(vast::VerilogFile& file, const std::string& base,
+                                        std::initializer_list<IndexTerm> terms,
+                                        long long constant, int width);
+
+// Adds `wire`/`reg` declarations.
+void DeclareWire(vast::VerilogFile& file, vast::Module* m, const std::string& name, int width);
+void DeclareReg(vast::VerilogFile& file, vast::Module* m, const std::string& name, int width);
+
+// always @(posedge clk) begin lhs <= rhs; end
+vast::AlwaysFf* ClockedAssign(vast::VerilogFile& file, vast::Expression* lhs,
+                              vast::Expression* rhs);
+
+}  // namespace flexcim::gen

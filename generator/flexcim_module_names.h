@@ -1,0 +1,27 @@
+// Names of the FlexCiM modules for one configuration. Every submodule name
+// carries the configuration (MacroConfig::Name()), so designs of two
+// configurations can be compiled together; the top is always flexcim_top
+// (FLEXCIM.md 5b).
+#pragma once
+
+#include <string>
+
+#include "core/macro_config.h"
+
+namespace flexcim::gen {
+
+struct FlexcimModuleNames {
+  std::string multiplier;      // flexcim_mul_<cfg>
+  std::string adder_tree;      // flexcim_adder_tree_<cfg>
+  std::string cell_storage;    // flexcim_storage_<cfg>
+  std::string select_storage;  // flexcim_select_storage_<cfg> (P > 1 only)
+  std::string distribution;    // flexcim_distribution_<cfg>
+  std::string submacro;        // flexcim_submacro_<cfg>
+  std::string merge;           // flexcim_merge_<cfg>
+  std::string valid_pipe;      // flexcim_valid_pipe_<cfg>
+  std::string top;             // flexcim_top
+
+  static FlexcimModuleNames For(const MacroConfig& config);
+};
+
+}  // namespace flexcim::gen

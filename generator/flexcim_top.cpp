@@ -1,0 +1,105 @@
+#include "generator/flexcim_top.h"
+
+#include <fmt/format.h>
+
+#include <vector>
+
+#include "generator/emit_util.h"
+
+namespace flexcim::gen {
+
+using vast::BinaryOp;
+using Binding = vast::Instance::Binding;
+
+namespace {
+
+constexpr int kNlog2Bits = 4;  // FLEXCIM.md 5b
+
+void AddTopPorts(vast::Module* m, const MacroConfig& config) {
+  using vast::Direction;
+  m->AddPort(Direction::kInput, "clk", 1);
+  m->AddPort(Direction::kInput, "rst_n", 1);
+  m->AddPort(Direction::kInput, "wr_en", 1);
+  m->AddPort(Direction::kInput, "wr_sub", config.sel_bits());
+  m->AddPort(Direction::kInput, "wr_row", config.row_addr_bits());
+  m->AddPort(Direction::kInput, "wr_w", config.cols() * config.w_bits());
+  m->AddPort(Direction::kInput, "wr_e", config.cols());
+  m->AddPort(Direction::kInput, "wr_sel", config.select_groups() * config.sel_bits());
+  m->AddPort(Direction::kInput, "in_valid", 1);
+  m->AddPort(Direction::kInput, "in_nlog2", kNlog2Bits);
+  m->AddPort(Direction::kInput, "in_act", config.act_lanes() * config.a_bits());
+  m->AddPort(Direction::kOutput, "out_valid", 1);
+  m->AddPort(Direction::kOutput, "out_data", config.output_lanes() * config.output_width());
+}
+
+}  // namespace
+
+vast::Module* EmitFlexcimTop(vast::VerilogFile& file, const MacroConfig& config,
+                             const FlexcimModuleNames& names) {
+  const int subs = config.subs();
+  const bool multi = subs > 1;
+  const int sub_out_width = config.cols() * config.column_sum_width();
+
+  vast::Module* m = file.AddModule(names.top);
+  AddTopPorts(m, config);
+
+  DeclareWire(file, m, "wr_go", 1);
+  m->AddAssign(file.Make<vast::ContinuousAssign>(
+      file.Id("wr_go"), file.Op(BinaryOp::kBitwiseAnd, file.Id("wr_en"), file.Id("rst_n"))));
+  if (multi) {
+    DeclareWire(file, m, "sub_wr_en", subs);
+    for (int k = 0; k < subs; ++k) {
+      m->AddAssign(file.Make<vast::ContinuousAssign>(
+          file.Bit(file.Id("sub_wr_en"), file.Int(k)),
+          file.Op(BinaryOp::kBitwiseAnd, file.Id("wr_go"),
+                  file.Op(BinaryOp::kEq, file.Id("wr_sub"),
+                          file.Sized(config.sel_bits(), static_cast<uint64_t>(k))))));
+    }
+    DeclareWire(file, m, "level_nlog2", config.log2_subs() * kNlog2Bits);
+  } else {
+    DeclareWire(file, m, "unused_pins", 1);
+    m->AddAssign(file.Make<vast::ContinuousAssign>(
+        file.Id("unused_pins"),
+        file.Make<vast::Unary>(vast::UnaryOp::kReduceAnd,
+                               file.Make<vast::Concat>(std::vector<vast::Expression*>{
+                                   file.Sized(1, 0), file.Id("wr_sub"), file.Id("wr_sel"),
+                                   file.Id("in_nlog2")}))));
+  }
+  DeclareWire(file, m, "col_sums", subs * sub_out_width);
+
+  std::vector<Binding> valid_ports{{"clk", file.Id("clk")},
+                                   {"rst_n", file.Id("rst_n")},
+                                   {"in_valid", file.Id("in_valid")}};
+  if (multi) valid_ports.push_back({"in_nlog2", file.Id("in_nlog2")});
+  valid_ports.push_back({"out_valid", file.Id("out_valid")});
+  if (multi) valid_ports.push_back({"level_nlog2", file.Id("level_nlog2")});
+  m->AddInstance(file.Make<vast::Instance>(names.valid_pipe, "u_valid_pipe",
+                                           std::vector<Binding>{}, valid_ports));
+
+  for (int k = 0; k < subs; ++k) {
+    std::vector<Binding> ports{
+        {"clk", file.Id("clk")},
+        {"wr_en", multi ? static_cast<vast::Expression*>(
+                              file.Bit(file.Id("sub_wr_en"), file.Int(k)))
+                        : file.Id("wr_go")},
+        {"wr_row", file.Id("wr_row")},
+        {"wr_w", file.Id("wr_w")},
+        {"wr_e", file.Id("wr_e")}};
+    if (multi) ports.push_back({"wr_sel", file.Id("wr_sel")});
+    ports.push_back({"act", file.Id("in_act")});
+    ports.push_back({"col_sums", file.Range(file.Id("col_sums"), (k + 1) * sub_out_width - 1,
+                                            k * sub_out_width)});
+    m->AddInstance(file.Make<vast::Instance>(names.submacro, fmt::format("u_sub{}", k),
+                                             std::vector<Binding>{}, ports));
+  }
+
+  std::vector<Binding> merge_ports{{"clk", file.Id("clk")}};
+  if (multi) merge_ports.push_back({"level_nlog2", file.Id("level_nlog2")});
+  merge_ports.push_back({"col_sums", file.Id("col_sums")});
+  merge_ports.push_back({"out_data", file.Id("out_data")});
+  m->AddInstance(file.Make<vast::Instance>(names.merge, "u_merge", std::vector<Binding>{},
+                                           merge_ports));
+  return m;
+}
+
+}  // namespace flexcim::gen

@@ -1,0 +1,114 @@
+// WriteDesign: all-or-nothing output, replacing only previous designs.
+#include "generator/design_writer.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/errors.h"
+#include "generator/flexcim_generator.h"
+#include "generator/tests/scratch_dir.h"
+
+namespace flexcim::gen {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Every entry of `dir`, by name.
+std::vector<std::string> Entries(const fs::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+GeneratedDesign SmallDesign() { return GenerateFlexcim(MacroConfig::Create(2, 2, 1, 1, 4, 4)); }
+
+std::string ErrorOf(const GeneratedDesign& d, const fs::path& out) {
+  try {
+    WriteDesign(d, out);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(WriteDesign, WritesFilesAndManifestIntoNewDirectory) {
+  testing::ScratchDir scratch("writer");
+  const GeneratedDesign d = SmallDesign();
+  const fs::path out = scratch.path() / "a" / "b" / "rtl";
+  WriteDesign(d, out);
+  for (const GeneratedFile& f : d.files) EXPECT_EQ(ReadFile(out / f.name), f.text);
+  EXPECT_EQ(ReadFile(out / "manifest.json"), d.ManifestText());
+  EXPECT_EQ(Entries(out).size(), d.files.size() + 1);
+  // No staging directories are left beside it.
+  EXPECT_EQ(Entries(scratch.path() / "a" / "b"), std::vector<std::string>{"rtl"});
+}
+
+TEST(WriteDesign, ReplacesPreviousDesignCompletely) {
+  testing::ScratchDir scratch("writer");
+  const fs::path out = scratch.path() / "rtl";
+  WriteDesign(GenerateFlexcim(MacroConfig::Default()), out);
+  std::ofstream(out / "stale.v") << "module stale; endmodule\n";
+  const GeneratedDesign d = SmallDesign();
+  WriteDesign(d, out);
+  EXPECT_FALSE(fs::exists(out / "stale.v"));
+  EXPECT_FALSE(fs::exists(out / "flexcim_mul_p4_r16_c16_g16_a8_w8.v"));
+  EXPECT_EQ(ReadFile(out / "manifest.json"), d.ManifestText());
+  EXPECT_EQ(Entries(scratch.path()), std::vector<std::string>{"rtl"});
+}
+
+TEST(WriteDesign, AcceptsEmptyExistingDirectory) {
+  testing::ScratchDir scratch("writer");
+  const fs::path out = scratch.path() / "rtl";
+  fs::create_directory(out);
+  WriteDesign(SmallDesign(), out / "");  // trailing separator is fine
+  EXPECT_TRUE(fs::exists(out / "manifest.json"));
+}
+
+TEST(WriteDesign, RefusesDirectoryThatIsNotADesign) {
+  testing::ScratchDir scratch("writer");
+  const fs::path out = scratch.path() / "src";
+  fs::create_directory(out);
+  std::ofstream(out / "precious.txt") << "keep me\n";
+  EXPECT_EQ(ErrorOf(SmallDesign(), out),
+            "refusing to replace '" + out.string() +
+                "': it is neither empty nor an earlier output (no manifest.json)");
+  EXPECT_EQ(ReadFile(out / "precious.txt"), "keep me\n");
+  EXPECT_EQ(Entries(scratch.path()), std::vector<std::string>{"src"});
+}
+
+TEST(WriteDesign, RefusesRegularFile) {
+  testing::ScratchDir scratch("writer");
+  const fs::path out = scratch.path() / "file";
+  std::ofstream(out) << "x";
+  EXPECT_EQ(ErrorOf(SmallDesign(), out),
+            "output directory '" + out.string() + "' exists and is not a directory");
+}
+
+TEST(WriteDesign, UnwritableLocationNamesPathAndLeavesNothing) {
+  testing::ScratchDir scratch("writer");
+  const fs::path blocker = scratch.path() / "blocker";
+  std::ofstream(blocker) << "x";  // a file where a parent directory should be
+  const fs::path out = blocker / "rtl";
+  const std::string error = ErrorOf(SmallDesign(), out);
+  EXPECT_NE(error.find("cannot create output directory '" + out.string() + "'"),
+            std::string::npos)
+      << error;
+  EXPECT_EQ(Entries(scratch.path()), std::vector<std::string>{"blocker"});
+}
+
+}  // namespace
+}  // namespace flexcim::gen

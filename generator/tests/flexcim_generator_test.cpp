@@ -1,0 +1,175 @@
+// GenerateFlexcim: manifest values, the exact 5b port list, file headers,
+// module naming, determinism and the size/speed of the largest macro.
+#include "generator/flexcim_generator.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace flexcim::gen {
+namespace {
+
+const GeneratedFile& FileNamed(const GeneratedDesign& d, const std::string& name) {
+  for (const GeneratedFile& f : d.files) {
+    if (f.name == name) return f;
+  }
+  throw std::runtime_error("no file " + name);
+}
+
+std::vector<std::string> FileNames(const GeneratedDesign& d) {
+  std::vector<std::string> names;
+  for (const GeneratedFile& f : d.files) names.push_back(f.name);
+  return names;
+}
+
+TEST(GenerateFlexcim, DefaultManifest) {
+  const GeneratedDesign d = GenerateFlexcim(MacroConfig::Default());
+  EXPECT_EQ(d.top, "flexcim_top");
+  EXPECT_EQ(d.latency, 6);  // products capture at the input edge: log2 16 + log2 4
+  const auto expected = nlohmann::ordered_json::parse(R"({
+    "params": {"P": 4, "R": 16, "C": 16, "G": 16, "A": 8, "W": 8},
+    "output_width": 22,
+    "latency": 6,
+    "ports": [
+      {"name": "clk", "direction": "input", "width": 1},
+      {"name": "rst_n", "direction": "input", "width": 1},
+      {"name": "wr_en", "direction": "input", "width": 1},
+      {"name": "wr_sub", "direction": "input", "width": 2},
+      {"name": "wr_row", "direction": "input", "width": 4},
+      {"name": "wr_w", "direction": "input", "width": 128},
+      {"name": "wr_e", "direction": "input", "width": 16},
+      {"name": "wr_sel", "direction": "input", "width": 2},
+      {"name": "in_valid", "direction": "input", "width": 1},
+      {"name": "in_nlog2", "direction": "input", "width": 4},
+      {"name": "in_act", "direction": "input", "width": 1024},
+      {"name": "out_valid", "direction": "output", "width": 1},
+      {"name": "out_data", "direction": "output", "width": 1408}
+    ],
+    "top": "flexcim_top",
+    "files": [
+      "flexcim_mul_p4_r16_c16_g16_a8_w8.v",
+      "flexcim_adder_tree_p4_r16_c16_g16_a8_w8.v",
+      "flexcim_storage_p4_r16_c16_g16_a8_w8.v",
+      "flexcim_select_storage_p4_r16_c16_g16_a8_w8.v",
+      "flexcim_distribution_p4_r16_c16_g16_a8_w8.v",
+      "flexcim_submacro_p4_r16_c16_g16_a8_w8.v",
+      "flexcim_merge_p4_r16_c16_g16_a8_w8.v",
+      "flexcim_valid_pipe_p4_r16_c16_g16_a8_w8.v",
+      "flexcim_top.v"
+    ],
+    "generator_version": "0.1.0",
+    "flags": "--arch flexcim --subs 4 --rows 16 --cols 16 --sel-group 16 --a-bits 8 --w-bits 8"
+  })");
+  EXPECT_EQ(d.manifest, expected);
+  EXPECT_EQ(d.ManifestText().back(), '\n');
+}
+
+TEST(GenerateFlexcim, SingleSubMacroHasNoSelectStorageAndIgnoresPins) {
+  const MacroConfig config = MacroConfig::Create(1, 4, 4, 4, 8, 8);
+  const GeneratedDesign d = GenerateFlexcim(config);
+  EXPECT_EQ(d.latency, 3);  // log2 4 adder levels + one output stage
+  EXPECT_EQ(FileNames(d), (std::vector<std::string>{
+                              "flexcim_mul_p1_r4_c4_g4_a8_w8.v",
+                              "flexcim_adder_tree_p1_r4_c4_g4_a8_w8.v",
+                              "flexcim_storage_p1_r4_c4_g4_a8_w8.v",
+                              "flexcim_distribution_p1_r4_c4_g4_a8_w8.v",
+                              "flexcim_submacro_p1_r4_c4_g4_a8_w8.v",
+                              "flexcim_merge_p1_r4_c4_g4_a8_w8.v",
+                              "flexcim_valid_pipe_p1_r4_c4_g4_a8_w8.v",
+                              "flexcim_top.v"}));
+  // wr_sub and wr_sel are still 1-bit ports (SB = 1), and ignored.
+  EXPECT_EQ(d.manifest["ports"][3], nlohmann::ordered_json::parse(
+                                        R"({"name": "wr_sub", "direction": "input", "width": 1})"));
+  EXPECT_EQ(d.manifest["ports"][7], nlohmann::ordered_json::parse(
+                                        R"({"name": "wr_sel", "direction": "input", "width": 1})"));
+  const std::string& top = FileNamed(d, "flexcim_top.v").text;
+  EXPECT_NE(top.find("  assign unused_pins = &{1'd0, wr_sub, wr_sel, in_nlog2};\n"),
+            std::string::npos);
+  EXPECT_NE(top.find("    .wr_en(wr_go),\n"), std::string::npos);
+  // Distribution takes pair 0 of each row's window.
+  EXPECT_NE(FileNamed(d, "flexcim_distribution_p1_r4_c4_g4_a8_w8.v")
+                .text.find("        assign pair = act[r * 16 +: 16];\n"),
+            std::string::npos);
+  // One output register stage.
+  EXPECT_NE(FileNamed(d, "flexcim_merge_p1_r4_c4_g4_a8_w8.v")
+                .text.find("    out_q <= col_sums;\n"),
+            std::string::npos);
+}
+
+TEST(GenerateFlexcim, WriteQualificationAndPerLevelMerge) {
+  const GeneratedDesign d = GenerateFlexcim(MacroConfig::Create(8, 8, 8, 2, 8, 8));
+  const std::string& top = FileNamed(d, "flexcim_top.v").text;
+  EXPECT_NE(top.find("  assign wr_go = wr_en & rst_n;\n"), std::string::npos);
+  EXPECT_NE(top.find("  assign sub_wr_en[7] = wr_go & wr_sub == 3'd7;\n"), std::string::npos);
+  // Sub-macro k drives C * (A+W+log2 R) = 8 * 19 = 152 bits of col_sums.
+  EXPECT_NE(top.find("    .col_sums(col_sums[1215:1064])\n"), std::string::npos);
+  const std::string& merge = FileNamed(d, "flexcim_merge_p8_r8_c8_g2_a8_w8.v").text;
+  EXPECT_NE(merge.find("  assign merge3 = level_nlog2[11:8] >= 4'd3;\n"), std::string::npos);
+  // Level 3 (P/8 = 1 summing block) sums lanes c and C + c of level 2.
+  EXPECT_NE(merge.find("          level3_q[i * 176 + c * 22 +: 22] <= merge3 ? "
+                       "level2_q[i * 352 + c * 22 +: 22] + level2_q[i * 352 + c * 22 + 176 +: 22]"
+                       " : level2_q[i * 176 + c * 22 +: 22];\n"),
+            std::string::npos);
+  EXPECT_NE(merge.find("        level3_q[j * 22 + 176 +: 22] <= merge3 ? {22{1'b0}} : "
+                       "level2_q[j * 22 + 176 +: 22];\n"),
+            std::string::npos);
+  const std::string& pipe = FileNamed(d, "flexcim_valid_pipe_p8_r8_c8_g2_a8_w8.v").text;
+  // L = 1 + 3 + 3 = 7: merge levels read stages 4, 5, 6.
+  EXPECT_NE(pipe.find("  assign level_nlog2 = nlog2_q[23:12];\n"), std::string::npos);
+  EXPECT_NE(pipe.find("      valid_q <= {valid_q[5:0], in_valid};\n"), std::string::npos);
+}
+
+TEST(GenerateFlexcim, EveryFileHasProvenanceHeader) {
+  const MacroConfig config = MacroConfig::Create(4, 8, 8, 4, 3, 5);
+  const GeneratedDesign d = GenerateFlexcim(config);
+  for (const GeneratedFile& f : d.files) {
+    EXPECT_EQ(f.text.rfind("// Generated by the FlexCiM Verilog generator, version 0.1.0. Do not "
+                           "edit.\n// Reproduce: flexcim gen --arch flexcim --subs 4 --rows 8 "
+                           "--cols 8 --sel-group 4 --a-bits 3 --w-bits 5 --out <dir>\n",
+                           0),
+              0u)
+        << f.name;
+    const std::string module = f.name.substr(0, f.name.size() - 2);
+    EXPECT_NE(f.text.find("\nmodule " + module + " (\n"), std::string::npos) << f.name;
+    EXPECT_EQ(f.text.back(), '\n');
+  }
+}
+
+TEST(GenerateFlexcim, DeterministicAndConfigSpecific) {
+  const MacroConfig a = MacroConfig::Create(2, 8, 4, 1, 8, 8);
+  const GeneratedDesign first = GenerateFlexcim(a);
+  const GeneratedDesign second = GenerateFlexcim(a);
+  ASSERT_EQ(first.files.size(), second.files.size());
+  for (size_t i = 0; i < first.files.size(); ++i) {
+    EXPECT_EQ(first.files[i].name, second.files[i].name);
+    EXPECT_EQ(first.files[i].text, second.files[i].text);
+  }
+  EXPECT_EQ(first.ManifestText(), second.ManifestText());
+  // Another configuration shares no module name except the top.
+  const GeneratedDesign other = GenerateFlexcim(MacroConfig::Create(2, 8, 4, 2, 8, 8));
+  for (const GeneratedFile& f : first.files) {
+    for (const GeneratedFile& g : other.files) {
+      if (f.name != "flexcim_top.v") {
+        EXPECT_NE(f.name, g.name);
+      }
+    }
+  }
+}
+
+TEST(GenerateFlexcim, LargestMacroIsFastAndSmall) {
+  const auto start = std::chrono::steady_clock::now();
+  const GeneratedDesign d = GenerateFlexcim(MacroConfig::Create(16, 256, 256, 1, 16, 16));
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_LT(seconds, 2.0);
+  size_t bytes = 0;
+  for (const GeneratedFile& f : d.files) bytes += f.text.size();
+  EXPECT_LT(bytes, 64u * 1024u);
+  EXPECT_EQ(d.latency, 8 + 4);
+  EXPECT_EQ(d.manifest["output_width"], 16 + 16 + 8 + 4);
+}
+
+}  // namespace
+}  // namespace flexcim::gen
