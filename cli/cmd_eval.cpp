@@ -10,11 +10,11 @@
 
 #include "cli/command_registry.h"
 #include "cli/flag_parsing.h"
+#include "cli/model_path_options.h"
 #include "core/errors.h"
-#include "flow_pruner/llama_model.h"
+#include "flow_pruner/model_inputs.h"
 #include "flow_pruner/perplexity.h"
 #include "flow_pruner/text_blocks.h"
-#include "flow_pruner/tokenizer.h"
 
 namespace flexcim::cli {
 namespace {
@@ -24,10 +24,7 @@ constexpr const char* kSynopsis =
     "[--json FILE] [--quiet]";
 
 struct EvalOptions {
-  std::string data_dir;
-  std::string model;      // default: <data-dir>/stories260K.bin
-  std::string tokenizer;  // default: <data-dir>/tok512.bin
-  std::string text;       // default: <data-dir>/tinystories-valid-head.txt
+  ModelPathFlags paths;
   std::string blocks = "3300:4299";
   int threads = 0;
   std::string json;
@@ -35,20 +32,16 @@ struct EvalOptions {
 };
 
 po::options_description EvalFlags(EvalOptions& o) {
-  po::options_description d("eval flags");
-  d.add_options()
-      ("model", po::value(&o.model), "llama2.c legacy .bin model (default <data-dir>/stories260K.bin)")
-      ("tokenizer", po::value(&o.tokenizer),
-       "llama2.c tokenizer .bin with the model's vocab_size entries (default <data-dir>/tok512.bin)")
-      ("text", po::value(&o.text),
-       "UTF-8 text split on blank lines into blocks (default <data-dir>/tinystories-valid-head.txt)")
+  po::options_description d = ModelPathOptions(o.paths);
+  po::options_description own("eval flags");
+  own.add_options()
       ("blocks", po::value(&o.blocks)->default_value(o.blocks),
        "inclusive block slice A:B (or A) to evaluate")
       ("threads", po::value(&o.threads)->default_value(o.threads),
        "worker threads; 0 = all hardware threads (results do not depend on it)")
       ("json", po::value(&o.json), "also write the result as JSON to this file")
       ("quiet,q", po::bool_switch(&o.quiet), "no progress line on stderr");
-  AddDataDirOption(d, o.data_dir);
+  d.add(own);
   return d;
 }
 
@@ -57,23 +50,12 @@ int RunEval(const std::vector<std::string>& args) {
   const auto vm = ParseFlags(args, EvalFlags(o), "eval", kSynopsis);
   if (!vm) return 0;
   if (o.threads < 0) throw UsageError(fmt::format("--threads {}: must be >= 0", o.threads));
-  if (o.model.empty()) o.model = o.data_dir + "/stories260K.bin";
-  if (o.tokenizer.empty()) o.tokenizer = o.data_dir + "/tok512.bin";
-  if (o.text.empty()) o.text = o.data_dir + "/tinystories-valid-head.txt";
-
   using namespace flexcim::pruner;
-  const LlamaModel model = LoadLlamaModel(o.model);
-  const Tokenizer tokenizer = Tokenizer::Load(o.tokenizer, model.config.vocab_size);
-  const std::vector<std::string> all_blocks = ReadTextBlocks(o.text);
-  const BlockSlice slice = ParseBlockSlice(o.blocks, static_cast<int>(all_blocks.size()));
-  const auto sequences = EncodeBlocks(tokenizer, SelectBlocks(all_blocks, slice));
-  for (size_t i = 0; i < sequences.size(); ++i) {
-    if (static_cast<int>(sequences[i].size()) > model.config.seq_len) {
-      throw Error(fmt::format("{}: block {} has {} tokens, more than the model's seq_len {}",
-                              o.text, slice.first + i, sequences[i].size(),
-                              model.config.seq_len));
-    }
-  }
+  const ModelPaths paths = o.paths.Resolve();
+  const ModelInputs inputs = ModelInputs::Load(paths);
+  const LlamaModel& model = inputs.model;
+  const BlockSlice slice = ParseBlockSlice(o.blocks, static_cast<int>(inputs.blocks.size()));
+  const auto sequences = inputs.EncodeSlice(o.blocks);
 
   PerplexityOptions options;
   options.threads = o.threads;
@@ -83,14 +65,14 @@ int RunEval(const std::vector<std::string>& args) {
   std::cout << fmt::format(
       "{}: blocks {} ({} blocks, {} tokens): mean NLL {:.6f} nats/token over {} predictions, "
       "perplexity {:.4f} ({:.2f} s, {:.0f} tokens/s, {} threads)\n",
-      o.model, slice.ToString(), r.sequences, r.tokens, r.mean_nll(), r.predictions,
+      paths.model, slice.ToString(), r.sequences, r.tokens, r.mean_nll(), r.predictions,
       r.perplexity(), r.seconds, r.tokens_per_second(), r.threads);
 
   if (!o.json.empty()) {
     const nlohmann::json j = {
-        {"model", o.model},
-        {"tokenizer", o.tokenizer},
-        {"text", o.text},
+        {"model", paths.model},
+        {"tokenizer", paths.tokenizer},
+        {"text", paths.text},
         {"blocks", slice.ToString()},
         {"num_blocks", r.sequences},
         {"tokens", r.tokens},

@@ -1,0 +1,208 @@
+// flexcim prune: FLOW / OWL-style / uniform N:M pruning of a llama2.c model
+// with hardware-legal masks, W-bit quantisation and perplexity.
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "cli/command_registry.h"
+#include "cli/flag_parsing.h"
+#include "cli/model_path_options.h"
+#include "core/errors.h"
+#include "core/sha256.h"
+#include "flow_pruner/prune_outputs.h"
+#include "flow_pruner/quantized_eval.h"
+
+namespace flexcim::cli {
+namespace {
+
+using namespace flexcim::pruner;
+
+struct PruneOptions {
+  ModelPathFlags paths;
+  MacroConfigFlags macro;
+  std::string method = "flow";
+  std::string nm;
+  double target = 0.5;
+  int select_group = 0;  // overrides --sel-group when given
+  bool free_masks = false;
+  std::string candidates;
+  double hyper_m = 5.0;
+  double alpha = 1.0;
+  double beta = 4.0;
+  double lamda = 1.0;
+  int64_t locality_subset = 0;
+  std::string keep_dense;
+  std::string keep_dense_mode = "solve";
+  bool allow_nearest = false;
+  std::string calib_blocks = "0:255";
+  std::string eval_blocks = "3300:4299";
+  bool no_eval = false;
+  int threads = 0;
+  bool quiet = false;
+  std::string out;
+};
+
+po::options_description PruneFlags(PruneOptions& o) {
+  po::options_description d = ModelPathOptions(o.paths);
+  d.add(MacroConfigOptions(o.macro));
+  po::options_description own("Pruning (FLEXCIM.md section 7)");
+  own.add_options()
+      ("method", po::value(&o.method)->default_value(o.method), "flow | uniform | owl")
+      ("nm", po::value(&o.nm), "uniform: the pattern; owl: its M is every block's M (e.g. 2:8)")
+      ("target", po::value(&o.target)->default_value(o.target),
+       "target mean sparsity over blocks, mean of (M-N)/M")
+      ("select-group", po::value(&o.select_group),
+       "G for hardware-legal masks (overrides --sel-group)")
+      ("free-masks", po::bool_switch(&o.free_masks),
+       "keep the N largest per group, ignoring what the macro's select groups can run")
+      ("candidates", po::value(&o.candidates),
+       "patterns to choose from, e.g. 2:4,4:4,2:8,4:8,8:8 (default: every pattern the macro runs)")
+      ("hyper-m", po::value(&o.hyper_m)->default_value(o.hyper_m), "outlier threshold: metric > hyper_m * mean")
+      ("alpha", po::value(&o.alpha)->default_value(o.alpha), "weight of the N term")
+      ("beta", po::value(&o.beta)->default_value(o.beta), "weight of the M term")
+      ("lamda", po::value(&o.lamda)->default_value(o.lamda),
+       "the reference's scale (no effect: min-max normalisation cancels it)")
+      ("locality-subset", po::value(&o.locality_subset)->default_value(o.locality_subset),
+       "compute locality over only the first N outliers (reference parity: 10000); 0 = all, exact")
+      ("keep-dense", po::value(&o.keep_dense), "blocks kept dense: first,last and/or indices, e.g. first,last")
+      ("keep-dense-mode", po::value(&o.keep_dense_mode)->default_value(o.keep_dense_mode),
+       "solve: solve the other blocks for the target; override: the reference's solve-then-override")
+      ("allow-nearest", po::bool_switch(&o.allow_nearest),
+       "accept the closest achievable sparsity when the target cannot be met exactly")
+      ("calib-blocks", po::value(&o.calib_blocks)->default_value(o.calib_blocks), "calibration text blocks A:B")
+      ("eval-blocks", po::value(&o.eval_blocks)->default_value(o.eval_blocks), "evaluation text blocks A:B")
+      ("no-eval", po::bool_switch(&o.no_eval), "skip the perplexity evaluation")
+      ("threads", po::value(&o.threads)->default_value(o.threads), "worker threads; 0 = all")
+      ("quiet,q", po::bool_switch(&o.quiet), "no progress on stderr")
+      ("out", po::value(&o.out)->required(), "output directory (replaced atomically)");
+  d.add(own);
+  return d;
+}
+
+std::vector<int> ParseKeepDense(const std::string& text, int blocks) {
+  std::vector<int> out;
+  if (text.empty()) return out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    const std::string item = text.substr(start, comma - start);
+    if (item == "first") {
+      out.push_back(0);
+    } else if (item == "last") {
+      out.push_back(blocks - 1);
+    } else {
+      size_t used = 0;
+      int v = -1;
+      try {
+        v = std::stoi(item, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used != item.size() || item.empty() || v < 0 || v >= blocks) {
+        throw UsageError(fmt::format("--keep-dense {}: '{}' must be first, last or a block index in [0, {}]",
+                                     text, item, blocks - 1));
+      }
+      out.push_back(v);
+    }
+    start = comma + 1;
+  }
+  return out;
+}
+
+PruneSettings ToSettings(const PruneOptions& o, int blocks) {
+  PruneSettings s;
+  s.method = ParsePruneMethod(o.method);
+  MacroConfigFlags macro = o.macro;
+  if (o.select_group > 0) macro.sel_group = o.select_group;
+  else if (o.select_group < 0) throw UsageError(fmt::format("--select-group {}: must be a power of two in [1, {}]", o.select_group, macro.cols));
+  s.config = macro.ToConfig();
+  if (!o.nm.empty()) s.nm = NmPattern::Parse(o.nm, "--nm");
+  if (s.method != PruneMethod::kFlow && !s.nm) {
+    throw UsageError(fmt::format("--method {} needs --nm N:M", o.method));
+  }
+  if (!(o.target >= 0.0 && o.target < 1.0)) {
+    throw UsageError(fmt::format("--target {}: must be in [0, 1)", o.target));
+  }
+  s.target = o.target;
+  s.hardware_legal = !o.free_masks;
+  if (!o.candidates.empty()) s.candidates = ParsePatternList(o.candidates, "--candidates");
+  if (!(o.hyper_m > 0)) throw UsageError(fmt::format("--hyper-m {}: must be > 0", o.hyper_m));
+  s.outliers.hyper_m = o.hyper_m;
+  if (o.locality_subset < 0) {
+    throw UsageError(fmt::format("--locality-subset {}: must be >= 0", o.locality_subset));
+  }
+  s.outliers.max_locality_outliers = o.locality_subset;
+  s.alpha = o.alpha;
+  s.beta = o.beta;
+  s.lamda = o.lamda;
+  s.keep_dense = ParseKeepDense(o.keep_dense, blocks);
+  if (o.keep_dense_mode == "solve") {
+    s.keep_dense_mode = ForcedDenseMode::kSolveOthers;
+  } else if (o.keep_dense_mode == "override") {
+    s.keep_dense_mode = ForcedDenseMode::kOverrideAfterSolve;
+  } else {
+    throw UsageError(fmt::format("--keep-dense-mode {}: must be solve or override", o.keep_dense_mode));
+  }
+  s.allow_nearest = o.allow_nearest;
+  if (o.threads < 0) throw UsageError(fmt::format("--threads {}: must be >= 0", o.threads));
+  s.threads = o.threads;
+  s.progress = !o.quiet;
+  return s;
+}
+
+int RunPrune(const std::vector<std::string>& args) {
+  PruneOptions o;
+  const auto vm = ParseFlags(args, PruneFlags(o), "prune",
+                             "--out DIR [--method flow|uniform|owl] [--nm N:M] [--target S] [flags]");
+  if (!vm) return 0;
+  // Validate every flag that does not need the model before loading it.
+  (void)ToSettings(o, 1 << 20);
+  const ModelPaths paths = o.paths.Resolve();
+  const ModelInputs inputs = ModelInputs::Load(paths);
+  const PruneSettings settings = ToSettings(o, inputs.model.config.n_layers);
+  const auto calibration = inputs.EncodeSlice(o.calib_blocks);
+  std::vector<std::vector<int>> evaluation;
+  if (!o.no_eval) evaluation = inputs.EncodeSlice(o.eval_blocks);
+
+  const PruneResult result = RunPrune(inputs.model, calibration, settings, settings.config.w_bits(),
+                                      settings.config.a_bits(), Sha256OfFile(paths.model));
+  for (const std::string& w : result.warnings) std::cerr << "prune: warning: " << w << "\n";
+
+  std::optional<PruneEvaluation> eval;
+  if (!o.no_eval) {
+    PerplexityOptions popt;
+    popt.threads = o.threads;
+    popt.progress = !o.quiet;
+    PruneEvaluation e;
+    e.blocks = o.eval_blocks;
+    popt.progress_label = "eval dense";
+    e.dense = EvaluatePerplexity(inputs.model, evaluation, popt);
+    popt.progress_label = "eval pruned";
+    e.pruned = EvaluatePerplexity(result.pruned, evaluation, popt);
+    popt.progress_label = fmt::format("eval pruned W{}A{}", settings.config.w_bits(), settings.config.a_bits());
+    e.pruned_quantized = EvaluateQuantized(result.pruned, evaluation,
+                                           {settings.config.w_bits(), settings.config.a_bits()}, popt);
+    eval = e;
+  }
+  WritePruneOutputs(result, eval, o.out);
+
+  std::cout << fmt::format("{} pruning of {} for macro {} ({} masks)\n", o.method, paths.model,
+                           settings.config.Name(),
+                           settings.hardware_legal ? fmt::format("legal G={}", settings.config.sel_group()) : "free");
+  std::cout << PruneResultTable(result);
+  if (eval) {
+    std::cout << fmt::format(
+        "perplexity on blocks {} ({} predictions): dense {:.4f}, pruned {:.4f}, pruned W{}A{} {:.4f}\n",
+        eval->blocks, eval->dense.predictions, eval->dense.perplexity(), eval->pruned.perplexity(),
+        settings.config.w_bits(), settings.config.a_bits(), eval->pruned_quantized->perplexity());
+  }
+  std::cout << fmt::format("wrote {}/{{layers.txt, prune.json, pruned.bin, pruned.flexcim}}\n", o.out);
+  return 0;
+}
+
+const CommandRegistrar kPrune({"prune", "FLOW / OWL / uniform N:M pruning with hardware-legal masks",
+                               RunPrune});
+
+}  // namespace
+}  // namespace flexcim::cli

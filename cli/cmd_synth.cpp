@@ -1,0 +1,118 @@
+// flexcim synth: generates one configuration (one or more architectures),
+// synthesises it with Yosys on sky130hd, times it and estimates power with
+// OpenSTA, and writes report.md + report.json (docs/PPA.md).
+#ifdef FLEXCIM_HAVE_SYNTH
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+#include "cli/command_registry.h"
+#include "cli/flag_parsing.h"
+#include "core/errors.h"
+#include "synth/design_source.h"
+#include "synth/ppa_report.h"
+#include "synth/synth_flow.h"
+
+namespace flexcim::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct SynthCmdOptions {
+  MacroConfigFlags macro;
+  std::string archs = "flexcim";
+  std::string work_dir;
+  std::string out_dir = "synth_report";
+  std::string data_dir;
+  bool no_sta = false;
+  double input_activity = 0.5;
+  std::vector<std::string> activities;
+};
+
+po::options_description SynthFlags(SynthCmdOptions& o) {
+  po::options_description flags = MacroConfigOptions(o.macro);
+  po::options_description own("Synthesis, timing and power");
+  own.add_options()
+      ("arch", po::value(&o.archs)->default_value(o.archs),
+       "comma-separated architectures, e.g. flexcim,dense,sparse12 (the report compares them)")
+      ("work", po::value(&o.work_dir), "work directory for RTL, scripts, logs, netlists (default <out>/work)")
+      ("out", po::value(&o.out_dir)->default_value(o.out_dir), "directory for report.md and report.json")
+      ("no-sta", po::bool_switch(&o.no_sta), "skip OpenSTA (area only)")
+      ("input-activity", po::value(&o.input_activity)->default_value(o.input_activity),
+       "toggle rate per clock of every data input, for power")
+      ("activity", po::value(&o.activities)->composing(),
+       "PORT=RATE: toggle rate of one input port (repeatable; default rst_n=0, wr_en=0)");
+  flags.add(own);
+  AddDataDirOption(flags, o.data_dir);
+  return flags;
+}
+
+std::vector<std::string> SplitList(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  std::string item;
+  while (std::getline(ss, item, ','))
+    if (!item.empty()) out.push_back(item);
+  return out;
+}
+
+void Progress(const std::string& line) { std::cerr << "flexcim synth: " << line << "\n"; }
+
+int RunSynth(const std::vector<std::string>& args) {
+  SynthCmdOptions o;
+  const auto vm = ParseFlags(args, SynthFlags(o), "synth", "[macro flags] [--arch A,B] [--out DIR]");
+  if (!vm) return 0;
+  const MacroConfig config = o.macro.ToConfig();
+  const auto archs = SplitList(o.archs);
+  if (archs.empty()) throw UsageError("--arch: give at least one architecture");
+  for (const auto& a : archs) synth::CheckArch(a);
+  const fs::path work = o.work_dir.empty() ? fs::path(o.out_dir) / "work" : fs::path(o.work_dir);
+
+  synth::SynthFlowOptions flow;
+  flow.data_dir = o.data_dir;
+  flow.run_sta = !o.no_sta;
+  flow.default_input_activity = o.input_activity;
+  for (const auto& a : o.activities) {
+    const auto eq = a.find('=');
+    if (eq == std::string::npos) throw UsageError(fmt::format("--activity {}: expected PORT=RATE", a));
+    try {
+      flow.port_activity[a.substr(0, eq)] = std::stod(a.substr(eq + 1));
+    } catch (const std::exception&) {
+      throw UsageError(fmt::format("--activity {}: RATE must be a number", a));
+    }
+  }
+  flow.progress = Progress;
+
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<synth::PpaResult> results;
+  for (const auto& arch : archs) {
+    const fs::path dir = work / fmt::format("{}_{}", arch, config.Name());
+    Progress(fmt::format("generating {} {}", arch, config.Name()));
+    synth::WriteArchDesign(arch, config, dir / "rtl");
+    flow.rtl_dir = dir / "rtl";
+    flow.work_dir = dir / "synth";
+    flow.arch = arch;
+    results.push_back(synth::RunSynthFlow(flow));
+  }
+  synth::WriteReport(results, o.out_dir);
+  std::cout << synth::ReportMarkdown(results);
+  Progress(fmt::format("done in {:.1f} s; wrote {}/report.md and report.json",
+                       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+                       o.out_dir));
+  return 0;
+}
+
+const CommandRegistrar kRegistrar(Command{
+    .name = "synth",
+    .summary = "Yosys area per component, OpenSTA fmax and power on sky130hd (report.md/json)",
+    .run = RunSynth,
+});
+
+}  // namespace
+}  // namespace flexcim::cli
+
+#endif  // FLEXCIM_HAVE_SYNTH

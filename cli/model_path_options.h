@@ -1,0 +1,21 @@
+// The model/tokenizer/text flags shared by eval, prune and bench.
+#pragma once
+
+#include <string>
+
+#include "cli/flag_parsing.h"
+#include "flow_pruner/model_inputs.h"
+
+namespace flexcim::cli {
+
+struct ModelPathFlags {
+  std::string data_dir;
+  std::string model;      // default <data-dir>/stories260K.bin
+  std::string tokenizer;  // default <data-dir>/tok512.bin
+  std::string text;       // default <data-dir>/tinystories-valid-head.txt
+  pruner::ModelPaths Resolve() const;
+};
+
+po::options_description ModelPathOptions(ModelPathFlags& flags);
+
+}  // namespace flexcim::cli

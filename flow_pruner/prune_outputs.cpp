@@ -1,0 +1,94 @@
+#include "flow_pruner/prune_outputs.h"
+
+#include <fmt/format.h>
+
+#include "core/output_directory.h"
+#include "flow_pruner/model_writer.h"
+
+namespace flexcim::pruner {
+
+namespace {
+
+nlohmann::json PerplexityJson(const PerplexityResult& p) {
+  return {{"mean_nll", p.mean_nll()}, {"perplexity", p.perplexity()}, {"predictions", p.predictions},
+          {"tokens", p.tokens},       {"seconds", p.seconds}};
+}
+
+}  // namespace
+
+nlohmann::json PruneResultJson(const PruneResult& r, const std::optional<PruneEvaluation>& eval) {
+  const PruneSettings& s = r.settings;
+  nlohmann::json j;
+  j["method"] = PruneMethodName(s.method);
+  j["target_sparsity"] = s.target;
+  j["macro"] = s.config.Name();
+  j["masks"] = s.hardware_legal ? fmt::format("legal G={}", s.config.sel_group()) : "free";
+  j["hyper_m"] = s.outliers.hyper_m;
+  j["alpha"] = s.alpha;
+  j["beta"] = s.beta;
+  j["locality_outliers_cap"] = s.outliers.max_locality_outliers;
+  j["keep_dense"] = s.keep_dense;
+  nlohmann::json candidates = nlohmann::json::array();
+  for (const NmPattern& p : s.candidates.empty() ? SupportedPatterns(s.config) : s.candidates) {
+    candidates.push_back(p.ToString());
+  }
+  j["candidates"] = candidates;
+  j["exact"] = r.assignment.exact;
+  j["objective"] = r.assignment.objective;
+  j["achieved_block_sparsity"] = r.block_sparsity();
+  j["achieved_weight_sparsity"] = r.weight_sparsity();
+  j["blocks"] = nlohmann::json::array();
+  for (size_t i = 0; i < r.blocks.size(); ++i) {
+    const BlockChoice& b = r.blocks[i];
+    j["blocks"].push_back({{"block", i},
+                           {"outlier_ratio_percent", b.stats.ratio_percent},
+                           {"outliers", b.stats.outliers},
+                           {"locality", b.stats.locality},
+                           {"locality_defined", b.stats.locality_defined},
+                           {"outlier_ratio_norm", b.outlier_norm},
+                           {"locality_norm", b.locality_norm},
+                           {"pattern", b.pattern.ToString()},
+                           {"sparsity", b.pattern.sparsity()},
+                           {"weights", b.weights},
+                           {"kept", b.kept}});
+  }
+  j["warnings"] = r.warnings;
+  if (eval) {
+    j["evaluation"] = {{"blocks", eval->blocks},
+                       {"dense", PerplexityJson(eval->dense)},
+                       {"pruned", PerplexityJson(eval->pruned)}};
+    if (eval->pruned_quantized) {
+      j["evaluation"]["pruned_quantized"] = PerplexityJson(*eval->pruned_quantized);
+      j["evaluation"]["quantized_bits"] = {{"w", r.container.w_bits}, {"a", r.container.a_bits}};
+    }
+  }
+  return j;
+}
+
+std::string PruneResultTable(const PruneResult& r) {
+  std::string s = fmt::format("{:>5} {:>10} {:>9} {:>12} {:>7} {:>7} {:>7} {:>9}\n", "block",
+                              "O_i (%)", "outliers", "D_i", "O norm", "D norm", "N:M", "kept");
+  for (size_t i = 0; i < r.blocks.size(); ++i) {
+    const BlockChoice& b = r.blocks[i];
+    s += fmt::format("{:>5} {:>10.4f} {:>9} {:>12.4e} {:>7.3f} {:>7.3f} {:>7} {:>8.1f}%\n", i,
+                     b.stats.ratio_percent, b.stats.outliers, b.stats.locality, b.outlier_norm,
+                     b.locality_norm, b.pattern.ToString(),
+                     100.0 * static_cast<double>(b.kept) / static_cast<double>(b.weights));
+  }
+  s += fmt::format("mean block sparsity {:.4f} (target {:.4f}{}), weight sparsity {:.4f}\n",
+                   r.block_sparsity(), r.settings.target,
+                   r.assignment.exact ? "" : ", NOT exact: nearest achievable", r.weight_sparsity());
+  return s;
+}
+
+void WritePruneOutputs(const PruneResult& r, const std::optional<PruneEvaluation>& eval,
+                       const std::filesystem::path& out_dir) {
+  WriteOutputDirectory(out_dir, "prune.json", [&](const std::filesystem::path& staging) {
+    WriteTextFile(staging / "layers.txt", LayerPatternText(r));
+    WriteTextFile(staging / "prune.json", PruneResultJson(r, eval).dump(2) + "\n");
+    WriteLlamaModel(r.pruned, (staging / "pruned.bin").string());
+    WriteContainer(r.container, staging / "pruned.flexcim");
+  });
+}
+
+}  // namespace flexcim::pruner
