@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 #include <vector>
 
 #include "core/macro_config.h"
@@ -38,7 +39,21 @@ class MacroStorage {
     return (k * config_.rows() + r) * config_.select_groups() + q;
   }
 
+  // Same configuration and same bits everywhere.
+  bool operator==(const MacroStorage&) const = default;
+
  private:
+  void CheckCell(int k, int r, int c) const;
+  void CheckSelectGroup(int k, int r, int q) const;
+  void CheckWeightValue(std::string_view what, int32_t w) const;
+  void CheckElementValue(std::string_view what, int e) const;
+  void CheckSelectValue(std::string_view what, int s) const;
+  bool WeightOk(int64_t w) const {
+    const int64_t half = int64_t{1} << (config_.w_bits() - 1);
+    return w >= -half && w < half;
+  }
+  bool SelectOk(int64_t s) const { return s >= 0 && s < config_.subs(); }
+
   MacroConfig config_;
   std::vector<int32_t> w_;
   std::vector<uint8_t> e_;

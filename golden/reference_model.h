@@ -16,4 +16,11 @@ namespace flexcim::golden {
 std::vector<int64_t> ReferenceCompute(const MacroStorage& storage, const std::vector<int32_t>& act,
                                       int nlog2);
 
+// The input checks ReferenceCompute makes, for other models to share:
+//   "in_nlog2 3: must be in [0, 2] for P = 4"
+//   "in_act has 5 lanes: must have R*2P = 128"
+//   "in_act lane 7 (x[0][7]) 200: must be in [-128, 127] for A = 8"
+void RequireValidNlog2(const MacroConfig& config, int nlog2);
+void RequireValidActivations(const MacroConfig& config, const int32_t* act, size_t lanes);
+
 }  // namespace flexcim::golden

@@ -1,0 +1,249 @@
+#include "golden/cycle_model.h"
+
+#include <gtest/gtest.h>
+
+#include "golden/reference_model.h"
+#include "golden/tests/test_util.h"
+
+namespace flexcim::golden {
+namespace {
+
+using testing::ErrorOf;
+
+// P=2, R=2, C=1, G=1: L = log2 R + max(1, log2 P) = 2.
+MacroConfig Small() { return MacroConfig::Create(2, 2, 1, 1, 8, 8); }
+const std::vector<int32_t> kAct = {1, -2, 3, 4, -5, 6, 7, -8};
+
+CycleInput Idle() { return CycleInput{}; }
+CycleInput Write(int sub, int row, int32_t w, uint8_t e, int sel) {
+  CycleInput in;
+  in.wr_en = true;
+  in.wr_sub = sub;
+  in.wr_row = row;
+  in.wr_w = {w};
+  in.wr_e = {e};
+  in.wr_sel = {sel};
+  return in;
+}
+CycleInput Vector(int nlog2, const std::vector<int32_t>& act = kAct) {
+  CycleInput in;
+  in.in_valid = true;
+  in.in_nlog2 = nlog2;
+  in.in_act = act;
+  return in;
+}
+CycleInput Reset() {
+  CycleInput in;
+  in.rst_n = false;
+  return in;
+}
+
+// Edges 0..3 load the hand case of reference_model_test: col = {22, 61}.
+void Load(CycleModel& m) {
+  EXPECT_FALSE(m.Step(Write(0, 0, 3, 1, 1)).valid);
+  EXPECT_FALSE(m.Step(Write(0, 1, -2, 0, 0)).valid);
+  EXPECT_FALSE(m.Step(Write(1, 0, 5, 0, 0)).valid);
+  EXPECT_FALSE(m.Step(Write(1, 1, -7, 1, 1)).valid);
+}
+
+// Steps through `inputs` (edges m.cycle(), m.cycle()+1, ...) and returns the
+// outputs after each edge.
+std::vector<CycleOutput> RunEdges(CycleModel& m, const std::vector<CycleInput>& inputs) {
+  std::vector<CycleOutput> out;
+  for (const CycleInput& in : inputs) out.push_back(m.Step(in));
+  return out;
+}
+// The edges (counted from `first`) after which out_valid is high.
+std::vector<int64_t> ValidEdges(const std::vector<CycleOutput>& outs, int64_t first) {
+  std::vector<int64_t> edges;
+  for (size_t i = 0; i < outs.size(); ++i) {
+    if (outs[i].valid) edges.push_back(first + static_cast<int64_t>(i));
+  }
+  return edges;
+}
+
+TEST(CycleModel, LatencyIsLog2RPlusMergeStages) {
+  EXPECT_EQ(CycleModel(Small()).latency(), 2);
+  EXPECT_EQ(CycleModel(MacroConfig::Default()).latency(), 6);
+  EXPECT_EQ(CycleModel(MacroConfig::Create(1, 4, 2, 2, 8, 8)).latency(), 3);
+  EXPECT_EQ(CycleModel(MacroConfig::Create(16, 256, 1, 1, 8, 8)).latency(), 12);
+}
+
+TEST(CycleModel, OutputAppearsRightAfterEdgeTPlusLatency) {
+  CycleModel m(Small());
+  Load(m);
+  EXPECT_EQ(m.cycle(), 4);
+  const auto outs = RunEdges(m, {Vector(0), Idle(), Idle(), Idle()});  // edges 4..7
+  EXPECT_EQ(ValidEdges(outs, 4), (std::vector<int64_t>{6}));           // 4 + L
+  EXPECT_EQ(outs[2].data, (std::vector<int64_t>{22, 61}));
+  EXPECT_EQ(outs[2].vector_index, 0);
+  EXPECT_TRUE(outs[3].data.empty());
+  EXPECT_EQ(outs[3].vector_index, -1);
+  EXPECT_EQ(m.cycle(), 8);
+}
+
+TEST(CycleModel, FullyPipelinedOneVectorPerCycle) {
+  CycleModel m(Small());
+  Load(m);
+  const auto outs = RunEdges(m, {Vector(0), Vector(1), Vector(0), Idle(), Idle(), Idle()});  // 4..9
+  EXPECT_EQ(ValidEdges(outs, 4), (std::vector<int64_t>{6, 7, 8}));
+  EXPECT_EQ(outs[2].data, (std::vector<int64_t>{22, 61}));
+  EXPECT_EQ(outs[3].data, (std::vector<int64_t>{83, 0}));
+  EXPECT_EQ(outs[4].data, (std::vector<int64_t>{22, 61}));
+  EXPECT_EQ(outs[2].vector_index, 0);
+  EXPECT_EQ(outs[3].vector_index, 1);
+  EXPECT_EQ(outs[4].vector_index, 2);
+}
+
+TEST(CycleModel, VectorAtTheWriteEdgeSeesTheOldWeights) {
+  CycleModel m(Small());
+  Load(m);
+  CycleInput both = Write(0, 0, 0, 0, 0);  // clears w[0][0][0] (was 3 * x[0][3] = 12)
+  both.in_valid = true;
+  both.in_nlog2 = 0;
+  both.in_act = kAct;
+  const auto outs = RunEdges(m, {both, Vector(0), Idle(), Idle()});  // 4..7
+  EXPECT_EQ(ValidEdges(outs, 4), (std::vector<int64_t>{6, 7}));
+  EXPECT_EQ(outs[2].data, (std::vector<int64_t>{22, 61}));  // old weights
+  EXPECT_EQ(outs[3].data, (std::vector<int64_t>{10, 61}));  // new weights
+  EXPECT_EQ(m.storage().weight(0, 0, 0), 0);
+}
+
+TEST(CycleModel, WriteIsSeenFromTheNextEdgeOn) {
+  CycleModel m(Small());
+  const auto outs = RunEdges(m, {Write(0, 0, 3, 1, 1),   // 0
+                                 Vector(0),              // 1: only w[0][0][0] written: {12, 0}
+                                 Write(1, 1, -7, 1, 1),  // 2
+                                 Vector(0),              // 3: sees the write at edge 2
+                                 Idle(), Idle()});       // 4, 5
+  EXPECT_EQ(ValidEdges(outs, 0), (std::vector<int64_t>{3, 5}));
+  EXPECT_EQ(outs[3].data, (std::vector<int64_t>{12, 0}));
+  EXPECT_EQ(outs[5].data, (std::vector<int64_t>{12, 56}));
+}
+
+TEST(CycleModel, ResetDropsEveryVectorInFlight) {
+  CycleModel m(Small());
+  Load(m);
+  const auto outs = RunEdges(m, {Vector(0),                 // 4 (index 0), would exit at 6
+                                 Vector(1),                 // 5 (index 1), would exit at 7
+                                 Reset(),                   // 6
+                                 Idle(),                    // 7
+                                 Vector(0),                 // 8 (index 2)
+                                 Idle(), Idle(), Idle()});  // 9..11
+  EXPECT_EQ(ValidEdges(outs, 4), (std::vector<int64_t>{10}));
+  EXPECT_EQ(outs[6].vector_index, 2);
+  EXPECT_EQ(outs[6].data, (std::vector<int64_t>{22, 61}));
+}
+
+TEST(CycleModel, ResetAtTheExitEdgeDropsTheVector) {
+  CycleModel m(Small());
+  Load(m);
+  const auto outs =
+      RunEdges(m, {Vector(0), Idle(), Reset(), Idle(), Idle()});  // exit edge 6 = reset
+  EXPECT_EQ(ValidEdges(outs, 4), (std::vector<int64_t>{}));
+}
+
+TEST(CycleModel, WritesAndVectorsDuringResetAreIgnored) {
+  CycleModel m(Small());
+  Load(m);
+  CycleInput in = Write(0, 0, -100, 0, 0);
+  in.rst_n = false;
+  in.in_valid = true;
+  in.in_nlog2 = 9;  // junk: ignored during reset, no error
+  in.in_act = {};
+  const auto during = RunEdges(m, {in, in, Idle(), Idle(), Idle()});  // 4..8
+  EXPECT_EQ(ValidEdges(during, 4), (std::vector<int64_t>{}));
+  EXPECT_EQ(m.storage().weight(0, 0, 0), 3);
+  const auto outs = RunEdges(m, {Vector(0), Idle(), Idle()});  // 9..11
+  EXPECT_EQ(ValidEdges(outs, 9), (std::vector<int64_t>{11}));
+  EXPECT_EQ(outs[2].vector_index, 0);  // the vectors during reset were not accepted
+  EXPECT_EQ(outs[2].data, (std::vector<int64_t>{22, 61}));
+}
+
+TEST(CycleModel, VectorRightAfterResetIsAccepted) {
+  CycleModel m(Small());
+  Load(m);
+  const auto outs = RunEdges(m, {Reset(), Vector(1), Idle(), Idle()});  // 4..7
+  EXPECT_EQ(ValidEdges(outs, 4), (std::vector<int64_t>{7}));
+  EXPECT_EQ(outs[3].data, (std::vector<int64_t>{83, 0}));
+}
+
+TEST(CycleModel, IllegalInputThrowsAndChangesNothing) {
+  CycleModel m(Small());
+  Load(m);
+  EXPECT_EQ(ErrorOf([&] { m.Step(Vector(2)); }), "in_nlog2 2: must be in [0, 1] for P = 2");
+  EXPECT_EQ(m.cycle(), 4);
+  CycleInput junk = Idle();
+  junk.in_nlog2 = 15;  // junk while in_valid is low
+  junk.wr_w = {100000};
+  EXPECT_FALSE(m.Step(junk).valid);  // 4
+  CycleInput bad_write = Write(0, 0, 128, 0, 0);
+  bad_write.in_valid = true;
+  bad_write.in_act = kAct;
+  EXPECT_EQ(ErrorOf([&] { m.Step(bad_write); }),
+            "wr_w lane 0 128: must be in [-128, 127] for W = 8");
+  EXPECT_EQ(m.cycle(), 5);
+  EXPECT_EQ(m.storage().weight(0, 0, 0), 3);
+  const auto outs = RunEdges(m, {Idle(), Idle(), Idle(), Idle()});
+  EXPECT_EQ(ValidEdges(outs, 5), (std::vector<int64_t>{}));  // the rejected vectors never entered
+}
+
+TEST(CycleModel, SingleSubMacroAndDefaultMacro) {
+  CycleModel one(MacroConfig::Create(1, 4, 2, 2, 8, 8));  // L = 2 + 1 output stage
+  CycleInput w = Write(1, 3, 0, 0, 1);                    // wr_sub and wr_sel ignored when P = 1
+  w.wr_w = {5, -1};
+  w.wr_e = {1, 0};
+  const auto outs =
+      RunEdges(one, {w, Vector(0, {0, 0, 0, 0, 0, 0, 2, 9}), Idle(), Idle(), Idle(), Idle()});
+  EXPECT_EQ(ValidEdges(outs, 0), (std::vector<int64_t>{4}));  // 1 + 3
+  EXPECT_EQ(outs[4].data, (std::vector<int64_t>{45, -2}));
+
+  const MacroConfig d = MacroConfig::Default();
+  CycleModel dm(d);
+  std::vector<CycleInput> in(8);
+  in[0] = Vector(2, std::vector<int32_t>(d.act_lanes(), 1));
+  const auto douts = RunEdges(dm, in);
+  EXPECT_EQ(ValidEdges(douts, 0), (std::vector<int64_t>{6}));
+  EXPECT_EQ(douts[6].data, std::vector<int64_t>(64, 0));
+}
+
+TEST(CycleModel, MatchesReferenceComputeOnRandomTraffic) {
+  const MacroConfig c = MacroConfig::Create(4, 4, 8, 2, 6, 5);
+  testing::RandomValues rv(7);
+  CycleModel m(c);
+  MacroStorage shadow(c);
+  std::vector<std::pair<int64_t, std::vector<int64_t>>> expected;  // (exit edge, data)
+  for (int t = 0; t < 400; ++t) {
+    CycleInput in;
+    in.rst_n = !rv.Chance(3);
+    const bool draining = !expected.empty() && expected.back().first >= t;
+    in.wr_en = !draining && rv.Chance(30);
+    in.wr_sub = static_cast<int>(rv.Uniform(0, 3));
+    in.wr_row = static_cast<int>(rv.Uniform(0, 3));
+    for (int i = 0; i < 8; ++i) in.wr_w.push_back(rv.Signed(5));
+    for (int i = 0; i < 8; ++i) in.wr_e.push_back(static_cast<uint8_t>(rv.Uniform(0, 1)));
+    for (int i = 0; i < 4; ++i) in.wr_sel.push_back(static_cast<int>(rv.Uniform(0, 3)));
+    in.in_valid = !in.wr_en && rv.Chance(60);
+    in.in_nlog2 = static_cast<int>(rv.Uniform(0, 2));
+    for (int i = 0; i < c.act_lanes(); ++i) in.in_act.push_back(rv.Signed(6));
+    if (!in.rst_n) {
+      expected.clear();
+    } else {
+      if (in.in_valid)
+        expected.emplace_back(t + c.pipeline_latency(),
+                              ReferenceCompute(shadow, in.in_act, in.in_nlog2));
+      if (in.wr_en) shadow.WriteRow(in.wr_sub, in.wr_row, in.wr_w, in.wr_e, in.wr_sel);
+    }
+    const CycleOutput out = m.Step(in);
+    if (!expected.empty() && expected.front().first == t) {
+      ASSERT_TRUE(out.valid) << "edge " << t;
+      EXPECT_EQ(out.data, expected.front().second) << "edge " << t;
+      expected.erase(expected.begin());
+    } else {
+      EXPECT_FALSE(out.valid) << "edge " << t;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace flexcim::golden
