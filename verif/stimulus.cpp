@@ -1,6 +1,7 @@
 #include "verif/stimulus.h"
 
 #include <algorithm>
+#include <deque>
 #include <random>
 
 namespace flexcim::verif {
@@ -81,21 +82,26 @@ class StimulusBuilder {
   }
 
   Stimulus Take() { return std::move(out_); }
-  int vectors() const { return out_.stats.vectors; }
+  // Vectors that will reach the output (accepted and not dropped so far).
+  int delivered() const { return out_.stats.vectors - out_.stats.dropped; }
 
  private:
   int64_t edge() const { return static_cast<int64_t>(out_.cycles.size()); }
 
   void Push(const golden::CycleInput& in) {
+    // Vectors whose output edge has passed are no longer in flight.
+    while (!in_flight_.empty() && in_flight_.front() + c_.pipeline_latency() < edge()) {
+      in_flight_.pop_front();
+    }
     if (!in.rst_n) {
-      if (InFlight()) {
-        ++out_.stats.dropped;
-      }
+      out_.stats.dropped += static_cast<int>(in_flight_.size());
+      in_flight_.clear();
       last_vector_edge_ = -1;
     } else {
       if (in.in_valid) {
         ++out_.stats.vectors;
         last_vector_edge_ = edge();
+        in_flight_.push_back(edge());
       }
       if (in.wr_en) ++out_.stats.writes;
     }
@@ -106,6 +112,7 @@ class StimulusBuilder {
   std::mt19937_64 rng_;
   Stimulus out_;
   int64_t last_vector_edge_ = -1;
+  std::deque<int64_t> in_flight_;  // input edges of vectors in flight
 };
 
 }  // namespace
@@ -124,7 +131,7 @@ Stimulus RandomStimulus(const MacroConfig& config, const StimulusOptions& option
 
   const int latency = config.pipeline_latency();
   int resets = 0;
-  while (b.vectors() < options.vectors) {
+  while (b.delivered() < options.vectors) {
     const int64_t kind = b.Uniform(0, 99);
     if (kind < 55) {  // a back-to-back burst
       const int64_t n = b.Uniform(1, 48);

@@ -14,7 +14,7 @@
 namespace flexcim::verif {
 
 struct StimulusOptions {
-  int vectors = 2000;          // at least this many vectors are offered
+  int vectors = 2000;          // at least this many vectors reach the output
   uint64_t seed = 1;
   bool mid_run_rewrites = true;
   bool mid_run_resets = true;
@@ -24,7 +24,8 @@ struct StimulusStats {
   int vectors = 0;    // in_valid cycles while rst_n high (accepted)
   int writes = 0;     // wr_en cycles while rst_n high
   int resets = 0;     // reset pulses after the initial one
-  int dropped = 0;    // vectors in flight when a reset hit
+  int dropped = 0;    // vectors in flight when a reset hit (never delivered)
+  int delivered() const { return vectors - dropped; }
 };
 
 struct Stimulus {

@@ -38,7 +38,7 @@ MacroConfig ConfigFromManifest(const std::string& rtl_dir) {
 
 int Run(const TestbenchOptions& o) {
   const MacroConfig config = ConfigFromManifest(o.rtl_dir);
-  const Stimulus stimulus =
+  const verif::Stimulus stimulus =
       verif::RandomStimulus(config, {.vectors = o.vectors, .seed = o.seed});
   verif::VerilatedDut<Vflexcim_top> dut(config);
   const auto start = std::chrono::steady_clock::now();

@@ -1,0 +1,34 @@
+// PpaReport: one or more PpaResults (FlexCiM and, when synthesised, the
+// dense and fixed 1:2 baselines of FLEXCIM.md section 6) as report.json and
+// a human table (report.md / terminal), with the flexibility overhead
+// against every baseline of the same cell count present.
+#pragma once
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "synth/ppa_result.h"
+
+namespace flexcim::synth {
+
+struct OverheadEntry {
+  std::string flexcim_name, baseline_arch;
+  double flexibility_um2 = 0;    // FlexCiM's flexibility components
+  double baseline_total_um2 = 0;
+  double flexibility_percent = 0;      // flexibility_um2 / baseline total
+  double total_difference_percent = 0; // (FlexCiM total - baseline total) / baseline total
+};
+
+// Pairs each flexcim result with each dense/sparse12 result of the same
+// MACs per cycle and A, W.
+std::vector<OverheadEntry> ComputeOverheads(const std::vector<PpaResult>& results);
+
+nlohmann::json ReportJson(const std::vector<PpaResult>& results);
+std::string ReportMarkdown(const std::vector<PpaResult>& results);
+
+// Writes report.json and report.md into `out_dir` atomically.
+void WriteReport(const std::vector<PpaResult>& results, const std::filesystem::path& out_dir);
+
+}  // namespace flexcim::synth

@@ -1,0 +1,148 @@
+#include "synth/synth_flow.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "core/errors.h"
+#include "synth/atomic_write.h"
+#include "synth/component_map.h"
+#include "synth/liberty_setup.h"
+#include "synth/sta_script.h"
+#include "synth/tool_check.h"
+#include "synth/yosys_script.h"
+#include "synth/yosys_stat.h"
+#include "verif/testbench_build.h"
+
+namespace flexcim::synth {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string ReadText(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(fmt::format("cannot read {}", path.string()));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// The tool's own error lines ("ERROR:" for Yosys, "Error" for OpenSTA).
+std::string ErrorLines(const fs::path& log) {
+  std::ifstream in(log);
+  std::string line, out;
+  while (std::getline(in, line)) {
+    if (line.rfind("ERROR", 0) == 0 || line.rfind("Error", 0) == 0) out += "\n  " + line;
+  }
+  return out;
+}
+
+double Seconds(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+}
+
+void RunTool(const std::string& command, const fs::path& log, const fs::path& script,
+             const std::string& tool) {
+  fs::remove(log);
+  try {
+    verif::RunLogged(command, log, tool);
+  } catch (const Error& e) {
+    const std::string errors = ErrorLines(log);
+    if (errors.empty()) throw Error(fmt::format("{} (script {})", e.what(), script.string()));
+    throw Error(fmt::format("{} failed on {} (log {}):{}", tool, script.string(), log.string(), errors));
+  }
+}
+
+}  // namespace
+
+PpaResult RunSynthFlow(const SynthFlowOptions& o) {
+  auto progress = [&](const std::string& s) {
+    if (o.progress) o.progress(s);
+  };
+  RequireTool("yosys", "yosys");
+  if (o.run_sta) RequireTool("sta", "opensta");
+  const nlohmann::json manifest = nlohmann::json::parse(ReadText(o.rtl_dir / "manifest.json"));
+  fs::create_directories(o.work_dir);
+  const fs::path liberty = o.liberty.empty() ? PrepareLiberty(o.data_dir, o.work_dir) : o.liberty;
+
+  PpaResult r;
+  r.arch = manifest.value("arch", o.arch);
+  r.params = manifest.value("params", nlohmann::json::object());
+  r.latency = manifest.value("latency", 0);
+  r.work_dir = o.work_dir.string();
+  r.input_activity = o.default_input_activity;
+  if (r.params.is_object() && !r.params.empty()) {
+    auto p = [&](const char* k) { return r.params.value(k, 0); };
+    r.name = fmt::format("p{}_r{}_c{}_g{}_a{}_w{}", p("P"), p("R"), p("C"), p("G"), p("A"), p("W"));
+  }
+  const std::string top = manifest.value("top", std::string("flexcim_top"));
+
+  YosysScriptOptions ys;
+  ys.liberty = liberty;
+  for (const auto& f : manifest.at("files")) ys.verilog_files.push_back(fs::absolute(o.rtl_dir / f.get<std::string>()));
+  ys.top = top;
+  ys.stat_out = o.work_dir / "stat.txt";
+  ys.netlist_out = o.work_dir / "mapped.v";
+  if (o.run_sta) ys.sta_netlist_out = o.work_dir / "sta_netlist.v";
+  const fs::path ys_path = o.work_dir / "synth.ys";
+  WriteFileAtomic(ys_path, YosysScript(ys));
+  fs::remove(ys.stat_out);
+  progress(fmt::format("yosys: synthesising {} ({} files) -> {}", top, ys.verilog_files.size(),
+                       o.work_dir.string()));
+  auto t0 = std::chrono::steady_clock::now();
+  RunTool(fmt::format("yosys -q -s {}", verif::ShellQuote(ys_path.string())), o.work_dir / "yosys.log",
+          ys_path, "yosys");
+  r.yosys_seconds = Seconds(t0);
+  r.check_passed = true;  // the script asserts (check -assert, latch check)
+
+  LibertyCells own_cells;
+  const LibertyCells* cells = o.liberty_cells;
+  if (cells == nullptr) {
+    own_cells = ReadLibertyCells(liberty);
+    cells = &own_cells;
+  }
+  AreaBreakdownOptions ao;
+  ao.w_bits = r.params.value("W", 8);
+  ao.element_bits_per_cell = r.arch == "dense" ? 0 : 1;
+  r.area = ComputeAreaBreakdown(ParseYosysStat(ReadText(ys.stat_out)), *cells, ao);
+  for (const auto& m : r.area.modules)
+    if (RuleForModule(m.name).block == "mul") r.macs_per_cycle += m.instances;
+  progress(fmt::format("yosys: {:.1f} s, {:.0f} µm²", r.yosys_seconds, r.area.total_area));
+
+  if (o.run_sta) {
+    StaScriptOptions so;
+    so.liberty = liberty;
+    so.netlist = ys.sta_netlist_out;
+    so.top = top;
+    so.relaxed_period_ns = o.relaxed_period_ns;
+    so.default_input_activity = o.default_input_activity;
+    for (const auto& p : manifest.value("ports", nlohmann::json::array())) {
+      so.ports.push_back({p.at("name").get<std::string>(), p.value("width", 1), p.value("direction", "") == "input"});
+    }
+    for (const auto& [port, a] : o.port_activity) {
+      const bool known = std::any_of(so.ports.begin(), so.ports.end(), [&](const PortSpec& s) { return s.name == port; });
+      if (known) so.port_activity[port] = a;
+    }
+    const fs::path tcl = o.work_dir / "sta.tcl";
+    WriteFileAtomic(tcl, StaScript(so));
+    progress("sta: critical path and power");
+    t0 = std::chrono::steady_clock::now();
+    const fs::path log = o.work_dir / "sta.log";
+    RunTool(fmt::format("sta -no_init -exit {}", verif::ShellQuote(tcl.string())), log, tcl, "OpenSTA (sta)");
+    try {
+      r.timing = ParseStaOutput(ReadText(log));
+    } catch (const Error& e) {
+      throw Error(fmt::format("{} (script {}, log {})", e.what(), tcl.string(), log.string()));
+    }
+    r.sta_seconds = Seconds(t0);
+    progress(fmt::format("sta: {:.1f} s, fmax {:.1f} MHz, {:.3f} mW", r.sta_seconds, r.timing->fmax_mhz,
+                         r.timing->power.total));
+  }
+  return r;
+}
+
+}  // namespace flexcim::synth

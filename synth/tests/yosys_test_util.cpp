@@ -1,0 +1,41 @@
+#include "synth/tests/yosys_test_util.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "core/errors.h"
+#include "verif/testbench_build.h"
+
+namespace flexcim::synth::testing {
+
+namespace fs = std::filesystem;
+
+YosysRun RunYosys(const std::string& tag, const std::vector<std::pair<std::string, std::string>>& files,
+                  const std::string& script) {
+  static int counter = 0;
+  YosysRun run;
+  run.dir = fs::temp_directory_path() / fmt::format("flexcim_synth_test_{}_{}_{}", ::getpid(), tag, counter++);
+  fs::remove_all(run.dir);
+  fs::create_directories(run.dir);
+  for (const auto& [name, text] : files) std::ofstream(run.dir / name) << text;
+  std::ofstream(run.dir / "script.ys") << script;
+  const fs::path log = run.dir / "yosys.log";
+  try {
+    verif::RunLogged(fmt::format("cd {} && yosys -s script.ys", verif::ShellQuote(run.dir.string())), log, "yosys");
+    run.ok = true;
+  } catch (const Error&) {
+    run.ok = false;
+  }
+  std::ifstream in(log);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  run.log = ss.str();
+  if (std::getenv("FLEXCIM_KEEP_TEST_DIRS") == nullptr) fs::remove_all(run.dir);
+  return run;
+}
+
+}  // namespace flexcim::synth::testing
