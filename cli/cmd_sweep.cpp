@@ -1,6 +1,5 @@
 // flexcim sweep: a grid of configurations, each generated, synthesised and
 // timed in its own work directory, in parallel; one CSV, JSON and SVG.
-#ifdef FLEXCIM_HAVE_SYNTH
 
 #include <fmt/format.h>
 
@@ -125,4 +124,3 @@ const CommandRegistrar kRegistrar(Command{
 }  // namespace
 }  // namespace flexcim::cli
 
-#endif  // FLEXCIM_HAVE_SYNTH

@@ -1,7 +1,6 @@
 // flexcim synth: generates one configuration (one or more architectures),
 // synthesises it with Yosys on sky130hd, times it and estimates power with
 // OpenSTA, and writes report.md + report.json (docs/PPA.md).
-#ifdef FLEXCIM_HAVE_SYNTH
 
 #include <fmt/format.h>
 
@@ -115,4 +114,3 @@ const CommandRegistrar kRegistrar(Command{
 }  // namespace
 }  // namespace flexcim::cli
 
-#endif  // FLEXCIM_HAVE_SYNTH

@@ -11,6 +11,7 @@
 #include "core/errors.h"
 #include "generator/design_writer.h"
 #include "generator/flexcim_generator.h"
+#include "core/subprocess.h"
 #include "verif/testbench_build.h"
 
 namespace flexcim::cli {
@@ -52,9 +53,9 @@ int RunVerify(const std::vector<std::string>& args) {
   gen::WriteDesign(gen::GenerateFlexcim(config), work / "rtl");
   const fs::path tb = verif::BuildTestbench({.rtl_dir = work / "rtl", .work_dir = work / "tb", .progress = progress});
   progress(fmt::format("running {} random vectors (seed {})", o.vectors, o.seed));
-  std::string command = fmt::format("{} --rtl {} --vectors {} --seed {}", verif::ShellQuote(tb.string()),
-                                    verif::ShellQuote((work / "rtl").string()), o.vectors, o.seed);
-  if (!o.json.empty()) command += " --json " + verif::ShellQuote(o.json);
+  std::string command = fmt::format("{} --rtl {} --vectors {} --seed {}", ShellQuote(tb.string()),
+                                    ShellQuote((work / "rtl").string()), o.vectors, o.seed);
+  if (!o.json.empty()) command += " --json " + ShellQuote(o.json);
   std::cout.flush();
   const int status = std::system(command.c_str());
   if (status != 0) {

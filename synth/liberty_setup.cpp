@@ -7,7 +7,7 @@
 
 #include "core/errors.h"
 #include "synth/atomic_write.h"
-#include "verif/testbench_build.h"
+#include "core/subprocess.h"
 
 namespace flexcim::synth {
 
@@ -41,9 +41,9 @@ fs::path PlainLiberty(const fs::path& data_dir, const fs::path& cache_dir) {
   const fs::path tmp = unpacked.string() + ".part";
   // RunLogged redirects stdout into its log: the redirection to the file
   // has to happen inside a shell of its own.
-  const std::string unpack = fmt::format("gzip -dc {} > {}", verif::ShellQuote(gz.string()),
-                                         verif::ShellQuote(tmp.string()));
-  verif::RunLogged("sh -c " + verif::ShellQuote(unpack), cache_dir / "unpack_liberty.log",
+  const std::string unpack = fmt::format("gzip -dc {} > {}", ShellQuote(gz.string()),
+                                         ShellQuote(tmp.string()));
+  RunLogged("sh -c " + ShellQuote(unpack), cache_dir / "unpack_liberty.log",
                    "unpacking " + gz.string());
   if (fs::file_size(tmp) == 0) throw Error(fmt::format("unpacking {} gave an empty file", gz.string()));
   fs::rename(tmp, unpacked);

@@ -15,7 +15,7 @@
 #include "synth/tool_check.h"
 #include "synth/yosys_script.h"
 #include "synth/yosys_stat.h"
-#include "verif/testbench_build.h"
+#include "core/subprocess.h"
 
 namespace flexcim::synth {
 
@@ -49,7 +49,7 @@ void RunTool(const std::string& command, const fs::path& log, const fs::path& sc
              const std::string& tool) {
   fs::remove(log);
   try {
-    verif::RunLogged(command, log, tool);
+    RunLogged(command, log, tool);
   } catch (const Error& e) {
     const std::string errors = ErrorLines(log);
     if (errors.empty()) throw Error(fmt::format("{} (script {})", e.what(), script.string()));
@@ -94,7 +94,7 @@ PpaResult RunSynthFlow(const SynthFlowOptions& o) {
   progress(fmt::format("yosys: synthesising {} ({} files) -> {}", top, ys.verilog_files.size(),
                        o.work_dir.string()));
   auto t0 = std::chrono::steady_clock::now();
-  RunTool(fmt::format("yosys -q -s {}", verif::ShellQuote(ys_path.string())), o.work_dir / "yosys.log",
+  RunTool(fmt::format("yosys -q -s {}", ShellQuote(ys_path.string())), o.work_dir / "yosys.log",
           ys_path, "yosys");
   r.yosys_seconds = Seconds(t0);
   r.check_passed = true;  // the script asserts (check -assert, latch check)
@@ -132,7 +132,7 @@ PpaResult RunSynthFlow(const SynthFlowOptions& o) {
     progress("sta: critical path and power");
     t0 = std::chrono::steady_clock::now();
     const fs::path log = o.work_dir / "sta.log";
-    RunTool(fmt::format("sta -no_init -exit {}", verif::ShellQuote(tcl.string())), log, tcl, "OpenSTA (sta)");
+    RunTool(fmt::format("sta -no_init -exit {}", ShellQuote(tcl.string())), log, tcl, "OpenSTA (sta)");
     try {
       r.timing = ParseStaOutput(ReadText(log));
     } catch (const Error& e) {

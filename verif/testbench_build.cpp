@@ -2,13 +2,11 @@
 
 #include <fmt/format.h>
 
-#include <cstdlib>
-#include <deque>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sys/wait.h>
 
 #include "core/errors.h"
+#include "core/subprocess.h"
 #include "testbench_paths.h"  // generated: FLEXCIM_TB_LINK_LIBS
 
 #ifndef FLEXCIM_SOURCE_DIR
@@ -19,31 +17,7 @@ namespace flexcim::verif {
 
 namespace fs = std::filesystem;
 
-std::string ShellQuote(const std::string& s) {
-  std::string out = "'";
-  for (char ch : s) {
-    if (ch == '\'') {
-      out += "'\\''";
-    } else {
-      out += ch;
-    }
-  }
-  return out + "'";
-}
-
 namespace {
-
-std::string LastLines(const fs::path& log, int n) {
-  std::ifstream in(log);
-  std::deque<std::string> lines;
-  for (std::string line; std::getline(in, line);) {
-    lines.push_back(line);
-    if (static_cast<int>(lines.size()) > n) lines.pop_front();
-  }
-  std::string out;
-  for (const auto& l : lines) out += "\n    " + l;
-  return out;
-}
 
 std::string CMakeList(const std::vector<std::string>& items) {
   std::string out;
@@ -52,16 +26,6 @@ std::string CMakeList(const std::vector<std::string>& items) {
 }
 
 }  // namespace
-
-void RunLogged(const std::string& command, const fs::path& log, const std::string& what) {
-  const std::string full = fmt::format("{} >>{} 2>&1", command, ShellQuote(log.string()));
-  const int status = std::system(full.c_str());
-  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-  if (code != 0) {
-    throw Error(fmt::format("{} failed (exit {}); last lines of {}:{}", what, code, log.string(),
-                            LastLines(log, 15)));
-  }
-}
 
 fs::path BuildTestbench(const TestbenchBuildOptions& o) {
   const fs::path manifest_path = o.rtl_dir / "manifest.json";

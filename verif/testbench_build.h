@@ -21,13 +21,4 @@ struct TestbenchBuildOptions {
 // with the last lines of the tool's log and the log path on failure.
 std::filesystem::path BuildTestbench(const TestbenchBuildOptions& options);
 
-// Runs `command` through /bin/sh with stdout+stderr appended to `log`;
-// on non-zero exit throws flexcim::Error("<what> failed (exit N); last lines
-// of LOG: ..."). Shared by every external tool the project drives.
-void RunLogged(const std::string& command, const std::filesystem::path& log,
-               const std::string& what);
-
-// Shell-quotes one argument.
-std::string ShellQuote(const std::string& s);
-
 }  // namespace flexcim::verif

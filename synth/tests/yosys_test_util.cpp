@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "core/errors.h"
-#include "verif/testbench_build.h"
+#include "core/subprocess.h"
 
 namespace flexcim::synth::testing {
 
@@ -25,7 +25,7 @@ YosysRun RunYosys(const std::string& tag, const std::vector<std::pair<std::strin
   std::ofstream(run.dir / "script.ys") << script;
   const fs::path log = run.dir / "yosys.log";
   try {
-    verif::RunLogged(fmt::format("cd {} && yosys -s script.ys", verif::ShellQuote(run.dir.string())), log, "yosys");
+    RunLogged(fmt::format("cd {} && yosys -s script.ys", ShellQuote(run.dir.string())), log, "yosys");
     run.ok = true;
   } catch (const Error&) {
     run.ok = false;

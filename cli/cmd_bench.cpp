@@ -1,0 +1,244 @@
+// flexcim bench: the speed figures the issues set targets for, measured on
+// this machine and printed as a table plus JSON (never asserted in tests).
+//   golden   reference loops, fast path and a plain int8 GEMV of the same
+//            MAC count, default configuration (target: fast >= 1 G MAC/s)
+//   verilator co-simulation vectors/s on the default configuration (>= 50k)
+//   gen      generator wall time and output size for P=16, R=256, C=256 (< 10 s)
+//   forward  fp32 forward pass tokens/s on the evaluation text
+//   prune    FLOW prune (calibration + selection + pruning + one evaluation) (< 20 s)
+//   synth    Yosys + OpenSTA of the default configuration (< 2 min)
+#include <fmt/format.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <thread>
+
+#include "cli/command_registry.h"
+#include "cli/flag_parsing.h"
+#include "cli/model_path_options.h"
+#include "core/errors.h"
+#include "core/subprocess.h"
+#include "flow_pruner/perplexity.h"
+#include "flow_pruner/prune_pipeline.h"
+#include "generator/design_writer.h"
+#include "generator/flexcim_generator.h"
+#include "golden/fast_model.h"
+#include "golden/plain_gemv.h"
+#include "golden/reference_model.h"
+#include "verif/testbench_build.h"
+
+namespace flexcim::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+struct BenchOptions {
+  ModelPathFlags paths;
+  std::string only = "golden,verilator,gen,forward,prune";
+  std::string out = "bench-out";
+  int vectors = 20000;
+};
+
+struct Row {
+  std::string what;
+  double value;
+  std::string unit;
+  std::string target;
+};
+
+golden::MacroStorage RandomStorage(const MacroConfig& c, std::mt19937_64& rng) {
+  golden::MacroStorage s(c);
+  const int wmax = (1 << (c.w_bits() - 1)) - 1;
+  std::uniform_int_distribution<int> w(-wmax - 1, wmax), bit(0, 1), sel(0, c.subs() - 1);
+  for (int k = 0; k < c.subs(); ++k) {
+    for (int r = 0; r < c.rows(); ++r) {
+      for (int col = 0; col < c.cols(); ++col) {
+        s.SetWeight(k, r, col, w(rng));
+        s.SetElement(k, r, col, bit(rng));
+      }
+      for (int q = 0; q < c.select_groups(); ++q) s.SetSelect(k, r, q, sel(rng));
+    }
+  }
+  return s;
+}
+
+void BenchGolden(std::vector<Row>& rows, nlohmann::json& j, int vectors) {
+  const MacroConfig c = MacroConfig::Default();
+  std::mt19937_64 rng(1);
+  const golden::MacroStorage storage = RandomStorage(c, rng);
+  std::vector<int32_t> acts(static_cast<size_t>(vectors) * c.act_lanes());
+  std::uniform_int_distribution<int> a(-128, 127);
+  for (auto& x : acts) x = a(rng);
+  const double macs = static_cast<double>(vectors) * c.cells();
+
+  // Reference loops: a tenth of the vectors (they are slow by design).
+  const int ref_vectors = std::max(1, vectors / 10);
+  auto t = Clock::now();
+  int64_t sink = 0;
+  for (int v = 0; v < ref_vectors; ++v) {
+    const std::vector<int32_t> x(acts.begin() + static_cast<size_t>(v) * c.act_lanes(),
+                                 acts.begin() + static_cast<size_t>(v + 1) * c.act_lanes());
+    sink += golden::ReferenceCompute(storage, x, v % (c.max_nlog2() + 1))[0];
+  }
+  const double ref = static_cast<double>(ref_vectors) * c.cells() / Seconds(t);
+
+  const golden::FastModel fast(storage);
+  std::vector<int64_t> out(static_cast<size_t>(vectors) * c.output_lanes());
+  t = Clock::now();
+  fast.ComputeBatch(acts.data(), vectors, 0, out.data());
+  const double fast_rate = macs / Seconds(t);
+
+  std::vector<int8_t> w8(static_cast<size_t>(c.cells()));
+  for (auto& w : w8) w = static_cast<int8_t>(a(rng));
+  const golden::PlainGemv gemv = golden::PlainGemv::ForMacro(c, w8);
+  std::vector<int8_t> x8(static_cast<size_t>(vectors) * gemv.inputs());
+  for (auto& x : x8) x = static_cast<int8_t>(a(rng));
+  std::vector<int32_t> y(static_cast<size_t>(vectors) * gemv.outputs());
+  t = Clock::now();
+  gemv.ComputeBatch(x8.data(), vectors, y.data());
+  const double gemv_rate = static_cast<double>(vectors) * gemv.macs_per_vector() / Seconds(t);
+  sink += out[0] + y[0];
+
+  rows.push_back({"golden reference loops (default macro)", ref / 1e9, "G MAC/s", ""});
+  rows.push_back({fmt::format("golden fast path ({})", golden::FastKernelName(fast.kernel())),
+                  fast_rate / 1e9, "G MAC/s", ">= 1"});
+  rows.push_back({"plain int8 GEMV, same MACs", gemv_rate / 1e9, "G MAC/s", ""});
+  j["golden"] = {{"config", c.Name()},
+                 {"reference_gmacs", ref / 1e9},
+                 {"fast_gmacs", fast_rate / 1e9},
+                 {"fast_kernel", golden::FastKernelName(fast.kernel())},
+                 {"plain_int8_gemv_gmacs", gemv_rate / 1e9},
+                 {"vectors", vectors},
+                 {"checksum", sink}};
+}
+
+void BenchVerilator(std::vector<Row>& rows, nlohmann::json& j, const fs::path& work, int vectors) {
+  const MacroConfig c = MacroConfig::Default();
+  gen::WriteDesign(gen::GenerateFlexcim(c), work / "rtl");
+  const fs::path tb = verif::BuildTestbench(
+      {.rtl_dir = work / "rtl", .work_dir = work / "tb",
+       .progress = [](const std::string& l) { std::cerr << "bench: " << l << "\n"; }});
+  const fs::path json = work / "cosim.json";
+  RunLogged(fmt::format("{} --rtl {} --vectors {} --json {}", ShellQuote(tb.string()),
+                        ShellQuote((work / "rtl").string()), vectors, ShellQuote(json.string())),
+            work / "cosim.log", "co-simulation");
+  std::ifstream in(json);
+  const nlohmann::json r = nlohmann::json::parse(in);
+  rows.push_back({"Verilator co-simulation (default macro, with golden compare)",
+                  r.at("vectors_per_second").get<double>() / 1e3, "k vectors/s", ">= 50"});
+  j["verilator"] = r;
+}
+
+void BenchGenerator(std::vector<Row>& rows, nlohmann::json& j, const fs::path& work) {
+  const MacroConfig c = MacroConfig::Create(16, 256, 256, 256, 8, 8);
+  const auto t = Clock::now();
+  gen::WriteDesign(gen::GenerateFlexcim(c), work / "gen_p16_r256_c256");
+  const double s = Seconds(t);
+  uintmax_t bytes = 0;
+  for (const auto& e : fs::directory_iterator(work / "gen_p16_r256_c256")) bytes += e.file_size();
+  rows.push_back({"gen P=16 R=256 C=256 (wall time incl. writing)", s, "s", "< 10"});
+  rows.push_back({"gen P=16 R=256 C=256 output size", bytes / 1024.0, "KiB", ""});
+  j["gen"] = {{"config", c.Name()}, {"seconds", s}, {"bytes", bytes}};
+}
+
+void BenchForward(std::vector<Row>& rows, nlohmann::json& j, const pruner::ModelInputs& inputs) {
+  const auto seqs = inputs.EncodeSlice("3300:4299");
+  pruner::PerplexityOptions o;
+  o.progress = false;
+  const pruner::PerplexityResult r = pruner::EvaluatePerplexity(inputs.model, seqs, o);
+  rows.push_back({fmt::format("fp32 forward, blocks 3300:4299, {} threads", r.threads),
+                  r.tokens_per_second() / 1e3, "k tokens/s", ""});
+  j["forward"] = {{"tokens", r.tokens}, {"seconds", r.seconds}, {"threads", r.threads},
+                  {"tokens_per_second", r.tokens_per_second()}, {"mean_nll", r.mean_nll()}};
+}
+
+void BenchPrune(std::vector<Row>& rows, nlohmann::json& j, const pruner::ModelInputs& inputs) {
+  const auto t = Clock::now();
+  const auto calib = inputs.EncodeSlice("0:255");
+  const auto eval = inputs.EncodeSlice("3300:4299");
+  pruner::PruneSettings s;
+  s.progress = false;
+  const pruner::PruneResult r = pruner::RunPrune(inputs.model, calib, s, 8, 8, "");
+  pruner::PerplexityOptions o;
+  o.progress = false;
+  const pruner::PerplexityResult p = pruner::EvaluatePerplexity(r.pruned, eval, o);
+  const double secs = Seconds(t);
+  rows.push_back({"FLOW prune 0.5 (calibrate+select+prune+1 eval)", secs, "s", "< 20"});
+  j["prune"] = {{"seconds", secs}, {"perplexity", p.perplexity()}};
+}
+
+void BenchSynth(std::vector<Row>& rows, nlohmann::json& j, const fs::path& work,
+                const std::string& data_dir) {
+  const auto t = Clock::now();
+  RunLogged(fmt::format("{} synth --out {} --work {} --data-dir {}", ShellQuote("/proc/self/exe"),
+                        ShellQuote((work / "synth_report").string()),
+                        ShellQuote((work / "synth_work").string()), ShellQuote(data_dir)),
+            work / "synth.log", "flexcim synth");
+  const double secs = Seconds(t);
+  rows.push_back({"synth + timing + power, default macro", secs, "s", "< 120"});
+  j["synth"] = {{"seconds", secs}, {"report", (work / "synth_report").string()}};
+}
+
+int RunBench(const std::vector<std::string>& args) {
+  BenchOptions o;
+  po::options_description d = ModelPathOptions(o.paths);
+  po::options_description own("bench");
+  own.add_options()
+      ("only", po::value(&o.only)->default_value(o.only),
+       "comma list of golden, verilator, gen, forward, prune, synth")
+      ("vectors", po::value(&o.vectors)->default_value(o.vectors), "vectors for golden/Verilator")
+      ("out", po::value(&o.out)->default_value(o.out), "work directory; bench.json is written here");
+  d.add(own);
+  if (!ParseFlags(args, d, "bench", "[--only LIST] [--out DIR]")) return 0;
+  if (o.vectors < 100) throw UsageError(fmt::format("--vectors {}: must be >= 100", o.vectors));
+  std::vector<std::string> parts;
+  for (size_t s = 0; s <= o.only.size();) {
+    size_t c = o.only.find(',', s);
+    if (c == std::string::npos) c = o.only.size();
+    parts.push_back(o.only.substr(s, c - s));
+    s = c + 1;
+  }
+  for (const auto& p : parts) {
+    if (p != "golden" && p != "verilator" && p != "gen" && p != "forward" && p != "prune" && p != "synth") {
+      throw UsageError(fmt::format("--only {}: '{}' must be one of golden, verilator, gen, forward, prune, synth", o.only, p));
+    }
+  }
+  auto want = [&](const char* n) { return std::find(parts.begin(), parts.end(), n) != parts.end(); };
+  const fs::path work = fs::absolute(o.out);
+  fs::create_directories(work);
+  std::vector<Row> rows;
+  nlohmann::json j;
+  auto step = [](const char* what) { std::cerr << "bench: " << what << "\n"; };
+  if (want("golden")) { step("golden model"); BenchGolden(rows, j, o.vectors); }
+  if (want("gen")) { step("generator"); BenchGenerator(rows, j, work); }
+  if (want("verilator")) { step("Verilator co-simulation"); BenchVerilator(rows, j, work / "verilator", o.vectors); }
+  if (want("forward") || want("prune")) {
+    const pruner::ModelInputs inputs = pruner::ModelInputs::Load(o.paths.Resolve());
+    if (want("forward")) { step("forward pass"); BenchForward(rows, j, inputs); }
+    if (want("prune")) { step("FLOW prune"); BenchPrune(rows, j, inputs); }
+  }
+  if (want("synth")) { step("synthesis"); BenchSynth(rows, j, work, o.paths.data_dir); }
+
+  std::cout << fmt::format("{:<62} {:>10} {:<12} {}\n", "benchmark", "value", "unit", "target");
+  for (const Row& r : rows) {
+    std::cout << fmt::format("{:<62} {:>10.3f} {:<12} {}\n", r.what, r.value, r.unit, r.target);
+  }
+  j["machine_threads"] = std::thread::hardware_concurrency();
+  std::ofstream(work / "bench.json") << j.dump(2) << "\n";
+  std::cout << fmt::format("wrote {}\n", (work / "bench.json").string());
+  return 0;
+}
+
+const CommandRegistrar kBench({"bench", "speed figures (golden, Verilator, generator, forward, prune, synth)", RunBench});
+
+}  // namespace
+}  // namespace flexcim::cli
