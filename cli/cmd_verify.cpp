@@ -25,6 +25,7 @@ struct VerifyOptions {
   int vectors = 5000;
   uint64_t seed = 1;
   std::string json;
+  std::string stimulus;
 };
 
 po::options_description VerifyFlags(VerifyOptions& o) {
@@ -35,7 +36,10 @@ po::options_description VerifyFlags(VerifyOptions& o) {
        "so a second run of the same configuration only re-runs the simulation")
       ("vectors", po::value(&o.vectors)->default_value(o.vectors), "random vectors, >= 1")
       ("seed", po::value(&o.seed)->default_value(o.seed), "random seed")
-      ("json", po::value(&o.json), "also write the result as JSON to this file");
+      ("json", po::value(&o.json), "also write the result as JSON to this file")
+      ("stimulus", po::value(&o.stimulus),
+       "replay this pin-level stimulus (e.g. a real layer from `flexcim map --stimulus-layer`) "
+       "instead of random traffic; it must be for the same configuration");
   d.add(own);
   return d;
 }
@@ -46,16 +50,24 @@ int RunVerify(const std::vector<std::string>& args) {
   if (!vm) return 0;
   const MacroConfig config = o.macro.ToConfig();
   if (o.vectors < 1) throw UsageError(fmt::format("--vectors {}: must be >= 1", o.vectors));
+  if (!o.stimulus.empty() && !fs::is_regular_file(o.stimulus)) {
+    throw UsageError(fmt::format("--stimulus {}: no such file", o.stimulus));
+  }
   const fs::path work =
       o.work.empty() ? fs::temp_directory_path() / ("flexcim-verify-" + config.Name()) : fs::path(o.work);
   auto progress = [](const std::string& line) { std::cerr << "verify: " << line << "\n"; };
   progress(fmt::format("generating {} into {}", config.Name(), (work / "rtl").string()));
   gen::WriteDesign(gen::GenerateFlexcim(config), work / "rtl");
   const fs::path tb = verif::BuildTestbench({.rtl_dir = work / "rtl", .work_dir = work / "tb", .progress = progress});
-  progress(fmt::format("running {} random vectors (seed {})", o.vectors, o.seed));
+  if (!o.stimulus.empty()) {
+    progress(fmt::format("replaying {}", o.stimulus));
+  } else {
+    progress(fmt::format("running {} random vectors (seed {})", o.vectors, o.seed));
+  }
   std::string command = fmt::format("{} --rtl {} --vectors {} --seed {}", ShellQuote(tb.string()),
                                     ShellQuote((work / "rtl").string()), o.vectors, o.seed);
   if (!o.json.empty()) command += " --json " + ShellQuote(o.json);
+  if (!o.stimulus.empty()) command += " --stimulus " + ShellQuote(fs::absolute(o.stimulus).string());
   std::cout.flush();
   const int status = std::system(command.c_str());
   if (status != 0) {

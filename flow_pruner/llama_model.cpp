@@ -76,10 +76,10 @@ std::vector<Ref> CollectTensors(Model& m) {
 
 std::string_view LinearName(LinearKind kind) {
   switch (kind) {
-    case LinearKind::kQ: return "q";
-    case LinearKind::kK: return "k";
-    case LinearKind::kV: return "v";
-    case LinearKind::kO: return "o";
+    case LinearKind::kQ: return "wq";
+    case LinearKind::kK: return "wk";
+    case LinearKind::kV: return "wv";
+    case LinearKind::kO: return "wo";
     case LinearKind::kW1: return "w1";
     case LinearKind::kW2: return "w2";
     case LinearKind::kW3: return "w3";

@@ -24,7 +24,7 @@ inline constexpr std::array<LinearKind, kNumLinearKinds> kAllLinearKinds = {
     LinearKind::kQ, LinearKind::kK,  LinearKind::kV, LinearKind::kO,
     LinearKind::kW1, LinearKind::kW2, LinearKind::kW3};
 
-// "q", "k", "v", "o", "w1", "w2", "w3".
+// llama2.c's tensor names: "wq", "wk", "wv", "wo", "w1", "w2", "w3".
 std::string_view LinearName(LinearKind kind);
 inline int LinearIndex(LinearKind kind) { return static_cast<int>(kind); }
 

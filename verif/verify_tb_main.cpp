@@ -13,6 +13,7 @@
 #include "Vflexcim_top.h"
 #include "core/errors.h"
 #include "verif/cosim_check.h"
+#include "verif/stimulus_file.h"
 #include "verif/verilated_dut.h"
 
 namespace po = boost::program_options;
@@ -25,6 +26,7 @@ struct TestbenchOptions {
   int vectors = 5000;
   uint64_t seed = 1;
   std::string json;
+  std::string stimulus;  // replay this file instead of random traffic
 };
 
 MacroConfig ConfigFromManifest(const std::string& rtl_dir) {
@@ -38,17 +40,24 @@ MacroConfig ConfigFromManifest(const std::string& rtl_dir) {
 
 int Run(const TestbenchOptions& o) {
   const MacroConfig config = ConfigFromManifest(o.rtl_dir);
-  const verif::Stimulus stimulus =
-      verif::RandomStimulus(config, {.vectors = o.vectors, .seed = o.seed});
+  verif::Stimulus stimulus;
+  if (o.stimulus.empty()) {
+    stimulus = verif::RandomStimulus(config, {.vectors = o.vectors, .seed = o.seed});
+  } else {
+    stimulus.cycles = verif::ReadStimulusFile(config, o.stimulus);
+  }
   verif::VerilatedDut<Vflexcim_top> dut(config);
   const auto start = std::chrono::steady_clock::now();
   const verif::CosimResult result = verif::RunCosim(dut, stimulus);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::cout << result.Summary(config.pipeline_latency()) << "\n";
-  std::cout << fmt::format("{}: {} cycles, {} resets, {} vectors dropped by reset, {:.0f} vectors/s\n",
-                           config.Name(), result.cycles, stimulus.stats.resets,
-                           stimulus.stats.dropped, result.vectors_checked / seconds);
+  std::cout << fmt::format("{}: {} cycles{}, {:.0f} vectors/s\n", config.Name(), result.cycles,
+                           o.stimulus.empty()
+                               ? fmt::format(", {} resets, {} vectors dropped by reset",
+                                             stimulus.stats.resets, stimulus.stats.dropped)
+                               : ", stimulus " + o.stimulus,
+                           result.vectors_checked / seconds);
   if (!o.json.empty()) {
     nlohmann::json j;
     j["config"] = config.Name();
@@ -75,7 +84,8 @@ int main(int argc, char** argv) {
       ("rtl", po::value(&o.rtl_dir)->required(), "generated design directory (manifest.json)")
       ("vectors", po::value(&o.vectors)->default_value(o.vectors), "random vectors")
       ("seed", po::value(&o.seed)->default_value(o.seed), "random seed")
-      ("json", po::value(&o.json), "write the result as JSON here");
+      ("json", po::value(&o.json), "write the result as JSON here")
+      ("stimulus", po::value(&o.stimulus), "replay this stimulus file (flexcim map --stimulus-layer)");
   try {
     po::variables_map vm;
     po::store(po::parse_command_line(argc, argv, d), vm);
