@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "core/errors.h"
+#include "core/atomic_file.h"
 #include "flow_pruner/file_bytes.h"
 
 namespace flexcim::pruner {
@@ -49,7 +50,7 @@ std::string SerializeLlamaModel(const LlamaModel& model) {
 }
 
 void WriteLlamaModel(const LlamaModel& model, const std::string& path) {
-  WriteFileAtomically(path, SerializeLlamaModel(model));
+  flexcim::WriteFileAtomically(path, SerializeLlamaModel(model));
 }
 
 }  // namespace flexcim::pruner

@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "core/errors.h"
-#include "synth/atomic_write.h"
+#include "core/atomic_file.h"
 #include "core/subprocess.h"
 
 namespace flexcim::synth {
@@ -87,7 +87,7 @@ fs::path PrepareLiberty(const fs::path& data_dir, const fs::path& cache_dir) {
   const fs::path plain = PlainLiberty(data_dir, cache_dir);
   const fs::path marked = cache_dir / (std::string(kLibertyBaseName) + ".dont_use.lib");
   if (fs::exists(marked) && fs::last_write_time(marked) >= fs::last_write_time(plain)) return marked;
-  WriteFileAtomic(marked, MarkDontUse(ReadAll(plain), DontUseCellPrefixes()));
+  WriteFileAtomically(marked, MarkDontUse(ReadAll(plain), DontUseCellPrefixes()));
   return marked;
 }
 

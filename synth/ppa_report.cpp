@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "synth/atomic_write.h"
+#include "core/atomic_file.h"
 #include "synth/component_map.h"
 
 namespace flexcim::synth {
@@ -105,8 +105,8 @@ std::string ReportMarkdown(const std::vector<PpaResult>& results) {
 }
 
 void WriteReport(const std::vector<PpaResult>& results, const std::filesystem::path& out_dir) {
-  WriteFileAtomic(out_dir / "report.json", ReportJson(results).dump(2) + "\n");
-  WriteFileAtomic(out_dir / "report.md", "# FlexCiM PPA report\n\n" + ReportMarkdown(results));
+  WriteFileAtomically(out_dir / "report.json", ReportJson(results).dump(2) + "\n");
+  WriteFileAtomically(out_dir / "report.md", "# FlexCiM PPA report\n\n" + ReportMarkdown(results));
 }
 
 }  // namespace flexcim::synth

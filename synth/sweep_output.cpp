@@ -4,7 +4,7 @@
 
 #include <map>
 
-#include "synth/atomic_write.h"
+#include "core/atomic_file.h"
 #include "synth/component_map.h"
 #include "synth/ppa_report.h"
 #include "synth/svg_plot.h"
@@ -107,9 +107,9 @@ std::string SweepSvg(const std::vector<SweepRow>& rows) {
 
 void WriteSweepOutputs(const std::vector<SweepRow>& rows, const std::vector<std::string>& notes,
                        const std::filesystem::path& out_dir) {
-  WriteFileAtomic(out_dir / "sweep.csv", SweepCsv(rows));
-  WriteFileAtomic(out_dir / "sweep.json", SweepJson(rows, notes).dump(2) + "\n");
-  WriteFileAtomic(out_dir / "sweep.svg", SweepSvg(rows));
+  WriteFileAtomically(out_dir / "sweep.csv", SweepCsv(rows));
+  WriteFileAtomically(out_dir / "sweep.json", SweepJson(rows, notes).dump(2) + "\n");
+  WriteFileAtomically(out_dir / "sweep.svg", SweepSvg(rows));
 }
 
 }  // namespace flexcim::synth

@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "core/errors.h"
-#include "synth/atomic_write.h"
+#include "core/atomic_file.h"
 #include "synth/component_map.h"
 #include "synth/liberty_setup.h"
 #include "synth/sta_script.h"
@@ -89,7 +89,7 @@ PpaResult RunSynthFlow(const SynthFlowOptions& o) {
   ys.netlist_out = o.work_dir / "mapped.v";
   if (o.run_sta) ys.sta_netlist_out = o.work_dir / "sta_netlist.v";
   const fs::path ys_path = o.work_dir / "synth.ys";
-  WriteFileAtomic(ys_path, YosysScript(ys));
+  WriteFileAtomically(ys_path, YosysScript(ys));
   fs::remove(ys.stat_out);
   progress(fmt::format("yosys: synthesising {} ({} files) -> {}", top, ys.verilog_files.size(),
                        o.work_dir.string()));
@@ -128,7 +128,7 @@ PpaResult RunSynthFlow(const SynthFlowOptions& o) {
       if (known) so.port_activity[port] = a;
     }
     const fs::path tcl = o.work_dir / "sta.tcl";
-    WriteFileAtomic(tcl, StaScript(so));
+    WriteFileAtomically(tcl, StaScript(so));
     progress("sta: critical path and power");
     t0 = std::chrono::steady_clock::now();
     const fs::path log = o.work_dir / "sta.log";

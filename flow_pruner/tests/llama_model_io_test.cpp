@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "core/errors.h"
+#include "core/atomic_file.h"
 #include "flow_pruner/file_bytes.h"
 #include "flow_pruner/llama_model.h"
 #include "flow_pruner/model_writer.h"
@@ -87,7 +88,7 @@ TEST(Stories260K, DamagedCopiesAreRejected) {
   const std::string dir = testdata::MakeTempDir();
   auto error_for = [&](const std::string& name, const std::string& bytes) {
     const std::string path = dir + "/" + name;
-    WriteFileAtomically(path, bytes);
+    flexcim::WriteFileAtomically(path, bytes);
     try {
       LoadLlamaModel(path);
     } catch (const Error& e) {
