@@ -13,6 +13,11 @@ namespace flexcim {
 
 void WriteFileAtomically(const std::filesystem::path& path, std::string_view bytes) {
   const std::string tmp = fmt::format("{}.tmp.{}", path.string(), static_cast<long>(::getpid()));
+  if (path.has_parent_path()) {
+    std::error_code ec;
+    std::filesystem::create_directories(path.parent_path(), ec);
+    if (ec) throw Error(fmt::format("{}: cannot create its directory: {}", path.string(), ec.message()));
+  }
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) throw Error(fmt::format("{}: cannot write: {}", tmp, std::strerror(errno)));

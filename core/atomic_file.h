@@ -1,6 +1,6 @@
 // WriteFileAtomically: a file appears complete or not at all. The bytes go
 // to "<path>.tmp.<pid>" and are renamed over `path` (same directory, so the
-// rename is atomic on POSIX).
+// rename is atomic on POSIX). Missing parent directories are created.
 #pragma once
 
 #include <filesystem>

@@ -1,16 +1,33 @@
 #!/usr/bin/env bash
-# make demo: the main job end to end on the shipped model.
+# make demo: the main job end to end on the shipped model (stories260K):
+# FLOW-prune with hardware-legal masks, map onto the macro, generate RTL,
+# verify it in Verilator (random traffic and a real pruned layer), Yosys /
+# OpenSTA PPA with the baselines, and one report.
 set -euo pipefail
 BUILD=${1:-build}
 FLEXCIM="$BUILD/cli/flexcim"
-OUT=${FLEXCIM_DEMO_OUT:-$BUILD/demo}
-mkdir -p "$OUT"
+RUN=${FLEXCIM_DEMO_OUT:-$BUILD/demo}
+mkdir -p "$RUN"
 
-echo "== 1. generate the default FlexCiM macro"
-"$FLEXCIM" gen --out "$OUT/rtl"
+echo "== 1/7 FLOW pruning of stories260K at mean sparsity 0.5 (legal masks for the default macro, G = C = 16)"
+"$FLEXCIM" prune --method flow --target 0.5 --out "$RUN/prune"
 
-echo "== 2. verify it in Verilator against the golden model"
-"$FLEXCIM" verify --work "$OUT/verify" --vectors 5000 --json "$OUT/verify.json"
+echo "== 2/7 map every pruned layer onto the macro's tiles; schedule layer 3.w1 for the RTL"
+"$FLEXCIM" map --pruned "$RUN/prune" --out "$RUN/map" --stimulus-layer 3.w1 --stimulus-tokens 32 | tail -4
 
+echo "== 3/7 generate the default FlexCiM macro"
+"$FLEXCIM" gen --out "$RUN/rtl"
+
+echo "== 4/7 verify it in Verilator against the golden model (random traffic, resets, rewrites)"
+"$FLEXCIM" verify --work "$RUN/verify_work" --vectors 5000 --json "$RUN/verify.json"
+
+echo "== 5/7 run the real pruned layer's tiles on the RTL"
+"$FLEXCIM" verify --work "$RUN/verify_work" --stimulus "$RUN/map/stimulus.txt" --json "$RUN/verify_layer.json"
+
+echo "== 6/7 Yosys area + OpenSTA timing/power: FlexCiM and the dense and fixed 1:2 baselines"
+"$FLEXCIM" synth --arch flexcim,dense,sparse12 --work "$RUN/synth_work" --out "$RUN/synth" | tail -25
+
+echo "== 7/7 report"
+"$FLEXCIM" report --run "$RUN" --out "$RUN/report"
 echo
-echo "Verilog: $OUT/rtl (top flexcim_top, manifest $OUT/rtl/manifest.json)"
+echo "Verilog: $RUN/rtl (top flexcim_top, manifest $RUN/rtl/manifest.json); report: $RUN/report/report.md"

@@ -1,0 +1,161 @@
+// flexcim report: one summary of an end-to-end run (what `make demo` does):
+// the FLOW assignment and perplexities (prune.json), the mapping (map.json),
+// the co-simulation results (verify*.json) and the PPA (synth report.json).
+// Every number is read from those machine-readable files; nothing is
+// recomputed here.
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/command_registry.h"
+#include "cli/flag_parsing.h"
+#include "core/errors.h"
+#include "core/output_directory.h"
+
+namespace flexcim::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+struct ReportOptions {
+  std::string run_dir;
+  std::string out;
+};
+
+std::optional<json> ReadJson(const fs::path& p) {
+  if (!fs::exists(p)) return std::nullopt;
+  std::ifstream in(p);
+  try {
+    return json::parse(in);
+  } catch (const json::exception& e) {
+    throw Error(fmt::format("{}: not valid JSON: {}", p.string(), e.what()));
+  }
+}
+
+std::string PruneSection(const json& j) {
+  std::string s = fmt::format("## FLOW pruning ({}, target {}, masks {}, macro {})\n\n",
+                              j.at("method").get<std::string>(), j.at("target_sparsity").get<double>(),
+                              j.at("masks").get<std::string>(), j.at("macro").get<std::string>());
+  s += "| block | O_i (%) | D_i | N:M |\n|---:|---:|---:|---|\n";
+  for (const auto& b : j.at("blocks")) {
+    s += fmt::format("| {} | {:.4f} | {:.4e} | {} |\n", b.at("block").get<int>(),
+                     b.at("outlier_ratio_percent").get<double>(), b.at("locality").get<double>(),
+                     b.at("pattern").get<std::string>());
+  }
+  s += fmt::format("\nAchieved mean block sparsity {:.4f} (exact: {}), weight sparsity {:.4f}.\n",
+                   j.at("achieved_block_sparsity").get<double>(), j.at("exact").get<bool>() ? "yes" : "no",
+                   j.at("achieved_weight_sparsity").get<double>());
+  if (j.contains("evaluation")) {
+    const auto& e = j.at("evaluation");
+    s += fmt::format("Perplexity on blocks {}: dense {:.4f}, pruned {:.4f}", e.at("blocks").get<std::string>(),
+                     e.at("dense").at("perplexity").get<double>(), e.at("pruned").at("perplexity").get<double>());
+    if (e.contains("pruned_quantized")) {
+      s += fmt::format(", pruned W{}A{} {:.4f}", e.at("quantized_bits").at("w").get<int>(),
+                       e.at("quantized_bits").at("a").get<int>(),
+                       e.at("pruned_quantized").at("perplexity").get<double>());
+    }
+    s += ".\n";
+  }
+  return s + "\n";
+}
+
+std::string MapSection(const json& j) {
+  const auto& t = j.at("total");
+  std::string s = fmt::format(
+      "## Mapping onto {}\n\n{} tiles, {} cycles for {} tokens per layer (latency {}), utilisation {:.1f}%; "
+      "every layer's golden-macro output equals its integer GEMV.\n",
+      j.at("config").get<std::string>(), t.at("tiles").get<int64_t>(), t.at("cycles").get<int64_t>(),
+      j.at("tokens").get<int64_t>(), j.at("latency").get<int>(), 100 * t.at("utilisation").get<double>());
+  if (j.contains("stimulus")) {
+    s += fmt::format("Layer {} was scheduled for the RTL: {} tokens, {} cycles.\n",
+                     j.at("stimulus").at("layer").get<std::string>(), j.at("stimulus").at("tokens").get<int>(),
+                     j.at("stimulus").at("cycles").get<int64_t>());
+  }
+  return s + "\n";
+}
+
+std::string VerifySection(const std::string& title, const json& j) {
+  return fmt::format("- {}: {} vectors, {} mismatches, latency {} cycles, {} cycles simulated ({})\n", title,
+                     j.at("vectors").get<int64_t>(), j.at("mismatches").get<int64_t>(), j.at("latency").get<int>(),
+                     j.at("cycles").get<int64_t>(), j.at("config").get<std::string>());
+}
+
+std::string SynthSection(const json& j) {
+  std::string s = "## PPA (Yosys 0.23 + OpenSTA, sky130hd typical)\n\n"
+                  "| arch | configuration | area (µm²) | fmax (MHz) | power (mW) | pJ/MAC |\n"
+                  "|---|---|---:|---:|---:|---:|\n";
+  for (const auto& r : j.at("results")) {
+    auto num = [&](const json& v, int digits) {
+      return v.is_null() ? std::string("-") : fmt::format("{:.{}f}", v.get<double>(), digits);
+    };
+    const bool timed = !r.at("timing").is_null();
+    s += fmt::format("| {} | {} | {:.0f} | {} | {} | {} |\n", r.at("arch").get<std::string>(),
+                     r.at("name").get<std::string>(), r.at("area").at("total_um2").get<double>(),
+                     timed ? num(r.at("timing").at("fmax_mhz"), 1) : "-",
+                     timed ? num(r.at("power").at("total_mw"), 2) : "-",
+                     timed ? num(r.at("energy").at("pj_per_mac"), 3) : "-");
+  }
+  for (const auto& o : j.at("overheads")) {
+    s += fmt::format("\nFlexibility overhead of {} vs {}: {:.0f} µm² = {:.2f}% of the baseline's area "
+                     "(total area difference {:+.2f}%).",
+                     o.at("flexcim").get<std::string>(), o.at("baseline").get<std::string>(),
+                     o.at("flexibility_um2").get<double>(), o.at("flexibility_percent_of_baseline").get<double>(),
+                     o.at("total_difference_percent").get<double>());
+  }
+  return s + "\n\n";
+}
+
+int RunReport(const std::vector<std::string>& args) {
+  ReportOptions o;
+  po::options_description d("report");
+  d.add_options()
+      ("run", po::value(&o.run_dir)->required(),
+       "directory of an end-to-end run: prune/, map/, verify.json, verify_layer.json, synth/")
+      ("out", po::value(&o.out), "write report.md and report.json here (default: print only)");
+  if (!ParseFlags(args, d, "report", "--run DIR [--out DIR]")) return 0;
+  const fs::path run = o.run_dir;
+  if (!fs::is_directory(run)) throw UsageError(fmt::format("--run {}: not a directory", o.run_dir));
+  const auto prune = ReadJson(run / "prune" / "prune.json");
+  const auto map = ReadJson(run / "map" / "map.json");
+  const auto verify = ReadJson(run / "verify.json");
+  const auto verify_layer = ReadJson(run / "verify_layer.json");
+  const auto synth = ReadJson(run / "synth" / "report.json");
+  if (!prune && !map && !verify && !verify_layer && !synth) {
+    throw Error(fmt::format("{}: no results found (expected prune/prune.json, map/map.json, verify.json, "
+                            "verify_layer.json or synth/report.json)", run.string()));
+  }
+  std::string md = fmt::format("# FlexCiM end-to-end report ({})\n\n", run.string());
+  if (prune) md += PruneSection(*prune);
+  if (map) md += MapSection(*map);
+  if (verify || verify_layer) {
+    md += "## Co-simulation (generated RTL vs golden model, Verilator)\n\n";
+    if (verify) md += VerifySection("random traffic with resets and rewrites", *verify);
+    if (verify_layer) md += VerifySection("a real pruned layer's tiles (map stimulus)", *verify_layer);
+    md += "\n";
+  }
+  if (synth) md += SynthSection(*synth);
+  std::cout << md;
+  if (!o.out.empty()) {
+    json j;
+    if (prune) j["prune"] = *prune;
+    if (map) j["map"] = *map;
+    if (verify) j["verify"] = *verify;
+    if (verify_layer) j["verify_layer"] = *verify_layer;
+    if (synth) j["synth"] = *synth;
+    WriteOutputDirectory(o.out, "report.json", [&](const fs::path& staging) {
+      WriteTextFile(staging / "report.md", md);
+      WriteTextFile(staging / "report.json", j.dump(2) + "\n");
+    });
+  }
+  return 0;
+}
+
+const CommandRegistrar kReport({"report", "summarise an end-to-end run (prune, map, verify, synth) as one report",
+                                RunReport});
+
+}  // namespace
+}  // namespace flexcim::cli

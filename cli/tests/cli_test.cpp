@@ -1,0 +1,189 @@
+// The flexcim binary as users run it: exit codes, exact error lines,
+// determinism, nothing left behind on failure, and map on a small container.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "core/subprocess.h"
+#include "flow_pruner/pruned_container.h"
+
+namespace flexcim {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Run {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+class Scratch {
+ public:
+  Scratch() : dir_(fs::temp_directory_path() / fmt::format("flexcim_cli_test_{}_{}", getpid(), counter_++)) {
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  ~Scratch() { fs::remove_all(dir_); }
+  const fs::path& path() const { return dir_; }
+
+ private:
+  static inline int counter_ = 0;
+  fs::path dir_;
+};
+
+std::string Slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+Run Flexcim(const std::string& args) {
+  Scratch s;
+  const std::string cmd = fmt::format("{} {} >{} 2>{}", ShellQuote(FLEXCIM_BIN), args,
+                                      ShellQuote((s.path() / "out").string()),
+                                      ShellQuote((s.path() / "err").string()));
+  const int status = std::system(cmd.c_str());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, Slurp(s.path() / "out"), Slurp(s.path() / "err")};
+}
+
+TEST(Cli, NoCommandAndUnknownCommandAreUsageErrors) {
+  const Run none = Flexcim("");
+  EXPECT_EQ(none.code, 2);
+  EXPECT_EQ(none.err.rfind("usage: flexcim <command> [flags]", 0), 0u) << none.err;
+  const Run bad = Flexcim("frobnicate");
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_EQ(bad.err.rfind("flexcim: unknown command 'frobnicate'\nusage: flexcim", 0), 0u) << bad.err;
+}
+
+TEST(Cli, EveryCommandHasHelp) {
+  for (const char* c : {"gen", "verify", "prune", "eval", "map", "synth", "sweep", "bench", "report"}) {
+    const Run r = Flexcim(fmt::format("{} --help", c));
+    EXPECT_EQ(r.code, 0) << c;
+    EXPECT_EQ(r.out.rfind(fmt::format("usage: flexcim {} ", c), 0), 0u) << c << ": " << r.out;
+  }
+}
+
+TEST(Cli, BadFlagsNameTheFlagAndValue) {
+  struct Case {
+    std::string args, err;
+  };
+  const std::vector<Case> cases = {
+      {"gen --rows 24 --out x", "flexcim gen: error: --rows 24: must be a power of two in [2, 256]\n"},
+      {"gen --sel-group 32 --out x", "flexcim gen: error: --sel-group 32: must be a power of two in [1, 16]\n"},
+      {"gen --out x --bogus", "flexcim gen: error: unrecognised option '--bogus' (see 'flexcim gen --help')\n"},
+      {"gen --rows many --out x",
+       "flexcim gen: error: the argument ('many') for option '--rows' is invalid (see 'flexcim gen --help')\n"},
+      {"gen", "flexcim gen: error: the option '--out' is required but missing (see 'flexcim gen --help')\n"},
+      {"verify --vectors 0", "flexcim verify: error: --vectors 0: must be >= 1\n"},
+      {"verify --stimulus /nonexistent/s.txt", "flexcim verify: error: --stimulus /nonexistent/s.txt: no such file\n"},
+      {"map --pruned x.flexcim --out y --tokens 0", "flexcim map: error: --tokens 0: must be >= 1\n"},
+      {"bench --only golden,warp",
+       "flexcim bench: error: --only golden,warp: 'warp' must be one of golden, verilator, gen, forward, prune, synth\n"},
+      {"report --run /nonexistent/run", "flexcim report: error: --run /nonexistent/run: not a directory\n"},
+  };
+  for (const Case& c : cases) {
+    const Run r = Flexcim(c.args);
+    EXPECT_EQ(r.code, 2) << c.args;
+    EXPECT_EQ(r.err, c.err) << c.args;
+  }
+}
+
+TEST(Cli, GenIsDeterministicAndLeavesNothingOnFailure) {
+  Scratch s;
+  const fs::path a = s.path() / "a", b = s.path() / "b";
+  ASSERT_EQ(Flexcim(fmt::format("gen --subs 2 --rows 4 --cols 4 --out {}", a.string())).code, 0);
+  ASSERT_EQ(Flexcim(fmt::format("gen --subs 2 --rows 4 --cols 4 --out {}", b.string())).code, 0);
+  int files = 0;
+  for (const auto& e : fs::directory_iterator(a)) {
+    EXPECT_EQ(Slurp(e.path()), Slurp(b / e.path().filename())) << e.path();
+    ++files;
+  }
+  EXPECT_EQ(files, 9);  // 8 modules + manifest.json
+  // A path under a regular file cannot be written: one error, nothing created.
+  std::ofstream(s.path() / "file") << "x";
+  const Run r = Flexcim(fmt::format("gen --out {}", (s.path() / "file" / "rtl").string()));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("flexcim gen: error: cannot create output directory '" + (s.path() / "file" / "rtl").string()),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(std::distance(fs::directory_iterator(s.path()), fs::directory_iterator()), 3);
+}
+
+// A 2:4 layer (4 outputs x 8 inputs) for a P=2, R=2, C=2, G=1 macro.
+pruner::PrunedContainer SmallContainer() {
+  pruner::PrunedContainer c;
+  c.config = MacroConfig::Create(2, 2, 2, 1, 8, 8);
+  c.method = "uniform";
+  pruner::PrunedLayer l;
+  l.block = 0;
+  l.name = "wq";
+  l.rows = 4;
+  l.cols = 8;
+  l.pattern = {2, 4};
+  for (int o = 0; o < 4; ++o) {
+    for (int i = 0; i < 8; ++i) {
+      const bool keep = (i % 4) == (o % 4) || (i % 4) == ((o + 1) % 4);
+      l.mask.push_back(keep ? 1 : 0);
+      l.weights.push_back(keep ? static_cast<int16_t>(10 * o - i) : 0);
+    }
+    l.scales.push_back(0.01f);
+  }
+  c.layers.push_back(l);
+  return c;
+}
+
+TEST(Cli, MapCountsTilesAndCyclesAndWritesAStimulus) {
+  Scratch s;
+  pruner::WriteContainer(SmallContainer(), s.path() / "pruned.flexcim");
+  const Run r = Flexcim(fmt::format("map --pruned {} --out {} --tokens 10 --stimulus-layer 0.wq --stimulus-tokens 3",
+                                    s.path().string(), (s.path() / "map").string()));
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::ifstream in(s.path() / "map" / "map.json");
+  const nlohmann::json j = nlohmann::json::parse(in);
+  // K = 8 = R*M: one tile along K; 4 outputs / ((P/N)*C = 2): two tiles.
+  // Latency log2 2 + log2 2 = 2; cycles = 2 * (P*R + 10 + 2) = 32.
+  EXPECT_EQ(j["total"]["tiles"], 2);
+  EXPECT_EQ(j["total"]["cycles"], 32);
+  EXPECT_EQ(j["layers"][0]["golden_equals_gemv"], true);
+  EXPECT_EQ(j["stimulus"]["cycles"], 1 + 2 * (4 + 3 + 2));  // power-on reset + schedule
+  EXPECT_TRUE(fs::exists(s.path() / "map" / "stimulus.txt"));
+
+  const Run missing = Flexcim(fmt::format("map --pruned {} --out {} --stimulus-layer 7.wq", s.path().string(),
+                                          (s.path() / "map2").string()));
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_EQ(missing.err, "flexcim map: error: --stimulus-layer 7.wq: no such layer (use block.name, e.g. 0.wq)\n");
+  EXPECT_FALSE(fs::exists(s.path() / "map2"));
+}
+
+TEST(Cli, MapRejectsCorruptAndFreeMaskContainers) {
+  Scratch s;
+  const fs::path file = s.path() / "pruned.flexcim";
+  pruner::WriteContainer(SmallContainer(), file);
+  std::string bytes = Slurp(file);
+  bytes[bytes.size() - 40] ^= 1;  // a payload byte
+  std::ofstream(file, std::ios::binary) << bytes;
+  const Run corrupt = Flexcim(fmt::format("map --pruned {} --out {}", file.string(), (s.path() / "m").string()));
+  EXPECT_EQ(corrupt.code, 1);
+  EXPECT_EQ(corrupt.err, fmt::format("flexcim map: error: {}: checksum mismatch (file corrupt)\n", file.string()));
+
+  pruner::PrunedContainer free_masks = SmallContainer();
+  free_masks.hardware_legal = false;
+  pruner::WriteContainer(free_masks, file);
+  const Run r = Flexcim(fmt::format("map --pruned {} --out {}", file.string(), (s.path() / "m").string()));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, fmt::format("flexcim map: error: --pruned {}: its masks were made without the macro's select "
+                               "groups (--free-masks); prune again with hardware-legal masks to map it\n",
+                               file.string()));
+  EXPECT_FALSE(fs::exists(s.path() / "m"));
+}
+
+}  // namespace
+}  // namespace flexcim
