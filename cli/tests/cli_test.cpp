@@ -18,7 +18,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Run {
+struct CliRun {
   int code;
   std::string out;
   std::string err;
@@ -45,7 +45,7 @@ std::string Slurp(const fs::path& p) {
   return s.str();
 }
 
-Run Flexcim(const std::string& args) {
+CliRun Flexcim(const std::string& args) {
   Scratch s;
   const std::string cmd = fmt::format("{} {} >{} 2>{}", ShellQuote(FLEXCIM_BIN), args,
                                       ShellQuote((s.path() / "out").string()),
@@ -55,17 +55,17 @@ Run Flexcim(const std::string& args) {
 }
 
 TEST(Cli, NoCommandAndUnknownCommandAreUsageErrors) {
-  const Run none = Flexcim("");
+  const CliRun none = Flexcim("");
   EXPECT_EQ(none.code, 2);
   EXPECT_EQ(none.err.rfind("usage: flexcim <command> [flags]", 0), 0u) << none.err;
-  const Run bad = Flexcim("frobnicate");
+  const CliRun bad = Flexcim("frobnicate");
   EXPECT_EQ(bad.code, 2);
   EXPECT_EQ(bad.err.rfind("flexcim: unknown command 'frobnicate'\nusage: flexcim", 0), 0u) << bad.err;
 }
 
 TEST(Cli, EveryCommandHasHelp) {
   for (const char* c : {"gen", "verify", "prune", "eval", "map", "synth", "sweep", "bench", "report"}) {
-    const Run r = Flexcim(fmt::format("{} --help", c));
+    const CliRun r = Flexcim(fmt::format("{} --help", c));
     EXPECT_EQ(r.code, 0) << c;
     EXPECT_EQ(r.out.rfind(fmt::format("usage: flexcim {} ", c), 0), 0u) << c << ": " << r.out;
   }
@@ -90,7 +90,7 @@ TEST(Cli, BadFlagsNameTheFlagAndValue) {
       {"report --run /nonexistent/run", "flexcim report: error: --run /nonexistent/run: not a directory\n"},
   };
   for (const Case& c : cases) {
-    const Run r = Flexcim(c.args);
+    const CliRun r = Flexcim(c.args);
     EXPECT_EQ(r.code, 2) << c.args;
     EXPECT_EQ(r.err, c.err) << c.args;
   }
@@ -109,7 +109,7 @@ TEST(Cli, GenIsDeterministicAndLeavesNothingOnFailure) {
   EXPECT_EQ(files, 9);  // 8 modules + manifest.json
   // A path under a regular file cannot be written: one error, nothing created.
   std::ofstream(s.path() / "file") << "x";
-  const Run r = Flexcim(fmt::format("gen --out {}", (s.path() / "file" / "rtl").string()));
+  const CliRun r = Flexcim(fmt::format("gen --out {}", (s.path() / "file" / "rtl").string()));
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("flexcim gen: error: cannot create output directory '" + (s.path() / "file" / "rtl").string()),
             std::string::npos)
@@ -143,7 +143,7 @@ pruner::PrunedContainer SmallContainer() {
 TEST(Cli, MapCountsTilesAndCyclesAndWritesAStimulus) {
   Scratch s;
   pruner::WriteContainer(SmallContainer(), s.path() / "pruned.flexcim");
-  const Run r = Flexcim(fmt::format("map --pruned {} --out {} --tokens 10 --stimulus-layer 0.wq --stimulus-tokens 3",
+  const CliRun r = Flexcim(fmt::format("map --pruned {} --out {} --tokens 10 --stimulus-layer 0.wq --stimulus-tokens 3",
                                     s.path().string(), (s.path() / "map").string()));
   ASSERT_EQ(r.code, 0) << r.err;
   std::ifstream in(s.path() / "map" / "map.json");
@@ -156,7 +156,7 @@ TEST(Cli, MapCountsTilesAndCyclesAndWritesAStimulus) {
   EXPECT_EQ(j["stimulus"]["cycles"], 1 + 2 * (4 + 3 + 2));  // power-on reset + schedule
   EXPECT_TRUE(fs::exists(s.path() / "map" / "stimulus.txt"));
 
-  const Run missing = Flexcim(fmt::format("map --pruned {} --out {} --stimulus-layer 7.wq", s.path().string(),
+  const CliRun missing = Flexcim(fmt::format("map --pruned {} --out {} --stimulus-layer 7.wq", s.path().string(),
                                           (s.path() / "map2").string()));
   EXPECT_EQ(missing.code, 2);
   EXPECT_EQ(missing.err, "flexcim map: error: --stimulus-layer 7.wq: no such layer (use block.name, e.g. 0.wq)\n");
@@ -170,14 +170,14 @@ TEST(Cli, MapRejectsCorruptAndFreeMaskContainers) {
   std::string bytes = Slurp(file);
   bytes[bytes.size() - 40] ^= 1;  // a payload byte
   std::ofstream(file, std::ios::binary) << bytes;
-  const Run corrupt = Flexcim(fmt::format("map --pruned {} --out {}", file.string(), (s.path() / "m").string()));
+  const CliRun corrupt = Flexcim(fmt::format("map --pruned {} --out {}", file.string(), (s.path() / "m").string()));
   EXPECT_EQ(corrupt.code, 1);
   EXPECT_EQ(corrupt.err, fmt::format("flexcim map: error: {}: checksum mismatch (file corrupt)\n", file.string()));
 
   pruner::PrunedContainer free_masks = SmallContainer();
   free_masks.hardware_legal = false;
   pruner::WriteContainer(free_masks, file);
-  const Run r = Flexcim(fmt::format("map --pruned {} --out {}", file.string(), (s.path() / "m").string()));
+  const CliRun r = Flexcim(fmt::format("map --pruned {} --out {}", file.string(), (s.path() / "m").string()));
   EXPECT_EQ(r.code, 2);
   EXPECT_EQ(r.err, fmt::format("flexcim map: error: --pruned {}: its masks were made without the macro's select "
                                "groups (--free-masks); prune again with hardware-legal masks to map it\n",
