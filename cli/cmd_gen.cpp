@@ -1,5 +1,6 @@
 // flexcim gen: writes the Verilog of one macro configuration and its
-// manifest.json into --out (FLEXCIM.md 5b).
+// manifest.json into --out (FLEXCIM.md 5b); --arch dense|sparse12 writes the
+// section 6 baselines of the same cell count instead (G is ignored).
 #include <fmt/format.h>
 #include <fmt/std.h>
 
@@ -9,6 +10,8 @@
 #include "cli/command_registry.h"
 #include "cli/flag_parsing.h"
 #include "core/errors.h"
+#include "core/baseline_config.h"
+#include "generator/arch_generator.h"
 #include "generator/design_writer.h"
 #include "generator/flexcim_generator.h"
 
@@ -29,7 +32,8 @@ po::options_description GenFlags(GenOptions& o) {
        "output directory (required); replaced only if it holds a previous design "
        "(manifest.json) or is empty")
       ("arch", po::value(&o.arch)->default_value(o.arch),
-       "architecture to generate: flexcim");
+       "architecture to generate: flexcim, dense (P*R x C dense DCiM) or sparse12 (fixed 1:2 "
+       "sparse DCiM); top module flexcim_top, dense_top or sparse12_top");
   flags.add(own);
   return flags;
 }
@@ -38,11 +42,9 @@ int RunGen(const std::vector<std::string>& args) {
   GenOptions options;
   const auto vm = ParseFlags(args, GenFlags(options), "gen", "--out DIR [macro flags]");
   if (!vm) return 0;
-  if (options.arch != gen::kArchFlexcim) {
-    throw UsageError(fmt::format("--arch {}: must be one of {}", options.arch, gen::kArchFlexcim));
-  }
+  const Arch arch = ParseArch(options.arch);
   const MacroConfig config = options.macro.ToConfig();
-  const gen::GeneratedDesign design = gen::GenerateFlexcim(config);
+  const gen::GeneratedDesign design = gen::GenerateArch(arch, config);
   gen::WriteDesign(design, options.out_dir);
   std::cout << fmt::format("wrote {} files and {} to {}: top {}, latency {}\n",
                            design.files.size(), gen::kManifestFileName, options.out_dir,

@@ -11,6 +11,7 @@
 //       flexcim_mul_<cfg>               g_col[c].g_row[r].u_mul
 //       flexcim_adder_tree_<cfg>        g_col[c].u_adder_tree
 //     flexcim_merge_<cfg>               u_merge
+//       flexcim_merge_ctrl_<cfg>        g_root<l>[g].u_ctrl, g_leaf<l>[g].u_ctrl (P > 1)
 #pragma once
 
 #include <string>

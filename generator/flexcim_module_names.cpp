@@ -15,6 +15,7 @@ FlexcimModuleNames FlexcimModuleNames::For(const MacroConfig& config) {
       .distribution = named("distribution"),
       .submacro = named("submacro"),
       .merge = named("merge"),
+      .merge_control = named("merge_ctrl"),
       .valid_pipe = named("valid_pipe"),
       .top = "flexcim_top",
   };

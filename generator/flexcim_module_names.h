@@ -18,6 +18,7 @@ struct FlexcimModuleNames {
   std::string distribution;    // flexcim_distribution_<cfg>
   std::string submacro;        // flexcim_submacro_<cfg>
   std::string merge;           // flexcim_merge_<cfg>
+  std::string merge_control;   // flexcim_merge_ctrl_<cfg> (P > 1 only)
   std::string valid_pipe;      // flexcim_valid_pipe_<cfg>
   std::string top;             // flexcim_top
 

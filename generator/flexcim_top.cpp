@@ -55,7 +55,7 @@ vast::Module* EmitFlexcimTop(vast::VerilogFile& file, const MacroConfig& config,
                   file.Op(BinaryOp::kEq, file.Id("wr_sub"),
                           file.Sized(config.sel_bits(), static_cast<uint64_t>(k))))));
     }
-    DeclareWire(file, m, "level_nlog2", config.log2_subs() * kNlog2Bits);
+    DeclareWire(file, m, "merge_nlog2", kNlog2Bits);
   } else {
     DeclareWire(file, m, "unused_pins", 1);
     m->AddAssign(file.Make<vast::ContinuousAssign>(
@@ -72,7 +72,7 @@ vast::Module* EmitFlexcimTop(vast::VerilogFile& file, const MacroConfig& config,
                                    {"in_valid", file.Id("in_valid")}};
   if (multi) valid_ports.push_back({"in_nlog2", file.Id("in_nlog2")});
   valid_ports.push_back({"out_valid", file.Id("out_valid")});
-  if (multi) valid_ports.push_back({"level_nlog2", file.Id("level_nlog2")});
+  if (multi) valid_ports.push_back({"merge_nlog2", file.Id("merge_nlog2")});
   m->AddInstance(file.Make<vast::Instance>(names.valid_pipe, "u_valid_pipe",
                                            std::vector<Binding>{}, valid_ports));
 
@@ -94,7 +94,7 @@ vast::Module* EmitFlexcimTop(vast::VerilogFile& file, const MacroConfig& config,
   }
 
   std::vector<Binding> merge_ports{{"clk", file.Id("clk")}};
-  if (multi) merge_ports.push_back({"level_nlog2", file.Id("level_nlog2")});
+  if (multi) merge_ports.push_back({"nlog2", file.Id("merge_nlog2")});
   merge_ports.push_back({"col_sums", file.Id("col_sums")});
   merge_ports.push_back({"out_data", file.Id("out_data")});
   m->AddInstance(file.Make<vast::Instance>(names.merge, "u_merge", std::vector<Binding>{},

@@ -20,11 +20,12 @@ struct GeneratedFile {
 };
 
 struct GeneratedDesign {
-  std::string top;                  // "flexcim_top"
-  int latency = 0;                  // MacroConfig::pipeline_latency()
+  std::string top;                  // "flexcim_top", "dense_top", "sparse12_top"
+  int latency = 0;                  // MacroConfig / BaselineConfig::pipeline_latency()
   std::vector<GeneratedFile> files;  // compile order: leaves first, top last
-  // Keys in order: params {P,R,C,G,A,W}, output_width, latency,
-  // ports [{name, direction, width}], top, files, generator_version, flags.
+  // Keys in order: arch, params {P,R,C,G,A,W}, output_width, latency,
+  // ports [{name, direction, width}], top, files, generator_version, flags
+  // (generator/design_render.h).
   nlohmann::ordered_json manifest;
 
   // manifest.json as written: 2-space indent, trailing newline.

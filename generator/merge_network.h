@@ -3,6 +3,10 @@
 // (1..log2 P), registered, with n = log2 N of the vector at that level:
 // l <= n: lane i*C+c = v[2i*C+c] + v[(2i+1)*C+c] for i < P/2^l, 0 above;
 // otherwise lanes pass through. With P = 1 it is the single output register.
+//
+// The per-level decision l <= n is registered in replicated root and leaf
+// control registers (MergeControlPlan), so the module's log2 N input leads
+// its column sums by MergeControlPlan::kLeadCycles cycles.
 #pragma once
 
 #include <string>
@@ -12,11 +16,14 @@
 
 namespace flexcim::gen {
 
-// module <name> (input clk, input [4*log2P-1:0] level_nlog2 (P > 1 only;
-//   4 bits per merge level, level l at [(l-1)*4 +: 4]),
+// module <name> (input clk, input [3:0] nlog2 (P > 1 only),
 //   input [P*C*(A+W+log2R)-1:0] col_sums, output [P*C*O-1:0] out_data)
-// Latency max(1, log2 P) rising edges; out_data is a register.
+// `nlog2` is the log2 N of the vector whose column sums are on `col_sums`
+// kLeadCycles cycles later. Latency from col_sums to out_data:
+// max(1, log2 P) rising edges; out_data is a register. `control_register`
+// names the module emitted by EmitControlRegister (instantiated per root and
+// leaf control copy, P > 1 only).
 vast::Module* EmitMergeNetwork(vast::VerilogFile& file, const std::string& name,
-                               const MacroConfig& config);
+                               const std::string& control_register, const MacroConfig& config);
 
 }  // namespace flexcim::gen

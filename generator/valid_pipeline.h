@@ -1,7 +1,7 @@
 // The valid / log2 N shift register that travels beside the data
 // (docs/ARCHITECTURE.md "Pipeline"): one valid bit per pipeline stage, each
-// a synchronous active-low reset register; log2 N carried for the stages
-// that feed a merge level (no reset: data).
+// a synchronous active-low reset register; log2 N carried (no reset: data)
+// only as far as the merging network's control registers need it.
 #pragma once
 
 #include <string>
@@ -13,10 +13,18 @@ namespace flexcim::gen {
 
 // module <name> (input clk, input rst_n, input in_valid,
 //   input [3:0] in_nlog2 (P > 1 only), output out_valid,
-//   output [4*log2P-1:0] level_nlog2 (P > 1 only))
-// out_valid is the last of pipeline_register_stages() = L + 1 stages; level_nlog2 lane l-1 is the
-// log2 N of the vector entering merge level l (stage log2 R + l).
+//   output [3:0] merge_nlog2 (P > 1 only))
+// out_valid is the last of pipeline_register_stages() = L + 1 stages;
+// merge_nlog2 is the log2 N of the vector at stage log2 R - 1 (stage 0 =
+// the in_nlog2 pins), which merge level 1 captures
+// MergeControlPlan::kLeadCycles edges later.
 vast::Module* EmitValidPipeline(vast::VerilogFile& file, const std::string& name,
                                 const MacroConfig& config);
+
+// The baselines' valid pipeline (no log2 N): module <name> (input clk,
+// input rst_n, input in_valid, output out_valid); out_valid is the last of
+// `register_stages` (>= 2) reset registers.
+vast::Module* EmitValidOnlyPipeline(vast::VerilogFile& file, const std::string& name,
+                                    int register_stages);
 
 }  // namespace flexcim::gen

@@ -25,8 +25,15 @@ std::string ComponentLabel(const std::string& c) {
 
 // Flip-flops inside datapath blocks (product, adder-tree, merge and valid
 // registers) are the pipeline; the storage blocks' flip-flops are storage.
+// The merging network's replicated control registers (merge_ctrl) exist
+// only for its configurability, so their flip-flops count as merge.
+// Baselines (dcim_<arch>_<block>_<cfg>, <arch>_top): storage holds the
+// weights (dense) or weights + element bits (sparse12, split by bit count
+// like FlexCiM's cell storage); sparse12's per-cell 2:1 element muxes are
+// its "distribution" block.
 const std::vector<ComponentRule>& ComponentRules() {
   static const std::vector<ComponentRule> kRules = {
+      {"merge_ctrl", kMerge, kMerge, false},
       {"select_storage", kSelectStorage, kSelectStorage, false},
       {"storage", kWeightStorage, kWeightStorage, true},
       {"mul", kMultipliers, kPipelineRegisters, false},

@@ -1,7 +1,7 @@
 // WriteArchDesign: generates one architecture's design for a configuration
 // into a directory (manifest.json + .v), through the generator. The one
-// place that maps `--arch` names onto generator entry points, so the
-// baselines (FLEXCIM.md section 6) only need a line here when they land.
+// place in synth/ that maps `--arch` names onto the generator
+// (gen::GenerateArch: flexcim and the FLEXCIM.md section 6 baselines).
 #pragma once
 
 #include <filesystem>
@@ -12,7 +12,8 @@
 
 namespace flexcim::synth {
 
-// Architectures the generator emits today.
+// Architectures the generator emits: flexcim and the FLEXCIM.md section 6
+// baselines dense and sparse12 (gen::GenerateArch).
 std::vector<std::string> SupportedArchs();
 
 // Throws UsageError naming the supported architectures for any other name.

@@ -29,6 +29,7 @@ TEST(GenerateFlexcim, DefaultManifest) {
   EXPECT_EQ(d.top, "flexcim_top");
   EXPECT_EQ(d.latency, 6);  // products capture at the input edge: log2 16 + log2 4
   const auto expected = nlohmann::ordered_json::parse(R"({
+    "arch": "flexcim",
     "params": {"P": 4, "R": 16, "C": 16, "G": 16, "A": 8, "W": 8},
     "output_width": 22,
     "latency": 6,
@@ -55,6 +56,7 @@ TEST(GenerateFlexcim, DefaultManifest) {
       "flexcim_select_storage_p4_r16_c16_g16_a8_w8.v",
       "flexcim_distribution_p4_r16_c16_g16_a8_w8.v",
       "flexcim_submacro_p4_r16_c16_g16_a8_w8.v",
+      "flexcim_merge_ctrl_p4_r16_c16_g16_a8_w8.v",
       "flexcim_merge_p4_r16_c16_g16_a8_w8.v",
       "flexcim_valid_pipe_p4_r16_c16_g16_a8_w8.v",
       "flexcim_top.v"
@@ -106,18 +108,27 @@ TEST(GenerateFlexcim, WriteQualificationAndPerLevelMerge) {
   // Sub-macro k drives C * (A+W+log2 R) = 8 * 19 = 152 bits of col_sums.
   EXPECT_NE(top.find("    .col_sums(col_sums[1215:1064])\n"), std::string::npos);
   const std::string& merge = FileNamed(d, "flexcim_merge_p8_r8_c8_g2_a8_w8.v").text;
-  EXPECT_NE(merge.find("  assign merge3 = level_nlog2[11:8] >= 4'd3;\n"), std::string::npos);
+  // Control: O = 22, so a leaf covers 2 columns (44 loads): 32 leaves and
+  // one root per level. Level 3 decides from log2 N two cycles early.
+  EXPECT_NE(merge.find("  assign want3 = nlog2_q[7:4] >= 4'd3;\n"), std::string::npos);
+  EXPECT_NE(merge.find("    nlog2_q <= {nlog2_q[3:0], nlog2};\n"), std::string::npos);
+  EXPECT_NE(merge.find("    for (g = 0; g < 32; g = g + 1) begin : g_leaf3\n"
+                       "      flexcim_merge_ctrl_p8_r8_c8_g2_a8_w8 u_ctrl (\n"
+                       "        .clk(clk),\n"
+                       "        .d(root3),\n"
+                       "        .q(merge3[g])\n"),
+            std::string::npos);
   // Level 3 (P/8 = 1 summing block) sums lanes c and C + c of level 2.
-  EXPECT_NE(merge.find("          level3_q[i * 176 + c * 22 +: 22] <= merge3 ? "
+  EXPECT_NE(merge.find("          level3_q[i * 176 + c * 22 +: 22] <= merge3[i * 4 + (c >> 1)] ? "
                        "level2_q[i * 352 + c * 22 +: 22] + level2_q[i * 352 + c * 22 + 176 +: 22]"
                        " : level2_q[i * 176 + c * 22 +: 22];\n"),
             std::string::npos);
-  EXPECT_NE(merge.find("        level3_q[j * 22 + 176 +: 22] <= merge3 ? {22{1'b0}} : "
+  EXPECT_NE(merge.find("        level3_q[j * 22 + 176 +: 22] <= merge3[j + 8 >> 1] ? {22{1'b0}} : "
                        "level2_q[j * 22 + 176 +: 22];\n"),
             std::string::npos);
   const std::string& pipe = FileNamed(d, "flexcim_valid_pipe_p8_r8_c8_g2_a8_w8.v").text;
-  // L = 1 + 3 + 3 = 7: merge levels read stages 4, 5, 6.
-  EXPECT_NE(pipe.find("  assign level_nlog2 = nlog2_q[23:12];\n"), std::string::npos);
+  // L = 3 + 3 = 6, 7 valid stages; log2 N is carried to stage log2 R - 1 = 2.
+  EXPECT_NE(pipe.find("  assign merge_nlog2 = nlog2_q[7:4];\n"), std::string::npos);
   EXPECT_NE(pipe.find("      valid_q <= {valid_q[5:0], in_valid};\n"), std::string::npos);
 }
 

@@ -1,7 +1,8 @@
-// Every snapshot configuration's generated Verilog is lint-clean:
+// Every snapshot configuration's generated Verilog (FlexCiM and the
+// baselines) is lint-clean:
 // `verilator --lint-only -Wall` prints nothing and exits 0 (no lint_off
 // pragmas anywhere), and Yosys 0.23 elaborates it
-// (read_verilog; hierarchy -top flexcim_top; proc; check -assert).
+// (read_verilog; hierarchy -top <top>; proc; check -assert).
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -10,6 +11,7 @@
 #include <string>
 #include <sys/wait.h>
 
+#include "generator/baseline_generator.h"
 #include "generator/design_writer.h"
 #include "generator/flexcim_generator.h"
 #include "generator/tests/scratch_dir.h"
@@ -46,10 +48,8 @@ std::string FileList(const GeneratedDesign& design, const std::filesystem::path&
   return files;
 }
 
-class LintTest : public ::testing::TestWithParam<MacroConfig> {};
-
-TEST_P(LintTest, VerilatorWallIsSilent) {
-  const GeneratedDesign design = GenerateFlexcim(GetParam());
+// verilator --lint-only -Wall: silent, exit 0, no lint_off pragmas.
+void ExpectVerilatorSilent(const GeneratedDesign& design) {
   testing::ScratchDir scratch("lint");
   const auto dir = scratch.path() / "rtl";
   WriteDesign(design, dir);
@@ -63,11 +63,12 @@ TEST_P(LintTest, VerilatorWallIsSilent) {
   EXPECT_EQ(r.output, "");
 }
 
-TEST_P(LintTest, YosysElaboratesAndChecks) {
+// Yosys 0.23: read_verilog; hierarchy -check; proc; check -assert, silent.
+void ExpectYosysClean(const GeneratedDesign& design) {
 #ifndef FLEXCIM_YOSYS_BIN
+  (void)design;
   GTEST_SKIP() << "yosys not found at configure time";
 #else
-  const GeneratedDesign design = GenerateFlexcim(GetParam());
   testing::ScratchDir scratch("yosys");
   const auto dir = scratch.path() / "rtl";
   WriteDesign(design, dir);
@@ -79,9 +80,31 @@ TEST_P(LintTest, YosysElaboratesAndChecks) {
 #endif
 }
 
+class LintTest : public ::testing::TestWithParam<MacroConfig> {};
+
+TEST_P(LintTest, VerilatorWallIsSilent) { ExpectVerilatorSilent(GenerateFlexcim(GetParam())); }
+
+TEST_P(LintTest, YosysElaboratesAndChecks) { ExpectYosysClean(GenerateFlexcim(GetParam())); }
+
 INSTANTIATE_TEST_SUITE_P(Configs, LintTest, ::testing::ValuesIn(testing::SnapshotConfigs()),
                          [](const ::testing::TestParamInfo<MacroConfig>& info) {
                            return info.param.Name();
+                         });
+
+class BaselineLintTest : public ::testing::TestWithParam<BaselineConfig> {};
+
+TEST_P(BaselineLintTest, VerilatorWallIsSilent) {
+  ExpectVerilatorSilent(GenerateBaseline(GetParam()));
+}
+
+TEST_P(BaselineLintTest, YosysElaboratesAndChecks) {
+  ExpectYosysClean(GenerateBaseline(GetParam()));
+}
+
+INSTANTIATE_TEST_SUITE_P(Baselines, BaselineLintTest,
+                         ::testing::ValuesIn(testing::BaselineSnapshotConfigs()),
+                         [](const ::testing::TestParamInfo<BaselineConfig>& info) {
+                           return info.param.QualifiedName();
                          });
 
 }  // namespace

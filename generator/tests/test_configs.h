@@ -10,11 +10,15 @@
 #include <string>
 #include <vector>
 
+#include "core/baseline_config.h"
 #include "core/macro_config.h"
 
 namespace flexcim {
-// GoogleTest prints parameters with this (found by ADL).
+// GoogleTest prints parameters with these (found by ADL).
 inline void PrintTo(const MacroConfig& config, std::ostream* os) { *os << config.Name(); }
+inline void PrintTo(const BaselineConfig& config, std::ostream* os) {
+  *os << config.QualifiedName();
+}
 }  // namespace flexcim
 
 namespace flexcim::gen::testing {
@@ -27,6 +31,21 @@ inline std::vector<MacroConfig> SnapshotConfigs() {
       MacroConfig::Create(4, 8, 8, 4, 3, 5),
       // Beyond the list: wide columns with 1 < G < C, odd widths.
       MacroConfig::Create(2, 4, 32, 8, 6, 4),
+  };
+}
+
+// The baselines (FLEXCIM.md section 6) every generator test covers, with
+// their snapshots in testdata/gen/<BaselineConfig::QualifiedName()>/: the
+// default size, the smallest array (P*R = 2, latency 1, 2-bit data) and
+// odd or 16-bit widths. verif/ co-simulates each one.
+inline std::vector<BaselineConfig> BaselineSnapshotConfigs() {
+  return {
+      BaselineConfig::For(Arch::kDense, MacroConfig::Create(4, 16, 16, 16, 8, 8)),
+      BaselineConfig::For(Arch::kDense, MacroConfig::Create(1, 2, 1, 1, 2, 2)),
+      BaselineConfig::For(Arch::kDense, MacroConfig::Create(2, 4, 8, 8, 3, 5)),
+      BaselineConfig::For(Arch::kSparse12, MacroConfig::Create(4, 16, 16, 16, 8, 8)),
+      BaselineConfig::For(Arch::kSparse12, MacroConfig::Create(1, 2, 2, 2, 4, 3)),
+      BaselineConfig::For(Arch::kSparse12, MacroConfig::Create(2, 8, 4, 4, 16, 16)),
   };
 }
 

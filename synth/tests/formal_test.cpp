@@ -3,21 +3,25 @@
 // broken reference must make each check fail.
 //
 // Distribution: combinational, so one SAT call proves it for all inputs.
-// Merging network: registered once per level. The generated module is
-// wrapped the way flexcim_top drives it (level l sees log2 N delayed by
-// l-1 cycles); the reference delays its inputs L-1 cycles and registers the
-// flat sums (latency L = log2 P both). Both are feed-forward pipelines of
-// depth L with no feedback, so every state reachable after L cycles is a
-// function of the last L inputs: a bounded check from all-zero registers of
-// L+2 steps with free inputs at every step (sat -seq -set-init-zero) covers
-// every reachable state, i.e. it is a proof, not a sample. log2 N is
-// assumed legal (<= log2 P, FLEXCIM.md 5b) through an `assume`.
+// Merging network: registered once per level, its per-level control
+// registered in replicated copies from a log2 N that leads the column sums
+// by MergeControlPlan::kLeadCycles = 2 cycles. The generated module is
+// wrapped the way flexcim_top drives it (column sums delayed 2 cycles
+// behind log2 N); the reference delays its inputs L+1 cycles and registers
+// the flat sums (latency D = L + 2 both, L = log2 P). Both are feed-forward
+// pipelines of depth D with no feedback, so every state reachable after D
+// cycles is a function of the last D inputs: a bounded check from all-zero
+// registers of D+2 steps with free inputs at every step (sat -seq
+// -set-init-zero) covers every reachable state, i.e. it is a proof, not a
+// sample. log2 N is assumed legal (<= log2 P, FLEXCIM.md 5b) through an
+// `assume`.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "core/macro_config.h"
 #include "generator/flexcim_generator.h"
 #include "generator/flexcim_module_names.h"
+#include "generator/merge_control_plan.h"
 #include "synth/tests/yosys_test_util.h"
 
 namespace flexcim::synth {
@@ -94,14 +98,15 @@ TEST(FormalDistribution, BrokenReferenceFails) {
   EXPECT_NE(run.log.find("proof did fail"), std::string::npos);
 }
 
-// The generated merge, with log2 N delayed per level as flexcim_top does.
+// The generated merge, driven as flexcim_top drives it: log2 N leads the
+// column sums by kLeadCycles.
 std::string MergeWrapper(const MacroConfig& k, const std::string& merge) {
-  const int levels = k.log2_subs();
-  std::string regs, shifts, fields = "nlog2";
-  for (int l = 1; l < levels; ++l) {
-    regs += fmt::format("  reg [3:0] n{};\n", l);
-    shifts += fmt::format("    n{} <= {};\n", l, l == 1 ? "nlog2" : fmt::format("n{}", l - 1));
-    fields = fmt::format("n{}, {}", l, fields);
+  const int in_w = k.output_lanes() * k.column_sum_width();
+  std::string regs, shifts, cs = "col_sums";
+  for (int l = 1; l <= gen::MergeControlPlan::kLeadCycles; ++l) {
+    regs += fmt::format("  reg [{}:0] cs{};\n", in_w - 1, l);
+    shifts += fmt::format("    cs{} <= {};\n", l, cs);
+    cs = fmt::format("cs{}", l);
   }
   return fmt::format(R"(module merge_dut (
   input wire clk,
@@ -111,21 +116,22 @@ std::string MergeWrapper(const MacroConfig& k, const std::string& merge) {
 );
 {regs}  always @(posedge clk) begin
 {shifts}  end
-  {merge} u_merge (.clk(clk), .level_nlog2({{{fields}}}), .col_sums(col_sums), .out_data(out_data));
+  {merge} u_merge (.clk(clk), .nlog2(nlog2), .col_sums({cs}), .out_data(out_data));
 endmodule
 )",
-                     fmt::arg("in_hi", k.output_lanes() * k.column_sum_width() - 1),
+                     fmt::arg("in_hi", in_w - 1),
                      fmt::arg("out_hi", k.output_lanes() * k.output_width() - 1), fmt::arg("regs", regs),
-                     fmt::arg("shifts", shifts), fmt::arg("merge", merge), fmt::arg("fields", fields));
+                     fmt::arg("shifts", shifts), fmt::arg("merge", merge), fmt::arg("cs", cs));
 }
 
-// out[b][c] = sum_{j<N} col[b*N+j][c] for b < P/N, else 0; latency log2 P.
+// out[b][c] = sum_{j<N} col[b*N+j][c] for b < P/N, else 0; latency
+// log2 P + kLeadCycles.
 std::string MergeReference(const MacroConfig& k, bool broken) {
   const int levels = k.log2_subs(), cw = k.column_sum_width(), o = k.output_width();
   const int in_w = k.output_lanes() * cw;
   std::string regs, shifts;
   std::string cs = "col_sums", n = "nlog2";
-  for (int l = 1; l < levels; ++l) {
+  for (int l = 1; l < levels + gen::MergeControlPlan::kLeadCycles; ++l) {
     regs += fmt::format("  reg [{}:0] cs{};\n  reg [3:0] ns{};\n", in_w - 1, l, l);
     shifts += fmt::format("    cs{0} <= {1};\n    ns{0} <= {2};\n", l, cs, n);
     cs = fmt::format("cs{}", l);
@@ -163,7 +169,8 @@ endmodule
 }
 
 testing::YosysRun CheckMerge(const MacroConfig& k, bool broken) {
-  const std::string merge = gen::FlexcimModuleNames::For(k).merge;
+  const gen::FlexcimModuleNames names = gen::FlexcimModuleNames::For(k);
+  const std::string merge = names.merge;
   const std::string script = fmt::format(R"(read_verilog gen.v
 read_verilog wrap.v
 read_verilog -formal ref.v
@@ -173,8 +180,9 @@ miter -equiv -flatten -make_assert merge_dut merge_ref miter
 hierarchy -top miter
 sat -verify -prove-asserts -set-assumes -show-ports -seq {} -set-init-zero miter
 )",
-                                         k.log2_subs() + 2);
-  return RunYosys("merge", {{"gen.v", GeneratedModule(k, merge)}, {"wrap.v", MergeWrapper(k, merge)},
+                                         k.log2_subs() + gen::MergeControlPlan::kLeadCycles + 2);
+  return RunYosys("merge", {{"gen.v", GeneratedModule(k, names.merge_control) + GeneratedModule(k, merge)},
+                            {"wrap.v", MergeWrapper(k, merge)},
                             {"ref.v", MergeReference(k, broken)}},
                   script);
 }

@@ -20,7 +20,7 @@ module flexcim_top (
 
   wire wr_go;
   wire [1:0] sub_wr_en;
-  wire [3:0] level_nlog2;
+  wire [3:0] merge_nlog2;
   wire [17:0] col_sums;
 
   assign wr_go = wr_en & rst_n;
@@ -33,7 +33,7 @@ module flexcim_top (
     .in_valid(in_valid),
     .in_nlog2(in_nlog2),
     .out_valid(out_valid),
-    .level_nlog2(level_nlog2)
+    .merge_nlog2(merge_nlog2)
   );
   flexcim_submacro_p2_r2_c1_g1_a4_w4 u_sub0 (
     .clk(clk),
@@ -57,7 +57,7 @@ module flexcim_top (
   );
   flexcim_merge_p2_r2_c1_g1_a4_w4 u_merge (
     .clk(clk),
-    .level_nlog2(level_nlog2),
+    .nlog2(merge_nlog2),
     .col_sums(col_sums),
     .out_data(out_data)
   );

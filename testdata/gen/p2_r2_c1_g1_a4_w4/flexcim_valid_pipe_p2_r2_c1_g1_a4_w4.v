@@ -8,14 +8,13 @@ module flexcim_valid_pipe_p2_r2_c1_g1_a4_w4 (
   input wire in_valid,
   input wire [3:0] in_nlog2,
   output wire out_valid,
-  output wire [3:0] level_nlog2
+  output wire [3:0] merge_nlog2
 );
 
   reg [2:0] valid_q;
-  reg [7:0] nlog2_q;
 
   assign out_valid = valid_q[2];
-  assign level_nlog2 = nlog2_q[7:4];
+  assign merge_nlog2 = in_nlog2;
 
   always @(posedge clk) begin
     if (!rst_n) begin
@@ -23,8 +22,5 @@ module flexcim_valid_pipe_p2_r2_c1_g1_a4_w4 (
     end else begin
       valid_q <= {valid_q[1:0], in_valid};
     end
-  end
-  always @(posedge clk) begin
-    nlog2_q <= {nlog2_q[3:0], in_nlog2};
   end
 endmodule

@@ -8,14 +8,14 @@ module flexcim_valid_pipe_p2_r4_c32_g8_a6_w4 (
   input wire in_valid,
   input wire [3:0] in_nlog2,
   output wire out_valid,
-  output wire [3:0] level_nlog2
+  output wire [3:0] merge_nlog2
 );
 
   reg [3:0] valid_q;
-  reg [11:0] nlog2_q;
+  reg [3:0] nlog2_q;
 
   assign out_valid = valid_q[3];
-  assign level_nlog2 = nlog2_q[11:8];
+  assign merge_nlog2 = nlog2_q[3:0];
 
   always @(posedge clk) begin
     if (!rst_n) begin
@@ -25,6 +25,6 @@ module flexcim_valid_pipe_p2_r4_c32_g8_a6_w4 (
     end
   end
   always @(posedge clk) begin
-    nlog2_q <= {nlog2_q[7:0], in_nlog2};
+    nlog2_q <= in_nlog2;
   end
 endmodule

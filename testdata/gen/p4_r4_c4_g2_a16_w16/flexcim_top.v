@@ -20,7 +20,7 @@ module flexcim_top (
 
   wire wr_go;
   wire [3:0] sub_wr_en;
-  wire [7:0] level_nlog2;
+  wire [3:0] merge_nlog2;
   wire [543:0] col_sums;
 
   assign wr_go = wr_en & rst_n;
@@ -35,7 +35,7 @@ module flexcim_top (
     .in_valid(in_valid),
     .in_nlog2(in_nlog2),
     .out_valid(out_valid),
-    .level_nlog2(level_nlog2)
+    .merge_nlog2(merge_nlog2)
   );
   flexcim_submacro_p4_r4_c4_g2_a16_w16 u_sub0 (
     .clk(clk),
@@ -79,7 +79,7 @@ module flexcim_top (
   );
   flexcim_merge_p4_r4_c4_g2_a16_w16 u_merge (
     .clk(clk),
-    .level_nlog2(level_nlog2),
+    .nlog2(merge_nlog2),
     .col_sums(col_sums),
     .out_data(out_data)
   );

@@ -8,14 +8,14 @@ module flexcim_valid_pipe_p4_r4_c4_g2_a16_w16 (
   input wire in_valid,
   input wire [3:0] in_nlog2,
   output wire out_valid,
-  output wire [7:0] level_nlog2
+  output wire [3:0] merge_nlog2
 );
 
   reg [4:0] valid_q;
-  reg [15:0] nlog2_q;
+  reg [3:0] nlog2_q;
 
   assign out_valid = valid_q[4];
-  assign level_nlog2 = nlog2_q[15:8];
+  assign merge_nlog2 = nlog2_q[3:0];
 
   always @(posedge clk) begin
     if (!rst_n) begin
@@ -25,6 +25,6 @@ module flexcim_valid_pipe_p4_r4_c4_g2_a16_w16 (
     end
   end
   always @(posedge clk) begin
-    nlog2_q <= {nlog2_q[11:0], in_nlog2};
+    nlog2_q <= in_nlog2;
   end
 endmodule

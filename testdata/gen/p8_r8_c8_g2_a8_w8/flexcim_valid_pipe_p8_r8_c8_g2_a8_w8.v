@@ -8,14 +8,14 @@ module flexcim_valid_pipe_p8_r8_c8_g2_a8_w8 (
   input wire in_valid,
   input wire [3:0] in_nlog2,
   output wire out_valid,
-  output wire [11:0] level_nlog2
+  output wire [3:0] merge_nlog2
 );
 
   reg [6:0] valid_q;
-  reg [23:0] nlog2_q;
+  reg [7:0] nlog2_q;
 
   assign out_valid = valid_q[6];
-  assign level_nlog2 = nlog2_q[23:12];
+  assign merge_nlog2 = nlog2_q[7:4];
 
   always @(posedge clk) begin
     if (!rst_n) begin
@@ -25,6 +25,6 @@ module flexcim_valid_pipe_p8_r8_c8_g2_a8_w8 (
     end
   end
   always @(posedge clk) begin
-    nlog2_q <= {nlog2_q[19:0], in_nlog2};
+    nlog2_q <= {nlog2_q[3:0], in_nlog2};
   end
 endmodule

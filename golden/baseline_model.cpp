@@ -1,0 +1,89 @@
+#include "golden/baseline_model.h"
+
+#include <fmt/format.h>
+
+#include <utility>
+
+#include "core/errors.h"
+#include "golden/dense_macro_model.h"
+#include "golden/range_check.h"
+#include "golden/sparse12_macro_model.h"
+
+namespace flexcim::golden {
+
+CycleOutput BaselineModel::Step(const BaselineCycleInput& in) {
+  const int64_t t = cycle_;
+  CycleOutput out;
+  if (!in.rst_n) {
+    in_flight_.clear();
+    ++cycle_;
+    return out;
+  }
+  // Validate and compute first, then write: a rejected input changes nothing.
+  std::vector<int64_t> data;
+  if (in.in_valid) data = Compute(in.in_act);
+  if (in.wr_en) WriteRow(in.wr_row, in.wr_w, in.wr_e);
+  if (in.in_valid) in_flight_.push_back(InFlight{t + latency(), accepted_++, std::move(data)});
+
+  if (!in_flight_.empty() && in_flight_.front().exit_cycle == t) {
+    out.valid = true;
+    out.vector_index = in_flight_.front().vector_index;
+    out.data = std::move(in_flight_.front().data);
+    in_flight_.pop_front();
+  }
+  ++cycle_;
+  return out;
+}
+
+void BaselineModel::CheckRow(int row) const {
+  if (row >= 0 && row < config_.rows()) return;
+  RequireInRange("wr_row", row, 0, config_.rows() - 1, fmt::format("P*R = {}", config_.rows()));
+}
+
+void BaselineModel::CheckWeights(const std::vector<int32_t>& w) const {
+  const int cols = config_.cols();
+  if (static_cast<int>(w.size()) != cols) {
+    throw Error(fmt::format("wr_w has {} lanes: must have C = {}", w.size(), cols));
+  }
+  for (int c = 0; c < cols; ++c) {
+    if (!FitsSigned(w[c], config_.w_bits())) {
+      RequireInRange(fmt::format("wr_w lane {}", c), w[c], SignedMin(config_.w_bits()),
+                     SignedMax(config_.w_bits()), fmt::format("W = {}", config_.w_bits()));
+    }
+  }
+}
+
+void BaselineModel::CheckActivations(const std::vector<int32_t>& act) const {
+  const int lanes = config_.act_lanes();
+  if (static_cast<int>(act.size()) != lanes) {
+    throw Error(fmt::format("in_act has {} lanes: must have {} = {}", act.size(),
+                            config_.has_elements() ? "P*R*2" : "P*R", lanes));
+  }
+  for (int lane = 0; lane < lanes; ++lane) {
+    if (FitsSigned(act[lane], config_.a_bits())) continue;
+    const std::string x = config_.has_elements() ? fmt::format("x[{}][{}]", lane / 2, lane % 2)
+                                                 : fmt::format("x[{}]", lane);
+    RequireInRange(fmt::format("in_act lane {} ({})", lane, x), act[lane],
+                   SignedMin(config_.a_bits()), SignedMax(config_.a_bits()),
+                   fmt::format("A = {}", config_.a_bits()));
+  }
+}
+
+void BaselineModel::CheckProduct(int r, int c, int64_t product) const {
+  if (FitsSigned(product, config_.product_width())) return;
+  throw Error(fmt::format("golden: product prod[{}][{}] = {} does not fit A+W = {} bits", r, c,
+                          product, config_.product_width()));
+}
+
+void BaselineModel::CheckColumnSum(int c, int64_t sum) const {
+  if (FitsSigned(sum, config_.output_width())) return;
+  throw Error(fmt::format("golden: column sum out[{}] = {} does not fit A+W+log2(P*R) = {} bits",
+                          c, sum, config_.output_width()));
+}
+
+std::unique_ptr<BaselineModel> MakeBaselineModel(const BaselineConfig& config) {
+  if (config.arch() == Arch::kDense) return std::make_unique<DenseMacroModel>(config);
+  return std::make_unique<Sparse12MacroModel>(config);
+}
+
+}  // namespace flexcim::golden

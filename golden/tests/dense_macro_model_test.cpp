@@ -1,0 +1,143 @@
+// DenseMacroModel: a hand-computed case, the exact latency log2(P*R),
+// pipelining, write-after-vector order, reset, and input checks.
+#include "golden/dense_macro_model.h"
+
+#include <gtest/gtest.h>
+
+#include "golden/tests/test_util.h"
+
+namespace flexcim::golden {
+namespace {
+
+using testing::ErrorOf;
+
+// P=2, R=2, C=2, A=W=8: 4 rows, L = log2 4 = 2, O = 8+8+2 = 18.
+BaselineConfig Small() { return BaselineConfig::For(Arch::kDense, MacroConfig::Create(2, 2, 2, 2, 8, 8)); }
+const std::vector<int32_t> kAct = {1, -2, 3, 4};
+
+BaselineCycleInput Idle() { return BaselineCycleInput{}; }
+BaselineCycleInput Write(int row, std::vector<int32_t> w) {
+  BaselineCycleInput in;
+  in.wr_en = true;
+  in.wr_row = row;
+  in.wr_w = std::move(w);
+  return in;
+}
+BaselineCycleInput Vector(const std::vector<int32_t>& act = kAct) {
+  BaselineCycleInput in;
+  in.in_valid = true;
+  in.in_act = act;
+  return in;
+}
+BaselineCycleInput Reset() {
+  BaselineCycleInput in;
+  in.rst_n = false;
+  return in;
+}
+
+// Edges 0..3. out[0] = 3*1 + -2*-2 + 7*3 + 1*4 = 32,
+//             out[1] = -1*1 + 5*-2 + 0*3 + -128*4 = -523.
+void Load(DenseMacroModel& m) {
+  EXPECT_FALSE(m.Step(Write(0, {3, -1})).valid);
+  EXPECT_FALSE(m.Step(Write(1, {-2, 5})).valid);
+  EXPECT_FALSE(m.Step(Write(2, {7, 0})).valid);
+  EXPECT_FALSE(m.Step(Write(3, {1, -128})).valid);
+}
+
+std::vector<CycleOutput> RunEdges(BaselineModel& m, const std::vector<BaselineCycleInput>& inputs) {
+  std::vector<CycleOutput> out;
+  for (const auto& in : inputs) out.push_back(m.Step(in));
+  return out;
+}
+std::vector<int64_t> ValidEdges(const std::vector<CycleOutput>& outs, int64_t first) {
+  std::vector<int64_t> edges;
+  for (size_t i = 0; i < outs.size(); ++i)
+    if (outs[i].valid) edges.push_back(first + static_cast<int64_t>(i));
+  return edges;
+}
+
+TEST(DenseMacroModel, HandComputedColumnSums) {
+  DenseMacroModel m(Small());
+  Load(m);
+  EXPECT_EQ(m.Compute(kAct), (std::vector<int64_t>{32, -523}));
+  EXPECT_EQ(m.weight(3, 1), -128);
+}
+
+TEST(DenseMacroModel, ExtremesFitTheOutputWidth) {
+  DenseMacroModel m(Small());
+  for (int r = 0; r < 4; ++r) m.WriteRow(r, {-128, 127}, {});
+  // 4 * (-128 * -128) = 65536 and 4 * (127 * -128) = -65024: inside 18 bits.
+  EXPECT_EQ(m.Compute({-128, -128, -128, -128}), (std::vector<int64_t>{65536, -65024}));
+}
+
+TEST(DenseMacroModel, OutputRightAfterEdgeTPlusLatency) {
+  DenseMacroModel m(Small());
+  EXPECT_EQ(m.latency(), 2);
+  Load(m);
+  const auto outs = RunEdges(m, {Vector(), Idle(), Idle(), Idle()});  // edges 4..7
+  EXPECT_EQ(ValidEdges(outs, 4), (std::vector<int64_t>{6}));
+  EXPECT_EQ(outs[2].data, (std::vector<int64_t>{32, -523}));
+  EXPECT_EQ(outs[2].vector_index, 0);
+  EXPECT_EQ(m.cycle(), 8);
+}
+
+TEST(DenseMacroModel, BackToBackAndSmallestLatency) {
+  DenseMacroModel m(Small());
+  Load(m);
+  const auto outs = RunEdges(m, {Vector(), Vector({0, 0, 0, 1}), Idle(), Idle()});  // 4..7
+  EXPECT_EQ(ValidEdges(outs, 4), (std::vector<int64_t>{6, 7}));
+  EXPECT_EQ(outs[3].data, (std::vector<int64_t>{1, -128}));
+  EXPECT_EQ(outs[3].vector_index, 1);
+
+  // P*R = 2: L = 1, the vector of edge t is out right after edge t+1.
+  DenseMacroModel tiny(BaselineConfig::For(Arch::kDense, MacroConfig::Create(1, 2, 1, 1, 2, 2)));
+  EXPECT_EQ(tiny.latency(), 1);
+  const auto t = RunEdges(tiny, {Write(0, {-2}), Write(1, {1}), Vector({-2, -2}), Idle()});
+  EXPECT_EQ(ValidEdges(t, 0), (std::vector<int64_t>{3}));
+  EXPECT_EQ(t[3].data, (std::vector<int64_t>{2}));  // -2*-2 + 1*-2
+}
+
+TEST(DenseMacroModel, VectorAtTheWriteEdgeSeesTheOldWeights) {
+  DenseMacroModel m(Small());
+  Load(m);
+  BaselineCycleInput both = Write(0, {0, 0});
+  both.in_valid = true;
+  both.in_act = kAct;
+  const auto outs = RunEdges(m, {both, Vector(), Idle(), Idle()});  // 4..7
+  EXPECT_EQ(ValidEdges(outs, 4), (std::vector<int64_t>{6, 7}));
+  EXPECT_EQ(outs[2].data, (std::vector<int64_t>{32, -523}));  // old row 0
+  EXPECT_EQ(outs[3].data, (std::vector<int64_t>{29, -522}));  // row 0 cleared
+}
+
+TEST(DenseMacroModel, ResetDropsVectorsInFlightAndIgnoresPins) {
+  DenseMacroModel m(Small());
+  Load(m);
+  BaselineCycleInput junk = Write(0, {100, 100});
+  junk.rst_n = false;
+  junk.in_valid = true;
+  const auto outs = RunEdges(m, {Vector(), junk, Idle(), Vector(), Idle(), Idle()});  // 4..9
+  EXPECT_EQ(ValidEdges(outs, 4), (std::vector<int64_t>{9}));
+  EXPECT_EQ(outs[5].data, (std::vector<int64_t>{32, -523}));  // weights kept through reset
+  EXPECT_EQ(outs[5].vector_index, 1);
+  const auto after = RunEdges(m, {Vector(), Idle(), Reset(), Idle()});  // 10..13, exit edge 12 resets
+  EXPECT_EQ(ValidEdges(after, 10), (std::vector<int64_t>{}));
+}
+
+TEST(DenseMacroModel, BadInputsThrowAndChangeNothing) {
+  DenseMacroModel m(Small());
+  Load(m);
+  EXPECT_EQ(ErrorOf([&] { m.Step(Write(4, {0, 0})); }), "wr_row 4: must be in [0, 3] for P*R = 4");
+  EXPECT_EQ(ErrorOf([&] { m.Step(Write(0, {128, 0})); }),
+            "wr_w lane 0 128: must be in [-128, 127] for W = 8");
+  EXPECT_EQ(ErrorOf([&] { m.Step(Write(0, {1})); }), "wr_w has 1 lanes: must have C = 2");
+  EXPECT_EQ(ErrorOf([&] { m.Step(Vector({1, 2, 3})); }), "in_act has 3 lanes: must have P*R = 4");
+  EXPECT_EQ(ErrorOf([&] { m.Step(Vector({1, 2, -129, 4})); }),
+            "in_act lane 2 (x[2]) -129: must be in [-128, 127] for A = 8");
+  EXPECT_EQ(m.cycle(), 4);
+  EXPECT_EQ(m.weight(0, 0), 3);
+  const auto outs = RunEdges(m, {Idle(), Idle(), Idle()});
+  EXPECT_EQ(ValidEdges(outs, 4), (std::vector<int64_t>{}));
+}
+
+}  // namespace
+}  // namespace flexcim::golden

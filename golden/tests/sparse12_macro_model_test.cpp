@@ -1,0 +1,110 @@
+// Sparse12MacroModel: hand-computed element selection, exact latency,
+// reset, write order and the element-bit checks.
+#include "golden/sparse12_macro_model.h"
+
+#include <gtest/gtest.h>
+
+#include "golden/tests/test_util.h"
+
+namespace flexcim::golden {
+namespace {
+
+using testing::ErrorOf;
+
+// P=1, R=2, C=2, A=W=8: 2 rows, L = 1, O = 17. Pairs x[0] = (1, -2),
+// x[1] = (3, 4) on lanes 2r+i.
+BaselineConfig Small() {
+  return BaselineConfig::For(Arch::kSparse12, MacroConfig::Create(1, 2, 2, 2, 8, 8));
+}
+const std::vector<int32_t> kAct = {1, -2, 3, 4};
+
+BaselineCycleInput Write(int row, std::vector<int32_t> w, std::vector<uint8_t> e) {
+  BaselineCycleInput in;
+  in.wr_en = true;
+  in.wr_row = row;
+  in.wr_w = std::move(w);
+  in.wr_e = std::move(e);
+  return in;
+}
+BaselineCycleInput Vector(const std::vector<int32_t>& act = kAct) {
+  BaselineCycleInput in;
+  in.in_valid = true;
+  in.in_act = act;
+  return in;
+}
+
+// out[0] = 3*x[0][1] + -2*x[1][0] = -6 - 6 = -12;
+// out[1] = -1*x[0][0] + 5*x[1][1] = -1 + 20 = 19.
+void Load(Sparse12MacroModel& m) {
+  EXPECT_FALSE(m.Step(Write(0, {3, -1}, {1, 0})).valid);
+  EXPECT_FALSE(m.Step(Write(1, {-2, 5}, {0, 1})).valid);
+}
+
+TEST(Sparse12MacroModel, EachCellTakesItsElementOfTheRowPair) {
+  Sparse12MacroModel m(Small());
+  Load(m);
+  EXPECT_EQ(m.Compute(kAct), (std::vector<int64_t>{-12, 19}));
+  EXPECT_EQ(m.element(0, 0), 1);
+  EXPECT_EQ(m.element(1, 0), 0);
+  // Flip every element bit: out[0] = 3*1 + -2*4 = -5, out[1] = -1*-2 + 5*3 = 17.
+  m.WriteRow(0, {3, -1}, {0, 1});
+  m.WriteRow(1, {-2, 5}, {1, 0});
+  EXPECT_EQ(m.Compute(kAct), (std::vector<int64_t>{-5, 17}));
+}
+
+TEST(Sparse12MacroModel, LatencyOneAndPipelined) {
+  Sparse12MacroModel m(Small());
+  EXPECT_EQ(m.latency(), 1);
+  Load(m);
+  BaselineCycleInput both = Write(1, {0, 0}, {0, 0});  // vector at the write edge: old weights
+  both.in_valid = true;
+  both.in_act = kAct;
+  std::vector<CycleOutput> outs;
+  for (const auto& in : {both, Vector(), BaselineCycleInput{}, BaselineCycleInput{}}) {
+    outs.push_back(m.Step(in));  // edges 2..5
+  }
+  EXPECT_FALSE(outs[0].valid);
+  ASSERT_TRUE(outs[1].valid);  // right after edge 3 = 2 + L
+  EXPECT_EQ(outs[1].data, (std::vector<int64_t>{-12, 19}));
+  ASSERT_TRUE(outs[2].valid);
+  EXPECT_EQ(outs[2].data, (std::vector<int64_t>{-6, -1}));  // row 1 cleared
+  EXPECT_EQ(outs[2].vector_index, 1);
+  EXPECT_FALSE(outs[3].valid);
+}
+
+TEST(Sparse12MacroModel, DefaultMacroLatencyAndExtremes) {
+  const BaselineConfig d = BaselineConfig::For(Arch::kSparse12, MacroConfig::Default());
+  Sparse12MacroModel m(d);
+  for (int r = 0; r < d.rows(); ++r) {
+    m.WriteRow(r, std::vector<int32_t>(16, -128), std::vector<uint8_t>(16, r % 2));
+  }
+  std::vector<int32_t> act(d.act_lanes(), -128);
+  for (int r = 0; r < d.rows(); ++r) act[2 * r + 1] = 127;  // element 1 of every pair
+  // 32 rows take -128 * -128, 32 rows take -128 * 127: 32*16384 - 32*16256 = 4096.
+  EXPECT_EQ(m.Compute(act), std::vector<int64_t>(16, 4096));
+  BaselineCycleInput v;
+  v.in_valid = true;
+  v.in_act = act;
+  int valid_at = -1;
+  for (int edge = 0; edge < 10; ++edge) {
+    if (m.Step(edge == 0 ? v : BaselineCycleInput{}).valid) valid_at = edge;
+  }
+  EXPECT_EQ(valid_at, 6);  // log2 64
+}
+
+TEST(Sparse12MacroModel, BadElementBitsAndPairsAreRejected) {
+  Sparse12MacroModel m(Small());
+  Load(m);
+  EXPECT_EQ(ErrorOf([&] { m.Step(Write(0, {0, 0}, {0, 2})); }), "wr_e bit 1 2: must be in [0, 1]");
+  EXPECT_EQ(ErrorOf([&] { m.Step(Write(0, {0, 0}, {0})); }), "wr_e has 1 bits: must have C = 2");
+  EXPECT_EQ(ErrorOf([&] { m.Step(Vector({1, 2})); }), "in_act has 2 lanes: must have P*R*2 = 4");
+  EXPECT_EQ(ErrorOf([&] { m.Step(Vector({1, 2, 3, 128})); }),
+            "in_act lane 3 (x[1][1]) 128: must be in [-128, 127] for A = 8");
+  EXPECT_EQ(m.cycle(), 2);
+  EXPECT_EQ(m.weight(0, 1), -1);
+  EXPECT_EQ(ErrorOf([] { Sparse12MacroModel bad(BaselineConfig::For(Arch::kDense, MacroConfig::Default())); }),
+            "Sparse12MacroModel: config is not sparse12");
+}
+
+}  // namespace
+}  // namespace flexcim::golden
