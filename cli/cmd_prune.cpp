@@ -1,5 +1,7 @@
 // flexcim prune: FLOW / OWL-style / uniform N:M pruning of a llama2.c model
-// with hardware-legal masks, W-bit quantisation and perplexity.
+// with hardware-legal masks, W-bit quantisation and perplexity; with
+// --report, the comparison table of every method, target and mask
+// (flow_pruner/prune_report.h).
 #include <fmt/format.h>
 
 #include <iostream>
@@ -9,7 +11,9 @@
 #include "cli/model_path_options.h"
 #include "core/errors.h"
 #include "core/sha256.h"
+#include "flow_pruner/calibration.h"
 #include "flow_pruner/prune_outputs.h"
+#include "flow_pruner/prune_report.h"
 #include "flow_pruner/quantized_eval.h"
 
 namespace flexcim::cli {
@@ -40,6 +44,9 @@ struct PruneOptions {
   int threads = 0;
   bool quiet = false;
   std::string out;
+  bool report = false;
+  std::string report_targets = "0.5,0.625,0.75";
+  std::string report_groups = "1,4,16";
 };
 
 po::options_description PruneFlags(PruneOptions& o) {
@@ -76,6 +83,19 @@ po::options_description PruneFlags(PruneOptions& o) {
       ("quiet,q", po::bool_switch(&o.quiet), "no progress on stderr")
       ("out", po::value(&o.out)->required(), "output directory (replaced atomically)");
   d.add(own);
+  po::options_description report("Report (--report: one table of every method, target and mask)");
+  report.add_options()
+      ("report", po::bool_switch(&o.report),
+       "instead of one pruning, write report.md, report.json and flow_blocks.svg to --out: "
+       "perplexity on --eval-blocks of dense, uniform 1:2/2:4/4:8/2:8, OWL-style (M=8) and FLOW "
+       "at each --report-targets, with free masks and legal masks at each --report-groups, "
+       "unquantised and W/A-bit (--w-bits/--a-bits); --method, --nm, --target, --select-group, "
+       "--free-masks and --no-eval do not apply")
+      ("report-targets", po::value(&o.report_targets)->default_value(o.report_targets),
+       "OWL-style and FLOW target sparsities, comma-separated, each in [0, 1)")
+      ("report-groups", po::value(&o.report_groups)->default_value(o.report_groups),
+       "select groups G of the legal-mask columns, comma-separated powers of two in [1, --cols]");
+  d.add(report);
   return d;
 }
 
@@ -110,14 +130,71 @@ std::vector<int> ParseKeepDense(const std::string& text, int blocks) {
   return out;
 }
 
+std::vector<std::string> SplitList(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    out.push_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
+
+std::vector<double> ParseTargets(const std::string& text) {
+  std::vector<double> out;
+  for (const std::string& item : SplitList(text)) {
+    size_t used = 0;
+    double v = -1;
+    try {
+      v = std::stod(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (item.empty() || used != item.size() || !(v >= 0.0 && v < 1.0)) {
+      throw UsageError(fmt::format("--report-targets {}: '{}' must be a sparsity in [0, 1)", text, item));
+    }
+    out.push_back(v);
+  }
+  return out;
+}
+
+std::vector<int> ParseGroups(const std::string& text, int cols) {
+  std::vector<int> out;
+  for (const std::string& item : SplitList(text)) {
+    size_t used = 0;
+    int v = 0;
+    try {
+      v = std::stoi(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (item.empty() || used != item.size() || v < 1 || v > cols || !IsPowerOfTwo(v)) {
+      throw UsageError(fmt::format("--report-groups {}: '{}' must be a power of two in [1, {}]",
+                                   text, item, cols));
+    }
+    out.push_back(v);
+  }
+  return out;
+}
+
 PruneSettings ToSettings(const PruneOptions& o, int blocks) {
   PruneSettings s;
   s.method = ParsePruneMethod(o.method);
   MacroConfigFlags macro = o.macro;
-  if (o.select_group > 0) macro.sel_group = o.select_group;
-  else if (o.select_group < 0) throw UsageError(fmt::format("--select-group {}: must be a power of two in [1, {}]", o.select_group, macro.cols));
+  if (o.select_group != 0) {
+    if (o.select_group < 1 || o.select_group > macro.cols || !IsPowerOfTwo(o.select_group)) {
+      throw UsageError(fmt::format("--select-group {}: must be a power of two in [1, {}]",
+                                   o.select_group, macro.cols));
+    }
+    macro.sel_group = o.select_group;
+  }
   s.config = macro.ToConfig();
-  if (!o.nm.empty()) s.nm = NmPattern::Parse(o.nm, "--nm");
+  if (!o.nm.empty()) {
+    s.nm = NmPattern::Parse(o.nm, "--nm");
+    s.nm->RequireSupportedBy(s.config, "--nm");
+  }
   if (s.method != PruneMethod::kFlow && !s.nm) {
     throw UsageError(fmt::format("--method {} needs --nm N:M", o.method));
   }
@@ -127,6 +204,7 @@ PruneSettings ToSettings(const PruneOptions& o, int blocks) {
   s.target = o.target;
   s.hardware_legal = !o.free_masks;
   if (!o.candidates.empty()) s.candidates = ParsePatternList(o.candidates, "--candidates");
+  for (const NmPattern& p : s.candidates) p.RequireSupportedBy(s.config, "--candidates");
   if (!(o.hyper_m > 0)) throw UsageError(fmt::format("--hyper-m {}: must be > 0", o.hyper_m));
   s.outliers.hyper_m = o.hyper_m;
   if (o.locality_subset < 0) {
@@ -151,11 +229,55 @@ PruneSettings ToSettings(const PruneOptions& o, int blocks) {
   return s;
 }
 
+// Rejects flags that --report overrides, so a user does not believe they apply.
+void RequireReportFlags(const po::variables_map& vm, const PruneOptions& o) {
+  for (const char* flag : {"method", "nm", "target", "select-group"}) {
+    if (vm.count(flag) && !vm[flag].defaulted()) {
+      throw UsageError(fmt::format("--report: --{} does not apply (the report runs every method, "
+                                   "target and mask)", flag));
+    }
+  }
+  if (o.free_masks) throw UsageError("--report: --free-masks does not apply (the report has a free-mask column)");
+  if (o.no_eval) throw UsageError("--report: --no-eval does not apply (the report is evaluations)");
+}
+
+int RunReport(const PruneOptions& o) {
+  ReportSettings rs;
+  rs.base = ToSettings(o, 1 << 20);
+  rs.targets = ParseTargets(o.report_targets);
+  rs.groups = ParseGroups(o.report_groups, rs.base.config.cols());
+  rs.calib_blocks = o.calib_blocks;
+  rs.eval_blocks = o.eval_blocks;
+  rs.quant = {rs.base.config.w_bits(), rs.base.config.a_bits()};
+  rs.progress = !o.quiet;
+  const ModelPaths paths = o.paths.Resolve();
+  const ModelInputs inputs = ModelInputs::Load(paths);
+  rs.base = ToSettings(o, inputs.model.config.n_layers);
+  const auto calibration = inputs.EncodeSlice(o.calib_blocks);
+  const auto evaluation = inputs.EncodeSlice(o.eval_blocks);
+  CalibrationOptions copt;
+  copt.threads = o.threads;
+  copt.progress = !o.quiet;
+  const CalibrationStats dense_stats = Calibrate(inputs.model, calibration, copt);
+  const PruneReport report = BuildPruneReport(inputs.model, dense_stats, calibration, evaluation,
+                                              rs, Sha256OfFile(paths.model));
+  WritePruneReport(report, o.out);
+  std::cout << PruneReportMarkdown(report);
+  std::cout << fmt::format("wrote {}/{{report.md, report.json, flow_blocks.svg}}\n", o.out);
+  return 0;
+}
+
 int RunPrune(const std::vector<std::string>& args) {
   PruneOptions o;
   const auto vm = ParseFlags(args, PruneFlags(o), "prune",
-                             "--out DIR [--method flow|uniform|owl] [--nm N:M] [--target S] [flags]");
+                             "--out DIR [--method flow|uniform|owl] [--nm N:M] [--target S] [flags]\n"
+                             "       flexcim prune --report --out DIR [--eval-blocks A:B] "
+                             "[--report-targets 0.5,...] [--report-groups 1,4,16] [flags]");
   if (!vm) return 0;
+  if (o.report) {
+    RequireReportFlags(*vm, o);
+    return RunReport(o);
+  }
   // Validate every flag that does not need the model before loading it.
   (void)ToSettings(o, 1 << 20);
   const ModelPaths paths = o.paths.Resolve();

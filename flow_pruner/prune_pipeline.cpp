@@ -70,13 +70,7 @@ FlowAssignment Select(const PruneSettings& s, const std::vector<double>& o_norm,
   throw Error("unreachable");
 }
 
-}  // namespace
-
-PruneResult RunPrune(const LlamaModel& dense, const std::vector<std::vector<int>>& calibration,
-                     const PruneSettings& s, int w_bits, int a_bits,
-                     const std::string& source_model_sha256) {
-  PruneResult r;
-  r.settings = s;
+void CheckSettings(const LlamaModel& dense, const PruneSettings& s) {
   const int L = dense.config.n_layers;
   if (s.nm) s.nm->RequireSupportedBy(s.config, "--nm");
   for (const NmPattern& p : s.candidates) p.RequireSupportedBy(s.config, "--candidates");
@@ -85,12 +79,36 @@ PruneResult RunPrune(const LlamaModel& dense, const std::vector<std::vector<int>
       throw UsageError(fmt::format("--keep-dense: block {} does not exist (model has {} blocks)", b, L));
     }
   }
+}
 
+}  // namespace
+
+PruneResult RunPrune(const LlamaModel& dense, const std::vector<std::vector<int>>& calibration,
+                     const PruneSettings& s, int w_bits, int a_bits,
+                     const std::string& source_model_sha256) {
+  CheckSettings(dense, s);
   // 1. Selection statistics from the dense model.
   CalibrationOptions copt;
   copt.threads = s.threads;
   copt.progress = s.progress;
   const CalibrationStats dense_stats = Calibrate(dense, calibration, copt);
+  return RunPrune(dense, dense_stats, calibration, s, w_bits, a_bits, source_model_sha256);
+}
+
+PruneResult RunPrune(const LlamaModel& dense, const CalibrationStats& dense_stats,
+                     const std::vector<std::vector<int>>& calibration, const PruneSettings& s,
+                     int w_bits, int a_bits, const std::string& source_model_sha256) {
+  CheckSettings(dense, s);
+  const int L = dense.config.n_layers;
+  if (static_cast<int>(dense_stats.layers.size()) != L) {
+    throw Error(fmt::format("prune: calibration statistics have {} blocks, the model has {}",
+                            dense_stats.layers.size(), L));
+  }
+  PruneResult r;
+  r.settings = s;
+  CalibrationOptions copt;
+  copt.threads = s.threads;
+  copt.progress = s.progress;
   std::vector<double> o_raw(L), d_raw(L);
   r.blocks.resize(L);
   for (int i = 0; i < L; ++i) {

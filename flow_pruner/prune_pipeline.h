@@ -11,6 +11,7 @@
 
 #include "core/macro_config.h"
 #include "core/nm_pattern.h"
+#include "flow_pruner/calibration.h"
 #include "flow_pruner/flow_metrics.h"
 #include "flow_pruner/flow_solver.h"
 #include "flow_pruner/llama_model.h"
@@ -70,6 +71,14 @@ struct PruneResult {
 // infeasible target without allow_nearest (the message gives the closest
 // achievable sparsity and its assignment).
 PruneResult RunPrune(const LlamaModel& dense, const std::vector<std::vector<int>>& calibration,
+                     const PruneSettings& settings, int w_bits, int a_bits,
+                     const std::string& source_model_sha256);
+
+// The same with the dense model's statistics precomputed
+// (Calibrate(dense, calibration)), so several runs can share one dense
+// calibration (`flexcim prune --report`). The result is identical.
+PruneResult RunPrune(const LlamaModel& dense, const CalibrationStats& dense_stats,
+                     const std::vector<std::vector<int>>& calibration,
                      const PruneSettings& settings, int w_bits, int a_bits,
                      const std::string& source_model_sha256);
 

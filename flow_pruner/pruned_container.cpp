@@ -102,7 +102,15 @@ void WriteContainer(const PrunedContainer& c, const fs::path& path) {
       throw Error(fmt::format("{}: cannot write", path.string()));
     }
   }
-  fs::rename(tmp, path);
+  // A failed rename (e.g. the target is a non-empty directory) must not
+  // leave the temporary behind either.
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    std::error_code ignored;
+    fs::remove(tmp, ignored);
+    throw Error(fmt::format("{}: cannot write ({})", path.string(), ec.message()));
+  }
 }
 
 PrunedContainer ReadContainer(const fs::path& path) {

@@ -1,0 +1,411 @@
+#include "flow_pruner/prune_report.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cmath>
+
+#include "core/errors.h"
+#include "core/output_directory.h"
+#include "core/svg_chart.h"
+#include "flow_pruner/nm_mask.h"
+
+namespace flexcim::pruner {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double SecondsSince(Clock::time_point t) {
+  return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+std::string PatternList(const std::vector<NmPattern>& ps) {
+  std::string s;
+  for (size_t i = 0; i < ps.size(); ++i) {
+    if (i) s += ',';
+    s += ps[i].ToString();
+  }
+  return s;
+}
+
+struct MaskColumn {
+  std::string name;     // "free" / "G=4"
+  MacroConfig config;   // G = the column's G (free: the base config)
+  bool legal = false;
+};
+
+std::vector<MaskColumn> MaskColumns(const ReportSettings& s) {
+  std::vector<MaskColumn> cols{{"free", s.base.config, false}};
+  const MacroConfig& b = s.base.config;
+  for (int g : s.groups) {
+    cols.push_back({fmt::format("G={}", g),
+                    MacroConfig::Create(b.subs(), b.rows(), b.cols(), g, b.a_bits(), b.w_bits()),
+                    true});
+  }
+  return cols;
+}
+
+bool AllMasksLegal(const PrunedContainer& c, int sel_group) {
+  for (const PrunedLayer& l : c.layers) {
+    if (l.pattern.dense()) continue;
+    if (!IsLegalMask(l.mask, l.rows, l.cols, l.pattern, sel_group, nullptr)) return false;
+  }
+  return true;
+}
+
+// Why a row cannot be pruned at all, before any work (empty: it can).
+std::string UnrunnableReason(const ReportRow& row, const std::optional<NmPattern>& nm,
+                             const ReportSettings& s) {
+  const MacroConfig& config = s.base.config;
+  if (row.method == "uniform" && !nm->SupportedBy(config)) {
+    return fmt::format("macro {} cannot run {}", config.Name(), nm->ToString());
+  }
+  if (row.method == "owl") {
+    const auto candidates = s.base.candidates.empty() ? SupportedPatterns(config) : s.base.candidates;
+    bool any = false;
+    for (const NmPattern& p : candidates) any = any || p.m == s.owl_m;
+    if (!any) return fmt::format("no candidate pattern has M={}", s.owl_m);
+  }
+  return {};
+}
+
+}  // namespace
+
+PruneReport BuildPruneReport(const LlamaModel& dense, const CalibrationStats& dense_stats,
+                             const std::vector<std::vector<int>>& calibration,
+                             const std::vector<std::vector<int>>& evaluation,
+                             const ReportSettings& s, const std::string& source_model_sha256) {
+  const auto start = Clock::now();
+  for (double t : s.targets) {
+    if (!(t >= 0.0 && t < 1.0)) throw UsageError(fmt::format("--report-targets {}: must be in [0, 1)", t));
+  }
+  const std::vector<MaskColumn> columns = MaskColumns(s);
+
+  PruneReport report;
+  report.macro = s.base.config.Name();
+  report.calib_blocks = s.calib_blocks;
+  report.eval_blocks = s.eval_blocks;
+  report.quant = s.quant;
+  for (const MaskColumn& c : columns) report.mask_columns.push_back(c.name);
+
+  // The rows, in table order, with the pattern (uniform) each one needs.
+  std::vector<std::pair<ReportRow, std::optional<NmPattern>>> plan;
+  {
+    ReportRow row;
+    row.name = "dense";
+    row.method = "dense";
+    plan.push_back({row, std::nullopt});
+  }
+  for (const NmPattern& p : s.uniform) {
+    ReportRow row;
+    row.name = "uniform " + p.ToString();
+    row.method = "uniform";
+    plan.push_back({row, p});
+  }
+  for (const std::string method : {"owl", "flow"}) {
+    for (double t : s.targets) {
+      ReportRow row;
+      row.name = method == std::string("owl") ? fmt::format("OWL-style M={}", s.owl_m) : "FLOW";
+      row.method = method;
+      row.target = t;
+      plan.push_back({row, std::nullopt});
+    }
+  }
+
+  const int total_cells = static_cast<int>(plan.size() * columns.size());
+  int cell_index = 0;
+  const auto progress = [&](const ReportRow& row, const std::string& masks, const std::string& what,
+                            Clock::time_point cell_start) {
+    ++cell_index;
+    if (!s.progress) return;
+    fmt::print(stderr, "report [{:>{}}/{}] {}{}, {}: {} ({:.1f} s, {:.1f} s total)\n", cell_index,
+               fmt::formatted_size("{}", total_cells), total_cells, row.name,
+               row.target ? fmt::format(" @{}", *row.target) : "", masks, what,
+               SecondsSince(cell_start), SecondsSince(start));
+  };
+
+  PerplexityOptions popt;
+  popt.threads = s.base.threads;
+  popt.progress = false;
+  const auto evaluate = [&](const LlamaModel& model, ReportCell& cell) {
+    cell.fp32 = EvaluatePerplexity(model, evaluation, popt);
+    cell.quantized = EvaluateQuantized(model, evaluation, s.quant, popt);
+  };
+  const std::string quant_name = fmt::format("W{}A{}", s.quant.w_bits, s.quant.a_bits);
+
+  for (auto& [row, nm] : plan) {
+    if (row.method == "dense") {
+      const auto t0 = Clock::now();
+      ReportCell cell;
+      evaluate(dense, cell);
+      cell.legal = true;
+      report.eval_sequences = cell.fp32.sequences;
+      report.eval_predictions = cell.fp32.predictions;
+      for (const MaskColumn& c : columns) {
+        cell.masks = c.name;
+        row.cells.push_back(cell);
+        progress(row, c.name,
+                 fmt::format("ppl {:.4f}, {} {:.4f}", cell.fp32.perplexity(), quant_name,
+                             cell.quantized.perplexity()),
+                 t0);
+      }
+      report.rows.push_back(row);
+      continue;
+    }
+    if (const std::string why = UnrunnableReason(row, nm, s); !why.empty()) {
+      row.skipped = why;
+      for (const MaskColumn& c : columns) progress(row, c.name, "skipped: " + why, Clock::now());
+      report.rows.push_back(row);
+      continue;
+    }
+    for (size_t ci = 0; ci < columns.size(); ++ci) {
+      const MaskColumn& c = columns[ci];
+      const auto t0 = Clock::now();
+      PruneSettings ps = s.base;
+      ps.method = ParsePruneMethod(row.method);
+      ps.target = row.target.value_or(nm ? nm->sparsity() : 0.0);
+      if (row.method == "owl") ps.nm = NmPattern{s.owl_m, s.owl_m};
+      if (row.method == "uniform") ps.nm = nm;
+      ps.config = c.config;
+      ps.hardware_legal = c.legal;
+      ps.progress = false;
+      // Selection never depends on the masks: decide reachability once.
+      ps.allow_nearest = true;
+      const PruneResult r = RunPrune(dense, dense_stats, calibration, ps, s.quant.w_bits,
+                                     s.quant.a_bits, source_model_sha256);
+      if (ci == 0) {
+        row.patterns = r.assignment.patterns;
+        row.block_sparsity = r.block_sparsity();
+        row.exact = r.assignment.exact;
+        if (report.blocks.empty()) {
+          for (const BlockChoice& b : r.blocks) {
+            report.blocks.push_back({b.stats.ratio_percent, b.stats.locality, b.outlier_norm,
+                                     b.locality_norm});
+          }
+        }
+        if (!r.assignment.exact && row.method != "uniform" && !s.base.allow_nearest) {
+          row.skipped = fmt::format("target not reachable; closest achievable {:.6f} with {}",
+                                    r.block_sparsity(), PatternList(r.assignment.patterns));
+          for (const MaskColumn& cc : columns) progress(row, cc.name, "skipped: " + *row.skipped, t0);
+          break;
+        }
+      } else if (r.assignment.patterns != row.patterns) {
+        throw Error(fmt::format("report: {} chose different patterns for {} masks", row.name, c.name));
+      }
+      ReportCell cell;
+      cell.masks = c.name;
+      cell.weight_sparsity = r.weight_sparsity();
+      cell.legal = AllMasksLegal(r.container, c.config.sel_group());
+      if (c.legal && !cell.legal) {
+        throw Error(fmt::format("report: {} produced an illegal mask for {}", row.name, c.name));
+      }
+      evaluate(r.pruned, cell);
+      progress(row, c.name,
+               fmt::format("ppl {:.4f}, {} {:.4f}", cell.fp32.perplexity(), quant_name,
+                           cell.quantized.perplexity()),
+               t0);
+      row.cells.push_back(std::move(cell));
+    }
+    report.rows.push_back(row);
+  }
+  if (report.blocks.empty()) {
+    // No pruned row ran: the block statistics still come from the dense model.
+    PruneSettings ps = s.base;
+    ps.method = PruneMethod::kUniform;
+    ps.nm = NmPattern{2, 2};
+    ps.progress = false;
+    const PruneResult r = RunPrune(dense, dense_stats, calibration, ps, s.quant.w_bits,
+                                   s.quant.a_bits, source_model_sha256);
+    for (const BlockChoice& b : r.blocks) {
+      report.blocks.push_back({b.stats.ratio_percent, b.stats.locality, b.outlier_norm, b.locality_norm});
+    }
+  }
+  report.seconds = SecondsSince(start);
+  return report;
+}
+
+namespace {
+
+std::string TargetText(const ReportRow& r) { return r.target ? fmt::format("{}", *r.target) : "-"; }
+
+std::string PatternsText(const ReportRow& r) {
+  if (r.method == "dense") return "-";
+  bool same = !r.patterns.empty();
+  for (const NmPattern& p : r.patterns) same = same && p == r.patterns.front();
+  if (same) return fmt::format("{} (all)", r.patterns.front().ToString());
+  return PatternList(r.patterns);
+}
+
+}  // namespace
+
+std::string PruneReportMarkdown(const PruneReport& rep) {
+  const std::string q = fmt::format("W{}A{}", rep.quant.w_bits, rep.quant.a_bits);
+  std::string s = "# FLOW pruning report\n\n";
+  s += fmt::format(
+      "Perplexity on text blocks {} ({} sequences, {} predictions); calibration blocks {}; "
+      "macro {} (legal masks: the select group G of each column). `{}` = weights fake-quantised "
+      "per output channel to {} bits and every linear layer's input per token to {} bits. "
+      "Sparsity = achieved mean over blocks of (M-N)/M, as applied.\n\n",
+      rep.eval_blocks, rep.eval_sequences, rep.eval_predictions, rep.calib_blocks, rep.macro, q,
+      rep.quant.w_bits, rep.quant.a_bits);
+  s += "| model | target | sparsity | N:M per block |";
+  std::string rule = "|---|---|---|---|";
+  for (const std::string& c : rep.mask_columns) {
+    s += fmt::format(" {} | {} {} |", c, c, q);
+    rule += "---:|---:|";
+  }
+  s += "\n" + rule + "\n";
+  for (const ReportRow& r : rep.rows) {
+    if (r.skipped) {
+      s += fmt::format("| {} | {} | - | {} |", r.name, TargetText(r), *r.skipped);
+      for (size_t i = 0; i < rep.mask_columns.size(); ++i) s += " skipped | skipped |";
+      s += "\n";
+      continue;
+    }
+    s += fmt::format("| {} | {} | {:.4f}{} | {} |", r.name, TargetText(r), r.block_sparsity,
+                     r.exact || r.method == "uniform" ? "" : " (nearest)", PatternsText(r));
+    for (const ReportCell& c : r.cells) {
+      s += fmt::format(" {:.4f} | {:.4f} |", c.fp32.perplexity(), c.quantized.perplexity());
+    }
+    s += "\n";
+  }
+  s += "\n## Per-block statistics (dense calibration) and FLOW's choice\n\n";
+  s += "| block | O_i (%) | D_i | O_i norm | D_i norm |";
+  std::string rule2 = "|---:|---:|---:|---:|---:|";
+  std::vector<const ReportRow*> flow;
+  for (const ReportRow& r : rep.rows) {
+    if (r.method == "flow" && !r.skipped) {
+      flow.push_back(&r);
+      s += fmt::format(" FLOW @{} |", *r.target);
+      rule2 += "---|";
+    }
+  }
+  s += "\n" + rule2 + "\n";
+  for (size_t i = 0; i < rep.blocks.size(); ++i) {
+    const ReportBlockStats& b = rep.blocks[i];
+    s += fmt::format("| {} | {:.4f} | {:.4e} | {:.3f} | {:.3f} |", i, b.outlier_ratio_percent,
+                     b.locality, b.outlier_norm, b.locality_norm);
+    for (const ReportRow* r : flow) s += fmt::format(" {} |", r->patterns[i].ToString());
+    s += "\n";
+  }
+  s += fmt::format(
+      "\nFree masks ignore the select group (the same model in every G). The dense row is the "
+      "same model in every column. Report time {:.1f} s.\n",
+      rep.seconds);
+  return s;
+}
+
+nlohmann::json PruneReportJson(const PruneReport& rep) {
+  nlohmann::json j;
+  j["macro"] = rep.macro;
+  j["calib_blocks"] = rep.calib_blocks;
+  j["eval_blocks"] = rep.eval_blocks;
+  j["eval_sequences"] = rep.eval_sequences;
+  j["eval_predictions"] = rep.eval_predictions;
+  j["quantized_bits"] = {{"w", rep.quant.w_bits}, {"a", rep.quant.a_bits}};
+  j["mask_columns"] = rep.mask_columns;
+  j["rows"] = nlohmann::json::array();
+  for (const ReportRow& r : rep.rows) {
+    nlohmann::json row = {{"name", r.name}, {"method", r.method}};
+    row["target"] = r.target ? nlohmann::json(*r.target) : nlohmann::json(nullptr);
+    row["skipped"] = r.skipped ? nlohmann::json(*r.skipped) : nlohmann::json(nullptr);
+    nlohmann::json patterns = nlohmann::json::array();
+    for (const NmPattern& p : r.patterns) patterns.push_back(p.ToString());
+    row["patterns"] = patterns;
+    row["block_sparsity"] = r.block_sparsity;
+    row["exact"] = r.exact;
+    row["cells"] = nlohmann::json::array();
+    for (const ReportCell& c : r.cells) {
+      row["cells"].push_back({{"masks", c.masks},
+                              {"perplexity", c.fp32.perplexity()},
+                              {"mean_nll", c.fp32.mean_nll()},
+                              {"quantized_perplexity", c.quantized.perplexity()},
+                              {"quantized_mean_nll", c.quantized.mean_nll()},
+                              {"weight_sparsity", c.weight_sparsity},
+                              {"legal", c.legal}});
+    }
+    j["rows"].push_back(row);
+  }
+  j["blocks"] = nlohmann::json::array();
+  for (const ReportBlockStats& b : rep.blocks) {
+    j["blocks"].push_back({{"outlier_ratio_percent", b.outlier_ratio_percent},
+                           {"locality", b.locality},
+                           {"outlier_ratio_norm", b.outlier_norm},
+                           {"locality_norm", b.locality_norm}});
+  }
+  j["seconds"] = rep.seconds;
+  return j;
+}
+
+std::string PruneReportSvg(const PruneReport& rep) {
+  std::vector<std::string> blocks;
+  for (size_t i = 0; i < rep.blocks.size(); ++i) blocks.push_back(fmt::format("block {}", i));
+
+  Chart nm;
+  nm.title = "FLOW: N:M per block (bar height = sparsity (M-N)/M)";
+  nm.x_label = "transformer block";
+  nm.y_label = "sparsity";
+  nm.categories = blocks;
+  nm.y_min = 0.0;
+  nm.y_max = 1.0;
+  for (const ReportRow& r : rep.rows) {
+    if (r.method != "flow" || r.skipped) continue;
+    ChartSeries series{fmt::format("target {}", *r.target), {}, {}};
+    for (const NmPattern& p : r.patterns) {
+      series.values.push_back(p.sparsity());
+      series.point_labels.push_back(p.ToString());
+    }
+    nm.series.push_back(std::move(series));
+  }
+
+  Chart o;
+  o.title = "Outlier ratio O_i (% of metrics > Hyper_m * mean)";
+  o.x_label = "transformer block";
+  o.y_label = "O_i (%)";
+  o.categories = blocks;
+  ChartSeries o_series{"O_i", {}, {}};
+  for (const ReportBlockStats& b : rep.blocks) {
+    o_series.values.push_back(b.outlier_ratio_percent);
+    o_series.point_labels.push_back(fmt::format("{:.3f}", b.outlier_ratio_percent));
+  }
+  o.series.push_back(std::move(o_series));
+
+  Chart norm;
+  norm.kind = ChartKind::kLine;
+  norm.title = "Normalised O_i and D_i (labels: raw D_i = 1 / mean outlier distance)";
+  norm.x_label = "transformer block";
+  norm.y_label = "min-max normalised";
+  norm.categories = blocks;
+  norm.y_min = 0.0;
+  norm.y_max = 1.0;
+  ChartSeries on{"O_i norm", {}, {}}, dn{"D_i norm", {}, {}};
+  for (const ReportBlockStats& b : rep.blocks) {
+    on.values.push_back(b.outlier_norm);
+    dn.values.push_back(b.locality_norm);
+    dn.point_labels.push_back(fmt::format("{:.3g}", b.locality));
+  }
+  norm.series = {std::move(on), std::move(dn)};
+
+  constexpr int kWidth = 900, kPanel = 320;
+  const int panels = nm.series.empty() ? 2 : 3;
+  SvgCanvas canvas(kWidth, kPanel * panels);
+  int y = 0;
+  if (!nm.series.empty()) {
+    canvas.Draw(nm, 0, y, kWidth, kPanel);
+    y += kPanel;
+  }
+  canvas.Draw(o, 0, y, kWidth, kPanel);
+  canvas.Draw(norm, 0, y + kPanel, kWidth, kPanel);
+  return canvas.Render();
+}
+
+void WritePruneReport(const PruneReport& report, const std::filesystem::path& out_dir) {
+  WriteOutputDirectory(out_dir, "report.json", [&](const std::filesystem::path& staging) {
+    WriteTextFile(staging / "report.md", PruneReportMarkdown(report));
+    WriteTextFile(staging / "report.json", PruneReportJson(report).dump(2) + "\n");
+    WriteTextFile(staging / "flow_blocks.svg", PruneReportSvg(report));
+  });
+}
+
+}  // namespace flexcim::pruner

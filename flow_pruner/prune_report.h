@@ -1,0 +1,103 @@
+// PruneReport: `flexcim prune --report` (issue 3, item 9): one table of
+// perplexity on the evaluation text for the dense model, uniform N:M,
+// OWL-style and FLOW at several targets, each with free masks and with
+// hardware-legal masks at several select groups G, unquantised and W/A-bit
+// fake-quantised; written as Markdown, JSON and an SVG of FLOW's per-block
+// N:M and the per-block O_i, D_i.
+//
+// Every pruned cell is one RunPrune (the dense calibration is computed once
+// and shared) followed by EvaluatePerplexity and EvaluateQuantized. The
+// pattern selection depends only on the dense statistics, so a row's
+// patterns are the same in every mask column. A FLOW/OWL target that the
+// candidate set cannot reach exactly is not pruned (unless the settings
+// allow the nearest): its row says so and gives the closest sparsity.
+#pragma once
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "flow_pruner/prune_pipeline.h"
+#include "flow_pruner/quantized_eval.h"
+
+namespace flexcim::pruner {
+
+struct ReportSettings {
+  // Method-independent settings (macro P/R/C/A/W, candidates, Hyper_m,
+  // alpha, beta, keep-dense, allow_nearest, threads). method, nm, target,
+  // hardware_legal and the select group are set per cell; progress inside a
+  // cell is off (the report prints one line per cell instead).
+  PruneSettings base;
+  std::vector<NmPattern> uniform = {{1, 2}, {2, 4}, {4, 8}, {2, 8}};
+  int owl_m = 8;
+  std::vector<double> targets = {0.5, 0.625, 0.75};  // OWL-style and FLOW
+  std::vector<int> groups = {1, 4, 16};               // legal-mask columns (G)
+  QuantBits quant = {8, 8};                           // the quantised columns
+  std::string calib_blocks = "0:255";                 // labels for the output
+  std::string eval_blocks = "3300:4299";
+  bool progress = true;  // one line per cell on stderr
+};
+
+// One (row, mask) cell: perplexity unquantised and fake-quantised.
+struct ReportCell {
+  std::string masks;  // "free" or "G=4"
+  PerplexityResult fp32;
+  PerplexityResult quantized;
+  double weight_sparsity = 0.0;
+  bool legal = false;  // every mask passed IsLegalMask for this G (legal columns)
+};
+
+struct ReportRow {
+  std::string name;              // "dense", "uniform 2:4", "OWL M=8", "FLOW"
+  std::string method;            // dense | uniform | owl | flow
+  std::optional<double> target;  // OWL / FLOW
+  std::vector<NmPattern> patterns;  // per block (dense: empty)
+  double block_sparsity = 0.0;      // achieved mean of (M-N)/M, as applied
+  bool exact = true;
+  // Set when the row was not pruned: the target cannot be reached exactly.
+  std::optional<std::string> skipped;
+  std::vector<ReportCell> cells;  // one per mask column (dense: the same model in each)
+};
+
+struct ReportBlockStats {
+  double outlier_ratio_percent = 0.0;  // O_i
+  double locality = 0.0;               // D_i
+  double outlier_norm = 0.0;
+  double locality_norm = 0.0;
+};
+
+struct PruneReport {
+  std::string macro;  // base macro name (G of the default column)
+  std::string calib_blocks;
+  std::string eval_blocks;
+  int eval_sequences = 0;
+  int64_t eval_predictions = 0;
+  QuantBits quant;
+  std::vector<std::string> mask_columns;  // "free", "G=1", ...
+  std::vector<ReportRow> rows;
+  std::vector<ReportBlockStats> blocks;   // from the dense statistics
+  double seconds = 0.0;                   // wall time of the whole report
+};
+
+// Builds the report. `dense_stats` = Calibrate(dense, calibration).
+// Throws UsageError for settings no cell can use (a uniform pattern or G
+// the macro cannot run, a target outside [0, 1)).
+PruneReport BuildPruneReport(const LlamaModel& dense, const CalibrationStats& dense_stats,
+                             const std::vector<std::vector<int>>& calibration,
+                             const std::vector<std::vector<int>>& evaluation,
+                             const ReportSettings& settings,
+                             const std::string& source_model_sha256);
+
+std::string PruneReportMarkdown(const PruneReport& report);
+nlohmann::json PruneReportJson(const PruneReport& report);
+// FLOW's per-block N:M for each target (bars of sparsity labelled N:M),
+// O_i per block, and the normalised O_i and D_i (labelled with raw D_i).
+std::string PruneReportSvg(const PruneReport& report);
+
+// report.md, report.json and flow_blocks.svg into `out_dir`, atomically
+// (marker report.json).
+void WritePruneReport(const PruneReport& report, const std::filesystem::path& out_dir);
+
+}  // namespace flexcim::pruner

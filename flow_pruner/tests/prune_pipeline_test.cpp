@@ -1,0 +1,366 @@
+// The pruning pipeline on stories260K (FLEXCIM.md section 7, issue 3):
+// pinned FLOW assignments, exact sparsities, mask properties, forced-dense
+// blocks, refused and accepted infeasible targets, unsupported patterns, the
+// container against the pruned model, the written .bin reproducing its
+// perplexity, and sequential pruning using the pruned blocks' outputs.
+#include "flow_pruner/prune_pipeline.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "core/errors.h"
+#include "flow_pruner/model_inputs.h"
+#include "flow_pruner/nm_mask.h"
+#include "flow_pruner/perplexity.h"
+#include "flow_pruner/prune_outputs.h"
+#include "flow_pruner/quantize.h"
+#include "flow_pruner/tests/test_data.h"
+
+namespace flexcim::pruner {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kSha = "b0a507e7ad0f626624f17112325e66691f9076d622e1d3274d103d00299f2696";
+
+struct Fixture {
+  ModelInputs inputs;
+  std::vector<std::vector<int>> calibration;  // blocks 0:255, as flexcim prune
+  std::vector<std::vector<int>> evaluation;   // a small slice
+  CalibrationStats dense_stats;
+};
+
+const Fixture& Data() {
+  static const Fixture f = [] {
+    ModelPaths paths{testdata::CheckedDataFile("stories260K.bin"),
+                     testdata::CheckedDataFile("tok512.bin"),
+                     testdata::CheckedDataFile("tinystories-valid-head.txt")};
+    Fixture d{ModelInputs::Load(paths), {}, {}, {}};
+    d.calibration = d.inputs.EncodeSlice("0:255");
+    d.evaluation = d.inputs.EncodeSlice("3300:3349");
+    CalibrationOptions o;
+    o.progress = false;
+    d.dense_stats = Calibrate(d.inputs.model, d.calibration, o);
+    return d;
+  }();
+  return f;
+}
+
+PruneSettings Flow(double target) {
+  PruneSettings s;
+  s.method = PruneMethod::kFlow;
+  s.target = target;
+  s.progress = false;
+  return s;
+}
+
+PruneResult Prune(const PruneSettings& s) {
+  return RunPrune(Data().inputs.model, Data().dense_stats, Data().calibration, s, 8, 8, kSha);
+}
+
+std::string Patterns(const PruneResult& r) {
+  std::string s;
+  for (const NmPattern& p : r.assignment.patterns) {
+    if (!s.empty()) s += ',';
+    s += p.ToString();
+  }
+  return s;
+}
+
+std::string UsageErrorOf(const PruneSettings& s) {
+  try {
+    Prune(s);
+  } catch (const UsageError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+// FLOW at 0.5 with the default macro (legal masks, G = 16): shared by
+// several tests.
+const PruneResult& Flow05() {
+  static const PruneResult r = Prune(Flow(0.5));
+  return r;
+}
+
+void CheckFlowDefaultMacroAssignmentIsPinned() {
+  const PruneResult& r = Flow05();
+  EXPECT_EQ(Patterns(r), "1:2,1:2,1:4,2:2,2:8");
+  EXPECT_EQ(LayerPatternText(r), "Layer 0: 1:2\nLayer 1: 1:2\nLayer 2: 1:4\nLayer 3: 2:2\nLayer 4: 2:8\n");
+  EXPECT_TRUE(r.assignment.exact);
+  EXPECT_EQ(r.block_sparsity(), 0.5);
+  // Per-block outlier statistics of the dense model (Hyper_m 5, exact locality).
+  const int64_t outliers[] = {1027, 1063, 751, 673, 343};
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(r.blocks[i].stats.outliers, outliers[i]) << i;
+  EXPECT_EQ(r.blocks[1].outlier_norm, 1.0);
+  EXPECT_EQ(r.blocks[4].outlier_norm, 0.0);
+  EXPECT_EQ(r.blocks[1].locality_norm, 1.0);
+  EXPECT_EQ(r.blocks[4].locality_norm, 0.0);
+}
+
+void CheckIsDeterministicAndSharedStatisticsChangeNothing() {
+  PruneSettings s = Flow(0.5);
+  s.threads = 1;
+  const PruneResult again =
+      RunPrune(Data().inputs.model, Data().calibration, s, 8, 8, kSha);  // computes its own statistics
+  EXPECT_EQ(Patterns(again), Patterns(Flow05()));
+  ASSERT_EQ(again.container.layers.size(), Flow05().container.layers.size());
+  for (size_t i = 0; i < again.container.layers.size(); ++i) {
+    EXPECT_EQ(again.container.layers[i].mask, Flow05().container.layers[i].mask) << i;
+    EXPECT_EQ(again.container.layers[i].weights, Flow05().container.layers[i].weights) << i;
+  }
+}
+
+TEST(PrunePipeline, ReferenceCandidateSetAssignmentIsPinned) {
+  PruneSettings s = Flow(0.5);
+  s.candidates = ReferenceCandidates();
+  const PruneResult r = Prune(s);
+  // Block 4 (O = D = 0 after normalisation) prefers M = 8: 4:8 costs 4, 2:4 costs 18.
+  EXPECT_EQ(Patterns(r), "2:4,2:4,2:4,2:4,4:8");
+  EXPECT_TRUE(r.assignment.exact);
+  EXPECT_EQ(r.block_sparsity(), 0.5);
+}
+
+TEST(PrunePipeline, UniformFreeMasksKeepExactlyNPerFullGroup) {
+  PruneSettings s;
+  s.method = PruneMethod::kUniform;
+  s.nm = NmPattern{2, 4};
+  s.hardware_legal = false;
+  s.progress = false;
+  const PruneResult r = Prune(s);
+  EXPECT_EQ(r.block_sparsity(), 0.5);
+  EXPECT_EQ(r.weight_sparsity(), 0.5);  // every input width divides by 4
+  ASSERT_EQ(r.container.layers.size(), 35u);
+  for (const PrunedLayer& l : r.container.layers) {
+    EXPECT_EQ(l.pattern, (NmPattern{2, 4}));
+    for (int row = 0; row < l.rows; ++row) {
+      for (int g = 0; g + 4 <= l.cols; g += 4) {
+        int kept = 0;
+        for (int j = g; j < g + 4; ++j) kept += l.mask[static_cast<size_t>(row) * l.cols + j];
+        ASSERT_EQ(kept, 2) << l.block << "." << l.name << " row " << row << " group " << g;
+      }
+    }
+  }
+  EXPECT_FALSE(r.container.hardware_legal);
+}
+
+void CheckLegalMasksPassTheChecker() {
+  for (const PrunedLayer& l : Flow05().container.layers) {
+    std::string why;
+    EXPECT_TRUE(IsLegalMask(l.mask, l.rows, l.cols, l.pattern, 16, &why))
+        << l.block << "." << l.name << ": " << why;
+  }
+}
+
+TEST(PrunePipeline, UniformLegalMasksPassTheChecker) {
+  PruneSettings s;
+  s.method = PruneMethod::kUniform;
+  s.nm = NmPattern{2, 8};
+  s.config = MacroConfig::Create(4, 16, 16, 4, 8, 8);
+  s.progress = false;
+  const PruneResult r = Prune(s);
+  for (const PrunedLayer& l : r.container.layers) {
+    std::string why;
+    EXPECT_TRUE(IsLegalMask(l.mask, l.rows, l.cols, l.pattern, 4, &why))
+        << l.block << "." << l.name << ": " << why;
+  }
+  // w2 has 172 inputs: 21 full groups of 8 keep 2 each, the 4-wide tail keeps 2.
+  // wq, wo: 64x64; wk, wv: 32x64; w1, w3: 172x64 (all at 1/4).
+  EXPECT_EQ(r.blocks[0].kept, 2 * 64 * 64 / 4 + 2 * 32 * 64 / 4 + 2 * 172 * 64 / 4 + (21 * 2 + 2) * 64);
+}
+
+TEST(PrunePipeline, KeepDenseSolveOthersHitsTheTarget) {
+  PruneSettings s = Flow(0.5);
+  s.keep_dense = {0, 4};
+  const PruneResult r = Prune(s);
+  // Forced blocks take their cheapest dense candidate (block 4: 8:8); blocks
+  // 1..3 carry the whole target: 0.75 + 0.875 + 0.875 = 2.5 = 0.5 * 5.
+  EXPECT_EQ(Patterns(r), "2:2,1:4,1:8,1:8,8:8");
+  EXPECT_TRUE(r.assignment.exact);
+  EXPECT_EQ(r.block_sparsity(), 0.5);
+  EXPECT_EQ(r.blocks[0].kept, r.blocks[0].weights);
+  EXPECT_EQ(r.blocks[4].kept, r.blocks[4].weights);
+}
+
+TEST(PrunePipeline, KeepDenseOverrideReportsTheAppliedSparsity) {
+  PruneSettings s = Flow(0.5);
+  s.keep_dense = {0, 4};
+  s.keep_dense_mode = ForcedDenseMode::kOverrideAfterSolve;
+  // The solve gives 1:2,1:2,1:4,2:2,2:8; the override makes 0 and 4 dense:
+  // (0 + 0.5 + 0.75 + 0 + 0) / 5 = 0.25 actually applied.
+  EXPECT_EQ(UsageErrorOf(s),
+            "--target 0.5: no assignment reaches it exactly; the closest achievable mean "
+            "sparsity is 0.250000 with 2:2,1:2,1:4,2:2,8:8 (pass --allow-nearest to use it)");
+  s.allow_nearest = true;
+  const PruneResult r = Prune(s);
+  EXPECT_EQ(Patterns(r), "2:2,1:2,1:4,2:2,8:8");
+  EXPECT_FALSE(r.assignment.exact);
+  EXPECT_TRUE(r.assignment.solve_exact);
+  EXPECT_EQ(r.block_sparsity(), 0.25);
+  EXPECT_EQ(r.blocks[0].kept, r.blocks[0].weights);
+  EXPECT_EQ(r.blocks[4].kept, r.blocks[4].weights);
+}
+
+TEST(PrunePipeline, InfeasibleTargetIsRefusedWithTheClosestSparsity) {
+  // 0.66 * 5 blocks * 8 = 26.4 eighths: not an integer sum.
+  PruneSettings s = Flow(0.66);
+  s.candidates = ReferenceCandidates();
+  EXPECT_EQ(UsageErrorOf(s),
+            "--target 0.66: no assignment reaches it exactly; the closest achievable mean "
+            "sparsity is 0.650000 with 2:4,2:4,2:8,2:8,2:8 (pass --allow-nearest to use it)");
+  // 0.7 = 28 eighths is reachable with five blocks (unlike 32 blocks in the reference).
+  s.target = 0.7;
+  EXPECT_EQ(UsageErrorOf(s), "(no error)");
+}
+
+TEST(PrunePipeline, InfeasibleTargetProceedsWithAllowNearest) {
+  PruneSettings s = Flow(0.625);
+  s.candidates = ReferenceCandidates();
+  EXPECT_EQ(UsageErrorOf(s),
+            "--target 0.625: no assignment reaches it exactly; the closest achievable mean "
+            "sparsity is 0.600000 with 2:4,2:4,2:8,2:4,2:8 (pass --allow-nearest to use it)");
+  s.allow_nearest = true;
+  const PruneResult r = Prune(s);
+  EXPECT_FALSE(r.assignment.exact);
+  // 25 eighths is odd and every reference pattern removes an even number.
+  EXPECT_EQ(Patterns(r), "2:4,2:4,2:8,2:4,2:8");
+  EXPECT_DOUBLE_EQ(r.block_sparsity(), 0.6);
+}
+
+TEST(PrunePipeline, UnsupportedPatternIsRefused) {
+  PruneSettings s;
+  s.method = PruneMethod::kUniform;
+  s.nm = NmPattern{2, 16};
+  s.progress = false;
+  EXPECT_EQ(UsageErrorOf(s),
+            "--nm 2:16: macro p4_r16_c16_g16_a8_w8 cannot run it (it runs N:M with M in {2..8}, "
+            "N in {1..4}, both powers of two, N <= M; N = M runs as 2:2)");
+  s = Flow(0.5);
+  s.candidates = {{2, 4}, {8, 8}, {3, 4}};
+  EXPECT_EQ(UsageErrorOf(s),
+            "--candidates 3:4: macro p4_r16_c16_g16_a8_w8 cannot run it (it runs N:M with M in "
+            "{2..8}, N in {1..4}, both powers of two, N <= M; N = M runs as 2:2)");
+}
+
+void CheckContainerLayersMatchThePrunedModel() {
+  const PruneResult& r = Flow05();
+  const PrunedContainer& c = r.container;
+  EXPECT_EQ(c.method, "flow");
+  EXPECT_EQ(c.source_model_sha256, kSha);
+  EXPECT_TRUE(c.hardware_legal);
+  EXPECT_EQ(c.config, MacroConfig::Default());
+  ASSERT_EQ(c.layers.size(), 35u);
+  const char* names[] = {"wq", "wk", "wv", "wo", "w1", "w2", "w3"};
+  for (size_t i = 0; i < c.layers.size(); ++i) {
+    const PrunedLayer& l = c.layers[i];
+    const int block = static_cast<int>(i / 7);
+    EXPECT_EQ(l.block, block);
+    EXPECT_EQ(l.name, names[i % 7]);
+    EXPECT_EQ(l.pattern, r.assignment.patterns[block]);
+    const Matrix& w = r.pruned.layers[block].linear(kAllLinearKinds[i % 7]);
+    ASSERT_EQ(l.rows, w.rows);
+    ASSERT_EQ(l.cols, w.cols);
+    const QuantizedRows q = QuantizeWeights(w, 8);
+    const Matrix fake = FakeQuantizeWeights(w, 8);
+    for (int row = 0; row < l.rows; ++row) {
+      ASSERT_EQ(l.scales[row], static_cast<float>(q.scale[row]));
+      for (int col = 0; col < l.cols; ++col) {
+        const size_t k = static_cast<size_t>(row) * l.cols + col;
+        ASSERT_EQ(l.weights[k], q.q[k]);
+        if (!l.mask[k]) {
+          ASSERT_EQ(w.data[k], 0.0f);
+          ASSERT_EQ(l.weights[k], 0);
+        }
+        // Dequantised container weight == the fake-quantised pruned weight.
+        const float deq = static_cast<float>(l.weights[k] * static_cast<double>(q.scale[row]));
+        ASSERT_EQ(deq, fake.data[k]);
+        EXPECT_NEAR(l.weights[k] * l.scales[row], fake.data[k], 1e-6f * std::abs(fake.data[k]));
+      }
+    }
+  }
+}
+
+void CheckWrittenBinReloadsAndReproducesPerplexity() {
+  const PruneResult& r = Flow05();
+  const std::string dir = testdata::MakeTempDir() + "/out";
+  WritePruneOutputs(r, std::nullopt, dir);
+  for (const char* f : {"layers.txt", "prune.json", "pruned.bin", "pruned.flexcim"}) {
+    EXPECT_TRUE(fs::exists(fs::path(dir) / f)) << f;
+  }
+  const LlamaModel reloaded = LoadLlamaModel(dir + "/pruned.bin");
+  PerplexityOptions o;
+  o.progress = false;
+  const PerplexityResult a = EvaluatePerplexity(r.pruned, Data().evaluation, o);
+  const PerplexityResult b = EvaluatePerplexity(reloaded, Data().evaluation, o);
+  EXPECT_EQ(a.predictions, b.predictions);
+  EXPECT_EQ(a.total_nll, b.total_nll);
+  const PerplexityResult dense = EvaluatePerplexity(Data().inputs.model, Data().evaluation, o);
+  EXPECT_GT(a.total_nll, dense.total_nll);
+  // The container reads back as written.
+  const PrunedContainer c = ReadContainer(dir + "/pruned.flexcim");
+  ASSERT_EQ(c.layers.size(), r.container.layers.size());
+  for (size_t i = 0; i < c.layers.size(); ++i) {
+    EXPECT_EQ(c.layers[i].mask, r.container.layers[i].mask);
+    EXPECT_EQ(c.layers[i].weights, r.container.layers[i].weights);
+  }
+}
+
+void CheckPruningIsSequential() {
+  const PruneResult& r = Flow05();
+  const LlamaModel& dense = Data().inputs.model;
+  CalibrationOptions quiet;
+  quiet.progress = false;
+  // Block 1 is pruned with statistics from block 0 already pruned (block 1
+  // itself still dense at that point).
+  LlamaModel partial = dense;
+  partial.layers[0] = r.pruned.layers[0];
+  const LayerStats sequential = CalibrateLayer(partial, Data().calibration, 1, quiet);
+  const LayerStats& dense1 = Data().dense_stats.layers[1];
+  EXPECT_NE(sequential[LinearKind::kQ], dense1[LinearKind::kQ]);
+  EXPECT_NE(sequential[LinearKind::kW2], dense1[LinearKind::kW2]);
+  const NmPattern p = r.assignment.patterns[1];
+  int differs_from_dense = 0;
+  for (size_t k = 0; k < kAllLinearKinds.size(); ++k) {
+    const LinearKind kind = kAllLinearKinds[k];
+    const Matrix& w = dense.layers[1].linear(kind);
+    const Mask with_pruned_inputs = LegalNmMask(WandaMetric(w, sequential[kind]), p, 16);
+    const Mask with_dense_inputs = LegalNmMask(WandaMetric(w, dense1[kind]), p, 16);
+    EXPECT_EQ(r.container.layers[7 + k].mask, with_pruned_inputs) << LinearName(kind);
+    differs_from_dense += with_pruned_inputs != with_dense_inputs;
+  }
+  EXPECT_GT(differs_from_dense, 0);
+}
+
+// ctest runs every TEST in its own process: the checks on FLOW at 0.5 with
+// the default macro share one pruning run.
+TEST(PrunePipeline, FlowAtHalfWithTheDefaultMacro) {
+  {
+    SCOPED_TRACE("FlowDefaultMacroAssignmentIsPinned");
+    CheckFlowDefaultMacroAssignmentIsPinned();
+  }
+  {
+    SCOPED_TRACE("IsDeterministicAndSharedStatisticsChangeNothing");
+    CheckIsDeterministicAndSharedStatisticsChangeNothing();
+  }
+  {
+    SCOPED_TRACE("ContainerLayersMatchThePrunedModel");
+    CheckContainerLayersMatchThePrunedModel();
+  }
+  {
+    SCOPED_TRACE("WrittenBinReloadsAndReproducesPerplexity");
+    CheckWrittenBinReloadsAndReproducesPerplexity();
+  }
+  {
+    SCOPED_TRACE("PruningIsSequential");
+    CheckPruningIsSequential();
+  }
+  {
+    SCOPED_TRACE("LegalMasksPassTheChecker");
+    CheckLegalMasksPassTheChecker();
+  }
+}
+
+}  // namespace
+}  // namespace flexcim::pruner
