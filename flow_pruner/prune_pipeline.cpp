@@ -1,6 +1,7 @@
 #include "flow_pruner/prune_pipeline.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "core/errors.h"
 #include "flow_pruner/calibration.h"
@@ -42,9 +43,9 @@ constexpr LinearKind kReferenceOrder[] = {LinearKind::kQ,  LinearKind::kK,  Line
                                           LinearKind::kW2};
 
 std::string AssignmentText(const std::vector<NmPattern>& ps) {
-  std::string s;
-  for (size_t i = 0; i < ps.size(); ++i) s += (i ? "," : "") + ps[i].ToString();
-  return s;
+  std::vector<std::string> names;
+  for (const NmPattern& p : ps) names.push_back(p.ToString());
+  return fmt::format("{}", fmt::join(names, ","));
 }
 
 FlowAssignment Select(const PruneSettings& s, const std::vector<double>& o_norm,
