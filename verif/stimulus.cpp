@@ -4,29 +4,15 @@
 #include <deque>
 #include <random>
 
+#include "verif/random_pins.h"
+
 namespace flexcim::verif {
 
 namespace {
 
-class StimulusBuilder {
+class StimulusBuilder : public RandomPins {
  public:
-  StimulusBuilder(const MacroConfig& config, uint64_t seed) : c_(config), rng_(seed) {}
-
-  // A signed `bits`-wide value; the extremes (min, max, -1, 0, 1) are frequent.
-  int32_t Value(int bits) {
-    const int32_t lo = -(1 << (bits - 1));
-    const int32_t hi = (1 << (bits - 1)) - 1;
-    switch (Uniform(0, 7)) {
-      case 0: return lo;
-      case 1: return hi;
-      case 2: return static_cast<int32_t>(Uniform(-1, 1));
-      default: return static_cast<int32_t>(Uniform(lo, hi));
-    }
-  }
-  int64_t Uniform(int64_t lo, int64_t hi) {
-    return std::uniform_int_distribution<int64_t>(lo, hi)(rng_);
-  }
-  bool Chance(int percent) { return Uniform(0, 99) < percent; }
+  StimulusBuilder(const MacroConfig& config, uint64_t seed) : RandomPins(seed), c_(config) {}
 
   // Every pin random (junk); callers then set what is enabled.
   golden::CycleInput Junk() {
@@ -109,7 +95,6 @@ class StimulusBuilder {
   }
 
   const MacroConfig& c_;
-  std::mt19937_64 rng_;
   Stimulus out_;
   int64_t last_vector_edge_ = -1;
   std::deque<int64_t> in_flight_;  // input edges of vectors in flight
