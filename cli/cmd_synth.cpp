@@ -6,6 +6,8 @@
 
 #include <chrono>
 #include <filesystem>
+#include <nlohmann/json.hpp>
+#include <fstream>
 #include <iostream>
 #include <sstream>
 
@@ -30,6 +32,7 @@ struct SynthCmdOptions {
   bool no_sta = false;
   double input_activity = 0.5;
   std::vector<std::string> activities;
+  std::string activity_from;
 };
 
 po::options_description SynthFlags(SynthCmdOptions& o) {
@@ -44,7 +47,10 @@ po::options_description SynthFlags(SynthCmdOptions& o) {
       ("input-activity", po::value(&o.input_activity)->default_value(o.input_activity),
        "toggle rate per clock of every data input, for power")
       ("activity", po::value(&o.activities)->composing(),
-       "PORT=RATE: toggle rate of one input port (repeatable; default rst_n=0, wr_en=0)");
+       "PORT=RATE: toggle rate of one input port (repeatable; default rst_n=0, wr_en=0)")
+      ("activity-from", po::value(&o.activity_from),
+       "JSON written by `flexcim verify --json`: use its input_toggle_rates, measured in Verilator, "
+       "for every port it lists (--activity still overrides)");
   flags.add(own);
   AddDataDirOption(flags, o.data_dir);
   return flags;
@@ -75,6 +81,21 @@ int RunSynth(const std::vector<std::string>& args) {
   flow.data_dir = o.data_dir;
   flow.run_sta = !o.no_sta;
   flow.default_input_activity = o.input_activity;
+  if (!o.activity_from.empty()) {
+    std::ifstream in(o.activity_from);
+    if (!in) throw UsageError(fmt::format("--activity-from {}: cannot read", o.activity_from));
+    nlohmann::json j;
+    try {
+      j = nlohmann::json::parse(in);
+    } catch (const nlohmann::json::exception& e) {
+      throw UsageError(fmt::format("--activity-from {}: not valid JSON ({})", o.activity_from, e.what()));
+    }
+    if (!j.contains("input_toggle_rates") || !j["input_toggle_rates"].is_object()) {
+      throw UsageError(fmt::format("--activity-from {}: no input_toggle_rates object (write it with "
+                                   "`flexcim verify --json`)", o.activity_from));
+    }
+    for (const auto& [port, rate] : j["input_toggle_rates"].items()) flow.port_activity[port] = rate.get<double>();
+  }
   for (const auto& a : o.activities) {
     const auto eq = a.find('=');
     if (eq == std::string::npos) throw UsageError(fmt::format("--activity {}: expected PORT=RATE", a));

@@ -24,8 +24,9 @@ echo "== 4/7 verify it in Verilator against the golden model (random traffic, re
 echo "== 5/7 run the real pruned layer's tiles on the RTL"
 "$FLEXCIM" verify --work "$RUN/verify_work" --stimulus "$RUN/map/stimulus.txt" --json "$RUN/verify_layer.json"
 
-echo "== 6/7 Yosys area + OpenSTA timing/power: FlexCiM and the dense and fixed 1:2 baselines"
-"$FLEXCIM" synth --arch flexcim,dense,sparse12 --work "$RUN/synth_work" --out "$RUN/synth" | tail -25
+echo "== 6/7 Yosys area + OpenSTA timing/power (input toggle rates measured on the real layer in Verilator): FlexCiM and the dense and fixed 1:2 baselines"
+"$FLEXCIM" synth --arch flexcim,dense,sparse12 --activity-from "$RUN/verify_layer.json" \
+  --work "$RUN/synth_work" --out "$RUN/synth" | tail -25
 
 echo "== 7/7 report"
 "$FLEXCIM" report --run "$RUN" --out "$RUN/report"

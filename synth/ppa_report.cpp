@@ -83,7 +83,10 @@ std::string ReportMarkdown(const std::vector<PpaResult>& results) {
                        Fixed(t.power.switching, 3), Fixed(t.power.leakage, 6));
       s += fmt::format("| energy per input vector (pJ) | {} |\n", Fixed(*r.EnergyPerVectorPj(), 2));
       if (const auto e = r.EnergyPerMacPj()) s += fmt::format("| energy per MAC (pJ) | {} |\n", Fixed(*e, 4));
-      s += fmt::format("| default input activity | {} |\n\n", r.input_activity);
+      s += fmt::format("| default input activity | {} |\n", r.input_activity);
+      std::string ports;
+      for (const auto& [port, a] : r.port_activity) ports += fmt::format("{}{}={:.4f}", ports.empty() ? "" : ", ", port, a);
+      s += fmt::format("| per-port input activity | {} |\n\n", ports.empty() ? "-" : ports);
     } else {
       s += "Timing and power: skipped (--no-sta).\n\n";
     }

@@ -66,6 +66,7 @@ nlohmann::json ToJson(const PpaResult& r) {
     j["power"]["combinational"] = pw(t.combinational_power);
     j["power"]["at_mhz"] = t.fmax_mhz;
     j["power"]["default_input_activity"] = r.input_activity;
+    j["power"]["port_activity"] = r.port_activity;
     auto opt = [](std::optional<double> v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
     j["energy"] = {{"pj_per_mac", opt(r.EnergyPerMacPj())}, {"pj_per_vector", opt(r.EnergyPerVectorPj())}};
   } else {

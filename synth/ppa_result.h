@@ -3,6 +3,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -21,6 +22,7 @@ struct PpaResult {
   bool check_passed = false;     // Yosys `check -assert` and the latch check
   std::optional<TimingPower> timing;  // absent with --no-sta
   double input_activity = 0.5;        // default toggle rate used for power
+  std::map<std::string, double> port_activity;  // per-port rates used (override the default)
   double yosys_seconds = 0, sta_seconds = 0;
   std::string work_dir;
 

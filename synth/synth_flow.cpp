@@ -126,6 +126,7 @@ PpaResult RunSynthFlow(const SynthFlowOptions& o) {
     for (const auto& [port, a] : o.port_activity) {
       const bool known = std::any_of(so.ports.begin(), so.ports.end(), [&](const PortSpec& s) { return s.name == port; });
       if (known) so.port_activity[port] = a;
+      if (known) r.port_activity[port] = a;
     }
     const fs::path tcl = o.work_dir / "sta.tcl";
     WriteFileAtomically(tcl, StaScript(so));

@@ -14,6 +14,7 @@
 #include "core/errors.h"
 #include "verif/cosim_check.h"
 #include "verif/stimulus_file.h"
+#include "verif/toggle_rates.h"
 #include "verif/verilated_dut.h"
 
 namespace po = boost::program_options;
@@ -68,6 +69,7 @@ int Run(const TestbenchOptions& o) {
     j["seed"] = o.seed;
     j["seconds"] = seconds;
     j["vectors_per_second"] = result.vectors_checked / seconds;
+    j["input_toggle_rates"] = verif::InputToggleRates(config, stimulus.cycles);
     j["first_mismatches"] = nlohmann::json::array();
     for (const auto& m : result.first_mismatches) j["first_mismatches"].push_back(m.ToString());
     std::ofstream(o.json) << j.dump(2) << "\n";

@@ -96,6 +96,23 @@ TEST(Cli, BadFlagsNameTheFlagAndValue) {
   }
 }
 
+TEST(Cli, SynthActivityFromNeedsVerifyJson) {
+  Scratch s;
+  const CliRun missing = Flexcim(fmt::format("synth --activity-from {} --out {}", (s.path() / "none.json").string(),
+                                             (s.path() / "r").string()));
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_EQ(missing.err, fmt::format("flexcim synth: error: --activity-from {}: cannot read\n",
+                                     (s.path() / "none.json").string()));
+  std::ofstream(s.path() / "v.json") << "{\"vectors\": 3}";
+  const CliRun nokey = Flexcim(fmt::format("synth --activity-from {} --out {}", (s.path() / "v.json").string(),
+                                           (s.path() / "r").string()));
+  EXPECT_EQ(nokey.code, 2);
+  EXPECT_EQ(nokey.err, fmt::format("flexcim synth: error: --activity-from {}: no input_toggle_rates object "
+                                   "(write it with `flexcim verify --json`)\n",
+                                   (s.path() / "v.json").string()));
+  EXPECT_FALSE(fs::exists(s.path() / "r"));
+}
+
 TEST(Cli, GenIsDeterministicAndLeavesNothingOnFailure) {
   Scratch s;
   const fs::path a = s.path() / "a", b = s.path() / "b";

@@ -1,0 +1,31 @@
+#include "verif/toggle_rates.h"
+
+#include <gtest/gtest.h>
+
+namespace flexcim::verif {
+namespace {
+
+TEST(ToggleRates, CountsBitFlipsPerBitPerClock) {
+  const MacroConfig c = MacroConfig::Create(2, 2, 1, 1, 4, 4);  // in_act: 2*4 lanes x 4 bits
+  std::vector<golden::CycleInput> s(3);
+  s[0].in_valid = false;
+  s[1].in_valid = true;
+  s[2].in_valid = false;
+  s[0].in_act.assign(8, 0);
+  s[1].in_act.assign(8, 0);
+  s[1].in_act[0] = -1;  // 4 bits flip
+  s[2].in_act.assign(8, 0);
+  s[2].in_act[0] = -1;
+  s[2].in_act[7] = 5;   // 2 bits flip
+  s[1].wr_w = {7};      // 3 bits flip, then back
+  const auto r = InputToggleRates(c, s);
+  EXPECT_DOUBLE_EQ(r.at("in_valid"), 1.0);           // 2 toggles / (2 clocks x 1 bit)
+  EXPECT_DOUBLE_EQ(r.at("in_act"), 6.0 / (2 * 32));  // 4 + 2 over 2 clocks x 32 bits
+  EXPECT_DOUBLE_EQ(r.at("wr_w"), 6.0 / (2 * 4));
+  EXPECT_DOUBLE_EQ(r.at("rst_n"), 0.0);
+  EXPECT_EQ(r.size(), 10u);
+  EXPECT_DOUBLE_EQ(InputToggleRates(c, {s[0]}).at("in_act"), 0.0);
+}
+
+}  // namespace
+}  // namespace flexcim::verif
