@@ -15,7 +15,6 @@
 #include "core/errors.h"
 #include "core/output_directory.h"
 #include "flow_pruner/pruned_container.h"
-#include "golden/cycle_model.h"
 #include "golden/layer_runner.h"
 #include "golden/layer_schedule.h"
 #include "verif/stimulus_file.h"
@@ -72,6 +71,22 @@ std::vector<int32_t> RandomActivations(const MacroConfig& c, size_t count, std::
   return x;
 }
 
+// True when y (tokens x O_out) equals the plain GEMV of `w`'s kept weights
+// on every token of x (tokens x K).
+bool EqualsMaskedGemv(const golden::LayerWeights& w, const std::vector<int32_t>& x, int tokens,
+                      const std::vector<int32_t>& y) {
+  for (int t = 0; t < tokens; ++t) {
+    const std::vector<int32_t> xt(x.begin() + static_cast<size_t>(t) * w.in_features,
+                                  x.begin() + static_cast<size_t>(t + 1) * w.in_features);
+    if (golden::MaskedLayerGemv(w, xt) !=
+        std::vector<int32_t>(y.begin() + static_cast<size_t>(t) * w.out_features,
+                             y.begin() + static_cast<size_t>(t + 1) * w.out_features)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 int RunMap(const std::vector<std::string>& args) {
   MapOptions o;
   if (!ParseFlags(args, MapFlags(o), "map", "--pruned FILE|DIR --out DIR [--tokens T] [--stimulus-layer B.NAME]")) {
@@ -109,15 +124,7 @@ int RunMap(const std::vector<std::string>& args) {
     for (uint8_t k : l.mask) m.kept += k;
     const std::vector<int32_t> x = RandomActivations(c, static_cast<size_t>(o.check_tokens) * l.cols, rng);
     const std::vector<int32_t> y = golden::RunLayerOnMacroBatch(m.tiled, x, o.check_tokens);
-    m.bit_exact = true;
-    for (int t = 0; t < o.check_tokens; ++t) {
-      const std::vector<int32_t> xt(x.begin() + static_cast<size_t>(t) * l.cols,
-                                    x.begin() + static_cast<size_t>(t + 1) * l.cols);
-      const std::vector<int32_t> want = golden::MaskedLayerGemv(w, xt);
-      for (int out = 0; out < l.rows; ++out) {
-        m.bit_exact = m.bit_exact && y[static_cast<size_t>(t) * l.rows + out] == want[out];
-      }
-    }
+    m.bit_exact = EqualsMaskedGemv(w, x, o.check_tokens, y);
     if (!m.bit_exact) {
       throw Error(fmt::format("layer {}.{}: the golden macro disagrees with the plain GEMV of its kept weights",
                               l.block, l.name));
@@ -177,22 +184,9 @@ int RunMap(const std::vector<std::string>& args) {
         RandomActivations(c, static_cast<size_t>(o.stimulus_tokens) * stimulus_source->cols, rng);
     stimulus = golden::ScheduleLayer(m->tiled, x, o.stimulus_tokens);
     // The cycle model on this stream must compute the layer: check before writing.
-    golden::CycleModel model(c);
-    std::vector<std::vector<int64_t>> outs;
-    for (const auto& in : stimulus) {
-      golden::CycleOutput out = model.Step(in);
-      if (out.valid) outs.push_back(std::move(out.data));
-    }
-    const auto y = golden::AccumulateLayerOutputs(m->tiled, o.stimulus_tokens, outs);
-    const golden::LayerWeights w = ToLayerWeights(*stimulus_source);
-    for (int t = 0; t < o.stimulus_tokens; ++t) {
-      const std::vector<int32_t> xt(x.begin() + static_cast<size_t>(t) * w.in_features,
-                                    x.begin() + static_cast<size_t>(t + 1) * w.in_features);
-      if (golden::MaskedLayerGemv(w, xt) !=
-          std::vector<int32_t>(y.begin() + static_cast<size_t>(t) * w.out_features,
-                               y.begin() + static_cast<size_t>(t + 1) * w.out_features)) {
-        throw Error(fmt::format("layer {}: the cycle model on the schedule disagrees with the GEMV", o.stimulus_layer));
-      }
+    const auto y = golden::RunScheduleOnCycleModel(m->tiled, o.stimulus_tokens, stimulus);
+    if (!EqualsMaskedGemv(ToLayerWeights(*stimulus_source), x, o.stimulus_tokens, y)) {
+      throw Error(fmt::format("layer {}: the cycle model on the schedule disagrees with the GEMV", o.stimulus_layer));
     }
     // One power-on reset edge first: the pipeline's valid bits start unknown.
     golden::CycleInput reset;

@@ -67,4 +67,15 @@ std::vector<int32_t> AccumulateLayerOutputs(const TiledLayer& layer, int tokens,
   return std::vector<int32_t>(acc.begin(), acc.end());
 }
 
+std::vector<int32_t> RunScheduleOnCycleModel(const TiledLayer& layer, int tokens,
+                                             const std::vector<CycleInput>& schedule) {
+  CycleModel model(layer.config);
+  std::vector<std::vector<int64_t>> outputs;
+  for (const CycleInput& in : schedule) {
+    CycleOutput out = model.Step(in);
+    if (out.valid) outputs.push_back(std::move(out.data));
+  }
+  return AccumulateLayerOutputs(layer, tokens, outputs);
+}
+
 }  // namespace flexcim::golden

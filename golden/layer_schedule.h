@@ -24,4 +24,10 @@ std::vector<CycleInput> ScheduleLayer(const TiledLayer& layer, const std::vector
 std::vector<int32_t> AccumulateLayerOutputs(const TiledLayer& layer, int tokens,
                                             const std::vector<std::vector<int64_t>>& outputs);
 
+// Runs `schedule` (from ScheduleLayer) through a fresh CycleModel and
+// accumulates its valid outputs: the layer output (tokens x O_out) as the
+// macro computes it.
+std::vector<int32_t> RunScheduleOnCycleModel(const TiledLayer& layer, int tokens,
+                                             const std::vector<CycleInput>& schedule);
+
 }  // namespace flexcim::golden

@@ -9,13 +9,6 @@ namespace flexcim::verif {
 
 namespace {
 
-template <typename T>
-Words Pack(const std::vector<T>& lanes, int count, int width) {
-  std::vector<int64_t> wide(count, 0);
-  for (int i = 0; i < count && i < static_cast<int>(lanes.size()); ++i) wide[i] = lanes[i];
-  return PackLanes(wide.data(), count, width);
-}
-
 struct PortBits {
   std::string name;
   int width;
@@ -35,13 +28,13 @@ std::map<std::string, double> InputToggleRates(const MacroConfig& c,
       {"wr_en", 1, [&](const auto& in) { return scalar(in.wr_en, 1); }},
       {"wr_sub", c.sel_bits(), [&](const auto& in) { return scalar(in.wr_sub, c.sel_bits()); }},
       {"wr_row", c.row_addr_bits(), [&](const auto& in) { return scalar(in.wr_row, c.row_addr_bits()); }},
-      {"wr_w", c.cols() * c.w_bits(), [&](const auto& in) { return Pack(in.wr_w, c.cols(), c.w_bits()); }},
-      {"wr_e", c.cols(), [&](const auto& in) { return Pack(in.wr_e, c.cols(), 1); }},
+      {"wr_w", c.cols() * c.w_bits(), [&](const auto& in) { return PackLaneVector(in.wr_w, c.cols(), c.w_bits()); }},
+      {"wr_e", c.cols(), [&](const auto& in) { return PackLaneVector(in.wr_e, c.cols(), 1); }},
       {"wr_sel", c.select_groups() * c.sel_bits(),
-       [&](const auto& in) { return Pack(in.wr_sel, c.select_groups(), c.sel_bits()); }},
+       [&](const auto& in) { return PackLaneVector(in.wr_sel, c.select_groups(), c.sel_bits()); }},
       {"in_valid", 1, [&](const auto& in) { return scalar(in.in_valid, 1); }},
       {"in_nlog2", 4, [&](const auto& in) { return scalar(in.in_nlog2 & 0xF, 4); }},
-      {"in_act", c.act_lanes() * c.a_bits(), [&](const auto& in) { return Pack(in.in_act, c.act_lanes(), c.a_bits()); }},
+      {"in_act", c.act_lanes() * c.a_bits(), [&](const auto& in) { return PackLaneVector(in.in_act, c.act_lanes(), c.a_bits()); }},
   };
   std::map<std::string, double> rates;
   for (const PortBits& p : ports) {

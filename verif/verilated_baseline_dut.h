@@ -34,12 +34,12 @@ class VerilatedBaselineDut final : public BaselineDut {
     top_->rst_n = in.rst_n;
     top_->wr_en = in.wr_en;
     WritePort(top_->wr_row, Words{static_cast<uint32_t>(in.wr_row)});
-    WritePort(top_->wr_w, Pack(in.wr_w, c.cols(), c.w_bits()));
+    WritePort(top_->wr_w, PackLaneVector(in.wr_w, c.cols(), c.w_bits()));
     if constexpr (requires(VTop& t) { t.wr_e; }) {
-      WritePort(top_->wr_e, Pack(in.wr_e, c.cols(), 1));
+      WritePort(top_->wr_e, PackLaneVector(in.wr_e, c.cols(), 1));
     }
     top_->in_valid = in.in_valid;
-    WritePort(top_->in_act, Pack(in.in_act, c.act_lanes(), c.a_bits()));
+    WritePort(top_->in_act, PackLaneVector(in.in_act, c.act_lanes(), c.a_bits()));
     top_->clk = 1;
     top_->eval();
     top_->clk = 0;
@@ -54,13 +54,6 @@ class VerilatedBaselineDut final : public BaselineDut {
   }
 
  private:
-  template <typename T>
-  static Words Pack(const std::vector<T>& lanes, int count, int width) {
-    std::vector<int64_t> wide(count, 0);
-    for (int i = 0; i < count && i < static_cast<int>(lanes.size()); ++i) wide[i] = lanes[i];
-    return PackLanes(wide.data(), count, width);
-  }
-
   BaselineConfig config_;
   std::unique_ptr<VerilatedContext> context_;
   std::unique_ptr<VTop> top_;

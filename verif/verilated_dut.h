@@ -32,12 +32,12 @@ class VerilatedDut final : public CosimDut {
     top_->wr_en = in.wr_en;
     WritePort(top_->wr_sub, Words{static_cast<uint32_t>(in.wr_sub)});
     WritePort(top_->wr_row, Words{static_cast<uint32_t>(in.wr_row)});
-    WritePort(top_->wr_w, Pack(in.wr_w, c.cols(), c.w_bits()));
-    WritePort(top_->wr_e, Pack(in.wr_e, c.cols(), 1));
-    WritePort(top_->wr_sel, Pack(in.wr_sel, c.select_groups(), c.sel_bits()));
+    WritePort(top_->wr_w, PackLaneVector(in.wr_w, c.cols(), c.w_bits()));
+    WritePort(top_->wr_e, PackLaneVector(in.wr_e, c.cols(), 1));
+    WritePort(top_->wr_sel, PackLaneVector(in.wr_sel, c.select_groups(), c.sel_bits()));
     top_->in_valid = in.in_valid;
     WritePort(top_->in_nlog2, Words{static_cast<uint32_t>(in.in_nlog2) & 0xFu});
-    WritePort(top_->in_act, Pack(in.in_act, c.act_lanes(), c.a_bits()));
+    WritePort(top_->in_act, PackLaneVector(in.in_act, c.act_lanes(), c.a_bits()));
     top_->clk = 1;
     top_->eval();
     top_->clk = 0;
@@ -52,13 +52,6 @@ class VerilatedDut final : public CosimDut {
   }
 
  private:
-  template <typename T>
-  static Words Pack(const std::vector<T>& lanes, int count, int width) {
-    std::vector<int64_t> wide(count, 0);
-    for (int i = 0; i < count && i < static_cast<int>(lanes.size()); ++i) wide[i] = lanes[i];
-    return PackLanes(wide.data(), count, width);
-  }
-
   MacroConfig config_;
   std::unique_ptr<VerilatedContext> context_;
   std::unique_ptr<VTop> top_;

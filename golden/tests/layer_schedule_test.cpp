@@ -42,13 +42,7 @@ TEST(LayerSchedule, CycleModelOnTheScheduleComputesTheLayerInExactlyLayerCycles)
   const auto cycles = ScheduleLayer(layer, x, tokens);
   EXPECT_EQ(static_cast<int64_t>(cycles.size()), LayerCycles(c, layer, tokens));
   EXPECT_EQ(cycles.size(), 6u * (16 + 5 + 4));  // 2 x 3 tiles, each P*R + tokens + L
-  CycleModel model(c);
-  std::vector<std::vector<int64_t>> outputs;
-  for (const CycleInput& in : cycles) {
-    CycleOutput out = model.Step(in);
-    if (out.valid) outputs.push_back(std::move(out.data));
-  }
-  const auto y = AccumulateLayerOutputs(layer, tokens, outputs);
+  const auto y = RunScheduleOnCycleModel(layer, tokens, cycles);
   for (int t = 0; t < tokens; ++t) {
     const std::vector<int32_t> xt(x.begin() + t * 42, x.begin() + (t + 1) * 42);
     const auto want = MaskedLayerGemv(w, xt);
