@@ -68,10 +68,14 @@ class BaselineConfig {
 
   // Pipeline: product registers (capture at the input edge, from the pins),
   // then one register per adder-tree level; the last level is the output
-  // register. Latency L = register stages - 1 = log2(P*R) (>= 1).
+  // register. Latency L of FLEXCIM.md 5b = register stages = 1 + log2(P*R)
+  // (>= 2): a vector presented in cycle c is on out_data in cycle c+L.
   int adder_stages() const { return log2_rows(); }
   int pipeline_register_stages() const { return 1 + adder_stages(); }
-  int pipeline_latency() const { return pipeline_register_stages() - 1; }
+  int pipeline_latency() const { return pipeline_register_stages(); }
+  // Edges from a vector's sampling edge to its output register's load edge.
+  int output_edge_offset() const { return pipeline_latency() - 1; }
+  int initiation_interval() const { return 1; }
   // Weights (and element bits) are written one array row per cycle.
   int tile_load_cycles() const { return rows(); }
 

@@ -58,10 +58,17 @@ class MacroConfig {
   int adder_stages() const { return log2_rows(); }
   int merge_stages() const { return log2_subs() > 0 ? log2_subs() : 1; }
   int pipeline_register_stages() const { return 1 + adder_stages() + merge_stages(); }
-  // Latency L of FLEXCIM.md 5b: a vector sampled at edge t is on out_data
-  // right after edge t+L. The product stage captures at edge t itself, so
-  // L = register stages - 1 = log2 R + max(1, log2 P) (>= 2).
-  int pipeline_latency() const { return pipeline_register_stages() - 1; }
+  // Latency L of FLEXCIM.md 5b, counted as testbenches count it: a vector
+  // presented in cycle c (in_valid high during c, sampled at the edge that
+  // ends c) is on out_data with out_valid high during cycle c+L. L is the
+  // number of register stages: 1 + log2 R + max(1, log2 P) (>= 3).
+  int pipeline_latency() const { return pipeline_register_stages(); }
+  // Edges from a vector's sampling edge t to the edge that loads it into the
+  // output register (t + L - 1): the vector is in flight over these edges.
+  int output_edge_offset() const { return pipeline_latency() - 1; }
+  // Cycles between two input vectors (FLEXCIM.md 5, 5c): bit-parallel cells
+  // are fully pipelined.
+  int initiation_interval() const { return 1; }
   // Weights are written one sub-macro row per cycle.
   int tile_load_cycles() const { return subs_ * rows_; }
 

@@ -58,9 +58,11 @@ GeneratedDesign GenerateBaseline(const BaselineConfig& config) {
   design.files.push_back(RenderModuleFile(
       flags,
       fmt::format("Top level of the {} baseline: {} rows x {} columns, output width {}, "
-                  "latency {}.",
+                  "latency {} (in_valid in cycle c, out_valid in cycle c+{}), initiation "
+                  "interval {}.",
                   config.arch_name(), config.rows(), config.cols(), config.output_width(),
-                  config.pipeline_latency()),
+                  config.pipeline_latency(), config.pipeline_latency(),
+                  config.initiation_interval()),
       [&](vast::VerilogFile& f) { return EmitBaselineTop(f, config, names); }, &top_ports));
   const MacroConfig& k = config.macro();
   design.manifest = DesignManifest(
@@ -69,6 +71,7 @@ GeneratedDesign GenerateBaseline(const BaselineConfig& config) {
                                           k.w_bits()),
                      .output_width = config.output_width(),
                      .latency = config.pipeline_latency(),
+                     .initiation_interval = config.initiation_interval(),
                      .top_ports = top_ports,
                      .flags = flags},
       design);

@@ -46,6 +46,7 @@ nlohmann::ordered_json DesignManifest(const ManifestFields& fields, const Genera
   manifest["params"] = fields.params;
   manifest["output_width"] = fields.output_width;
   manifest["latency"] = fields.latency;
+  manifest["initiation_interval"] = fields.initiation_interval;
   manifest["ports"] = ports;
   manifest["top"] = design.top;
   manifest["files"] = files;

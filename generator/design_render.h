@@ -26,12 +26,13 @@ struct ManifestFields {
   std::string arch;                  // "flexcim", "dense", "sparse12"
   nlohmann::ordered_json params;     // {P, R, C, G, A, W}
   int output_width = 0;
-  int latency = 0;
+  int latency = 0;                   // cycles from in_valid to out_valid (5b)
+  int initiation_interval = 1;       // cycles between input vectors (5, 5c)
   std::vector<vast::Port> top_ports;
   std::string flags;                 // "--arch ... " as in the file headers
 };
 
-// Keys in order: arch, params, output_width, latency, ports [{name,
+// Keys in order: arch, params, output_width, latency, initiation_interval, ports [{name,
 // direction, width}], top, files, generator_version, flags.
 nlohmann::ordered_json DesignManifest(const ManifestFields& fields, const GeneratedDesign& design);
 

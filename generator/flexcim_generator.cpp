@@ -74,8 +74,10 @@ GeneratedDesign GenerateFlexcim(const MacroConfig& config) {
   std::vector<vast::Port> top_ports;
   design.files.push_back(RenderModuleFile(
       flags,
-      fmt::format("Top level (FLEXCIM.md 5b): {}, output width {}, latency {}.", config.Name(),
-                  config.output_width(), config.pipeline_latency()),
+      fmt::format("Top level (FLEXCIM.md 5b): {}, output width {}, latency {} (in_valid in "
+                  "cycle c, out_valid in cycle c+{}), initiation interval {}.",
+                  config.Name(), config.output_width(), config.pipeline_latency(),
+                  config.pipeline_latency(), config.initiation_interval()),
       [&](vast::VerilogFile& f) { return EmitFlexcimTop(f, config, names); }, &top_ports));
   design.manifest = DesignManifest(
       ManifestFields{.arch = kArchFlexcim,
@@ -83,6 +85,7 @@ GeneratedDesign GenerateFlexcim(const MacroConfig& config) {
                                           config.sel_group(), config.a_bits(), config.w_bits()),
                      .output_width = config.output_width(),
                      .latency = config.pipeline_latency(),
+                     .initiation_interval = config.initiation_interval(),
                      .top_ports = top_ports,
                      .flags = flags},
       design);

@@ -11,7 +11,7 @@ namespace flexcim::gen {
 
 // Bumped whenever the generated text changes; written into every file
 // header and the manifest.
-inline constexpr const char* kGeneratorVersion = "0.1.0";
+inline constexpr const char* kGeneratorVersion = "0.2.0";
 inline constexpr const char* kManifestFileName = "manifest.json";
 
 struct GeneratedFile {
@@ -24,7 +24,7 @@ struct GeneratedDesign {
   int latency = 0;                  // MacroConfig / BaselineConfig::pipeline_latency()
   std::vector<GeneratedFile> files;  // compile order: leaves first, top last
   // Keys in order: arch, params {P,R,C,G,A,W}, output_width, latency,
-  // ports [{name, direction, width}], top, files, generator_version, flags
+  // initiation_interval, ports [{name, direction, width}], top, files, generator_version, flags
   // (generator/design_render.h).
   nlohmann::ordered_json manifest;
 

@@ -14,7 +14,7 @@ namespace flexcim::gen {
 // module <name> (input clk, input rst_n, input in_valid,
 //   input [3:0] in_nlog2 (P > 1 only), output out_valid,
 //   output [3:0] merge_nlog2 (P > 1 only))
-// out_valid is the last of pipeline_register_stages() = L + 1 stages;
+// out_valid is the last of pipeline_register_stages() = L stages;
 // merge_nlog2 is the log2 N of the vector at stage log2 R - 1 (stage 0 =
 // the in_nlog2 pins), which merge level 1 captures
 // MergeControlPlan::kLeadCycles edges later.

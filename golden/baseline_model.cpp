@@ -23,7 +23,7 @@ CycleOutput BaselineModel::Step(const BaselineCycleInput& in) {
   std::vector<int64_t> data;
   if (in.in_valid) data = Compute(in.in_act);
   if (in.wr_en) WriteRow(in.wr_row, in.wr_w, in.wr_e);
-  if (in.in_valid) in_flight_.push_back(InFlight{t + latency(), accepted_++, std::move(data)});
+  if (in.in_valid) in_flight_.push_back(InFlight{t + latency() - 1, accepted_++, std::move(data)});
 
   if (!in_flight_.empty() && in_flight_.front().exit_cycle == t) {
     out.valid = true;

@@ -7,8 +7,9 @@
 //   wr_en and in_valid are ignored, out_valid is 0. Storage is kept.
 // - otherwise a vector sampled at edge t is computed from the storage as
 //   it was before edge t (products come from the pins), then the write (if
-//   any) is applied, and the vector is on out_data right after edge
-//   t + L, L = BaselineConfig::pipeline_latency() = log2(P*R).
+//   any) is applied, and the output register loads the vector at edge
+//   t + L - 1: presented in cycle t, it is on out_data during cycle t + L,
+//   L = BaselineConfig::pipeline_latency() = 1 + log2(P*R).
 // A Step that throws (bad activation or write data on an enabled input)
 // changes nothing, not even the cycle count.
 #pragma once

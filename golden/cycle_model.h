@@ -1,6 +1,8 @@
 // CycleModel: the macro's behaviour edge by edge (FLEXCIM.md 5 and 5b,
-// docs/ARCHITECTURE.md). Feed it what the top-level pins carry before each
-// rising edge; it returns what out_valid/out_data hold right after the edge.
+// docs/ARCHITECTURE.md). Feed it what the top-level pins carry during cycle
+// t (sampled at the rising edge that ends it); it returns what
+// out_valid/out_data hold right after that edge, i.e. during cycle t+1. A
+// vector presented in cycle t is returned by the Step of cycle t+L-1.
 #pragma once
 
 #include <cstdint>

@@ -1,7 +1,7 @@
 // DenseMacroModel: the dense DCiM baseline (FLEXCIM.md section 6) as plain
 // loops: P*R rows x C columns of W-bit weights, no metadata, row r gets
 // activation x[r] (in_act lane r), out[c] = sum over r of w[r][c] * x[r].
-// Timing (reset, latency log2(P*R), write-after-vector) is BaselineModel's.
+// Timing (reset, latency 1 + log2(P*R), write-after-vector) is BaselineModel's.
 #pragma once
 
 #include <cstdint>

@@ -40,6 +40,7 @@ std::vector<CycleInput> ScheduleLayer(const TiledLayer& layer, const std::vector
       in.in_act = LayerActivationsToWindows(layer, tile.k_tile, token);
       cycles.push_back(std::move(in));
     }
+    // L idle cycles: the last vector's output is valid in the last of them.
     for (int i = 0; i < c.pipeline_latency(); ++i) cycles.emplace_back();
   }
   return cycles;

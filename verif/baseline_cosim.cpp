@@ -16,7 +16,8 @@ CosimResult RunBaselineCosim(BaselineDut& dut, const BaselineStimulus& stimulus,
   for (const golden::BaselineCycleInput& in : stimulus.cycles) {
     const golden::CycleOutput want = golden->Step(in);
     const golden::CycleOutput got = dut.Cycle(in);
-    const int64_t cycle = result.cycles++;
+    // Stimulus row n drives cycle n; the outputs compared are cycle n+1's.
+    const int64_t cycle = ++result.cycles;
     if (want.valid != got.valid) {
       record({cycle, want.vector_index, -1, want.valid, got.valid});
       continue;

@@ -64,8 +64,10 @@ TEST_P(BaselineCosim, SecondSeedBackToBackOnly) {
   EXPECT_EQ(result.vectors_checked, stimulus.stats.vectors);
 }
 
-// One vector on a quiet pipeline: out_valid rises exactly `latency` edges
-// after the input edge, for exactly one cycle, with the hand-computed sums.
+// FLEXCIM.md 5b counted the way a testbench counts: in_valid high during
+// cycle c (one vector on a quiet pipeline), out_valid is high during cycle
+// c + L and in no other cycle, with the hand-computed sums. Cycle(in) drives
+// cycle n's pins and returns what the outputs hold during cycle n + 1.
 TEST_P(BaselineCosim, LatencyIsExactlyTheConfiguredOne) {
   const BaselineCosimConfig& p = GetParam();
   const BaselineConfig& c = p.config;
@@ -88,15 +90,20 @@ TEST_P(BaselineCosim, LatencyIsExactlyTheConfiguredOne) {
   for (int lane = 0; lane < c.act_lanes(); ++lane) {
     v.in_act.push_back(c.has_elements() && lane % 2 == 1 ? -2 : 1);
   }
-  EXPECT_FALSE(dut->Cycle(v).valid);  // edge t
-  for (int i = 1; i < c.pipeline_latency(); ++i) {
-    EXPECT_FALSE(dut->Cycle(idle).valid) << "edge t+" << i;
+  EXPECT_FALSE(dut->Cycle(idle).valid);  // returns cycle c's outputs
+  const int64_t cycle_c = 0;  // cycles counted from the one that raises in_valid
+  std::vector<int64_t> valid_cycles;
+  golden::CycleOutput out_at_c_plus_l;
+  for (int64_t n = cycle_c; n <= cycle_c + c.pipeline_latency() + 2; ++n) {
+    golden::CycleOutput out = dut->Cycle(n == cycle_c ? v : idle);  // cycle n+1's outputs
+    if (!out.valid) continue;
+    valid_cycles.push_back(n + 1);
+    if (n + 1 == cycle_c + c.pipeline_latency()) out_at_c_plus_l = std::move(out);
   }
-  const golden::CycleOutput out = dut->Cycle(idle);  // edge t+L
-  ASSERT_TRUE(out.valid);
+  EXPECT_EQ(valid_cycles, (std::vector<int64_t>{cycle_c + c.pipeline_latency()}));
+  ASSERT_TRUE(out_at_c_plus_l.valid);
   const int64_t expected = c.has_elements() ? -2 * c.rows() : c.rows();
-  for (int lane = 0; lane < c.output_lanes(); ++lane) EXPECT_EQ(out.data[lane], expected);
-  EXPECT_FALSE(dut->Cycle(idle).valid);
+  for (int lane = 0; lane < c.output_lanes(); ++lane) EXPECT_EQ(out_at_c_plus_l.data[lane], expected);
 }
 
 // The checker itself must catch and name a wrong lane on one vector.

@@ -53,7 +53,7 @@ class BaselineStimulusBuilder : public RandomPins {
   }
   // Idles until no vector is in flight, so a write is within the contract.
   void Drain() {
-    while (!in_flight_.empty() && in_flight_.back() + c_.pipeline_latency() >= edge()) Idle();
+    while (!in_flight_.empty() && in_flight_.back() + c_.output_edge_offset() >= edge()) Idle();
   }
 
   BaselineStimulus Take() { return std::move(out_); }
@@ -63,7 +63,7 @@ class BaselineStimulusBuilder : public RandomPins {
   int64_t edge() const { return static_cast<int64_t>(out_.cycles.size()); }
 
   void Push(const golden::BaselineCycleInput& in) {
-    while (!in_flight_.empty() && in_flight_.front() + c_.pipeline_latency() < edge()) {
+    while (!in_flight_.empty() && in_flight_.front() + c_.output_edge_offset() < edge()) {
       in_flight_.pop_front();
     }
     if (!in.rst_n) {
@@ -96,7 +96,7 @@ BaselineStimulus RandomBaselineStimulus(const BaselineConfig& config,
   std::shuffle(rows.begin(), rows.end(), shuffle_rng);
   for (const int r : rows) b.Write(r);
 
-  const int latency = config.pipeline_latency();
+  const int depth = config.output_edge_offset();  // edges a vector is in flight
   int resets = 0;
   while (b.delivered() < options.vectors) {
     const int64_t kind = b.Uniform(0, 99);
@@ -111,7 +111,7 @@ BaselineStimulus RandomBaselineStimulus(const BaselineConfig& config,
         for (int64_t g = 0; g < gap; ++g) b.Idle();
       }
     } else if (kind < 88) {  // a long gap
-      const int64_t gap = b.Uniform(1, 2 * latency + 1);
+      const int64_t gap = b.Uniform(1, 2 * depth + 1);
       for (int64_t g = 0; g < gap; ++g) b.Idle();
     } else if (kind < 96 && options.mid_run_rewrites) {
       // Rewrite a few rows, then a vector on the very next edge sees them.
@@ -127,7 +127,7 @@ BaselineStimulus RandomBaselineStimulus(const BaselineConfig& config,
       ++resets;
     }
   }
-  for (int i = 0; i < latency + 2; ++i) b.Idle();
+  for (int i = 0; i < depth + 2; ++i) b.Idle();
   BaselineStimulus s = b.Take();
   s.stats.resets = resets;
   return s;

@@ -32,7 +32,8 @@ CosimResult RunCosim(CosimDut& dut, const Stimulus& stimulus, int keep) {
   for (const golden::CycleInput& in : stimulus.cycles) {
     const golden::CycleOutput want = golden.Step(in);
     const golden::CycleOutput got = dut.Cycle(in);
-    const int64_t cycle = result.cycles++;
+    // Stimulus row n drives cycle n; the outputs compared are cycle n+1's.
+    const int64_t cycle = ++result.cycles;
     if (want.valid != got.valid) {
       record({cycle, want.vector_index, -1, want.valid, got.valid});
       continue;

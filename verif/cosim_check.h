@@ -13,7 +13,7 @@
 namespace flexcim::verif {
 
 struct CosimMismatch {
-  int64_t cycle = 0;        // edge index
+  int64_t cycle = 0;        // cycle (stimulus row n = cycle n) whose outputs differ
   int64_t vector = -1;      // golden vector index on the output, -1 if none
   int lane = -1;            // -1: out_valid differs
   int64_t expected = 0;     // golden

@@ -64,7 +64,7 @@ class StimulusBuilder : public RandomPins {
     while (InFlight()) Idle();
   }
   bool InFlight() const {
-    return last_vector_edge_ >= 0 && edge() <= last_vector_edge_ + c_.pipeline_latency();
+    return last_vector_edge_ >= 0 && edge() <= last_vector_edge_ + c_.output_edge_offset();
   }
 
   Stimulus Take() { return std::move(out_); }
@@ -76,7 +76,7 @@ class StimulusBuilder : public RandomPins {
 
   void Push(const golden::CycleInput& in) {
     // Vectors whose output edge has passed are no longer in flight.
-    while (!in_flight_.empty() && in_flight_.front() + c_.pipeline_latency() < edge()) {
+    while (!in_flight_.empty() && in_flight_.front() + c_.output_edge_offset() < edge()) {
       in_flight_.pop_front();
     }
     if (!in.rst_n) {
@@ -114,7 +114,7 @@ Stimulus RandomStimulus(const MacroConfig& config, const StimulusOptions& option
   std::shuffle(rows.begin(), rows.end(), shuffle_rng);
   for (const auto& [k, r] : rows) b.Write(k, r);
 
-  const int latency = config.pipeline_latency();
+  const int depth = config.output_edge_offset();  // edges a vector is in flight
   int resets = 0;
   while (b.delivered() < options.vectors) {
     const int64_t kind = b.Uniform(0, 99);
@@ -129,7 +129,7 @@ Stimulus RandomStimulus(const MacroConfig& config, const StimulusOptions& option
         for (int64_t g = 0; g < gap; ++g) b.Idle();
       }
     } else if (kind < 88) {  // a long gap
-      const int64_t gap = b.Uniform(1, 2 * latency);
+      const int64_t gap = b.Uniform(1, 2 * depth);
       for (int64_t g = 0; g < gap; ++g) b.Idle();
     } else if (kind < 96 && options.mid_run_rewrites) {
       // Rewrite a few rows, then a vector on the very next edge sees them.
@@ -148,7 +148,7 @@ Stimulus RandomStimulus(const MacroConfig& config, const StimulusOptions& option
       ++resets;
     }
   }
-  for (int i = 0; i < latency + 2; ++i) b.Idle();
+  for (int i = 0; i < depth + 2; ++i) b.Idle();
   Stimulus s = b.Take();
   s.stats.resets = resets;
   return s;

@@ -36,7 +36,17 @@ MacroConfig ConfigFromManifest(const std::string& rtl_dir) {
   if (!in) throw Error(fmt::format("{}: cannot read", path));
   const nlohmann::json m = nlohmann::json::parse(in);
   const auto& p = m.at("params");
-  return MacroConfig::Create(p.at("P"), p.at("R"), p.at("C"), p.at("G"), p.at("A"), p.at("W"));
+  const MacroConfig config =
+      MacroConfig::Create(p.at("P"), p.at("R"), p.at("C"), p.at("G"), p.at("A"), p.at("W"));
+  // A manifest from before the latency was counted as FLEXCIM.md 5b counts
+  // it (or from another design) would make every output look late or early.
+  const int latency = m.at("latency");
+  if (latency != config.pipeline_latency()) {
+    throw Error(fmt::format("{}: latency {} but {} has latency {} (in_valid in cycle c, out_valid "
+                            "in cycle c+L): regenerate it with flexcim gen",
+                            path, latency, config.Name(), config.pipeline_latency()));
+  }
+  return config;
 }
 
 int Run(const TestbenchOptions& o) {
@@ -66,6 +76,7 @@ int Run(const TestbenchOptions& o) {
     j["cycles"] = result.cycles;
     j["mismatches"] = result.mismatch_count;
     j["latency"] = config.pipeline_latency();
+    j["initiation_interval"] = config.initiation_interval();
     j["seed"] = o.seed;
     j["seconds"] = seconds;
     j["vectors_per_second"] = result.vectors_checked / seconds;

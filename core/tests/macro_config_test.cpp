@@ -27,7 +27,9 @@ TEST(MacroConfig, DefaultDerivedWidths) {
   EXPECT_EQ(c.act_lanes(), 128);
   EXPECT_EQ(c.select_groups(), 1);
   EXPECT_EQ(c.pipeline_register_stages(), 7);
-  EXPECT_EQ(c.pipeline_latency(), 6);
+  EXPECT_EQ(c.pipeline_latency(), 7);  // 5b: presented in cycle c, out_valid in c+7
+  EXPECT_EQ(c.output_edge_offset(), 6);
+  EXPECT_EQ(c.initiation_interval(), 1);
   EXPECT_EQ(c.tile_load_cycles(), 64);
 }
 
@@ -37,7 +39,7 @@ TEST(MacroConfig, SingleSubMacroHasOneIgnoredSelectBitAndAnOutputStage) {
   EXPECT_EQ(c.output_width(), 18);
   EXPECT_EQ(c.merge_stages(), 1);
   EXPECT_EQ(c.pipeline_register_stages(), 4);
-  EXPECT_EQ(c.pipeline_latency(), 3);
+  EXPECT_EQ(c.pipeline_latency(), 4);
 }
 
 TEST(MacroConfig, SelGroupZeroMeansAllColumns) {

@@ -36,7 +36,7 @@ inline std::vector<MacroConfig> SnapshotConfigs() {
 
 // The baselines (FLEXCIM.md section 6) every generator test covers, with
 // their snapshots in testdata/gen/<BaselineConfig::QualifiedName()>/: the
-// default size, the smallest array (P*R = 2, latency 1, 2-bit data) and
+// default size, the smallest array (P*R = 2, latency 2, 2-bit data) and
 // odd or 16-bit widths. verif/ co-simulates each one.
 inline std::vector<BaselineConfig> BaselineSnapshotConfigs() {
   return {

@@ -23,7 +23,7 @@ TEST(BaselineConfig, DefaultDense) {
   EXPECT_EQ(d.output_lanes(), 16);
   EXPECT_EQ(d.cells(), MacroConfig::Default().cells());
   EXPECT_EQ(d.pipeline_register_stages(), 7);
-  EXPECT_EQ(d.pipeline_latency(), 6);  // log2(P*R)
+  EXPECT_EQ(d.pipeline_latency(), 7);  // 1 + log2(P*R) register stages
   EXPECT_EQ(d.tile_load_cycles(), 64);
   EXPECT_EQ(d.Name(), "p4_r16_c16_a8_w8");
   EXPECT_EQ(d.QualifiedName(), "dense_p4_r16_c16_a8_w8");
@@ -36,7 +36,7 @@ TEST(BaselineConfig, Sparse12TakesPairsAndIgnoresG) {
   EXPECT_EQ(s.rows(), 16);
   EXPECT_EQ(s.act_lanes(), 32);
   EXPECT_EQ(s.output_width(), 6 + 5 + 4);
-  EXPECT_EQ(s.pipeline_latency(), 4);
+  EXPECT_EQ(s.pipeline_latency(), 5);
   EXPECT_EQ(s.macro().sel_group(), 4);  // G normalised to C
   EXPECT_EQ(s, BaselineConfig::For(Arch::kSparse12, MacroConfig::Create(2, 8, 4, 4, 6, 5)));
   EXPECT_EQ(s.QualifiedName(), "sparse12_p2_r8_c4_a6_w5");
@@ -46,11 +46,11 @@ TEST(BaselineConfig, SmallestAndLargest) {
   const BaselineConfig small = BaselineConfig::For(Arch::kDense, MacroConfig::Create(1, 2, 1, 1, 2, 2));
   EXPECT_EQ(small.rows(), 2);
   EXPECT_EQ(small.row_addr_bits(), 1);
-  EXPECT_EQ(small.pipeline_latency(), 1);  // products, then one adder level = the output
+  EXPECT_EQ(small.pipeline_latency(), 2);  // products, then one adder level = the output
   const BaselineConfig big =
       BaselineConfig::For(Arch::kSparse12, MacroConfig::Create(16, 256, 256, 1, 16, 16));
   EXPECT_EQ(big.rows(), 4096);
-  EXPECT_EQ(big.pipeline_latency(), 12);
+  EXPECT_EQ(big.pipeline_latency(), 13);
   EXPECT_EQ(big.output_width(), 44);
 }
 

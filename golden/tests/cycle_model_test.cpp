@@ -10,7 +10,7 @@ namespace {
 
 using testing::ErrorOf;
 
-// P=2, R=2, C=1, G=1: L = log2 R + max(1, log2 P) = 2.
+// P=2, R=2, C=1, G=1: L = 1 + log2 R + max(1, log2 P) = 3.
 MacroConfig Small() { return MacroConfig::Create(2, 2, 1, 1, 8, 8); }
 const std::vector<int32_t> kAct = {1, -2, 3, 4, -5, 6, 7, -8};
 
@@ -62,19 +62,22 @@ std::vector<int64_t> ValidEdges(const std::vector<CycleOutput>& outs, int64_t fi
   return edges;
 }
 
-TEST(CycleModel, LatencyIsLog2RPlusMergeStages) {
-  EXPECT_EQ(CycleModel(Small()).latency(), 2);
-  EXPECT_EQ(CycleModel(MacroConfig::Default()).latency(), 6);
-  EXPECT_EQ(CycleModel(MacroConfig::Create(1, 4, 2, 2, 8, 8)).latency(), 3);
-  EXPECT_EQ(CycleModel(MacroConfig::Create(16, 256, 1, 1, 8, 8)).latency(), 12);
+// L = register stages = 1 + log2 R + max(1, log2 P) (FLEXCIM.md 5b).
+TEST(CycleModel, LatencyIsTheRegisterStageCount) {
+  EXPECT_EQ(CycleModel(Small()).latency(), 3);
+  EXPECT_EQ(CycleModel(MacroConfig::Default()).latency(), 7);
+  EXPECT_EQ(CycleModel(MacroConfig::Create(1, 4, 2, 2, 8, 8)).latency(), 4);
+  EXPECT_EQ(CycleModel(MacroConfig::Create(16, 256, 1, 1, 8, 8)).latency(), 13);
 }
 
-TEST(CycleModel, OutputAppearsRightAfterEdgeTPlusLatency) {
+// The Step of cycle t returns cycle t+1's pins: a vector presented in cycle 4
+// is valid in cycle 4 + L = 7, i.e. returned by the Step of cycle 6.
+TEST(CycleModel, OutputAppearsInCycleTPlusLatency) {
   CycleModel m(Small());
   Load(m);
   EXPECT_EQ(m.cycle(), 4);
   const auto outs = RunEdges(m, {Vector(0), Idle(), Idle(), Idle()});  // edges 4..7
-  EXPECT_EQ(ValidEdges(outs, 4), (std::vector<int64_t>{6}));           // 4 + L
+  EXPECT_EQ(ValidEdges(outs, 4), (std::vector<int64_t>{6}));           // 4 + L - 1
   EXPECT_EQ(outs[2].data, (std::vector<int64_t>{22, 61}));
   EXPECT_EQ(outs[2].vector_index, 0);
   EXPECT_TRUE(outs[3].data.empty());
@@ -189,13 +192,13 @@ TEST(CycleModel, IllegalInputThrowsAndChangesNothing) {
 }
 
 TEST(CycleModel, SingleSubMacroAndDefaultMacro) {
-  CycleModel one(MacroConfig::Create(1, 4, 2, 2, 8, 8));  // L = 2 + 1 output stage
+  CycleModel one(MacroConfig::Create(1, 4, 2, 2, 8, 8));  // L = 1 + 2 + 1 output stage
   CycleInput w = Write(1, 3, 0, 0, 1);                    // wr_sub and wr_sel ignored when P = 1
   w.wr_w = {5, -1};
   w.wr_e = {1, 0};
   const auto outs =
       RunEdges(one, {w, Vector(0, {0, 0, 0, 0, 0, 0, 2, 9}), Idle(), Idle(), Idle(), Idle()});
-  EXPECT_EQ(ValidEdges(outs, 0), (std::vector<int64_t>{4}));  // 1 + 3
+  EXPECT_EQ(ValidEdges(outs, 0), (std::vector<int64_t>{4}));  // 1 + L - 1, L = 4
   EXPECT_EQ(outs[4].data, (std::vector<int64_t>{45, -2}));
 
   const MacroConfig d = MacroConfig::Default();
@@ -230,7 +233,7 @@ TEST(CycleModel, MatchesReferenceComputeOnRandomTraffic) {
       expected.clear();
     } else {
       if (in.in_valid)
-        expected.emplace_back(t + c.pipeline_latency(),
+        expected.emplace_back(t + c.output_edge_offset(),
                               ReferenceCompute(shadow, in.in_act, in.in_nlog2));
       if (in.wr_en) shadow.WriteRow(in.wr_sub, in.wr_row, in.wr_w, in.wr_e, in.wr_sel);
     }

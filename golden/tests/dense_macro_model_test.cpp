@@ -1,4 +1,4 @@
-// DenseMacroModel: a hand-computed case, the exact latency log2(P*R),
+// DenseMacroModel: a hand-computed case, the exact latency 1 + log2(P*R),
 // pipelining, write-after-vector order, reset, and input checks.
 #include "golden/dense_macro_model.h"
 
@@ -11,7 +11,7 @@ namespace {
 
 using testing::ErrorOf;
 
-// P=2, R=2, C=2, A=W=8: 4 rows, L = log2 4 = 2, O = 8+8+2 = 18.
+// P=2, R=2, C=2, A=W=8: 4 rows, L = 1 + log2 4 = 3, O = 8+8+2 = 18.
 BaselineConfig Small() { return BaselineConfig::For(Arch::kDense, MacroConfig::Create(2, 2, 2, 2, 8, 8)); }
 const std::vector<int32_t> kAct = {1, -2, 3, 4};
 
@@ -70,9 +70,10 @@ TEST(DenseMacroModel, ExtremesFitTheOutputWidth) {
   EXPECT_EQ(m.Compute({-128, -128, -128, -128}), (std::vector<int64_t>{65536, -65024}));
 }
 
-TEST(DenseMacroModel, OutputRightAfterEdgeTPlusLatency) {
+// Presented in cycle 4, valid in cycle 4 + L = 7 (returned by Step of cycle 6).
+TEST(DenseMacroModel, OutputInCycleTPlusLatency) {
   DenseMacroModel m(Small());
-  EXPECT_EQ(m.latency(), 2);
+  EXPECT_EQ(m.latency(), 3);
   Load(m);
   const auto outs = RunEdges(m, {Vector(), Idle(), Idle(), Idle()});  // edges 4..7
   EXPECT_EQ(ValidEdges(outs, 4), (std::vector<int64_t>{6}));
@@ -89,9 +90,9 @@ TEST(DenseMacroModel, BackToBackAndSmallestLatency) {
   EXPECT_EQ(outs[3].data, (std::vector<int64_t>{1, -128}));
   EXPECT_EQ(outs[3].vector_index, 1);
 
-  // P*R = 2: L = 1, the vector of edge t is out right after edge t+1.
+  // P*R = 2: L = 2, the vector of cycle 2 is out during cycle 4.
   DenseMacroModel tiny(BaselineConfig::For(Arch::kDense, MacroConfig::Create(1, 2, 1, 1, 2, 2)));
-  EXPECT_EQ(tiny.latency(), 1);
+  EXPECT_EQ(tiny.latency(), 2);
   const auto t = RunEdges(tiny, {Write(0, {-2}), Write(1, {1}), Vector({-2, -2}), Idle()});
   EXPECT_EQ(ValidEdges(t, 0), (std::vector<int64_t>{3}));
   EXPECT_EQ(t[3].data, (std::vector<int64_t>{2}));  // -2*-2 + 1*-2

@@ -153,16 +153,18 @@ TEST(LayerCycles, LoadPlusTokensPlusLatencyPerTile) {
   testing::LegalMask(l, {2, 4}, 16, rv);
   const TiledLayer t = EncodeLayer(d, {2, 4}, l);
   ASSERT_EQ(t.tiles.size(), 8u);
-  EXPECT_EQ(LayerCycles(d, t, 10), 8 * (64 + 10 + 6));
-  EXPECT_EQ(LayerCycles(d, t, 0), 8 * (64 + 6));
-  EXPECT_EQ(LayerCycles(d, 3, 100), 3 * (64 + 100 + 6));
+  EXPECT_EQ(LayerCycles(d, t, 10), 8 * (64 + 10 + 7));
+  EXPECT_EQ(LayerCycles(d, t, 0), 8 * (64 + 7));
+  EXPECT_EQ(LayerCycles(d, 3, 100), 3 * (64 + 100 + 7));
   EXPECT_EQ(ErrorOf([&] { LayerCycles(MacroConfig::Create(4, 16, 16, 1, 8, 8), t, 1); }),
             "LayerCycles: layer mapped for p4_r16_c16_g16_a8_w8, asked for p4_r16_c16_g1_a8_w8");
 }
 
-// One tile driven through the cycle model edge by edge: the last output
-// arrives right after edge P*R + tokens + L - 1, i.e. the tile takes
-// exactly LayerCycles(config, 1, tokens) edges, and the outputs are right.
+// One tile driven through the cycle model cycle by cycle: rows written in
+// cycles 0..P*R-1, tokens in P*R..P*R+tokens-1, the last output valid in
+// cycle P*R + tokens - 1 + L (returned by the Step of the cycle before it),
+// i.e. the tile takes exactly LayerCycles(config, 1, tokens) cycles
+// (0 .. that cycle), and the outputs are right.
 TEST(LayerCycles, MatchesTheCycleModelForOneTile) {
   const MacroConfig c = MacroConfig::Create(4, 4, 4, 2, 8, 8);
   RandomValues rv(9);
@@ -181,7 +183,7 @@ TEST(LayerCycles, MatchesTheCycleModelForOneTile) {
     if (out.valid) {
       const std::vector<int32_t> y = MaskedLayerGemv(l, x[out.vector_index]);
       for (int o = 0; o < 8; ++o) EXPECT_EQ(out.data[o], y[o]) << "token " << out.vector_index;
-      last_output_edge = m.cycle() - 1;
+      last_output_edge = m.cycle() - 1;  // the Step's cycle; valid in the next one
       ++outputs;
     }
   };
@@ -208,7 +210,8 @@ TEST(LayerCycles, MatchesTheCycleModelForOneTile) {
     step(in);
   }
   while (outputs < tokens) step(CycleInput{});
-  EXPECT_EQ(last_output_edge + 1, LayerCycles(c, 1, tokens));
+  EXPECT_EQ(last_output_edge + 1, 16 + tokens - 1 + c.pipeline_latency());  // output cycle
+  EXPECT_EQ(last_output_edge + 2, LayerCycles(c, 1, tokens));
 }
 
 }  // namespace

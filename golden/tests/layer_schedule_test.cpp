@@ -41,7 +41,7 @@ TEST(LayerSchedule, CycleModelOnTheScheduleComputesTheLayerInExactlyLayerCycles)
   for (auto& v : x) v = a(rng);
   const auto cycles = ScheduleLayer(layer, x, tokens);
   EXPECT_EQ(static_cast<int64_t>(cycles.size()), LayerCycles(c, layer, tokens));
-  EXPECT_EQ(cycles.size(), 6u * (16 + 5 + 4));  // 2 x 3 tiles, each P*R + tokens + L
+  EXPECT_EQ(cycles.size(), 6u * (16 + 5 + 5));  // 2 x 3 tiles, each P*R + tokens + L (L = 5)
   const auto y = RunScheduleOnCycleModel(layer, tokens, cycles);
   for (int t = 0; t < tokens; ++t) {
     const std::vector<int32_t> xt(x.begin() + t * 42, x.begin() + (t + 1) * 42);

@@ -11,7 +11,7 @@ namespace {
 
 using testing::ErrorOf;
 
-// P=1, R=2, C=2, A=W=8: 2 rows, L = 1, O = 17. Pairs x[0] = (1, -2),
+// P=1, R=2, C=2, A=W=8: 2 rows, L = 1 + log2 2 = 2, O = 17. Pairs x[0] = (1, -2),
 // x[1] = (3, 4) on lanes 2r+i.
 BaselineConfig Small() {
   return BaselineConfig::For(Arch::kSparse12, MacroConfig::Create(1, 2, 2, 2, 8, 8));
@@ -52,9 +52,9 @@ TEST(Sparse12MacroModel, EachCellTakesItsElementOfTheRowPair) {
   EXPECT_EQ(m.Compute(kAct), (std::vector<int64_t>{-5, 17}));
 }
 
-TEST(Sparse12MacroModel, LatencyOneAndPipelined) {
+TEST(Sparse12MacroModel, LatencyTwoAndPipelined) {
   Sparse12MacroModel m(Small());
-  EXPECT_EQ(m.latency(), 1);
+  EXPECT_EQ(m.latency(), 2);
   Load(m);
   BaselineCycleInput both = Write(1, {0, 0}, {0, 0});  // vector at the write edge: old weights
   both.in_valid = true;
@@ -64,7 +64,7 @@ TEST(Sparse12MacroModel, LatencyOneAndPipelined) {
     outs.push_back(m.Step(in));  // edges 2..5
   }
   EXPECT_FALSE(outs[0].valid);
-  ASSERT_TRUE(outs[1].valid);  // right after edge 3 = 2 + L
+  ASSERT_TRUE(outs[1].valid);  // presented in cycle 2, valid in cycle 4 = 2 + L
   EXPECT_EQ(outs[1].data, (std::vector<int64_t>{-12, 19}));
   ASSERT_TRUE(outs[2].valid);
   EXPECT_EQ(outs[2].data, (std::vector<int64_t>{-6, -1}));  // row 1 cleared

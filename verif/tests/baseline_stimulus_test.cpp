@@ -46,7 +46,7 @@ TEST(BaselineStimulus, StaysInsideTheContractAndStresses) {
       }
       if (in.wr_en) {
         EXPECT_TRUE(last_vector < 0 ||
-                    static_cast<int64_t>(t) > last_vector + c.pipeline_latency())
+                    static_cast<int64_t>(t) > last_vector + c.output_edge_offset())
             << "write at edge " << t << " while vector of edge " << last_vector << " in flight";
         if (!seen_vector) ++writes_before_first_vector;
       }
