@@ -200,7 +200,7 @@ int RunMap(const std::vector<std::string>& args) {
                       o.stimulus_layer, o.stimulus_tokens, stimulus.size(), c.Flags());
   }
 
-  WriteOutputDirectory(o.out, "map.json", [&](const fs::path& staging) {
+  WriteOutputDirectory(o.out, "map", [&](const fs::path& staging) {
     WriteTextFile(staging / "map.json", j.dump(2) + "\n");
     WriteTextFile(staging / "map.md", md);
     if (stimulus_source) verif::WriteStimulusFile(c, stimulus, staging / "stimulus.txt");

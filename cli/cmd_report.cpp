@@ -146,7 +146,7 @@ int RunReport(const std::vector<std::string>& args) {
     if (verify) j["verify"] = *verify;
     if (verify_layer) j["verify_layer"] = *verify_layer;
     if (synth) j["synth"] = *synth;
-    WriteOutputDirectory(o.out, "report.json", [&](const fs::path& staging) {
+    WriteOutputDirectory(o.out, "report", [&](const fs::path& staging) {
       WriteTextFile(staging / "report.md", md);
       WriteTextFile(staging / "report.json", j.dump(2) + "\n");
     });
