@@ -30,7 +30,7 @@ PrunedLayer RandomLayer(int block, const std::string& name, int rows, int cols, 
   l.rows = rows;
   l.cols = cols;
   l.pattern = p;
-  std::uniform_int_distribution<int> code(-127, 127);
+  std::uniform_int_distribution<int> code(-32, 31);  // W = 6, the sample's w_bits
   std::uniform_real_distribution<float> scale(1e-4f, 1e-2f);
   for (int i = 0; i < rows * cols; ++i) {
     const bool keep = (i % p.m) < p.n;
