@@ -95,7 +95,13 @@ std::optional<po::variables_map> ParseFlags(const std::vector<std::string>& args
 }
 
 MacroConfig MacroConfigFlags::ToConfig() const {
-  return MacroConfig::Create(subs, rows, cols, sel_group, a_bits, w_bits);
+  return MacroConfig::Create(MacroParams{.subs = subs,
+                                         .rows = rows,
+                                         .cols = cols,
+                                         .sel_group = sel_group,
+                                         .a_bits = a_bits,
+                                         .w_bits = w_bits,
+                                         .mac = ParseMacStyle(mac)});
 }
 
 po::options_description MacroConfigOptions(MacroConfigFlags& f) {
@@ -107,7 +113,11 @@ po::options_description MacroConfigOptions(MacroConfigFlags& f) {
       ("sel-group", po::value(&f.sel_group)->default_value(f.sel_group),
        "G: columns sharing one pair select, power of two in [1, C]; 0 means G = C")
       ("a-bits", po::value(&f.a_bits)->default_value(f.a_bits), "A: activation bits in [2, 16]")
-      ("w-bits", po::value(&f.w_bits)->default_value(f.w_bits), "W: weight bits in [2, 16]");
+      ("w-bits", po::value(&f.w_bits)->default_value(f.w_bits), "W: weight bits in [2, 16]")
+      ("mac", po::value(&f.mac)->default_value(f.mac),
+       "cell style (FLEXCIM.md 5c): bit-parallel (a W x A product per cell, initiation interval "
+       "1) or bit-serial (one activation bit plane per cycle ANDed with the weights, "
+       "shift-accumulated; initiation interval A)");
   return d;
 }
 

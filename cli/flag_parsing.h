@@ -29,6 +29,7 @@ struct MacroConfigFlags {
   int sel_group = 0;  // 0: G = C
   int a_bits = MacroConfig::kDefaultBits;
   int w_bits = MacroConfig::kDefaultBits;
+  std::string mac = "bit-parallel";  // --mac bit-parallel|bit-serial
 
   // Validates (throws UsageError naming the flag, value and range).
   MacroConfig ToConfig() const;

@@ -16,25 +16,11 @@
 #include <string>
 #include <string_view>
 
+#include "core/arch_traits.h"
 #include "core/errors.h"
 #include "core/macro_config.h"
 
 namespace flexcim {
-
-// The architectures `flexcim gen --arch` emits.
-enum class Arch { kFlexcim, kDense, kSparse12 };
-
-inline constexpr std::string_view kArchNames[] = {"flexcim", "dense", "sparse12"};
-
-inline std::string ArchName(Arch arch) { return std::string(kArchNames[static_cast<int>(arch)]); }
-
-// Throws UsageError "--arch foo: must be one of flexcim, dense, sparse12".
-inline Arch ParseArch(std::string_view name) {
-  for (int i = 0; i < 3; ++i) {
-    if (kArchNames[i] == name) return static_cast<Arch>(i);
-  }
-  throw UsageError(fmt::format("--arch {}: must be one of flexcim, dense, sparse12", name));
-}
 
 class BaselineConfig {
  public:
@@ -42,8 +28,9 @@ class BaselineConfig {
   // G is ignored: the stored macro() has G = C.
   static BaselineConfig For(Arch arch, const MacroConfig& macro) {
     if (arch == Arch::kFlexcim) throw Error("BaselineConfig: flexcim is not a baseline");
-    return BaselineConfig(arch, MacroConfig::Create(macro.subs(), macro.rows(), macro.cols(),
-                                                    macro.cols(), macro.a_bits(), macro.w_bits()));
+    MacroParams p = macro.params();
+    p.sel_group = p.cols;
+    return BaselineConfig(arch, MacroConfig::Create(p));
   }
 
   Arch arch() const { return arch_; }
@@ -56,6 +43,7 @@ class BaselineConfig {
   int cols() const { return macro_.cols(); }      // C
   int a_bits() const { return macro_.a_bits(); }  // A
   int w_bits() const { return macro_.w_bits(); }  // W
+  bool bit_serial() const { return macro_.bit_serial(); }
 
   int log2_rows() const { return Log2Exact(rows()); }
   int row_addr_bits() const { return log2_rows(); }          // width of wr_row
@@ -70,25 +58,30 @@ class BaselineConfig {
   // then one register per adder-tree level; the last level is the output
   // register. Latency L of FLEXCIM.md 5b = register stages = 1 + log2(P*R)
   // (>= 2): a vector presented in cycle c is on out_data in cycle c+L.
+  // Bit-serial cells add MacroConfig::serial_stages() = A + 1 (activation
+  // capture and planes, shift-accumulator), as for FlexCiM.
   int adder_stages() const { return log2_rows(); }
-  int pipeline_register_stages() const { return 1 + adder_stages(); }
+  int pipeline_register_stages() const { return 1 + adder_stages() + macro_.serial_stages(); }
+  int cell_product_width() const { return macro_.cell_product_width(); }
   int pipeline_latency() const { return pipeline_register_stages(); }
   // Edges from a vector's sampling edge to its output register's load edge.
   int output_edge_offset() const { return pipeline_latency() - 1; }
-  int initiation_interval() const { return 1; }
+  int initiation_interval() const { return macro_.initiation_interval(); }
   // Weights (and element bits) are written one array row per cycle.
   int tile_load_cycles() const { return rows(); }
 
   // "p4_r16_c16_a8_w8": carried by module names, test names, prefixes.
   std::string Name() const {
-    return fmt::format("p{}_r{}_c{}_a{}_w{}", subs(), macro_.rows(), cols(), a_bits(), w_bits());
+    return fmt::format("p{}_r{}_c{}_a{}_w{}{}", subs(), macro_.rows(), cols(), a_bits(), w_bits(),
+                       MacroStyleSuffix(macro_));
   }
   // "dense_p4_r16_c16_a8_w8": snapshot directories and Verilator prefixes.
   std::string QualifiedName() const { return arch_name() + "_" + Name(); }
   // The flags that reproduce this baseline with `flexcim gen`.
   std::string Flags() const {
-    return fmt::format("--arch {} --subs {} --rows {} --cols {} --a-bits {} --w-bits {}",
-                       arch_name(), subs(), macro_.rows(), cols(), a_bits(), w_bits());
+    return fmt::format("--arch {} --subs {} --rows {} --cols {} --a-bits {} --w-bits {}{}",
+                       arch_name(), subs(), macro_.rows(), cols(), a_bits(), w_bits(),
+                       MacroStyleFlags(macro_));
   }
 
   bool operator==(const BaselineConfig&) const = default;

@@ -7,11 +7,26 @@
 
 #include <string>
 
+#include "core/cell_style.h"
+
 namespace flexcim {
 
 // Returns log2(x) for a power of two x >= 1.
 int Log2Exact(int x);
 bool IsPowerOfTwo(long long x);
+
+// The parameters of a macro by name (FLEXCIM.md 1 and 5c); defaults are
+// the spec's. sel_group 0 means G = C.
+struct MacroParams {
+  int subs = 4;       // P
+  int rows = 16;      // R
+  int cols = 16;      // C
+  int sel_group = 0;  // G (0: C)
+  int a_bits = 8;     // A
+  int w_bits = 8;     // W
+  MacStyle mac = MacStyle::kBitParallel;
+  StorageKind storage = StorageKind::kFlipFlop;
+};
 
 class MacroConfig {
  public:
@@ -24,6 +39,9 @@ class MacroConfig {
   // Validates and builds. Throws UsageError naming the flag, the value and
   // the allowed range, e.g. "--rows 24: must be a power of two in [2, 256]".
   // sel_group 0 means "G = C"; negative is a UsageError.
+  static MacroConfig Create(const MacroParams& params);
+  // Positional form of Create(MacroParams) for the six numbers (bit-parallel
+  // cells, flip-flop storage).
   static MacroConfig Create(int subs, int rows, int cols, int sel_group,
                             int a_bits, int w_bits);
   static MacroConfig Default();
@@ -35,6 +53,15 @@ class MacroConfig {
   int sel_group() const { return sel_group_; }  // G
   int a_bits() const { return a_bits_; }      // A
   int w_bits() const { return w_bits_; }      // W
+  MacStyle mac() const { return mac_; }
+  StorageKind storage() const { return storage_; }
+  bool bit_serial() const { return mac_ == MacStyle::kBitSerial; }
+  MacroParams params() const {
+    return {subs_, rows_, cols_, sel_group_, a_bits_, w_bits_, mac_, storage_};
+  }
+  // The same configuration with other cells / storage.
+  MacroConfig WithMac(MacStyle mac) const;
+  MacroConfig WithStorage(StorageKind storage) const;
 
   // Derived quantities.
   int log2_subs() const { return Log2Exact(subs_); }
@@ -54,10 +81,17 @@ class MacroConfig {
   // Pipeline register stages: the product registers (they capture at the
   // vector's own input edge), one register per adder-tree level (log2 R),
   // then one per merge level (log2 P), or a single output register when
-  // P = 1. See docs/ARCHITECTURE.md.
+  // P = 1. Bit-serial cells add serial_stages() = A + 1: the activation
+  // capture and A-1 further planes ahead of the last plane's products, and
+  // the shift-accumulator after the adder tree. See docs/ARCHITECTURE.md.
   int adder_stages() const { return log2_rows(); }
   int merge_stages() const { return log2_subs() > 0 ? log2_subs() : 1; }
-  int pipeline_register_stages() const { return 1 + adder_stages() + merge_stages(); }
+  int serial_stages() const { return bit_serial() ? a_bits_ + 1 : 0; }
+  int pipeline_register_stages() const {
+    return 1 + adder_stages() + merge_stages() + serial_stages();
+  }
+  // Width of a cell's product: A+W, or W for a bit-serial AND cell.
+  int cell_product_width() const { return bit_serial() ? w_bits_ : product_width(); }
   // Latency L of FLEXCIM.md 5b, counted as testbenches count it: a vector
   // presented in cycle c (in_valid high during c, sampled at the edge that
   // ends c) is on out_data with out_valid high during cycle c+L. L is the
@@ -67,12 +101,14 @@ class MacroConfig {
   // output register (t + L - 1): the vector is in flight over these edges.
   int output_edge_offset() const { return pipeline_latency() - 1; }
   // Cycles between two input vectors (FLEXCIM.md 5, 5c): bit-parallel cells
-  // are fully pipelined.
-  int initiation_interval() const { return 1; }
+  // are fully pipelined; bit-serial cells take one activation bit plane per
+  // cycle, II = A.
+  int initiation_interval() const { return bit_serial() ? a_bits_ : 1; }
   // Weights are written one sub-macro row per cycle.
   int tile_load_cycles() const { return subs_ * rows_; }
 
-  // "p4_r16_c16_g16_a8_w8": carried by module names, test names, prefixes.
+  // "p4_r16_c16_g16_a8_w8": carried by module names, test names, prefixes;
+  // "_bs" appended for bit-serial cells, "_latch" for latch storage.
   std::string Name() const;
   // The flags that reproduce this configuration on the command line.
   std::string Flags() const;
@@ -80,9 +116,18 @@ class MacroConfig {
   bool operator==(const MacroConfig&) const = default;
 
  private:
-  MacroConfig(int p, int r, int c, int g, int a, int w)
-      : subs_(p), rows_(r), cols_(c), sel_group_(g), a_bits_(a), w_bits_(w) {}
+  explicit MacroConfig(const MacroParams& p)
+      : subs_(p.subs), rows_(p.rows), cols_(p.cols), sel_group_(p.sel_group), a_bits_(p.a_bits),
+        w_bits_(p.w_bits), mac_(p.mac), storage_(p.storage) {}
   int subs_, rows_, cols_, sel_group_, a_bits_, w_bits_;
+  MacStyle mac_;
+  StorageKind storage_;
 };
+
+// "_bs"/"_latch" and " --mac bit-serial"/" --storage latch" for the
+// non-default styles (empty for bit-parallel flip-flop macros): what Name()
+// and Flags() append, for the baselines' names and flags.
+std::string MacroStyleSuffix(const MacroConfig& config);
+std::string MacroStyleFlags(const MacroConfig& config);
 
 }  // namespace flexcim

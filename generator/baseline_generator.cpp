@@ -2,12 +2,11 @@
 
 #include <fmt/format.h>
 
-#include "generator/adder_tree.h"
+#include "generator/column_array.h"
 #include "generator/baseline_module_names.h"
 #include "generator/baseline_top.h"
 #include "generator/design_render.h"
 #include "generator/element_select.h"
-#include "generator/multiplier.h"
 #include "generator/row_storage.h"
 #include "generator/valid_pipeline.h"
 
@@ -17,6 +16,8 @@ GeneratedDesign GenerateBaseline(const BaselineConfig& config) {
   const BaselineModuleNames names = BaselineModuleNames::For(config);
   const std::string flags = config.Flags();
   const bool sparse = config.has_elements();
+  const bool serial = config.bit_serial();
+  const int act_bits = serial ? 1 : config.a_bits();
   GeneratedDesign design;
   design.top = names.top;
   design.latency = config.pipeline_latency();
@@ -24,16 +25,10 @@ GeneratedDesign GenerateBaseline(const BaselineConfig& config) {
     design.files.push_back(RenderModuleFile(flags, description, emit));
   };
 
-  add(fmt::format("Signed {} x {} bit multiplier, one per cell.", config.a_bits(),
-                  config.w_bits()),
-      [&](vast::VerilogFile& f) {
-        return EmitMultiplier(f, names.multiplier, config.a_bits(), config.w_bits());
-      });
-  add(fmt::format("Pipelined column adder tree: {} products, {} registered levels.",
-                  config.rows(), config.adder_stages()),
-      [&](vast::VerilogFile& f) {
-        return EmitAdderTree(f, names.adder_tree, config.rows(), config.product_width());
-      });
+  AddColumnModules(add,
+                   {names.multiplier, names.adder_tree, names.serializer, names.shift_acc},
+                   config.macro(), config.rows(), config.act_lanes(),
+                   "column (the output register)");
   if (sparse) {
     add("Cell storage: weights and element bits, one array row written per cycle.",
         [&](vast::VerilogFile& f) {
@@ -41,8 +36,7 @@ GeneratedDesign GenerateBaseline(const BaselineConfig& config) {
         });
     add("Fixed 1:2 input selection: each cell takes element e of its row's activation pair.",
         [&](vast::VerilogFile& f) {
-          return EmitElementSelect(f, names.distribution, config.rows(), config.cols(),
-                                   config.a_bits());
+          return EmitElementSelect(f, names.distribution, config.rows(), config.cols(), act_bits);
         });
   } else {
     add("Weight storage, one array row written per cycle.", [&](vast::VerilogFile& f) {
@@ -64,17 +58,7 @@ GeneratedDesign GenerateBaseline(const BaselineConfig& config) {
                   config.pipeline_latency(), config.pipeline_latency(),
                   config.initiation_interval()),
       [&](vast::VerilogFile& f) { return EmitBaselineTop(f, config, names); }, &top_ports));
-  const MacroConfig& k = config.macro();
-  design.manifest = DesignManifest(
-      ManifestFields{.arch = config.arch_name(),
-                     .params = ParamsJson(k.subs(), k.rows(), k.cols(), k.sel_group(), k.a_bits(),
-                                          k.w_bits()),
-                     .output_width = config.output_width(),
-                     .latency = config.pipeline_latency(),
-                     .initiation_interval = config.initiation_interval(),
-                     .top_ports = top_ports,
-                     .flags = flags},
-      design);
+  design.manifest = DesignManifest(config.arch(), config.macro(), flags, top_ports, design);
   return design;
 }
 

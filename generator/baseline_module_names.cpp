@@ -14,6 +14,8 @@ BaselineModuleNames BaselineModuleNames::For(const BaselineConfig& config) {
       .storage = named("storage"),
       .distribution = named("distribution"),
       .valid_pipe = named("valid_pipe"),
+      .serializer = named("serializer"),
+      .shift_acc = named("shift_acc"),
       .top = arch + "_top",
   };
 }

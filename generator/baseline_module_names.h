@@ -18,6 +18,8 @@ struct BaselineModuleNames {
   std::string storage;       // dcim_<arch>_storage_<cfg> (weights; + element bits for sparse12)
   std::string distribution;  // dcim_sparse12_distribution_<cfg> (2:1 element muxes, sparse12 only)
   std::string valid_pipe;    // dcim_<arch>_valid_pipe_<cfg>
+  std::string serializer;    // dcim_<arch>_serializer_<cfg> (bit-serial cells only)
+  std::string shift_acc;     // dcim_<arch>_shift_acc_<cfg> (bit-serial cells only)
   std::string top;           // <arch>_top
 
   static BaselineModuleNames For(const BaselineConfig& config);

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "core/config_json.h"
+#include "core/errors.h"
+
 namespace flexcim::gen {
 
 std::string GeneratedDesign::ManifestText() const { return manifest.dump(2) + "\n"; }
@@ -18,41 +21,29 @@ GeneratedFile RenderModuleFile(const std::string& flags, const std::string& desc
   return GeneratedFile{m->name() + ".v", file.Emit()};
 }
 
-nlohmann::ordered_json ParamsJson(int p, int r, int c, int g, int a, int w) {
-  nlohmann::ordered_json params;
-  params["P"] = p;
-  params["R"] = r;
-  params["C"] = c;
-  params["G"] = g;
-  params["A"] = a;
-  params["W"] = w;
-  return params;
+nlohmann::ordered_json DesignManifest(Arch arch, const MacroConfig& config, const std::string& flags,
+                                      const std::vector<vast::Port>& top_ports,
+                                      const GeneratedDesign& design) {
+  Manifest m = DerivedManifest(arch, config);
+  std::vector<PortSpec> emitted;
+  for (const vast::Port& p : top_ports) {
+    emitted.push_back({p.name, p.direction == vast::Direction::kOutput, p.width});
+  }
+  if (emitted != m.ports) {
+    throw Error(fmt::format("generator: the {} top level of {} does not have the ports of "
+                            "core/arch_traits TopPorts()",
+                            ArchName(arch), config.Name()));
+  }
+  for (const GeneratedFile& f : design.files) m.files.push_back(f.name);
+  m.generator_version = kGeneratorVersion;
+  m.flags = flags;
+  return ManifestToJson(m);
 }
 
-nlohmann::ordered_json DesignManifest(const ManifestFields& fields, const GeneratedDesign& design) {
-  nlohmann::ordered_json ports = nlohmann::ordered_json::array();
-  for (const vast::Port& p : fields.top_ports) {
-    nlohmann::ordered_json port;
-    port["name"] = p.name;
-    port["direction"] = p.direction == vast::Direction::kInput ? "input" : "output";
-    port["width"] = p.width;
-    ports.push_back(port);
+void AddPorts(vast::Module* m, const std::vector<PortSpec>& ports) {
+  for (const PortSpec& p : ports) {
+    m->AddPort(p.is_output ? vast::Direction::kOutput : vast::Direction::kInput, p.name, p.width);
   }
-  nlohmann::ordered_json files = nlohmann::ordered_json::array();
-  for (const GeneratedFile& f : design.files) files.push_back(f.name);
-
-  nlohmann::ordered_json manifest;
-  manifest["arch"] = fields.arch;
-  manifest["params"] = fields.params;
-  manifest["output_width"] = fields.output_width;
-  manifest["latency"] = fields.latency;
-  manifest["initiation_interval"] = fields.initiation_interval;
-  manifest["ports"] = ports;
-  manifest["top"] = design.top;
-  manifest["files"] = files;
-  manifest["generator_version"] = kGeneratorVersion;
-  manifest["flags"] = fields.flags;
-  return manifest;
 }
 
 }  // namespace flexcim::gen

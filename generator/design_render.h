@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "core/arch_traits.h"
+#include "core/macro_config.h"
 #include "generator/generated_design.h"
 #include "generator/vast/vast.h"
 
@@ -21,22 +23,15 @@ using EmitFn = std::function<vast::Module*(vast::VerilogFile&)>;
 GeneratedFile RenderModuleFile(const std::string& flags, const std::string& description,
                                const EmitFn& emit, std::vector<vast::Port>* ports = nullptr);
 
-// What the manifest records beyond the design's files and top.
-struct ManifestFields {
-  std::string arch;                  // "flexcim", "dense", "sparse12"
-  nlohmann::ordered_json params;     // {P, R, C, G, A, W}
-  int output_width = 0;
-  int latency = 0;                   // cycles from in_valid to out_valid (5b)
-  int initiation_interval = 1;       // cycles between input vectors (5, 5c)
-  std::vector<vast::Port> top_ports;
-  std::string flags;                 // "--arch ... " as in the file headers
-};
+// manifest.json (core/config_json.h ManifestToJson): everything derived
+// from (arch, config), plus the design's files, the generator version and
+// `flags`. Throws flexcim::Error when `top_ports` (the emitted top level's
+// ports) differ from TopPorts(arch, config): the table is the contract.
+nlohmann::ordered_json DesignManifest(Arch arch, const MacroConfig& config, const std::string& flags,
+                                      const std::vector<vast::Port>& top_ports,
+                                      const GeneratedDesign& design);
 
-// Keys in order: arch, params, output_width, latency, initiation_interval, ports [{name,
-// direction, width}], top, files, generator_version, flags.
-nlohmann::ordered_json DesignManifest(const ManifestFields& fields, const GeneratedDesign& design);
-
-// {P, R, C, G, A, W} of a macro configuration.
-nlohmann::ordered_json ParamsJson(int p, int r, int c, int g, int a, int w);
+// Declares `ports` on `m` in order (the top levels take TopPorts()).
+void AddPorts(vast::Module* m, const std::vector<PortSpec>& ports);
 
 }  // namespace flexcim::gen

@@ -12,7 +12,7 @@ vast::Module* EmitDistribution(vast::VerilogFile& file, const std::string& name,
   const int cols = config.cols();
   const int group = config.sel_group();
   const int groups = config.select_groups();
-  const int a = config.a_bits();
+  const int a = config.bit_serial() ? 1 : config.a_bits();  // one bit plane when bit-serial
   const int pair_width = 2 * a;
   const int row_act_width = config.window() * a;
   const int sb = config.sel_bits();

@@ -2,14 +2,13 @@
 
 #include <fmt/format.h>
 
-#include "generator/adder_tree.h"
+#include "generator/column_array.h"
 #include "generator/control_register.h"
 #include "generator/design_render.h"
 #include "generator/distribution.h"
 #include "generator/flexcim_module_names.h"
 #include "generator/flexcim_top.h"
 #include "generator/merge_network.h"
-#include "generator/multiplier.h"
 #include "generator/row_storage.h"
 #include "generator/submacro.h"
 #include "generator/valid_pipeline.h"
@@ -22,6 +21,7 @@ std::string GeneratorFlags(const MacroConfig& config) {
 
 GeneratedDesign GenerateFlexcim(const MacroConfig& config) {
   const FlexcimModuleNames names = FlexcimModuleNames::For(config);
+  const bool serial = config.bit_serial();
   GeneratedDesign design;
   design.top = names.top;
   design.latency = config.pipeline_latency();
@@ -30,16 +30,9 @@ GeneratedDesign GenerateFlexcim(const MacroConfig& config) {
     design.files.push_back(RenderModuleFile(flags, description, emit));
   };
 
-  add(fmt::format("Signed {} x {} bit multiplier, one per cell.", config.a_bits(),
-                  config.w_bits()),
-      [&](vast::VerilogFile& f) {
-        return EmitMultiplier(f, names.multiplier, config.a_bits(), config.w_bits());
-      });
-  add(fmt::format("Pipelined column adder tree: {} products, {} registered levels.",
-                  config.rows(), config.adder_stages()),
-      [&](vast::VerilogFile& f) {
-        return EmitAdderTree(f, names.adder_tree, config.rows(), config.product_width());
-      });
+  AddColumnModules(add,
+                   {names.multiplier, names.adder_tree, names.serializer, names.shift_acc},
+                   config, config.rows(), config.act_lanes(), "sub-macro column");
   add("Cell storage of one sub-macro: weights and element bits, one row written per cycle.",
       [&](vast::VerilogFile& f) {
         return EmitCellStorage(f, names.cell_storage, config.rows(), config.cols(),
@@ -52,10 +45,14 @@ GeneratedDesign GenerateFlexcim(const MacroConfig& config) {
                                    config.select_groups(), config.sel_bits());
         });
   }
-  add("Distribution network of one sub-macro: P:1 pair mux per row and select group, "
-      "2:1 element mux per cell.",
+  add(fmt::format("Distribution network of one sub-macro: P:1 pair mux per row and select "
+                  "group, 2:1 element mux per cell ({}-bit activations).",
+                  serial ? 1 : config.a_bits()),
       [&](vast::VerilogFile& f) { return EmitDistribution(f, names.distribution, config); });
-  add("One sub-macro: storage, distribution, product registers, one adder tree per column.",
+  add(serial ? "One sub-macro: storage, distribution, AND cells, product registers, one adder "
+               "tree per column, shift-accumulators."
+             : "One sub-macro: storage, distribution, product registers, one adder tree per "
+               "column.",
       [&](vast::VerilogFile& f) { return EmitSubmacro(f, config, names); });
   if (config.subs() > 1) {
     add("Merging-network control register: one flip-flop, one instance per replicated copy.",
@@ -79,16 +76,7 @@ GeneratedDesign GenerateFlexcim(const MacroConfig& config) {
                   config.Name(), config.output_width(), config.pipeline_latency(),
                   config.pipeline_latency(), config.initiation_interval()),
       [&](vast::VerilogFile& f) { return EmitFlexcimTop(f, config, names); }, &top_ports));
-  design.manifest = DesignManifest(
-      ManifestFields{.arch = kArchFlexcim,
-                     .params = ParamsJson(config.subs(), config.rows(), config.cols(),
-                                          config.sel_group(), config.a_bits(), config.w_bits()),
-                     .output_width = config.output_width(),
-                     .latency = config.pipeline_latency(),
-                     .initiation_interval = config.initiation_interval(),
-                     .top_ports = top_ports,
-                     .flags = flags},
-      design);
+  design.manifest = DesignManifest(Arch::kFlexcim, config, flags, top_ports, design);
   return design;
 }
 

@@ -17,6 +17,8 @@ FlexcimModuleNames FlexcimModuleNames::For(const MacroConfig& config) {
       .merge = named("merge"),
       .merge_control = named("merge_ctrl"),
       .valid_pipe = named("valid_pipe"),
+      .serializer = named("serializer"),
+      .shift_acc = named("shift_acc"),
       .top = "flexcim_top",
   };
 }

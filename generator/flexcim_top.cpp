@@ -4,6 +4,9 @@
 
 #include <vector>
 
+#include "core/arch_traits.h"
+#include "generator/bit_serial.h"
+#include "generator/design_render.h"
 #include "generator/emit_util.h"
 
 namespace flexcim::gen {
@@ -11,37 +14,15 @@ namespace flexcim::gen {
 using vast::BinaryOp;
 using Binding = vast::Instance::Binding;
 
-namespace {
-
-constexpr int kNlog2Bits = 4;  // FLEXCIM.md 5b
-
-void AddTopPorts(vast::Module* m, const MacroConfig& config) {
-  using vast::Direction;
-  m->AddPort(Direction::kInput, "clk", 1);
-  m->AddPort(Direction::kInput, "rst_n", 1);
-  m->AddPort(Direction::kInput, "wr_en", 1);
-  m->AddPort(Direction::kInput, "wr_sub", config.sel_bits());
-  m->AddPort(Direction::kInput, "wr_row", config.row_addr_bits());
-  m->AddPort(Direction::kInput, "wr_w", config.cols() * config.w_bits());
-  m->AddPort(Direction::kInput, "wr_e", config.cols());
-  m->AddPort(Direction::kInput, "wr_sel", config.select_groups() * config.sel_bits());
-  m->AddPort(Direction::kInput, "in_valid", 1);
-  m->AddPort(Direction::kInput, "in_nlog2", kNlog2Bits);
-  m->AddPort(Direction::kInput, "in_act", config.act_lanes() * config.a_bits());
-  m->AddPort(Direction::kOutput, "out_valid", 1);
-  m->AddPort(Direction::kOutput, "out_data", config.output_lanes() * config.output_width());
-}
-
-}  // namespace
-
 vast::Module* EmitFlexcimTop(vast::VerilogFile& file, const MacroConfig& config,
                              const FlexcimModuleNames& names) {
   const int subs = config.subs();
   const bool multi = subs > 1;
   const int sub_out_width = config.cols() * config.column_sum_width();
 
+  const bool serial = config.bit_serial();
   vast::Module* m = file.AddModule(names.top);
-  AddTopPorts(m, config);
+  AddPorts(m, TopPorts(Arch::kFlexcim, config));
 
   DeclareWire(file, m, "wr_go", 1);
   m->AddAssign(file.Make<vast::ContinuousAssign>(
@@ -66,6 +47,10 @@ vast::Module* EmitFlexcimTop(vast::VerilogFile& file, const MacroConfig& config,
                                    file.Id("in_nlog2")}))));
   }
   DeclareWire(file, m, "col_sums", subs * sub_out_width);
+  if (serial) {
+    // One serializer feeds every sub-macro one bit plane of the windows.
+    AddSerializer(file, m, names.serializer, config.act_lanes());
+  }
 
   std::vector<Binding> valid_ports{{"clk", file.Id("clk")},
                                    {"rst_n", file.Id("rst_n")},
@@ -86,7 +71,11 @@ vast::Module* EmitFlexcimTop(vast::VerilogFile& file, const MacroConfig& config,
         {"wr_w", file.Id("wr_w")},
         {"wr_e", file.Id("wr_e")}};
     if (multi) ports.push_back({"wr_sel", file.Id("wr_sel")});
-    ports.push_back({"act", file.Id("in_act")});
+    ports.push_back({"act", file.Id(serial ? "act_plane" : "in_act")});
+    if (serial) {
+      ports.push_back({"acc_first", file.Id("acc_first")});
+      ports.push_back({"acc_last", file.Id("acc_last")});
+    }
     ports.push_back({"col_sums", file.Range(file.Id("col_sums"), (k + 1) * sub_out_width - 1,
                                             k * sub_out_width)});
     m->AddInstance(file.Make<vast::Instance>(names.submacro, fmt::format("u_sub{}", k),

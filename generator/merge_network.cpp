@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "core/arch_traits.h"
 #include "generator/emit_util.h"
 #include "generator/merge_control_plan.h"
 
@@ -14,7 +15,6 @@ using Binding = vast::Instance::Binding;
 
 namespace {
 
-constexpr int kNlog2Bits = 4;  // in_nlog2 width (FLEXCIM.md 5b)
 
 // P = 1: out_data <= col_sums (O equals the column-sum width).
 void EmitOutputRegister(vast::VerilogFile& file, vast::Module* m, int width) {

@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "generator/column_array.h"
 #include "generator/emit_util.h"
 
 namespace flexcim::gen {
@@ -20,9 +21,9 @@ vast::Module* EmitSubmacro(vast::VerilogFile& file, const MacroConfig& config,
                            const FlexcimModuleNames& names) {
   const int rows = config.rows();
   const int cols = config.cols();
-  const int a = config.a_bits();
+  const bool serial = config.bit_serial();
+  const int a = serial ? 1 : config.a_bits();  // bits of a cell's activation
   const int w = config.w_bits();
-  const int pw = config.product_width();
   const int csw = config.column_sum_width();
   const bool has_select = config.subs() > 1;
 
@@ -35,7 +36,13 @@ vast::Module* EmitSubmacro(vast::VerilogFile& file, const MacroConfig& config,
   if (has_select) {
     m->AddPort(vast::Direction::kInput, "wr_sel", config.select_groups() * config.sel_bits());
   }
+  // Bit-serial: `act` is one bit plane of the window, with the
+  // shift-accumulator's plane flags.
   m->AddPort(vast::Direction::kInput, "act", config.act_lanes() * a);
+  if (serial) {
+    m->AddPort(vast::Direction::kInput, "acc_first", 1);
+    m->AddPort(vast::Direction::kInput, "acc_last", 1);
+  }
   m->AddPort(vast::Direction::kOutput, "col_sums", cols * csw);
 
   m->AddDeclaration(file.Make<vast::GenvarDeclaration>("c"));
@@ -44,8 +51,6 @@ vast::Module* EmitSubmacro(vast::VerilogFile& file, const MacroConfig& config,
   DeclareWire(file, m, "elems", rows * cols);
   if (has_select) DeclareWire(file, m, "sels", rows * config.select_groups() * config.sel_bits());
   DeclareWire(file, m, "cell_act", rows * cols * a);
-  // Product registers, column-major: lane c*R + r.
-  DeclareReg(file, m, "products_q", rows * cols * pw);
 
   m->AddInstance(file.Make<vast::Instance>(
       names.cell_storage, "u_storage", std::vector<Binding>{},
@@ -67,24 +72,10 @@ vast::Module* EmitSubmacro(vast::VerilogFile& file, const MacroConfig& config,
   m->AddInstance(file.Make<vast::Instance>(names.distribution, "u_distribution",
                                            std::vector<Binding>{}, distribution_ports));
 
-  // Per column: one multiplier and product register per row, one adder tree.
-  auto* col_loop = file.Make<vast::GenerateFor>("c", file.Int(cols), "g_col");
-  auto* row_loop = file.Make<vast::GenerateFor>("r", file.Int(rows), "g_row");
-  col_loop->Add(row_loop);
-  row_loop->Add(file.Make<vast::NetDeclaration>(vast::NetKind::kWire, "product", pw, false));
-  row_loop->Add(file.Make<vast::Instance>(
-      names.multiplier, "u_mul", std::vector<Binding>{},
-      std::vector<Binding>{{"act", Lane(file, "cell_act", {{"r", cols * a}, {"c", a}}, 0, a)},
-                           {"weight", Lane(file, "weights", {{"r", cols * w}, {"c", w}}, 0, w)},
-                           Connect(file, "product", "product")}));
-  row_loop->Add(ClockedAssign(file, Lane(file, "products_q", {{"c", rows * pw}, {"r", pw}}, 0, pw),
-                              file.Id("product")));
-  col_loop->Add(file.Make<vast::Instance>(
-      names.adder_tree, "u_adder_tree", std::vector<Binding>{},
-      std::vector<Binding>{Connect(file, "clk", "clk"),
-                           {"products", Lane(file, "products_q", {{"c", rows * pw}}, 0, rows * pw)},
-                           {"sum", Lane(file, "col_sums", {{"c", csw}}, 0, csw)}}));
-  m->AddGenerate(col_loop);
+  EmitColumnArray(
+      file, m, {names.multiplier, names.adder_tree, names.serializer, names.shift_acc}, config,
+      rows, [&] { return Lane(file, "cell_act", {{"r", cols * a}, {"c", a}}, 0, a); },
+      "col_sums");
   return m;
 }
 

@@ -2,14 +2,13 @@
 
 #include <vector>
 
+#include "core/arch_traits.h"
 #include "generator/emit_util.h"
 #include "generator/merge_control_plan.h"
 
 namespace flexcim::gen {
 
 namespace {
-
-constexpr int kNlog2Bits = 4;  // in_nlog2 width (FLEXCIM.md 5b)
 
 // valid_q[s-1] is the valid bit of stage s (1..stages); out_valid is the
 // last. Synchronous active-low reset of every bit.
@@ -61,7 +60,9 @@ vast::Module* EmitValidPipeline(vast::VerilogFile& file, const std::string& name
     // merge level 1 captures the vector (MergeControlPlan::kLeadCycles):
     // stage log2 R - 1, i.e. the in_nlog2 pins themselves when R = 2.
     // nlog2_q lane s-1 is the log2 N of stage s, for stages 1..log2 R - 1.
-    const int stages = config.adder_stages() + 1 - MergeControlPlan::kLeadCycles;
+    // Bit-serial cells delay the column sums by serial_stages() more.
+    const int stages =
+        config.adder_stages() + config.serial_stages() + 1 - MergeControlPlan::kLeadCycles;
     if (stages == 0) {
       m->AddAssign(file.Make<vast::ContinuousAssign>(file.Id("merge_nlog2"), file.Id("in_nlog2")));
     } else {

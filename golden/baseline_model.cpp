@@ -12,27 +12,13 @@
 namespace flexcim::golden {
 
 CycleOutput BaselineModel::Step(const BaselineCycleInput& in) {
-  const int64_t t = cycle_;
-  CycleOutput out;
-  if (!in.rst_n) {
-    in_flight_.clear();
-    ++cycle_;
-    return out;
-  }
+  if (!in.rst_n) return pipeline_.Step(false, false, {});
   // Validate and compute first, then write: a rejected input changes nothing.
+  pipeline_.CheckInputs(in.in_valid, in.wr_en);
   std::vector<int64_t> data;
   if (in.in_valid) data = Compute(in.in_act);
   if (in.wr_en) WriteRow(in.wr_row, in.wr_w, in.wr_e);
-  if (in.in_valid) in_flight_.push_back(InFlight{t + latency() - 1, accepted_++, std::move(data)});
-
-  if (!in_flight_.empty() && in_flight_.front().exit_cycle == t) {
-    out.valid = true;
-    out.vector_index = in_flight_.front().vector_index;
-    out.data = std::move(in_flight_.front().data);
-    in_flight_.pop_front();
-  }
-  ++cycle_;
-  return out;
+  return pipeline_.Step(true, in.in_valid, std::move(data));
 }
 
 void BaselineModel::CheckRow(int row) const {

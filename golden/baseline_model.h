@@ -22,17 +22,19 @@
 #include "core/baseline_config.h"
 #include "golden/baseline_cycle_input.h"
 #include "golden/cycle_model.h"
+#include "golden/vector_pipeline.h"
 
 namespace flexcim::golden {
 
 class BaselineModel {
  public:
-  explicit BaselineModel(const BaselineConfig& config) : config_(config) {}
+  explicit BaselineModel(const BaselineConfig& config)
+      : config_(config), pipeline_(config.pipeline_latency(), config.initiation_interval()) {}
   virtual ~BaselineModel() = default;
 
   const BaselineConfig& config() const { return config_; }
-  int latency() const { return config_.pipeline_latency(); }
-  int64_t cycle() const { return cycle_; }  // edges taken so far
+  int latency() const { return pipeline_.latency(); }
+  int64_t cycle() const { return pipeline_.cycle(); }  // edges taken so far
 
   // One rising edge; CycleOutput::data has C lanes when valid.
   CycleOutput Step(const BaselineCycleInput& in);
@@ -55,15 +57,8 @@ class BaselineModel {
   void CheckColumnSum(int c, int64_t sum) const;
 
  private:
-  struct InFlight {
-    int64_t exit_cycle;
-    int64_t vector_index;
-    std::vector<int64_t> data;
-  };
   BaselineConfig config_;
-  std::deque<InFlight> in_flight_;
-  int64_t cycle_ = 0;
-  int64_t accepted_ = 0;
+  VectorPipeline pipeline_;
 };
 
 // DenseMacroModel or Sparse12MacroModel for config.arch().

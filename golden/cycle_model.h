@@ -9,7 +9,9 @@
 #include <deque>
 #include <vector>
 
+#include "golden/cycle_output.h"
 #include "golden/macro_storage.h"
+#include "golden/vector_pipeline.h"
 
 namespace flexcim::golden {
 
@@ -28,35 +30,22 @@ struct CycleInput {
   std::vector<int32_t> in_act;  // R*2P lanes
 };
 
-struct CycleOutput {
-  bool valid = false;
-  std::vector<int64_t> data;  // P*C lanes when valid, empty otherwise
-  // Index (0-based, counting accepted vectors) of the vector on the output.
-  int64_t vector_index = -1;
-};
-
 class CycleModel {
  public:
   explicit CycleModel(const MacroConfig& config);
 
-  // One rising edge. Throws flexcim::Error for an illegal in_nlog2 or
-  // out-of-range data on an enabled input.
+  // One rising edge. Throws flexcim::Error for an illegal in_nlog2,
+  // out-of-range data on an enabled input, or inputs out of the
+  // initiation-interval contract (VectorPipeline); nothing changes then.
   CycleOutput Step(const CycleInput& in);
 
   const MacroStorage& storage() const { return storage_; }
-  int64_t cycle() const { return cycle_; }  // edges taken so far
-  int latency() const { return storage_.config().pipeline_latency(); }
+  int64_t cycle() const { return pipeline_.cycle(); }  // edges taken so far
+  int latency() const { return pipeline_.latency(); }
 
  private:
-  struct InFlight {
-    int64_t exit_cycle;
-    int64_t vector_index;
-    std::vector<int64_t> data;
-  };
   MacroStorage storage_;
-  std::deque<InFlight> in_flight_;
-  int64_t cycle_ = 0;
-  int64_t accepted_ = 0;
+  VectorPipeline pipeline_;
 };
 
 }  // namespace flexcim::golden

@@ -135,8 +135,14 @@ int64_t LayerCycles(const MacroConfig& config, int64_t tile_count, int64_t token
     throw Error(
         fmt::format("LayerCycles: {} tiles, {} tokens: both must be >= 0", tile_count, tokens));
   }
-  int64_t per_tile = 0, cycles = 0;
-  if (__builtin_add_overflow(config.tile_load_cycles() + int64_t{config.pipeline_latency()}, tokens, &per_tile) ||
+  // Token cycles: the vectors, II apart (FLEXCIM.md 5c): (tokens-1)*II + 1.
+  int64_t token_cycles = 0, per_tile = 0, cycles = 0;
+  if (tokens > 0 &&
+      (__builtin_mul_overflow(tokens - 1, int64_t{config.initiation_interval()}, &token_cycles) ||
+       __builtin_add_overflow(token_cycles, int64_t{1}, &token_cycles))) {
+    throw Error(fmt::format("LayerCycles: {} tiles x {} tokens overflows a 64-bit cycle count", tile_count, tokens));
+  }
+  if (__builtin_add_overflow(config.tile_load_cycles() + int64_t{config.pipeline_latency()}, token_cycles, &per_tile) ||
       __builtin_mul_overflow(tile_count, per_tile, &cycles)) {
     throw Error(fmt::format("LayerCycles: {} tiles x {} tokens overflows a 64-bit cycle count", tile_count, tokens));
   }

@@ -41,10 +41,12 @@ std::vector<int32_t> RunLayerOnMacroBatch(const TiledLayer& layer, const std::ve
 std::vector<int32_t> MaskedLayerGemv(const LayerWeights& layer, const std::vector<int32_t>& x);
 
 // Layer latency in cycles (FLEXCIM.md 5): sum over tiles of
-// (P*R load cycles + tokens + pipeline latency L). Per tile: rows written in
-// cycles 0..P*R-1, vectors presented in cycles P*R..P*R+tokens-1, the last
-// output valid in cycle P*R+tokens-1+L (FLEXCIM.md 5b), the tile's last
-// cycle; the next tile's first write is in the cycle after it. Throws flexcim::Error when `layer` was mapped for
+// (P*R load cycles + token cycles + pipeline latency L), token cycles =
+// (tokens-1)*II + 1 (tokens for II = 1, 0 without tokens). Per tile: rows
+// written in cycles 0..P*R-1, vectors presented II cycles apart from cycle
+// P*R on, the last output valid L cycles after the last vector (FLEXCIM.md
+// 5b), the tile's last cycle; the next tile's first write is in the cycle
+// after it. Throws flexcim::Error when `layer` was mapped for
 // another configuration or tokens < 0.
 int64_t LayerCycles(const MacroConfig& config, const TiledLayer& layer, int64_t tokens);
 int64_t LayerCycles(const MacroConfig& config, int64_t tile_count, int64_t tokens);

@@ -32,6 +32,10 @@ std::vector<CycleInput> ScheduleLayer(const TiledLayer& layer, const std::vector
       }
     }
     for (int t = 0; t < tokens; ++t) {
+      // Vectors II cycles apart (FLEXCIM.md 5c).
+      if (t > 0) {
+        for (int i = 1; i < c.initiation_interval(); ++i) cycles.emplace_back();
+      }
       const std::vector<int32_t> token(x.begin() + static_cast<size_t>(t) * K,
                                        x.begin() + static_cast<size_t>(t + 1) * K);
       CycleInput in;

@@ -10,6 +10,7 @@
 
 #include "baseline_configs.inc"
 #include "verif/baseline_cosim.h"
+#include "verif/mac_style_twins.h"
 #include "verif/verilated_baseline_dut.h"
 
 namespace flexcim::verif {
@@ -22,9 +23,13 @@ struct BaselineCosimConfig {
 
 std::vector<BaselineCosimConfig> AllConfigs() {
   std::vector<BaselineCosimConfig> out;
-#define FLEXCIM_BASELINE_CONFIG(VTop, ARCH, P, R, C, A, W)                                  \
+#define FLEXCIM_BASELINE_CONFIG(VTop, ARCH, P, R, C, A, W, MAC)                             \
   {                                                                                         \
-    const BaselineConfig cfg = BaselineConfig::For(ParseArch(ARCH), MacroConfig::Create(P, R, C, C, A, W)); \
+    const BaselineConfig cfg = BaselineConfig::For(                                         \
+        ParseArch(ARCH), MacroConfig::Create(MacroParams{.subs = P, .rows = R, .cols = C,   \
+                                                         .sel_group = C, .a_bits = A,       \
+                                                         .w_bits = W,                       \
+                                                         .mac = ParseMacStyle(MAC)}));      \
     out.push_back({cfg, [cfg] { return std::make_unique<VerilatedBaselineDut<VTop>>(cfg); }}); \
   }
   FLEXCIM_BASELINE_CONFIG_LIST
@@ -138,6 +143,20 @@ TEST_P(BaselineCosim, CheckerNamesTheCorruptedLane) {
   EXPECT_EQ(result.first_mismatches[0].vector, 17);
   EXPECT_EQ(result.first_mismatches[0].lane, lane);
   EXPECT_EQ(result.first_mismatches[0].got, result.first_mismatches[0].expected ^ 1);
+}
+
+// FLEXCIM.md 5c for the baselines: each bit-serial snapshot and its
+// bit-parallel twin give identical outputs on the same pin stream.
+TEST(BaselineCosimMacStyles, BitSerialOutputsEqualBitParallelOnTheSameStimulus) {
+  const int pairs = CheckBitSerialTwins(
+      AllConfigs(),
+      [](const BaselineConfig& c) {
+        return BaselineConfig::For(c.arch(), c.macro().WithMac(MacStyle::kBitParallel));
+      },
+      [](const BaselineConfig& c) { return RandomBaselineStimulus(c, {.vectors = 300, .seed = 5, .mid_run_resets = false}); },
+      [](BaselineDut& dut, const BaselineStimulus& s) { return RunBaselineCosim(dut, s); },
+      [](const BaselineConfig& c) { return c.QualifiedName(); });
+  EXPECT_GE(pairs, 4);  // the bit-serial baseline snapshots of generator/tests/test_configs.h
 }
 
 INSTANTIATE_TEST_SUITE_P(Configs, BaselineCosim, ::testing::ValuesIn(AllConfigs()),

@@ -37,7 +37,9 @@ class BaselineStimulusBuilder : public RandomPins {
     in.wr_row = row;
     Push(in);
   }
+  // A vector, after idling until the initiation interval has passed.
   void Vector() {
+    while (!in_flight_.empty() && edge() < in_flight_.back() + c_.initiation_interval()) Idle();
     golden::BaselineCycleInput in = Junk();
     in.in_valid = true;
     Push(in);

@@ -42,7 +42,11 @@ class StimulusBuilder : public RandomPins {
     Push(in);
   }
 
+  // A vector, after idling until the initiation interval has passed.
   void Vector() {
+    while (last_vector_edge_ >= 0 && edge() < last_vector_edge_ + c_.initiation_interval()) {
+      Idle();
+    }
     golden::CycleInput in = Junk();
     in.in_valid = true;
     in.in_nlog2 = static_cast<int>(Uniform(0, c_.max_nlog2()));

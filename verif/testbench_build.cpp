@@ -54,6 +54,7 @@ find_package(Threads REQUIRED)
 find_package(Boost REQUIRED COMPONENTS program_options)
 add_executable(flexcim_tb "{src}/verif/verify_tb_main.cpp")
 target_include_directories(flexcim_tb PRIVATE "{src}")
+target_compile_definitions(flexcim_tb PRIVATE FLEXCIM_TB_MAC="{mac}")
 target_link_libraries(flexcim_tb PRIVATE{libs}
   fmt::fmt nlohmann_json::nlohmann_json Boost::program_options Threads::Threads)
 verilate(flexcim_tb
@@ -65,7 +66,7 @@ verilate(flexcim_tb
 )",
       fmt::arg("rtl", o.rtl_dir.string()), fmt::arg("src", FLEXCIM_SOURCE_DIR),
       fmt::arg("libs", CMakeList({FLEXCIM_TB_LINK_LIBS})), fmt::arg("sources", CMakeList(sources)),
-      fmt::arg("top", o.top));
+      fmt::arg("top", o.top), fmt::arg("mac", manifest.value("mac", std::string("bit-parallel"))));
   {
     std::ofstream out(o.work_dir / "CMakeLists.txt");
     out << cmake;

@@ -12,6 +12,7 @@
 
 #include "Vflexcim_top.h"
 #include "core/atomic_file.h"
+#include "core/config_json.h"
 #include "core/errors.h"
 #include "verif/cosim_check.h"
 #include "verif/stimulus_file.h"
@@ -31,23 +32,25 @@ struct TestbenchOptions {
   std::string stimulus;  // replay this file instead of random traffic
 };
 
+// The design's manifest, checked by core/config_json (latency, initiation
+// interval, ports as this build derives them) and against what this
+// testbench was verilated for: a flexcim_top with FLEXCIM_TB_MAC cells.
 MacroConfig ConfigFromManifest(const std::string& rtl_dir) {
+  const Manifest m = ReadManifest(rtl_dir);
   const std::string path = rtl_dir + "/manifest.json";
-  std::ifstream in(path);
-  if (!in) throw Error(fmt::format("{}: cannot read", path));
-  const nlohmann::json m = nlohmann::json::parse(in);
-  const auto& p = m.at("params");
-  const MacroConfig config =
-      MacroConfig::Create(p.at("P"), p.at("R"), p.at("C"), p.at("G"), p.at("A"), p.at("W"));
-  // A manifest from before the latency was counted as FLEXCIM.md 5b counts
-  // it (or from another design) would make every output look late or early.
-  const int latency = m.at("latency");
-  if (latency != config.pipeline_latency()) {
-    throw Error(fmt::format("{}: latency {} but {} has latency {} (in_valid in cycle c, out_valid "
-                            "in cycle c+L): regenerate it with flexcim gen",
-                            path, latency, config.Name(), config.pipeline_latency()));
+  if (m.arch != Arch::kFlexcim) {
+    throw Error(fmt::format("{}: a {} design handed to the flexcim_top testbench", path,
+                            ArchName(m.arch)));
   }
-  return config;
+#ifdef FLEXCIM_TB_MAC
+  if (m.config.mac() != ParseMacStyle(FLEXCIM_TB_MAC)) {
+    throw Error(fmt::format("{}: a {} manifest handed to a testbench verilated for {} cells "
+                            "(rebuild it with the design: flexcim verify --mac {})",
+                            path, MacStyleName(m.config.mac()), FLEXCIM_TB_MAC,
+                            MacStyleName(m.config.mac())));
+  }
+#endif
+  return m.config;
 }
 
 int Run(const TestbenchOptions& o) {

@@ -49,6 +49,9 @@ TEST(Cli, BadFlagsNameTheFlagAndValue) {
   const std::vector<Case> cases = {
       {"gen --rows 24 --out x", "flexcim gen: error: --rows 24: must be a power of two in [2, 256]\n"},
       {"gen --sel-group 32 --out x", "flexcim gen: error: --sel-group 32: must be a power of two in [1, 16]\n"},
+      {"gen --mac serial --out x",
+       "flexcim gen: error: --mac serial: must be one of bit-parallel, bit-serial\n"},
+      {"verify --mac bit-parallel-ish", "flexcim verify: error: --mac bit-parallel-ish: must be one of bit-parallel, bit-serial\n"},
       {"gen --out x --bogus", "flexcim gen: error: unrecognised option '--bogus' (see 'flexcim gen --help')\n"},
       {"gen --rows many --out x",
        "flexcim gen: error: the argument ('many') for option '--rows' is invalid (see 'flexcim gen --help')\n"},

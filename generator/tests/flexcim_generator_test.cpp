@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <vector>
@@ -31,6 +32,8 @@ TEST(GenerateFlexcim, DefaultManifest) {
   const auto expected = nlohmann::ordered_json::parse(R"({
     "arch": "flexcim",
     "params": {"P": 4, "R": 16, "C": 16, "G": 16, "A": 8, "W": 8},
+    "mac": "bit-parallel",
+    "storage": "ff",
     "output_width": 22,
     "latency": 7,
     "initiation_interval": 1,
@@ -168,6 +171,27 @@ TEST(GenerateFlexcim, DeterministicAndConfigSpecific) {
       }
     }
   }
+}
+
+TEST(GenerateFlexcim, BitSerialManifestAndBlocks) {
+  const MacroConfig config = MacroConfig::Default().WithMac(MacStyle::kBitSerial);
+  const GeneratedDesign d = GenerateFlexcim(config);
+  EXPECT_EQ(d.latency, 16);  // 7 + activation capture + A - 1 planes + accumulator
+  EXPECT_EQ(d.manifest["mac"], "bit-serial");
+  EXPECT_EQ(d.manifest["initiation_interval"], 8);
+  EXPECT_EQ(d.manifest["output_width"], 22);
+  EXPECT_EQ(d.manifest["flags"],
+            "--arch flexcim --subs 4 --rows 16 --cols 16 --sel-group 16 --a-bits 8 --w-bits 8 "
+            "--mac bit-serial");
+  const std::vector<std::string> files = FileNames(d);
+  for (const char* f : {"flexcim_serializer_p4_r16_c16_g16_a8_w8_bs.v",
+                        "flexcim_shift_acc_p4_r16_c16_g16_a8_w8_bs.v",
+                        "flexcim_mul_p4_r16_c16_g16_a8_w8_bs.v"}) {
+    EXPECT_NE(std::find(files.begin(), files.end(), f), files.end()) << f;
+  }
+  // The cell is an AND of one activation bit with the weight.
+  EXPECT_NE(d.files[0].text.find("assign product = weight & {8{act}};"), std::string::npos)
+      << d.files[0].text;
 }
 
 TEST(GenerateFlexcim, LargestMacroIsFastAndSmall) {

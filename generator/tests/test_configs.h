@@ -23,6 +23,8 @@ inline void PrintTo(const BaselineConfig& config, std::ostream* os) {
 
 namespace flexcim::gen::testing {
 
+inline MacroConfig BitSerial(const MacroConfig& c) { return c.WithMac(MacStyle::kBitSerial); }
+
 inline std::vector<MacroConfig> SnapshotConfigs() {
   return {
       MacroConfig::Create(4, 16, 16, 16, 8, 8), MacroConfig::Create(1, 4, 4, 4, 8, 8),
@@ -31,6 +33,13 @@ inline std::vector<MacroConfig> SnapshotConfigs() {
       MacroConfig::Create(4, 8, 8, 4, 3, 5),
       // Beyond the list: wide columns with 1 < G < C, odd widths.
       MacroConfig::Create(2, 4, 32, 8, 6, 4),
+      // Bit-serial cells (FLEXCIM.md 5c): the default, P = 1, the smallest
+      // macro, odd widths, 16-bit data.
+      BitSerial(MacroConfig::Create(4, 16, 16, 16, 8, 8)),
+      BitSerial(MacroConfig::Create(1, 4, 4, 4, 8, 8)),
+      BitSerial(MacroConfig::Create(2, 2, 1, 1, 4, 4)),
+      BitSerial(MacroConfig::Create(4, 8, 8, 4, 3, 5)),
+      BitSerial(MacroConfig::Create(4, 4, 4, 2, 16, 16)),
   };
 }
 
@@ -46,6 +55,11 @@ inline std::vector<BaselineConfig> BaselineSnapshotConfigs() {
       BaselineConfig::For(Arch::kSparse12, MacroConfig::Create(4, 16, 16, 16, 8, 8)),
       BaselineConfig::For(Arch::kSparse12, MacroConfig::Create(1, 2, 2, 2, 4, 3)),
       BaselineConfig::For(Arch::kSparse12, MacroConfig::Create(2, 8, 4, 4, 16, 16)),
+      // Bit-serial cells: the smallest arrays and odd / 16-bit widths.
+      BaselineConfig::For(Arch::kDense, BitSerial(MacroConfig::Create(1, 2, 1, 1, 2, 2))),
+      BaselineConfig::For(Arch::kDense, BitSerial(MacroConfig::Create(2, 4, 8, 8, 3, 5))),
+      BaselineConfig::For(Arch::kSparse12, BitSerial(MacroConfig::Create(1, 2, 2, 2, 4, 3))),
+      BaselineConfig::For(Arch::kSparse12, BitSerial(MacroConfig::Create(2, 8, 4, 4, 16, 16))),
   };
 }
 

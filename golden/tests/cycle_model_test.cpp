@@ -210,6 +210,40 @@ TEST(CycleModel, SingleSubMacroAndDefaultMacro) {
   EXPECT_EQ(douts[6].data, std::vector<int64_t>(64, 0));
 }
 
+// Bit-serial cells (FLEXCIM.md 5c): L = 3 + A + 1 = 12 for A = 8, II = A.
+// A vector closer than II to the previous one, or a write while the vector
+// still reads the storage, is out of contract and changes nothing; reset
+// drops a vector in progress and the next may follow at once.
+TEST(CycleModel, BitSerialHonoursTheInitiationInterval) {
+  const MacroConfig c = Small().WithMac(MacStyle::kBitSerial);
+  CycleModel m(c);
+  EXPECT_EQ(m.latency(), 12);
+  EXPECT_EQ(c.initiation_interval(), 8);
+  Load(m);
+  EXPECT_FALSE(m.Step(Vector(0)).valid);  // cycle 4
+  EXPECT_EQ(ErrorOf([&] { m.Step(Vector(1)); }),
+            "cycle 5: in_valid 1 cycle(s) after the vector of cycle 4: the initiation interval "
+            "is 8 (out of contract)");
+  EXPECT_EQ(ErrorOf([&] { m.Step(Write(0, 0, 0, 0, 0)); }),
+            "cycle 5: wr_en while the vector of cycle 4 still reads the storage (bit-serial, "
+            "initiation interval 8): out of contract");
+  EXPECT_EQ(m.cycle(), 5);
+  EXPECT_EQ(m.storage().weight(0, 0, 0), 3);
+  std::vector<CycleInput> in(7, Idle());  // cycles 5..11
+  in.push_back(Vector(1));                // cycle 12 = 4 + II
+  for (int i = 0; i < 12; ++i) in.push_back(Idle());
+  const auto outs = RunEdges(m, in);
+  // Valid in cycles 4 + 12 = 16 and 12 + 12 = 24 (Steps of cycles 15 and 23).
+  EXPECT_EQ(ValidEdges(outs, 5), (std::vector<int64_t>{15, 23}));
+  EXPECT_EQ(outs[10].data, (std::vector<int64_t>{22, 61}));
+  EXPECT_EQ(outs[18].data, (std::vector<int64_t>{83, 0}));
+
+  // Reset drops the vector in progress; a vector right after reset is in contract.
+  const auto r = RunEdges(m, {Vector(0), Reset(), Vector(0), Idle(), Idle(), Idle(), Idle(), Idle(),
+                              Idle(), Idle(), Idle(), Idle(), Idle(), Idle(), Idle()});
+  EXPECT_EQ(ValidEdges(r, 0), (std::vector<int64_t>{13}));  // 2 + L - 1
+}
+
 TEST(CycleModel, MatchesReferenceComputeOnRandomTraffic) {
   const MacroConfig c = MacroConfig::Create(4, 4, 8, 2, 6, 5);
   testing::RandomValues rv(7);

@@ -50,6 +50,29 @@ TEST(LayerSchedule, CycleModelOnTheScheduleComputesTheLayerInExactlyLayerCycles)
   }
 }
 
+// Bit-serial cells: tokens II = A cycles apart; the count still equals the
+// schedule's length and the cycle model computes the layer exactly.
+TEST(LayerSchedule, BitSerialSpacesTokensByTheInitiationInterval) {
+  std::mt19937_64 rng(6);
+  const MacroConfig c = MacroConfig::Create(4, 4, 4, 1, 8, 8).WithMac(MacStyle::kBitSerial);
+  const LayerWeights w = RandomTwoFour(12, 42, rng);
+  const TiledLayer layer = EncodeLayer(c, {2, 4}, w);
+  const int tokens = 5;
+  std::vector<int32_t> x(static_cast<size_t>(tokens) * 42);
+  std::uniform_int_distribution<int> a(-128, 127);
+  for (auto& v : x) v = a(rng);
+  const auto cycles = ScheduleLayer(layer, x, tokens);
+  // 6 tiles, each P*R + (tokens-1)*II + 1 + L = 16 + 4*8 + 1 + 14.
+  EXPECT_EQ(c.pipeline_latency(), 14);
+  EXPECT_EQ(cycles.size(), 6u * (16 + 32 + 1 + 14));
+  EXPECT_EQ(static_cast<int64_t>(cycles.size()), LayerCycles(c, layer, tokens));
+  const auto y = RunScheduleOnCycleModel(layer, tokens, cycles);
+  for (int t = 0; t < tokens; ++t) {
+    const std::vector<int32_t> xt(x.begin() + t * 42, x.begin() + (t + 1) * 42);
+    EXPECT_EQ(std::vector<int32_t>(y.begin() + t * 12, y.begin() + (t + 1) * 12), MaskedLayerGemv(w, xt));
+  }
+}
+
 TEST(LayerSchedule, Errors) {
   std::mt19937_64 rng(1);
   const MacroConfig c = MacroConfig::Create(2, 2, 2, 1, 8, 8);

@@ -1,0 +1,171 @@
+#include "core/config_json.h"
+
+#include <fmt/format.h>
+
+
+#include "core/baseline_config.h"
+#include "core/errors.h"
+#include "core/json_input.h"
+
+namespace flexcim {
+
+namespace {
+
+using Json = nlohmann::json;
+
+int IntAt(const Json& j, const char* key, const std::string& source) {
+  return static_cast<int>(JsonInteger(j, key, -(1 << 20), 1 << 20, source));
+}
+
+std::string StringAt(const Json& j, const char* key, const std::string& source) {
+  return JsonString(j, key, source);
+}
+
+// MacroConfig::Create and the style parsers throw UsageError naming the
+// flag; in a file that is a runtime error naming the file.
+template <typename F>
+auto InFile(const std::string& source, F&& f) {
+  try {
+    return f();
+  } catch (const UsageError& e) {
+    throw Error(fmt::format("{}: {}", source, e.what()));
+  }
+}
+
+MacroParams ParamsFrom(const Json& p, const std::string& source) {
+  return MacroParams{.subs = IntAt(p, "P", source),
+                     .rows = IntAt(p, "R", source),
+                     .cols = IntAt(p, "C", source),
+                     .sel_group = IntAt(p, "G", source),
+                     .a_bits = IntAt(p, "A", source),
+                     .w_bits = IntAt(p, "W", source)};
+}
+
+// P..W from `params`, the optional "mac" and "storage" from `styles`.
+MacroConfig ConfigFrom(const Json& params, const Json& styles, const std::string& source) {
+  MacroParams p = ParamsFrom(params, source);
+  return InFile(source, [&] {
+    if (styles.contains("mac")) p.mac = ParseMacStyle(StringAt(styles, "mac", source));
+    if (styles.contains("storage")) {
+      p.storage = ParseStorageKind(StringAt(styles, "storage", source));
+    }
+    return MacroConfig::Create(p);
+  });
+}
+
+nlohmann::ordered_json SixParams(const MacroConfig& c) {
+  nlohmann::ordered_json p;
+  p["P"] = c.subs();
+  p["R"] = c.rows();
+  p["C"] = c.cols();
+  p["G"] = c.sel_group();
+  p["A"] = c.a_bits();
+  p["W"] = c.w_bits();
+  return p;
+}
+
+template <typename T>
+void RequireEqual(const char* key, const T& stated, const T& derived, const MacroConfig& c,
+                  const std::string& source) {
+  if (stated == derived) return;
+  throw Error(fmt::format("{}: \"{}\" is {} but {} derives {} (written by another generator "
+                          "version or edited): regenerate it with flexcim gen",
+                          source, key, stated, c.Name(), derived));
+}
+
+}  // namespace
+
+nlohmann::ordered_json ConfigToJson(const MacroConfig& config) {
+  nlohmann::ordered_json p = SixParams(config);
+  if (config.mac() != MacStyle::kBitParallel) p["mac"] = MacStyleName(config.mac());
+  if (config.storage() != StorageKind::kFlipFlop) p["storage"] = StorageKindName(config.storage());
+  return p;
+}
+
+MacroConfig ConfigFromJson(const Json& j, const std::string& source) {
+  return ConfigFrom(j, j, source);
+}
+
+Manifest DerivedManifest(Arch arch, const MacroConfig& config) {
+  Manifest m;
+  m.arch = arch;
+  m.config = config;
+  m.top = std::string(TraitsOf(arch).top);
+  m.ports = TopPorts(arch, config);
+  if (arch == Arch::kFlexcim) {
+    m.output_width = config.output_width();
+    m.latency = config.pipeline_latency();
+    m.initiation_interval = config.initiation_interval();
+  } else {
+    const BaselineConfig b = BaselineConfig::For(arch, config);
+    m.config = b.macro();
+    m.output_width = b.output_width();
+    m.latency = b.pipeline_latency();
+    m.initiation_interval = b.initiation_interval();
+  }
+  return m;
+}
+
+nlohmann::ordered_json ManifestToJson(const Manifest& m) {
+  nlohmann::ordered_json ports = nlohmann::ordered_json::array();
+  for (const PortSpec& p : m.ports) {
+    nlohmann::ordered_json port;
+    port["name"] = p.name;
+    port["direction"] = p.is_output ? "output" : "input";
+    port["width"] = p.width;
+    ports.push_back(port);
+  }
+  nlohmann::ordered_json j;
+  j["arch"] = ArchName(m.arch);
+  j["params"] = SixParams(m.config);
+  j["mac"] = MacStyleName(m.config.mac());
+  j["storage"] = StorageKindName(m.config.storage());
+  j["output_width"] = m.output_width;
+  j["latency"] = m.latency;
+  j["initiation_interval"] = m.initiation_interval;
+  j["ports"] = ports;
+  j["top"] = m.top;
+  j["files"] = m.files;
+  j["generator_version"] = m.generator_version;
+  j["flags"] = m.flags;
+  return j;
+}
+
+Manifest ManifestFromJson(const Json& j, const std::string& source) {
+  const Arch arch = InFile(source, [&] { return ParseArch(StringAt(j, "arch", source)); });
+  const MacroConfig config = ConfigFrom(JsonObject(j, "params", source), j, source);
+  Manifest m = DerivedManifest(arch, config);
+  RequireEqual("top", StringAt(j, "top", source), m.top, config, source);
+  RequireEqual("output_width", IntAt(j, "output_width", source), m.output_width, config, source);
+  RequireEqual("latency", IntAt(j, "latency", source), m.latency, config, source);
+  RequireEqual("initiation_interval", IntAt(j, "initiation_interval", source),
+               m.initiation_interval, config, source);
+  std::vector<PortSpec> ports;
+  const Json& list = JsonArray(j, "ports", source);
+  for (const Json& p : list) {
+    const std::string direction = StringAt(p, "direction", source);
+    ports.push_back({StringAt(p, "name", source), direction == "output",
+                     IntAt(p, "width", source)});
+  }
+  if (ports != m.ports) {
+    throw Error(fmt::format("{}: \"ports\" differ from the {} top level of {}: regenerate it "
+                            "with flexcim gen",
+                            source, ArchName(arch), config.Name()));
+  }
+  if (j.contains("files")) {
+    for (const Json& f : j.at("files")) {
+      if (!f.is_string()) throw Error(fmt::format("{}: \"files\" must hold strings", source));
+      m.files.push_back(f.get<std::string>());
+    }
+  }
+  if (j.contains("generator_version")) m.generator_version = StringAt(j, "generator_version", source);
+  if (j.contains("flags")) m.flags = StringAt(j, "flags", source);
+  return m;
+}
+
+Manifest ReadManifest(const std::filesystem::path& dir) {
+  const std::filesystem::path path = dir / "manifest.json";
+  return ManifestFromJson(ReadJsonFile(path), path.string());
+}
+
+}  // namespace flexcim

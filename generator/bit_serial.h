@@ -1,0 +1,45 @@
+// The bit-serial blocks of FLEXCIM.md 5c (docs/ARCHITECTURE.md "Bit-serial
+// cells"), shared by every architecture: the activation serializer, the
+// one-bit AND cell and the per-column shift-accumulator.
+#pragma once
+
+#include <string>
+
+#include "generator/vast/vast.h"
+
+namespace flexcim::gen {
+
+// module <name> (input clk, input rst_n, input in_valid,
+//   input [lanes*A-1:0] in_act, output [lanes-1:0] act_plane,
+//   output acc_first, output acc_last)
+// At the edge that samples a vector (in_valid && rst_n) act_q loads in_act
+// and the plane counter restarts; act_plane is then bit k of every lane in
+// the k-th cycle after that edge (k = 0..A-1, LSB first; act_q shifts right
+// once per cycle). acc_first / acc_last flag planes 0 and A-1, delayed by
+// `flag_delay` registers so they reach the shift-accumulator together with
+// their plane's column sum. busy_q resets synchronously (reset drops a
+// vector in progress); act_q, the counter and the flag delay line are data.
+vast::Module* EmitActivationSerializer(vast::VerilogFile& file, const std::string& name,
+                                       int lanes, int a_bits, int flag_delay);
+
+// In a top level with clk, rst_n, in_valid and in_act: declares the wires
+// act_plane [lanes], acc_first, acc_last and instantiates the serializer
+// `module_name` as u_serializer driving them.
+void AddSerializer(vast::VerilogFile& file, vast::Module* m, const std::string& module_name,
+                   int lanes);
+
+// module <name> (input act, input signed [W-1:0] weight,
+//   output signed [W-1:0] product): product = act ? weight : 0 (an AND of
+// the activation bit with every weight bit).
+vast::Module* EmitAndCell(vast::VerilogFile& file, const std::string& name, int w_bits);
+
+// module <name> (input clk, input first, input last,
+//   input [lanes*in_width-1:0] plane_sums, output [lanes*(in_width+A)-1:0] sums)
+// Per lane, LSB plane first: acc <= (first ? 0 : acc >>> 1) +/- (plane << (A-1)),
+// subtracting on the last (sign) plane. After A planes acc is
+// sum_k plane_k * 2^k with plane A-1 weighted -2^(A-1): exact, because
+// every value shifted right is even (docs/ARCHITECTURE.md).
+vast::Module* EmitShiftAccumulator(vast::VerilogFile& file, const std::string& name, int lanes,
+                                   int in_width, int a_bits);
+
+}  // namespace flexcim::gen
