@@ -11,8 +11,9 @@ namespace flexcim::cli {
 struct ModelPathFlags {
   std::string data_dir;
   std::string model;      // default <data-dir>/stories260K.bin
-  std::string tokenizer;  // default <data-dir>/tok512.bin
+  std::string tokenizer;  // default <data-dir>/tok512.bin, or <model dir>/tokenizer.model
   std::string text;       // default <data-dir>/tinystories-valid-head.txt
+  std::string token_ids;  // replaces tokenizer + text when given
   pruner::ModelPaths Resolve() const;
 };
 
