@@ -11,6 +11,7 @@
 #include "core/errors.h"
 #include "core/output_directory.h"
 #include "flow_pruner/file_bytes.h"
+#include "flow_pruner/parallel_for.h"
 #include "flow_pruner/safetensors.h"
 
 namespace flexcim::pruner {
@@ -130,47 +131,60 @@ HfConfig ParseHfConfig(const Json& cfg, const std::string& source) {
   return h;
 }
 
-// One tensor of the checkpoint and where it lives in the model.
-template <typename Float>
+// One tensor of the checkpoint and where it lives in the model: a matrix or
+// a vector, not necessarily allocated yet (the loader allocates it in the
+// thread that converts it).
 struct Slot {
   std::string name;
   std::vector<int64_t> shape;
-  Float* data;
-  int permute_head_size;  // > 0: q/k rows in the HF rotate-half order
+  Matrix* matrix = nullptr;
+  std::vector<float>* vector = nullptr;
+  int permute_head_size = 0;  // > 0: q/k rows in the HF rotate-half order
+
+  int64_t elements() const { return shape.size() == 2 ? shape[0] * shape[1] : shape[0]; }
+  void Allocate() const {
+    if (matrix) {
+      *matrix = Matrix(static_cast<int>(shape[0]), static_cast<int>(shape[1]));
+    } else {
+      vector->assign(static_cast<size_t>(shape[0]), 0.0f);
+    }
+  }
+  float* data() const { return matrix ? matrix->data.data() : vector->data(); }
 };
 
-template <typename Float, typename Model>
-std::vector<Slot<Float>> Slots(Model& m, bool qkv_bias) {
+// Every tensor of `m` (whose layers and wcls exist), shapes from its config.
+std::vector<Slot> Slots(LlamaModel& m, bool qkv_bias) {
   const LlamaConfig& c = m.config;
   const int hs = c.head_size();
-  std::vector<Slot<Float>> s;
-  auto matrix = [&](std::string name, auto& w, int permute) {
-    s.push_back({std::move(name), {w.rows, w.cols}, w.data.data(), permute});
+  const int64_t d = c.dim, kv = c.kv_dim(), h = c.hidden_dim, V = c.vocab_size;
+  std::vector<Slot> s;
+  auto matrix = [&](std::string name, int64_t rows, int64_t cols, Matrix& w, int permute) {
+    s.push_back({std::move(name), {rows, cols}, &w, nullptr, permute});
   };
-  auto vec = [&](std::string name, auto& v, int permute) {
-    s.push_back({std::move(name), {static_cast<int64_t>(v.size())}, v.data(), permute});
+  auto vec = [&](std::string name, int64_t n, std::vector<float>& v, int permute) {
+    s.push_back({std::move(name), {n}, nullptr, &v, permute});
   };
-  matrix("model.embed_tokens.weight", m.token_embedding, 0);
+  matrix("model.embed_tokens.weight", V, d, m.token_embedding, 0);
   for (int l = 0; l < c.n_layers; ++l) {
-    auto& L = m.layers[l];
+    LlamaLayer& L = m.layers[l];
     const std::string p = fmt::format("model.layers.{}.", l);
-    vec(p + "input_layernorm.weight", L.rms_att, 0);
-    matrix(p + "self_attn.q_proj.weight", L.wq, hs);
-    matrix(p + "self_attn.k_proj.weight", L.wk, hs);
-    matrix(p + "self_attn.v_proj.weight", L.wv, 0);
+    vec(p + "input_layernorm.weight", d, L.rms_att, 0);
+    matrix(p + "self_attn.q_proj.weight", d, d, L.wq, hs);
+    matrix(p + "self_attn.k_proj.weight", kv, d, L.wk, hs);
+    matrix(p + "self_attn.v_proj.weight", kv, d, L.wv, 0);
     if (qkv_bias) {
-      vec(p + "self_attn.q_proj.bias", L.bq, hs);
-      vec(p + "self_attn.k_proj.bias", L.bk, hs);
-      vec(p + "self_attn.v_proj.bias", L.bv, 0);
+      vec(p + "self_attn.q_proj.bias", d, L.bq, hs);
+      vec(p + "self_attn.k_proj.bias", kv, L.bk, hs);
+      vec(p + "self_attn.v_proj.bias", kv, L.bv, 0);
     }
-    matrix(p + "self_attn.o_proj.weight", L.wo, 0);
-    vec(p + "post_attention_layernorm.weight", L.rms_ffn, 0);
-    matrix(p + "mlp.gate_proj.weight", L.w1, 0);
-    matrix(p + "mlp.up_proj.weight", L.w3, 0);
-    matrix(p + "mlp.down_proj.weight", L.w2, 0);
+    matrix(p + "self_attn.o_proj.weight", d, d, L.wo, 0);
+    vec(p + "post_attention_layernorm.weight", d, L.rms_ffn, 0);
+    matrix(p + "mlp.gate_proj.weight", h, d, L.w1, 0);
+    matrix(p + "mlp.up_proj.weight", h, d, L.w3, 0);
+    matrix(p + "mlp.down_proj.weight", d, h, L.w2, 0);
   }
-  vec("model.norm.weight", m.rms_final, 0);
-  if (m.wcls) matrix("lm_head.weight", *m.wcls, 0);
+  vec("model.norm.weight", d, m.rms_final, 0);
+  if (m.wcls) matrix("lm_head.weight", V, d, *m.wcls, 0);
   return s;
 }
 
@@ -248,33 +262,40 @@ LlamaModel LoadHfCheckpoint(const std::string& dir) {
   info.config_json = ReadFileBytes(config_path);
   const HfConfig hc = ParseHfConfig(ParseJsonFile(config_path), config_path);
   info.architecture = hc.architecture;
-  LlamaModel m = AllocateLlamaModel(hc.llama, /*rope_table=*/false);
-  if (hc.qkv_bias) {
-    for (LlamaLayer& l : m.layers) {
-      l.bq.assign(hc.llama.dim, 0.0f);
-      l.bk.assign(hc.llama.kv_dim(), 0.0f);
-      l.bv.assign(hc.llama.kv_dim(), 0.0f);
-    }
-  }
+  LlamaModel m;
+  m.config = hc.llama;
+  m.layers.resize(hc.llama.n_layers);
+  if (!hc.llama.shared_classifier) m.wcls.emplace();
+  const std::vector<Slot> slots = Slots(m, hc.qkv_bias);
+  // Headers first, in tensor order: every missing tensor or bad shape is
+  // reported before any weight is converted.
   TensorLocator locator(dir);
-  for (const Slot<float>& s : Slots<float>(m, hc.qkv_bias)) {
+  std::vector<std::pair<const SafetensorsFile*, const SafetensorsTensor*>> sources;
+  for (const Slot& s : slots) {
     const auto [file, t] = locator.Find(s.name);
     if (t->shape != s.shape) {
       throw Error(fmt::format("{}: tensor {} has shape [{}], config.json implies [{}]", file->path(),
                               s.name, fmt::join(t->shape, ", "), fmt::join(s.shape, ", ")));
     }
     info.dtypes[s.name] = std::string(DtypeName(t->dtype));
-    if (s.permute_head_size == 0) {
-      file->ReadFp32(*t, s.data);
-    } else if (s.shape.size() == 2) {
-      const int hs = s.permute_head_size;
-      file->ReadFp32(*t, s.data, [hs](int64_t r) { return HfToLlama2cRow(r, hs); });
+    sources.emplace_back(file, t);
+  }
+  // Then allocate and convert, one tensor per task on every core.
+  ParallelFor(static_cast<int>(slots.size()), 0, [&](int i) {
+    const Slot& s = slots[i];
+    const auto [file, t] = sources[i];
+    s.Allocate();
+    const int hs = s.permute_head_size;
+    if (hs == 0) {
+      file->ReadFp32(*t, s.data());
+    } else if (s.matrix) {
+      file->ReadFp32(*t, s.data(), [hs](int64_t r) { return HfToLlama2cRow(r, hs); });
     } else {  // a q/k bias: one row, permuted element by element
       std::vector<float> hf(static_cast<size_t>(s.shape[0]));
       file->ReadFp32(*t, hf.data());
-      for (size_t i = 0; i < hf.size(); ++i) s.data[HfToLlama2cRow(static_cast<int64_t>(i), s.permute_head_size)] = hf[i];
+      for (size_t e = 0; e < hf.size(); ++e) s.data()[HfToLlama2cRow(static_cast<int64_t>(e), hs)] = hf[e];
     }
-  }
+  });
   m.hf = std::move(info);
   return m;
 }
@@ -285,7 +306,8 @@ std::vector<std::string> WriteHfCheckpoint(const LlamaModel& m, const fs::path& 
   std::vector<SafetensorsOutput> outputs;
   std::vector<std::vector<float>> permuted_biases;
   permuted_biases.reserve(2 * m.layers.size());
-  for (const Slot<const float>& s : Slots<const float>(m, qkv_bias)) {
+  // Slots only reads the model here.
+  for (const Slot& s : Slots(const_cast<LlamaModel&>(m), qkv_bias)) {
     const auto dtype_it = m.hf->dtypes.find(s.name);
     if (dtype_it == m.hf->dtypes.end()) {
       throw Error(fmt::format("cannot write tensor {}: the input checkpoint had no such tensor", s.name));
@@ -294,9 +316,14 @@ std::vector<std::string> WriteHfCheckpoint(const LlamaModel& m, const fs::path& 
     for (const TensorDtype d : {TensorDtype::kF32, TensorDtype::kF16, TensorDtype::kBF16}) {
       if (DtypeName(d) == dtype_it->second) dtype = d;
     }
+    const int64_t have = s.matrix ? static_cast<int64_t>(s.matrix->data.size()) : static_cast<int64_t>(s.vector->size());
+    if (have != s.elements() || (s.matrix && s.matrix->cols != s.shape[1])) {
+      throw Error(fmt::format("cannot write tensor {}: it has {} floats, the config implies shape [{}]",
+                              s.name, have, fmt::join(s.shape, ", ")));
+    }
     SafetensorsOutput o{s.name, dtype, s.shape, {}};
     const int hs = s.permute_head_size;
-    const float* data = s.data;
+    const float* data = s.data();
     if (hs == 0) {
       const int64_t cols = s.shape.size() == 2 ? s.shape[1] : 0;
       o.row = [data, cols](int64_t r) { return data + r * cols; };

@@ -1,6 +1,7 @@
 #include "flow_pruner/hf_load_benchmark.h"
 
 #include <fmt/format.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -104,7 +105,7 @@ int64_t WriteCheckpoint(const fs::path& dir, int layers) {
 }
 
 struct ChildReport {
-  double load_seconds;
+  double load_seconds, user_seconds, system_seconds;
   int64_t rss_before, peak_rss, fp32_bytes;
   char error[512];
 };
@@ -132,6 +133,10 @@ HfLoadBenchmark RunHfLoadBenchmark(const fs::path& work_dir, int layers, bool ke
       const LlamaModel m = LoadHfCheckpoint(dir.string());
       r.load_seconds = std::chrono::duration<double>(Clock::now() - t).count();
       r.peak_rss = ProcStatusBytes("VmHWM");
+      struct rusage ru {};
+      getrusage(RUSAGE_SELF, &ru);
+      r.user_seconds = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec * 1e-6;
+      r.system_seconds = ru.ru_stime.tv_sec + ru.ru_stime.tv_usec * 1e-6;
       for (const ConstTensorRef& x : TensorsInFileOrder(m)) r.fp32_bytes += static_cast<int64_t>(x.size) * 4;
     } catch (const std::exception& e) {
       std::snprintf(r.error, sizeof(r.error), "%s", e.what());
@@ -151,6 +156,8 @@ HfLoadBenchmark RunHfLoadBenchmark(const fs::path& work_dir, int layers, bool ke
   }
   if (r.error[0]) throw Error(fmt::format("hf-load benchmark: {}", r.error));
   b.load_seconds = r.load_seconds;
+  b.load_user_seconds = r.user_seconds;
+  b.load_system_seconds = r.system_seconds;
   b.rss_before_bytes = r.rss_before;
   b.peak_rss_bytes = r.peak_rss;
   b.fp32_bytes = r.fp32_bytes;

@@ -18,6 +18,10 @@ struct HfLoadBenchmark {
   int64_t fp32_bytes = 0;     // the loaded model's weights
   double write_seconds = 0;
   double load_seconds = 0;    // LoadHfCheckpoint in the child (page cache warm: just written)
+  // The child's CPU time (user, kernel): independent of other load on the
+  // machine; the load uses every core, so wall ~ CPU / cores when idle.
+  double load_user_seconds = 0;
+  double load_system_seconds = 0;
   int64_t rss_before_bytes = 0;  // child's resident memory before loading
   int64_t peak_rss_bytes = 0;    // child's peak resident memory (VmHWM) after loading
   double peak_over_fp32() const {
