@@ -11,10 +11,12 @@
 #include <utility>
 
 #include "core/errors.h"
+#include "core/input_file.h"
 
 namespace flexcim::pruner {
 
 MappedFile::MappedFile(const std::string& path) : path_(path) {
+  RequireRegularFileOrMissing(path);  // open() of a FIFO would block
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw Error(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
   struct stat st {};

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "core/errors.h"
 #include "core/sha256.h"
 #include "flow_pruner/hf_checkpoint.h"
 #include "flow_pruner/model_writer.h"
@@ -15,7 +16,14 @@ namespace fs = std::filesystem;
 
 LlamaModel LoadModel(const std::string& path) {
   std::error_code ec;
-  if (fs::is_directory(path, ec)) return LoadHfCheckpoint(path);
+  if (fs::is_directory(path, ec)) {
+    if (!fs::exists(fs::path(path) / "config.json", ec)) {
+      throw Error(fmt::format("{}: not a regular file (a directory) and not a Hugging Face checkpoint "
+                              "(no config.json)",
+                              path));
+    }
+    return LoadHfCheckpoint(path);
+  }
   return LoadLlamaModel(path);
 }
 

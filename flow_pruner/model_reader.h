@@ -15,7 +15,9 @@
 namespace flexcim::pruner {
 
 // Reads `path`: a directory as a Hugging Face checkpoint, a file as a
-// llama2.c .bin. Errors are those of LoadHfCheckpoint / LoadLlamaModel.
+// llama2.c .bin. Errors are those of LoadHfCheckpoint / LoadLlamaModel, and
+// "DIR: not a regular file (a directory) and not a Hugging Face checkpoint
+// (no config.json)".
 LlamaModel LoadModel(const std::string& path);
 
 // "llama2.c .bin" or "Hugging Face LlamaForCausalLM (BF16)" etc.

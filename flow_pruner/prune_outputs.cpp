@@ -88,7 +88,7 @@ std::vector<std::string> WritePruneOutputs(const PruneResult& r,
                                            const std::filesystem::path& out_dir,
                                            bool fake_quantized_weights) {
   std::vector<std::string> files = {"layers.txt", "prune.json"};
-  WriteOutputDirectory(out_dir, "prune.json", [&](const std::filesystem::path& staging) {
+  WriteOutputDirectory(out_dir, "prune", [&](const std::filesystem::path& staging) {
     WriteTextFile(staging / "layers.txt", LayerPatternText(r));
     WriteTextFile(staging / "prune.json", PruneResultJson(r, eval).dump(2) + "\n");
     const auto model_files =

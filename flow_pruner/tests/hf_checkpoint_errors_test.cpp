@@ -116,7 +116,8 @@ TEST_F(HfErrors, ConfigProblems) {
   config_ = "{\"architectures\": [";
   EXPECT_EQ(Write(), dir_ + "/config.json: bad JSON: not valid JSON");
   fs::remove(dir_ + "/config.json");
-  EXPECT_EQ(ErrorOf(dir_), dir_ + "/config.json: cannot open: No such file or directory");
+  EXPECT_EQ(ErrorOf(dir_), dir_ + ": not a regular file (a directory) and not a Hugging Face checkpoint "
+                                  "(no config.json)");
 }
 
 TEST_F(HfErrors, MissingTensor) {
