@@ -75,6 +75,9 @@ PpaResult RunSynthFlow(const SynthFlowOptions& o) {
   r.arch = manifest.value("arch", o.arch);
   r.params = manifest.value("params", nlohmann::json::object());
   r.latency = manifest.value("latency", 0);
+  r.mac = manifest.value("mac", r.params.value("mac", r.mac));
+  r.storage = manifest.value("storage", r.params.value("storage", r.storage));
+  r.initiation_interval = std::max(1, manifest.value("initiation_interval", 1));
   r.work_dir = o.work_dir.string();
   r.input_activity = o.default_input_activity;
   if (r.params.is_object() && !r.params.empty()) {
@@ -120,8 +123,8 @@ PpaResult RunSynthFlow(const SynthFlowOptions& o) {
   ao.w_bits = r.params.value("W", 8);
   ao.element_bits_per_cell = r.arch == "dense" ? 0 : 1;
   r.area = ComputeAreaBreakdown(ParseYosysStat(ReadText(ys.stat_out)), *cells, ao);
-  for (const auto& m : r.area.modules)
-    if (RuleForModule(m.name).block == "mul") r.macs_per_cycle += m.instances;
+  r.cells = static_cast<long long>(r.params.value("P", 0)) * r.params.value("R", 0) * r.params.value("C", 0);
+  r.macs_per_cycle = static_cast<double>(r.cells) / r.initiation_interval;
   progress(fmt::format("yosys: {:.1f} s, {:.0f} µm²", r.yosys_seconds, r.area.total_area));
 
   if (o.run_sta) {

@@ -50,7 +50,9 @@ TEST_F(FlowTest, SmallConfigurationsGiveCompleteReports) {
     const PpaResult r = RunSynthFlow(o);
     EXPECT_TRUE(r.check_passed);
     EXPECT_EQ(r.name, k.Name());
+    EXPECT_EQ(r.cells, k.cells());
     EXPECT_EQ(r.macs_per_cycle, k.cells());
+    EXPECT_EQ(r.mac, "bit-parallel");
     EXPECT_EQ(r.latency, k.pipeline_latency());
     double sum = 0;
     for (const char* c : {kWeightStorage, kElementBits, kMultipliers, kAdderTrees, kDistribution, kSelectStorage,
