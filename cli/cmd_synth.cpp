@@ -17,6 +17,7 @@
 #include "synth/design_source.h"
 #include "synth/ppa_report.h"
 #include "synth/synth_flow.h"
+#include "verif/toggle_rates_vcd.h"
 
 namespace flexcim::cli {
 namespace {
@@ -33,6 +34,7 @@ struct SynthCmdOptions {
   double input_activity = 0.5;
   std::vector<std::string> activities;
   std::string activity_from;
+  std::string activity_vcd;
 };
 
 po::options_description SynthFlags(SynthCmdOptions& o) {
@@ -50,7 +52,10 @@ po::options_description SynthFlags(SynthCmdOptions& o) {
        "PORT=RATE: toggle rate of one input port (repeatable; default rst_n=0, wr_en=0)")
       ("activity-from", po::value(&o.activity_from),
        "JSON written by `flexcim verify --json`: use its input_toggle_rates, measured in Verilator, "
-       "for every port it lists (--activity still overrides)");
+       "for every port it lists (--activity still overrides)")
+      ("activity-vcd", po::value(&o.activity_vcd),
+       "VCD of this design simulated in Verilator (`flexcim verify --trace`): every input port and every "
+       "register/latch output gets its simulated toggle rate (docs/PPA.md); --activity still overrides");
   flags.add(own);
   AddDataDirOption(flags, o.data_dir);
   return flags;
@@ -81,6 +86,17 @@ int RunSynth(const std::vector<std::string>& args) {
   flow.data_dir = o.data_dir;
   flow.run_sta = !o.no_sta;
   flow.default_input_activity = o.input_activity;
+  if (!o.activity_vcd.empty()) {
+    std::ifstream in(o.activity_vcd);
+    if (!in) throw UsageError(fmt::format("--activity-vcd {}: cannot read", o.activity_vcd));
+    Progress(fmt::format("reading toggle rates from {}", o.activity_vcd));
+    try {
+      flow.net_activity = verif::ToggleRatesFromVcd(in).rates;
+    } catch (const Error& e) {
+      throw UsageError(fmt::format("--activity-vcd {}: {}", o.activity_vcd, e.what()));
+    }
+    flow.port_activity.clear();  // measured: no assumed-constant ports
+  }
   if (!o.activity_from.empty()) {
     std::ifstream in(o.activity_from);
     if (!in) throw UsageError(fmt::format("--activity-from {}: cannot read", o.activity_from));

@@ -113,6 +113,11 @@ std::string ReportMarkdown(const std::vector<PpaResult>& results) {
                          Fixed(t.compute_fmax_mhz, 1));
       }
       s += fmt::format("| power at fmax (mW): total | {} |\n", Fixed(t.power.total, 3));
+      if (r.port_only_power) {
+        s += fmt::format("| activity | measured: {} of {} registers/latches at their simulated rate; power from "
+                         "input-port rates alone {} mW |\n",
+                         r.annotated_registers, r.sequential_cells, Fixed(r.port_only_power->total, 3));
+      }
       s += fmt::format("| internal / switching / leakage (mW) | {} / {} / {} |\n", Fixed(t.power.internal, 3),
                        Fixed(t.power.switching, 3), Fixed(t.power.leakage, 6));
       s += fmt::format("| energy per input vector (pJ) | {} |\n", Fixed(*r.EnergyPerVectorPj(), 2));

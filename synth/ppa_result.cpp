@@ -111,6 +111,10 @@ nlohmann::json ToJson(const PpaResult& r) {
     j["power"]["at_mhz"] = t.fmax_mhz;
     j["power"]["default_input_activity"] = r.input_activity;
     j["power"]["port_activity"] = r.port_activity;
+    j["power"]["activity_source"] = r.port_only_power ? "measured registers and input ports" : "input ports (vectorless)";
+    j["power"]["annotated_registers"] = r.annotated_registers;
+    j["power"]["sequential_cells"] = r.sequential_cells;
+    if (r.port_only_power) j["power"]["input_ports_only"] = pw(*r.port_only_power);
     auto opt = [](std::optional<double> v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
     j["energy"] = {{"pj_per_mac", opt(r.EnergyPerMacPj())},
                    {"pj_per_vector", opt(r.EnergyPerVectorPj())},

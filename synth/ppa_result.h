@@ -30,6 +30,11 @@ struct PpaResult {
   std::optional<TimingPower> timing;  // absent with --no-sta
   double input_activity = 0.5;        // default toggle rate used for power
   std::map<std::string, double> port_activity;  // per-port rates used (override the default)
+  // With measured net activity: the power from input-port rates alone
+  // (timing->power then holds the register-annotated power), and how many
+  // sequential cells got a measured rate.
+  std::optional<PowerMw> port_only_power;
+  int annotated_registers = 0, sequential_cells = 0;
   double yosys_seconds = 0, sta_seconds = 0;
   std::string work_dir;
 

@@ -169,6 +169,34 @@ TEST_F(FlowTest, MeantLatchesAreMappedToDlxtpAndTimed) {
   EXPECT_GT(r.timing->power.total, 0.0);
 }
 
+// Measured net activity (as read from a Verilator VCD): the latches' and the
+// output register's rates reach OpenSTA through cut D inputs, so stationary
+// weights (rate 0) cost less than the port-only estimate in which the
+// latches toggle with the write data.
+TEST_F(FlowTest, MeasuredRegisterActivityReplacesVectorlessStorageActivity) {
+  SynthFlowOptions o = Options("measured");
+  WriteLatchDesign(o.rtl_dir, false, R"(, "storage": "latch")");
+  o.port_activity.clear();
+  for (int b = 0; b < 4; ++b) {
+    // every alias a VCD names (Yosys keeps one of them for the latch output)
+    for (const char* w : {"w0", "w1", "u_storage.w0", "u_storage.w1", "u_mul0.w", "u_mul1.w"}) o.net_activity[fmt::format("{}[{}]", w, b)] = 0.0;
+    o.net_activity[fmt::format("wr_w[{}]", b)] = 0.5;
+    o.net_activity[fmt::format("in_act[{}]", b)] = 0.25;
+  }
+  for (int b = 0; b < 9; ++b) o.net_activity[fmt::format("out[{}]", b)] = 0.3;
+  o.net_activity["wr_en"] = 0.5;
+  o.net_activity["wr_row"] = 0.5;
+  const PpaResult r = RunSynthFlow(o);
+  EXPECT_EQ(r.sequential_cells, 17);  // 8 latches + the 9-bit output register
+  EXPECT_EQ(r.annotated_registers, 17);
+  EXPECT_DOUBLE_EQ(r.port_activity.at("wr_w"), 0.5);
+  EXPECT_DOUBLE_EQ(r.port_activity.at("in_act"), 0.25);
+  ASSERT_TRUE(r.port_only_power.has_value());
+  EXPECT_LT(r.timing->power.total, r.port_only_power->total);
+  EXPECT_GT(r.timing->power.total, 0.0);
+  EXPECT_TRUE(fs::exists(o.work_dir / "flat_netlist_activity.v"));
+}
+
 TEST_F(FlowTest, StrayLatchFailsNamingCellAndModule) {
   SynthFlowOptions o = Options("stray_latch");
   o.run_sta = false;
