@@ -61,12 +61,13 @@ void RunTool(const std::string& command, const fs::path& log, const fs::path& sc
   }
 }
 
-// Mean toggle rate of each input port's bits ("name" or "name[i]").
-std::map<std::string, double> MeanPortRates(const std::vector<PortSpec>& ports,
+// Mean toggle rate of each input port's bits ("name" or "name[i]"), the
+// clock excepted.
+std::map<std::string, double> MeanPortRates(const std::vector<PortSpec>& ports, const std::string& clock,
                                             const std::map<std::string, double>& net_rates) {
   std::map<std::string, double> out;
   for (const auto& p : ports) {
-    if (!p.is_input) continue;
+    if (!p.is_input || p.name == clock) continue;
     double sum = 0;
     int found = 0;
     for (int b = 0; b < p.width; ++b) {
@@ -190,7 +191,7 @@ PpaResult RunSynthFlow(const SynthFlowOptions& o) {
     so.default_input_activity = o.default_input_activity;
     so.ports = ManifestPorts(manifest);
     so.write_ports = WritePorts(so.ports);
-    for (const auto& [port, a] : MeanPortRates(so.ports, o.net_activity)) {
+    for (const auto& [port, a] : MeanPortRates(so.ports, so.clock_port, o.net_activity)) {
       so.port_activity[port] = a;
       r.port_activity[port] = a;
     }
