@@ -14,6 +14,7 @@
 
 #include "flow_pruner/file_bytes.h"
 #include "flow_pruner/llama_model.h"
+#include "flow_pruner/model_reader.h"
 #include "flow_pruner/tests/hf_test_checkpoint.h"
 #include "flow_pruner/tests/test_data.h"
 
@@ -67,6 +68,36 @@ TEST(HfCli, PruneABf16CheckpointIntoACheckpointAndEvaluateIt) {
   const auto ej = nlohmann::json::parse(ReadFileBytes(tmp + "/e.json"));
   EXPECT_EQ(ej["perplexity"], j["evaluation"]["pruned"]["perplexity"]);
   EXPECT_EQ(ej["model_format"], "Hugging Face LlamaForCausalLM (BF16)");
+}
+
+TEST(HfCli, ConvertWritesTheShippedModelAsTheTestConverterDoes) {
+  const std::string tmp = testdata::MakeTempDir();
+  const Outcome c = RunCli(tmp, fmt::format("convert --model '{}' --dtype BF16 --out '{}/conv'",
+                                            testdata::CheckedDataFile("stories260K.bin"), tmp));
+  ASSERT_EQ(c.exit_code, 0) << c.err;
+  EXPECT_EQ(c.out, fmt::format("wrote {}/conv/{{config.json, model.safetensors}} (Hugging Face "
+                               "LlamaForCausalLM (BF16))\n",
+                               tmp));
+  const LlamaModel bin = LoadLlamaModel(testdata::CheckedDataFile("stories260K.bin"));
+  testhf::WriteLlamaAsHf(bin, tmp + "/ref", "BF16");
+  const LlamaModel a = LoadModel(tmp + "/conv");
+  const LlamaModel b = LoadModel(tmp + "/ref");
+  EXPECT_EQ(a.config.n_kv_heads, 4);
+  EXPECT_EQ(a.config.rms_eps, b.config.rms_eps);
+  EXPECT_EQ(a.config.rope_theta, b.config.rope_theta);
+  const auto ta = TensorsInFileOrder(a);
+  const auto tb = TensorsInFileOrder(b);
+  ASSERT_EQ(ta.size(), tb.size());
+  for (size_t i = 0; i < ta.size(); ++i) {
+    EXPECT_EQ(std::vector<float>(ta[i].data, ta[i].data + ta[i].size),
+              std::vector<float>(tb[i].data, tb[i].data + tb[i].size))
+        << ta[i].name << " " << ta[i].layer;
+  }
+  const Outcome bad = RunCli(tmp, fmt::format("convert --model '{}' --dtype F8 --out '{}/x'",
+                                              testdata::CheckedDataFile("stories260K.bin"), tmp));
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_EQ(bad.err, "flexcim convert: error: --dtype F8: must be F32, F16 or BF16\n");
+  EXPECT_FALSE(fs::exists(tmp + "/x"));
 }
 
 TEST(HfCli, BadCheckpointIsOneLineAndWritesNothing) {
