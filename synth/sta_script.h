@@ -27,6 +27,14 @@ struct StaScriptOptions {
   std::map<std::string, double> port_activity;  // port name -> activity (overrides)
 };
 
+// "[get_ports {name[*]}]" for a bus, "[get_ports {name}]" for one bit.
+// Throws UsageError "activity given for unknown port 'x'".
+std::string PortSelector(const std::vector<PortSpec>& ports, const std::string& name);
+
+// The clock (named clk) on `clock_port` with `period` (a number or a Tcl
+// expression), inputs and outputs constrained at 0 to it.
+std::string ClockConstraints(const std::string& clock_port, const std::string& period);
+
 // Prints machine-readable lines "FLEXCIM_WORST_SLACK <ns>" and
 // "FLEXCIM_PERIOD <ns>" besides the standard report_checks / report_power.
 std::string StaScript(const StaScriptOptions& options);
