@@ -117,7 +117,7 @@ std::string Missing(const std::string& section, const fs::path& file, const std:
 
 int RunReport(const std::vector<std::string>& args) {
   ReportOptions o;
-  int macros = 16;
+  std::string macros = "1,16";
   int64_t tokens = 128;
   double buffer_pj_per_bit = golden::kDefaultBufferReadPjPerBit;
   std::string energy, profile = std::string(FLEXCIM_SOURCE_DIR) + "/testdata/perf/llama2-7b-outlier-profile.json";
@@ -127,7 +127,8 @@ int RunReport(const std::vector<std::string>& args) {
       ("run", po::value(&o.run_dir)->required(),
        "directory of an end-to-end run: prune/, map/, verify.json, verify_layer.json, synth/, prune_report/")
       ("out", po::value(&o.out), "write report.md, report.json and the SVG plots here (default: print only)")
-      ("macros", po::value(&macros)->default_value(macros), "Q, macros of each architecture in the system model")
+      ("macros", po::value(&macros)->default_value(macros),
+       "Q values (comma list): macros of each architecture in the system model")
       ("tokens", po::value(&tokens)->default_value(tokens), "T, prefill tokens")
       ("energy", po::value(&energy), "operation energies (default <run>/synth/energy.json, from `flexcim energy`)")
       ("buffer-pj-per-bit", po::value(&buffer_pj_per_bit)->default_value(buffer_pj_per_bit),
@@ -137,7 +138,22 @@ int RunReport(const std::vector<std::string>& args) {
   if (!ParseFlags(args, d, "report", "--run DIR [--out DIR] [--macros Q] [--tokens T]")) return 0;
   const fs::path run = o.run_dir;
   if (!fs::is_directory(run)) throw UsageError(fmt::format("--run {}: not a directory", o.run_dir));
-  if (macros < 1) throw UsageError(fmt::format("--macros {}: must be >= 1", macros));
+  std::vector<int> qs;
+  for (size_t start = 0; start <= macros.size();) {
+    size_t comma = macros.find(',', start);
+    if (comma == std::string::npos) comma = macros.size();
+    const std::string item = macros.substr(start, comma - start);
+    start = comma + 1;
+    int q = 0;
+    try {
+      size_t used = 0;
+      q = std::stoi(item, &used);
+      if (used != item.size()) q = 0;
+    } catch (const std::exception&) {
+    }
+    if (q < 1) throw UsageError(fmt::format("--macros {}: each Q must be an integer >= 1", macros));
+    qs.push_back(q);
+  }
   if (tokens < 1) throw UsageError(fmt::format("--tokens {}: must be >= 1", tokens));
   if (buffer_pj_per_bit < 0) throw UsageError(fmt::format("--buffer-pj-per-bit {}: must be >= 0", buffer_pj_per_bit));
   const auto prune = ReadJson(run / "prune" / "prune.json");
@@ -162,7 +178,7 @@ int RunReport(const std::vector<std::string>& args) {
               : Missing("PPA", run / "synth" / "report.json", "run `flexcim synth --out <run>/synth`");
 
   golden::PerfReportInputs in;
-  in.macros = macros;
+  in.macros = qs;
   in.tokens = tokens;
   in.buffer_pj_per_bit = buffer_pj_per_bit;
   in.energy_file = energy.empty() ? run / "synth" / "energy.json" : fs::path(energy);

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <fmt/ranges.h>
+
 #include <fstream>
 #include <regex>
 
@@ -28,6 +30,7 @@ struct Point {
   std::optional<double> target;
   double block_sparsity = 0;
   int G = 0;
+  int macros = 1;
   std::vector<NmPattern> patterns;
   std::optional<double> perplexity;
   std::map<Arch, json> perf;        // Q macros each (equal cells)
@@ -80,11 +83,11 @@ class Evaluator {
       const auto ops = energies.find(a);
       const std::optional<OperationEnergies> o =
           ops == energies.end() ? std::nullopt : std::optional(ops->second);
-      json j = ToJson(EvaluateArch(a, config, layers, in_.macros, in_.tokens, o, in_.buffer_pj_per_bit));
+      json j = ToJson(EvaluateArch(a, config, layers, p.macros, in_.tokens, o, in_.buffer_pj_per_bit));
       j.erase("layers");
       p.perf[a] = j;
       if (o && flex_ops != energies.end()) {
-        const int q = EqualAreaMacros(in_.macros, flex_ops->second.area_um2, o->area_um2);
+        const int q = EqualAreaMacros(p.macros, flex_ops->second.area_um2, o->area_um2);
         json e = ToJson(EvaluateArch(a, config, layers, q, in_.tokens, o, in_.buffer_pj_per_bit));
         e.erase("layers");
         p.equal_area[a] = e;
@@ -181,7 +184,7 @@ std::vector<Point> SevenBPoints(const Profile& profile, const MacroConfig& confi
 
 const Point* FairBaseline(const std::vector<Point>& points, const Point& p) {
   for (const Point& q : points) {
-    if (q.model == p.model && q.G == p.G && q.assignment == "uniform 1:2") return &q;
+    if (q.model == p.model && q.G == p.G && q.macros == p.macros && q.assignment == "uniform 1:2") return &q;
   }
   return nullptr;
 }
@@ -194,14 +197,14 @@ std::string PatternsText(const std::vector<NmPattern>& patterns) {
 
 std::string DetailTable(const std::vector<Point>& points) {
   std::string s =
-      "| assignment | G | perplexity | arch | tiles | regime | decode cycles | decode µs | prefill cycles | "
+      "| assignment | G | Q | perplexity | arch | tiles | regime | decode cycles | decode µs | prefill cycles | "
       "pJ/token | pJ/token +buffer | decode util. | cell util. | area (mm²) |\n"
-      "|---|---:|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+      "|---|---:|---:|---:|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
   for (const Point& p : points) {
     for (Arch a : kArchs) {
       const json& j = p.perf.at(a);
-      s += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.1f}% | {:.1f}% | {} |\n",
-                       p.Label(), p.G, p.perplexity ? fmt::format("{:.3f}", *p.perplexity) : "-", ArchName(a),
+      s += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.1f}% | {:.1f}% | {} |\n",
+                       p.Label(), p.G, p.macros, p.perplexity ? fmt::format("{:.3f}", *p.perplexity) : "-", ArchName(a),
                        j.at("tiles").get<int64_t>(), j.at("regime").get<std::string>(),
                        j.at("decode_cycles").get<int64_t>(), Opt(j.at("decode_us"), "{:.3f}"),
                        j.at("prefill_cycles").get<int64_t>(), Opt(j.at("energy_per_token_pj"), "{:.4g}"),
@@ -214,7 +217,7 @@ std::string DetailTable(const std::vector<Point>& points) {
 }
 
 json PointJson(const Point& p, const std::vector<Point>& all) {
-  json j = {{"model", p.model}, {"assignment", p.assignment}, {"method", p.method}, {"G", p.G},
+  json j = {{"model", p.model}, {"assignment", p.assignment}, {"method", p.method}, {"G", p.G}, {"macros", p.macros},
             {"block_sparsity", p.block_sparsity}, {"patterns", PatternsText(p.patterns)}};
   j["target"] = p.target ? json(*p.target) : json(nullptr);
   j["perplexity"] = p.perplexity ? json(*p.perplexity) : json(nullptr);
@@ -237,27 +240,34 @@ json PointJson(const Point& p, const std::vector<Point>& all) {
   return j;
 }
 
-std::string SummaryTable(const std::vector<Point>& points, const json& point_json) {
+// The summary: G = C, FLOW at every target and uniform 2:4, at every Q.
+bool InSummary(const Point& p, int cols) {
+  return p.G == cols && (p.method == "flow" || p.assignment == "uniform 2:4");
+}
+
+std::string SummaryTable(const std::vector<Point>& points, const json& point_json, int cols) {
   std::string s =
-      "| model | assignment | G | perplexity | FlexCiM decode µs (cycles) | FlexCiM pJ/token | vs fixed 1:2, same "
+      "| model | assignment | Q | perplexity | FlexCiM decode µs (cycles) | FlexCiM pJ/token | vs fixed 1:2, same "
       "model | vs fixed 1:2 running uniform 1:2 | vs dense | equal area: vs fixed 1:2 (1:2 model) | equal area: vs "
       "dense |\n|---|---|---:|---:|---:|---:|---|---|---|---|---|\n";
   for (size_t i = 0; i < points.size(); ++i) {
     const Point& p = points[i];
+    if (!InSummary(p, cols)) continue;
     const json& f = p.perf.at(Arch::kFlexcim);
     const json& r = point_json[i].at("ratios");
     auto ratio = [&](const char* key) {
       if (!r.contains(key)) return std::string("-");
       return RatioText({r.at(key).at("latency"), r.at(key).at("energy")});
     };
-    s += fmt::format("| {} | {} | {} | {} | {} ({}) | {} | {} | {} | {} | {} | {} |\n", p.model, p.Label(), p.G,
+    s += fmt::format("| {} | {} | {} | {} | {} ({}) | {} | {} | {} | {} | {} | {} |\n", p.model, p.Label(), p.macros,
                      p.perplexity ? fmt::format("{:.3f}", *p.perplexity) : "-", Opt(f.at("decode_us"), "{:.3f}"),
                      f.at("decode_cycles").get<int64_t>(), Opt(f.at("energy_per_token_pj"), "{:.4g}"),
                      ratio("fixed12_same_model"), ratio("fixed12_fair"), ratio("dense"),
                      ratio("fixed12_fair_equal_area"), ratio("dense_equal_area"));
   }
   s += fmt::format(
-      "\nRatios are baseline / FlexCiM as latency / energy per decoded token (above 1: FlexCiM is faster or "
+      "\nG = C (the published FlexCiM); Q = macros of each architecture (equal cells); every assignment and G = 1 "
+      "are in the tables below. Ratios are baseline / FlexCiM as latency / energy per decoded token (above 1: FlexCiM is faster or "
       "spends less); the paper reports up to {}x lower latency and {}x lower energy than existing sparse "
       "accelerators.\n",
       kPaperLatency, kPaperEnergy);
@@ -312,17 +322,18 @@ Chart BreakdownChart(const Point& p, const Point* fair, int macros) {
   return c;
 }
 
-Chart ParetoChart(const std::vector<Point>& points, bool energy, bool time) {
+Chart ParetoChart(const std::vector<Point>& points, bool energy, bool time, int pareto_macros) {
   Chart c;
   c.kind = ChartKind::kScatter;
-  c.title = energy ? "stories260K: perplexity vs energy per token" : "stories260K: perplexity vs decode latency";
+  c.title = fmt::format("stories260K, Q = {}: perplexity vs {}", pareto_macros,
+                        energy ? "energy per token" : "decode latency per token");
   c.x_label = energy ? "pJ per decoded token" : (time ? "µs per decoded token" : "cycles per decoded token");
   c.y_label = "perplexity";
   for (Arch a : kArchs) {
     ChartSeries s;
     s.name = ArchName(a);
     for (const Point& p : points) {
-      if (p.model != "stories260K" || !p.perplexity) continue;
+      if (p.model != "stories260K" || !p.perplexity || p.macros != pareto_macros) continue;
       const json& j = p.perf.at(a);
       const json& x = energy ? j.at("energy_per_token_pj") : (time ? j.at("decode_us") : j.at("decode_cycles"));
       if (x.is_null()) continue;
@@ -352,8 +363,19 @@ PerfReport BuildPerfReport(const PerfReportInputs& in) {
   Evaluator eval(in);
   std::vector<Point> points;
   std::string shipped_missing;
+  // Every base point at every Q.
+  auto at_each_q = [&](const std::vector<Point>& base) {
+    std::vector<Point> out;
+    for (int q : in.macros) {
+      for (Point p : base) {
+        p.macros = q;
+        out.push_back(std::move(p));
+      }
+    }
+    return out;
+  };
   if (in.prune_report) {
-    points = ShippedPoints(*in.prune_report, in.config);
+    points = at_each_q(ShippedPoints(*in.prune_report, in.config));
     for (Point& p : points) eval.Evaluate(p, ReadModelShape("stories260k"));
   } else {
     shipped_missing = in.prune_report_missing;
@@ -361,7 +383,7 @@ PerfReport BuildPerfReport(const PerfReportInputs& in) {
   std::string seven_missing;
   const ModelShape seven = ReadModelShape("llama2-7b");
   try {
-    std::vector<Point> s = SevenBPoints(ReadProfile(in.profile_file, seven.blocks), in.config, seven);
+    std::vector<Point> s = at_each_q(SevenBPoints(ReadProfile(in.profile_file, seven.blocks), in.config, seven));
     for (Point& p : s) eval.Evaluate(p, seven);
     points.insert(points.end(), s.begin(), s.end());
   } catch (const Error& e) {
@@ -374,12 +396,12 @@ PerfReport BuildPerfReport(const PerfReportInputs& in) {
   std::string& md = out.markdown;
   md += fmt::format(
       "## Latency and energy per token: FlexCiM vs fixed 1:2 and dense DCiM\n\n"
-      "System model (docs/PERF.md): {} macros of each architecture, configuration {} (baselines the same "
+      "System model (docs/PERF.md): Q = {} macros of each architecture, configuration {} (baselines the same "
       "P, R, C, A, W), weight buffer writing each macro one row per cycle; decode = one token with the KV cache, "
       "prefill = {} tokens; layers in model order; only the seven linear layers per block run on the macros. "
       "Equal area: each baseline gets the number of macros whose total area matches FlexCiM's within one macro. "
       "Weight-buffer read energy {:.4g} pJ/bit in the \"+buffer\" columns.\n\n",
-      in.macros, in.config.Name(), in.tokens, in.buffer_pj_per_bit);
+      fmt::join(in.macros, " and "), in.config.Name(), in.tokens, in.buffer_pj_per_bit);
   if (!eval.have_energy_file()) {
     md += fmt::format("**Energies missing**: no operation-energy file ({}); latency is in cycles only and the "
                       "energy columns are empty. Produce it with `flexcim energy --synth <synth dir> --out "
@@ -402,7 +424,7 @@ PerfReport BuildPerfReport(const PerfReportInputs& in) {
     md += "\nFlexCiM at G = 1 has no measured energies unless the synth run included it: its energy cells are "
           "empty.\n\n";
   }
-  out.summary = "### Summary\n\n" + SummaryTable(points, point_json);
+  out.summary = "### Summary\n\n" + SummaryTable(points, point_json, in.config.cols());
   if (!shipped_missing.empty()) out.summary += "\nShipped model: missing (" + shipped_missing + ").\n";
   if (!seven_missing.empty()) out.summary += "\nLlama-2-7B shapes: missing (" + seven_missing + ").\n";
   md += out.summary + "\n";
@@ -444,8 +466,8 @@ PerfReport BuildPerfReport(const PerfReportInputs& in) {
   }
   std::vector<Chart> breakdowns;
   for (const Point& p : points) {
-    if (p.method == "flow" && p.target && *p.target == 0.5 && p.G == in.config.cols()) {
-      breakdowns.push_back(BreakdownChart(p, FairBaseline(points, p), in.macros));
+    if (p.method == "flow" && p.target && *p.target == 0.5 && p.G == in.config.cols() && p.macros == in.macros.back()) {
+      breakdowns.push_back(BreakdownChart(p, FairBaseline(points, p), p.macros));
     }
   }
   if (!breakdowns.empty()) {
@@ -454,8 +476,8 @@ PerfReport BuildPerfReport(const PerfReportInputs& in) {
     out.svgs["perf_breakdown.svg"] = canvas.Render();
   }
   if (!shipped.empty()) {
-    std::vector<Chart> pareto = {ParetoChart(points, false, time)};
-    if (eval.have_energy_file()) pareto.push_back(ParetoChart(points, true, time));
+    std::vector<Chart> pareto = {ParetoChart(points, false, time, in.macros.front())};
+    if (eval.have_energy_file()) pareto.push_back(ParetoChart(points, true, time, in.macros.front()));
     std::erase_if(pareto, [](const Chart& c) { return c.series.empty(); });
     if (!pareto.empty()) {
       SvgCanvas canvas(1100, 480 * static_cast<int>(pareto.size()));

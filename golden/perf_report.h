@@ -14,6 +14,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -23,7 +24,7 @@ namespace flexcim::golden {
 
 struct PerfReportInputs {
   MacroConfig config = MacroConfig::Default();  // P, R, C, A, W; G per row
-  int macros = 16;
+  std::vector<int> macros = {1, 16};  // each point at each Q
   int64_t tokens = 128;
   double buffer_pj_per_bit = 0;
   // `flexcim prune --report` JSON of the shipped model (absent: that section

@@ -113,8 +113,12 @@ OperationEnergy ParseOperationEnergyOutput(const std::string& text, int initiati
   for (int i = 0; i < 4; ++i) {
     at[i] = text.find(markers[i], i == 0 ? 0 : at[i - 1]);
     if (at[i] == std::string::npos) {
-      // Errors first: OpenSTA's own lines say why the run stopped.
-      ParseStaOutput(text);
+      // OpenSTA's own error lines first: they say why the run stopped.
+      try {
+        ParseStaOutput(text);
+      } catch (const Error& e) {
+        if (std::string(e.what()).rfind("OpenSTA reported errors", 0) == 0) throw;
+      }
       throw Error(fmt::format("OpenSTA output has no \"{}\" section", markers[i]));
     }
   }

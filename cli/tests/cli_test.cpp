@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "cli/tests/cli_runner.h"
 #include "core/subprocess.h"
 #include "flow_pruner/pruned_container.h"
 
@@ -17,42 +18,6 @@ namespace flexcim {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct CliRun {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-class Scratch {
- public:
-  Scratch() : dir_(fs::temp_directory_path() / fmt::format("flexcim_cli_test_{}_{}", getpid(), counter_++)) {
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  ~Scratch() { fs::remove_all(dir_); }
-  const fs::path& path() const { return dir_; }
-
- private:
-  static inline int counter_ = 0;
-  fs::path dir_;
-};
-
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-CliRun Flexcim(const std::string& args) {
-  Scratch s;
-  const std::string cmd = fmt::format("{} {} >{} 2>{}", ShellQuote(FLEXCIM_BIN), args,
-                                      ShellQuote((s.path() / "out").string()),
-                                      ShellQuote((s.path() / "err").string()));
-  const int status = std::system(cmd.c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, Slurp(s.path() / "out"), Slurp(s.path() / "err")};
-}
 
 TEST(Cli, NoCommandAndUnknownCommandAreUsageErrors) {
   const CliRun none = Flexcim("");
