@@ -77,7 +77,6 @@ int RunEnergy(const std::vector<std::string>& args) {
     std::string arch, config;
     double area = 0;
     synth::OperationEnergyOptions options;
-    fs::path work_dir;
   };
   std::vector<Job> jobs;
   for (const json& r : report.at("results")) {
@@ -91,20 +90,21 @@ int RunEnergy(const std::vector<std::string>& args) {
     const json manifest = ReadJsonFile(synth_work.parent_path() / "rtl" / "manifest.json", "--synth");
     job.options.liberty = liberty;
     job.options.netlist = synth_work / "sta_netlist.v";
-    if (!fs::exists(job.options.netlist)) {
-      throw UsageError(fmt::format("--synth {}: {} is missing (was the synth run made with --no-sta?)", o.synth_dir,
-                                   job.options.netlist.string()));
+    if (!fs::exists(job.options.netlist) || r.at("timing").is_null()) {
+      throw UsageError(fmt::format("--synth {}: {} has no timed netlist (was the synth run made with --no-sta?)",
+                                   o.synth_dir, job.arch));
+    }
+    job.options.period_ns = r.at("timing").value("compute_min_period_ns", 0.0);
+    if (!(job.options.period_ns > 0)) {
+      throw UsageError(fmt::format("--synth {}: {} has no compute-path period (synthesise it again with this "
+                                   "version of flexcim synth)", o.synth_dir, job.arch));
     }
     job.options.top = manifest.value("top", std::string("flexcim_top"));
-    for (const json& port : manifest.at("ports")) {
-      job.options.ports.push_back({port.at("name").get<std::string>(), port.value("width", 1),
-                                   port.value("direction", "") == "input"});
-    }
+    job.options.ports = synth::ManifestPorts(manifest);
     job.options.act_activity = o.act_activity;
     job.options.write_activity = o.write_activity;
     job.options.initiation_interval = manifest.value("initiation_interval", 1);
-    job.options.rows_per_tile = golden::MacroTiming::For(ParseArch(job.arch), config).tile_load_cycles;
-    job.work_dir = work / fmt::format("{}_{}", job.arch, job.config);
+    job.options.work_dir = work / fmt::format("{}_{}", job.arch, job.config);
     jobs.push_back(std::move(job));
   }
 
@@ -115,10 +115,9 @@ int RunEnergy(const std::vector<std::string>& args) {
   size_t next = 0, done = 0;
   while (done < jobs.size()) {
     while (next < jobs.size() && next - done < static_cast<size_t>(o.jobs)) {
-      std::cerr << fmt::format("flexcim energy: OpenSTA on {} {} (compute-path timing, 3 power runs)\n",
-                               jobs[next].arch, jobs[next].config);
-      running[next] = std::async(std::launch::async, synth::MeasureOperationEnergy, jobs[next].options,
-                                 jobs[next].work_dir);
+      std::cerr << fmt::format("flexcim energy: OpenSTA on {} {} (3 power runs at the compute-path period "
+                               "{:.3f} ns)\n", jobs[next].arch, jobs[next].config, jobs[next].options.period_ns);
+      running[next] = std::async(std::launch::async, synth::MeasureOperationEnergy, jobs[next].options);
       ++next;
     }
     results[done] = running[done].get();

@@ -13,6 +13,7 @@
 #include "cli/command_registry.h"
 #include "cli/flag_parsing.h"
 #include "core/errors.h"
+#include "core/json_input.h"
 #include "core/output_directory.h"
 #include "golden/perf_model.h"
 #include "golden/perf_report.h"
@@ -29,12 +30,21 @@ struct ReportOptions {
 };
 
 std::optional<json> ReadJson(const fs::path& p) {
-  if (!fs::exists(p)) return std::nullopt;
-  std::ifstream in(p);
+  std::error_code ec;
+  if (!fs::exists(p, ec)) return std::nullopt;
+  return ReadJsonFile(p);
+}
+
+// A section rendered from `file`'s JSON; a key missing or of the wrong type
+// is an Error naming the file, not a raw nlohmann exception.
+template <typename Section>
+std::string Render(const fs::path& file, const json& j, Section section) {
   try {
-    return json::parse(in);
+    return section(j);
   } catch (const json::exception& e) {
-    throw Error(fmt::format("{}: not valid JSON: {}", p.string(), e.what()));
+    std::string what = e.what();
+    if (const size_t close = what.find("] "); close != std::string::npos) what = what.substr(close + 2);
+    throw Error(fmt::format("{}: unexpected content: {}", file.string(), what));
   }
 }
 
@@ -156,6 +166,7 @@ int RunReport(const std::vector<std::string>& args) {
   }
   if (tokens < 1) throw UsageError(fmt::format("--tokens {}: must be >= 1", tokens));
   if (buffer_pj_per_bit < 0) throw UsageError(fmt::format("--buffer-pj-per-bit {}: must be >= 0", buffer_pj_per_bit));
+  if (!o.out.empty()) RefuseOutputOverInputs({"--out", o.out}, {{"--run", run}});
   const auto prune = ReadJson(run / "prune" / "prune.json");
   const auto map = ReadJson(run / "map" / "map.json");
   const auto verify = ReadJson(run / "verify.json");
@@ -163,18 +174,20 @@ int RunReport(const std::vector<std::string>& args) {
   const auto synth = ReadJson(run / "synth" / "report.json");
   const auto prune_report = ReadJson(run / "prune_report" / "report.json");
   std::string md = fmt::format("# FlexCiM end-to-end report ({})\n\n", run.string());
-  md += prune ? PruneSection(*prune)
+  md += prune ? Render(run / "prune" / "prune.json", *prune, PruneSection)
               : Missing("FLOW pruning", run / "prune" / "prune.json", "run `flexcim prune --out <run>/prune`");
-  md += map ? MapSection(*map) : Missing("Mapping", run / "map" / "map.json", "run `flexcim map --out <run>/map`");
+  md += map ? Render(run / "map" / "map.json", *map, MapSection) : Missing("Mapping", run / "map" / "map.json", "run `flexcim map --out <run>/map`");
   md += "## Co-simulation (generated RTL vs golden model, Verilator)\n\n";
-  md += verify ? VerifySection("random traffic with resets and rewrites", *verify)
+  md += verify ? Render(run / "verify.json", *verify,
+                      [](const json& j) { return VerifySection("random traffic with resets and rewrites", j); })
                : fmt::format("- random traffic: missing ({} not found; run `flexcim verify --json`)\n",
                              (run / "verify.json").string());
-  md += verify_layer ? VerifySection("a real pruned layer's tiles (map stimulus)", *verify_layer)
+  md += verify_layer ? Render(run / "verify_layer.json", *verify_layer,
+                            [](const json& j) { return VerifySection("a real pruned layer's tiles (map stimulus)", j); })
                      : fmt::format("- a real pruned layer: missing ({} not found; run `flexcim verify --stimulus "
                                    "--json`)\n", (run / "verify_layer.json").string());
   md += "\n";
-  md += synth ? SynthSection(*synth)
+  md += synth ? Render(run / "synth" / "report.json", *synth, SynthSection)
               : Missing("PPA", run / "synth" / "report.json", "run `flexcim synth --out <run>/synth`");
 
   golden::PerfReportInputs in;
@@ -202,7 +215,7 @@ int RunReport(const std::vector<std::string>& args) {
     if (verify_layer) j["verify_layer"] = *verify_layer;
     if (synth) j["synth"] = *synth;
     j["performance"] = perf.json;
-    WriteOutputDirectory(o.out, "report.json", [&](const fs::path& staging) {
+    WriteOutputDirectory(o.out, "report", [&](const fs::path& staging) {
       WriteTextFile(staging / "report.md", md);
       WriteTextFile(staging / "summary.md", perf.summary);
       for (const auto& [name, svg] : perf.svgs) WriteTextFile(staging / name, svg);

@@ -2,13 +2,22 @@
 // through the binary, on small hand-checked cases.
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
+#include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "cli/tests/cli_runner.h"
+#include "cli/tests/cli_run.h"
 #include "core/macro_config.h"
 
 namespace flexcim {
 namespace {
+
+namespace fs = std::filesystem;
+using testing::CliRun;
+using testing::Flexcim;
+using testing::Scratch;
+using testing::Slurp;
 
 nlohmann::json ReadJsonFile(const fs::path& p) {
   std::ifstream in(p);
