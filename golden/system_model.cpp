@@ -26,6 +26,14 @@ int64_t TileComputeCycles(const MacroTiming& t, int64_t tokens) {
   return (tokens - 1) * t.initiation_interval + 1;
 }
 
+void AddLayer(PassTiming& pass, LayerTiming layer) {
+  pass.cycles += layer.cycles;
+  pass.split += layer.split;
+  pass.vectors += layer.vectors;
+  pass.row_writes += layer.row_writes;
+  pass.layers.push_back(std::move(layer));
+}
+
 }  // namespace
 
 CycleSplit& CycleSplit::operator+=(const CycleSplit& o) {
@@ -77,11 +85,7 @@ PassTiming ModelPass(const MacroTiming& t, const std::vector<SystemLayer>& layer
                     lt.split.pipeline_fill;
     lt.vectors = l.tiles * tokens;
     lt.row_writes = l.tiles * load;
-    pass.cycles += lt.cycles;
-    pass.split += lt.split;
-    pass.vectors += lt.vectors;
-    pass.row_writes += lt.row_writes;
-    pass.layers.push_back(std::move(lt));
+    AddLayer(pass, std::move(lt));
   }
   return pass;
 }
@@ -173,11 +177,7 @@ PassTiming SimulatePass(const MacroTiming& t, const std::vector<SystemLayer>& la
       ++cycle;
     }
     lt.cycles = cycle;
-    pass.cycles += lt.cycles;
-    pass.split += lt.split;
-    pass.vectors += lt.vectors;
-    pass.row_writes += lt.row_writes;
-    pass.layers.push_back(std::move(lt));
+    AddLayer(pass, std::move(lt));
   }
   return pass;
 }
