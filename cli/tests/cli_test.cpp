@@ -83,6 +83,20 @@ TEST(Cli, SynthActivityFromNeedsVerifyJson) {
   EXPECT_FALSE(fs::exists(s.path() / "r"));
 }
 
+TEST(Cli, SynthActivityVcdNeedsAClock) {
+  Scratch s;
+  std::ofstream(s.path() / "t.vcd") << "$scope module top $end\n$var wire 1 # x $end\n$enddefinitions $end\n";
+  const CliRun r = Flexcim(fmt::format("synth --activity-vcd {} --out {}", (s.path() / "t.vcd").string(),
+                                       (s.path() / "r").string()));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find(fmt::format("flexcim synth: error: --activity-vcd {}: VCD has no 1-bit 'clk' in the top "
+                                   "module\n",
+                                   (s.path() / "t.vcd").string())),
+            std::string::npos)
+      << r.err;
+  EXPECT_FALSE(fs::exists(s.path() / "r"));
+}
+
 TEST(Cli, GenIsDeterministicAndLeavesNothingOnFailure) {
   Scratch s;
   const fs::path a = s.path() / "a", b = s.path() / "b";
