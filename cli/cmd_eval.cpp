@@ -11,7 +11,9 @@
 #include "cli/command_registry.h"
 #include "cli/flag_parsing.h"
 #include "cli/model_path_options.h"
+#include "core/atomic_file.h"
 #include "core/errors.h"
+#include "core/output_directory.h"
 #include "flow_pruner/model_inputs.h"
 #include "flow_pruner/perplexity.h"
 #include "flow_pruner/text_blocks.h"
@@ -52,6 +54,7 @@ int RunEval(const std::vector<std::string>& args) {
   if (o.threads < 0) throw UsageError(fmt::format("--threads {}: must be >= 0", o.threads));
   using namespace flexcim::pruner;
   const ModelPaths paths = o.paths.Resolve();
+  RefuseOutputOverInputs({"--json", o.json}, ModelInputFlags(paths));
   const ModelInputs inputs = ModelInputs::Load(paths);
   const LlamaModel& model = inputs.model;
   const BlockSlice slice = ParseBlockSlice(o.blocks, static_cast<int>(inputs.blocks.size()));
@@ -84,9 +87,7 @@ int RunEval(const std::vector<std::string>& args) {
         {"tokens_per_second", r.tokens_per_second()},
         {"threads", r.threads},
     };
-    std::ofstream out(o.json);
-    out << j.dump(2) << "\n";
-    if (!out) throw Error(fmt::format("{}: cannot write", o.json));
+    WriteFileAtomically(o.json, j.dump(2) + "\n");
   }
   return 0;
 }

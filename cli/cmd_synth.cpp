@@ -14,9 +14,12 @@
 #include "cli/command_registry.h"
 #include "cli/flag_parsing.h"
 #include "core/errors.h"
+#include "core/output_directory.h"
+#include "synth/activity_file.h"
 #include "synth/design_source.h"
 #include "synth/ppa_report.h"
 #include "synth/synth_flow.h"
+#include "verif/toggle_rates_vcd.h"
 
 namespace flexcim::cli {
 namespace {
@@ -33,6 +36,7 @@ struct SynthCmdOptions {
   double input_activity = 0.5;
   std::vector<std::string> activities;
   std::string activity_from;
+  std::string activity_vcd;
 };
 
 po::options_description SynthFlags(SynthCmdOptions& o) {
@@ -50,7 +54,10 @@ po::options_description SynthFlags(SynthCmdOptions& o) {
        "PORT=RATE: toggle rate of one input port (repeatable; default rst_n=0, wr_en=0)")
       ("activity-from", po::value(&o.activity_from),
        "JSON written by `flexcim verify --json`: use its input_toggle_rates, measured in Verilator, "
-       "for every port it lists (--activity still overrides)");
+       "for every port it lists (--activity still overrides)")
+      ("activity-vcd", po::value(&o.activity_vcd),
+       "VCD of this design simulated in Verilator (`flexcim verify --trace`): every input port and every "
+       "register/latch output gets its simulated toggle rate (docs/PPA.md); --activity still overrides");
   flags.add(own);
   AddDataDirOption(flags, o.data_dir);
   return flags;
@@ -81,29 +88,32 @@ int RunSynth(const std::vector<std::string>& args) {
   flow.data_dir = o.data_dir;
   flow.run_sta = !o.no_sta;
   flow.default_input_activity = o.input_activity;
-  if (!o.activity_from.empty()) {
-    std::ifstream in(o.activity_from);
-    if (!in) throw UsageError(fmt::format("--activity-from {}: cannot read", o.activity_from));
-    nlohmann::json j;
+  synth::RequireToggleRate("--input-activity", o.input_activity);
+  if (!o.activity_vcd.empty()) {
+    RefuseOutputOverInputs({"--out", o.out_dir}, {{"--activity-vcd", o.activity_vcd}});
+    std::ifstream in(o.activity_vcd);
+    if (!in) throw UsageError(fmt::format("--activity-vcd {}: cannot read", o.activity_vcd));
+    Progress(fmt::format("reading toggle rates from {}", o.activity_vcd));
     try {
-      j = nlohmann::json::parse(in);
-    } catch (const nlohmann::json::exception& e) {
-      throw UsageError(fmt::format("--activity-from {}: not valid JSON ({})", o.activity_from, e.what()));
+      flow.net_activity = verif::ToggleRatesFromVcd(in).rates;
+    } catch (const Error& e) {
+      throw UsageError(fmt::format("--activity-vcd {}: {}", o.activity_vcd, e.what()));
     }
-    if (!j.contains("input_toggle_rates") || !j["input_toggle_rates"].is_object()) {
-      throw UsageError(fmt::format("--activity-from {}: no input_toggle_rates object (write it with "
-                                   "`flexcim verify --json`)", o.activity_from));
+    flow.port_activity.clear();  // measured: no assumed-constant ports
+  }
+  if (!o.activity_from.empty()) {
+    RefuseOutputOverInputs({"--out", o.out_dir}, {{"--activity-from", o.activity_from}});
+    try {
+      flow.port_activity = synth::ReadActivityFile(o.activity_from);
+    } catch (const UsageError&) {
+      throw;
+    } catch (const Error& e) {
+      throw UsageError(fmt::format("--activity-from {}", e.what()));
     }
-    for (const auto& [port, rate] : j["input_toggle_rates"].items()) flow.port_activity[port] = rate.get<double>();
   }
   for (const auto& a : o.activities) {
-    const auto eq = a.find('=');
-    if (eq == std::string::npos) throw UsageError(fmt::format("--activity {}: expected PORT=RATE", a));
-    try {
-      flow.port_activity[a.substr(0, eq)] = std::stod(a.substr(eq + 1));
-    } catch (const std::exception&) {
-      throw UsageError(fmt::format("--activity {}: RATE must be a number", a));
-    }
+    const auto [port, rate] = synth::ParsePortActivity(a);
+    flow.port_activity[port] = rate;
   }
   flow.progress = Progress;
 

@@ -12,6 +12,7 @@
 #include "cli/command_registry.h"
 #include "cli/flag_parsing.h"
 #include "core/errors.h"
+#include "core/output_directory.h"
 #include "core/subprocess.h"
 #include "generator/design_writer.h"
 #include "generator/flexcim_generator.h"
@@ -79,6 +80,8 @@ int RunVerify(const std::vector<std::string>& args) {
                              "[--trace FILE.vcd|.fst] [--work DIR]");
   if (!vm) return 0;
   if (o.vectors < 1) throw UsageError(fmt::format("--vectors {}: must be >= 1", o.vectors));
+  RefuseOutputOverInputs({"--json", o.json}, {{"--stimulus", o.stimulus}});
+  RefuseOutputOverInputs({"--trace", o.trace}, {{"--stimulus", o.stimulus}, {"--json", o.json}});
   if (!o.stimulus.empty() && !fs::is_regular_file(o.stimulus)) {
     throw UsageError(fmt::format("--stimulus {}: no such file", o.stimulus));
   }

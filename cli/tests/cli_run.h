@@ -1,22 +1,11 @@
-// Running the flexcim binary as users do, for the CLI tests: exit code,
-// stdout and stderr of one command line, in a scratch directory.
+// Running the flexcim binary from tests: exit code, stdout, stderr; a
+// scratch directory removed afterwards; a small hardware-legal container.
 #pragma once
 
-#include <fmt/format.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 
-#include "core/subprocess.h"
-
-#ifndef FLEXCIM_BIN
-#error "FLEXCIM_BIN must be defined by the build"
-#endif
+#include "flow_pruner/pruned_container.h"
 
 namespace flexcim::testing {
 
@@ -26,37 +15,25 @@ struct CliRun {
   std::string err;
 };
 
-// A fresh directory under the system temp directory, removed afterwards.
 class Scratch {
  public:
-  Scratch()
-      : dir_(std::filesystem::temp_directory_path() / fmt::format("flexcim_cli_test_{}_{}", getpid(), counter_++)) {
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-  }
-  ~Scratch() { std::filesystem::remove_all(dir_); }
+  Scratch();
+  ~Scratch();
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
   const std::filesystem::path& path() const { return dir_; }
 
  private:
-  static inline int counter_ = 0;
   std::filesystem::path dir_;
 };
 
-inline std::string Slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+std::string Slurp(const std::filesystem::path& p);
 
-// `flexcim <args>` through the shell (args are not quoted again).
-inline CliRun Flexcim(const std::string& args) {
-  Scratch s;
-  const std::string cmd = fmt::format("{} {} >{} 2>{}", ShellQuote(FLEXCIM_BIN), args,
-                                      ShellQuote((s.path() / "out").string()),
-                                      ShellQuote((s.path() / "err").string()));
-  const int status = std::system(cmd.c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, Slurp(s.path() / "out"), Slurp(s.path() / "err")};
-}
+// `flexcim <args>` through the shell (args are shell words), in `cwd` when
+// given, stdin from /dev/null, killed after 300 s (a hang fails the test).
+CliRun Flexcim(const std::string& args, const std::filesystem::path& cwd = {});
+
+// A 2:4 layer 0.wq (4 outputs x 8 inputs) for a P=2, R=2, C=2, G=1 macro.
+pruner::PrunedContainer SmallContainer();
 
 }  // namespace flexcim::testing
