@@ -43,8 +43,12 @@ ActivityCut CutRegisterInputs(const std::string& netlist, const std::string& top
     }
   }
   if (module_line == lines.size()) throw Error(fmt::format("netlist has no module {}", top));
+  // Yosys wraps a long port list over several lines; the header ends at the first ");".
+  size_t header_end = module_line;
+  while (header_end < module_end && lines[header_end].find(");") == std::string::npos) ++header_end;
+  if (header_end == module_end) throw Error(fmt::format("netlist: module {} header has no end", top));
 
-  for (size_t i = module_line; i < module_end; ++i) {
+  for (size_t i = header_end + 1; i < module_end; ++i) {
     std::smatch m;
     if (!std::regex_match(lines[i], m, kInstance) || !sequential_cells.count(m[1].str())) continue;
     size_t d_line = 0;
@@ -72,10 +76,9 @@ ActivityCut CutRegisterInputs(const std::string& netlist, const std::string& top
 
   std::string out;
   for (size_t i = 0; i < lines.size(); ++i) {
-    if (i == module_line && !cut.ports.empty()) {
+    if (i == header_end && !cut.ports.empty()) {
       // "module top(a, b);" -> "module top(a, b, flexcim_act_0, ...);" and the declarations.
       const size_t close = lines[i].rfind(");");
-      if (close == std::string::npos) throw Error(fmt::format("netlist: module {} header not on one line", top));
       std::string added, decls;
       for (const auto& [port, rate] : cut.ports) {
         added += ", " + port;

@@ -68,6 +68,18 @@ TEST(ActivityAnnotation, CutsTheDInputOfEveryRegisterWithAMeasuredRate) {
   EXPECT_NE(cut.netlist.find("    .X(_00_)\n"), std::string::npos);
 }
 
+TEST(ActivityAnnotation, PortListOverSeveralLines) {
+  std::string netlist = kNetlist;
+  const std::string one_line = "module top(clk, en, \\d[0] , ";
+  netlist.replace(netlist.find(one_line), one_line.size(), "module top(clk, en, \\d[0] \n, ");
+  const ActivityCut cut = CutRegisterInputs(netlist, "top", {{"o[1]", 0.5}}, {"sky130_fd_sc_hd__dfxtp_1"});
+  EXPECT_NE(cut.netlist.find("module top(clk, en, \\d[0] \n, \\o[0] , \\o[1] , flexcim_act_0);\n"
+                             "  input flexcim_act_0;\n  wire _00_;\n"),
+            std::string::npos)
+      << cut.netlist;
+  EXPECT_EQ(cut.annotated_cells, 1);
+}
+
 TEST(ActivityAnnotation, NoRatesNoChange) {
   const ActivityCut cut = CutRegisterInputs(kNetlist, "top", {}, {"sky130_fd_sc_hd__dfxtp_1"});
   EXPECT_EQ(cut.netlist, kNetlist);

@@ -197,20 +197,26 @@ TEST_F(FlowTest, MeasuredRegisterActivityReplacesVectorlessStorageActivity) {
   EXPECT_TRUE(fs::exists(o.work_dir / "flat_netlist_activity.v"));
 }
 
+// The flow on `o` fails with exactly "latch <cell> in module <module> where
+// none is meant (latches are allowed only in: <allowed>) (Yosys log ...)"
+// and leaves no area report.
+void ExpectLatchRefused(const SynthFlowOptions& o, const std::string& cell_and_module, const std::string& allowed) {
+  try {
+    RunSynthFlow(o);
+    ADD_FAILURE() << "a latch where none is meant must fail the flow";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), fmt::format("latch {} where none is meant (latches are allowed only in: {}) "
+                                                 "(Yosys log {})",
+                                                 cell_and_module, allowed, (o.work_dir / "yosys.log").string()));
+  }
+  EXPECT_FALSE(fs::exists(o.work_dir / "stat.txt"));
+}
+
 TEST_F(FlowTest, StrayLatchFailsNamingCellAndModule) {
   SynthFlowOptions o = Options("stray_latch");
   o.run_sta = false;
   WriteLatchDesign(o.rtl_dir, true, R"(, "storage": "latch")");
-  try {
-    RunSynthFlow(o);
-    FAIL() << "a latch outside the storage must fail the flow";
-  } catch (const Error& e) {
-    EXPECT_EQ(std::string(e.what()),
-              fmt::format("latch hold_$_DLATCH_P__Q in module flexcim_mul_t where none is meant (latches are "
-                          "allowed only in: *storage*) (Yosys log {})",
-                          (o.work_dir / "yosys.log").string()));
-  }
-  EXPECT_FALSE(fs::exists(o.work_dir / "stat.txt"));
+  ExpectLatchRefused(o, "hold_$_DLATCH_P__Q in module flexcim_mul_t", "*storage*");
 }
 
 // Flip-flop storage (no "storage": "latch" in the manifest): no latch anywhere.
@@ -222,16 +228,7 @@ TEST_F(FlowTest, LatchInFlipFlopDesignFailsNamingCellAndModule) {
       << "module flexcim_top(input clk, input en, input d, output reg q);\n"
          "  always @* if (en) q = d;\nendmodule\n";
   std::ofstream(o.rtl_dir / "manifest.json") << R"({"top": "flexcim_top", "files": ["flexcim_top.v"]})";
-  try {
-    RunSynthFlow(o);
-    FAIL() << "a latch must fail the flow";
-  } catch (const Error& e) {
-    EXPECT_EQ(std::string(e.what()),
-              fmt::format("latch q_$_DLATCH_P__Q in module flexcim_top where none is meant (latches are allowed "
-                          "only in: nowhere (flip-flop storage)) (Yosys log {})",
-                          (o.work_dir / "yosys.log").string()));
-  }
-  EXPECT_FALSE(fs::exists(o.work_dir / "stat.txt"));
+  ExpectLatchRefused(o, "q_$_DLATCH_P__Q in module flexcim_top", "nowhere (flip-flop storage)");
 }
 
 }  // namespace
