@@ -13,14 +13,33 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/arch_traits.h"
 #include "core/errors.h"
 #include "core/macro_config.h"
 
 namespace flexcim {
+
+// "flexcim,dense": each once, in the given order. Throws what ParseArch
+// throws, and UsageError "--arch: give at least one architecture".
+inline std::vector<Arch> ParseArchList(std::string_view text) {
+  std::vector<Arch> archs;
+  for (size_t start = 0; start <= text.size();) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string_view::npos) comma = text.size();
+    if (comma > start) {
+      const Arch a = ParseArch(text.substr(start, comma - start));
+      if (std::find(archs.begin(), archs.end(), a) == archs.end()) archs.push_back(a);
+    }
+    start = comma + 1;
+  }
+  if (archs.empty()) throw UsageError("--arch: give at least one architecture");
+  return archs;
+}
 
 class BaselineConfig {
  public:
