@@ -165,6 +165,9 @@ Manifest ManifestFromJson(const Json& j, const std::string& source) {
 
 Manifest ReadManifest(const std::filesystem::path& dir) {
   const std::filesystem::path path = dir / "manifest.json";
+  if (!std::filesystem::exists(path)) {
+    throw Error(fmt::format("{}: cannot read the design manifest", path.string()));
+  }
   return ManifestFromJson(ReadJsonFile(path), path.string());
 }
 

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "core/config_json.h"
 #include "core/errors.h"
 #include "core/file_if_changed.h"
 #include "core/subprocess.h"
@@ -30,18 +31,10 @@ std::string CMakeList(const std::vector<std::string>& items) {
 }  // namespace
 
 fs::path BuildTestbench(const TestbenchBuildOptions& o) {
-  const fs::path manifest_path = o.rtl_dir / "manifest.json";
-  std::ifstream manifest_in(manifest_path);
-  if (!manifest_in) throw Error(fmt::format("{}: cannot read the design manifest", manifest_path.string()));
+  // core/config_json: the checked manifest (files, cell style).
+  const Manifest manifest = ReadManifest(o.rtl_dir);
   std::vector<std::string> sources;
-  try {
-    const nlohmann::json manifest = nlohmann::json::parse(manifest_in);
-    for (const auto& f : manifest.at("files")) {
-      sources.push_back(fs::absolute(o.rtl_dir / f.get<std::string>()).string());
-    }
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(fmt::format("{}: not a design manifest: {}", manifest_path.string(), e.what()));
-  }
+  for (const std::string& f : manifest.files) sources.push_back(fs::absolute(o.rtl_dir / f).string());
   if (o.trace_format != "" && o.trace_format != "vcd" && o.trace_format != "fst") {
     throw Error(fmt::format("testbench build: unknown waveform format '{}'", o.trace_format));
   }
@@ -77,7 +70,7 @@ verilate(flexcim_tb ${{trace_option}}
 )",
       fmt::arg("rtl", o.rtl_dir.string()), fmt::arg("src", FLEXCIM_SOURCE_DIR),
       fmt::arg("libs", CMakeList({FLEXCIM_TB_LINK_LIBS})), fmt::arg("sources", CMakeList(sources)),
-      fmt::arg("top", o.top), fmt::arg("mac", manifest.value("mac", std::string("bit-parallel"))));
+      fmt::arg("top", o.top), fmt::arg("mac", MacStyleName(manifest.config.mac())));
   // Unchanged text keeps its timestamp: CMake re-configures only for a change.
   WriteFileIfChanged(o.work_dir / "CMakeLists.txt", cmake);
   const fs::path build = o.work_dir / (o.trace_format.empty() ? std::string("build") : "build-" + o.trace_format);
