@@ -455,7 +455,9 @@ PerfReport BuildPerfReport(const PerfReportInputs& in) {
                       "assignment would have.\n\n",
                       in.profile_file.filename().string());
     for (const Point& p : seven_points) {
-      if (p.method == "flow") md += fmt::format("- target {:.3g}: {}\n", *p.target, PatternsText(p.patterns));
+      if (p.method == "flow" && p.macros == in.macros.front()) {
+        md += fmt::format("- target {:.3g}: {}\n", *p.target, PatternsText(p.patterns));
+      }
     }
     md += "\n" + DetailTable(seven_points) + "\n";
   }
