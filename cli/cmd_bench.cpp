@@ -20,7 +20,9 @@
 #include "cli/command_registry.h"
 #include "cli/flag_parsing.h"
 #include "cli/model_path_options.h"
+#include "core/atomic_file.h"
 #include "core/errors.h"
+#include "core/json_input.h"
 #include "core/subprocess.h"
 #include "flow_pruner/perplexity.h"
 #include "flow_pruner/prune_pipeline.h"
@@ -131,8 +133,7 @@ void BenchVerilator(std::vector<Row>& rows, nlohmann::json& j, const fs::path& w
   RunLogged(fmt::format("{} --rtl {} --vectors {} --json {}", ShellQuote(tb.string()),
                         ShellQuote((work / "rtl").string()), vectors, ShellQuote(json.string())),
             work / "cosim.log", "co-simulation");
-  std::ifstream in(json);
-  const nlohmann::json r = nlohmann::json::parse(in);
+  const nlohmann::json r = ReadJsonFile(json);
   rows.push_back({"Verilator co-simulation (default macro, with golden compare)",
                   r.at("vectors_per_second").get<double>() / 1e3, "k vectors/s", ">= 50"});
   j["verilator"] = r;
@@ -233,7 +234,7 @@ int RunBench(const std::vector<std::string>& args) {
     std::cout << fmt::format("{:<62} {:>10.3f} {:<12} {}\n", r.what, r.value, r.unit, r.target);
   }
   j["machine_threads"] = std::thread::hardware_concurrency();
-  std::ofstream(work / "bench.json") << j.dump(2) << "\n";
+  WriteFileAtomically(work / "bench.json", j.dump(2) + "\n");
   std::cout << fmt::format("wrote {}\n", (work / "bench.json").string());
   return 0;
 }

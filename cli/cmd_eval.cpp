@@ -16,7 +16,9 @@
 #include "cli/command_registry.h"
 #include "cli/flag_parsing.h"
 #include "cli/model_path_options.h"
+#include "core/atomic_file.h"
 #include "core/errors.h"
+#include "core/output_directory.h"
 #include "flow_pruner/macro_linear_executor.h"
 #include "flow_pruner/model_inputs.h"
 #include "flow_pruner/perplexity.h"
@@ -106,6 +108,9 @@ int RunEval(const std::vector<std::string>& args) {
     }
   }
   const ModelPaths paths = path_flags.Resolve();
+  std::vector<FlagPath> inputs_by_flag = ModelInputFlags(paths);
+  if (container) inputs_by_flag.push_back({"--pruned", std::filesystem::path(o.pruned) / "pruned.flexcim"});
+  RefuseOutputOverInputs({"--json", o.json}, inputs_by_flag);
   const ModelInputs inputs = ModelInputs::Load(paths);
   const LlamaModel& model = inputs.model;
   const BlockSlice slice = ParseBlockSlice(o.blocks, static_cast<int>(inputs.blocks.size()));
@@ -152,9 +157,7 @@ int RunEval(const std::vector<std::string>& args) {
         {"threads", r.threads},
         {"mode", mode},
     };
-    std::ofstream out(o.json);
-    out << j.dump(2) << "\n";
-    if (!out) throw Error(fmt::format("{}: cannot write", o.json));
+    WriteFileAtomically(o.json, j.dump(2) + "\n");
   }
   return 0;
 }

@@ -18,6 +18,11 @@
 namespace flexcim::cli {
 namespace {
 
+namespace fs = std::filesystem;
+
+// Where `flexcim gen` writes without --out (rtl_out/README.md says what lands there).
+constexpr char kDefaultGenRoot[] = "rtl_out";
+
 struct GenOptions {
   MacroConfigFlags macro;
   std::string out_dir;
@@ -28,9 +33,10 @@ po::options_description GenFlags(GenOptions& o) {
   po::options_description flags = MacroConfigOptions(o.macro);
   po::options_description own("Output");
   own.add_options()
-      ("out", po::value(&o.out_dir)->required(),
-       "output directory (required); replaced only if it holds a previous design "
-       "(manifest.json) or is empty")
+      ("out", po::value(&o.out_dir),
+       "output directory (default rtl_out/<configuration>, e.g. rtl_out/p4_r16_c16_g16_a8_w8 or "
+       "rtl_out/dense_p4_r16_c16_a8_w8, relative to the current directory); replaced only if it is "
+       "empty or an earlier `flexcim gen` output (its .flexcim-output marker says so)")
       ("arch", po::value(&o.arch)->default_value(o.arch),
        "architecture to generate: flexcim, dense (P*R x C dense DCiM) or sparse12 (fixed 1:2 "
        "sparse DCiM); top module flexcim_top, dense_top or sparse12_top");
@@ -40,11 +46,16 @@ po::options_description GenFlags(GenOptions& o) {
 
 int RunGen(const std::vector<std::string>& args) {
   GenOptions options;
-  const auto vm = ParseFlags(args, GenFlags(options), "gen", "--out DIR [macro flags]");
+  const auto vm = ParseFlags(args, GenFlags(options), "gen", "[--out DIR] [--arch A] [macro flags]");
   if (!vm) return 0;
   const Arch arch = ParseArch(options.arch);
   const MacroConfig config = options.macro.ToConfig();
   const gen::GeneratedDesign design = gen::GenerateArch(arch, config);
+  if (options.out_dir.empty()) {
+    options.out_dir = (fs::path(kDefaultGenRoot) /
+                       (arch == Arch::kFlexcim ? config.Name() : BaselineConfig::For(arch, config).QualifiedName()))
+                          .string();
+  }
   gen::WriteDesign(design, options.out_dir);
   std::cout << fmt::format("wrote {} files and {} to {}: top {}, latency {}\n",
                            design.files.size(), gen::kManifestFileName, options.out_dir,
@@ -54,7 +65,7 @@ int RunGen(const std::vector<std::string>& args) {
 
 const CommandRegistrar kRegistrar(Command{
     .name = "gen",
-    .summary = "generate the macro's Verilog and manifest.json (--out DIR)",
+    .summary = "generate the macro's Verilog and manifest.json (--out DIR, default rtl_out/<configuration>)",
     .run = RunGen,
 });
 

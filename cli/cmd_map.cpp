@@ -51,6 +51,9 @@ po::options_description MapFlags(MapOptions& o) {
   return d;
 }
 
+constexpr int64_t kMaxTokens = int64_t{1} << 32;
+constexpr int kMaxCheckTokens = 1 << 16;
+
 struct LayerMap {
   const pruner::PrunedLayer* source;
   golden::TiledLayer tiled;
@@ -92,11 +95,20 @@ int RunMap(const std::vector<std::string>& args) {
   if (!ParseFlags(args, MapFlags(o), "map", "--pruned FILE|DIR --out DIR [--tokens T] [--stimulus-layer B.NAME]")) {
     return 0;
   }
-  if (o.tokens < 1) throw UsageError(fmt::format("--tokens {}: must be >= 1", o.tokens));
-  if (o.check_tokens < 1) throw UsageError(fmt::format("--check-tokens {}: must be >= 1", o.check_tokens));
-  if (o.stimulus_tokens < 1) throw UsageError(fmt::format("--stimulus-tokens {}: must be >= 1", o.stimulus_tokens));
+  // Bounded so that every cycle count (tiles x (load + tokens + latency),
+  // summed over layers) fits in 64 bits with room to spare.
+  if (o.tokens < 1 || o.tokens > kMaxTokens) {
+    throw UsageError(fmt::format("--tokens {}: must be in [1, {}]", o.tokens, kMaxTokens));
+  }
+  if (o.check_tokens < 1 || o.check_tokens > kMaxCheckTokens) {
+    throw UsageError(fmt::format("--check-tokens {}: must be in [1, {}]", o.check_tokens, kMaxCheckTokens));
+  }
+  if (o.stimulus_tokens < 1 || o.stimulus_tokens > kMaxCheckTokens) {
+    throw UsageError(fmt::format("--stimulus-tokens {}: must be in [1, {}]", o.stimulus_tokens, kMaxCheckTokens));
+  }
   fs::path container_path = o.pruned;
   if (fs::is_directory(container_path)) container_path /= "pruned.flexcim";
+  RefuseOutputOverInputs({"--out", o.out}, {{"--pruned", container_path}});
   const pruner::PrunedContainer container = pruner::ReadContainer(container_path);
   const MacroConfig& c = container.config;
   if (!container.hardware_legal) {
@@ -119,7 +131,14 @@ int RunMap(const std::vector<std::string>& args) {
   std::vector<LayerMap> maps;
   for (const pruner::PrunedLayer& l : container.layers) {
     const golden::LayerWeights w = ToLayerWeights(l);
-    LayerMap m{&l, golden::EncodeLayer(c, l.pattern, w)};
+    const auto encode = [&] {
+      try {
+        return golden::EncodeLayer(c, l.pattern, w);
+      } catch (const Error& e) {  // a mask the header calls legal but the macro cannot hold
+        throw Error(fmt::format("{}: layer {}.{}: {}", container_path.string(), l.block, l.name, e.what()));
+      }
+    };
+    LayerMap m{&l, encode()};
     m.cycles = golden::LayerCycles(c, m.tiled, o.tokens);
     for (uint8_t k : l.mask) m.kept += k;
     const std::vector<int32_t> x = RandomActivations(c, static_cast<size_t>(o.check_tokens) * l.cols, rng);
@@ -164,7 +183,9 @@ int RunMap(const std::vector<std::string>& args) {
                            {"kept_weights", m.kept},
                            {"utilisation", util},
                            {"golden_equals_gemv", m.bit_exact}});
-    total_cycles += m.cycles;
+    if (__builtin_add_overflow(total_cycles, m.cycles, &total_cycles)) {
+      throw UsageError(fmt::format("--tokens {}: the total cycle count overflows 64 bits", o.tokens));
+    }
     total_tiles += static_cast<int64_t>(m.tiled.tiles.size());
     total_kept += m.kept;
   }
@@ -200,7 +221,7 @@ int RunMap(const std::vector<std::string>& args) {
                       o.stimulus_layer, o.stimulus_tokens, stimulus.size(), c.Flags());
   }
 
-  WriteOutputDirectory(o.out, "map.json", [&](const fs::path& staging) {
+  WriteOutputDirectory(o.out, "map", [&](const fs::path& staging) {
     WriteTextFile(staging / "map.json", j.dump(2) + "\n");
     WriteTextFile(staging / "map.md", md);
     if (stimulus_source) verif::WriteStimulusFile(c, stimulus, staging / "stimulus.txt");

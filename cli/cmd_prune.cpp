@@ -262,6 +262,7 @@ int RunReport(const PruneOptions& o) {
   rs.quant = {rs.base.config.w_bits(), rs.base.config.a_bits()};
   rs.progress = !o.quiet;
   const ModelPaths paths = o.paths.Resolve();
+  RefuseOutputOverInputs({"--out", o.out}, ModelInputFlags(paths));
   const ModelInputs inputs = ModelInputs::Load(paths);
   rs.base = ToSettings(o, inputs.model.config.n_layers);
   const auto calibration = inputs.EncodeSlice(o.calib_blocks);
@@ -292,6 +293,7 @@ int RunPrune(const std::vector<std::string>& args) {
   // Validate every flag that does not need the model before loading it.
   (void)ToSettings(o, 1 << 20);
   const ModelPaths paths = o.paths.Resolve();
+  RefuseOutputOverInputs({"--out", o.out}, ModelInputFlags(paths));
   const ModelInputs inputs = ModelInputs::Load(paths);
   const PruneSettings settings = ToSettings(o, inputs.model.config.n_layers);
   const auto calibration = inputs.EncodeSlice(o.calib_blocks);

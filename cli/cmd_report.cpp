@@ -13,6 +13,7 @@
 #include "cli/command_registry.h"
 #include "cli/flag_parsing.h"
 #include "core/errors.h"
+#include "core/json_input.h"
 #include "core/output_directory.h"
 
 namespace flexcim::cli {
@@ -27,12 +28,21 @@ struct ReportOptions {
 };
 
 std::optional<json> ReadJson(const fs::path& p) {
-  if (!fs::exists(p)) return std::nullopt;
-  std::ifstream in(p);
+  std::error_code ec;
+  if (!fs::exists(p, ec)) return std::nullopt;
+  return ReadJsonFile(p);
+}
+
+// A section rendered from `file`'s JSON; a key missing or of the wrong type
+// is an Error naming the file, not a raw nlohmann exception.
+template <typename Section>
+std::string Render(const fs::path& file, const json& j, Section section) {
   try {
-    return json::parse(in);
+    return section(j);
   } catch (const json::exception& e) {
-    throw Error(fmt::format("{}: not valid JSON: {}", p.string(), e.what()));
+    std::string what = e.what();
+    if (const size_t close = what.find("] "); close != std::string::npos) what = what.substr(close + 2);
+    throw Error(fmt::format("{}: unexpected content: {}", file.string(), what));
   }
 }
 
@@ -119,6 +129,7 @@ int RunReport(const std::vector<std::string>& args) {
   if (!ParseFlags(args, d, "report", "--run DIR [--out DIR]")) return 0;
   const fs::path run = o.run_dir;
   if (!fs::is_directory(run)) throw UsageError(fmt::format("--run {}: not a directory", o.run_dir));
+  if (!o.out.empty()) RefuseOutputOverInputs({"--out", o.out}, {{"--run", run}});
   const auto prune = ReadJson(run / "prune" / "prune.json");
   const auto map = ReadJson(run / "map" / "map.json");
   const auto verify = ReadJson(run / "verify.json");
@@ -129,15 +140,21 @@ int RunReport(const std::vector<std::string>& args) {
                             "verify_layer.json or synth/report.json)", run.string()));
   }
   std::string md = fmt::format("# FlexCiM end-to-end report ({})\n\n", run.string());
-  if (prune) md += PruneSection(*prune);
-  if (map) md += MapSection(*map);
+  if (prune) md += Render(run / "prune" / "prune.json", *prune, PruneSection);
+  if (map) md += Render(run / "map" / "map.json", *map, MapSection);
   if (verify || verify_layer) {
     md += "## Co-simulation (generated RTL vs golden model, Verilator)\n\n";
-    if (verify) md += VerifySection("random traffic with resets and rewrites", *verify);
-    if (verify_layer) md += VerifySection("a real pruned layer's tiles (map stimulus)", *verify_layer);
+    if (verify) {
+      md += Render(run / "verify.json", *verify,
+                   [](const json& j) { return VerifySection("random traffic with resets and rewrites", j); });
+    }
+    if (verify_layer) {
+      md += Render(run / "verify_layer.json", *verify_layer,
+                   [](const json& j) { return VerifySection("a real pruned layer's tiles (map stimulus)", j); });
+    }
     md += "\n";
   }
-  if (synth) md += SynthSection(*synth);
+  if (synth) md += Render(run / "synth" / "report.json", *synth, SynthSection);
   std::cout << md;
   if (!o.out.empty()) {
     json j;
@@ -146,7 +163,7 @@ int RunReport(const std::vector<std::string>& args) {
     if (verify) j["verify"] = *verify;
     if (verify_layer) j["verify_layer"] = *verify_layer;
     if (synth) j["synth"] = *synth;
-    WriteOutputDirectory(o.out, "report.json", [&](const fs::path& staging) {
+    WriteOutputDirectory(o.out, "report", [&](const fs::path& staging) {
       WriteTextFile(staging / "report.md", md);
       WriteTextFile(staging / "report.json", j.dump(2) + "\n");
     });

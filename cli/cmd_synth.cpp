@@ -14,6 +14,8 @@
 #include "cli/command_registry.h"
 #include "cli/flag_parsing.h"
 #include "core/errors.h"
+#include "core/output_directory.h"
+#include "synth/activity_file.h"
 #include "synth/design_source.h"
 #include "synth/ppa_report.h"
 #include "synth/synth_flow.h"
@@ -81,29 +83,20 @@ int RunSynth(const std::vector<std::string>& args) {
   flow.data_dir = o.data_dir;
   flow.run_sta = !o.no_sta;
   flow.default_input_activity = o.input_activity;
+  synth::RequireToggleRate("--input-activity", o.input_activity);
   if (!o.activity_from.empty()) {
-    std::ifstream in(o.activity_from);
-    if (!in) throw UsageError(fmt::format("--activity-from {}: cannot read", o.activity_from));
-    nlohmann::json j;
+    RefuseOutputOverInputs({"--out", o.out_dir}, {{"--activity-from", o.activity_from}});
     try {
-      j = nlohmann::json::parse(in);
-    } catch (const nlohmann::json::exception& e) {
-      throw UsageError(fmt::format("--activity-from {}: not valid JSON ({})", o.activity_from, e.what()));
+      flow.port_activity = synth::ReadActivityFile(o.activity_from);
+    } catch (const UsageError&) {
+      throw;
+    } catch (const Error& e) {
+      throw UsageError(fmt::format("--activity-from {}", e.what()));
     }
-    if (!j.contains("input_toggle_rates") || !j["input_toggle_rates"].is_object()) {
-      throw UsageError(fmt::format("--activity-from {}: no input_toggle_rates object (write it with "
-                                   "`flexcim verify --json`)", o.activity_from));
-    }
-    for (const auto& [port, rate] : j["input_toggle_rates"].items()) flow.port_activity[port] = rate.get<double>();
   }
   for (const auto& a : o.activities) {
-    const auto eq = a.find('=');
-    if (eq == std::string::npos) throw UsageError(fmt::format("--activity {}: expected PORT=RATE", a));
-    try {
-      flow.port_activity[a.substr(0, eq)] = std::stod(a.substr(eq + 1));
-    } catch (const std::exception&) {
-      throw UsageError(fmt::format("--activity {}: RATE must be a number", a));
-    }
+    const auto [port, rate] = synth::ParsePortActivity(a);
+    flow.port_activity[port] = rate;
   }
   flow.progress = Progress;
 

@@ -9,6 +9,7 @@
 #include "cli/command_registry.h"
 #include "cli/flag_parsing.h"
 #include "core/errors.h"
+#include "core/output_directory.h"
 #include "generator/design_writer.h"
 #include "generator/flexcim_generator.h"
 #include "core/subprocess.h"
@@ -50,6 +51,7 @@ int RunVerify(const std::vector<std::string>& args) {
   if (!vm) return 0;
   const MacroConfig config = o.macro.ToConfig();
   if (o.vectors < 1) throw UsageError(fmt::format("--vectors {}: must be >= 1", o.vectors));
+  RefuseOutputOverInputs({"--json", o.json}, {{"--stimulus", o.stimulus}});
   if (!o.stimulus.empty() && !fs::is_regular_file(o.stimulus)) {
     throw UsageError(fmt::format("--stimulus {}: no such file", o.stimulus));
   }

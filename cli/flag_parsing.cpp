@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <iostream>
 
@@ -13,6 +14,53 @@
 
 namespace flexcim::cli {
 
+namespace {
+
+constexpr char kPositional[] = "positional-argument";
+
+template <typename T>
+bool IsTyped(const po::option_description& d) {
+  return dynamic_cast<const po::typed_value<T>*>(d.semantic().get()) != nullptr;
+}
+
+bool IsUnsigned(const po::option_description& d) {
+  return IsTyped<unsigned>(d) || IsTyped<unsigned long>(d) || IsTyped<unsigned long long>(d) ||
+         IsTyped<unsigned short>(d) || IsTyped<std::vector<unsigned>>(d) ||
+         IsTyped<std::vector<unsigned long>>(d) || IsTyped<std::vector<unsigned long long>>(d);
+}
+
+// Checks Boost leaves to us: a value given as "" (or "--out="), a negative
+// number for an unsigned flag (Boost wraps "-1" to 2^64-1), a positional
+// argument, a non-finite number.
+void CheckTokens(const po::parsed_options& parsed, const po::options_description& all) {
+  for (const po::option& o : parsed.options) {
+    if (o.string_key == kPositional) {
+      throw po::error(fmt::format("unexpected argument '{}': this command takes only --flags",
+                                  o.value.empty() ? "" : o.value.front()));
+    }
+    const po::option_description* d = all.find_nothrow(o.string_key, false);
+    if (d == nullptr) continue;
+    for (const std::string& v : o.value) {
+      if (v.empty()) throw po::error(fmt::format("--{}: empty value", o.string_key));
+      if (IsUnsigned(*d) && v.find('-') != std::string::npos) {
+        throw po::error(fmt::format("--{} {}: must be a non-negative integer", o.string_key, v));
+      }
+    }
+  }
+}
+
+void CheckFinite(const po::variables_map& vm) {
+  for (const auto& [name, value] : vm) {
+    const double* d = boost::any_cast<double>(&value.value());
+    const float* f = boost::any_cast<float>(&value.value());
+    if ((d && !std::isfinite(*d)) || (f && !std::isfinite(*f))) {
+      throw po::error(fmt::format("--{} {}: must be a finite number", name, d ? *d : *f));
+    }
+  }
+}
+
+}  // namespace
+
 std::optional<po::variables_map> ParseFlags(const std::vector<std::string>& args,
                                             const po::options_description& flags,
                                             const std::string& command,
@@ -20,14 +68,26 @@ std::optional<po::variables_map> ParseFlags(const std::vector<std::string>& args
   po::options_description all;
   all.add_options()("help,h", "print this help and exit");
   all.add(flags);
+  // Positional arguments are collected only to be refused with a clear message.
+  po::options_description parsing;
+  parsing.add(all);
+  parsing.add_options()(kPositional, po::value<std::vector<std::string>>());
+  po::positional_options_description positional;
+  positional.add(kPositional, -1);
+  // No abbreviated long options: "--sub" is not "--subs" (Boost guesses by default).
+  const int style = po::command_line_style::default_style & ~po::command_line_style::allow_guessing;
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(args).options(all).run(), vm);
+    const po::parsed_options parsed =
+        po::command_line_parser(args).options(parsing).positional(positional).style(style).run();
+    CheckTokens(parsed, parsing);
+    po::store(parsed, vm);
     if (vm.count("help")) {
       std::cout << fmt::format("usage: flexcim {} {}\n\n", command, synopsis) << all << "\n";
       return std::nullopt;
     }
     po::notify(vm);
+    CheckFinite(vm);
   } catch (const po::error& e) {
     throw UsageError(fmt::format("{} (see 'flexcim {} --help')", e.what(), command));
   }

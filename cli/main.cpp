@@ -3,7 +3,9 @@
 // 0 success, 1 runtime failure, 2 usage error.
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <iostream>
+#include <new>
 #include <string>
 #include <vector>
 
@@ -45,8 +47,24 @@ int main(int argc, char** argv) {
   } catch (const flexcim::UsageError& e) {
     std::cerr << fmt::format("flexcim {}: error: {}\n", name, e.what());
     return 2;
-  } catch (const std::exception& e) {
+  } catch (const flexcim::Error& e) {
     std::cerr << fmt::format("flexcim {}: error: {}\n", name, e.what());
+    return 1;
+  } catch (const std::filesystem::filesystem_error& e) {
+    std::cerr << fmt::format("flexcim {}: error: {}: {}\n", name, e.path1().string(), e.code().message());
+    return 1;
+  } catch (const std::bad_alloc&) {
+    // Inputs are validated before anything is sized from them, so this is a
+    // genuinely too large job for this machine's memory.
+    std::cerr << fmt::format("flexcim {}: error: out of memory (the inputs or flags ask for more memory than "
+                             "this machine has)\n",
+                             name);
+    return 1;
+  } catch (const std::exception& e) {
+    // Every reader turns library exceptions into messages naming the file;
+    // reaching this is a bug in flexcim, said so instead of shown raw.
+    std::cerr << fmt::format("flexcim {}: error: internal error ({}); please report it with the command line\n",
+                             name, e.what());
     return 1;
   }
 }

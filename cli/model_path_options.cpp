@@ -10,6 +10,10 @@ pruner::ModelPaths ModelPathFlags::Resolve() const {
   return p;
 }
 
+std::vector<FlagPath> ModelInputFlags(const pruner::ModelPaths& paths) {
+  return {{"--model", paths.model}, {"--tokenizer", paths.tokenizer}, {"--text", paths.text}};
+}
+
 po::options_description ModelPathOptions(ModelPathFlags& f) {
   po::options_description d("Model and text");
   d.add_options()

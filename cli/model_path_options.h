@@ -2,8 +2,10 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "cli/flag_parsing.h"
+#include "core/output_directory.h"
 #include "flow_pruner/model_inputs.h"
 
 namespace flexcim::cli {
@@ -17,5 +19,8 @@ struct ModelPathFlags {
 };
 
 po::options_description ModelPathOptions(ModelPathFlags& flags);
+
+// The three inputs by flag, for RefuseOutputOverInputs (core/output_directory.h).
+std::vector<FlagPath> ModelInputFlags(const pruner::ModelPaths& paths);
 
 }  // namespace flexcim::cli

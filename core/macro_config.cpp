@@ -36,7 +36,7 @@ MacroConfig MacroConfig::Create(int subs, int rows, int cols, int sel_group, int
   RequirePowerOfTwoIn("--subs", subs, 1, 16);
   RequirePowerOfTwoIn("--rows", rows, 2, 256);
   RequirePowerOfTwoIn("--cols", cols, 1, 256);
-  if (sel_group <= 0) sel_group = cols;
+  if (sel_group == 0) sel_group = cols;  // negative values are refused below
   RequirePowerOfTwoIn("--sel-group", sel_group, 1, cols);
   RequireIn("--a-bits", a_bits, 2, 16);
   RequireIn("--w-bits", w_bits, 2, 16);

@@ -23,7 +23,7 @@ class MacroConfig {
 
   // Validates and builds. Throws UsageError naming the flag, the value and
   // the allowed range, e.g. "--rows 24: must be a power of two in [2, 256]".
-  // sel_group <= 0 means "G = C".
+  // sel_group 0 means "G = C"; negative is a UsageError.
   static MacroConfig Create(int subs, int rows, int cols, int sel_group,
                             int a_bits, int w_bits);
   static MacroConfig Default();

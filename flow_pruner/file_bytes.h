@@ -9,7 +9,7 @@
 namespace flexcim::pruner {
 
 // Reads the whole file. Throws Error "PATH: cannot open: <reason>" or
-// "PATH: read failed: <reason>".
+// "PATH: read failed: <reason>"; only regular files are read (core/input_file.h).
 std::string ReadFileBytes(const std::string& path);
 
 

@@ -83,7 +83,7 @@ std::string PruneResultTable(const PruneResult& r) {
 
 void WritePruneOutputs(const PruneResult& r, const std::optional<PruneEvaluation>& eval,
                        const std::filesystem::path& out_dir) {
-  WriteOutputDirectory(out_dir, "prune.json", [&](const std::filesystem::path& staging) {
+  WriteOutputDirectory(out_dir, "prune", [&](const std::filesystem::path& staging) {
     WriteTextFile(staging / "layers.txt", LayerPatternText(r));
     WriteTextFile(staging / "prune.json", PruneResultJson(r, eval).dump(2) + "\n");
     WriteLlamaModel(r.pruned, (staging / "pruned.bin").string());

@@ -196,6 +196,21 @@ PruneResult RunPrune(const LlamaModel& dense, const CalibrationStats& dense_stat
         s.target, r.assignment.achieved_sparsity, AssignmentText(r.assignment.patterns)));
   }
   for (const NmPattern& p : r.assignment.patterns) p.RequireSupportedBy(s.config, "pattern");
+  // A layer with fewer inputs than M keeps min(N, inputs) per row: nothing
+  // would be pruned while the target is reported as met. Refuse instead.
+  for (int i = 0; i < L; ++i) {
+    const NmPattern& p = r.assignment.patterns[i];
+    if (p.dense()) continue;
+    for (LinearKind k : kAllLinearKinds) {
+      const int inputs = dense.layers[i].linear(k).cols;
+      if (inputs < p.m) {
+        throw UsageError(fmt::format(
+            "pattern {} for block {}: layer {} has {} inputs, fewer than M = {}, so N:M would prune "
+            "nothing there; use patterns with M <= {} for this model",
+            p.ToString(), i, LinearName(k), inputs, p.m, inputs));
+      }
+    }
+  }
 
   // 3. Sequential pruning and quantisation.
   r.pruned = dense;

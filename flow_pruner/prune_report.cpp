@@ -559,7 +559,7 @@ std::string PruneReportSvg(const PruneReport& rep) {
 }
 
 void WritePruneReport(const PruneReport& report, const std::filesystem::path& out_dir) {
-  WriteOutputDirectory(out_dir, "report.json", [&](const std::filesystem::path& staging) {
+  WriteOutputDirectory(out_dir, "prune-report", [&](const std::filesystem::path& staging) {
     WriteTextFile(staging / "report.md", PruneReportMarkdown(report));
     WriteTextFile(staging / "report.json", PruneReportJson(report).dump(2) + "\n");
     WriteTextFile(staging / "flow_blocks.svg", PruneReportSvg(report));

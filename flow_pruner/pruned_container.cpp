@@ -2,11 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <cstring>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "core/errors.h"
+#include "core/atomic_file.h"
+#include "core/input_file.h"
+#include "core/json_input.h"
 #include "core/sha256.h"
 
 namespace flexcim::pruner {
@@ -30,7 +33,7 @@ void AppendU32(std::string& out, uint32_t v) {
   out.append(reinterpret_cast<const char*>(b), 4);
 }
 
-uint32_t ReadU32(const std::string& in, size_t at) {
+uint32_t ReadU32(std::string_view in, size_t at) {
   const auto* b = reinterpret_cast<const unsigned char*>(in.data() + at);
   return b[0] | (b[1] << 8) | (b[2] << 16) | (static_cast<uint32_t>(b[3]) << 24);
 }
@@ -92,32 +95,103 @@ void WriteContainer(const PrunedContainer& c, const fs::path& path) {
   file += payload;
   file += RawDigest(file);
 
-  const fs::path tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(file.data(), static_cast<std::streamsize>(file.size()));
-    if (!out) {
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      throw Error(fmt::format("{}: cannot write", path.string()));
-    }
-  }
-  // A failed rename (e.g. the target is a non-empty directory) must not
-  // leave the temporary behind either.
+  // Unlike other outputs, a container is only written into an existing
+  // directory (the prune output's staging directory).
   std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    std::error_code ignored;
-    fs::remove(tmp, ignored);
-    throw Error(fmt::format("{}: cannot write ({})", path.string(), ec.message()));
+  if (path.has_parent_path() && !fs::is_directory(path.parent_path(), ec)) {
+    throw Error(fmt::format("{}: cannot write", path.string()));
   }
+  WriteFileAtomically(path, file);
 }
 
 PrunedContainer ReadContainer(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(fmt::format("{}: cannot read", path.string()));
-  const std::string file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const std::string name = path.string();
+  return ParseContainer(ReadRegularFile(path), path.string());
+}
+
+namespace {
+
+// "--subs 3: must be ..." from MacroConfig::Create, said about the header's
+// keys instead of flags the user never passed.
+std::string HeaderWording(std::string message) {
+  static constexpr std::pair<std::string_view, std::string_view> kKeys[] = {
+      {"--subs ", "P = "}, {"--rows ", "R = "}, {"--cols ", "C = "},
+      {"--sel-group ", "G = "}, {"--a-bits ", "A = "}, {"--w-bits ", "W = "}};
+  for (const auto& [flag, key] : kKeys) {
+    if (message.rfind(flag, 0) == 0) return std::string(key) + message.substr(flag.size());
+  }
+  return message;
+}
+
+// [offset, offset + bytes) inside a payload of `payload_len` bytes, without
+// overflow.
+bool InsidePayload(uint64_t offset, uint64_t bytes, uint64_t payload_len) {
+  return offset <= payload_len && bytes <= payload_len - offset;
+}
+
+PrunedLayer ParseLayer(const nlohmann::json& e, size_t index, const PrunedContainer& c, std::string_view payload,
+                       const std::string& name) {
+  PrunedLayer l;
+  const std::string where = fmt::format("{}: layer #{}", name, index);
+  l.block = static_cast<int>(JsonInteger(e, "block", 0, 1 << 20, where));
+  l.name = JsonString(e, "name", where);
+  if (l.name.empty() || l.name.size() > 64) {
+    throw Error(fmt::format("{}: 'name' must have 1 to 64 characters", where));
+  }
+  const std::string layer = fmt::format("{}: layer {}.{}", name, l.block, l.name);
+  const uint64_t payload_bits = static_cast<uint64_t>(payload.size()) * 8;
+  l.rows = static_cast<int>(JsonInteger(e, "rows", 1, 1 << 24, layer));
+  l.cols = static_cast<int>(JsonInteger(e, "cols", 1, 1 << 24, layer));
+  const uint64_t n = static_cast<uint64_t>(l.rows) * static_cast<uint64_t>(l.cols);  // < 2^48
+  if (n > payload_bits) {
+    throw Error(fmt::format("{}: shape {}x{} needs more mask bits than the payload's {} bytes hold", layer,
+                            l.rows, l.cols, payload.size()));
+  }
+  l.pattern = {static_cast<int>(JsonInteger(e, "n", 1, 1 << 10, layer)),
+               static_cast<int>(JsonInteger(e, "m", 1, 1 << 10, layer))};
+  if (l.pattern.n > l.pattern.m || (l.pattern.m & (l.pattern.m - 1)) != 0 ||
+      (l.pattern.n & (l.pattern.n - 1)) != 0) {
+    throw Error(fmt::format("{}: pattern {} is not N:M with powers of two N <= M", layer, l.pattern.ToString()));
+  }
+  if (c.hardware_legal && !l.pattern.SupportedBy(c.config)) {
+    throw Error(fmt::format("{}: pattern {} is not one macro {} runs, although the header says "
+                            "hardware_legal",
+                            layer, l.pattern.ToString(), c.config.Name()));
+  }
+  const auto len = static_cast<int64_t>(payload.size());
+  const uint64_t mask_at = JsonInteger(e, "mask_offset", 0, len, layer);
+  const uint64_t w_at = JsonInteger(e, "weights_offset", 0, len, layer);
+  const uint64_t s_at = JsonInteger(e, "scales_offset", 0, len, layer);
+  if (!InsidePayload(mask_at, (n + 7) / 8, payload.size()) || !InsidePayload(w_at, 2 * n, payload.size()) ||
+      !InsidePayload(s_at, 4 * static_cast<uint64_t>(l.rows), payload.size())) {
+    throw Error(fmt::format("{}: points outside the payload ({} bytes)", layer, payload.size()));
+  }
+  l.mask.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    l.mask[i] = (static_cast<uint8_t>(payload[mask_at + i / 8]) >> (i % 8)) & 1u;
+  }
+  l.weights.resize(n);
+  std::memcpy(l.weights.data(), payload.data() + w_at, 2 * n);
+  l.scales.resize(l.rows);
+  std::memcpy(l.scales.data(), payload.data() + s_at, 4 * static_cast<size_t>(l.rows));
+  const int wmax = (1 << (c.w_bits - 1)) - 1;
+  for (size_t i = 0; i < n; ++i) {
+    if ((l.mask[i] == 0 && l.weights[i] != 0) || l.weights[i] < -wmax - 1 || l.weights[i] > wmax) {
+      throw Error(fmt::format("{}: weight [{}][{}] = {} is {}", layer, i / l.cols, i % l.cols, l.weights[i],
+                              l.mask[i] ? fmt::format("outside the {}-bit range", c.w_bits)
+                                        : std::string("not 0 where the mask drops it")));
+    }
+  }
+  for (int r = 0; r < l.rows; ++r) {
+    if (!std::isfinite(l.scales[r]) || l.scales[r] < 0) {
+      throw Error(fmt::format("{}: scale of output {} is {}; must be finite and >= 0", layer, r, l.scales[r]));
+    }
+  }
+  return l;
+}
+
+}  // namespace
+
+PrunedContainer ParseContainer(std::string_view file, const std::string& name) {
   if (file.size() < sizeof(kMagic) || std::memcmp(file.data(), kMagic, sizeof(kMagic)) != 0) {
     throw Error(fmt::format("{}: not a flexcim pruned container (bad magic)", name));
   }
@@ -129,13 +203,13 @@ PrunedContainer ReadContainer(const fs::path& path) {
     throw Error(fmt::format("{}: container version {} is not supported (this build reads {})", name,
                             version, PrunedContainer::kVersion));
   }
-  const size_t header_len = ReadU32(file, 12);
-  const size_t payload_at = 16 + header_len + 4;
+  const uint64_t header_len = ReadU32(file, 12);
+  const uint64_t payload_at = 16 + header_len + 4;
   if (file.size() < payload_at + kDigestBytes) {
     throw Error(fmt::format("{}: truncated ({} bytes, header says {} header bytes)", name,
                             file.size(), header_len));
   }
-  const size_t payload_len = ReadU32(file, 16 + header_len);
+  const uint64_t payload_len = ReadU32(file, 16 + header_len);
   if (file.size() != payload_at + payload_len + kDigestBytes) {
     throw Error(fmt::format("{}: size {} bytes does not match its header ({} expected)", name,
                             file.size(), payload_at + payload_len + kDigestBytes));
@@ -144,46 +218,31 @@ PrunedContainer ReadContainer(const fs::path& path) {
   if (RawDigest(body) != file.substr(file.size() - kDigestBytes)) {
     throw Error(fmt::format("{}: checksum mismatch (file corrupt)", name));
   }
-  nlohmann::json h;
-  try {
-    h = nlohmann::json::parse(file.substr(16, header_len));
-    PrunedContainer c;
-    const auto& m = h.at("macro");
-    c.config = MacroConfig::Create(m.at("P"), m.at("R"), m.at("C"), m.at("G"), m.at("A"), m.at("W"));
-    c.w_bits = h.at("w_bits");
-    c.a_bits = h.at("a_bits");
-    c.hardware_legal = h.at("hardware_legal");
-    c.method = h.at("method");
-    c.source_model_sha256 = h.at("source_model_sha256");
-    const char* payload = file.data() + payload_at;
-    for (const auto& e : h.at("layers")) {
-      PrunedLayer l;
-      l.block = e.at("block");
-      l.name = e.at("name");
-      l.rows = e.at("rows");
-      l.cols = e.at("cols");
-      l.pattern = {e.at("n").get<int>(), e.at("m").get<int>()};
-      const size_t n = static_cast<size_t>(l.rows) * l.cols;
-      const size_t mask_at = e.at("mask_offset"), w_at = e.at("weights_offset"),
-                   s_at = e.at("scales_offset");
-      if (mask_at + (n + 7) / 8 > payload_len || w_at + 2 * n > payload_len ||
-          s_at + 4 * static_cast<size_t>(l.rows) > payload_len) {
-        throw Error(fmt::format("{}: layer {}.{} points outside the payload", name, l.block, l.name));
-      }
-      l.mask.resize(n);
-      for (size_t i = 0; i < n; ++i) {
-        l.mask[i] = (static_cast<uint8_t>(payload[mask_at + i / 8]) >> (i % 8)) & 1u;
-      }
-      l.weights.resize(n);
-      std::memcpy(l.weights.data(), payload + w_at, 2 * n);
-      l.scales.resize(l.rows);
-      std::memcpy(l.scales.data(), payload + s_at, 4 * static_cast<size_t>(l.rows));
-      c.layers.push_back(std::move(l));
-    }
-    return c;
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(fmt::format("{}: bad header: {}", name, e.what()));
+  const std::string context = name + ": header";
+  const nlohmann::json h = ParseJsonText(file.substr(16, header_len), context);
+  if (JsonString(h, "format", context) != "flexcim-pruned") {
+    throw Error(fmt::format("{}: 'format' is not \"flexcim-pruned\"", context));
   }
+  PrunedContainer c;
+  const nlohmann::json& m = JsonObject(h, "macro", context);
+  const std::string mc = context + " 'macro'";
+  try {
+    c.config = MacroConfig::Create(JsonInteger(m, "P", 0, 1 << 16, mc), JsonInteger(m, "R", 0, 1 << 16, mc),
+                                   JsonInteger(m, "C", 0, 1 << 16, mc), JsonInteger(m, "G", 1, 1 << 16, mc),
+                                   JsonInteger(m, "A", 0, 64, mc), JsonInteger(m, "W", 0, 64, mc));
+  } catch (const UsageError& e) {
+    throw Error(fmt::format("{}: {}", mc, HeaderWording(e.what())));
+  }
+  c.w_bits = static_cast<int>(JsonInteger(h, "w_bits", 2, c.config.w_bits(), context));
+  c.a_bits = static_cast<int>(JsonInteger(h, "a_bits", 2, c.config.a_bits(), context));
+  c.hardware_legal = JsonBool(h, "hardware_legal", context);
+  c.method = JsonString(h, "method", context);
+  c.source_model_sha256 = JsonString(h, "source_model_sha256", context);
+  const std::string_view payload = file.substr(payload_at, payload_len);
+  const nlohmann::json& layers = JsonArray(h, "layers", context);
+  if (layers.empty()) throw Error(fmt::format("{}: no layers", context));
+  for (size_t i = 0; i < layers.size(); ++i) c.layers.push_back(ParseLayer(layers[i], i, c, payload, name));
+  return c;
 }
 
 }  // namespace flexcim::pruner

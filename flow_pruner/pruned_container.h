@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/macro_config.h"
@@ -40,6 +41,12 @@ struct PrunedContainer {
 void WriteContainer(const PrunedContainer& c, const std::filesystem::path& path);
 // Throws flexcim::Error naming the file and what is wrong (bad magic,
 // unsupported version, truncated, checksum mismatch, inconsistent sizes).
+// Every field is validated (magic, version, sizes, checksum, header keys and
+// their ranges, shapes, patterns, offsets with overflow-safe arithmetic,
+// weights within w_bits and 0 where dropped, finite scales); errors name the
+// file and the layer. Only a regular file is read.
 PrunedContainer ReadContainer(const std::filesystem::path& path);
+// The same on an in-memory image; `name` names it in errors.
+PrunedContainer ParseContainer(std::string_view bytes, const std::string& name);
 
 }  // namespace flexcim::pruner

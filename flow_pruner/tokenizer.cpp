@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cstdint>
+#include <algorithm>
 #include <cstring>
 #include <queue>
 
@@ -46,13 +47,17 @@ Tokenizer Tokenizer::Parse(std::string_view bytes, int vocab_size, std::string_v
                             source, size));
   }
   Tokenizer t;
+  t.source_ = source;
   t.max_token_length_ = ReadScalar<int32_t>(bytes, 0);
   if (t.max_token_length_ <= 0) {
     throw Error(fmt::format("{}: max_token_length is {}; it must be positive", source,
                             t.max_token_length_));
   }
-  t.pieces_.reserve(vocab_size);
-  t.scores_.reserve(vocab_size);
+  // Every entry takes at least 8 bytes: a vocab_size larger than the file
+  // can hold fails below with a message, not in reserve().
+  const size_t most_entries = std::min<size_t>(static_cast<size_t>(vocab_size), size / 8);
+  t.pieces_.reserve(most_entries);
+  t.scores_.reserve(most_entries);
   size_t offset = 4;
   for (int id = 0; id < vocab_size; ++id) {
     if (size - offset < 8) {
@@ -89,6 +94,13 @@ Tokenizer Tokenizer::Parse(std::string_view bytes, int vocab_size, std::string_v
   return t;
 }
 
+void Tokenizer::RequireInVocabulary(int id, std::string_view what) const {
+  if (id < 0 || id >= vocab_size()) {
+    throw Error(fmt::format("{}: {} needs token id {}, but the vocabulary has only {} entries", source_, what,
+                            id, vocab_size()));
+  }
+}
+
 int Tokenizer::Find(std::string_view piece) const {
   const auto it = ids_.find(piece);
   return it == ids_.end() ? -1 : it->second;
@@ -104,6 +116,9 @@ std::vector<int> Tokenizer::Encode(std::string_view text, bool bos, bool eos) co
   std::vector<Symbol> symbols;
   symbols.reserve(text.size() + 1);
   auto push = [&](int id) {
+    if (id >= vocab_size()) {
+      RequireInVocabulary(id, fmt::format("byte 0x{:02X} of the text (byte fallback, no piece for it)", id - 3));
+    }
     const int index = static_cast<int>(symbols.size());
     symbols.push_back(Symbol{id, index - 1, index + 1, true});
   };
@@ -177,6 +192,8 @@ std::vector<int> Tokenizer::Encode(std::string_view text, bool bos, bool eos) co
     consider(c.left, left.next);
   }
 
+  if (bos) RequireInVocabulary(kBos, "BOS");
+  if (eos) RequireInVocabulary(kEos, "EOS");
   std::vector<int> tokens;
   tokens.reserve(n + 2);
   if (bos) tokens.push_back(kBos);

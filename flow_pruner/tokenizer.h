@@ -33,6 +33,9 @@ class Tokenizer {
   // non-empty, code points to pieces (bytes b -> b + 3 when a code point is
   // not a piece), then merges the adjacent pair with the highest score
   // (leftmost on ties) until none merges; optional EOS. O(n log n).
+  // Every id it returns is < vocab_size(): a byte with no piece whose
+  // fallback id (byte + 3) is outside the vocabulary, or BOS/EOS outside it,
+  // is an Error naming the tokenizer file, the byte and the vocabulary size.
   std::vector<int> Encode(std::string_view text, bool bos = true, bool eos = false) const;
 
   // llama2.c decode(): the text of `token` following `prev_token`: drops the
@@ -43,6 +46,10 @@ class Tokenizer {
   std::string Decode(const std::vector<int>& tokens) const;
 
  private:
+  // Error unless `id` (for `what`) is inside the vocabulary.
+  void RequireInVocabulary(int id, std::string_view what) const;
+
+  std::string source_;
   int max_token_length_ = 0;
   std::vector<std::string> pieces_;
   std::vector<float> scores_;

@@ -135,7 +135,12 @@ int64_t LayerCycles(const MacroConfig& config, int64_t tile_count, int64_t token
     throw Error(
         fmt::format("LayerCycles: {} tiles, {} tokens: both must be >= 0", tile_count, tokens));
   }
-  return tile_count * (config.tile_load_cycles() + tokens + config.pipeline_latency());
+  int64_t per_tile = 0, cycles = 0;
+  if (__builtin_add_overflow(config.tile_load_cycles() + int64_t{config.pipeline_latency()}, tokens, &per_tile) ||
+      __builtin_mul_overflow(tile_count, per_tile, &cycles)) {
+    throw Error(fmt::format("LayerCycles: {} tiles x {} tokens overflows a 64-bit cycle count", tile_count, tokens));
+  }
+  return cycles;
 }
 
 int64_t LayerCycles(const MacroConfig& config, const TiledLayer& layer, int64_t tokens) {

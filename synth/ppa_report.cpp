@@ -78,6 +78,12 @@ std::string ReportMarkdown(const std::vector<PpaResult>& results) {
       s += fmt::format("| critical path | {} -> {} |\n", t.startpoint, t.endpoint);
       s += fmt::format("| min period (ns) | {} |\n| fmax (MHz) | {} |\n", Fixed(t.min_period_ns, 3),
                        Fixed(t.fmax_mhz, 1));
+      if (t.compute_fmax_mhz > 0) {
+        s += fmt::format("| compute path (write and reset ports false) | {} -> {} |\n", t.compute_startpoint,
+                         t.compute_endpoint);
+        s += fmt::format("| compute min period (ns) / fmax (MHz) | {} / {} |\n", Fixed(t.compute_min_period_ns, 3),
+                         Fixed(t.compute_fmax_mhz, 1));
+      }
       s += fmt::format("| power at fmax (mW): total | {} |\n", Fixed(t.power.total, 3));
       s += fmt::format("| internal / switching / leakage (mW) | {} / {} / {} |\n", Fixed(t.power.internal, 3),
                        Fixed(t.power.switching, 3), Fixed(t.power.leakage, 6));

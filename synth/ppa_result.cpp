@@ -56,7 +56,10 @@ nlohmann::json ToJson(const PpaResult& r) {
     j["timing"] = {{"critical_path", {{"startpoint", t.startpoint}, {"endpoint", t.endpoint},
                                       {"arrival_ns", t.arrival_ns}}},
                    {"min_period_ns", t.min_period_ns},
-                   {"fmax_mhz", t.fmax_mhz}};
+                   {"fmax_mhz", t.fmax_mhz},
+                   {"compute_path", {{"startpoint", t.compute_startpoint}, {"endpoint", t.compute_endpoint}}},
+                   {"compute_min_period_ns", t.compute_min_period_ns},
+                   {"compute_fmax_mhz", t.compute_fmax_mhz}};
     auto pw = [](const PowerMw& p) {
       return nlohmann::json{{"internal_mw", p.internal}, {"switching_mw", p.switching},
                             {"leakage_mw", p.leakage}, {"total_mw", p.total}};

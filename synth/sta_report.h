@@ -16,10 +16,22 @@ struct TimingPower {
   double fmax_mhz = 0;               // 1000 / min_period_ns
   PowerMw power;                     // at fmax
   PowerMw sequential_power, combinational_power;
+  // With the write and reset ports false-pathed (0 when the script had no
+  // write ports): the compute path alone.
+  std::string compute_startpoint, compute_endpoint;
+  double compute_min_period_ns = 0, compute_fmax_mhz = 0;
+};
+
+struct PowerReport {
+  PowerMw total, sequential, combinational;
 };
 
 // Throws flexcim::Error quoting OpenSTA's "Error" lines, or naming the
 // missing report section, when the output is incomplete.
 TimingPower ParseStaOutput(const std::string& text);
+
+// Only the report_power groups and FLEXCIM_DONE (synth/sta_power.h);
+// throws like ParseStaOutput.
+PowerReport ParseStaPower(const std::string& text);
 
 }  // namespace flexcim::synth

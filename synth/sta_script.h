@@ -25,10 +25,32 @@ struct StaScriptOptions {
   // Toggle rate per clock period for every input except the clock.
   double default_input_activity = 0.5;
   std::map<std::string, double> port_activity;  // port name -> activity (overrides)
+  // Ports held constant for power (set_case_analysis), e.g. {"wr_en", 0}.
+  std::map<std::string, int> constant_ports;
+  // Weight-write and reset inputs: false paths for the compute-path period
+  // (the write path is decoupled from compute; docs/PPA.md).
+  std::vector<std::string> write_ports;
 };
 
-// Prints machine-readable lines "FLEXCIM_WORST_SLACK <ns>" and
-// "FLEXCIM_PERIOD <ns>" besides the standard report_checks / report_power.
+// The write ports of a port list: rst_n and every input named wr_*.
+std::vector<std::string> WritePorts(const std::vector<PortSpec>& ports);
+
+// "[get_ports {name}]" or "[get_ports {name[*]}]" for a bus; UsageError for
+// a port not in o.ports.
+std::string PortSelector(const StaScriptOptions& o, const std::string& name);
+
+// read_liberty, read_verilog, link_design and the clock/IO constraints at
+// `period` (a number or a Tcl expression).
+std::string StaDesignSetup(const StaScriptOptions& o);
+std::string StaConstraints(const StaScriptOptions& o, const std::string& period);
+// set_power_activity for the default and every per-port rate, and
+// set_case_analysis for the constant ports.
+std::string StaActivity(const StaScriptOptions& o);
+
+// Prints machine-readable lines "FLEXCIM_WORST_SLACK <ns>",
+// "FLEXCIM_PERIOD <ns>" and, with write ports, "FLEXCIM_COMPUTE_PATH" followed
+// by the compute path's report_checks and "FLEXCIM_COMPUTE_PERIOD <ns>",
+// besides the standard report_checks / report_power.
 std::string StaScript(const StaScriptOptions& options);
 
 }  // namespace flexcim::synth

@@ -10,7 +10,9 @@
 #include "core/errors.h"
 #include "core/atomic_file.h"
 #include "synth/component_map.h"
+#include "synth/latch_policy.h"
 #include "synth/liberty_setup.h"
+#include "synth/sta_power.h"
 #include "synth/sta_script.h"
 #include "synth/tool_check.h"
 #include "synth/yosys_script.h"
@@ -85,6 +87,9 @@ PpaResult RunSynthFlow(const SynthFlowOptions& o) {
   ys.liberty = liberty;
   for (const auto& f : manifest.at("files")) ys.verilog_files.push_back(fs::absolute(o.rtl_dir / f.get<std::string>()));
   ys.top = top;
+  ys.latch_policy = LatchPolicyFromManifest(manifest);
+  ys.latch_techmap = o.work_dir / "latch_map.v";
+  WriteFileAtomically(ys.latch_techmap, LatchTechmapVerilog());
   ys.stat_out = o.work_dir / "stat.txt";
   ys.netlist_out = o.work_dir / "mapped.v";
   if (o.run_sta) ys.sta_netlist_out = o.work_dir / "sta_netlist.v";
@@ -94,8 +99,14 @@ PpaResult RunSynthFlow(const SynthFlowOptions& o) {
   progress(fmt::format("yosys: synthesising {} ({} files) -> {}", top, ys.verilog_files.size(),
                        o.work_dir.string()));
   auto t0 = std::chrono::steady_clock::now();
-  RunTool(fmt::format("yosys -q -s {}", ShellQuote(ys_path.string())), o.work_dir / "yosys.log",
-          ys_path, "yosys");
+  try {
+    RunTool(fmt::format("yosys -q -s {}", ShellQuote(ys_path.string())), o.work_dir / "yosys.log", ys_path,
+            "yosys");
+  } catch (const Error&) {
+    const std::string latches = LatchCheckFailure(ReadText(o.work_dir / "yosys.log"), ys.latch_policy);
+    if (latches.empty()) throw;
+    throw Error(fmt::format("{} (Yosys log {})", latches, (o.work_dir / "yosys.log").string()));
+  }
   r.yosys_seconds = Seconds(t0);
   r.check_passed = true;  // the script asserts (check -assert, latch check)
 
@@ -120,9 +131,8 @@ PpaResult RunSynthFlow(const SynthFlowOptions& o) {
     so.top = top;
     so.relaxed_period_ns = o.relaxed_period_ns;
     so.default_input_activity = o.default_input_activity;
-    for (const auto& p : manifest.value("ports", nlohmann::json::array())) {
-      so.ports.push_back({p.at("name").get<std::string>(), p.value("width", 1), p.value("direction", "") == "input"});
-    }
+    so.ports = ManifestPorts(manifest);
+    so.write_ports = WritePorts(so.ports);
     for (const auto& [port, a] : o.port_activity) {
       const bool known = std::any_of(so.ports.begin(), so.ports.end(), [&](const PortSpec& s) { return s.name == port; });
       if (known) so.port_activity[port] = a;

@@ -26,8 +26,7 @@ std::string YosysScript(const YosysScriptOptions& o) {
   for (const auto& f : o.verilog_files) s += fmt::format("read_verilog {}\n", Q(f));
   s += fmt::format("hierarchy -check -top {}\n", o.top);
   s += fmt::format("synth -top {}\n", o.top);
-  s += "# no latches (check -assert alone does not catch them)\n";
-  s += "select -assert-none t:$dlatch* t:$_DLATCH* t:$sr t:$_SR_*\n";
+  s += LatchScriptLines(o.latch_policy, Q(o.latch_techmap));
   s += fmt::format("dfflibmap -liberty {}\n", Q(o.liberty));
   s += fmt::format("abc -liberty {}\n", Q(o.liberty));
   s += "opt_clean\n";

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "synth/latch_policy.h"
+
 namespace flexcim::synth {
 
 struct YosysScriptOptions {
@@ -19,12 +21,16 @@ struct YosysScriptOptions {
   // left of `assign` that Yosys writes for bits driven by bits of the same
   // bus (sign extension); empty: not written.
   std::filesystem::path sta_netlist_out;
+  // Where latches are meant, and the techmap file (LatchTechmapVerilog) the
+  // flow wrote for them.
+  LatchPolicy latch_policy;
+  std::filesystem::path latch_techmap;
 };
 
 // read_liberty -lib (first: without it `check -assert` flags the liberty
 // cells' outputs as undriven), read_verilog, hierarchy -check, synth
-// (hierarchy kept), an explicit latch check (`check -assert` does not flag
-// latches: it passes a design whose `always @*` infers one), dfflibmap,
+// (hierarchy kept), the latch check and latch techmap (LatchScriptLines:
+// `check -assert` does not flag latches), dfflibmap,
 // abc, opt_clean, check -assert (multiple drivers, undriven, loops), stat,
 // write_verilog; then splitnets -ports, opt_clean -purge, write_verilog of
 // the STA netlist (hierarchy and instance names kept).

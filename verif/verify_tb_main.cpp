@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "Vflexcim_top.h"
+#include "core/atomic_file.h"
 #include "core/errors.h"
 #include "verif/cosim_check.h"
 #include "verif/stimulus_file.h"
@@ -72,7 +73,7 @@ int Run(const TestbenchOptions& o) {
     j["input_toggle_rates"] = verif::InputToggleRates(config, stimulus.cycles);
     j["first_mismatches"] = nlohmann::json::array();
     for (const auto& m : result.first_mismatches) j["first_mismatches"].push_back(m.ToString());
-    std::ofstream(o.json) << j.dump(2) << "\n";
+    WriteFileAtomically(o.json, j.dump(2) + "\n");
   }
   return result.ok() ? 0 : 1;
 }

@@ -52,7 +52,7 @@ TEST(WriteDesign, WritesFilesAndManifestIntoNewDirectory) {
   WriteDesign(d, out);
   for (const GeneratedFile& f : d.files) EXPECT_EQ(ReadFile(out / f.name), f.text);
   EXPECT_EQ(ReadFile(out / "manifest.json"), d.ManifestText());
-  EXPECT_EQ(Entries(out).size(), d.files.size() + 1);
+  EXPECT_EQ(Entries(out).size(), d.files.size() + 2);  // + manifest.json, .flexcim-output
   // No staging directories are left beside it.
   EXPECT_EQ(Entries(scratch.path() / "a" / "b"), std::vector<std::string>{"rtl"});
 }
@@ -85,7 +85,8 @@ TEST(WriteDesign, RefusesDirectoryThatIsNotADesign) {
   std::ofstream(out / "precious.txt") << "keep me\n";
   EXPECT_EQ(ErrorOf(SmallDesign(), out),
             "refusing to replace '" + out.string() +
-                "': it is neither empty nor an earlier output (no manifest.json)");
+                "': it is neither empty nor an earlier output of 'flexcim gen' (no .flexcim-output "
+                "marker); choose another directory or remove it");
   EXPECT_EQ(ReadFile(out / "precious.txt"), "keep me\n");
   EXPECT_EQ(Entries(scratch.path()), std::vector<std::string>{"src"});
 }

@@ -14,6 +14,7 @@
 #include <sstream>
 #include <string>
 
+#include "core/output_directory.h"
 #include "generator/baseline_generator.h"
 #include "generator/design_writer.h"
 #include "generator/flexcim_generator.h"
@@ -43,7 +44,7 @@ void CheckSnapshot(const GeneratedDesign& design, const fs::path& dir) {
   }
   ASSERT_TRUE(fs::is_directory(dir))
       << dir << " is missing; run this test binary with --update-golden";
-  std::set<std::string> expected_names{kManifestFileName};
+  std::set<std::string> expected_names{kManifestFileName, kOutputMarkerFileName};
   for (const GeneratedFile& f : design.files) expected_names.insert(f.name);
   std::set<std::string> actual_names;
   for (const auto& entry : fs::directory_iterator(dir)) {

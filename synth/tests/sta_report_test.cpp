@@ -78,6 +78,50 @@ TEST(StaReport, IncompleteOutputIsAnError) {
   EXPECT_THROW(ParseStaOutput(s.substr(0, s.find("Group"))), Error);
 }
 
+// The compute path: a second report_checks after the write ports are
+// false-pathed, between FLEXCIM_COMPUTE_PATH and FLEXCIM_COMPUTE_PERIOD.
+TEST(StaReport, ParsesComputePathBesideWritePath) {
+  std::string log = kStaLog;
+  const std::string compute =
+      "FLEXCIM_COMPUTE_PATH\n"
+      "Startpoint: u_sel/_7_ (rising edge-triggered flip-flop clocked by clk)\n"
+      "Endpoint: c0/_14_ (rising edge-triggered flip-flop clocked by clk)\n"
+      "             2.5000   data arrival time\n"
+      "FLEXCIM_COMPUTE_PERIOD 2.5\n";
+  log.insert(log.find("\nGroup ") + 1, compute);
+  const TimingPower t = ParseStaOutput(log);
+  EXPECT_EQ(t.startpoint, "in_act[4] (input port clocked by clk)");
+  EXPECT_DOUBLE_EQ(t.arrival_ns, 3.5724);
+  EXPECT_EQ(t.compute_startpoint, "u_sel/_7_ (rising edge-triggered flip-flop clocked by clk)");
+  EXPECT_EQ(t.compute_endpoint, "c0/_14_ (rising edge-triggered flip-flop clocked by clk)");
+  EXPECT_DOUBLE_EQ(t.compute_min_period_ns, 2.5);
+  EXPECT_DOUBLE_EQ(t.compute_fmax_mhz, 400.0);
+  EXPECT_DOUBLE_EQ(ParseStaOutput(kStaLog).compute_fmax_mhz, 0.0);
+}
+
+TEST(StaReport, PowerOnly) {
+  const std::string s = kStaLog;
+  const PowerReport p = ParseStaPower(s.substr(s.find("\nGroup ") + 1));
+  EXPECT_DOUBLE_EQ(p.total.total, 9.198853);
+  EXPECT_DOUBLE_EQ(p.sequential.internal, 1.838271);
+  EXPECT_THROW(ParseStaPower(s.substr(0, s.find("\nGroup "))), Error);
+}
+
+TEST(StaScript, FalsePathsWritePortsForTheComputePeriod) {
+  StaScriptOptions o;
+  o.ports = {{"clk", 1, true}, {"rst_n", 1, true}, {"wr_en", 1, true}, {"wr_w", 8, true},
+             {"in_act", 8, true}, {"out", 8, false}};
+  o.write_ports = WritePorts(o.ports);
+  EXPECT_EQ(o.write_ports, (std::vector<std::string>{"rst_n", "wr_en", "wr_w"}));
+  o.constant_ports = {{"wr_en", 0}};
+  const std::string s = StaScript(o);
+  EXPECT_NE(s.find("set_false_path -from [get_ports {rst_n}]\nset_false_path -from [get_ports {wr_en}]\n"
+                   "set_false_path -from [get_ports {wr_w[*]}]\nputs \"FLEXCIM_COMPUTE_PATH\"\n"),
+            std::string::npos)
+      << s;
+  EXPECT_NE(s.find("set_case_analysis 0 [get_ports {wr_en}]\n"), std::string::npos);
+}
+
 TEST(StaScript, SetsActivitiesPerPort) {
   StaScriptOptions o;
   o.liberty = "/l.lib";

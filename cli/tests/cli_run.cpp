@@ -1,0 +1,68 @@
+#include "cli/tests/cli_run.h"
+
+#include <fmt/format.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "core/subprocess.h"
+
+namespace flexcim::testing {
+
+namespace fs = std::filesystem;
+
+Scratch::Scratch() {
+  static int counter = 0;
+  dir_ = fs::temp_directory_path() / fmt::format("flexcim_cli_test_{}_{}", getpid(), counter++);
+  fs::remove_all(dir_);
+  fs::create_directories(dir_);
+}
+
+Scratch::~Scratch() {
+  std::error_code ec;
+  fs::remove_all(dir_, ec);
+}
+
+std::string Slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+CliRun Flexcim(const std::string& args, const fs::path& cwd) {
+  Scratch s;
+  const std::string cd = cwd.empty() ? "" : fmt::format("cd {} && ", ShellQuote(cwd.string()));
+  const std::string cmd = fmt::format("{}timeout -k 5 300 {} {} >{} 2>{} </dev/null", cd, ShellQuote(FLEXCIM_BIN), args,
+                                      ShellQuote((s.path() / "out").string()),
+                                      ShellQuote((s.path() / "err").string()));
+  const int status = std::system(cmd.c_str());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, Slurp(s.path() / "out"), Slurp(s.path() / "err")};
+}
+
+pruner::PrunedContainer SmallContainer() {
+  pruner::PrunedContainer c;
+  c.config = MacroConfig::Create(2, 2, 2, 1, 8, 8);
+  c.method = "uniform";
+  pruner::PrunedLayer l;
+  l.block = 0;
+  l.name = "wq";
+  l.rows = 4;
+  l.cols = 8;
+  l.pattern = {2, 4};
+  for (int o = 0; o < 4; ++o) {
+    for (int i = 0; i < 8; ++i) {
+      const bool keep = (i % 4) == (o % 4) || (i % 4) == ((o + 1) % 4);
+      l.mask.push_back(keep ? 1 : 0);
+      l.weights.push_back(keep ? static_cast<int16_t>(10 * o - i) : 0);
+    }
+    l.scales.push_back(0.01f);
+  }
+  c.layers.push_back(l);
+  return c;
+}
+
+}  // namespace flexcim::testing

@@ -1,0 +1,39 @@
+// Running the flexcim binary from tests: exit code, stdout, stderr; a
+// scratch directory removed afterwards; a small hardware-legal container.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "flow_pruner/pruned_container.h"
+
+namespace flexcim::testing {
+
+struct CliRun {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+class Scratch {
+ public:
+  Scratch();
+  ~Scratch();
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+  const std::filesystem::path& path() const { return dir_; }
+
+ private:
+  std::filesystem::path dir_;
+};
+
+std::string Slurp(const std::filesystem::path& p);
+
+// `flexcim <args>` through the shell (args are shell words), in `cwd` when
+// given, stdin from /dev/null, killed after 300 s (a hang fails the test).
+CliRun Flexcim(const std::string& args, const std::filesystem::path& cwd = {});
+
+// A 2:4 layer 0.wq (4 outputs x 8 inputs) for a P=2, R=2, C=2, G=1 macro.
+pruner::PrunedContainer SmallContainer();
+
+}  // namespace flexcim::testing
