@@ -21,6 +21,7 @@
 #include "core/output_directory.h"
 #include "flow_pruner/macro_linear_executor.h"
 #include "flow_pruner/model_inputs.h"
+#include "flow_pruner/model_reader.h"
 #include "flow_pruner/perplexity.h"
 #include "flow_pruner/pruned_container.h"
 #include "flow_pruner/quantized_eval.h"
@@ -30,7 +31,7 @@ namespace flexcim::cli {
 namespace {
 
 constexpr const char* kSynopsis =
-    "[--model M.bin] [--tokenizer T.bin] [--text F.txt] [--blocks A:B] [--threads N] "
+    "[--model M.bin|HF_DIR] [--tokenizer T.bin|T.model] [--text F.txt | --token-ids F] [--blocks A:B] [--threads N] "
     "[--json FILE] [--quiet]\n"
     "       flexcim eval --pruned DIR [--on-macro [--subs P ... the target macro]] [--blocks A:B] ...";
 
@@ -113,7 +114,7 @@ int RunEval(const std::vector<std::string>& args) {
   RefuseOutputOverInputs({"--json", o.json}, inputs_by_flag);
   const ModelInputs inputs = ModelInputs::Load(paths);
   const LlamaModel& model = inputs.model;
-  const BlockSlice slice = ParseBlockSlice(o.blocks, static_cast<int>(inputs.blocks.size()));
+  const BlockSlice slice = ParseBlockSlice(o.blocks, inputs.num_blocks());
   const auto sequences = inputs.EncodeSlice(o.blocks);
 
   PerplexityOptions options;
@@ -143,8 +144,10 @@ int RunEval(const std::vector<std::string>& args) {
   if (!o.json.empty()) {
     const nlohmann::json j = {
         {"model", paths.model},
-        {"tokenizer", paths.tokenizer},
-        {"text", paths.text},
+        {"model_format", DescribeModelFormat(model)},
+        {"tokenizer", paths.token_ids.empty() ? paths.tokenizer : ""},
+        {"text", paths.token_ids.empty() ? paths.text : ""},
+        {"token_ids", paths.token_ids},
         {"blocks", slice.ToString()},
         {"num_blocks", r.sequences},
         {"tokens", r.tokens},
@@ -163,7 +166,7 @@ int RunEval(const std::vector<std::string>& args) {
 }
 
 const CommandRegistrar kRegistrar(Command{
-    "eval", "perplexity of a llama2.c model on text blocks (README protocol)", RunEval});
+    "eval", "perplexity of a llama2.c or Hugging Face model on text blocks (README protocol)", RunEval});
 
 }  // namespace
 }  // namespace flexcim::cli

@@ -3,6 +3,7 @@
 // --report, the comparison table of every method, target and mask
 // (flow_pruner/prune_report.h).
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <iostream>
 
@@ -10,8 +11,8 @@
 #include "cli/flag_parsing.h"
 #include "cli/model_path_options.h"
 #include "core/errors.h"
-#include "core/sha256.h"
 #include "flow_pruner/calibration.h"
+#include "flow_pruner/model_reader.h"
 #include "flow_pruner/prune_outputs.h"
 #include "flow_pruner/prune_report.h"
 #include "flow_pruner/quantized_eval.h"
@@ -46,6 +47,7 @@ struct PruneOptions {
   int threads = 0;
   bool quiet = false;
   std::string out;
+  bool save_quantized = false;
   bool report = false;
   std::string report_targets = "0.5,0.625,0.75";
   std::string report_groups = "1,4,16";
@@ -88,7 +90,12 @@ po::options_description PruneFlags(PruneOptions& o) {
       ("no-eval", po::bool_switch(&o.no_eval), "skip the perplexity evaluation")
       ("threads", po::value(&o.threads)->default_value(o.threads), "worker threads; 0 = all")
       ("quiet,q", po::bool_switch(&o.quiet), "no progress on stderr")
-      ("out", po::value(&o.out)->required(), "output directory (replaced atomically)");
+      ("out", po::value(&o.out)->required(),
+       "output directory (replaced atomically); the pruned model is written in the input's format "
+       "(pruned.bin, or config.json + model.safetensors in the input dtype)")
+      ("save-quantized", po::bool_switch(&o.save_quantized),
+       "write the pruned model with its linear weights fake-quantised to --w-bits (as the macro "
+       "computes) instead of the masked fp32 weights");
   d.add(own);
   po::options_description report("Report (--report: one table of every method, target and mask)");
   report.add_options()
@@ -272,7 +279,7 @@ int RunReport(const PruneOptions& o) {
   copt.progress = !o.quiet;
   const CalibrationStats dense_stats = Calibrate(inputs.model, calibration, copt);
   const PruneReport report = BuildPruneReport(inputs.model, dense_stats, calibration, evaluation,
-                                              rs, Sha256OfFile(paths.model));
+                                              rs, ModelSha256(paths.model));
   WritePruneReport(report, o.out);
   std::cout << PruneReportMarkdown(report);
   std::cout << fmt::format("wrote {}/{{report.md, report.json, flow_blocks.svg}}\n", o.out);
@@ -301,7 +308,7 @@ int RunPrune(const std::vector<std::string>& args) {
   if (!o.no_eval) evaluation = inputs.EncodeSlice(o.eval_blocks);
 
   const PruneResult result = RunPrune(inputs.model, calibration, settings, settings.config.w_bits(),
-                                      settings.config.a_bits(), Sha256OfFile(paths.model));
+                                      settings.config.a_bits(), ModelSha256(paths.model));
   for (const std::string& w : result.warnings) std::cerr << "prune: warning: " << w << "\n";
 
   std::optional<PruneEvaluation> eval;
@@ -320,9 +327,10 @@ int RunPrune(const std::vector<std::string>& args) {
                                            {settings.config.w_bits(), settings.config.a_bits()}, popt);
     eval = e;
   }
-  WritePruneOutputs(result, eval, o.out);
+  const std::vector<std::string> files = WritePruneOutputs(result, eval, o.out, o.save_quantized);
 
-  std::cout << fmt::format("{} pruning of {} for macro {} ({} masks)\n", o.method, paths.model,
+  std::cout << fmt::format("{} pruning of {} ({}) for macro {} ({} masks)\n", o.method, paths.model,
+                           DescribeModelFormat(inputs.model),
                            settings.config.Name(),
                            settings.hardware_legal ? fmt::format("legal G={}", settings.config.sel_group()) : "free");
   std::cout << PruneResultTable(result);
@@ -332,7 +340,7 @@ int RunPrune(const std::vector<std::string>& args) {
         eval->blocks, eval->dense.predictions, eval->dense.perplexity(), eval->pruned.perplexity(),
         settings.config.w_bits(), settings.config.a_bits(), eval->pruned_quantized->perplexity());
   }
-  std::cout << fmt::format("wrote {}/{{layers.txt, prune.json, pruned.bin, pruned.flexcim}}\n", o.out);
+  std::cout << fmt::format("wrote {}/{{{}}}\n", o.out, fmt::join(files, ", "));
   return 0;
 }
 

@@ -14,8 +14,6 @@ namespace flexcim::pruner {
 
 namespace {
 
-constexpr float kRmsEps = 1e-5f;
-
 void CheckTokens(const LlamaConfig& c, std::span<const int> tokens) {
   if (tokens.empty()) throw Error("forward pass: empty token sequence");
   if (static_cast<int64_t>(tokens.size()) > c.seq_len) {
@@ -48,8 +46,9 @@ void ApplyLinear(const ForwardHooks& hooks, int layer, LinearKind kind, const Ma
   }
 }
 
-// cos/sin of pos * 10000^(-i/head_size) for even i, exactly as llama2.c run.c.
-void RopeTables(int tokens, int head_size, std::vector<float>& cos_table,
+// cos/sin of pos * theta^(-i/head_size) for even i, exactly as llama2.c run.c
+// (theta 10000 there; a Hugging Face config's rope_theta otherwise).
+void RopeTables(int tokens, int head_size, float theta, std::vector<float>& cos_table,
                 std::vector<float>& sin_table) {
   const int half = head_size / 2;
   cos_table.resize(static_cast<size_t>(tokens) * half);
@@ -57,7 +56,7 @@ void RopeTables(int tokens, int head_size, std::vector<float>& cos_table,
   for (int pos = 0; pos < tokens; ++pos) {
     for (int p = 0; p < half; ++p) {
       const int head_dim = 2 * p;
-      const float freq = 1.0f / powf(10000.0f, static_cast<float>(head_dim) /
+      const float freq = 1.0f / powf(theta, static_cast<float>(head_dim) /
                                                    static_cast<float>(head_size));
       const float val = static_cast<float>(pos) * freq;
       cos_table[static_cast<size_t>(pos) * half + p] = cosf(val);
@@ -87,9 +86,18 @@ void AddInPlace(Matrix& x, const Matrix& delta) {
   for (size_t i = 0; i < x.data.size(); ++i) x.data[i] += delta.data[i];
 }
 
+// y[t][i] += bias[i] for every token t (no-op for an absent bias).
+void AddBiasRows(Matrix& y, const std::vector<float>& bias) {
+  if (bias.empty()) return;
+  for (int t = 0; t < y.rows; ++t) {
+    float* row = y.row(t);
+    for (int i = 0; i < y.cols; ++i) row[i] += bias[i];
+  }
+}
+
 }  // namespace
 
-void RmsNormRows(const Matrix& x, const std::vector<float>& gain, Matrix& y) {
+void RmsNormRows(const Matrix& x, const std::vector<float>& gain, Matrix& y, float eps) {
   if (y.rows != x.rows || y.cols != x.cols) y = Matrix(x.rows, x.cols);
   for (int t = 0; t < x.rows; ++t) {
     const float* in = x.row(t);
@@ -97,7 +105,7 @@ void RmsNormRows(const Matrix& x, const std::vector<float>& gain, Matrix& y) {
     float ss = 0.0f;
     for (int j = 0; j < x.cols; ++j) ss += in[j] * in[j];
     ss /= static_cast<float>(x.cols);
-    ss += kRmsEps;
+    ss += eps;
     ss = 1.0f / std::sqrt(ss);
     for (int j = 0; j < x.cols; ++j) o[j] = gain[j] * (ss * in[j]);
   }
@@ -110,19 +118,22 @@ void RunTransformerBlock(const LlamaConfig& c, const LlamaLayer& layer, int l, M
                             "tokens", l, x.rows, x.cols, c.dim, c.seq_len));
   }
   std::vector<float> cos_table, sin_table;
-  RopeTables(x.rows, c.head_size(), cos_table, sin_table);
+  RopeTables(x.rows, c.head_size(), c.rope_theta, cos_table, sin_table);
   Matrix xb, q, k, v, att, delta, h1, h3, scratch;
-  RmsNormRows(x, layer.rms_att, xb);
+  RmsNormRows(x, layer.rms_att, xb, c.rms_eps);
   ApplyLinear(hooks, l, LinearKind::kQ, xb, layer.wq, scratch, q);
   ApplyLinear(hooks, l, LinearKind::kK, xb, layer.wk, scratch, k);
   ApplyLinear(hooks, l, LinearKind::kV, xb, layer.wv, scratch, v);
+  AddBiasRows(q, layer.bq);
+  AddBiasRows(k, layer.bk);
+  AddBiasRows(v, layer.bv);
   ApplyRope(q, c.head_size(), cos_table, sin_table);
   ApplyRope(k, c.head_size(), cos_table, sin_table);
   CausalAttention(c, q, k, v, att);
   ApplyLinear(hooks, l, LinearKind::kO, att, layer.wo, scratch, delta);
   AddInPlace(x, delta);
 
-  RmsNormRows(x, layer.rms_ffn, xb);
+  RmsNormRows(x, layer.rms_ffn, xb, c.rms_eps);
   ApplyLinear(hooks, l, LinearKind::kW1, xb, layer.w1, scratch, h1);
   ApplyLinear(hooks, l, LinearKind::kW3, xb, layer.w3, scratch, h3);
   for (size_t i = 0; i < h1.data.size(); ++i) {
@@ -157,7 +168,7 @@ Matrix ForwardLogits(const LlamaModel& model, std::span<const int> tokens,
 
 Matrix ClassifierLogits(const LlamaModel& model, const Matrix& x) {
   Matrix xn;
-  RmsNormRows(x, model.rms_final, xn);
+  RmsNormRows(x, model.rms_final, xn, model.config.rms_eps);
   Matrix logits;
   LinearForward(xn, model.classifier(), logits);
   return logits;

@@ -1,7 +1,9 @@
 // fp32 Llama forward pass over one whole sequence at a time, batched over
 // tokens (activations are Matrix tokens x features), as llama2.c computes it:
-// RMSNorm (eps 1e-5) -> q, k, v -> RoPE on adjacent pairs inside each head
-// (llama2.c frequencies) -> causal grouped-query attention, scale
+// RMSNorm (eps 1e-5, or the config's rms_eps) -> q, k, v (+ biases when the
+// layer has them, Qwen2) -> RoPE on adjacent pairs inside each head
+// (llama2.c frequencies with base config.rope_theta; Hugging Face q/k rows are
+// un-permuted on load so their rotate-half RoPE is this same rotation) -> causal grouped-query attention, scale
 // 1/sqrt(head_size) -> wo -> residual -> RMSNorm -> w2(silu(w1 x) * w3 x)
 // -> residual; then final RMSNorm and the classifier.
 //
@@ -55,7 +57,7 @@ Matrix ForwardLogits(const LlamaModel& model, std::span<const int> tokens,
 // final RMSNorm and the classifier, as ForwardLogits ends.
 Matrix ClassifierLogits(const LlamaModel& model, const Matrix& x);
 
-// y = x / sqrt(mean(x^2) + 1e-5) * gain, per row (llama2.c rmsnorm).
-void RmsNormRows(const Matrix& x, const std::vector<float>& gain, Matrix& y);
+// y = x / sqrt(mean(x^2) + eps) * gain, per row (llama2.c rmsnorm).
+void RmsNormRows(const Matrix& x, const std::vector<float>& gain, Matrix& y, float eps = 1e-5f);
 
 }  // namespace flexcim::pruner

@@ -37,6 +37,11 @@ std::string YosysScript(const YosysScriptOptions& o) {
     s += "# OpenSTA 2.0.17 cannot read `assign {a, b} = ...`: single-bit ports and wires\n";
     s += "splitnets -ports\nopt_clean -purge\n";
     s += fmt::format("write_verilog -noattr {}\n", Q(o.sta_netlist_out));
+    if (!o.flat_netlist_out.empty()) {
+      s += "# flattened, for per-register activity (synth/activity_annotation.h)\n";
+      s += "flatten\nopt_clean -purge\n";
+      s += fmt::format("write_verilog -noattr {}\n", Q(o.flat_netlist_out));
+    }
   }
   return s;
 }

@@ -56,7 +56,7 @@ TEST(Cli, BadFlagsNameTheFlagAndValue) {
       {"verify --stimulus /nonexistent/s.txt", "flexcim verify: error: --stimulus /nonexistent/s.txt: no such file\n"},
       {"map --pruned x.flexcim --out y --tokens 0", "flexcim map: error: --tokens 0: must be in [1, 4294967296]\n"},
       {"bench --only golden,warp",
-       "flexcim bench: error: --only golden,warp: 'warp' must be one of golden, verilator, gen, forward, prune, on-macro, synth\n"},
+       "flexcim bench: error: --only golden,warp: 'warp' must be one of golden, verilator, gen, forward, prune, on-macro, synth, hf-load\n"},
       {"report --run /nonexistent/run", "flexcim report: error: --run /nonexistent/run: not a directory\n"},
   };
   for (const Case& c : cases) {
@@ -80,6 +80,20 @@ TEST(Cli, SynthActivityFromNeedsVerifyJson) {
   EXPECT_EQ(nokey.err, fmt::format("flexcim synth: error: --activity-from {}: no input_toggle_rates object "
                                    "(write it with `flexcim verify --json`)\n",
                                    (s.path() / "v.json").string()));
+  EXPECT_FALSE(fs::exists(s.path() / "r"));
+}
+
+TEST(Cli, SynthActivityVcdNeedsAClock) {
+  Scratch s;
+  std::ofstream(s.path() / "t.vcd") << "$scope module top $end\n$var wire 1 # x $end\n$enddefinitions $end\n";
+  const CliRun r = Flexcim(fmt::format("synth --activity-vcd {} --out {}", (s.path() / "t.vcd").string(),
+                                       (s.path() / "r").string()));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find(fmt::format("flexcim synth: error: --activity-vcd {}: VCD has no 1-bit 'clk' in the top "
+                                   "module\n",
+                                   (s.path() / "t.vcd").string())),
+            std::string::npos)
+      << r.err;
   EXPECT_FALSE(fs::exists(s.path() / "r"));
 }
 

@@ -41,7 +41,7 @@ const Fixture& Data() {
   static const Fixture f = [] {
     Fixture d{ModelInputs::Load({testdata::CheckedDataFile("stories260K.bin"),
                                  testdata::CheckedDataFile("tok512.bin"),
-                                 testdata::CheckedDataFile("tinystories-valid-head.txt")}),
+                                 testdata::CheckedDataFile("tinystories-valid-head.txt"), ""}),
               {}, {}, {}};
     d.calibration = d.inputs.EncodeSlice(kCalibBlocks);
     d.evaluation = d.inputs.EncodeSlice(kEvalBlocks);
