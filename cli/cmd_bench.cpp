@@ -198,6 +198,8 @@ void BenchOnMacro(std::vector<Row>& rows, nlohmann::json& j, const pruner::Model
                   p.seconds, "s", "< 60"});
   j["on_macro"] = {{"seconds", p.seconds}, {"perplexity", p.perplexity()}, {"tiles", executor.tiles()},
                    {"tokens", p.tokens}, {"threads", p.threads}};
+}
+
 void BenchHfLoad(std::vector<Row>& rows, nlohmann::json& j, const fs::path& work) {
   const pruner::HfLoadBenchmark b = pruner::RunHfLoadBenchmark(work);
   constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
@@ -284,7 +286,7 @@ int RunBench(const std::vector<std::string>& args) {
   return 0;
 }
 
-const CommandRegistrar kBench({"bench", "speed figures (golden, Verilator, generator, forward, prune, synth, hf-load)", RunBench});
+const CommandRegistrar kBench({"bench", "speed figures (golden, Verilator, generator, forward, prune, on-macro, synth, hf-load)", RunBench});
 
 }  // namespace
 }  // namespace flexcim::cli

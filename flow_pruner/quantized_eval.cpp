@@ -130,6 +130,14 @@ void QuantizedLinearExecutor::Run(int block, LinearKind kind, const Matrix& inpu
   }
 }
 
+LlamaModel FakeQuantizeLinearWeights(const LlamaModel& model, int w_bits) {
+  LlamaModel q = model;
+  for (LlamaLayer& layer : q.layers) {
+    for (LinearKind k : kAllLinearKinds) layer.linear(k) = FakeQuantizeWeights(layer.linear(k), w_bits);
+  }
+  return q;
+}
+
 PerplexityResult EvaluateQuantized(const LlamaModel& model,
                                    const std::vector<std::vector<int>>& sequences,
                                    const QuantBits& bits, PerplexityOptions options) {

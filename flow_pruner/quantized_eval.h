@@ -62,6 +62,10 @@ class QuantizedLinearExecutor : public LinearExecutor {
   std::vector<std::vector<Layer>> layers_;  // [block][LinearIndex]
 };
 
+// The model with every block linear layer's weights fake-quantised to
+// w_bits (q_w * s_w as float, quantize.h), e.g. to write a quantised model.
+LlamaModel FakeQuantizeLinearWeights(const LlamaModel& model, int w_bits);
+
 // Perplexity with every block linear layer W/A quantised as above.
 PerplexityResult EvaluateQuantized(const LlamaModel& model,
                                    const std::vector<std::vector<int>>& sequences,
