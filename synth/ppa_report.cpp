@@ -46,11 +46,16 @@ std::vector<OverheadEntry> ComputeOverheads(const std::vector<PpaResult>& result
       e.total_difference_percent = 100.0 * (f.area.total_area - b.area.total_area) / b.area.total_area;
       const auto ef = f.EnergyPerMacPj(), eb = b.EnergyPerMacPj();
       if (ef && eb && *eb > 0) e.energy_difference_percent = 100.0 * (*ef - *eb) / *eb;
-      double largest = -1;
+      double largest = -1, largest_power = 0;
       for (const char* c : kFlexParts) {
         if (Component(f, c) > largest) {
           largest = Component(f, c);
           e.dominant_component = c;
+        }
+        const auto p = f.component_power.find(c);
+        if (p != f.component_power.end() && p->second > largest_power) {
+          largest_power = p->second;
+          e.dominant_power_component = c;
         }
       }
       out.push_back(e);
@@ -72,7 +77,8 @@ nlohmann::json ReportJson(const std::vector<PpaResult>& results) {
                               {"total_difference_percent", e.total_difference_percent},
                               {"mac", e.mac}, {"storage", e.storage},
                               {"energy_per_mac_difference_percent", Opt(e.energy_difference_percent)},
-                              {"dominant_component", e.dominant_component}});
+                              {"dominant_component", e.dominant_component},
+                              {"dominant_power_component", e.dominant_power_component}});
   }
   if (results.size() > 1) j["comparison"] = ComparisonJson(results);
   j["model"] = "Yosys 0.23 + ABC on sky130_fd_sc_hd tt_025C_1v80; OpenSTA ideal clock, no wire "
@@ -88,14 +94,21 @@ std::string ReportMarkdown(const std::vector<PpaResult>& results) {
                      "interval {}). Latency: {} cycles. Area per weight: {} µm².\n\n",
                      r.check_passed ? "passed" : "FAILED", r.macs_per_cycle, r.cells, r.initiation_interval,
                      r.latency, Fixed(r.AreaPerWeightUm2(), 1));
-    s += "| component | area (µm²) | % of total |\n|---|---:|---:|\n";
+    const bool power = !r.component_power.empty();
+    s += power ? "| component | area (µm²) | % of total | power (mW) |\n|---|---:|---:|---:|\n"
+               : "| component | area (µm²) | % of total |\n|---|---:|---:|\n";
+    double power_total = 0;
     for (const auto& c : ComponentOrder()) {
       const double a = r.area.components.count(c) ? r.area.components.at(c) : 0.0;
-      if (c == kOther && a == 0) continue;
-      s += fmt::format("| {} | {} | {} |\n", ComponentLabel(c), Fixed(a, 1),
-                       Fixed(r.area.total_area > 0 ? 100.0 * a / r.area.total_area : 0.0, 2));
+      const double p = r.component_power.count(c) ? r.component_power.at(c) : 0.0;
+      power_total += p;
+      if (c == kOther && a == 0 && p == 0) continue;
+      s += fmt::format("| {} | {} | {} |{}\n", ComponentLabel(c), Fixed(a, 1),
+                       Fixed(r.area.total_area > 0 ? 100.0 * a / r.area.total_area : 0.0, 2),
+                       power ? fmt::format(" {} |", Fixed(p, 3)) : "");
     }
-    s += fmt::format("| **total** | **{}** | 100.00 |\n\n", Fixed(r.area.total_area, 1));
+    s += fmt::format("| **total** | **{}** | 100.00 |{}\n\n", Fixed(r.area.total_area, 1),
+                     power ? fmt::format(" {} |", Fixed(power_total, 3)) : "");
     s += fmt::format("Flexibility components (distribution + select storage + element bits + merging "
                      "network): {} µm² ({}% of this design).\n\n",
                      Fixed(r.FlexibilityArea(), 1),
@@ -204,12 +217,15 @@ std::string ComparisonMarkdown(const std::vector<PpaResult>& results) {
                              e.energy_difference_percent ? fmt::format("{:+.2f}%", *e.energy_difference_percent) : "-",
                              fmt::format("area {}, energy {}", area_ok ? "met" : "not met",
                                          e.energy_difference_percent ? (energy_ok ? "met" : "not met") : "-"),
-                             ComponentLabel(e.dominant_component));
+                             ComponentLabel(e.dominant_component) +
+                                 (e.dominant_power_component.empty()
+                                      ? std::string()
+                                      : " / " + ComponentLabel(e.dominant_power_component)));
   }
   if (!overhead.empty()) {
     s += "\nFlexibility overhead of FlexCiM against the fixed 1:2 macro of the same variant (goal: below 5%):\n\n"
          "| MAC | storage | flexibility area (% of 1:2) | total area vs 1:2 | energy/MAC vs 1:2 | 5% goal | "
-         "largest flexibility component |\n|---|---|---:|---:|---:|---|---|\n" +
+         "largest flexibility component (area / power) |\n|---|---|---:|---:|---:|---|---|\n" +
          overhead;
   }
   return s + "\n";

@@ -23,7 +23,8 @@ struct OverheadEntry {
   double total_difference_percent = 0; // (FlexCiM total - baseline total) / baseline total
   // Energy per MAC: (FlexCiM - baseline) / baseline, when both were timed.
   std::optional<double> energy_difference_percent;
-  std::string dominant_component;      // the largest flexibility component
+  std::string dominant_component;      // the largest flexibility component by area
+  std::string dominant_power_component;  // ... by power (empty without STA)
 };
 
 // Pairs each flexcim result with each dense/sparse12 result of the same

@@ -115,6 +115,7 @@ nlohmann::json ToJson(const PpaResult& r) {
     j["power"]["annotated_registers"] = r.annotated_registers;
     j["power"]["sequential_cells"] = r.sequential_cells;
     if (r.port_only_power) j["power"]["input_ports_only"] = pw(*r.port_only_power);
+    j["power"]["components_mw"] = r.component_power;
     auto opt = [](std::optional<double> v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); };
     j["energy"] = {{"pj_per_mac", opt(r.EnergyPerMacPj())},
                    {"pj_per_vector", opt(r.EnergyPerVectorPj())},

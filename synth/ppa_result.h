@@ -35,6 +35,8 @@ struct PpaResult {
   // sequential cells got a measured rate.
   std::optional<PowerMw> port_only_power;
   int annotated_registers = 0, sequential_cells = 0;
+  // Power per report component (mW, synth/power_breakdown.h), empty without STA.
+  std::map<std::string, double> component_power;
   double yosys_seconds = 0, sta_seconds = 0;
   std::string work_dir;
 

@@ -13,6 +13,7 @@
 #include "synth/activity_annotation.h"
 #include "synth/component_map.h"
 #include "synth/latch_policy.h"
+#include "synth/power_breakdown.h"
 #include "synth/liberty_setup.h"
 #include "synth/sta_power.h"
 #include "synth/sta_script.h"
@@ -61,6 +62,14 @@ void RunTool(const std::string& command, const fs::path& log, const fs::path& sc
   }
 }
 
+// Weight bits and element bits per cell, for splitting cell storage.
+AreaBreakdownOptions BreakdownOptions(const PpaResult& r) {
+  AreaBreakdownOptions ao;
+  ao.w_bits = r.params.value("W", 8);
+  ao.element_bits_per_cell = r.arch == "dense" ? 0 : 1;
+  return ao;
+}
+
 // Mean toggle rate of each input port's bits ("name" or "name[i]"), the
 // clock excepted.
 std::map<std::string, double> MeanPortRates(const std::vector<PortSpec>& ports, const std::string& clock,
@@ -82,35 +91,47 @@ std::map<std::string, double> MeanPortRates(const std::vector<PortSpec>& ports, 
   return out;
 }
 
-// Power again on the flattened netlist with every measured register cut
-// to a port at its rate; r.timing->power becomes that power.
-void AnnotateRegisterActivity(const SynthFlowOptions& o, const StaScriptOptions& so, const LibertyCells& cells,
-                              const fs::path& flat_netlist, PpaResult& r) {
+// Power again on the flattened netlist, per leaf instance, rolled up into
+// the report components; with measured net activity every measured register
+// is first cut to a port at its rate, and r.timing->power becomes that power.
+void FlatPower(const SynthFlowOptions& o, const StaScriptOptions& so, const LibertyCells& cells,
+               const fs::path& hierarchical_netlist, const fs::path& flat_netlist, PpaResult& r) {
   std::set<std::string> sequential;
   for (const auto& [name, cell] : cells)
     if (cell.sequential) sequential.insert(name);
-  const ActivityCut cut = CutRegisterInputs(ReadText(flat_netlist), so.top, o.net_activity, sequential);
-  const fs::path cut_path = o.work_dir / "flat_netlist_activity.v";
-  WriteFileAtomically(cut_path, cut.netlist);
+  const std::string flat = ReadText(flat_netlist);
   StaPowerRequest req;
   req.liberty = so.liberty;
-  req.netlist = cut_path;
+  req.netlist = flat_netlist;
   req.top = so.top;
   req.ports = so.ports;
-  for (const auto& [port, rate] : cut.ports) req.ports.push_back({port, 1, true});
   req.period_ns = r.timing->min_period_ns;
   req.activity.default_input_activity = so.default_input_activity;
   req.activity.port_activity = so.port_activity;
-  for (const auto& [port, rate] : cut.ports) req.activity.port_activity[port] = rate;
   req.work_dir = o.work_dir;
-  req.tag = "measured";
-  const StaPowerResult measured = RunStaPower(req);
-  r.port_only_power = r.timing->power;
-  r.timing->power = measured.power.total;
-  r.timing->sequential_power = measured.power.sequential;
-  r.timing->combinational_power = measured.power.combinational;
-  r.annotated_registers = cut.annotated_cells;
-  r.sequential_cells = cut.sequential_cells;
+  req.tag = "components";
+  req.per_instance = true;
+  if (!o.net_activity.empty()) {
+    const ActivityCut cut = CutRegisterInputs(flat, so.top, o.net_activity, sequential);
+    req.netlist = o.work_dir / "flat_netlist_activity.v";
+    WriteFileAtomically(req.netlist, cut.netlist);
+    for (const auto& [port, rate] : cut.ports) {
+      req.ports.push_back({port, 1, true});
+      req.activity.port_activity[port] = rate;
+    }
+    req.tag = "measured";
+    r.annotated_registers = cut.annotated_cells;
+    r.sequential_cells = cut.sequential_cells;
+  }
+  const StaPowerResult p = RunStaPower(req);
+  r.component_power = PowerByComponent(ParseNetlistHierarchy(ReadText(hierarchical_netlist)), so.top,
+                                       ParseLeafCells(flat), p.instance_power_mw, cells, BreakdownOptions(r));
+  if (!o.net_activity.empty()) {
+    r.port_only_power = r.timing->power;
+    r.timing->power = p.power.total;
+    r.timing->sequential_power = p.power.sequential;
+    r.timing->combinational_power = p.power.combinational;
+  }
 }
 
 }  // namespace
@@ -150,7 +171,7 @@ PpaResult RunSynthFlow(const SynthFlowOptions& o) {
   ys.stat_out = o.work_dir / "stat.txt";
   ys.netlist_out = o.work_dir / "mapped.v";
   if (o.run_sta) ys.sta_netlist_out = o.work_dir / "sta_netlist.v";
-  if (o.run_sta && !o.net_activity.empty()) ys.flat_netlist_out = o.work_dir / "flat_netlist.v";
+  if (o.run_sta) ys.flat_netlist_out = o.work_dir / "flat_netlist.v";
   const fs::path ys_path = o.work_dir / "synth.ys";
   WriteFileAtomically(ys_path, YosysScript(ys));
   fs::remove(ys.stat_out);
@@ -174,10 +195,7 @@ PpaResult RunSynthFlow(const SynthFlowOptions& o) {
     own_cells = ReadLibertyCells(liberty);
     cells = &own_cells;
   }
-  AreaBreakdownOptions ao;
-  ao.w_bits = r.params.value("W", 8);
-  ao.element_bits_per_cell = r.arch == "dense" ? 0 : 1;
-  r.area = ComputeAreaBreakdown(ParseYosysStat(ReadText(ys.stat_out)), *cells, ao);
+  r.area = ComputeAreaBreakdown(ParseYosysStat(ReadText(ys.stat_out)), *cells, BreakdownOptions(r));
   r.cells = static_cast<long long>(r.params.value("P", 0)) * r.params.value("R", 0) * r.params.value("C", 0);
   r.macs_per_cycle = static_cast<double>(r.cells) / r.initiation_interval;
   progress(fmt::format("yosys: {:.1f} s, {:.0f} µm²", r.yosys_seconds, r.area.total_area));
@@ -211,10 +229,9 @@ PpaResult RunSynthFlow(const SynthFlowOptions& o) {
     } catch (const Error& e) {
       throw Error(fmt::format("{} (script {}, log {})", e.what(), tcl.string(), log.string()));
     }
-    if (!o.net_activity.empty()) {
-      progress("sta: power with measured register activity");
-      AnnotateRegisterActivity(o, so, *cells, ys.flat_netlist_out, r);
-    }
+    progress(o.net_activity.empty() ? "sta: power per component"
+                                    : "sta: power per component with measured register activity");
+    FlatPower(o, so, *cells, ys.sta_netlist_out, ys.flat_netlist_out, r);
     r.sta_seconds = Seconds(t0);
     progress(fmt::format("sta: {:.1f} s, fmax {:.1f} MHz, {:.3f} mW", r.sta_seconds, r.timing->fmax_mhz,
                          r.timing->power.total));

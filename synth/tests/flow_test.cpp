@@ -70,6 +70,14 @@ TEST_F(FlowTest, SmallConfigurationsGiveCompleteReports) {
     EXPECT_LT(r.timing->fmax_mhz, 5000.0);
     EXPECT_GT(r.timing->power.total, 0.0);
     EXPECT_GT(*r.EnergyPerMacPj(), 0.0);
+    // Power per component (flattened netlist, per instance) adds up to the
+    // hierarchical run's total; every flexibility component draws power.
+    double power_sum = 0;
+    for (const auto& [c, mw] : r.component_power) power_sum += mw;
+    EXPECT_NEAR(power_sum, r.timing->power.total, 1e-3 * r.timing->power.total) << k.Name();
+    for (const char* c : {kDistribution, kSelectStorage, kMerge, kWeightStorage, kMultipliers}) {
+      EXPECT_GT(r.component_power.at(c), 0.0) << k.Name() << " " << c;
+    }
     // The compute path alone (write ports false-pathed) is no slower.
     EXPECT_GE(r.timing->compute_fmax_mhz, r.timing->fmax_mhz);
     EXPECT_FALSE(r.timing->compute_startpoint.empty());
