@@ -131,4 +131,57 @@ nlohmann::json ToJson(const PpaResult& r) {
   return j;
 }
 
+PpaResult PpaResultFromJson(const nlohmann::json& j) {
+  PpaResult r;
+  r.arch = j.at("arch");
+  r.name = j.at("name");
+  r.params = j.at("params");
+  r.latency = j.at("latency");
+  r.mac = j.at("mac");
+  r.storage = j.at("storage");
+  r.initiation_interval = j.at("initiation_interval");
+  r.cells = j.at("cells");
+  r.macs_per_cycle = j.at("macs_per_cycle");
+  r.check_passed = j.at("check_assert_passed");
+  const auto& area = j.at("area");
+  r.area.top = area.at("top");
+  r.area.total_area = area.at("total_um2");
+  r.area.sequential_cells = area.at("sequential_cells");
+  for (const auto& [c, v] : area.at("components").items()) r.area.components[c] = v.at("um2");
+  for (const auto& m : area.at("modules")) {
+    r.area.modules.push_back({m.at("name"), m.at("component"), m.at("instances"), m.at("own_um2"),
+                              m.at("own_sequential_um2"), m.at("total_um2")});
+  }
+  if (!j.at("timing").is_null()) {
+    const auto& t = j.at("timing");
+    TimingPower tp;
+    tp.startpoint = t.at("critical_path").at("startpoint");
+    tp.endpoint = t.at("critical_path").at("endpoint");
+    tp.arrival_ns = t.at("critical_path").at("arrival_ns");
+    tp.min_period_ns = t.at("min_period_ns");
+    tp.fmax_mhz = t.at("fmax_mhz");
+    tp.compute_startpoint = t.at("compute_path").at("startpoint");
+    tp.compute_endpoint = t.at("compute_path").at("endpoint");
+    tp.compute_min_period_ns = t.at("compute_min_period_ns");
+    tp.compute_fmax_mhz = t.at("compute_fmax_mhz");
+    auto pw = [](const nlohmann::json& p) {
+      return PowerMw{p.at("internal_mw"), p.at("switching_mw"), p.at("leakage_mw"), p.at("total_mw")};
+    };
+    const auto& power = j.at("power");
+    tp.power = pw(power);
+    tp.sequential_power = pw(power.at("sequential"));
+    tp.combinational_power = pw(power.at("combinational"));
+    r.timing = tp;
+    r.input_activity = power.at("default_input_activity");
+    r.port_activity = power.at("port_activity").get<std::map<std::string, double>>();
+    r.annotated_registers = power.at("annotated_registers");
+    r.sequential_cells = power.at("sequential_cells");
+    if (power.contains("input_ports_only")) r.port_only_power = pw(power.at("input_ports_only"));
+  }
+  r.yosys_seconds = j.at("runtime_s").at("yosys");
+  r.sta_seconds = j.at("runtime_s").at("sta");
+  r.work_dir = j.at("work_dir");
+  return r;
+}
+
 }  // namespace flexcim::synth

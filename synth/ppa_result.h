@@ -61,4 +61,9 @@ struct PpaResult {
 
 nlohmann::json ToJson(const PpaResult& r);
 
+// The inverse of ToJson (derived figures are recomputed, not read), for
+// results written by one process and merged by another (a cluster sweep's
+// tasks). Throws nlohmann::json::exception for a missing or mistyped key.
+PpaResult PpaResultFromJson(const nlohmann::json& j);
+
 }  // namespace flexcim::synth
