@@ -54,6 +54,7 @@ struct BenchOptions {
   std::string only = "golden,verilator,gen,forward,prune,on-macro,hf-load";
   std::string out = "bench-out";
   int vectors = 20000;
+  bool hf_keep = false;
 };
 
 struct Row {
@@ -200,8 +201,8 @@ void BenchOnMacro(std::vector<Row>& rows, nlohmann::json& j, const pruner::Model
                    {"tokens", p.tokens}, {"threads", p.threads}};
 }
 
-void BenchHfLoad(std::vector<Row>& rows, nlohmann::json& j, const fs::path& work) {
-  const pruner::HfLoadBenchmark b = pruner::RunHfLoadBenchmark(work);
+void BenchHfLoad(std::vector<Row>& rows, nlohmann::json& j, const fs::path& work, bool keep) {
+  const pruner::HfLoadBenchmark b = pruner::RunHfLoadBenchmark(work, 9, keep);
   constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
   rows.push_back({fmt::format("load {:.3f} GiB BF16 HF checkpoint ({} M params)", b.file_bytes / kGiB,
                               b.parameters / 1000000),
@@ -239,6 +240,8 @@ int RunBench(const std::vector<std::string>& args) {
       ("only", po::value(&o.only)->default_value(o.only),
        "comma list of golden, verilator, gen, forward, prune, on-macro, synth, hf-load")
       ("vectors", po::value(&o.vectors)->default_value(o.vectors), "vectors for golden/Verilator")
+      ("hf-keep", po::bool_switch(&o.hf_keep),
+       "keep hf-load's 1 GiB checkpoint in <out>/hf-load-checkpoint (to time a prune on it)")
       ("out", po::value(&o.out)->default_value(o.out), "work directory; bench.json is written here");
   d.add(own);
   if (!ParseFlags(args, d, "bench", "[--only LIST] [--out DIR]")) return 0;
@@ -273,7 +276,7 @@ int RunBench(const std::vector<std::string>& args) {
     if (want("prune")) { step("FLOW prune"); BenchPrune(rows, j, inputs); }
     if (want("on-macro")) { step("perplexity on the golden macro"); BenchOnMacro(rows, j, inputs); }
   }
-  if (want("hf-load")) { step("Hugging Face checkpoint load (writes 1 GiB)"); BenchHfLoad(rows, j, work); }
+  if (want("hf-load")) { step("Hugging Face checkpoint load (writes 1 GiB)"); BenchHfLoad(rows, j, work, o.hf_keep); }
   if (want("synth")) { step("synthesis"); BenchSynth(rows, j, work, o.paths.data_dir); }
 
   std::cout << fmt::format("{:<62} {:>10} {:<12} {}\n", "benchmark", "value", "unit", "target");
