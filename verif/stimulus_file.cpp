@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 
 #include <charconv>
-#include <fstream>
+#include <algorithm>
+#include <limits>
 #include <sstream>
 
 #include "core/errors.h"
+#include "core/input_file.h"
 #include "core/output_directory.h"
 
 namespace flexcim::verif {
@@ -42,8 +44,16 @@ class LineReader {
   template <typename T>
   std::vector<T> Lanes(int count, const char* what) {
     std::vector<T> v(count);
-    for (int i = 0; i < count; ++i) v[i] = static_cast<T>(Next(what));
+    for (int i = 0; i < count; ++i) v[i] = Narrow<T>(Next(what), what);
     return v;
+  }
+  // `value` as T, or an error naming it (no silent wraparound).
+  template <typename T>
+  T Narrow(int64_t value, const char* what) const {
+    if (value < std::numeric_limits<T>::min() || value > std::numeric_limits<T>::max()) {
+      Fail(fmt::format("{} {} is out of range", what, value));
+    }
+    return static_cast<T>(value);
   }
   void End() {
     std::string extra;
@@ -77,8 +87,7 @@ void WriteStimulusFile(const MacroConfig& c, const std::vector<golden::CycleInpu
 }
 
 std::vector<golden::CycleInput> ReadStimulusFile(const MacroConfig& c, const std::filesystem::path& path) {
-  std::ifstream in(path);
-  if (!in) throw Error(fmt::format("{}: cannot read", path.string()));
+  std::istringstream in(ReadRegularFile(path));
   std::string line;
   int number = 0;
   auto header = [&](const std::string& want_prefix) {
@@ -99,7 +108,7 @@ std::vector<golden::CycleInput> ReadStimulusFile(const MacroConfig& c, const std
   std::from_chars(count_text.data(), count_text.data() + count_text.size(), count);
   if (count < 0) throw Error(fmt::format("{}:{}: bad cycle count '{}'", path.string(), number, count_text));
   std::vector<golden::CycleInput> cycles;
-  cycles.reserve(static_cast<size_t>(count));
+  cycles.reserve(static_cast<size_t>(std::min<int64_t>(count, 1 << 16)));  // the count is not trusted
   for (int64_t i = 0; i < count; ++i) {
     ++number;
     if (!std::getline(in, line)) {
@@ -109,10 +118,10 @@ std::vector<golden::CycleInput> ReadStimulusFile(const MacroConfig& c, const std
     golden::CycleInput ci;
     ci.rst_n = r.Next("rst_n") != 0;
     ci.wr_en = r.Next("wr_en") != 0;
-    ci.wr_sub = static_cast<int>(r.Next("wr_sub"));
-    ci.wr_row = static_cast<int>(r.Next("wr_row"));
+    ci.wr_sub = r.Narrow<int>(r.Next("wr_sub"), "wr_sub");
+    ci.wr_row = r.Narrow<int>(r.Next("wr_row"), "wr_row");
     ci.in_valid = r.Next("in_valid") != 0;
-    ci.in_nlog2 = static_cast<int>(r.Next("in_nlog2"));
+    ci.in_nlog2 = r.Narrow<int>(r.Next("in_nlog2"), "in_nlog2");
     ci.wr_w = r.Lanes<int32_t>(c.cols(), "wr_w lane");
     ci.wr_e = r.Lanes<uint8_t>(c.cols(), "wr_e lane");
     ci.wr_sel = r.Lanes<int>(c.select_groups(), "wr_sel lane");

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "core/design_manifest.h"
 #include "core/errors.h"
 #include "core/subprocess.h"
 #include "testbench_paths.h"  // generated: FLEXCIM_TB_LINK_LIBS
@@ -28,19 +29,9 @@ std::string CMakeList(const std::vector<std::string>& items) {
 }  // namespace
 
 fs::path BuildTestbench(const TestbenchBuildOptions& o) {
-  const fs::path manifest_path = o.rtl_dir / "manifest.json";
-  std::ifstream manifest_in(manifest_path);
-  if (!manifest_in) throw Error(fmt::format("{}: cannot read the design manifest", manifest_path.string()));
-  nlohmann::json manifest;
-  try {
-    manifest = nlohmann::json::parse(manifest_in);
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(fmt::format("{}: not valid JSON: {}", manifest_path.string(), e.what()));
-  }
+  const DesignManifest manifest = ReadDesignManifest(o.rtl_dir);
   std::vector<std::string> sources;
-  for (const auto& f : manifest.at("files")) {
-    sources.push_back(fs::absolute(o.rtl_dir / f.get<std::string>()).string());
-  }
+  for (const std::string& f : manifest.files) sources.push_back(fs::absolute(o.rtl_dir / f).string());
   fs::create_directories(o.work_dir);
   const std::string cmake = fmt::format(
       R"(# Written by flexcim: verilates {rtl} with the generic testbench.
