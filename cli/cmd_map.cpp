@@ -15,6 +15,7 @@
 #include "core/errors.h"
 #include "core/output_directory.h"
 #include "flow_pruner/pruned_container.h"
+#include "golden/arch_mapping.h"
 #include "golden/layer_runner.h"
 #include "golden/layer_schedule.h"
 #include "verif/stimulus_file.h"
@@ -32,6 +33,7 @@ struct MapOptions {
   uint64_t seed = 1;
   std::string stimulus_layer;
   int stimulus_tokens = 16;
+  std::string archs = "flexcim";
 };
 
 po::options_description MapFlags(MapOptions& o) {
@@ -47,7 +49,10 @@ po::options_description MapFlags(MapOptions& o) {
       ("stimulus-layer", po::value(&o.stimulus_layer),
        "also write this layer's pin-level stimulus, e.g. 0.wq (block.name)")
       ("stimulus-tokens", po::value(&o.stimulus_tokens)->default_value(o.stimulus_tokens),
-       "tokens in that stimulus");
+       "tokens in that stimulus")
+      ("arch", po::value(&o.archs)->default_value(o.archs),
+       "also map every layer onto these architectures' macros of the same configuration "
+       "(comma list of flexcim, dense, sparse12) and check each against its GEMV");
   return d;
 }
 
@@ -95,6 +100,7 @@ int RunMap(const std::vector<std::string>& args) {
   if (!ParseFlags(args, MapFlags(o), "map", "--pruned FILE|DIR --out DIR [--tokens T] [--stimulus-layer B.NAME]")) {
     return 0;
   }
+  const std::vector<Arch> archs = ParseArchList(o.archs);
   // Bounded so that every cycle count (tiles x (load + tokens + latency),
   // summed over layers) fits in 64 bits with room to spare.
   if (o.tokens < 1 || o.tokens > kMaxTokens) {
@@ -151,6 +157,40 @@ int RunMap(const std::vector<std::string>& args) {
     maps.push_back(std::move(m));
   }
 
+  // The baselines (FLEXCIM.md 6): every layer on each, checked the same way.
+  struct ArchSummary {
+    Arch arch;
+    int64_t tiles = 0, native = 0, dense_mode = 0;
+    nlohmann::json layers = nlohmann::json::array();
+  };
+  std::vector<ArchSummary> baselines;
+  for (const Arch arch : archs) {
+    if (arch == Arch::kFlexcim) continue;
+    ArchSummary s{arch};
+    for (const pruner::PrunedLayer& l : container.layers) {
+      const std::string name = fmt::format("{}.{}", l.block, l.name);
+      const golden::LayerWeights w = ToLayerWeights(l);
+      const golden::ArchMappedLayer m = golden::MapArchLayer(arch, c, l.pattern, w, name);
+      const std::vector<int32_t> x = RandomActivations(c, static_cast<size_t>(o.check_tokens) * l.cols, rng);
+      std::vector<int32_t> y;
+      for (int t = 0; t < o.check_tokens; ++t) {
+        const auto yt = golden::RunArchLayer(m, std::vector<int32_t>(x.begin() + static_cast<size_t>(t) * l.cols,
+                                                                     x.begin() + static_cast<size_t>(t + 1) * l.cols));
+        y.insert(y.end(), yt.begin(), yt.end());
+      }
+      if (!EqualsMaskedGemv(w, x, o.check_tokens, y)) {
+        throw Error(fmt::format("layer {} on {}: the golden macro disagrees with the plain GEMV of its kept weights",
+                                name, ArchName(arch)));
+      }
+      s.tiles += m.tiles();
+      s.native += m.plan.mode == golden::ArchMode::kSparse12Native;
+      s.dense_mode += m.plan.mode == golden::ArchMode::kSparse12DenseMode;
+      s.layers.push_back({{"layer", name}, {"runs_as", m.plan.ModeText()}, {"tiles", m.tiles()},
+                          {"golden_equals_gemv", true}});
+    }
+    baselines.push_back(std::move(s));
+  }
+
   // Tables and totals.
   std::string md = fmt::format(
       "# Mapping of {} onto {}\n\n{} tokens per layer; cycles = sum over tiles of (P*R load + tokens + "
@@ -194,6 +234,15 @@ int RunMap(const std::vector<std::string>& args) {
                     "every layer bit-exact against its GEMV on {} random tokens.\n",
                     total_tiles, total_cycles, o.tokens, 100 * total_util, o.check_tokens);
   j["total"] = {{"tiles", total_tiles}, {"cycles", total_cycles}, {"utilisation", total_util}};
+  for (const ArchSummary& s : baselines) {
+    const std::string modes = s.arch == Arch::kSparse12
+                                  ? fmt::format("{} run 1:2 natively, {} in dense mode", s.native, s.dense_mode)
+                                  : "the masked weights as dense";
+    md += fmt::format("\n{}: {} layers, {} tiles ({}), every layer bit-exact against its GEMV on {} random tokens.\n",
+                      ArchName(s.arch), s.layers.size(), s.tiles, modes, o.check_tokens);
+    j["archs"][ArchName(s.arch)] = {{"tiles", s.tiles}, {"native_layers", s.native},
+                                    {"dense_mode_layers", s.dense_mode}, {"layers", s.layers}};
+  }
 
   std::vector<golden::CycleInput> stimulus;
   if (stimulus_source) {

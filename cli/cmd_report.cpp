@@ -15,6 +15,8 @@
 #include "core/errors.h"
 #include "core/json_input.h"
 #include "core/output_directory.h"
+#include "golden/perf_model.h"
+#include "golden/perf_report.h"
 
 namespace flexcim::cli {
 namespace {
@@ -119,43 +121,92 @@ std::string SynthSection(const json& j) {
   return s + "\n\n";
 }
 
+std::string Missing(const std::string& section, const fs::path& file, const std::string& how) {
+  return fmt::format("## {}\n\nMissing: {} not found ({}).\n\n", section, file.string(), how);
+}
+
 int RunReport(const std::vector<std::string>& args) {
   ReportOptions o;
+  std::string macros = "1,16";
+  int64_t tokens = 128;
+  double buffer_pj_per_bit = golden::kDefaultBufferReadPjPerBit;
+  std::string energy, profile = std::string(FLEXCIM_SOURCE_DIR) + "/testdata/perf/llama2-7b-outlier-profile.json";
+  bool summary_only = false;
   po::options_description d("report");
   d.add_options()
       ("run", po::value(&o.run_dir)->required(),
-       "directory of an end-to-end run: prune/, map/, verify.json, verify_layer.json, synth/")
-      ("out", po::value(&o.out), "write report.md and report.json here (default: print only)");
-  if (!ParseFlags(args, d, "report", "--run DIR [--out DIR]")) return 0;
+       "directory of an end-to-end run: prune/, map/, verify.json, verify_layer.json, synth/, prune_report/")
+      ("out", po::value(&o.out), "write report.md, report.json and the SVG plots here (default: print only)")
+      ("macros", po::value(&macros)->default_value(macros),
+       "Q values (comma list): macros of each architecture in the system model")
+      ("tokens", po::value(&tokens)->default_value(tokens), "T, prefill tokens")
+      ("energy", po::value(&energy), "operation energies (default <run>/synth/energy.json, from `flexcim energy`)")
+      ("buffer-pj-per-bit", po::value(&buffer_pj_per_bit)->default_value(buffer_pj_per_bit),
+       "weight-buffer read energy per bit (default: Horowitz ISSCC 2014, 10 pJ per 64-bit 8 KB SRAM read)")
+      ("profile", po::value(&profile)->default_value(profile), "the Llama-2-7B outlier profile (synthetic, documented)")
+      ("summary", po::bool_switch(&summary_only), "print only the summary table (and write the full report to --out)");
+  if (!ParseFlags(args, d, "report", "--run DIR [--out DIR] [--macros Q] [--tokens T]")) return 0;
   const fs::path run = o.run_dir;
   if (!fs::is_directory(run)) throw UsageError(fmt::format("--run {}: not a directory", o.run_dir));
+  std::vector<int> qs;
+  for (size_t start = 0; start <= macros.size();) {
+    size_t comma = macros.find(',', start);
+    if (comma == std::string::npos) comma = macros.size();
+    const std::string item = macros.substr(start, comma - start);
+    start = comma + 1;
+    int q = 0;
+    try {
+      size_t used = 0;
+      q = std::stoi(item, &used);
+      if (used != item.size()) q = 0;
+    } catch (const std::exception&) {
+    }
+    if (q < 1) throw UsageError(fmt::format("--macros {}: each Q must be an integer >= 1", macros));
+    qs.push_back(q);
+  }
+  if (tokens < 1) throw UsageError(fmt::format("--tokens {}: must be >= 1", tokens));
+  if (buffer_pj_per_bit < 0) throw UsageError(fmt::format("--buffer-pj-per-bit {}: must be >= 0", buffer_pj_per_bit));
   if (!o.out.empty()) RefuseOutputOverInputs({"--out", o.out}, {{"--run", run}});
   const auto prune = ReadJson(run / "prune" / "prune.json");
   const auto map = ReadJson(run / "map" / "map.json");
   const auto verify = ReadJson(run / "verify.json");
   const auto verify_layer = ReadJson(run / "verify_layer.json");
   const auto synth = ReadJson(run / "synth" / "report.json");
-  if (!prune && !map && !verify && !verify_layer && !synth) {
-    throw Error(fmt::format("{}: no results found (expected prune/prune.json, map/map.json, verify.json, "
-                            "verify_layer.json or synth/report.json)", run.string()));
-  }
+  const auto prune_report = ReadJson(run / "prune_report" / "report.json");
   std::string md = fmt::format("# FlexCiM end-to-end report ({})\n\n", run.string());
-  if (prune) md += Render(run / "prune" / "prune.json", *prune, PruneSection);
-  if (map) md += Render(run / "map" / "map.json", *map, MapSection);
-  if (verify || verify_layer) {
-    md += "## Co-simulation (generated RTL vs golden model, Verilator)\n\n";
-    if (verify) {
-      md += Render(run / "verify.json", *verify,
-                   [](const json& j) { return VerifySection("random traffic with resets and rewrites", j); });
-    }
-    if (verify_layer) {
-      md += Render(run / "verify_layer.json", *verify_layer,
-                   [](const json& j) { return VerifySection("a real pruned layer's tiles (map stimulus)", j); });
-    }
-    md += "\n";
+  md += prune ? Render(run / "prune" / "prune.json", *prune, PruneSection)
+              : Missing("FLOW pruning", run / "prune" / "prune.json", "run `flexcim prune --out <run>/prune`");
+  md += map ? Render(run / "map" / "map.json", *map, MapSection) : Missing("Mapping", run / "map" / "map.json", "run `flexcim map --out <run>/map`");
+  md += "## Co-simulation (generated RTL vs golden model, Verilator)\n\n";
+  md += verify ? Render(run / "verify.json", *verify,
+                      [](const json& j) { return VerifySection("random traffic with resets and rewrites", j); })
+               : fmt::format("- random traffic: missing ({} not found; run `flexcim verify --json`)\n",
+                             (run / "verify.json").string());
+  md += verify_layer ? Render(run / "verify_layer.json", *verify_layer,
+                            [](const json& j) { return VerifySection("a real pruned layer's tiles (map stimulus)", j); })
+                     : fmt::format("- a real pruned layer: missing ({} not found; run `flexcim verify --stimulus "
+                                   "--json`)\n", (run / "verify_layer.json").string());
+  md += "\n";
+  md += synth ? Render(run / "synth" / "report.json", *synth, SynthSection)
+              : Missing("PPA", run / "synth" / "report.json", "run `flexcim synth --out <run>/synth`");
+
+  golden::PerfReportInputs in;
+  in.macros = qs;
+  in.tokens = tokens;
+  in.buffer_pj_per_bit = buffer_pj_per_bit;
+  in.energy_file = energy.empty() ? run / "synth" / "energy.json" : fs::path(energy);
+  in.profile_file = profile;
+  if (prune_report) {
+    in.config = golden::ParseMacroConfigName(prune_report->at("macro").get<std::string>());
+    in.prune_report = *prune_report;
+  } else {
+    if (prune) in.config = golden::ParseMacroConfigName(prune->at("macro").get<std::string>());
+    in.prune_report_missing = fmt::format("{} not found: run `flexcim prune --report --out <run>/prune_report`",
+                                          (run / "prune_report" / "report.json").string());
   }
-  if (synth) md += Render(run / "synth" / "report.json", *synth, SynthSection);
-  std::cout << md;
+  const golden::PerfReport perf = golden::BuildPerfReport(in);
+  md += perf.markdown;
+  std::cout << (summary_only ? perf.summary : md);
   if (!o.out.empty()) {
     json j;
     if (prune) j["prune"] = *prune;
@@ -163,15 +214,18 @@ int RunReport(const std::vector<std::string>& args) {
     if (verify) j["verify"] = *verify;
     if (verify_layer) j["verify_layer"] = *verify_layer;
     if (synth) j["synth"] = *synth;
+    j["performance"] = perf.json;
     WriteOutputDirectory(o.out, "report", [&](const fs::path& staging) {
       WriteTextFile(staging / "report.md", md);
+      WriteTextFile(staging / "summary.md", perf.summary);
+      for (const auto& [name, svg] : perf.svgs) WriteTextFile(staging / name, svg);
       WriteTextFile(staging / "report.json", j.dump(2) + "\n");
     });
   }
   return 0;
 }
 
-const CommandRegistrar kReport({"report", "summarise an end-to-end run (prune, map, verify, synth) as one report",
+const CommandRegistrar kReport({"report", "summarise an end-to-end run (prune, map, verify, synth, latency and energy per token) as one report",
                                 RunReport});
 
 }  // namespace

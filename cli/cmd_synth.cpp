@@ -19,6 +19,7 @@
 #include "synth/design_source.h"
 #include "synth/ppa_report.h"
 #include "synth/synth_flow.h"
+#include "verif/toggle_rates_vcd.h"
 
 namespace flexcim::cli {
 namespace {
@@ -35,6 +36,7 @@ struct SynthCmdOptions {
   double input_activity = 0.5;
   std::vector<std::string> activities;
   std::string activity_from;
+  std::string activity_vcd;
 };
 
 po::options_description SynthFlags(SynthCmdOptions& o) {
@@ -52,7 +54,10 @@ po::options_description SynthFlags(SynthCmdOptions& o) {
        "PORT=RATE: toggle rate of one input port (repeatable; default rst_n=0, wr_en=0)")
       ("activity-from", po::value(&o.activity_from),
        "JSON written by `flexcim verify --json`: use its input_toggle_rates, measured in Verilator, "
-       "for every port it lists (--activity still overrides)");
+       "for every port it lists (--activity still overrides)")
+      ("activity-vcd", po::value(&o.activity_vcd),
+       "VCD of this design simulated in Verilator (`flexcim verify --trace`): every input port and every "
+       "register/latch output gets its simulated toggle rate (docs/PPA.md); --activity still overrides");
   flags.add(own);
   AddDataDirOption(flags, o.data_dir);
   return flags;
@@ -84,6 +89,18 @@ int RunSynth(const std::vector<std::string>& args) {
   flow.run_sta = !o.no_sta;
   flow.default_input_activity = o.input_activity;
   synth::RequireToggleRate("--input-activity", o.input_activity);
+  if (!o.activity_vcd.empty()) {
+    RefuseOutputOverInputs({"--out", o.out_dir}, {{"--activity-vcd", o.activity_vcd}});
+    std::ifstream in(o.activity_vcd);
+    if (!in) throw UsageError(fmt::format("--activity-vcd {}: cannot read", o.activity_vcd));
+    Progress(fmt::format("reading toggle rates from {}", o.activity_vcd));
+    try {
+      flow.net_activity = verif::ToggleRatesFromVcd(in).rates;
+    } catch (const Error& e) {
+      throw UsageError(fmt::format("--activity-vcd {}: {}", o.activity_vcd, e.what()));
+    }
+    flow.port_activity.clear();  // measured: no assumed-constant ports
+  }
   if (!o.activity_from.empty()) {
     RefuseOutputOverInputs({"--out", o.out_dir}, {{"--activity-from", o.activity_from}});
     try {

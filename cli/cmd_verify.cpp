@@ -1,7 +1,10 @@
-// flexcim verify: generate any configuration, verilate it with the generic
-// testbench through Verilator's CMake package, run random in-contract traffic
-// against the golden cycle model. No CMake editing by the user.
+// flexcim verify: generate any configuration (or take a generated design
+// directory), verilate it with the generic testbench through Verilator's
+// CMake package, run random in-contract traffic or a replayed stimulus
+// against the golden cycle model, optionally with a waveform. No CMake
+// editing by the user; the build is reused across runs.
 #include <fmt/format.h>
+#include <sys/wait.h>
 
 #include <filesystem>
 #include <iostream>
@@ -10,9 +13,11 @@
 #include "cli/flag_parsing.h"
 #include "core/errors.h"
 #include "core/output_directory.h"
+#include "core/subprocess.h"
 #include "generator/design_writer.h"
 #include "generator/flexcim_generator.h"
-#include "core/subprocess.h"
+#include "verif/design_manifest.h"
+#include "verif/stimulus_file.h"
 #include "verif/testbench_build.h"
 
 namespace flexcim::cli {
@@ -23,61 +28,122 @@ namespace fs = std::filesystem;
 struct VerifyOptions {
   MacroConfigFlags macro;
   std::string work;
+  std::string rtl;
   int vectors = 5000;
   uint64_t seed = 1;
   std::string json;
   std::string stimulus;
+  std::string trace;
 };
+
+constexpr const char* kExitCodes =
+    "Exit codes: 0 every output matched the golden model; 3 MISMATCH: the RTL and the golden model "
+    "disagree (the first mismatches are printed); 1 any other failure (bad stimulus or manifest, "
+    "Verilator or compiler failure, I/O); 2 usage error.";
 
 po::options_description VerifyFlags(VerifyOptions& o) {
   po::options_description d = MacroConfigOptions(o.macro);
-  po::options_description own("Verification");
+  po::options_description own(std::string("Verification\n") + kExitCodes);
   own.add_options()
-      ("work", po::value(&o.work), "work directory (default: <tmp>/flexcim-verify-<config>); reused, "
-       "so a second run of the same configuration only re-runs the simulation")
+      ("work", po::value(&o.work), "work directory (default: <tmp>/flexcim-verify-<config>); reused: an "
+       "identical design keeps its files and the Verilator build is incremental, so a second run of the "
+       "same configuration only re-runs the simulation")
+      ("rtl", po::value(&o.rtl), "verify this generated design directory (manifest.json + Verilog, e.g. "
+       "edited by hand) instead of generating one; its manifest gives the configuration")
       ("vectors", po::value(&o.vectors)->default_value(o.vectors), "random vectors, >= 1")
       ("seed", po::value(&o.seed)->default_value(o.seed), "random seed")
       ("json", po::value(&o.json), "also write the result as JSON to this file")
       ("stimulus", po::value(&o.stimulus),
        "replay this pin-level stimulus (e.g. a real layer from `flexcim map --stimulus-layer`) "
-       "instead of random traffic; it must be for the same configuration");
+       "instead of random traffic; it is checked against the configuration and the contract of "
+       "FLEXCIM.md 5b before anything is built")
+      ("trace", po::value(&o.trace),
+       "write a waveform of the whole run to FILE.vcd or FILE.fst, for GTKWave: every signal of the "
+       "design, a 10 ns clock (each edge its own time step), cycle n's rising edge at 10n+5 ns; a "
+       "mismatch names its edge and time. The model is then verilated with tracing, in its own "
+       "build tree");
   d.add(own);
   return d;
 }
 
+bool AnyMacroFlagGiven(const po::variables_map& vm) {
+  for (const char* f : {"subs", "rows", "cols", "sel-group", "a-bits", "w-bits"}) {
+    if (vm.count(f) && !vm[f].defaulted()) return true;
+  }
+  return false;
+}
+
 int RunVerify(const std::vector<std::string>& args) {
   VerifyOptions o;
-  const auto vm = ParseFlags(args, VerifyFlags(o), "verify", "[macro flags] [--vectors N] [--seed S] [--work DIR]");
+  const auto vm = ParseFlags(args, VerifyFlags(o), "verify",
+                             "[macro flags | --rtl DIR] [--vectors N] [--seed S] [--stimulus FILE] "
+                             "[--trace FILE.vcd|.fst] [--work DIR]");
   if (!vm) return 0;
-  const MacroConfig config = o.macro.ToConfig();
   if (o.vectors < 1) throw UsageError(fmt::format("--vectors {}: must be >= 1", o.vectors));
   RefuseOutputOverInputs({"--json", o.json}, {{"--stimulus", o.stimulus}});
+  RefuseOutputOverInputs({"--trace", o.trace}, {{"--stimulus", o.stimulus}, {"--json", o.json}});
   if (!o.stimulus.empty() && !fs::is_regular_file(o.stimulus)) {
     throw UsageError(fmt::format("--stimulus {}: no such file", o.stimulus));
   }
+  const std::string trace_format = o.trace.empty() ? "" : verif::WaveformFormatOf(o.trace);
+  if (!o.trace.empty() && trace_format.empty()) {
+    throw UsageError(fmt::format("--trace {}: the file name must end in .vcd or .fst", o.trace));
+  }
+  if (!o.rtl.empty() && AnyMacroFlagGiven(*vm)) {
+    throw UsageError(fmt::format("--rtl {}: the configuration comes from its manifest.json; "
+                                 "do not also give macro flags",
+                                 o.rtl));
+  }
+  // The configuration, from the flags or from the design's manifest.
+  MacroConfig config = MacroConfig::Default();
+  if (o.rtl.empty()) {
+    config = o.macro.ToConfig();
+  } else {
+    const verif::DesignManifest manifest = verif::ReadDesignManifest(o.rtl);
+    if (manifest.arch != "flexcim") {
+      throw Error(fmt::format("--rtl {}: arch '{}': flexcim verify drives flexcim_top designs only", o.rtl,
+                              manifest.arch));
+    }
+    config = manifest.config;
+  }
+  // A bad stimulus is reported as such, before minutes of building.
+  if (!o.stimulus.empty()) verif::ReadStimulusFile(config, o.stimulus);
+
   const fs::path work =
       o.work.empty() ? fs::temp_directory_path() / ("flexcim-verify-" + config.Name()) : fs::path(o.work);
   auto progress = [](const std::string& line) { std::cerr << "verify: " << line << "\n"; };
-  progress(fmt::format("generating {} into {}", config.Name(), (work / "rtl").string()));
-  gen::WriteDesign(gen::GenerateFlexcim(config), work / "rtl");
-  const fs::path tb = verif::BuildTestbench({.rtl_dir = work / "rtl", .work_dir = work / "tb", .progress = progress});
+  fs::path rtl_dir = o.rtl;
+  if (o.rtl.empty()) {
+    rtl_dir = work / "rtl";
+    const bool written = gen::WriteDesignIfChanged(gen::GenerateFlexcim(config), rtl_dir);
+    progress(fmt::format("{} {} in {}", written ? "generated" : "unchanged design", config.Name(),
+                         rtl_dir.string()));
+  }
+  const fs::path tb = verif::BuildTestbench(
+      {.rtl_dir = rtl_dir, .work_dir = work / "tb", .trace_format = trace_format, .progress = progress});
   if (!o.stimulus.empty()) {
     progress(fmt::format("replaying {}", o.stimulus));
   } else {
     progress(fmt::format("running {} random vectors (seed {})", o.vectors, o.seed));
   }
   std::string command = fmt::format("{} --rtl {} --vectors {} --seed {}", ShellQuote(tb.string()),
-                                    ShellQuote((work / "rtl").string()), o.vectors, o.seed);
-  if (!o.json.empty()) command += " --json " + ShellQuote(o.json);
+                                    ShellQuote(fs::absolute(rtl_dir).string()), o.vectors, o.seed);
+  if (!o.json.empty()) command += " --json " + ShellQuote(fs::absolute(o.json).string());
   if (!o.stimulus.empty()) command += " --stimulus " + ShellQuote(fs::absolute(o.stimulus).string());
+  if (!o.trace.empty()) command += " --trace " + ShellQuote(fs::absolute(o.trace).string());
   std::cout.flush();
   const int status = std::system(command.c_str());
-  if (status != 0) {
-    std::cerr << fmt::format("verify: MISMATCH for {} (testbench {}, work dir {})\n", config.Name(),
-                             tb.string(), work.string());
-    return 1;
+  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  if (code == verif::kTestbenchPassed) return 0;
+  if (code == verif::kTestbenchMismatch) {
+    std::cerr << fmt::format("verify: MISMATCH: the RTL of {} disagrees with the golden model (testbench {}, "
+                             "work dir {})\n",
+                             config.Name(), tb.string(), work.string());
+    return verif::kTestbenchMismatch;
   }
-  return 0;
+  throw Error(fmt::format("the testbench {} failed ({}) before comparing every output; its message is above",
+                          tb.string(),
+                          WIFEXITED(status) ? fmt::format("exit {}", code) : std::string("killed by a signal")));
 }
 
 const CommandRegistrar kVerify({"verify",

@@ -1,27 +1,53 @@
 #include "cli/model_path_options.h"
 
+#include <fmt/format.h>
+
+#include <filesystem>
+
+#include "core/errors.h"
+
 namespace flexcim::cli {
 
 pruner::ModelPaths ModelPathFlags::Resolve() const {
   pruner::ModelPaths p = pruner::ModelPaths::InDataDir(data_dir);
   if (!model.empty()) p.model = model;
+  std::error_code ec;
+  if (!model.empty() && std::filesystem::is_directory(model, ec)) {
+    p.tokenizer = (std::filesystem::path(model) / "tokenizer.model").string();
+  }
   if (!tokenizer.empty()) p.tokenizer = tokenizer;
   if (!text.empty()) p.text = text;
+  if (!token_ids.empty()) {
+    if (!tokenizer.empty() || !text.empty()) {
+      throw UsageError(fmt::format("--token-ids {}: replaces --tokenizer and --text; give one or the other",
+                                   token_ids));
+    }
+    p.token_ids = token_ids;
+  }
   return p;
 }
 
 std::vector<FlagPath> ModelInputFlags(const pruner::ModelPaths& paths) {
-  return {{"--model", paths.model}, {"--tokenizer", paths.tokenizer}, {"--text", paths.text}};
+  return {{"--model", paths.model},
+          {"--tokenizer", paths.tokenizer},
+          {"--text", paths.text},
+          {"--token-ids", paths.token_ids}};
 }
 
 po::options_description ModelPathOptions(ModelPathFlags& f) {
   po::options_description d("Model and text");
   d.add_options()
-      ("model", po::value(&f.model), "llama2.c legacy .bin model (default <data-dir>/stories260K.bin)")
+      ("model", po::value(&f.model),
+       "llama2.c legacy .bin file, or a Hugging Face directory (config.json + *.safetensors; "
+       "Llama, Mistral, Qwen2) (default <data-dir>/stories260K.bin)")
       ("tokenizer", po::value(&f.tokenizer),
-       "llama2.c tokenizer .bin with the model's vocab_size entries (default <data-dir>/tok512.bin)")
+       "llama2.c tokenizer .bin with the model's vocab_size entries, or a SentencePiece *.model "
+       "(default <data-dir>/tok512.bin; <model dir>/tokenizer.model for a Hugging Face directory)")
       ("text", po::value(&f.text),
-       "UTF-8 text split on blank lines into blocks (default <data-dir>/tinystories-valid-head.txt)");
+       "UTF-8 text split on blank lines into blocks (default <data-dir>/tinystories-valid-head.txt)")
+      ("token-ids", po::value(&f.token_ids),
+       "blocks already tokenised: one line of whitespace-separated ids per block (BOS included "
+       "if wanted); replaces --tokenizer and --text");
   AddDataDirOption(d, f.data_dir);
   return d;
 }

@@ -13,14 +13,15 @@ namespace flexcim::cli {
 struct ModelPathFlags {
   std::string data_dir;
   std::string model;      // default <data-dir>/stories260K.bin
-  std::string tokenizer;  // default <data-dir>/tok512.bin
+  std::string tokenizer;  // default <data-dir>/tok512.bin, or <model dir>/tokenizer.model
   std::string text;       // default <data-dir>/tinystories-valid-head.txt
+  std::string token_ids;  // replaces tokenizer + text when given
   pruner::ModelPaths Resolve() const;
 };
 
 po::options_description ModelPathOptions(ModelPathFlags& flags);
 
-// The three inputs by flag, for RefuseOutputOverInputs (core/output_directory.h).
+// The model inputs by flag, for RefuseOutputOverInputs (core/output_directory.h).
 std::vector<FlagPath> ModelInputFlags(const pruner::ModelPaths& paths);
 
 }  // namespace flexcim::cli

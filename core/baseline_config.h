@@ -13,8 +13,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/errors.h"
 #include "core/macro_config.h"
@@ -34,6 +36,23 @@ inline Arch ParseArch(std::string_view name) {
     if (kArchNames[i] == name) return static_cast<Arch>(i);
   }
   throw UsageError(fmt::format("--arch {}: must be one of flexcim, dense, sparse12", name));
+}
+
+// "flexcim,dense": each once, in the given order. Throws what ParseArch
+// throws, and UsageError "--arch: give at least one architecture".
+inline std::vector<Arch> ParseArchList(std::string_view text) {
+  std::vector<Arch> archs;
+  for (size_t start = 0; start <= text.size();) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string_view::npos) comma = text.size();
+    if (comma > start) {
+      const Arch a = ParseArch(text.substr(start, comma - start));
+      if (std::find(archs.begin(), archs.end(), a) == archs.end()) archs.push_back(a);
+    }
+    start = comma + 1;
+  }
+  if (archs.empty()) throw UsageError("--arch: give at least one architecture");
+  return archs;
 }
 
 class BaselineConfig {

@@ -72,6 +72,10 @@ SvgCanvas::SvgCanvas(int width, int height) : width_(width), height_(height) {
 }
 
 void SvgCanvas::Draw(const Chart& c, double x0, double y0, double w, double h) {
+  if (c.kind == ChartKind::kScatter) {
+    DrawScatter(c, x0, y0, w, h);
+    return;
+  }
   const size_t n = c.categories.size();
   if (n == 0 || c.series.empty()) throw Error(fmt::format("svg chart '{}': no data", c.title));
   double lo = 0, hi = 0;
@@ -174,6 +178,84 @@ void SvgCanvas::Draw(const Chart& c, double x0, double y0, double w, double h) {
     const double lx = px + pw + 12, ly = py + 4 + 18 * static_cast<double>(s);
     b += fmt::format(R"(<rect x="{}" y="{}" width="12" height="12" fill="{}"/>)", Num(lx), Num(ly),
                      color) + "\n";
+    b += Text(lx + 18, ly + 10, "start", 11, series.name);
+  }
+  b += "</g>\n";
+}
+
+void SvgCanvas::DrawScatter(const Chart& c, double x0, double y0, double w, double h) {
+  double xlo = 0, xhi = 0, ylo = 0, yhi = 0;
+  bool first = true;
+  for (const ChartSeries& s : c.series) {
+    if (s.x_values.size() != s.values.size()) {
+      throw Error(fmt::format("svg chart '{}': series '{}' has {} x values for {} values", c.title, s.name,
+                              s.x_values.size(), s.values.size()));
+    }
+    if (!s.point_labels.empty() && s.point_labels.size() != s.values.size()) {
+      throw Error(fmt::format("svg chart '{}': series '{}' has {} point labels for {} values", c.title, s.name,
+                              s.point_labels.size(), s.values.size()));
+    }
+    for (size_t i = 0; i < s.values.size(); ++i) {
+      if (!std::isfinite(s.values[i]) || !std::isfinite(s.x_values[i])) {
+        throw Error(fmt::format("svg chart '{}': series '{}' has a non-finite value", c.title, s.name));
+      }
+      xlo = first ? s.x_values[i] : std::min(xlo, s.x_values[i]);
+      xhi = first ? s.x_values[i] : std::max(xhi, s.x_values[i]);
+      ylo = first ? s.values[i] : std::min(ylo, s.values[i]);
+      yhi = first ? s.values[i] : std::max(yhi, s.values[i]);
+      first = false;
+    }
+  }
+  if (first) throw Error(fmt::format("svg chart '{}': no data", c.title));
+  // Nice bounds around the data on both axes (not forced to include 0).
+  auto bounds = [](double lo, double hi, std::optional<double> want_lo, std::optional<double> want_hi) {
+    const double span = hi > lo ? hi - lo : std::max(std::abs(hi), 1.0);
+    const double step = NiceTickStep(span, 5);
+    const double a = want_lo.value_or(std::floor(lo / step) * step);
+    double b = want_hi.value_or(std::ceil(hi / step) * step);
+    if (b <= a) b = a + step;
+    return std::pair{a, b};
+  };
+  const auto [xa, xb] = bounds(xlo, xhi, std::nullopt, std::nullopt);
+  const auto [ya, yb] = bounds(ylo, yhi, c.y_min, c.y_max);
+  const double px = x0 + kLeft, py = y0 + kTop;
+  const double pw = w - kLeft - kRight, ph = h - kTop - kBottom;
+  if (pw <= 0 || ph <= 0) throw Error(fmt::format("svg chart '{}': rectangle too small", c.title));
+  const auto X = [&](double v) { return px + (v - xa) / (xb - xa) * pw; };
+  const auto Y = [&](double v) { return py + ph - (std::clamp(v, ya, yb) - ya) / (yb - ya) * ph; };
+  std::string& b = body_;
+  b += "<g class=\"chart\">\n";
+  b += Text(x0 + w / 2, y0 + 20, "middle", 15, c.title, " font-weight=\"bold\"");
+  const double ystep = NiceTickStep(yb - ya, 5), xstep = NiceTickStep(xb - xa, 5);
+  for (int k = 0;; ++k) {
+    const double v = ya + k * ystep;
+    if (v > yb + ystep * 1e-9) break;
+    b += fmt::format(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#dddddd"/>)", Num(px), Num(Y(v)),
+                     Num(px + pw), Num(Y(v))) + "\n";
+    b += Text(px - 6, Y(v) + 4, "end", 11, fmt::format("{:.{}f}", v, TickDecimals(ystep)));
+  }
+  for (int k = 0;; ++k) {
+    const double v = xa + k * xstep;
+    if (v > xb + xstep * 1e-9) break;
+    b += Text(X(v), py + ph + 16, "middle", 11, fmt::format("{:.{}f}", v, TickDecimals(xstep)));
+  }
+  b += fmt::format(R"(<line x1="{0}" y1="{1}" x2="{0}" y2="{2}" stroke="black"/>)", Num(px), Num(py),
+                   Num(py + ph)) + "\n";
+  b += fmt::format(R"(<line x1="{0}" y1="{2}" x2="{1}" y2="{2}" stroke="black"/>)", Num(px),
+                   Num(px + pw), Num(py + ph)) + "\n";
+  b += Text(px + pw / 2, y0 + h - 10, "middle", 12, c.x_label);
+  b += Text(x0 + 16, py + ph / 2, "middle", 12, c.y_label,
+            fmt::format(" transform=\"rotate(-90 {} {})\"", Num(x0 + 16), Num(py + ph / 2)));
+  for (size_t s = 0; s < c.series.size(); ++s) {
+    const ChartSeries& series = c.series[s];
+    const char* color = kPalette[s % kPaletteSize];
+    for (size_t i = 0; i < series.values.size(); ++i) {
+      const double x = X(series.x_values[i]), y = Y(series.values[i]);
+      b += fmt::format(R"(<circle cx="{}" cy="{}" r="4" fill="{}"/>)", Num(x), Num(y), color) + "\n";
+      if (!series.point_labels.empty()) b += Text(x, y - 7, "middle", 9, series.point_labels[i]);
+    }
+    const double lx = px + pw + 12, ly = py + 4 + 18 * static_cast<double>(s);
+    b += fmt::format(R"(<rect x="{}" y="{}" width="12" height="12" fill="{}"/>)", Num(lx), Num(ly), color) + "\n";
     b += Text(lx + 18, ly + 10, "start", 11, series.name);
   }
   b += "</g>\n";

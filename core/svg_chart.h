@@ -11,13 +11,16 @@
 
 namespace flexcim {
 
-enum class ChartKind { kBar, kLine };
+// kScatter: each series' points at (x_values[i], values[i]); categories
+// are not used (x axis numeric, from the data).
+enum class ChartKind { kBar, kLine, kScatter };
 
 struct ChartSeries {
   std::string name;            // legend entry
   std::vector<double> values;  // one per category; must be finite
   // Optional text drawn above each bar / point (empty or one per category).
   std::vector<std::string> point_labels;
+  std::vector<double> x_values;  // kScatter only: one per value
 };
 
 struct Chart {
@@ -53,6 +56,7 @@ class SvgCanvas {
  private:
   int width_, height_;
   std::string body_;
+  void DrawScatter(const Chart& chart, double x, double y, double width, double height);
 };
 
 // One chart alone on a canvas of the given size.

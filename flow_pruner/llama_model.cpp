@@ -160,7 +160,7 @@ LlamaConfig ValidateLlamaHeader(const std::array<int32_t, 7>& h, std::string_vie
   return c;
 }
 
-LlamaModel AllocateLlamaModel(const LlamaConfig& c) {
+LlamaModel AllocateLlamaModel(const LlamaConfig& c, bool rope_table) {
   LlamaModel m;
   m.config = c;
   m.token_embedding = Matrix(c.vocab_size, c.dim);
@@ -177,7 +177,7 @@ LlamaModel AllocateLlamaModel(const LlamaConfig& c) {
     layer.w3 = Matrix(c.hidden_dim, c.dim);
   }
   m.rms_final.assign(c.dim, 0.0f);
-  const size_t rope = static_cast<size_t>(c.seq_len) * (c.head_size() / 2);
+  const size_t rope = rope_table ? static_cast<size_t>(c.seq_len) * (c.head_size() / 2) : 0;
   m.freq_cis_real.assign(rope, 0.0f);
   m.freq_cis_imag.assign(rope, 0.0f);
   if (!c.shared_classifier) m.wcls = Matrix(c.vocab_size, c.dim);

@@ -4,9 +4,15 @@
 // Every weight matrix is a Matrix stored like nn.Linear.weight, [out][in].
 // The RoPE table (freq_cis) is kept verbatim only so that WriteLlamaModel can
 // reproduce the file byte for byte; the forward pass computes RoPE itself.
+//
+// The same structure holds Hugging Face Llama / Mistral / Qwen2 checkpoints
+// (flow_pruner/hf_checkpoint.h): their q/k rows are stored here in llama2.c's
+// adjacent-pair RoPE order (the reader un-permutes them, the writer permutes
+// them back), so one forward pass serves both; see docs/HF_CHECKPOINTS.md.
 #pragma once
 
 #include <array>
+#include <map>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -39,6 +45,9 @@ struct LlamaConfig {
   int vocab_size = 0;
   int seq_len = 0;
   bool shared_classifier = true;
+  // llama2.c's values; a Hugging Face config.json sets its own.
+  float rope_theta = 10000.0f;
+  float rms_eps = 1e-5f;
 
   int head_size() const { return dim / n_heads; }
   int kv_dim() const { return n_kv_heads * head_size(); }
@@ -61,9 +70,23 @@ struct LlamaLayer {
   Matrix w1;  // [hidden][dim]  gate
   Matrix w2;  // [dim][hidden]  down
   Matrix w3;  // [hidden][dim]  up
+  // q/k/v biases (Qwen2); empty when the architecture has none. bq and bk
+  // are in the same adjacent-pair RoPE order as wq and wk.
+  std::vector<float> bq;  // [dim]
+  std::vector<float> bk;  // [kv_dim]
+  std::vector<float> bv;  // [kv_dim]
 
   Matrix& linear(LinearKind kind);
   const Matrix& linear(LinearKind kind) const;
+};
+
+// Where a model read from a Hugging Face directory came from.
+struct HfCheckpointInfo {
+  std::string directory;     // the input directory
+  std::string architecture;  // "LlamaForCausalLM", "MistralForCausalLM", "Qwen2ForCausalLM"
+  std::string config_json;   // config.json, verbatim
+  // Each tensor's dtype in the input ("F32", "F16", "BF16"), by HF name.
+  std::map<std::string, std::string> dtypes;
 };
 
 struct LlamaModel {
@@ -74,13 +97,17 @@ struct LlamaModel {
   std::vector<float> freq_cis_real;  // [seq_len][head_size/2], verbatim
   std::vector<float> freq_cis_imag;  // [seq_len][head_size/2], verbatim
   std::optional<Matrix> wcls;        // [vocab][dim], only when not shared
+  // Set when the model came from a Hugging Face directory: what the writer
+  // needs to write it back in the same form.
+  std::optional<HfCheckpointInfo> hf;
 
   // wcls when present, else the token embedding.
   const Matrix& classifier() const { return wcls ? *wcls : token_embedding; }
 };
 
-// A model of the given configuration with every tensor allocated (zeros).
-LlamaModel AllocateLlamaModel(const LlamaConfig& config);
+// A model of the given configuration with every tensor allocated (zeros);
+// the freq_cis tables only with `rope_table` (llama2.c files carry them).
+LlamaModel AllocateLlamaModel(const LlamaConfig& config, bool rope_table = true);
 
 // One tensor of the file layout, in file order: `name` is e.g. "wq" and
 // `layer` its layer (-1 for model-level tensors).

@@ -3,7 +3,8 @@
 #include <fmt/format.h>
 
 #include "core/output_directory.h"
-#include "flow_pruner/model_writer.h"
+#include "flow_pruner/model_reader.h"
+#include "flow_pruner/quantized_eval.h"
 
 namespace flexcim::pruner {
 
@@ -19,6 +20,7 @@ nlohmann::json PerplexityJson(const PerplexityResult& p) {
 nlohmann::json PruneResultJson(const PruneResult& r, const std::optional<PruneEvaluation>& eval) {
   const PruneSettings& s = r.settings;
   nlohmann::json j;
+  j["model_format"] = DescribeModelFormat(r.pruned);
   j["method"] = PruneMethodName(s.method);
   j["target_sparsity"] = s.target;
   j["macro"] = s.config.Name();
@@ -81,14 +83,23 @@ std::string PruneResultTable(const PruneResult& r) {
   return s;
 }
 
-void WritePruneOutputs(const PruneResult& r, const std::optional<PruneEvaluation>& eval,
-                       const std::filesystem::path& out_dir) {
+std::vector<std::string> WritePruneOutputs(const PruneResult& r,
+                                           const std::optional<PruneEvaluation>& eval,
+                                           const std::filesystem::path& out_dir,
+                                           bool fake_quantized_weights) {
+  std::vector<std::string> files = {"layers.txt", "prune.json"};
   WriteOutputDirectory(out_dir, "prune", [&](const std::filesystem::path& staging) {
     WriteTextFile(staging / "layers.txt", LayerPatternText(r));
     WriteTextFile(staging / "prune.json", PruneResultJson(r, eval).dump(2) + "\n");
-    WriteLlamaModel(r.pruned, (staging / "pruned.bin").string());
+    const auto model_files =
+        fake_quantized_weights
+            ? WriteModelFiles(FakeQuantizeLinearWeights(r.pruned, r.container.w_bits), staging)
+            : WriteModelFiles(r.pruned, staging);
+    files.insert(files.end(), model_files.begin(), model_files.end());
     WriteContainer(r.container, staging / "pruned.flexcim");
   });
+  files.push_back("pruned.flexcim");
+  return files;
 }
 
 }  // namespace flexcim::pruner

@@ -1,8 +1,11 @@
 // PruneOutputs: the files `flexcim prune` writes into its --out directory
 // (all or nothing): layers.txt ("Layer i: N:M", the reference's format),
 // prune.json (per-block O_i, D_i, pattern, sparsity, perplexities),
-// pruned.bin (llama2.c format, fp32, masked) and pruned.flexcim (masks +
-// W-bit weights + scales for `flexcim map`, docs/CONTAINER.md).
+// the pruned model in its input's format (pruned.bin for a llama2.c model,
+// fp32, masked; config.json + model.safetensors in the input dtype for a
+// Hugging Face checkpoint, so the directory is itself a checkpoint) and
+// pruned.flexcim (masks + W-bit weights + scales for `flexcim map`,
+// docs/CONTAINER.md).
 #pragma once
 
 #include <filesystem>
@@ -25,7 +28,12 @@ nlohmann::json PruneResultJson(const PruneResult& r, const std::optional<PruneEv
 // One human-readable table: block, O_i, D_i, normalised, pattern, kept.
 std::string PruneResultTable(const PruneResult& r);
 
-void WritePruneOutputs(const PruneResult& r, const std::optional<PruneEvaluation>& eval,
-                       const std::filesystem::path& out_dir);
+// With `fake_quantized_weights` the model written has every linear layer's
+// weights fake-quantised to the container's W bits (what the macro computes
+// with), else the masked fp32 weights. Returns the files written, in order.
+std::vector<std::string> WritePruneOutputs(const PruneResult& r,
+                                           const std::optional<PruneEvaluation>& eval,
+                                           const std::filesystem::path& out_dir,
+                                           bool fake_quantized_weights = false);
 
 }  // namespace flexcim::pruner

@@ -15,4 +15,10 @@ namespace flexcim::gen {
 // Throws flexcim::Error naming the path; nothing is left behind on failure.
 void WriteDesign(const GeneratedDesign& design, const std::filesystem::path& out_dir);
 
+// Leaves `out_dir` untouched (timestamps too) when it already holds every
+// file of `design` and its manifest byte for byte, so a build that depends
+// on the files (flexcim verify's Verilator build) has nothing to redo;
+// otherwise WriteDesign. Returns true when the design was written.
+bool WriteDesignIfChanged(const GeneratedDesign& design, const std::filesystem::path& out_dir);
+
 }  // namespace flexcim::gen

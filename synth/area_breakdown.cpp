@@ -71,15 +71,7 @@ AreaBreakdown ComputeAreaBreakdown(const YosysStat& stat, const LibertyCells& ce
     // Rounding of Yosys's 6-decimal area can leave -1e-7 for an all-flip-flop module.
     const double comb_total = std::max(0.0, own - seq_area) * k;
     const double seq_total = seq_area * k;
-    if (rule.cell_storage) {
-      const double bits = options.w_bits + options.element_bits_per_cell;
-      const double element_share = options.element_bits_per_cell / bits;
-      out.components[kElementBits] += ma.total_area * element_share;
-      out.components[kWeightStorage] += ma.total_area * (1 - element_share);
-    } else {
-      out.components[rule.comb_component] += comb_total;
-      out.components[rule.seq_component] += seq_total;
-    }
+    AddToComponents(rule, comb_total, seq_total, options, out.components);
     out.sequential_cells += seq_cells * ma.instances;
     summed += ma.total_area;
     out.modules.push_back(ma);
@@ -90,6 +82,19 @@ AreaBreakdown ComputeAreaBreakdown(const YosysStat& stat, const LibertyCells& ce
                             summed, out.total_area, out.top));
   }
   return out;
+}
+
+void AddToComponents(const ComponentRule& rule, double comb, double seq, const AreaBreakdownOptions& options,
+                     std::map<std::string, double>& components) {
+  if (rule.cell_storage) {
+    const double bits = options.w_bits + options.element_bits_per_cell;
+    const double element_share = options.element_bits_per_cell / bits;
+    components[kElementBits] += (comb + seq) * element_share;
+    components[kWeightStorage] += (comb + seq) * (1 - element_share);
+  } else {
+    components[rule.comb_component] += comb;
+    components[rule.seq_component] += seq;
+  }
 }
 
 }  // namespace flexcim::synth

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "synth/component_map.h"
+
 #include "synth/liberty_cells.h"
 #include "synth/yosys_stat.h"
 
@@ -34,6 +36,12 @@ struct AreaBreakdownOptions {
   int w_bits = 8;                 // weight bits per cell
   int element_bits_per_cell = 1;  // 1 for flexcim and sparse12, 0 for dense
 };
+
+// Adds one module's combinational and sequential amounts (area, or power)
+// to their components by `rule`; cell storage is split into weights and
+// element bits by bit count.
+void AddToComponents(const ComponentRule& rule, double comb, double seq, const AreaBreakdownOptions& options,
+                     std::map<std::string, double>& components);
 
 // Throws flexcim::Error when a cell type is neither a module nor a liberty
 // cell (unmapped logic), or when the summed areas disagree with Yosys's top

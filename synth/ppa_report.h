@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,15 +16,28 @@ namespace flexcim::synth {
 
 struct OverheadEntry {
   std::string flexcim_name, baseline_arch;
+  std::string mac, storage;            // the variant both share
   double flexibility_um2 = 0;    // FlexCiM's flexibility components
   double baseline_total_um2 = 0;
   double flexibility_percent = 0;      // flexibility_um2 / baseline total
   double total_difference_percent = 0; // (FlexCiM total - baseline total) / baseline total
+  // Energy per MAC: (FlexCiM - baseline) / baseline, when both were timed.
+  std::optional<double> energy_difference_percent;
+  std::string dominant_component;      // the largest flexibility component by area
+  std::string dominant_power_component;  // ... by power (empty without STA)
 };
 
 // Pairs each flexcim result with each dense/sparse12 result of the same
-// MACs per cycle and A, W.
+// MACs per cycle, A, W, MAC style and storage.
 std::vector<OverheadEntry> ComputeOverheads(const std::vector<PpaResult>& results);
+
+// The comparison table (docs/PPA.md): one row per architecture x MAC style x
+// storage: area, µm² per weight, compute fmax, pJ per 8-bit MAC, TOPS/W,
+// TOPS/mm², then FlexCiM's overhead against the fixed 1:2 macro per
+// variant in area and energy per MAC against the 5% goal. Empty when there
+// is a single result.
+std::string ComparisonMarkdown(const std::vector<PpaResult>& results);
+nlohmann::json ComparisonJson(const std::vector<PpaResult>& results);
 
 nlohmann::json ReportJson(const std::vector<PpaResult>& results);
 std::string ReportMarkdown(const std::vector<PpaResult>& results);

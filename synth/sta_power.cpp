@@ -9,6 +9,7 @@
 #include "core/atomic_file.h"
 #include "core/errors.h"
 #include "core/subprocess.h"
+#include "synth/power_breakdown.h"
 #include "synth/tool_check.h"
 
 namespace flexcim::synth {
@@ -43,7 +44,9 @@ StaPowerResult RunStaPower(const StaPowerRequest& r) {
   s += StaDesignSetup(so);
   s += StaConstraints(so, fmt::format("{}", r.period_ns));
   s += StaActivity(so);
-  s += "report_power -digits 8\nputs \"FLEXCIM_DONE\"\n";
+  s += "report_power -digits 8\n";
+  if (r.per_instance) s += "puts \"FLEXCIM_INSTANCES\"\nreport_power -digits 8 -instances [get_cells *]\n";
+  s += "puts \"FLEXCIM_DONE\"\n";
   fs::create_directories(r.work_dir);
   const fs::path tcl = r.work_dir / fmt::format("power_{}.tcl", r.tag);
   const fs::path log = r.work_dir / fmt::format("power_{}.log", r.tag);
@@ -61,6 +64,10 @@ StaPowerResult RunStaPower(const StaPowerRequest& r) {
   out.period_ns = r.period_ns;
   try {
     out.power = ParseStaPower(text.str());
+    if (r.per_instance) {
+      const std::string all = text.str();
+      out.instance_power_mw = ParseInstancePower(all.substr(all.find("FLEXCIM_INSTANCES")));
+    }
   } catch (const Error& e) {
     throw Error(fmt::format("{} (script {}, log {})", e.what(), tcl.string(), log.string()));
   }

@@ -33,11 +33,14 @@ struct StaPowerRequest {
   // power_<tag>.tcl and power_<tag>.log are written here.
   std::filesystem::path work_dir;
   std::string tag = "activity";
+  // Also report every leaf instance's power (report_power -instances).
+  bool per_instance = false;
 };
 
 struct StaPowerResult {
   PowerReport power;  // mW at 1 / period_ns
   double period_ns = 0;
+  std::map<std::string, double> instance_power_mw;  // with per_instance
   // Energy of one clock cycle with this activity (pJ) = total mW x period ns.
   double EnergyPerCyclePj() const { return power.total.total * period_ns; }
 };

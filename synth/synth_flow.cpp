@@ -5,14 +5,17 @@
 #include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "core/errors.h"
 #include "core/atomic_file.h"
 #include "core/design_manifest.h"
 #include "core/json_input.h"
+#include "synth/activity_annotation.h"
 #include "synth/component_map.h"
 #include "synth/latch_policy.h"
+#include "synth/power_breakdown.h"
 #include "synth/liberty_setup.h"
 #include "synth/sta_power.h"
 #include "synth/sta_script.h"
@@ -61,6 +64,78 @@ void RunTool(const std::string& command, const fs::path& log, const fs::path& sc
   }
 }
 
+// Weight bits and element bits per cell, for splitting cell storage.
+AreaBreakdownOptions BreakdownOptions(const PpaResult& r) {
+  AreaBreakdownOptions ao;
+  ao.w_bits = r.params.value("W", 8);
+  ao.element_bits_per_cell = r.arch == "dense" ? 0 : 1;
+  return ao;
+}
+
+// Mean toggle rate of each input port's bits ("name" or "name[i]"), the
+// clock excepted.
+std::map<std::string, double> MeanPortRates(const std::vector<PortSpec>& ports, const std::string& clock,
+                                            const std::map<std::string, double>& net_rates) {
+  std::map<std::string, double> out;
+  for (const auto& p : ports) {
+    if (!p.is_input || p.name == clock) continue;
+    double sum = 0;
+    int found = 0;
+    for (int b = 0; b < p.width; ++b) {
+      const auto it = net_rates.find(p.width == 1 ? p.name : fmt::format("{}[{}]", p.name, b));
+      if (it != net_rates.end()) {
+        sum += it->second;
+        ++found;
+      }
+    }
+    if (found == p.width) out[p.name] = sum / found;
+  }
+  return out;
+}
+
+// Power again on the flattened netlist, per leaf instance, rolled up into
+// the report components; with measured net activity every measured register
+// is first cut to a port at its rate, and r.timing->power becomes that power.
+void FlatPower(const SynthFlowOptions& o, const StaScriptOptions& so, const LibertyCells& cells,
+               const fs::path& hierarchical_netlist, const fs::path& flat_netlist, PpaResult& r) {
+  std::set<std::string> sequential;
+  for (const auto& [name, cell] : cells)
+    if (cell.sequential) sequential.insert(name);
+  const std::string flat = ReadText(flat_netlist);
+  StaPowerRequest req;
+  req.liberty = so.liberty;
+  req.netlist = flat_netlist;
+  req.top = so.top;
+  req.ports = so.ports;
+  req.period_ns = r.timing->min_period_ns;
+  req.activity.default_input_activity = so.default_input_activity;
+  req.activity.port_activity = so.port_activity;
+  req.work_dir = o.work_dir;
+  req.tag = "components";
+  req.per_instance = true;
+  if (!o.net_activity.empty()) {
+    const ActivityCut cut = CutRegisterInputs(flat, so.top, o.net_activity, sequential);
+    req.netlist = o.work_dir / "flat_netlist_activity.v";
+    WriteFileAtomically(req.netlist, cut.netlist);
+    for (const auto& [port, rate] : cut.ports) {
+      req.ports.push_back({port, 1, true});
+      req.activity.port_activity[port] = rate;
+    }
+    req.tag = "measured";
+    r.annotated_registers = cut.annotated_cells;
+    r.sequential_cells = cut.sequential_cells;
+  }
+  const StaPowerResult p = RunStaPower(req);
+  r.component_power = PowerByComponent(ParseNetlistHierarchy(ReadText(hierarchical_netlist)), so.top,
+                                       ParseLeafCells(flat), p.instance_power_mw, cells, BreakdownOptions(r));
+  if (!o.net_activity.empty()) {
+    r.port_only_power = r.timing->power;
+    r.timing->power = p.power.total;
+    r.timing->sequential_power = p.power.sequential;
+    r.timing->combinational_power = p.power.combinational;
+  }
+}
+
 }  // namespace
 
 PpaResult RunSynthFlow(const SynthFlowOptions& o) {
@@ -78,6 +153,9 @@ PpaResult RunSynthFlow(const SynthFlowOptions& o) {
   r.arch = manifest.value("arch", o.arch);
   r.params = manifest.value("params", nlohmann::json::object());
   r.latency = manifest.value("latency", 0);
+  r.mac = manifest.value("mac", r.params.value("mac", r.mac));
+  r.storage = manifest.value("storage", r.params.value("storage", r.storage));
+  r.initiation_interval = std::max(1, manifest.value("initiation_interval", 1));
   r.work_dir = o.work_dir.string();
   r.input_activity = o.default_input_activity;
   if (r.params.is_object() && !r.params.empty()) {
@@ -96,6 +174,7 @@ PpaResult RunSynthFlow(const SynthFlowOptions& o) {
   ys.stat_out = o.work_dir / "stat.txt";
   ys.netlist_out = o.work_dir / "mapped.v";
   if (o.run_sta) ys.sta_netlist_out = o.work_dir / "sta_netlist.v";
+  if (o.run_sta) ys.flat_netlist_out = o.work_dir / "flat_netlist.v";
   const fs::path ys_path = o.work_dir / "synth.ys";
   WriteFileAtomically(ys_path, YosysScript(ys));
   fs::remove(ys.stat_out);
@@ -119,12 +198,9 @@ PpaResult RunSynthFlow(const SynthFlowOptions& o) {
     own_cells = ReadLibertyCells(liberty);
     cells = &own_cells;
   }
-  AreaBreakdownOptions ao;
-  ao.w_bits = r.params.value("W", 8);
-  ao.element_bits_per_cell = r.arch == "dense" ? 0 : 1;
-  r.area = ComputeAreaBreakdown(ParseYosysStat(ReadText(ys.stat_out)), *cells, ao);
-  for (const auto& m : r.area.modules)
-    if (RuleForModule(m.name).block == "mul") r.macs_per_cycle += m.instances;
+  r.area = ComputeAreaBreakdown(ParseYosysStat(ReadText(ys.stat_out)), *cells, BreakdownOptions(r));
+  r.cells = static_cast<long long>(r.params.value("P", 0)) * r.params.value("R", 0) * r.params.value("C", 0);
+  r.macs_per_cycle = static_cast<double>(r.cells) / r.initiation_interval;
   progress(fmt::format("yosys: {:.1f} s, {:.0f} µm²", r.yosys_seconds, r.area.total_area));
 
   if (o.run_sta) {
@@ -136,6 +212,10 @@ PpaResult RunSynthFlow(const SynthFlowOptions& o) {
     so.default_input_activity = o.default_input_activity;
     so.ports = ManifestPorts(manifest);
     so.write_ports = WritePorts(so.ports);
+    for (const auto& [port, a] : MeanPortRates(so.ports, so.clock_port, o.net_activity)) {
+      so.port_activity[port] = a;
+      r.port_activity[port] = a;
+    }
     for (const auto& [port, a] : o.port_activity) {
       // (a named copy: clang 14 cannot capture a structured binding)
       const bool known = std::any_of(so.ports.begin(), so.ports.end(),
@@ -154,6 +234,9 @@ PpaResult RunSynthFlow(const SynthFlowOptions& o) {
     } catch (const Error& e) {
       throw Error(fmt::format("{} (script {}, log {})", e.what(), tcl.string(), log.string()));
     }
+    progress(o.net_activity.empty() ? "sta: power per component"
+                                    : "sta: power per component with measured register activity");
+    FlatPower(o, so, *cells, ys.sta_netlist_out, ys.flat_netlist_out, r);
     r.sta_seconds = Seconds(t0);
     progress(fmt::format("sta: {:.1f} s, fmax {:.1f} MHz, {:.3f} mW", r.sta_seconds, r.timing->fmax_mhz,
                          r.timing->power.total));

@@ -24,6 +24,12 @@ struct SynthFlowOptions {
   // Per-port toggle rates (transitions per clock). Defaults model steady
   // compute with resident weights: rst_n and wr_en constant.
   std::map<std::string, double> port_activity = {{"rst_n", 0.0}, {"wr_en", 0.0}};
+  // Measured toggle rates per net bit (verif/toggle_rates_vcd.h). When not
+  // empty: input ports take the mean of their bits' rates (port_activity
+  // still overrides), and power is computed a second time on a flattened
+  // netlist in which every register and latch with a measured output rate
+  // is driven through a port at that rate (synth/activity_annotation.h).
+  std::map<std::string, double> net_activity;
   // Prepared once by the caller (sweep); otherwise derived from data_dir.
   std::filesystem::path liberty;
   const LibertyCells* liberty_cells = nullptr;

@@ -37,6 +37,12 @@ std::string YosysScript(const YosysScriptOptions& o) {
     s += "# OpenSTA 2.0.17 cannot read `assign {a, b} = ...`: single-bit ports and wires\n";
     s += "splitnets -ports\nopt_clean -purge\n";
     s += fmt::format("write_verilog -noattr {}\n", Q(o.sta_netlist_out));
+    if (!o.flat_netlist_out.empty()) {
+      s += "# flattened, for per-instance power and per-register activity (synth/power_breakdown.h,\n"
+           "# synth/activity_annotation.h); -norename keeps the $flatten\\<instance path> prefixes\n";
+      s += "flatten\nopt_clean -purge\n";
+      s += fmt::format("write_verilog -noattr -norename {}\n", Q(o.flat_netlist_out));
+    }
   }
   return s;
 }

@@ -21,6 +21,9 @@ struct YosysScriptOptions {
   // left of `assign` that Yosys writes for bits driven by bits of the same
   // bus (sign extension); empty: not written.
   std::filesystem::path sta_netlist_out;
+  // The STA netlist flattened (register activity annotation); empty: not
+  // written.
+  std::filesystem::path flat_netlist_out;
   // Where latches are meant, and the techmap file (LatchTechmapVerilog) the
   // flow wrote for them.
   LatchPolicy latch_policy;

@@ -2,14 +2,15 @@
 
 #include <fmt/format.h>
 
-#include <charconv>
 #include <algorithm>
+#include <charconv>
 #include <limits>
 #include <sstream>
 
 #include "core/errors.h"
 #include "core/input_file.h"
 #include "core/output_directory.h"
+#include "verif/stimulus_contract.h"
 
 namespace flexcim::verif {
 
@@ -41,19 +42,26 @@ class LineReader {
     }
     return v;
   }
+  // The next value as T; a value T cannot hold is an error here (narrowing
+  // it would hide it from the pin-width checks of StimulusContract).
+  template <typename T>
+  T NextAs(const char* what) {
+    const int64_t v = Next(what);
+    if (v < std::numeric_limits<T>::min() || v > std::numeric_limits<T>::max()) {
+      Fail(fmt::format("{} {} is out of range", what, v));
+    }
+    return static_cast<T>(v);
+  }
+  bool Bit(const char* what) {
+    const int64_t v = Next(what);
+    if (v != 0 && v != 1) Fail(fmt::format("{} {}: a 1-bit pin is 0 or 1", what, v));
+    return v == 1;
+  }
   template <typename T>
   std::vector<T> Lanes(int count, const char* what) {
     std::vector<T> v(count);
-    for (int i = 0; i < count; ++i) v[i] = Narrow<T>(Next(what), what);
+    for (int i = 0; i < count; ++i) v[i] = NextAs<T>(what);
     return v;
-  }
-  // `value` as T, or an error naming it (no silent wraparound).
-  template <typename T>
-  T Narrow(int64_t value, const char* what) const {
-    if (value < std::numeric_limits<T>::min() || value > std::numeric_limits<T>::max()) {
-      Fail(fmt::format("{} {} is out of range", what, value));
-    }
-    return static_cast<T>(value);
   }
   void End() {
     std::string extra;
@@ -105,10 +113,13 @@ std::vector<golden::CycleInput> ReadStimulusFile(const MacroConfig& c, const std
   }
   const std::string count_text = header("cycles ");
   int64_t count = -1;
-  std::from_chars(count_text.data(), count_text.data() + count_text.size(), count);
-  if (count < 0) throw Error(fmt::format("{}:{}: bad cycle count '{}'", path.string(), number, count_text));
+  const auto [count_end, count_ec] = std::from_chars(count_text.data(), count_text.data() + count_text.size(), count);
+  if (count_ec != std::errc() || count_end != count_text.data() + count_text.size() || count < 0) {
+    throw Error(fmt::format("{}:{}: bad cycle count '{}'", path.string(), number, count_text));
+  }
   std::vector<golden::CycleInput> cycles;
-  cycles.reserve(static_cast<size_t>(std::min<int64_t>(count, 1 << 16)));  // the count is not trusted
+  cycles.reserve(static_cast<size_t>(std::min<int64_t>(count, 1 << 16)));  // the header may lie
+  StimulusContract contract(c);
   for (int64_t i = 0; i < count; ++i) {
     ++number;
     if (!std::getline(in, line)) {
@@ -116,17 +127,18 @@ std::vector<golden::CycleInput> ReadStimulusFile(const MacroConfig& c, const std
     }
     LineReader r(path, line, number);
     golden::CycleInput ci;
-    ci.rst_n = r.Next("rst_n") != 0;
-    ci.wr_en = r.Next("wr_en") != 0;
-    ci.wr_sub = r.Narrow<int>(r.Next("wr_sub"), "wr_sub");
-    ci.wr_row = r.Narrow<int>(r.Next("wr_row"), "wr_row");
-    ci.in_valid = r.Next("in_valid") != 0;
-    ci.in_nlog2 = r.Narrow<int>(r.Next("in_nlog2"), "in_nlog2");
+    ci.rst_n = r.Bit("rst_n");
+    ci.wr_en = r.Bit("wr_en");
+    ci.wr_sub = r.NextAs<int>("wr_sub");
+    ci.wr_row = r.NextAs<int>("wr_row");
+    ci.in_valid = r.Bit("in_valid");
+    ci.in_nlog2 = r.NextAs<int>("in_nlog2");
     ci.wr_w = r.Lanes<int32_t>(c.cols(), "wr_w lane");
     ci.wr_e = r.Lanes<uint8_t>(c.cols(), "wr_e lane");
     ci.wr_sel = r.Lanes<int>(c.select_groups(), "wr_sel lane");
     ci.in_act = r.Lanes<int32_t>(c.act_lanes(), "in_act lane");
     r.End();
+    if (const std::string why = contract.Check(ci); !why.empty()) r.Fail(fmt::format("edge {}: {}", i, why));
     cycles.push_back(std::move(ci));
   }
   if (std::getline(in, line)) {

@@ -21,7 +21,10 @@ void WriteStimulusFile(const MacroConfig& config, const std::vector<golden::Cycl
                        const std::filesystem::path& path);
 
 // Throws flexcim::Error naming the file and line for a bad header, a config
-// other than `config`, a wrong lane count, an unparsable value or a missing line.
+// other than `config`, a wrong lane count, an unparsable value, a missing
+// line, or a cycle outside the contract of FLEXCIM.md 5b (StimulusContract:
+// a lane that does not fit its pin, an illegal in_nlog2, a write while a
+// vector is in flight).
 std::vector<golden::CycleInput> ReadStimulusFile(const MacroConfig& config,
                                                  const std::filesystem::path& path);
 

@@ -2,11 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "core/design_manifest.h"
 #include "core/errors.h"
+#include "core/file_if_changed.h"
 #include "core/subprocess.h"
 #include "testbench_paths.h"  // generated: FLEXCIM_TB_LINK_LIBS
 
@@ -32,12 +34,16 @@ fs::path BuildTestbench(const TestbenchBuildOptions& o) {
   const DesignManifest manifest = ReadDesignManifest(o.rtl_dir);
   std::vector<std::string> sources;
   for (const std::string& f : manifest.files) sources.push_back(fs::absolute(o.rtl_dir / f).string());
-  fs::create_directories(o.work_dir);
+  if (o.trace_format != "" && o.trace_format != "vcd" && o.trace_format != "fst") {
+    throw Error(fmt::format("testbench build: unknown waveform format '{}'", o.trace_format));
+  }
   const std::string cmake = fmt::format(
       R"(# Written by flexcim: verilates {rtl} with the generic testbench.
+# FLEXCIM_TRACE (vcd, fst or empty) compiles waveform support into the model.
 cmake_minimum_required(VERSION 3.25)
 project(flexcim_testbench CXX)
 set(CMAKE_CXX_STANDARD 20)
+set(FLEXCIM_TRACE "" CACHE STRING "waveform support: vcd, fst or empty")
 find_package(verilator REQUIRED HINTS $ENV{{VERILATOR_ROOT}})
 find_package(fmt REQUIRED)
 find_package(nlohmann_json 3 REQUIRED)
@@ -47,31 +53,42 @@ add_executable(flexcim_tb "{src}/verif/verify_tb_main.cpp")
 target_include_directories(flexcim_tb PRIVATE "{src}")
 target_link_libraries(flexcim_tb PRIVATE{libs}
   fmt::fmt nlohmann_json::nlohmann_json Boost::program_options Threads::Threads)
-verilate(flexcim_tb
+set(trace_option "")
+if(FLEXCIM_TRACE STREQUAL "vcd")
+  set(trace_option TRACE)
+elseif(FLEXCIM_TRACE STREQUAL "fst")
+  set(trace_option TRACE_FST)
+endif()
+verilate(flexcim_tb ${{trace_option}}
   SOURCES{sources}
   TOP_MODULE {top}
   PREFIX Vflexcim_top
-  VERILATOR_ARGS -Wall --x-assign unique --x-initial unique
+  VERILATOR_ARGS -Wall --x-assign unique --x-initial unique --timescale 1ns/1ns
   OPT_FAST -O2)
 )",
       fmt::arg("rtl", o.rtl_dir.string()), fmt::arg("src", FLEXCIM_SOURCE_DIR),
       fmt::arg("libs", CMakeList({FLEXCIM_TB_LINK_LIBS})), fmt::arg("sources", CMakeList(sources)),
       fmt::arg("top", o.top));
-  {
-    std::ofstream out(o.work_dir / "CMakeLists.txt");
-    out << cmake;
-    if (!out) throw Error(fmt::format("{}: cannot write", (o.work_dir / "CMakeLists.txt").string()));
-  }
-  const fs::path build = o.work_dir / "build";
+  // Unchanged text keeps its timestamp: CMake re-configures only for a change.
+  WriteFileIfChanged(o.work_dir / "CMakeLists.txt", cmake);
+  const fs::path build = o.work_dir / (o.trace_format.empty() ? std::string("build") : "build-" + o.trace_format);
   const fs::path log = o.work_dir / "build.log";
   fs::remove(log);
-  if (o.progress) o.progress(fmt::format("verilating {} ({} files) with CMake in {}", o.top, sources.size(), build.string()));
-  RunLogged(fmt::format("cmake -S {} -B {} -DCMAKE_BUILD_TYPE=Release", ShellQuote(o.work_dir.string()),
-                        ShellQuote(build.string())),
-            log, "cmake configure (Verilator)");
-  if (o.progress) o.progress("compiling the Verilated model and testbench");
-  RunLogged(fmt::format("cmake --build {} -j 2", ShellQuote(build.string())), log,
-            "cmake build (Verilator)");
+  const auto start = std::chrono::steady_clock::now();
+  if (!fs::exists(build / "Makefile")) {
+    if (o.progress) o.progress(fmt::format("verilating {} ({} files) with CMake in {}", o.top, sources.size(), build.string()));
+    RunLogged(fmt::format("cmake -S {} -B {} -DCMAKE_BUILD_TYPE=Release -DFLEXCIM_TRACE={}",
+                          ShellQuote(o.work_dir.string()), ShellQuote(build.string()), o.trace_format),
+              log, "cmake configure (Verilator)");
+    if (o.progress) o.progress("compiling the Verilated model and testbench");
+  } else if (o.progress) {
+    o.progress(fmt::format("reusing the testbench build in {} (only changed files are rebuilt)", build.string()));
+  }
+  RunLogged(fmt::format("cmake --build {} -j 2", ShellQuote(build.string())), log, "cmake build (Verilator)");
+  if (o.progress) {
+    o.progress(fmt::format("testbench up to date in {:.1f} s",
+                           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()));
+  }
   return build / "flexcim_tb";
 }
 

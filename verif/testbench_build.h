@@ -2,6 +2,14 @@
 // project's generic C++ testbench (verif/verify_tb_main.cpp) through
 // Verilator's CMake package, in a work directory, for ANY configuration.
 // The user never edits CMake: this writes a small CMake project and builds it.
+//
+// The build is reused: the CMake project is rewritten only when its text
+// changes, configure runs only for a new build tree, and `cmake --build`
+// then re-verilates and recompiles only what changed (keep the design's
+// files untouched when they are byte-identical, see WriteDesignIfChanged),
+// so a second run of the same configuration only re-runs the simulation.
+// Each waveform format has its own build tree (build/, build-vcd/,
+// build-fst/): tracing is compiled into the model only when asked for.
 #pragma once
 
 #include <filesystem>
@@ -10,10 +18,26 @@
 
 namespace flexcim::verif {
 
+// Exit codes of the generic testbench (and of `flexcim verify`).
+inline constexpr int kTestbenchPassed = 0;
+inline constexpr int kTestbenchFailed = 1;    // bad manifest or stimulus, I/O, ...
+inline constexpr int kTestbenchUsage = 2;
+inline constexpr int kTestbenchMismatch = 3;  // the RTL and the golden model disagree
+
+// The waveform format a path asks for by its extension: "vcd", "fst", or ""
+// (neither).
+inline std::string WaveformFormatOf(const std::filesystem::path& path) {
+  const std::string ext = path.extension().string();
+  if (ext == ".vcd") return "vcd";
+  if (ext == ".fst") return "fst";
+  return "";
+}
+
 struct TestbenchBuildOptions {
   std::filesystem::path rtl_dir;    // holds manifest.json and the .v files
-  std::filesystem::path work_dir;   // CMake project + build tree go here
+  std::filesystem::path work_dir;   // CMake project + build trees go here
   std::string top = "flexcim_top";
+  std::string trace_format = "";    // "", "vcd" or "fst": verilate with waveform support
   std::function<void(const std::string&)> progress;  // one line per step
 };
 

@@ -1,7 +1,12 @@
 // The generic testbench `flexcim verify` builds for any configuration: it
 // reads the design's manifest.json, drives the Verilated flexcim_top
-// (prefix Vflexcim_top) with random in-contract traffic and compares every
-// edge with the golden cycle model. Exit 0 only with zero mismatches.
+// (prefix Vflexcim_top) with random in-contract traffic or a replayed
+// stimulus file (checked against the contract before the run) and compares
+// every edge with the golden cycle model; with --trace it also writes a
+// waveform of the whole run (when verilated with TRACE / TRACE_FST).
+// Exit codes (TestbenchExit): 0 zero mismatches, 3 the RTL and the golden
+// model disagree, 1 any other failure (bad manifest or stimulus, I/O),
+// 2 usage.
 #include <fmt/format.h>
 
 #include <boost/program_options.hpp>
@@ -14,9 +19,12 @@
 #include "core/atomic_file.h"
 #include "core/errors.h"
 #include "verif/cosim_check.h"
+#include "verif/design_manifest.h"
 #include "verif/stimulus_file.h"
+#include "verif/testbench_build.h"
 #include "verif/toggle_rates.h"
 #include "verif/verilated_dut.h"
+#include "verif/waveform_file.h"
 
 namespace po = boost::program_options;
 using namespace flexcim;
@@ -29,19 +37,16 @@ struct TestbenchOptions {
   uint64_t seed = 1;
   std::string json;
   std::string stimulus;  // replay this file instead of random traffic
+  std::string trace;     // waveform file (.vcd or .fst)
 };
 
-MacroConfig ConfigFromManifest(const std::string& rtl_dir) {
-  const std::string path = rtl_dir + "/manifest.json";
-  std::ifstream in(path);
-  if (!in) throw Error(fmt::format("{}: cannot read", path));
-  const nlohmann::json m = nlohmann::json::parse(in);
-  const auto& p = m.at("params");
-  return MacroConfig::Create(p.at("P"), p.at("R"), p.at("C"), p.at("G"), p.at("A"), p.at("W"));
-}
-
 int Run(const TestbenchOptions& o) {
-  const MacroConfig config = ConfigFromManifest(o.rtl_dir);
+  const verif::DesignManifest manifest = verif::ReadDesignManifest(o.rtl_dir);
+  if (manifest.arch != "flexcim") {
+    throw Error(fmt::format("{}/manifest.json: arch '{}': this testbench drives flexcim_top only", o.rtl_dir,
+                            manifest.arch));
+  }
+  const MacroConfig& config = manifest.config;
   verif::Stimulus stimulus;
   if (o.stimulus.empty()) {
     stimulus = verif::RandomStimulus(config, {.vectors = o.vectors, .seed = o.seed});
@@ -49,10 +54,35 @@ int Run(const TestbenchOptions& o) {
     stimulus.cycles = verif::ReadStimulusFile(config, o.stimulus);
   }
   verif::VerilatedDut<Vflexcim_top> dut(config);
+#if VM_TRACE
+  std::unique_ptr<verif::WaveformFile<Vflexcim_top>> waveform;
+  if (!o.trace.empty()) {
+    waveform = std::make_unique<verif::WaveformFile<Vflexcim_top>>(dut.context(), dut.top(), o.trace);
+    dut.set_after_eval([&waveform](uint64_t time) { waveform->Dump(time); });
+  }
+#else
+  if (!o.trace.empty()) {
+    throw Error(fmt::format("--trace {}: this testbench was verilated without waveform support "
+                            "(flexcim verify --trace builds one that has it)",
+                            o.trace));
+  }
+#endif
   const auto start = std::chrono::steady_clock::now();
   const verif::CosimResult result = verif::RunCosim(dut, stimulus);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+#if VM_TRACE
+  if (waveform) {
+    waveform->Finish();
+    std::string where;
+    if (!result.ok()) {
+      const int64_t edge = result.first_mismatches.front().cycle;
+      where = fmt::format("; first mismatch at edge {}, time {}", edge,
+                          edge * 2 * verif::kHalfPeriod + verif::kHalfPeriod);
+    }
+    std::cerr << fmt::format("waveform of {} edges: {}{}\n", result.cycles, o.trace, where);
+  }
+#endif
   std::cout << result.Summary(config.pipeline_latency()) << "\n";
   std::cout << fmt::format("{}: {} cycles{}, {:.0f} vectors/s\n", config.Name(), result.cycles,
                            o.stimulus.empty()
@@ -75,7 +105,7 @@ int Run(const TestbenchOptions& o) {
     for (const auto& m : result.first_mismatches) j["first_mismatches"].push_back(m.ToString());
     WriteFileAtomically(o.json, j.dump(2) + "\n");
   }
-  return result.ok() ? 0 : 1;
+  return result.ok() ? verif::kTestbenchPassed : verif::kTestbenchMismatch;
 }
 
 }  // namespace
@@ -88,7 +118,8 @@ int main(int argc, char** argv) {
       ("vectors", po::value(&o.vectors)->default_value(o.vectors), "random vectors")
       ("seed", po::value(&o.seed)->default_value(o.seed), "random seed")
       ("json", po::value(&o.json), "write the result as JSON here")
-      ("stimulus", po::value(&o.stimulus), "replay this stimulus file (flexcim map --stimulus-layer)");
+      ("stimulus", po::value(&o.stimulus), "replay this stimulus file (flexcim map --stimulus-layer)")
+      ("trace", po::value(&o.trace), "write a waveform of the run here (.vcd or .fst, as verilated)");
   try {
     po::variables_map vm;
     po::store(po::parse_command_line(argc, argv, d), vm);
@@ -100,9 +131,9 @@ int main(int argc, char** argv) {
     return Run(o);
   } catch (const po::error& e) {
     std::cerr << "flexcim_tb: " << e.what() << "\n";
-    return 2;
+    return verif::kTestbenchUsage;
   } catch (const std::exception& e) {
     std::cerr << "flexcim_tb: error: " << e.what() << "\n";
-    return 1;
+    return verif::kTestbenchFailed;
   }
 }

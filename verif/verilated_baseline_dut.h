@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "verif/baseline_dut.h"
+#include "verif/verilated_clock.h"
 #include "verif/verilated_port.h"
 
 namespace flexcim::verif {
@@ -40,10 +41,7 @@ class VerilatedBaselineDut final : public BaselineDut {
     }
     top_->in_valid = in.in_valid;
     WritePort(top_->in_act, PackLaneVector(in.in_act, c.act_lanes(), c.a_bits()));
-    top_->clk = 1;
-    top_->eval();
-    top_->clk = 0;
-    top_->eval();
+    ClockCycle(*context_, *top_, nullptr);
     golden::CycleOutput out;
     out.valid = top_->out_valid;
     if (out.valid) {

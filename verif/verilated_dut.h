@@ -5,8 +5,10 @@
 #include <verilated.h>
 
 #include <memory>
+#include <utility>
 
 #include "verif/cosim_dut.h"
+#include "verif/verilated_clock.h"
 #include "verif/verilated_port.h"
 
 namespace flexcim::verif {
@@ -26,6 +28,12 @@ class VerilatedDut final : public CosimDut {
 
   const MacroConfig& config() const override { return config_; }
 
+  // For a waveform writer: the model, its context, and a hook called after
+  // every evaluation (ClockCycle).
+  VTop& top() { return *top_; }
+  VerilatedContext& context() { return *context_; }
+  void set_after_eval(AfterEval after_eval) { after_eval_ = std::move(after_eval); }
+
   golden::CycleOutput Cycle(const golden::CycleInput& in) override {
     const MacroConfig& c = config_;
     top_->rst_n = in.rst_n;
@@ -38,10 +46,7 @@ class VerilatedDut final : public CosimDut {
     top_->in_valid = in.in_valid;
     WritePort(top_->in_nlog2, Words{static_cast<uint32_t>(in.in_nlog2) & 0xFu});
     WritePort(top_->in_act, PackLaneVector(in.in_act, c.act_lanes(), c.a_bits()));
-    top_->clk = 1;
-    top_->eval();
-    top_->clk = 0;
-    top_->eval();
+    ClockCycle(*context_, *top_, after_eval_);
     golden::CycleOutput out;
     out.valid = top_->out_valid;
     if (out.valid) {
@@ -55,6 +60,7 @@ class VerilatedDut final : public CosimDut {
   MacroConfig config_;
   std::unique_ptr<VerilatedContext> context_;
   std::unique_ptr<VTop> top_;
+  AfterEval after_eval_;
 };
 
 }  // namespace flexcim::verif

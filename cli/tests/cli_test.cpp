@@ -35,7 +35,7 @@ TEST(Cli, NoCommandAndUnknownCommandAreUsageErrors) {
 }
 
 TEST(Cli, EveryCommandHasHelp) {
-  for (const char* c : {"gen", "verify", "prune", "eval", "map", "synth", "sweep", "bench", "report"}) {
+  for (const char* c : {"gen", "verify", "prune", "eval", "map", "synth", "sweep", "bench", "report", "convert"}) {
     const CliRun r = Flexcim(fmt::format("{} --help", c));
     EXPECT_EQ(r.code, 0) << c;
     EXPECT_EQ(r.out.rfind(fmt::format("usage: flexcim {} ", c), 0), 0u) << c << ": " << r.out;
@@ -56,7 +56,7 @@ TEST(Cli, BadFlagsNameTheFlagAndValue) {
       {"verify --stimulus /nonexistent/s.txt", "flexcim verify: error: --stimulus /nonexistent/s.txt: no such file\n"},
       {"map --pruned x.flexcim --out y --tokens 0", "flexcim map: error: --tokens 0: must be in [1, 4294967296]\n"},
       {"bench --only golden,warp",
-       "flexcim bench: error: --only golden,warp: 'warp' must be one of golden, verilator, gen, forward, prune, synth\n"},
+       "flexcim bench: error: --only golden,warp: 'warp' must be one of golden, verilator, gen, forward, prune, on-macro, synth, hf-load\n"},
       {"report --run /nonexistent/run", "flexcim report: error: --run /nonexistent/run: not a directory\n"},
   };
   for (const Case& c : cases) {
@@ -80,6 +80,20 @@ TEST(Cli, SynthActivityFromNeedsVerifyJson) {
   EXPECT_EQ(nokey.err, fmt::format("flexcim synth: error: --activity-from {}: no input_toggle_rates object "
                                    "(write it with `flexcim verify --json`)\n",
                                    (s.path() / "v.json").string()));
+  EXPECT_FALSE(fs::exists(s.path() / "r"));
+}
+
+TEST(Cli, SynthActivityVcdNeedsAClock) {
+  Scratch s;
+  std::ofstream(s.path() / "t.vcd") << "$scope module top $end\n$var wire 1 # x $end\n$enddefinitions $end\n";
+  const CliRun r = Flexcim(fmt::format("synth --activity-vcd {} --out {}", (s.path() / "t.vcd").string(),
+                                       (s.path() / "r").string()));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find(fmt::format("flexcim synth: error: --activity-vcd {}: VCD has no 1-bit 'clk' in the top "
+                                   "module\n",
+                                   (s.path() / "t.vcd").string())),
+            std::string::npos)
+      << r.err;
   EXPECT_FALSE(fs::exists(s.path() / "r"));
 }
 
@@ -148,6 +162,53 @@ TEST(Cli, MapRejectsCorruptAndFreeMaskContainers) {
                                "groups (--free-masks); prune again with hardware-legal masks to map it\n",
                                file.string()));
   EXPECT_FALSE(fs::exists(s.path() / "m"));
+}
+
+// flexcim verify checks its inputs before building anything: a bad stimulus
+// is a stimulus error (exit 1), never a MISMATCH (exit 3), and no work
+// directory is created.
+TEST(Cli, VerifyRejectsBadStimulusBeforeBuilding) {
+  Scratch s;
+  const fs::path stim = s.path() / "s.txt", work = s.path() / "work";
+  const std::string cfg = "--subs 2 --rows 2 --cols 1 --sel-group 1 --a-bits 4 --w-bits 4";
+  std::ofstream(stim) << "flexcim-stimulus 1\nconfig p2_r2_c1_g1_a4_w4\ncycles 1\n1 0 0 0 1 2 | 0 | 0 | 0 | 0 0 0 0 0 0 0 0\n";
+  CliRun r = Flexcim(fmt::format("verify {} --stimulus {} --work {}", cfg, stim.string(), work.string()));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err, fmt::format("flexcim verify: error: {}:4: edge 0: in_nlog2 = 2 on a valid vector: must be in "
+                               "0..log2 P = 1\n",
+                               stim.string()));
+  std::ofstream(stim) << "flexcim-stimulus 1\nconfig p4_r16_c16_g16_a8_w8\ncycles 0\n";
+  r = Flexcim(fmt::format("verify {} --stimulus {} --work {}", cfg, stim.string(), work.string()));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err, fmt::format("flexcim verify: error: {}:2: stimulus is for p4_r16_c16_g16_a8_w8, the design is "
+                               "p2_r2_c1_g1_a4_w4\n",
+                               stim.string()));
+  EXPECT_EQ(r.out, "");
+  EXPECT_FALSE(fs::exists(work));
+}
+
+TEST(Cli, VerifyFlagErrors) {
+  Scratch s;
+  CliRun r = Flexcim("verify --trace wave.txt");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "flexcim verify: error: --trace wave.txt: the file name must end in .vcd or .fst\n");
+  r = Flexcim(fmt::format("verify --rtl {} --rows 4", s.path().string()));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, fmt::format("flexcim verify: error: --rtl {}: the configuration comes from its manifest.json; "
+                               "do not also give macro flags\n",
+                               s.path().string()));
+  r = Flexcim(fmt::format("verify --rtl {}", s.path().string()));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err, fmt::format("flexcim verify: error: {}/manifest.json: cannot read the design manifest\n",
+                               s.path().string()));
+  ASSERT_EQ(Flexcim(fmt::format("gen --arch dense --subs 2 --rows 2 --cols 2 --out {}", (s.path() / "d").string())).code, 0);
+  r = Flexcim(fmt::format("verify --rtl {}", (s.path() / "d").string()));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err, fmt::format("flexcim verify: error: --rtl {}: arch 'dense': flexcim verify drives flexcim_top "
+                               "designs only\n",
+                               (s.path() / "d").string()));
+  r = Flexcim("verify --help");
+  EXPECT_NE(r.out.find("Exit codes: 0 every output matched the golden model; 3 MISMATCH"), std::string::npos) << r.out;
 }
 
 }  // namespace

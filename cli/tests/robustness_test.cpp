@@ -365,7 +365,9 @@ TEST(Robustness, InputThatIsNotARegularFileIsRefused) {
   EXPECT_EQ(r.err, fmt::format("flexcim eval: error: {}: not a regular file (a FIFO)\n", fifo.string()));
   r = Flexcim(fmt::format("eval --model {}", s.path().string()));
   EXPECT_EQ(r.code, 1);
-  EXPECT_EQ(r.err, fmt::format("flexcim eval: error: {}: not a regular file (a directory)\n", s.path().string()));
+  EXPECT_EQ(r.err, fmt::format("flexcim eval: error: {}: not a regular file (a directory) and not a Hugging Face "
+                               "checkpoint (no config.json)\n",
+                               s.path().string()));
 }
 
 // ---------------------------------------------------------------- flags

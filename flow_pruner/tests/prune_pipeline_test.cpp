@@ -36,7 +36,7 @@ const Fixture& Data() {
   static const Fixture f = [] {
     ModelPaths paths{testdata::CheckedDataFile("stories260K.bin"),
                      testdata::CheckedDataFile("tok512.bin"),
-                     testdata::CheckedDataFile("tinystories-valid-head.txt")};
+                     testdata::CheckedDataFile("tinystories-valid-head.txt"), ""};
     Fixture d{ModelInputs::Load(paths), {}, {}, {}};
     d.calibration = d.inputs.EncodeSlice("0:255");
     d.evaluation = d.inputs.EncodeSlice("3300:3349");

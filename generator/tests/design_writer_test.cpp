@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -109,6 +110,30 @@ TEST(WriteDesign, UnwritableLocationNamesPathAndLeavesNothing) {
             std::string::npos)
       << error;
   EXPECT_EQ(Entries(scratch.path()), std::vector<std::string>{"blocker"});
+}
+
+}  // namespace
+}  // namespace flexcim::gen
+
+namespace flexcim::gen {
+namespace {
+
+TEST(WriteDesignIfChanged, IdenticalDesignKeepsFilesAndTimestamps) {
+  testing::ScratchDir scratch("if_changed");
+  const fs::path out = scratch.path() / "rtl";
+  EXPECT_TRUE(WriteDesignIfChanged(SmallDesign(), out));
+  const auto old_time = fs::file_time_type::clock::now() - std::chrono::hours(1);
+  for (const auto& e : fs::directory_iterator(out)) fs::last_write_time(e.path(), old_time);
+  EXPECT_FALSE(WriteDesignIfChanged(SmallDesign(), out));  // regenerated, byte-identical
+  for (const auto& e : fs::directory_iterator(out)) EXPECT_EQ(fs::last_write_time(e.path()), old_time) << e.path();
+  // Another configuration into the same directory rewrites it completely.
+  const GeneratedDesign other = GenerateFlexcim(MacroConfig::Create(2, 2, 2, 1, 4, 4));
+  EXPECT_TRUE(WriteDesignIfChanged(other, out));
+  for (const GeneratedFile& f : other.files) EXPECT_EQ(ReadFile(out / f.name), f.text);
+  // One edited file is enough to rewrite.
+  { std::ofstream(out / other.files.front().name) << "// edited\n"; }
+  EXPECT_TRUE(WriteDesignIfChanged(other, out));
+  EXPECT_EQ(ReadFile(out / other.files.front().name), other.files.front().text);
 }
 
 }  // namespace

@@ -50,7 +50,9 @@ TEST_F(FlowTest, SmallConfigurationsGiveCompleteReports) {
     const PpaResult r = RunSynthFlow(o);
     EXPECT_TRUE(r.check_passed);
     EXPECT_EQ(r.name, k.Name());
+    EXPECT_EQ(r.cells, k.cells());
     EXPECT_EQ(r.macs_per_cycle, k.cells());
+    EXPECT_EQ(r.mac, "bit-parallel");
     EXPECT_EQ(r.latency, k.pipeline_latency());
     double sum = 0;
     for (const char* c : {kWeightStorage, kElementBits, kMultipliers, kAdderTrees, kDistribution, kSelectStorage,
@@ -68,6 +70,14 @@ TEST_F(FlowTest, SmallConfigurationsGiveCompleteReports) {
     EXPECT_LT(r.timing->fmax_mhz, 5000.0);
     EXPECT_GT(r.timing->power.total, 0.0);
     EXPECT_GT(*r.EnergyPerMacPj(), 0.0);
+    // Power per component (flattened netlist, per instance) adds up to the
+    // hierarchical run's total; every flexibility component draws power.
+    double power_sum = 0;
+    for (const auto& [c, mw] : r.component_power) power_sum += mw;
+    EXPECT_NEAR(power_sum, r.timing->power.total, 1e-3 * r.timing->power.total) << k.Name();
+    for (const char* c : {kDistribution, kSelectStorage, kMerge, kWeightStorage, kMultipliers}) {
+      EXPECT_GT(r.component_power.at(c), 0.0) << k.Name() << " " << c;
+    }
     // The compute path alone (write ports false-pathed) is no slower.
     EXPECT_GE(r.timing->compute_fmax_mhz, r.timing->fmax_mhz);
     EXPECT_FALSE(r.timing->compute_startpoint.empty());
@@ -167,20 +177,54 @@ TEST_F(FlowTest, MeantLatchesAreMappedToDlxtpAndTimed) {
   EXPECT_GT(r.timing->power.total, 0.0);
 }
 
+// Measured net activity (as read from a Verilator VCD): the latches' and the
+// output register's rates reach OpenSTA through cut D inputs, so stationary
+// weights (rate 0) cost less than the port-only estimate in which the
+// latches toggle with the write data.
+TEST_F(FlowTest, MeasuredRegisterActivityReplacesVectorlessStorageActivity) {
+  SynthFlowOptions o = Options("measured");
+  WriteLatchDesign(o.rtl_dir, false, R"(, "storage": "latch")");
+  o.port_activity.clear();
+  for (int b = 0; b < 4; ++b) {
+    // every alias a VCD names (Yosys keeps one of them for the latch output)
+    for (const char* w : {"w0", "w1", "u_storage.w0", "u_storage.w1", "u_mul0.w", "u_mul1.w"}) o.net_activity[fmt::format("{}[{}]", w, b)] = 0.0;
+    o.net_activity[fmt::format("wr_w[{}]", b)] = 0.5;
+    o.net_activity[fmt::format("in_act[{}]", b)] = 0.25;
+  }
+  for (int b = 0; b < 9; ++b) o.net_activity[fmt::format("out[{}]", b)] = 0.3;
+  o.net_activity["wr_en"] = 0.5;
+  o.net_activity["wr_row"] = 0.5;
+  const PpaResult r = RunSynthFlow(o);
+  EXPECT_EQ(r.sequential_cells, 17);  // 8 latches + the 9-bit output register
+  EXPECT_EQ(r.annotated_registers, 17);
+  EXPECT_DOUBLE_EQ(r.port_activity.at("wr_w"), 0.5);
+  EXPECT_DOUBLE_EQ(r.port_activity.at("in_act"), 0.25);
+  ASSERT_TRUE(r.port_only_power.has_value());
+  EXPECT_LT(r.timing->power.total, r.port_only_power->total);
+  EXPECT_GT(r.timing->power.total, 0.0);
+  EXPECT_TRUE(fs::exists(o.work_dir / "flat_netlist_activity.v"));
+}
+
+// The flow on `o` fails with exactly "latch <cell> in module <module> where
+// none is meant (latches are allowed only in: <allowed>) (Yosys log ...)"
+// and leaves no area report.
+void ExpectLatchRefused(const SynthFlowOptions& o, const std::string& cell_and_module, const std::string& allowed) {
+  try {
+    RunSynthFlow(o);
+    ADD_FAILURE() << "a latch where none is meant must fail the flow";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()), fmt::format("latch {} where none is meant (latches are allowed only in: {}) "
+                                                 "(Yosys log {})",
+                                                 cell_and_module, allowed, (o.work_dir / "yosys.log").string()));
+  }
+  EXPECT_FALSE(fs::exists(o.work_dir / "stat.txt"));
+}
+
 TEST_F(FlowTest, StrayLatchFailsNamingCellAndModule) {
   SynthFlowOptions o = Options("stray_latch");
   o.run_sta = false;
   WriteLatchDesign(o.rtl_dir, true, R"(, "storage": "latch")");
-  try {
-    RunSynthFlow(o);
-    FAIL() << "a latch outside the storage must fail the flow";
-  } catch (const Error& e) {
-    EXPECT_EQ(std::string(e.what()),
-              fmt::format("latch hold_$_DLATCH_P__Q in module flexcim_mul_t where none is meant (latches are "
-                          "allowed only in: *storage*) (Yosys log {})",
-                          (o.work_dir / "yosys.log").string()));
-  }
-  EXPECT_FALSE(fs::exists(o.work_dir / "stat.txt"));
+  ExpectLatchRefused(o, "hold_$_DLATCH_P__Q in module flexcim_mul_t", "*storage*");
 }
 
 // Flip-flop storage (no "storage": "latch" in the manifest): no latch anywhere.
@@ -192,16 +236,7 @@ TEST_F(FlowTest, LatchInFlipFlopDesignFailsNamingCellAndModule) {
       << "module flexcim_top(input clk, input en, input d, output reg q);\n"
          "  always @* if (en) q = d;\nendmodule\n";
   std::ofstream(o.rtl_dir / "manifest.json") << R"({"top": "flexcim_top", "files": ["flexcim_top.v"]})";
-  try {
-    RunSynthFlow(o);
-    FAIL() << "a latch must fail the flow";
-  } catch (const Error& e) {
-    EXPECT_EQ(std::string(e.what()),
-              fmt::format("latch q_$_DLATCH_P__Q in module flexcim_top where none is meant (latches are allowed "
-                          "only in: nowhere (flip-flop storage)) (Yosys log {})",
-                          (o.work_dir / "yosys.log").string()));
-  }
-  EXPECT_FALSE(fs::exists(o.work_dir / "stat.txt"));
+  ExpectLatchRefused(o, "q_$_DLATCH_P__Q in module flexcim_top", "nowhere (flip-flop storage)");
 }
 
 }  // namespace

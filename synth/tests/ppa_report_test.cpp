@@ -12,6 +12,7 @@ PpaResult Make(const std::string& arch, double total, double flex_part) {
   r.arch = arch;
   r.name = "p4_r16_c16_g16_a8_w8";
   r.params = {{"P", 4}, {"R", 16}, {"C", 16}, {"G", 16}, {"A", 8}, {"W", 8}};
+  r.cells = 1024;
   r.macs_per_cycle = 1024;
   for (const auto& c : ComponentOrder()) r.area.components[c] = 0;
   r.area.components[kDistribution] = flex_part;
@@ -57,6 +58,61 @@ TEST(PpaReport, EnergyPerMac) {
   // 100 mW / 500 MHz = 200 pJ per vector; / 1024 MACs.
   EXPECT_DOUBLE_EQ(*r.EnergyPerVectorPj(), 200.0);
   EXPECT_DOUBLE_EQ(*r.EnergyPerMacPj(), 200.0 / 1024);
+}
+
+// A bit-serial result: 1024 cells, one vector every 8 cycles (128 MACs per
+// cycle), 4-bit activations (a 4x8 MAC is half an 8x8 MAC).
+PpaResult Timed(const std::string& arch, const std::string& mac, double total, double flex_part,
+                double power_mw) {
+  PpaResult r = Make(arch, total, flex_part);
+  r.mac = mac;
+  r.storage = "latch";
+  r.params["A"] = 4;
+  r.initiation_interval = 8;
+  r.macs_per_cycle = 128;
+  TimingPower t;
+  t.fmax_mhz = 100;
+  t.compute_fmax_mhz = 200;
+  t.power.total = power_mw;
+  r.timing = t;
+  return r;
+}
+
+TEST(PpaReport, EightBitEquivalentMetrics) {
+  const PpaResult r = Timed("flexcim", "bit-serial", 1e6, 30000, 64);
+  // 64 mW / 100 MHz = 640 pJ per cycle, 5120 pJ per vector; 5 pJ per 4x8 MAC,
+  // 10 pJ per 8-bit MAC, 2/10 TOPS/W.
+  EXPECT_DOUBLE_EQ(*r.EnergyPerCyclePj(), 640.0);
+  EXPECT_DOUBLE_EQ(*r.EnergyPerVectorPj(), 5120.0);
+  EXPECT_DOUBLE_EQ(*r.EnergyPerMacPj(), 5.0);
+  EXPECT_DOUBLE_EQ(r.Mac8PerMac(), 0.5);
+  EXPECT_DOUBLE_EQ(*r.EnergyPerMac8Pj(), 10.0);
+  EXPECT_DOUBLE_EQ(*r.TopsPerWatt(), 0.2);
+  // 2 x 64 MAC8/cycle x 200 MHz = 25.6 GOPS on 1 mm².
+  EXPECT_DOUBLE_EQ(*r.TopsPerMm2(), 0.0256);
+  EXPECT_DOUBLE_EQ(r.AreaPerWeightUm2(), 1e6 / 1024);
+}
+
+TEST(PpaReport, ComparisonTableWithEnergyOverheadPerVariant) {
+  const std::vector<PpaResult> rs = {Timed("flexcim", "bit-serial", 1e6, 30000, 66),
+                                     Timed("sparse12", "bit-serial", 0.98e6, 0, 64),
+                                     Timed("sparse12", "bit-parallel", 0.5e6, 0, 10)};
+  const auto o = ComputeOverheads(rs);
+  ASSERT_EQ(o.size(), 1u);  // only the same variant pairs
+  EXPECT_EQ(o[0].mac, "bit-serial");
+  EXPECT_DOUBLE_EQ(*o[0].energy_difference_percent, 100.0 * 2 / 64);
+  EXPECT_EQ(o[0].dominant_component, kDistribution);
+  const std::string md = ComparisonMarkdown(rs);
+  EXPECT_NE(md.find("| flexcim | bit-serial | latch | 1.000 | 976.6 | 200.0 | 10.312 | 0.1939 | 0.02560 |"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("| bit-serial | latch | 3.06% | +2.04% | +3.12% | area met, energy met | distribution muxes |"),
+            std::string::npos)
+      << md;
+  const auto j = ReportJson(rs);
+  EXPECT_EQ(j["comparison"].size(), 3u);
+  EXPECT_DOUBLE_EQ(j["comparison"][0]["tops_per_mm2"].get<double>(), 0.0256);
+  EXPECT_EQ(ComparisonMarkdown({rs[0]}), "");
 }
 
 }  // namespace

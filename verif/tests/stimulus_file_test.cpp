@@ -63,5 +63,30 @@ TEST(StimulusFile, BadInputsNameFileAndLine) {
   fs::remove(p);
 }
 
+TEST(StimulusFile, OutOfContractCyclesAreStimulusErrors) {
+  const MacroConfig c = MacroConfig::Create(2, 2, 1, 1, 4, 4);
+  const fs::path p = Temp("contract");
+  const std::string head = "flexcim-stimulus 1\nconfig p2_r2_c1_g1_a4_w4\n";
+  std::ofstream(p) << head << "cycles 1\n2 0 0 0 0 0 | 0 | 0 | 0 | 0 0 0 0 0 0 0 0\n";
+  EXPECT_EQ(ErrorOf(c, p), p.string() + ":4: rst_n 2: a 1-bit pin is 0 or 1");
+  std::ofstream(p) << head << "cycles 1\n1 0 0 4294967296 0 0 | 0 | 0 | 0 | 0 0 0 0 0 0 0 0\n";
+  EXPECT_EQ(ErrorOf(c, p), p.string() + ":4: wr_row 4294967296 is out of range");
+  std::ofstream(p) << head << "cycles 1\n1 0 0 0 0 0 | 0 | 256 | 0 | 0 0 0 0 0 0 0 0\n";
+  EXPECT_EQ(ErrorOf(c, p), p.string() + ":4: wr_e lane 256 is out of range");
+  std::ofstream(p) << head << "cycles 1\n1 0 0 0 1 2 | 0 | 0 | 0 | 0 0 0 0 0 0 0 0\n";
+  EXPECT_EQ(ErrorOf(c, p), p.string() + ":4: edge 0: in_nlog2 = 2 on a valid vector: must be in 0..log2 P = 1");
+  std::ofstream(p) << head << "cycles 2\n1 0 0 0 0 0 | 8 | 0 | 0 | 0 0 0 0 0 0 0 0\n";
+  EXPECT_EQ(ErrorOf(c, p), p.string() + ":4: edge 0: wr_w lane 0 = 8 does not fit 4 signed bits (-8..7)");
+  std::ofstream(p) << head << "cycles 2\n1 0 0 0 1 0 | 0 | 0 | 0 | 0 0 0 0 0 0 0 0\n"
+                   << "1 1 0 0 0 0 | 0 | 0 | 0 | 0 0 0 0 0 0 0 0\n";
+  EXPECT_EQ(ErrorOf(c, p), p.string() + fmt::format(":5: edge 1: wr_en while the vector sampled at edge 0 is in "
+                                                    "flight (it is delivered at edge {}): writing while a vector "
+                                                    "is in flight is out of contract (FLEXCIM.md 5b)",
+                                                    c.pipeline_latency()));
+  std::ofstream(p) << head << "cycles 9x\n";
+  EXPECT_EQ(ErrorOf(c, p), p.string() + ":3: bad cycle count '9x'");
+  fs::remove(p);
+}
+
 }  // namespace
 }  // namespace flexcim::verif

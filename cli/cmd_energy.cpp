@@ -1,0 +1,158 @@
+// flexcim energy: energy per macro operation (one input vector, one row
+// write, one idle cycle) and the compute-path fmax of every design of a
+// `flexcim synth` run, from OpenSTA on its netlists
+// (synth/operation_energy.h). Writes the file `flexcim perf --energy` reads.
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/command_registry.h"
+#include "cli/flag_parsing.h"
+#include "core/atomic_file.h"
+#include "core/baseline_config.h"
+#include "core/errors.h"
+#include "golden/perf_model.h"
+#include "synth/liberty_setup.h"
+#include "synth/operation_energy.h"
+
+namespace flexcim::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+struct EnergyOptions {
+  std::string synth_dir;
+  std::string out;
+  double act_activity = 0.5;
+  double write_activity = 0.5;
+  int jobs = 2;
+  std::string data_dir;
+};
+
+json ReadJsonFile(const fs::path& p, const std::string& flag) {
+  std::ifstream in(p);
+  if (!in) throw UsageError(fmt::format("{} {}: cannot read", flag, p.string()));
+  try {
+    return json::parse(in);
+  } catch (const json::exception& e) {
+    throw UsageError(fmt::format("{} {}: not valid JSON ({})", flag, p.string(), e.what()));
+  }
+}
+
+void RequireActivity(const char* flag, double v) {
+  if (!(v >= 0 && v <= 1)) throw UsageError(fmt::format("{} {}: must be in [0, 1]", flag, v));
+}
+
+int RunEnergy(const std::vector<std::string>& args) {
+  EnergyOptions o;
+  po::options_description d("Energy per operation (docs/PERF.md)");
+  d.add_options()
+      ("synth", po::value(&o.synth_dir)->required(),
+       "the --out directory of a `flexcim synth` run (its report.json names each design's netlist)")
+      ("out", po::value(&o.out)->required(), "energy JSON to write (read by `flexcim perf --energy`)")
+      ("act-activity", po::value(&o.act_activity)->default_value(o.act_activity),
+       "in_act toggles per bit per cycle while vectors stream")
+      ("write-activity", po::value(&o.write_activity)->default_value(o.write_activity),
+       "toggles per bit per cycle of the write address and data during row writes")
+      ("jobs", po::value(&o.jobs)->default_value(o.jobs), "OpenSTA runs at once");
+  AddDataDirOption(d, o.data_dir);
+  if (!ParseFlags(args, d, "energy", "--synth DIR --out FILE [--act-activity A] [--write-activity A]")) return 0;
+  RequireActivity("--act-activity", o.act_activity);
+  RequireActivity("--write-activity", o.write_activity);
+  if (o.jobs < 1) throw UsageError(fmt::format("--jobs {}: must be >= 1", o.jobs));
+  const json report = ReadJsonFile(fs::path(o.synth_dir) / "report.json", "--synth");
+  if (!report.contains("results") || report.at("results").empty()) {
+    throw UsageError(fmt::format("--synth {}: report.json has no results", o.synth_dir));
+  }
+  const fs::path work = fs::path(o.synth_dir) / "energy_work";
+  fs::create_directories(work);
+  const fs::path liberty = synth::PrepareLiberty(o.data_dir, work);
+
+  struct Job {
+    std::string arch, config;
+    double area = 0;
+    synth::OperationEnergyOptions options;
+  };
+  std::vector<Job> jobs;
+  for (const json& r : report.at("results")) {
+    Job job;
+    job.arch = r.at("arch").get<std::string>();
+    const json& p = r.at("params");
+    const MacroConfig config = MacroConfig::Create(p.at("P"), p.at("R"), p.at("C"), p.at("G"), p.at("A"), p.at("W"));
+    job.config = golden::EnergyConfigName(ParseArch(job.arch), config);
+    job.area = r.at("area").at("total_um2").get<double>();
+    const fs::path synth_work = r.at("work_dir").get<std::string>();
+    const json manifest = ReadJsonFile(synth_work.parent_path() / "rtl" / "manifest.json", "--synth");
+    job.options.liberty = liberty;
+    job.options.netlist = synth_work / "sta_netlist.v";
+    if (!fs::exists(job.options.netlist) || r.at("timing").is_null()) {
+      throw UsageError(fmt::format("--synth {}: {} has no timed netlist (was the synth run made with --no-sta?)",
+                                   o.synth_dir, job.arch));
+    }
+    job.options.period_ns = r.at("timing").value("compute_min_period_ns", 0.0);
+    if (!(job.options.period_ns > 0)) {
+      throw UsageError(fmt::format("--synth {}: {} has no compute-path period (synthesise it again with this "
+                                   "version of flexcim synth)", o.synth_dir, job.arch));
+    }
+    job.options.top = manifest.value("top", std::string("flexcim_top"));
+    job.options.ports = synth::ManifestPorts(manifest);
+    job.options.act_activity = o.act_activity;
+    job.options.write_activity = o.write_activity;
+    job.options.initiation_interval = manifest.value("initiation_interval", 1);
+    job.options.work_dir = work / fmt::format("{}_{}", job.arch, job.config);
+    jobs.push_back(std::move(job));
+  }
+
+  std::vector<std::future<synth::OperationEnergy>> running(jobs.size());
+  std::vector<synth::OperationEnergy> results(jobs.size());
+  const auto start = std::chrono::steady_clock::now();
+  auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+  size_t next = 0, done = 0;
+  while (done < jobs.size()) {
+    while (next < jobs.size() && next - done < static_cast<size_t>(o.jobs)) {
+      std::cerr << fmt::format("flexcim energy: OpenSTA on {} {} (3 power runs at the compute-path period "
+                               "{:.3f} ns)\n", jobs[next].arch, jobs[next].config, jobs[next].options.period_ns);
+      running[next] = std::async(std::launch::async, synth::MeasureOperationEnergy, jobs[next].options);
+      ++next;
+    }
+    results[done] = running[done].get();
+    std::cerr << fmt::format("flexcim energy: {} done at {:.0f} s: compute fmax {:.1f} MHz, {:.2f} pJ/vector, "
+                             "{:.2f} pJ/row write, {:.3f} pJ/idle cycle\n",
+                             jobs[done].arch, elapsed(), results[done].fmax_mhz(), results[done].vector_pj,
+                             results[done].row_write_pj, results[done].idle_cycle_pj);
+    ++done;
+  }
+
+  json out;
+  out["act_activity"] = o.act_activity;
+  out["write_activity"] = o.write_activity;
+  out["synth"] = o.synth_dir;
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    json a = synth::ToJson(results[i]);
+    a["config"] = jobs[i].config;
+    a["area_um2"] = jobs[i].area;
+    out["archs"][jobs[i].arch] = a;
+  }
+  WriteFileAtomically(o.out, out.dump(2) + "\n");
+  std::cout << "| arch | configuration | area (µm²) | compute fmax (MHz) | pJ/vector | pJ/row write | pJ/idle cycle |\n"
+               "|---|---|---:|---:|---:|---:|---:|\n";
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    std::cout << fmt::format("| {} | {} | {:.0f} | {:.1f} | {:.3f} | {:.3f} | {:.4f} |\n", jobs[i].arch,
+                             jobs[i].config, jobs[i].area, results[i].fmax_mhz(), results[i].vector_pj,
+                             results[i].row_write_pj, results[i].idle_cycle_pj);
+  }
+  std::cout << fmt::format("wrote {}\n", o.out);
+  return 0;
+}
+
+const CommandRegistrar kEnergy({"energy",
+                                "energy per vector, row write and idle cycle of each design of a synth run (OpenSTA)",
+                                RunEnergy});
+
+}  // namespace
+}  // namespace flexcim::cli

@@ -1,0 +1,167 @@
+// flexcim perf, flexcim report (performance section) and their bad inputs,
+// through the binary, on small hand-checked cases.
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "cli/tests/cli_run.h"
+#include "core/macro_config.h"
+
+namespace flexcim {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::CliRun;
+using testing::Flexcim;
+using testing::Scratch;
+using testing::Slurp;
+
+nlohmann::json ReadJsonFile(const fs::path& p) {
+  std::ifstream in(p);
+  return nlohmann::json::parse(in);
+}
+
+// Llama-2-7B at 2:4 on the default macro, 64 macros each:
+// flexcim tiles per block: wq, wk, wv, wo 64 x 128 each, w1, w3 64 x 344,
+// w2 172 x 128 -> 98816; x 32 blocks. Decode: per layer ceil(tiles/64)
+// rounds of (64 load + 1 + L) cycles.
+TEST(PerfCli, LlamaShapesCountTilesAndCycles) {
+  Scratch s;
+  const fs::path json = s.path() / "perf.json";
+  const CliRun r = Flexcim(fmt::format("perf --shape llama2-7b --nm 2:4 --macros 64 --json {}", json.string()));
+  ASSERT_EQ(r.code, 0) << r.err;
+  const nlohmann::json j = ReadJsonFile(json);
+  const int64_t L = MacroConfig::Default().pipeline_latency();
+  EXPECT_EQ(j["flexcim"]["tiles"], 3162112);
+  EXPECT_EQ(j["flexcim"]["regime"], "streamed");
+  EXPECT_EQ(j["flexcim"]["decode_cycles"], 32 * (4 * 128 + 3 * 344) * (64 + 1 + L));
+  EXPECT_EQ(j["flexcim"]["prefill_cycles"], 32 * (4 * 128 + 3 * 344) * (64 + 128 + L));
+  EXPECT_EQ(j["dense"]["tiles"], 2 * 3162112);
+  EXPECT_EQ(j["sparse12"]["tiles"], 2 * 3162112);  // 2:4 may keep both of a pair: dense mode
+  EXPECT_TRUE(j["flexcim"]["energy_per_token_pj"].is_null());
+  EXPECT_TRUE(j["flexcim"]["equal_area"].is_null());
+}
+
+struct SmallModel {
+  fs::path shape, patterns;
+};
+
+// Two blocks, dim 8, hidden 16, 2 heads, 1 kv head (kv_dim 4): block 0 at
+// 1:2, block 1 dense (4:4), on P=2 R=2 C=2 A=4 W=4.
+SmallModel WriteSmallModel(const Scratch& s) {
+  SmallModel m{s.path() / "shape.json", s.path() / "layers.txt"};
+  std::ofstream(m.shape) << R"({"blocks": 2, "dim": 8, "hidden": 16, "heads": 2, "kv_heads": 1})";
+  std::ofstream(m.patterns) << "Layer 0: 1:2\nLayer 1: 4:4\n";
+  return m;
+}
+
+constexpr const char* kSmallMacro = "--subs 2 --rows 2 --cols 2 --a-bits 4 --w-bits 4";
+
+TEST(PerfCli, ShapeFilePatternsFileAndEnergies) {
+  Scratch s;
+  const SmallModel m = WriteSmallModel(s);
+  const fs::path energy = s.path() / "energy.json", json = s.path() / "perf.json";
+  std::ofstream(energy) << R"({"archs": {
+    "flexcim": {"config": "p2_r2_c2_g2_a4_w4", "area_um2": 1000, "compute_fmax_mhz": 250,
+                "energy_pj": {"vector": 10, "row_write": 2, "idle_cycle": 0.5}},
+    "dense": {"config": "p2_r2_c2_a4_w4", "area_um2": 400, "compute_fmax_mhz": 500,
+              "energy_pj": {"vector": 4, "row_write": 1, "idle_cycle": 0.25}},
+    "sparse12": {"config": "p2_r2_c2_a4_w4", "area_um2": 600, "compute_fmax_mhz": 400,
+                 "energy_pj": {"vector": 6, "row_write": 1.5, "idle_cycle": 0.25}}}})";
+  const CliRun r = Flexcim(fmt::format("perf --shape {} --patterns {} {} --energy {} --buffer-pj-per-bit 0.25 --json {}",
+                                       m.shape.string(), m.patterns.string(), kSmallMacro, energy.string(),
+                                       json.string()));
+  ASSERT_EQ(r.code, 0) << r.err;
+  const nlohmann::json j = ReadJsonFile(json);
+  // Tiles (by hand, docs/PERF.md): block 0 1:2 -> flexcim 36, sparse12
+  // native 36, dense 72; block 1 dense -> 72 on each.
+  EXPECT_EQ(j["flexcim"]["tiles"], 108);
+  EXPECT_EQ(j["sparse12"]["tiles"], 108);
+  EXPECT_EQ(j["dense"]["tiles"], 144);
+  const int64_t L = MacroConfig::Create(2, 2, 2, 2, 4, 4).pipeline_latency();
+  // One macro, streamed: each tile 4 row writes, 1 vector, L fill cycles.
+  EXPECT_EQ(j["flexcim"]["decode_cycles"], 108 * (4 + 1 + L));
+  EXPECT_DOUBLE_EQ(j["flexcim"]["energy_per_token_pj"].get<double>(), 108 * 10.0 + 432 * 2.0 + 108 * L * 0.5);
+  // Buffer: 432 rows of C*(W+1) + (C/G)*SB = 11 bits at 0.25 pJ/bit.
+  EXPECT_DOUBLE_EQ(j["flexcim"]["energy_per_token_with_buffer_pj"].get<double>(),
+                   108 * 10.0 + 432 * 2.0 + 108 * L * 0.5 + 432 * 11 * 0.25);
+  EXPECT_DOUBLE_EQ(j["flexcim"]["decode_us"].get<double>(), 108.0 * (5 + L) / 250);
+  EXPECT_DOUBLE_EQ(j["dense"]["energy_per_token_pj"].get<double>(), 144 * 4.0 + 576 * 1.0 + 144 * L * 0.25);
+  // Equal area: 1000/400 -> 3 dense macros, 1000/600 -> 2 sparse12 macros.
+  EXPECT_EQ(j["dense"]["equal_area"]["macros"], 3);
+  // Per layer ceil(tiles / 3) rounds: dense tiles per block 8, 4, 4, 8, 16, 16, 16 -> 28 rounds.
+  EXPECT_EQ(j["dense"]["equal_area"]["decode_cycles"], 2 * 28 * (4 + 1 + L));
+  EXPECT_EQ(j["sparse12"]["equal_area"]["macros"], 2);
+  EXPECT_EQ(j["flexcim"]["equal_area"]["macros"], 1);
+  EXPECT_NE(r.out.find("| dense (equal area) | 3 | streamed | 144 |"), std::string::npos) << r.out;
+}
+
+TEST(PerfCli, BadInputsNameTheFlagLayerOrPattern) {
+  Scratch s;
+  const SmallModel m = WriteSmallModel(s);
+  const fs::path json = s.path() / "perf.json";
+  struct Case {
+    std::string args, err;
+    int code;
+  };
+  const std::vector<Case> cases = {
+      {"perf --shape llama2-7b --nm 2:4 --macros 0", "flexcim perf: error: --macros 0: must be >= 1\n", 2},
+      {"perf --shape llama2-7b --nm 2:4 --tokens 0", "flexcim perf: error: --tokens 0: must be >= 1\n", 2},
+      {"perf --shape llama2-7b --nm 2:4 --buffer-pj-per-bit -1",
+       "flexcim perf: error: --buffer-pj-per-bit -1: must be >= 0\n", 2},
+      {"perf --shape llama2-7b", "flexcim perf: error: --nm / --patterns: give exactly one with --shape\n", 2},
+      {"perf --nm 2:4", "flexcim perf: error: --pruned / --shape: give exactly one\n", 2},
+      {"perf --shape gpt5 --nm 2:4",
+       "flexcim perf: error: --shape gpt5: neither stories260k, llama2-7b nor a readable JSON file\n", 2},
+      {"perf --shape llama2-7b --nm 2:4 --arch tpu",
+       "flexcim perf: error: --arch tpu: must be one of flexcim, dense, sparse12\n", 2},
+      {fmt::format("perf --shape {} --nm 1:16 --json {}", m.shape.string(), json.string()),
+       "flexcim perf: error: layer 0.wq: pattern 1:16 does not run on flexcim p4_r16_c16_g16_a8_w8 (supported: 1:2, "
+       "2:2, 1:4, 2:4, 4:4, 1:8, 2:8, 4:8, 8:8; N = M runs as 2:2)\n",
+       1},
+      {fmt::format("perf --shape {} --patterns {} {} --arch flexcim", m.shape.string(), m.shape.string(), kSmallMacro),
+       fmt::format("flexcim perf: error: --patterns {}: line 1: expected \"Layer 0: N:M\", got "
+                   "\"{{\"blocks\": 2, \"dim\": 8, \"hidden\": 16, \"heads\": 2, \"kv_heads\": 1}}\"\n",
+                   m.shape.string()),
+       2},
+  };
+  for (const Case& c : cases) {
+    const CliRun r = Flexcim(c.args);
+    EXPECT_EQ(r.code, c.code) << c.args;
+    EXPECT_EQ(r.err, c.err) << c.args;
+  }
+  EXPECT_FALSE(fs::exists(json));
+}
+
+TEST(ReportCli, RunDirWithMissingPiecesSaysWhichAndStillWritesTheRest) {
+  Scratch s;
+  const fs::path run = s.path() / "run", out = s.path() / "report";
+  fs::create_directories(run);
+  const CliRun r = Flexcim(fmt::format("report --run {} --out {} --summary --macros 1", run.string(), out.string()));
+  ASSERT_EQ(r.code, 0) << r.err;
+  // The Llama-2-7B rows need no run pieces: uniform 2:4 on one default
+  // macro, 3162112 tiles of (64 + 1 + L) cycles; twice the tiles on sparse12
+  // (dense mode) and dense, as many on sparse12 running uniform 1:2.
+  const int64_t L = MacroConfig::Default().pipeline_latency();
+  EXPECT_NE(r.out.find(fmt::format("| Llama-2-7B shapes | uniform 2:4 | 1 | - | - ({}) | - | 2.00x / - | 1.00x / - | "
+                                   "2.00x / - |",
+                                   3162112 * (65 + L))),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find(fmt::format("Shipped model: missing ({}/prune_report/report.json not found", run.string())),
+            std::string::npos)
+      << r.out;
+  const std::string md = Slurp(out / "report.md");
+  EXPECT_NE(md.find(fmt::format("Missing: {}/prune/prune.json not found", run.string())), std::string::npos);
+  EXPECT_NE(md.find("**Energies missing**"), std::string::npos);
+  EXPECT_TRUE(fs::exists(out / "perf_blocks.svg"));
+  EXPECT_TRUE(fs::exists(out / "perf_breakdown.svg"));
+  const nlohmann::json j = ReadJsonFile(out / "report.json");
+  EXPECT_EQ(j["performance"]["missing"]["energies"], "no operation-energy file");
+}
+
+}  // namespace
+}  // namespace flexcim

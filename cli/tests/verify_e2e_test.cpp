@@ -1,0 +1,185 @@
+// flexcim verify end to end on a small configuration outside the snapshot
+// list (generation, the written CMake project, Verilator, the run):
+// the reused build, waveforms (a valid VCD with the top's ports and one
+// rising clock edge per cycle), and a real mismatch (exit 3) on an RTL
+// edited by hand.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+
+#include "cli/tests/cli_run.h"
+
+#ifndef FLEXCIM_TEST_WORK
+#error "FLEXCIM_TEST_WORK must be defined by the build"
+#endif
+
+namespace flexcim {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::CliRun;
+using testing::Flexcim;
+using testing::Slurp;
+
+const fs::path kWork = FLEXCIM_TEST_WORK;
+const std::string kConfig = "--subs 2 --rows 2 --cols 2 --sel-group 1 --a-bits 3 --w-bits 2";
+
+// What the tests check in a VCD file: the timescale, the variables of the
+// outermost scope (name -> width), and the clock's rising edges.
+struct Vcd {
+  std::string timescale;
+  std::map<std::string, int> top_vars;
+  std::string top_scope;
+  std::vector<uint64_t> clk_rises;  // times
+  uint64_t last_time = 0;
+};
+
+Vcd ReadVcd(const fs::path& path) {
+  std::ifstream in(path);
+  Vcd v;
+  std::string line, clk_id;
+  int depth = 0;
+  bool definitions = true, clk_low = false;
+  uint64_t time = 0;
+  while (std::getline(in, line)) {
+    std::istringstream words(line);
+    std::string w;
+    words >> w;
+    if (definitions) {
+      if (w == "$timescale") words >> v.timescale;
+      if (w == "$scope") {
+        std::string kind, name;
+        words >> kind >> name;
+        if (++depth == 1) v.top_scope = name;
+      }
+      if (w == "$upscope") --depth;
+      if (w == "$var" && depth == 1) {
+        std::string type, id, name;
+        int width = 0;
+        words >> type >> width >> id >> name;
+        v.top_vars[name] = width;
+        if (name == "clk") clk_id = id;
+      }
+      if (w == "$enddefinitions") definitions = false;
+      continue;
+    }
+    if (line.empty()) continue;
+    if (line[0] == '#') {
+      time = std::stoull(line.substr(1));
+      v.last_time = time;
+    } else if (line.size() >= 2 && (line[0] == '0' || line[0] == '1') && line.substr(1) == clk_id) {
+      if (line[0] == '1' && clk_low) v.clk_rises.push_back(time);
+      clk_low = line[0] == '0';
+    }
+  }
+  return v;
+}
+
+// Every port of the design's manifest appears in the VCD's top scope with its width.
+void ExpectPorts(const Vcd& vcd, const fs::path& manifest_path) {
+  const nlohmann::json m = nlohmann::json::parse(Slurp(manifest_path));
+  ASSERT_FALSE(m.at("ports").empty());
+  EXPECT_EQ(vcd.top_vars.size(), m.at("ports").size());
+  for (const auto& p : m.at("ports")) {
+    const std::string name = p.at("name");
+    ASSERT_TRUE(vcd.top_vars.count(name)) << name;
+    EXPECT_EQ(vcd.top_vars.at(name), p.at("width").get<int>()) << name;
+  }
+}
+
+// Rising edge n at 10n + 5 ns, one per cycle.
+void ExpectEdges(const Vcd& vcd, size_t cycles) {
+  EXPECT_EQ(vcd.timescale, "1ns");
+  ASSERT_EQ(vcd.clk_rises.size(), cycles);
+  for (size_t n = 0; n < cycles; ++n) ASSERT_EQ(vcd.clk_rises[n], 10 * n + 5) << n;
+}
+
+TEST(VerifyE2e, RandomRunAndReplayWithWaveformsReuseOneBuild) {
+  const fs::path base = kWork / "waveforms", work = base / "work", vcd = base / "random.vcd";
+  fs::remove_all(base);
+  fs::create_directories(base);
+  const CliRun first = Flexcim(fmt::format("verify {} --vectors 2000 --work {} --trace {}", kConfig, work.string(),
+                                           vcd.string()));
+  ASSERT_EQ(first.code, 0) << first.err;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(first.out, m, std::regex("^verified 20[0-9][0-9] vectors, 0 mismatches, latency [0-9]+ "
+                                                        "cycles\np2_r2_c2_g1_a3_w2: ([0-9]+) cycles")))
+      << first.out;
+  const size_t cycles = std::stoul(m[1]);
+  EXPECT_NE(first.err.find("verify: compiling the Verilated model and testbench\n"), std::string::npos) << first.err;
+  EXPECT_NE(first.err.find(fmt::format("waveform of {} edges: {}\n", cycles, vcd.string())), std::string::npos);
+  const Vcd random = ReadVcd(vcd);
+  EXPECT_EQ(random.top_scope, "flexcim_top");
+  ExpectPorts(random, work / "rtl" / "manifest.json");
+  ExpectEdges(random, cycles);
+  EXPECT_FALSE(fs::exists(fmt::format("{}.tmp.", vcd.string())));
+
+  // A hand-written replay of 12 edges: reset, load the 4 rows, 3 vectors, drain.
+  const fs::path stim = base / "replay.txt", replay_vcd = base / "replay.vcd";
+  {
+    std::ofstream s(stim);
+    s << "flexcim-stimulus 1\nconfig p2_r2_c2_g1_a3_w2\ncycles 12\n";
+    const std::string idle_data = "| 0 0 | 0 0 | 0 0 | 0 0 0 0 0 0 0 0\n";
+    s << "0 0 0 0 0 0 " << idle_data;
+    for (int k = 0; k < 2; ++k)
+      for (int r = 0; r < 2; ++r) s << fmt::format("1 1 {} {} 0 0 | 1 -2 | {} 1 | 1 0 | 0 0 0 0 0 0 0 0\n", k, r, r);
+    for (int v = 0; v < 3; ++v) s << fmt::format("1 0 0 0 1 {} | 0 0 | 0 0 | 0 0 | 1 2 3 -4 {} 0 -1 1\n", v % 2, v);
+    for (int i = 0; i < 4; ++i) s << "1 0 0 0 0 0 " << idle_data;
+  }
+  const CliRun second = Flexcim(fmt::format("verify {} --stimulus {} --work {} --trace {}", kConfig, stim.string(),
+                                            work.string(), replay_vcd.string()));
+  ASSERT_EQ(second.code, 0) << second.err;
+  EXPECT_EQ(second.out.substr(0, second.out.find('\n')), "verified 3 vectors, 0 mismatches, latency 2 cycles");
+  EXPECT_NE(second.err.find("verify: unchanged design p2_r2_c2_g1_a3_w2 in"), std::string::npos) << second.err;
+  EXPECT_NE(second.err.find("verify: reusing the testbench build in"), std::string::npos) << second.err;
+  EXPECT_EQ(second.err.find("compiling"), std::string::npos) << second.err;
+  ExpectEdges(ReadVcd(replay_vcd), 12);
+}
+
+TEST(VerifyE2e, EditedRtlIsAMismatchWithExitCode3AndAWaveform) {
+  const fs::path base = kWork / "mismatch", rtl = base / "edited_rtl", work = base / "work", vcd = base / "m.vcd";
+  fs::remove_all(base);
+  fs::create_directories(base);
+  ASSERT_EQ(Flexcim(fmt::format("gen {} --out {}", kConfig, rtl.string())).code, 0);
+  // Turn the first adder of the adder tree into a subtractor.
+  bool edited = false;
+  for (const auto& e : fs::directory_iterator(rtl)) {
+    if (e.path().filename().string().rfind("flexcim_adder_tree_", 0) != 0) continue;
+    std::string text = Slurp(e.path());
+    const size_t at = text.find("} + {");
+    ASSERT_NE(at, std::string::npos) << "no '} + {' in " << e.path();
+    text.replace(at, 5, "} - {");
+    std::ofstream(e.path()) << text;
+    edited = true;
+  }
+  ASSERT_TRUE(edited) << "no adder tree file in " << rtl;
+  const CliRun r = Flexcim(fmt::format("verify --rtl {} --vectors 300 --work {} --trace {}", rtl.string(),
+                                       work.string(), vcd.string()));
+  EXPECT_EQ(r.code, 3) << r.err;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.out, m, std::regex("^verified [0-9]+ vectors, ([1-9][0-9]*) mismatches, latency")))
+      << r.out;
+  ASSERT_TRUE(std::regex_search(r.err, m, std::regex("waveform of ([0-9]+) edges: .*; first mismatch at edge ([0-9]+), "
+                                                    "time ([0-9]+)\n")))
+      << r.err;
+  const size_t edges = std::stoul(m[1]), first = std::stoul(m[2]);
+  EXPECT_EQ(std::stoul(m[3]), 10 * first + 5);
+  EXPECT_NE(r.err.find(fmt::format("verify: MISMATCH: the RTL of p2_r2_c2_g1_a3_w2 disagrees with the golden model "
+                                   "(testbench {}, work dir {})\n",
+                                   (work / "tb" / "build-vcd" / "flexcim_tb").string(), work.string())),
+            std::string::npos)
+      << r.err;
+  const Vcd v = ReadVcd(vcd);
+  ExpectPorts(v, rtl / "manifest.json");
+  ExpectEdges(v, edges);
+  EXPECT_LT(first, edges);
+}
+
+}  // namespace
+}  // namespace flexcim

@@ -1,0 +1,185 @@
+#include "golden/system_model.h"
+
+#include <fmt/format.h>
+
+#include <deque>
+
+#include "core/errors.h"
+
+namespace flexcim::golden {
+
+namespace {
+
+void RequireArguments(int macros, int64_t tokens) {
+  if (macros < 1) throw UsageError(fmt::format("--macros {}: must be >= 1", macros));
+  if (tokens < 1) throw UsageError(fmt::format("--tokens {}: must be >= 1", tokens));
+}
+
+int64_t TotalTiles(const std::vector<SystemLayer>& layers) {
+  int64_t n = 0;
+  for (const SystemLayer& l : layers) n += l.tiles;
+  return n;
+}
+
+// Compute cycles of one tile: first to last vector presentation.
+int64_t TileComputeCycles(const MacroTiming& t, int64_t tokens) {
+  return (tokens - 1) * t.initiation_interval + 1;
+}
+
+void AddLayer(PassTiming& pass, LayerTiming layer) {
+  pass.cycles += layer.cycles;
+  pass.split += layer.split;
+  pass.vectors += layer.vectors;
+  pass.row_writes += layer.row_writes;
+  pass.layers.push_back(std::move(layer));
+}
+
+}  // namespace
+
+CycleSplit& CycleSplit::operator+=(const CycleSplit& o) {
+  weight_load += o.weight_load;
+  compute += o.compute;
+  pipeline_fill += o.pipeline_fill;
+  idle += o.idle;
+  return *this;
+}
+
+double PassTiming::Utilisation(int macros) const {
+  return cycles == 0 ? 0.0 : static_cast<double>(split.compute) / (static_cast<double>(macros) * cycles);
+}
+
+std::string RegimeName(WeightRegime regime) {
+  return regime == WeightRegime::kResident ? "resident" : "streamed";
+}
+
+int64_t TileCycles(const MacroTiming& t, int64_t tokens) {
+  return t.tile_load_cycles + TileComputeCycles(t, tokens) + t.pipeline_latency;
+}
+
+WeightRegime ChooseRegime(const std::vector<SystemLayer>& layers, int macros) {
+  if (macros < 1) throw UsageError(fmt::format("--macros {}: must be >= 1", macros));
+  return TotalTiles(layers) <= macros ? WeightRegime::kResident : WeightRegime::kStreamed;
+}
+
+PassTiming ModelPass(const MacroTiming& t, const std::vector<SystemLayer>& layers, int macros, int64_t tokens,
+                     WeightRegime regime) {
+  RequireArguments(macros, tokens);
+  const bool resident = regime == WeightRegime::kResident;
+  if (resident && TotalTiles(layers) > macros) {
+    throw Error(fmt::format("resident weights need {} macros, have {}", TotalTiles(layers), macros));
+  }
+  PassTiming pass;
+  pass.tokens = tokens;
+  for (const SystemLayer& l : layers) {
+    LayerTiming lt;
+    lt.name = l.name;
+    lt.tiles = l.tiles;
+    const int64_t per_macro = (l.tiles + macros - 1) / macros;  // the busiest macro's tiles
+    const int64_t load = resident ? 0 : t.tile_load_cycles;
+    lt.cycles = resident ? (l.tiles > 0 ? TileCycles(t, tokens) - t.tile_load_cycles : 0)
+                         : per_macro * TileCycles(t, tokens);
+    lt.split.weight_load = l.tiles * load;
+    lt.split.compute = l.tiles * TileComputeCycles(t, tokens);
+    lt.split.pipeline_fill = l.tiles * t.pipeline_latency;
+    lt.split.idle = static_cast<int64_t>(macros) * lt.cycles - lt.split.weight_load - lt.split.compute -
+                    lt.split.pipeline_fill;
+    lt.vectors = l.tiles * tokens;
+    lt.row_writes = l.tiles * load;
+    AddLayer(pass, std::move(lt));
+  }
+  return pass;
+}
+
+SystemTiming ModelSystem(const MacroTiming& t, const std::vector<SystemLayer>& layers, int macros,
+                         int64_t prefill_tokens) {
+  RequireArguments(macros, prefill_tokens);
+  SystemTiming s;
+  s.macros = macros;
+  s.regime = ChooseRegime(layers, macros);
+  s.total_tiles = TotalTiles(layers);
+  if (s.regime == WeightRegime::kResident && s.total_tiles > 0) {
+    s.initial_load_cycles = t.tile_load_cycles;
+    s.initial_row_writes = s.total_tiles * t.tile_load_cycles;
+  }
+  s.decode = ModelPass(t, layers, macros, 1, s.regime);
+  s.prefill = ModelPass(t, layers, macros, prefill_tokens, s.regime);
+  return s;
+}
+
+PassTiming SimulatePass(const MacroTiming& t, const std::vector<SystemLayer>& layers, int macros, int64_t tokens,
+                        WeightRegime regime) {
+  RequireArguments(macros, tokens);
+  const bool resident = regime == WeightRegime::kResident;
+  PassTiming pass;
+  pass.tokens = tokens;
+  int64_t model_tile = 0;  // resident placement: model tile j on macro j
+  for (const SystemLayer& l : layers) {
+    // Each macro's queue of tiles for this layer.
+    std::vector<int64_t> queued(static_cast<size_t>(macros), 0);
+    for (int64_t j = 0; j < l.tiles; ++j) {
+      const int64_t macro = resident ? model_tile + j : j % macros;
+      if (macro >= macros) throw Error("SimulatePass: resident placement needs more macros");
+      ++queued[static_cast<size_t>(macro)];
+    }
+    model_tile += l.tiles;
+    struct MacroState {
+      int64_t tiles_left = 0;
+      bool in_tile = false;
+      int64_t rows_left = 0, vectors_left = 0, next_vector_cycle = 0;
+      std::deque<int64_t> in_flight;  // output cycles
+    };
+    std::vector<MacroState> state(static_cast<size_t>(macros));
+    for (int q = 0; q < macros; ++q) state[q].tiles_left = queued[q];
+    LayerTiming lt;
+    lt.name = l.name;
+    lt.tiles = l.tiles;
+    int64_t cycle = 0;
+    auto busy = [&] {
+      for (const MacroState& m : state)
+        if (m.tiles_left > 0 || m.in_tile) return true;
+      return false;
+    };
+    while (busy()) {
+      for (MacroState& m : state) {
+        if (!m.in_tile && m.tiles_left > 0) {
+          m.in_tile = true;
+          --m.tiles_left;
+          m.rows_left = resident ? 0 : t.tile_load_cycles;
+          m.vectors_left = tokens;
+          m.next_vector_cycle = -1;
+        }
+        if (!m.in_tile) {
+          ++lt.split.idle;
+          continue;
+        }
+        if (m.rows_left > 0) {  // one row written this cycle
+          --m.rows_left;
+          ++lt.row_writes;
+          ++lt.split.weight_load;
+          continue;
+        }
+        if (m.vectors_left > 0) {
+          if (m.next_vector_cycle < 0) m.next_vector_cycle = cycle;
+          if (cycle == m.next_vector_cycle) {  // a vector presented this cycle
+            m.in_flight.push_back(cycle + t.pipeline_latency);
+            ++lt.vectors;
+            --m.vectors_left;
+            m.next_vector_cycle = cycle + t.initiation_interval;
+          }
+          ++lt.split.compute;  // between the first and the last presentation
+          continue;
+        }
+        // Waiting for outputs: the tile ends in the cycle its last output is valid.
+        ++lt.split.pipeline_fill;
+        while (!m.in_flight.empty() && m.in_flight.front() <= cycle) m.in_flight.pop_front();
+        if (m.in_flight.empty()) m.in_tile = false;
+      }
+      ++cycle;
+    }
+    lt.cycles = cycle;
+    AddLayer(pass, std::move(lt));
+  }
+  return pass;
+}
+
+}  // namespace flexcim::golden

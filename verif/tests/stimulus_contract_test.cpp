@@ -1,0 +1,108 @@
+#include "verif/stimulus_contract.h"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "verif/stimulus.h"
+
+namespace flexcim::verif {
+namespace {
+
+// p2_r4_c4_g2_a4_w3: SB = 1, log2 R = 2, C/G = 2 select lanes, 16 act lanes,
+// L = pipeline_latency().
+const MacroConfig kConfig = MacroConfig::Create(2, 4, 4, 2, 4, 3);
+
+golden::CycleInput Idle() {
+  golden::CycleInput in;
+  in.wr_w.assign(4, 0);
+  in.wr_e.assign(4, 0);
+  in.wr_sel.assign(2, 0);
+  in.in_act.assign(16, 0);
+  return in;
+}
+
+std::string CheckOne(const golden::CycleInput& in) { return StimulusContract(kConfig).Check(in); }
+
+TEST(StimulusContract, RandomStimuliStayInContract) {
+  for (const MacroConfig& c : {kConfig, MacroConfig::Create(1, 2, 1, 1, 2, 2), MacroConfig::Default(),
+                               MacroConfig::Create(8, 8, 4, 1, 5, 7)}) {
+    StimulusContract contract(c);
+    const Stimulus s = RandomStimulus(c, {.vectors = 300, .seed = 11});
+    for (size_t i = 0; i < s.cycles.size(); ++i) ASSERT_EQ(contract.Check(s.cycles[i]), "") << c.Name() << " edge " << i;
+  }
+}
+
+TEST(StimulusContract, LanesMustFitTheirPinsEnabledOrNot) {
+  golden::CycleInput in = Idle();
+  in.wr_sub = 2;
+  EXPECT_EQ(CheckOne(in), "wr_sub = 2 does not fit the pin (1 bit: 0..1)");
+  in = Idle();
+  in.wr_row = 4;
+  EXPECT_EQ(CheckOne(in), "wr_row = 4 does not fit the pin (2 bits: 0..3)");
+  in = Idle();
+  in.in_nlog2 = 16;
+  EXPECT_EQ(CheckOne(in), "in_nlog2 = 16 does not fit the pin (4 bits: 0..15)");
+  in = Idle();
+  in.wr_w[3] = 4;
+  EXPECT_EQ(CheckOne(in), "wr_w lane 3 = 4 does not fit 3 signed bits (-4..3)");
+  in = Idle();
+  in.wr_e[1] = 2;
+  EXPECT_EQ(CheckOne(in), "wr_e lane 1 = 2 does not fit the pin (1 bit: 0..1)");
+  in = Idle();
+  in.wr_sel[1] = -1;
+  EXPECT_EQ(CheckOne(in), "wr_sel lane 1 = -1 does not fit the pin (1 bit: 0..1)");
+  in = Idle();
+  in.in_act[15] = -9;
+  EXPECT_EQ(CheckOne(in), "in_act lane 15 = -9 does not fit 4 signed bits (-8..7)");
+  in.in_act[15] = -8;
+  EXPECT_EQ(CheckOne(in), "");
+}
+
+TEST(StimulusContract, VectorNeedsALegalN) {
+  golden::CycleInput in = Idle();
+  in.in_nlog2 = 2;  // junk while in_valid is low
+  EXPECT_EQ(CheckOne(in), "");
+  in.in_valid = true;
+  EXPECT_EQ(CheckOne(in), "in_nlog2 = 2 on a valid vector: must be in 0..log2 P = 1");
+  in.rst_n = false;  // ignored during reset
+  EXPECT_EQ(CheckOne(in), "");
+}
+
+TEST(StimulusContract, NoWriteWhileAVectorIsInFlight) {
+  const int L = kConfig.pipeline_latency();
+  golden::CycleInput vec = Idle(), write = Idle(), reset = Idle();
+  vec.in_valid = true;
+  write.wr_en = true;
+  reset.rst_n = false;
+  {
+    StimulusContract c(kConfig);
+    ASSERT_EQ(c.Check(Idle()), "");
+    ASSERT_EQ(c.Check(vec), "");  // edge 1
+    for (int i = 0; i < L - 1; ++i) ASSERT_EQ(c.Check(Idle()), "");
+    EXPECT_EQ(c.Check(write),
+              fmt::format("wr_en while the vector sampled at edge 1 is in flight (it is delivered at edge {}): "
+                          "writing while a vector is in flight is out of contract (FLEXCIM.md 5b)",
+                          1 + L));
+  }
+  {
+    StimulusContract c(kConfig);
+    ASSERT_EQ(c.Check(vec), "");
+    for (int i = 0; i < L; ++i) ASSERT_EQ(c.Check(Idle()), "");
+    EXPECT_EQ(c.Check(write), "");  // the vector has been delivered
+  }
+  {
+    StimulusContract c(kConfig);
+    ASSERT_EQ(c.Check(vec), "");
+    ASSERT_EQ(c.Check(reset), "");  // drops it
+    EXPECT_EQ(c.Check(write), "");
+  }
+  {
+    StimulusContract c(kConfig);
+    golden::CycleInput both = vec;
+    both.wr_en = true;  // a write sampled with a vector is seen from the next vector on
+    EXPECT_EQ(c.Check(both), "");
+  }
+}
+
+}  // namespace
+}  // namespace flexcim::verif

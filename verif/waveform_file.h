@@ -1,0 +1,96 @@
+// WaveformFile<VTop>: records a Verilated model into a VCD or FST file that
+// GTKWave opens, one dump per evaluation (verif/verilated_clock.h: the
+// model's time advances by kHalfPeriod per edge, so every clock edge is a
+// separate time step). Available only in a testbench verilated with TRACE
+// (VCD) or TRACE_FST (FST); Verilator's CMake package then defines
+// VM_TRACE_VCD / VM_TRACE_FST. The file is written under a temporary name
+// beside the target and renamed into place by Finish(), so an interrupted
+// or failed run never leaves half a waveform under the user's name.
+#pragma once
+
+#include <fmt/format.h>
+#include <unistd.h>
+#include <verilated.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "core/errors.h"
+#include "verif/testbench_build.h"  // WaveformFormatOf
+
+#if VM_TRACE_FST
+#include <verilated_fst_c.h>
+#elif VM_TRACE_VCD
+#include <verilated_vcd_c.h>
+#endif
+
+namespace flexcim::verif {
+
+// "vcd", "fst" or "" (this build cannot trace).
+inline const char* WaveformFormatBuilt() {
+#if VM_TRACE_FST
+  return "fst";
+#elif VM_TRACE_VCD
+  return "vcd";
+#else
+  return "";
+#endif
+}
+
+#if VM_TRACE
+
+template <typename VTop>
+class WaveformFile {
+ public:
+#if VM_TRACE_FST
+  using Trace = VerilatedFstC;
+#else
+  using Trace = VerilatedVcdC;
+#endif
+
+  // Attach before the first clock cycle (the model's time is still 0).
+  WaveformFile(VerilatedContext& context, VTop& top, const std::filesystem::path& path)
+      : path_(path), tmp_(fmt::format("{}.tmp.{}", path.string(), static_cast<long>(::getpid()))) {
+    if (WaveformFormatOf(path) != WaveformFormatBuilt()) {
+      throw Error(fmt::format("--trace {}: this testbench writes .{} waveforms", path.string(),
+                              WaveformFormatBuilt()));
+    }
+    context.traceEverOn(true);
+    trace_ = std::make_unique<Trace>();
+    top.trace(trace_.get(), 99);  // every level of the hierarchy
+    trace_->open(tmp_.c_str());
+    if (!trace_->isOpen()) throw Error(fmt::format("--trace {}: cannot write {}", path.string(), tmp_));
+  }
+  ~WaveformFile() {
+    if (trace_ && trace_->isOpen()) {
+      trace_->close();
+      std::remove(tmp_.c_str());
+    }
+  }
+  WaveformFile(const WaveformFile&) = delete;
+  WaveformFile& operator=(const WaveformFile&) = delete;
+
+  void Dump(uint64_t time) { trace_->dump(time); }
+
+  // Flushes, closes and renames the waveform into place.
+  void Finish() {
+    trace_->close();
+    std::error_code ec;
+    std::filesystem::rename(tmp_, path_, ec);
+    if (ec) {
+      std::remove(tmp_.c_str());
+      throw Error(fmt::format("--trace {}: cannot rename {} over it: {}", path_.string(), tmp_, ec.message()));
+    }
+  }
+
+ private:
+  std::filesystem::path path_;
+  std::string tmp_;
+  std::unique_ptr<Trace> trace_;
+};
+
+#endif  // VM_TRACE
+
+}  // namespace flexcim::verif
