@@ -10,6 +10,8 @@
 
 #include "core/errors.h"
 #include "core/atomic_file.h"
+#include "core/design_manifest.h"
+#include "core/json_input.h"
 #include "synth/activity_annotation.h"
 #include "synth/component_map.h"
 #include "synth/latch_policy.h"
@@ -136,7 +138,8 @@ PpaResult RunSynthFlow(const SynthFlowOptions& o) {
   };
   RequireTool("yosys", "yosys");
   if (o.run_sta) RequireTool("sta", "opensta");
-  const nlohmann::json manifest = nlohmann::json::parse(ReadText(o.rtl_dir / "manifest.json"));
+  (void)ReadDesignManifest(o.rtl_dir);  // validates every field the flow reads below
+  const nlohmann::json manifest = ReadJsonFile(o.rtl_dir / "manifest.json");
   fs::create_directories(o.work_dir);
   const fs::path liberty = o.liberty.empty() ? PrepareLiberty(o.data_dir, o.work_dir) : o.liberty;
 
@@ -209,7 +212,9 @@ PpaResult RunSynthFlow(const SynthFlowOptions& o) {
       r.port_activity[port] = a;
     }
     for (const auto& [port, a] : o.port_activity) {
-      const bool known = std::any_of(so.ports.begin(), so.ports.end(), [&](const PortSpec& s) { return s.name == port; });
+      // (a named copy: clang 14 cannot capture a structured binding)
+      const bool known = std::any_of(so.ports.begin(), so.ports.end(),
+                                     [&name = port](const PortSpec& s) { return s.name == name; });
       if (known) so.port_activity[port] = a;
       if (known) r.port_activity[port] = a;
     }
