@@ -36,9 +36,9 @@ DesignManifest ParseDesignManifest(std::string_view text, std::string_view sourc
   DesignManifest m;
   const std::string arch = JsonString(j, "arch", context);
   bool known = false;
-  for (int i = 0; i < static_cast<int>(std::size(kArchNames)); ++i) {
-    if (kArchNames[i] == arch) {
-      m.arch = static_cast<Arch>(i);
+  for (const ArchTraits& t : AllArchTraits()) {
+    if (t.name == arch) {
+      m.arch = t.arch;
       known = true;
     }
   }
@@ -49,6 +49,7 @@ DesignManifest ParseDesignManifest(std::string_view text, std::string_view sourc
     m.config = MacroConfig::Create(JsonInteger(p, "P", 1, 1 << 16, pc), JsonInteger(p, "R", 1, 1 << 16, pc),
                                    JsonInteger(p, "C", 1, 1 << 16, pc), JsonInteger(p, "G", 1, 1 << 16, pc),
                                    JsonInteger(p, "A", 1, 64, pc), JsonInteger(p, "W", 1, 64, pc));
+    if (j.contains("mac")) m.config = m.config.WithMac(ParseMacStyle(JsonString(j, "mac", context)));
   } catch (const UsageError& e) {
     throw Error(fmt::format("{}: not a macro configuration: {}", pc, e.what()));
   }
