@@ -211,5 +211,28 @@ TEST(Cli, VerifyFlagErrors) {
   EXPECT_NE(r.out.find("Exit codes: 0 every output matched the golden model; 3 MISMATCH"), std::string::npos) << r.out;
 }
 
+TEST(Cli, SweepExecutorFlags) {
+  CliRun r = Flexcim("sweep --executor pbs");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "flexcim sweep: error: --executor pbs: must be local or slurm\n");
+  r = Flexcim("sweep --detach");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "flexcim sweep: error: --detach: only with --executor slurm\n");
+  r = Flexcim("sweep --executor slurm --points-per-task 0");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "flexcim sweep: error: --points-per-task 0: must be >= 1\n");
+  Scratch s;
+  r = Flexcim(fmt::format("sweep --collect {}", s.path().string()));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err, fmt::format("flexcim sweep: error: {0}/sweep_manifest.json: no sweep manifest (is {0} on a "
+                               "filesystem this node shares with the submitting host?)\n",
+                               s.path().string()));
+  r = Flexcim("sweep-point --manifest x.json");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "flexcim sweep-point: error: --task: give it, or run inside a Slurm array task "
+                   "(SLURM_ARRAY_TASK_ID)\n");
+  EXPECT_EQ(Flexcim("--help").out.find("sweep-point"), std::string::npos);  // hidden
+}
+
 }  // namespace
 }  // namespace flexcim
