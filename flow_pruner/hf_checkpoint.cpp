@@ -300,6 +300,34 @@ LlamaModel LoadHfCheckpoint(const std::string& dir) {
   return m;
 }
 
+void DescribeAsHfLlama(LlamaModel& m, const std::string& dtype) {
+  if (dtype != "F32" && dtype != "F16" && dtype != "BF16") {
+    throw UsageError(fmt::format("--dtype {}: must be F32, F16 or BF16", dtype));
+  }
+  const LlamaConfig& c = m.config;
+  const Json config = {{"architectures", {"LlamaForCausalLM"}},
+                       {"model_type", "llama"},
+                       {"hidden_size", c.dim},
+                       {"intermediate_size", c.hidden_dim},
+                       {"num_hidden_layers", c.n_layers},
+                       {"num_attention_heads", c.n_heads},
+                       {"num_key_value_heads", c.n_kv_heads},
+                       {"vocab_size", c.vocab_size},
+                       {"max_position_embeddings", c.seq_len},
+                       {"rms_norm_eps", c.rms_eps},
+                       {"rope_theta", c.rope_theta},
+                       {"hidden_act", "silu"},
+                       {"tie_word_embeddings", c.shared_classifier},
+                       {"bos_token_id", 1},
+                       {"eos_token_id", 2},
+                       {"torch_dtype", dtype == "F32" ? "float32" : dtype == "F16" ? "float16" : "bfloat16"}};
+  HfCheckpointInfo info;
+  info.architecture = "LlamaForCausalLM";
+  info.config_json = config.dump(2) + "\n";
+  for (const Slot& s : Slots(m, !m.layers.empty() && !m.layers[0].bq.empty())) info.dtypes[s.name] = dtype;
+  m.hf = std::move(info);
+}
+
 std::vector<std::string> WriteHfCheckpoint(const LlamaModel& m, const fs::path& dir) {
   if (!m.hf) throw Error("cannot write a Hugging Face checkpoint: the model was not read from one");
   const bool qkv_bias = !m.layers.empty() && !m.layers[0].bq.empty();
@@ -343,7 +371,7 @@ std::vector<std::string> WriteHfCheckpoint(const LlamaModel& m, const fs::path& 
   WriteSafetensors((dir / kSingleFile).string(), outputs, {{"format", "pt"}});
   for (const char* name : kCompanionFiles) {
     const fs::path from = fs::path(m.hf->directory) / name;
-    if (fs::is_regular_file(from)) {
+    if (!m.hf->directory.empty() && fs::is_regular_file(from)) {
       fs::copy_file(from, dir / name, fs::copy_options::overwrite_existing);
       written.push_back(name);
     }

@@ -41,8 +41,14 @@ int64_t HfToLlama2cRow(int64_t hf_row, int head_size);
 //   "ckpt/model.safetensors: tensor model.norm.weight has shape [32], config.json implies [64]"
 LlamaModel LoadHfCheckpoint(const std::string& directory);
 
-// Writes `model` (which must have been loaded by LoadHfCheckpoint, model.hf
-// set) into the existing directory `directory`: config.json verbatim,
+// Makes a llama2.c model writable as a Hugging Face LlamaForCausalLM: sets
+// model.hf with a config.json built from its header (rope_theta, rms_eps,
+// tie_word_embeddings from the shared classifier) and every tensor in
+// `dtype` ("F32", "F16" or "BF16"; Error otherwise). `flexcim convert`.
+void DescribeAsHfLlama(LlamaModel& model, const std::string& dtype);
+
+// Writes `model` (loaded by LoadHfCheckpoint or described by
+// DescribeAsHfLlama, model.hf set) into the existing directory `directory`: config.json verbatim,
 // model.safetensors with every tensor in its input dtype (q/k rows permuted
 // back), and the input directory's tokenizer files when present. Returns the
 // names of the files written. Not atomic by itself: call it on a staging

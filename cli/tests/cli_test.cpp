@@ -35,7 +35,7 @@ TEST(Cli, NoCommandAndUnknownCommandAreUsageErrors) {
 }
 
 TEST(Cli, EveryCommandHasHelp) {
-  for (const char* c : {"gen", "verify", "prune", "eval", "map", "synth", "sweep", "bench", "report"}) {
+  for (const char* c : {"gen", "verify", "prune", "eval", "map", "synth", "sweep", "bench", "report", "convert"}) {
     const CliRun r = Flexcim(fmt::format("{} --help", c));
     EXPECT_EQ(r.code, 0) << c;
     EXPECT_EQ(r.out.rfind(fmt::format("usage: flexcim {} ", c), 0), 0u) << c << ": " << r.out;
@@ -56,7 +56,7 @@ TEST(Cli, BadFlagsNameTheFlagAndValue) {
       {"verify --stimulus /nonexistent/s.txt", "flexcim verify: error: --stimulus /nonexistent/s.txt: no such file\n"},
       {"map --pruned x.flexcim --out y --tokens 0", "flexcim map: error: --tokens 0: must be in [1, 4294967296]\n"},
       {"bench --only golden,warp",
-       "flexcim bench: error: --only golden,warp: 'warp' must be one of golden, verilator, gen, forward, prune, synth, hf-load\n"},
+       "flexcim bench: error: --only golden,warp: 'warp' must be one of golden, verilator, gen, forward, prune, on-macro, synth, hf-load\n"},
       {"report --run /nonexistent/run", "flexcim report: error: --run /nonexistent/run: not a directory\n"},
   };
   for (const Case& c : cases) {
@@ -199,7 +199,7 @@ TEST(Cli, VerifyFlagErrors) {
                                s.path().string()));
   r = Flexcim(fmt::format("verify --rtl {}", s.path().string()));
   EXPECT_EQ(r.code, 1);
-  EXPECT_EQ(r.err, fmt::format("flexcim verify: error: {}/manifest.json: cannot read the design manifest\n",
+  EXPECT_EQ(r.err, fmt::format("flexcim verify: error: {}/manifest.json: cannot open: No such file or directory\n",
                                s.path().string()));
   ASSERT_EQ(Flexcim(fmt::format("gen --arch dense --subs 2 --rows 2 --cols 2 --out {}", (s.path() / "d").string())).code, 0);
   r = Flexcim(fmt::format("verify --rtl {}", (s.path() / "d").string()));

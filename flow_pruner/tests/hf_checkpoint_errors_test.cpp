@@ -103,6 +103,17 @@ TEST_F(HfErrors, UnsupportedArchitecture) {
                             "(LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM)");
 }
 
+TEST_F(HfErrors, MistralWithSlidingWindowLoadsWithTheWindowAsSequenceLimit) {
+  ReplaceInConfig("LlamaForCausalLM", "MistralForCausalLM");
+  ReplaceInConfig("\"hidden_act\"", "\"sliding_window\": 16, \"hidden_act\"");
+  ASSERT_EQ(Write(), "(no error)");
+  const LlamaModel m = LoadModel(dir_);
+  EXPECT_EQ(m.config.seq_len, 16);
+  EXPECT_EQ(DescribeModelFormat(m), "Hugging Face MistralForCausalLM (F32)");
+  EXPECT_EQ(m.layers[1].w2.data, model_.layers[1].w2.data);
+  EXPECT_EQ(m.layers[1].wk.data, model_.layers[1].wk.data);  // un-permuted back
+}
+
 TEST_F(HfErrors, ConfigProblems) {
   ReplaceInConfig("\"hidden_size\": 16", "\"hidden_size\": -16");
   EXPECT_EQ(Write(), dir_ + "/config.json: \"hidden_size\" must be a positive integer, not -16");

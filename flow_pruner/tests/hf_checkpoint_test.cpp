@@ -14,6 +14,7 @@
 #include "flow_pruner/perplexity.h"
 #include "flow_pruner/prune_outputs.h"
 #include "flow_pruner/prune_pipeline.h"
+#include "flow_pruner/quantized_eval.h"
 #include "flow_pruner/text_blocks.h"
 #include "flow_pruner/tokenizer.h"
 #include "flow_pruner/tests/hf_test_checkpoint.h"
@@ -155,6 +156,13 @@ void CheckRoundTrip(const std::string& dtype) {
   again.pruned = back;
   WritePruneOutputs(again, std::nullopt, tmp + "/out2");
   EXPECT_EQ(ReadFileBytes(tmp + "/out2/model.safetensors"), bytes);
+  // --save-quantized: the W-bit fake-quantised weights, rounded to the dtype.
+  WritePruneOutputs(r, std::nullopt, tmp + "/outq", /*fake_quantized_weights=*/true);
+  LlamaModel expected = FakeQuantizeLinearWeights(r.pruned, r.container.w_bits);
+  if (dtype == "BF16") expected = testhf::RoundedToBf16(expected);
+  const LlamaModel quantized = LoadModel(tmp + "/outq");
+  ExpectSameWeights(quantized, expected);
+  EXPECT_NE(quantized.layers[0].wq.data, back.layers[0].wq.data);
 }
 
 TEST(HfCheckpoint, PruneWriteReadRoundTripIsBitExactF32) { CheckRoundTrip("F32"); }
