@@ -14,6 +14,10 @@ pruner::ModelPaths ModelPathFlags::Resolve() const {
   std::error_code ec;
   if (!model.empty() && std::filesystem::is_directory(model, ec)) {
     p.tokenizer = (std::filesystem::path(model) / "tokenizer.model").string();
+    if (tokenizer.empty() && token_ids.empty() && !std::filesystem::exists(p.tokenizer, ec)) {
+      throw UsageError(fmt::format("--model {}: has no tokenizer.model; give --tokenizer FILE or --token-ids FILE",
+                                   model));
+    }
   }
   if (!tokenizer.empty()) p.tokenizer = tokenizer;
   if (!text.empty()) p.text = text;
