@@ -6,6 +6,8 @@
 //   gen      generator wall time and output size for P=16, R=256, C=256 (< 10 s)
 //   forward  fp32 forward pass tokens/s on the evaluation text
 //   prune    FLOW prune (calibration + selection + pruning + one evaluation) (< 20 s)
+//   on-macro perplexity of the held-out blocks with every pruned layer of the
+//            FLOW 0.5 model on the golden macro's tiles (< 60 s, issue 10)
 //   synth    Yosys + OpenSTA of the default configuration (< 2 min)
 //   hf-load  load a 1 GiB BF16 Hugging Face checkpoint it writes (< 3 s,
 //            peak RSS <= 1.1 x the fp32 weights kept)
@@ -26,6 +28,7 @@
 #include "core/errors.h"
 #include "core/json_input.h"
 #include "core/subprocess.h"
+#include "flow_pruner/macro_linear_executor.h"
 #include "flow_pruner/hf_load_benchmark.h"
 #include "flow_pruner/perplexity.h"
 #include "flow_pruner/prune_pipeline.h"
@@ -48,7 +51,7 @@ double Seconds(Clock::time_point since) {
 
 struct BenchOptions {
   ModelPathFlags paths;
-  std::string only = "golden,verilator,gen,forward,prune,hf-load";
+  std::string only = "golden,verilator,gen,forward,prune,on-macro,hf-load";
   std::string out = "bench-out";
   int vectors = 20000;
   bool hf_keep = false;
@@ -181,6 +184,23 @@ void BenchPrune(std::vector<Row>& rows, nlohmann::json& j, const pruner::ModelIn
   j["prune"] = {{"seconds", secs}, {"perplexity", p.perplexity()}};
 }
 
+void BenchOnMacro(std::vector<Row>& rows, nlohmann::json& j, const pruner::ModelInputs& inputs) {
+  pruner::PruneSettings s;
+  s.progress = false;
+  const pruner::PruneResult r = pruner::RunPrune(inputs.model, inputs.EncodeSlice("0:255"), s, 8, 8, "");
+  const auto eval = inputs.EncodeSlice("3300:4299");
+  const pruner::MacroLinearExecutor executor(r.container, pruner::GoldenMacroRunner());
+  pruner::PerplexityOptions o;
+  o.progress = false;
+  o.hooks.executor = &executor;
+  const pruner::PerplexityResult p = pruner::EvaluatePerplexity(r.pruned, eval, o);
+  rows.push_back({fmt::format("on-macro perplexity, blocks 3300:4299, {} tiles, {} threads",
+                              executor.tiles(), p.threads),
+                  p.seconds, "s", "< 60"});
+  j["on_macro"] = {{"seconds", p.seconds}, {"perplexity", p.perplexity()}, {"tiles", executor.tiles()},
+                   {"tokens", p.tokens}, {"threads", p.threads}};
+}
+
 void BenchHfLoad(std::vector<Row>& rows, nlohmann::json& j, const fs::path& work, bool keep) {
   const pruner::HfLoadBenchmark b = pruner::RunHfLoadBenchmark(work, 9, keep);
   constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
@@ -218,7 +238,7 @@ int RunBench(const std::vector<std::string>& args) {
   po::options_description own("bench");
   own.add_options()
       ("only", po::value(&o.only)->default_value(o.only),
-       "comma list of golden, verilator, gen, forward, prune, synth, hf-load")
+       "comma list of golden, verilator, gen, forward, prune, on-macro, synth, hf-load")
       ("vectors", po::value(&o.vectors)->default_value(o.vectors), "vectors for golden/Verilator")
       ("hf-keep", po::bool_switch(&o.hf_keep),
        "keep hf-load's 1 GiB checkpoint in <out>/hf-load-checkpoint (to time a prune on it)")
@@ -234,9 +254,11 @@ int RunBench(const std::vector<std::string>& args) {
     s = c + 1;
   }
   for (const auto& p : parts) {
-    if (p != "golden" && p != "verilator" && p != "gen" && p != "forward" && p != "prune" && p != "synth" &&
-        p != "hf-load") {
-      throw UsageError(fmt::format("--only {}: '{}' must be one of golden, verilator, gen, forward, prune, synth, hf-load", o.only, p));
+    if (p != "golden" && p != "verilator" && p != "gen" && p != "forward" && p != "prune" &&
+        p != "on-macro" && p != "synth" && p != "hf-load") {
+      throw UsageError(fmt::format(
+          "--only {}: '{}' must be one of golden, verilator, gen, forward, prune, on-macro, synth, hf-load",
+          o.only, p));
     }
   }
   auto want = [&](const char* n) { return std::find(parts.begin(), parts.end(), n) != parts.end(); };
@@ -248,10 +270,11 @@ int RunBench(const std::vector<std::string>& args) {
   if (want("golden")) { step("golden model"); BenchGolden(rows, j, o.vectors); }
   if (want("gen")) { step("generator"); BenchGenerator(rows, j, work); }
   if (want("verilator")) { step("Verilator co-simulation"); BenchVerilator(rows, j, work / "verilator", o.vectors); }
-  if (want("forward") || want("prune")) {
+  if (want("forward") || want("prune") || want("on-macro")) {
     const pruner::ModelInputs inputs = pruner::ModelInputs::Load(o.paths.Resolve());
     if (want("forward")) { step("forward pass"); BenchForward(rows, j, inputs); }
     if (want("prune")) { step("FLOW prune"); BenchPrune(rows, j, inputs); }
+    if (want("on-macro")) { step("perplexity on the golden macro"); BenchOnMacro(rows, j, inputs); }
   }
   if (want("hf-load")) { step("Hugging Face checkpoint load (writes 1 GiB)"); BenchHfLoad(rows, j, work, o.hf_keep); }
   if (want("synth")) { step("synthesis"); BenchSynth(rows, j, work, o.paths.data_dir); }
@@ -266,7 +289,7 @@ int RunBench(const std::vector<std::string>& args) {
   return 0;
 }
 
-const CommandRegistrar kBench({"bench", "speed figures (golden, Verilator, generator, forward, prune, synth, hf-load)", RunBench});
+const CommandRegistrar kBench({"bench", "speed figures (golden, Verilator, generator, forward, prune, on-macro, synth, hf-load)", RunBench});
 
 }  // namespace
 }  // namespace flexcim::cli

@@ -1,10 +1,15 @@
 // flexcim eval: perplexity of a llama2.c model on blank-line-separated text
 // blocks with the README protocol (BOS + dummy prefix per block, no EOS,
-// mean next-token NLL over all predictions).
+// mean next-token NLL over all predictions). With --pruned DIR, the prune
+// output's W/A fake-quantised model; with --on-macro as well, the same
+// forward pass with every pruned linear layer run on the golden macro's
+// integer tiles (flow_pruner/macro_linear_executor.h).
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
+#include <optional>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -14,9 +19,12 @@
 #include "core/atomic_file.h"
 #include "core/errors.h"
 #include "core/output_directory.h"
+#include "flow_pruner/macro_linear_executor.h"
 #include "flow_pruner/model_inputs.h"
 #include "flow_pruner/model_reader.h"
 #include "flow_pruner/perplexity.h"
+#include "flow_pruner/pruned_container.h"
+#include "flow_pruner/quantized_eval.h"
 #include "flow_pruner/text_blocks.h"
 
 namespace flexcim::cli {
@@ -24,7 +32,8 @@ namespace {
 
 constexpr const char* kSynopsis =
     "[--model M.bin|HF_DIR] [--tokenizer T.bin|T.model] [--text F.txt | --token-ids F] [--blocks A:B] [--threads N] "
-    "[--json FILE] [--quiet]";
+    "[--json FILE] [--quiet]\n"
+    "       flexcim eval --pruned DIR [--on-macro [--subs P ... the target macro]] [--blocks A:B] ...";
 
 struct EvalOptions {
   ModelPathFlags paths;
@@ -32,6 +41,9 @@ struct EvalOptions {
   int threads = 0;
   std::string json;
   bool quiet = false;
+  std::string pruned;
+  bool on_macro = false;
+  MacroConfigFlags macro;
 };
 
 po::options_description EvalFlags(EvalOptions& o) {
@@ -43,8 +55,17 @@ po::options_description EvalFlags(EvalOptions& o) {
       ("threads", po::value(&o.threads)->default_value(o.threads),
        "worker threads; 0 = all hardware threads (results do not depend on it)")
       ("json", po::value(&o.json), "also write the result as JSON to this file")
-      ("quiet,q", po::bool_switch(&o.quiet), "no progress line on stderr");
+      ("quiet,q", po::bool_switch(&o.quiet), "no progress line on stderr")
+      ("pruned", po::value(&o.pruned),
+       "a `flexcim prune` output directory: evaluate its model (pruned.bin) with every linear "
+       "layer's weights and inputs fake-quantised to the W/A bits of pruned.flexcim")
+      ("on-macro", po::bool_switch(&o.on_macro),
+       "with --pruned: run every pruned linear layer on the golden macro (fast path) on its integer "
+       "tiles instead; the prune output must be for the macro of the flags below");
   d.add(own);
+  po::options_description macro("Target macro of --on-macro (FLEXCIM.md section 1)");
+  macro.add(MacroConfigOptions(o.macro));
+  d.add(macro);
   return d;
 }
 
@@ -54,8 +75,43 @@ int RunEval(const std::vector<std::string>& args) {
   if (!vm) return 0;
   if (o.threads < 0) throw UsageError(fmt::format("--threads {}: must be >= 0", o.threads));
   using namespace flexcim::pruner;
-  const ModelPaths paths = o.paths.Resolve();
-  RefuseOutputOverInputs({"--json", o.json}, ModelInputFlags(paths));
+  if (o.on_macro && o.pruned.empty()) throw UsageError("--on-macro: needs --pruned DIR");
+  if (!o.pruned.empty() && vm->count("model") && !(*vm)["model"].defaulted()) {
+    throw UsageError("--model: does not apply with --pruned (the model is DIR/pruned.bin)");
+  }
+  const MacroConfig target = o.macro.ToConfig();
+  std::optional<PrunedContainer> container;
+  ModelPathFlags path_flags = o.paths;
+  std::string mode = "fp32";
+  if (!o.pruned.empty()) {
+    const std::filesystem::path dir = o.pruned;
+    if (!std::filesystem::is_directory(dir)) {
+      throw UsageError(fmt::format("--pruned {}: not a directory (a `flexcim prune --out` directory)",
+                                   o.pruned));
+    }
+    path_flags.model = (dir / "pruned.bin").string();
+    container = ReadContainer(dir / "pruned.flexcim");
+    mode = fmt::format("W{}A{} fake-quantised", container->w_bits, container->a_bits);
+    if (o.on_macro) {
+      if (!(container->config == target)) {
+        throw UsageError(fmt::format(
+            "--on-macro: {} was pruned for macro {}, the target macro is {} (pass the prune's "
+            "macro flags, {}, or prune for the target)",
+            o.pruned, container->config.Name(), target.Name(), container->config.Flags()));
+      }
+      if (!container->hardware_legal) {
+        throw UsageError(fmt::format("--on-macro: {} has free masks (--free-masks), not legal for "
+                                     "macro {}: prune with hardware-legal masks",
+                                     o.pruned, container->config.Name()));
+      }
+      mode = fmt::format("on macro {} (golden fast path, W{}A{} integer tiles)",
+                         container->config.Name(), container->w_bits, container->a_bits);
+    }
+  }
+  const ModelPaths paths = path_flags.Resolve();
+  std::vector<FlagPath> inputs_by_flag = ModelInputFlags(paths);
+  if (container) inputs_by_flag.push_back({"--pruned", std::filesystem::path(o.pruned) / "pruned.flexcim"});
+  RefuseOutputOverInputs({"--json", o.json}, inputs_by_flag);
   const ModelInputs inputs = ModelInputs::Load(paths);
   const LlamaModel& model = inputs.model;
   const BlockSlice slice = ParseBlockSlice(o.blocks, inputs.num_blocks());
@@ -64,7 +120,20 @@ int RunEval(const std::vector<std::string>& args) {
   PerplexityOptions options;
   options.threads = o.threads;
   options.progress = !o.quiet;
-  const PerplexityResult r = EvaluatePerplexity(model, sequences, options);
+  PerplexityResult r;
+  std::optional<MacroLinearExecutor> executor;
+  if (!container) {
+    r = EvaluatePerplexity(model, sequences, options);
+  } else if (!o.on_macro) {
+    r = EvaluateQuantized(model, sequences, {container->w_bits, container->a_bits}, options);
+  } else {
+    executor.emplace(*container, GoldenMacroRunner());
+    std::cout << fmt::format("{}: {} linear layers in {} tiles on macro {}\n", o.pruned,
+                             container->layers.size(), executor->tiles(), target.Name());
+    options.hooks.executor = &*executor;
+    r = EvaluatePerplexity(model, sequences, options);
+  }
+  if (container) std::cout << fmt::format("{}: {}\n", o.pruned, mode);
 
   std::cout << fmt::format(
       "{}: blocks {} ({} blocks, {} tokens): mean NLL {:.6f} nats/token over {} predictions, "
@@ -89,6 +158,7 @@ int RunEval(const std::vector<std::string>& args) {
         {"seconds", r.seconds},
         {"tokens_per_second", r.tokens_per_second()},
         {"threads", r.threads},
+        {"mode", mode},
     };
     WriteFileAtomically(o.json, j.dump(2) + "\n");
   }

@@ -35,6 +35,8 @@ struct PruneOptions {
   double alpha = 1.0;
   double beta = 4.0;
   double lamda = 1.0;
+  std::string locality_direction = "code";
+  std::string prioritize = "accuracy";
   int64_t locality_subset = 0;
   std::string keep_dense;
   std::string keep_dense_mode = "solve";
@@ -56,7 +58,8 @@ po::options_description PruneFlags(PruneOptions& o) {
   d.add(MacroConfigOptions(o.macro));
   po::options_description own("Pruning (FLEXCIM.md section 7)");
   own.add_options()
-      ("method", po::value(&o.method)->default_value(o.method), "flow | uniform | owl")
+      ("method", po::value(&o.method)->default_value(o.method),
+       "flow | flow-measured (each block's cost measured on the calibration text) | uniform | owl")
       ("nm", po::value(&o.nm), "uniform: the pattern; owl: its M is every block's M (e.g. 2:8)")
       ("target", po::value(&o.target)->default_value(o.target),
        "target mean sparsity over blocks, mean of (M-N)/M")
@@ -71,6 +74,10 @@ po::options_description PruneFlags(PruneOptions& o) {
       ("beta", po::value(&o.beta)->default_value(o.beta), "weight of the M term")
       ("lamda", po::value(&o.lamda)->default_value(o.lamda),
        "the reference's scale (no effect: min-max normalisation cancels it)")
+      ("locality-direction", po::value(&o.locality_direction)->default_value(o.locality_direction),
+       "code: clustered outliers pull M down (the reference code); figure: up (its README figure)")
+      ("prioritize", po::value(&o.prioritize)->default_value(o.prioritize),
+       "accuracy | latency (fewest tile passes on the macro meeting the target) | balanced")
       ("locality-subset", po::value(&o.locality_subset)->default_value(o.locality_subset),
        "compute locality over only the first N outliers (reference parity: 10000); 0 = all, exact")
       ("keep-dense", po::value(&o.keep_dense), "blocks kept dense: first,last and/or indices, e.g. first,last")
@@ -94,8 +101,9 @@ po::options_description PruneFlags(PruneOptions& o) {
   report.add_options()
       ("report", po::bool_switch(&o.report),
        "instead of one pruning, write report.md, report.json and flow_blocks.svg to --out: "
-       "perplexity on --eval-blocks of dense, uniform 1:2/2:4/4:8/2:8, OWL-style (M=8) and FLOW "
-       "at each --report-targets, with free masks and legal masks at each --report-groups, "
+       "perplexity on --eval-blocks of dense, uniform 1:2/2:4/4:8/1:4/2:8, OWL-style (M=8) and "
+       "every FLOW selection choice (locality code/figure, flow-measured, prioritize "
+       "accuracy/latency/balanced) at each --report-targets, with free masks and legal masks at each --report-groups, "
        "unquantised and W/A-bit (--w-bits/--a-bits); --method, --nm, --target, --select-group, "
        "--free-masks and --no-eval do not apply")
       ("report-targets", po::value(&o.report_targets)->default_value(o.report_targets),
@@ -202,7 +210,7 @@ PruneSettings ToSettings(const PruneOptions& o, int blocks) {
     s.nm = NmPattern::Parse(o.nm, "--nm");
     s.nm->RequireSupportedBy(s.config, "--nm");
   }
-  if (s.method != PruneMethod::kFlow && !s.nm) {
+  if ((s.method == PruneMethod::kUniform || s.method == PruneMethod::kOwl) && !s.nm) {
     throw UsageError(fmt::format("--method {} needs --nm N:M", o.method));
   }
   if (!(o.target >= 0.0 && o.target < 1.0)) {
@@ -221,6 +229,8 @@ PruneSettings ToSettings(const PruneOptions& o, int blocks) {
   s.alpha = o.alpha;
   s.beta = o.beta;
   s.lamda = o.lamda;
+  s.locality_direction = ParseLocalityDirection(o.locality_direction);
+  s.priority = ParseSelectionPriority(o.prioritize);
   s.keep_dense = ParseKeepDense(o.keep_dense, blocks);
   if (o.keep_dense_mode == "solve") {
     s.keep_dense_mode = ForcedDenseMode::kSolveOthers;
@@ -238,10 +248,11 @@ PruneSettings ToSettings(const PruneOptions& o, int blocks) {
 
 // Rejects flags that --report overrides, so a user does not believe they apply.
 void RequireReportFlags(const po::variables_map& vm, const PruneOptions& o) {
-  for (const char* flag : {"method", "nm", "target", "select-group"}) {
+  for (const char* flag :
+       {"method", "nm", "target", "select-group", "locality-direction", "prioritize"}) {
     if (vm.count(flag) && !vm[flag].defaulted()) {
       throw UsageError(fmt::format("--report: --{} does not apply (the report runs every method, "
-                                   "target and mask)", flag));
+                                   "selection choice, target and mask)", flag));
     }
   }
   if (o.free_masks) throw UsageError("--report: --free-masks does not apply (the report has a free-mask column)");
@@ -278,7 +289,7 @@ int RunReport(const PruneOptions& o) {
 int RunPrune(const std::vector<std::string>& args) {
   PruneOptions o;
   const auto vm = ParseFlags(args, PruneFlags(o), "prune",
-                             "--out DIR [--method flow|uniform|owl] [--nm N:M] [--target S] [flags]\n"
+                             "--out DIR [--method flow|flow-measured|uniform|owl] [--nm N:M] [--target S] [flags]\n"
                              "       flexcim prune --report --out DIR [--eval-blocks A:B] "
                              "[--report-targets 0.5,...] [--report-groups 1,4,16] [flags]");
   if (!vm) return 0;

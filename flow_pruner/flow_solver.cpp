@@ -80,9 +80,18 @@ double FlowObjective(std::span<const NmPattern> patterns, std::span<const double
   return total;
 }
 
+std::string_view LocalityDirectionName(LocalityDirection d) {
+  return d == LocalityDirection::kFigure ? "figure" : "code";
+}
+
+LocalityDirection ParseLocalityDirection(std::string_view text) {
+  if (text == "code") return LocalityDirection::kCode;
+  if (text == "figure") return LocalityDirection::kFigure;
+  throw UsageError(fmt::format("--locality-direction {}: must be one of code, figure", text));
+}
+
 FlowAssignment SolveFlow(std::span<const double> outlier_norm,
                          std::span<const double> locality_norm, const FlowSolverOptions& options) {
-  // ---- validation
   if (outlier_norm.empty()) throw UsageError("SolveFlow: no blocks");
   if (outlier_norm.size() != locality_norm.size()) {
     throw UsageError(fmt::format("SolveFlow: {} outlier ratios but {} localities",
@@ -107,6 +116,30 @@ FlowAssignment SolveFlow(std::span<const double> outlier_norm,
   if (!std::isfinite(options.beta) || options.beta < 0) {
     throw UsageError(fmt::format("--beta {}: must be finite and >= 0", options.beta));
   }
+  int max_n = 0, max_m = 0;
+  for (const auto& p : options.candidates) {
+    max_n = std::max(max_n, p.n);
+    max_m = std::max(max_m, p.m);
+  }
+  // The figure's direction is the code's term with D_i replaced by 1 - D_i.
+  std::vector<double> d(locality_norm.begin(), locality_norm.end());
+  if (options.locality_direction == LocalityDirection::kFigure) {
+    for (double& v : d) v = 1.0 - v;
+  }
+  const double alpha = options.alpha, beta = options.beta;
+  return SolveAssignment(
+      blocks,
+      [&](int block, const NmPattern& p) {
+        return BlockCost(p, outlier_norm[block], d[block], alpha, beta, max_n, max_m);
+      },
+      options);
+}
+
+FlowAssignment SolveAssignment(int blocks, const BlockCostFunction& cost_fn,
+                               const FlowSolverOptions& options) {
+  // ---- validation
+  if (blocks < 1) throw UsageError("SolveAssignment: no blocks");
+  if (blocks > 100000) throw UsageError(fmt::format("SolveAssignment: {} blocks is too many", blocks));
   RequireTarget(options.target_sparsity);
   if (options.candidates.empty()) throw UsageError("--candidates: the candidate set is empty");
   std::vector<NmPattern> cands = options.candidates;
@@ -115,10 +148,9 @@ FlowAssignment SolveFlow(std::span<const double> outlier_norm,
   cands.erase(std::unique(cands.begin(), cands.end()), cands.end());
   const std::vector<int> forced = ValidForced(options.forced_dense, blocks);
 
-  int max_n = 0, max_m = 0;
+  int max_m = 0;
   long long unit = 1;
   for (const auto& p : cands) {
-    max_n = std::max(max_n, p.n);
     max_m = std::max(max_m, p.m);
     unit = std::lcm(unit, static_cast<long long>(p.m));
     if (unit > kMaxUnit) {
@@ -126,10 +158,19 @@ FlowAssignment SolveFlow(std::span<const double> outlier_norm,
           "--candidates: the least common multiple of the M values exceeds {}", kMaxUnit));
     }
   }
-  const double alpha = options.alpha, beta = options.beta;
-  auto cost = [&](int block, const NmPattern& p) {
-    return BlockCost(p, outlier_norm[block], locality_norm[block], alpha, beta, max_n, max_m);
-  };
+  // Every cost once, checked: cost_table[block][candidate].
+  std::vector<std::vector<double>> cost_table(blocks, std::vector<double>(cands.size()));
+  for (int b = 0; b < blocks; ++b) {
+    for (size_t k = 0; k < cands.size(); ++k) {
+      const double c = cost_fn(b, cands[k]);
+      if (!std::isfinite(c) || c < 0) {
+        throw UsageError(fmt::format("block {} pattern {}: cost {} must be finite and >= 0", b,
+                                     cands[k].ToString(), c));
+      }
+      cost_table[b][k] = c;
+    }
+  }
+  auto cost_of = [&](int block, size_t k) { return cost_table[block][k]; };
   std::vector<long long> units(cands.size());
   for (size_t k = 0; k < cands.size(); ++k) {
     units[k] = static_cast<long long>(cands[k].m - cands[k].n) * (unit / cands[k].m);
@@ -139,10 +180,10 @@ FlowAssignment SolveFlow(std::span<const double> outlier_norm,
   auto dense_for = [&](int block) {
     NmPattern best{max_m, max_m};
     double best_cost = kInf;
-    for (const auto& p : cands) {
-      if (!p.dense()) continue;
-      const double c = cost(block, p);
-      if (c < best_cost - kTieEps) best = p, best_cost = c;  // cands sorted: ties keep first
+    for (size_t k = 0; k < cands.size(); ++k) {
+      if (!cands[k].dense()) continue;
+      const double c = cost_of(block, k);
+      if (c < best_cost - kTieEps) best = cands[k], best_cost = c;  // sorted: ties keep first
     }
     return best;
   };
@@ -159,7 +200,7 @@ FlowAssignment SolveFlow(std::span<const double> outlier_norm,
   const long long max_unit = *std::max_element(units.begin(), units.end());
   const long long max_sum = static_cast<long long>(nf) * max_unit;
   if (max_sum > 20'000'000 / (nf + 1)) {
-    throw UsageError(fmt::format("SolveFlow: {} blocks with sparsity unit {} is too large a DP",
+    throw UsageError(fmt::format("SolveAssignment: {} blocks with sparsity unit {} is too large a DP",
                                  blocks, unit));
   }
   const long long width = max_sum + 1;
@@ -170,7 +211,7 @@ FlowAssignment SolveFlow(std::span<const double> outlier_norm,
   at(nf, 0) = 0.0;
   for (int f = nf - 1; f >= 0; --f) {
     for (size_t k = 0; k < cands.size(); ++k) {
-      const double c = cost(free_blocks[f], cands[k]);
+      const double c = cost_of(free_blocks[f], k);
       for (long long s = units[k]; s <= max_sum; ++s) {
         const double rest = at(f + 1, s - units[k]);
         if (rest == kInf) continue;
@@ -208,7 +249,7 @@ FlowAssignment SolveFlow(std::span<const double> outlier_norm,
   for (int f = 0; f < nf; ++f) {
     bool chosen = false;
     for (size_t k = 0; k < cands.size() && !chosen; ++k) {
-      const double c = prefix + cost(free_blocks[f], cands[k]);
+      const double c = prefix + cost_of(free_blocks[f], k);
       double rest = kInf;
       for (long long s : finals) {
         const long long r = s - used - units[k];
@@ -221,7 +262,7 @@ FlowAssignment SolveFlow(std::span<const double> outlier_norm,
         chosen = true;
       }
     }
-    if (!chosen) throw Error(fmt::format("SolveFlow: internal error reconstructing block {}", f));
+    if (!chosen) throw Error(fmt::format("SolveAssignment: internal error reconstructing block {}", f));
   }
   for (int i : forced) patterns[i] = dense_for(i);
 
@@ -232,7 +273,8 @@ FlowAssignment SolveFlow(std::span<const double> outlier_norm,
   const long long total_units = SparsityUnits(patterns, unit);
   out.exact = hittable && total_units == target_int;
   out.achieved_sparsity = static_cast<double>(total_units) / (static_cast<double>(blocks) * unit);
-  out.objective = FlowObjective(patterns, outlier_norm, locality_norm, alpha, beta, max_n, max_m);
+  out.objective = 0.0;
+  for (int i = 0; i < blocks; ++i) out.objective += cost_fn(i, patterns[i]);
   out.patterns = std::move(patterns);
   return out;
 }

@@ -6,7 +6,9 @@
 // See docs/FLOW.md for every decision.
 #pragma once
 
+#include <functional>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include "core/nm_pattern.h"
@@ -23,6 +25,14 @@ enum class ForcedDenseMode {
   kOverrideAfterSolve,
 };
 
+// Which way outlier locality D_i pulls a block's M (FLEXCIM.md section 7):
+// kCode is the reference code's term |M - (1-D_i)*maxM| (clustered outliers
+// -> small M); kFigure is its README figure's |M - D_i*maxM| (clustered
+// outliers -> large M).
+enum class LocalityDirection { kCode, kFigure };
+std::string_view LocalityDirectionName(LocalityDirection d);
+LocalityDirection ParseLocalityDirection(std::string_view text);  // UsageError naming the flag
+
 struct FlowSolverOptions {
   double alpha = 1.0;
   double beta = 4.0;
@@ -32,6 +42,7 @@ struct FlowSolverOptions {
   double target_sparsity = 0.5;  // mean of (M-N)/M over all blocks, in [0, 1)
   std::vector<int> forced_dense;  // block indices kept dense
   ForcedDenseMode forced_mode = ForcedDenseMode::kSolveOthers;
+  LocalityDirection locality_direction = LocalityDirection::kCode;  // SolveFlow only
 };
 
 struct FlowAssignment {
@@ -70,6 +81,15 @@ double FlowObjective(std::span<const NmPattern> patterns, std::span<const double
 // pattern. Throws UsageError naming the bad value.
 FlowAssignment SolveFlow(std::span<const double> outlier_norm,
                          std::span<const double> locality_norm, const FlowSolverOptions& options);
+
+// The same exact DP for any per-block cost: cost(block, pattern) >= 0 and
+// finite for every block and candidate (UsageError otherwise). Targets,
+// forced-dense blocks, the nearest-sum fallback and the tie rule are exactly
+// SolveFlow's; objective is the sum of cost over all blocks. alpha, beta and
+// locality_direction of `options` are not used.
+using BlockCostFunction = std::function<double(int block, const NmPattern& pattern)>;
+FlowAssignment SolveAssignment(int blocks, const BlockCostFunction& cost,
+                               const FlowSolverOptions& options);
 
 // OWL-style baseline: the same solver with beta = 0 and the candidate set
 // restricted to patterns with M == m (UsageError when none remains).

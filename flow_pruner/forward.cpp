@@ -8,6 +8,7 @@
 #include "core/errors.h"
 #include "flow_pruner/attention.h"
 #include "flow_pruner/gemm.h"
+#include "flow_pruner/linear_executor.h"
 
 namespace flexcim::pruner {
 
@@ -38,7 +39,11 @@ void ApplyLinear(const ForwardHooks& hooks, int layer, LinearKind kind, const Ma
     used = &scratch;
   }
   if (hooks.observe_input) hooks.observe_input(layer, kind, *used);
-  LinearForward(*used, weight, y);
+  if (hooks.executor) {
+    hooks.executor->Run(layer, kind, *used, weight, y);
+  } else {
+    LinearForward(*used, weight, y);
+  }
 }
 
 // cos/sin of pos * theta^(-i/head_size) for even i, exactly as llama2.c run.c
@@ -106,6 +111,40 @@ void RmsNormRows(const Matrix& x, const std::vector<float>& gain, Matrix& y, flo
   }
 }
 
+void RunTransformerBlock(const LlamaConfig& c, const LlamaLayer& layer, int l, Matrix& x,
+                         const ForwardHooks& hooks) {
+  if (x.cols != c.dim || x.rows < 1 || x.rows > c.seq_len) {
+    throw Error(fmt::format("transformer block {}: input is {}x{}, must be tokens x {} with 1..{} "
+                            "tokens", l, x.rows, x.cols, c.dim, c.seq_len));
+  }
+  std::vector<float> cos_table, sin_table;
+  RopeTables(x.rows, c.head_size(), c.rope_theta, cos_table, sin_table);
+  Matrix xb, q, k, v, att, delta, h1, h3, scratch;
+  RmsNormRows(x, layer.rms_att, xb, c.rms_eps);
+  ApplyLinear(hooks, l, LinearKind::kQ, xb, layer.wq, scratch, q);
+  ApplyLinear(hooks, l, LinearKind::kK, xb, layer.wk, scratch, k);
+  ApplyLinear(hooks, l, LinearKind::kV, xb, layer.wv, scratch, v);
+  AddBiasRows(q, layer.bq);
+  AddBiasRows(k, layer.bk);
+  AddBiasRows(v, layer.bv);
+  ApplyRope(q, c.head_size(), cos_table, sin_table);
+  ApplyRope(k, c.head_size(), cos_table, sin_table);
+  CausalAttention(c, q, k, v, att);
+  ApplyLinear(hooks, l, LinearKind::kO, att, layer.wo, scratch, delta);
+  AddInPlace(x, delta);
+
+  RmsNormRows(x, layer.rms_ffn, xb, c.rms_eps);
+  ApplyLinear(hooks, l, LinearKind::kW1, xb, layer.w1, scratch, h1);
+  ApplyLinear(hooks, l, LinearKind::kW3, xb, layer.w3, scratch, h3);
+  for (size_t i = 0; i < h1.data.size(); ++i) {
+    float val = h1.data[i];
+    val *= 1.0f / (1.0f + expf(-val));  // silu
+    h1.data[i] = val * h3.data[i];
+  }
+  ApplyLinear(hooks, l, LinearKind::kW2, h1, layer.w2, scratch, delta);
+  AddInPlace(x, delta);
+}
+
 Matrix RunTransformerLayers(const LlamaModel& model, std::span<const int> tokens, int num_layers,
                             const ForwardHooks& hooks) {
   const LlamaConfig& c = model.config;
@@ -118,42 +157,16 @@ Matrix RunTransformerLayers(const LlamaModel& model, std::span<const int> tokens
   for (int t = 0; t < T; ++t) {
     std::copy_n(model.token_embedding.row(tokens[t]), c.dim, x.row(t));
   }
-  std::vector<float> cos_table, sin_table;
-  RopeTables(T, c.head_size(), c.rope_theta, cos_table, sin_table);
-
-  Matrix xb, q, k, v, att, delta, h1, h3, scratch;
-  for (int l = 0; l < num_layers; ++l) {
-    const LlamaLayer& layer = model.layers[l];
-    RmsNormRows(x, layer.rms_att, xb, c.rms_eps);
-    ApplyLinear(hooks, l, LinearKind::kQ, xb, layer.wq, scratch, q);
-    ApplyLinear(hooks, l, LinearKind::kK, xb, layer.wk, scratch, k);
-    ApplyLinear(hooks, l, LinearKind::kV, xb, layer.wv, scratch, v);
-    AddBiasRows(q, layer.bq);
-    AddBiasRows(k, layer.bk);
-    AddBiasRows(v, layer.bv);
-    ApplyRope(q, c.head_size(), cos_table, sin_table);
-    ApplyRope(k, c.head_size(), cos_table, sin_table);
-    CausalAttention(c, q, k, v, att);
-    ApplyLinear(hooks, l, LinearKind::kO, att, layer.wo, scratch, delta);
-    AddInPlace(x, delta);
-
-    RmsNormRows(x, layer.rms_ffn, xb, c.rms_eps);
-    ApplyLinear(hooks, l, LinearKind::kW1, xb, layer.w1, scratch, h1);
-    ApplyLinear(hooks, l, LinearKind::kW3, xb, layer.w3, scratch, h3);
-    for (size_t i = 0; i < h1.data.size(); ++i) {
-      float val = h1.data[i];
-      val *= 1.0f / (1.0f + expf(-val));  // silu
-      h1.data[i] = val * h3.data[i];
-    }
-    ApplyLinear(hooks, l, LinearKind::kW2, h1, layer.w2, scratch, delta);
-    AddInPlace(x, delta);
-  }
+  for (int l = 0; l < num_layers; ++l) RunTransformerBlock(c, model.layers[l], l, x, hooks);
   return x;
 }
 
 Matrix ForwardLogits(const LlamaModel& model, std::span<const int> tokens,
                      const ForwardHooks& hooks) {
-  const Matrix x = RunTransformerLayers(model, tokens, model.config.n_layers, hooks);
+  return ClassifierLogits(model, RunTransformerLayers(model, tokens, model.config.n_layers, hooks));
+}
+
+Matrix ClassifierLogits(const LlamaModel& model, const Matrix& x) {
   Matrix xn;
   RmsNormRows(x, model.rms_final, xn, model.config.rms_eps);
   Matrix logits;

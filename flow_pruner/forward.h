@@ -19,6 +19,8 @@
 
 namespace flexcim::pruner {
 
+class LinearExecutor;  // flow_pruner/linear_executor.h
+
 // Hook points around every linear layer. Each is called on the thread that
 // runs Forward (make them thread-safe when evaluating with several threads).
 struct ForwardHooks {
@@ -29,7 +31,17 @@ struct ForwardHooks {
   // Sees the input exactly as the linear layer uses it (after
   // transform_input), e.g. to accumulate Wanda statistics.
   std::function<void(int layer, LinearKind kind, const Matrix& input)> observe_input;
+  // Computes every transformer-block linear layer (after the two hooks
+  // above) instead of the fp32 GEMM, e.g. on the macro's integer tiles;
+  // nullptr = the fp32 GEMM. Not owned; must outlive the call.
+  const LinearExecutor* executor = nullptr;
 };
+
+// Runs transformer block `layer_index` (weights `layer`) on the residual
+// stream x (tokens x dim, positions 0..tokens-1) in place, exactly as
+// RunTransformerLayers does for that block.
+void RunTransformerBlock(const LlamaConfig& config, const LlamaLayer& layer, int layer_index,
+                         Matrix& x, const ForwardHooks& hooks = {});
 
 // The residual stream (tokens x dim) after the first `num_layers` transformer
 // blocks (num_layers in [0, n_layers]). Throws Error for token ids outside
@@ -40,6 +52,10 @@ Matrix RunTransformerLayers(const LlamaModel& model, std::span<const int> tokens
 // Logits (tokens x vocab): every layer, final RMSNorm, classifier.
 Matrix ForwardLogits(const LlamaModel& model, std::span<const int> tokens,
                      const ForwardHooks& hooks = {});
+
+// Logits (tokens x vocab) of a final residual stream x (tokens x dim): the
+// final RMSNorm and the classifier, as ForwardLogits ends.
+Matrix ClassifierLogits(const LlamaModel& model, const Matrix& x);
 
 // y = x / sqrt(mean(x^2) + eps) * gain, per row (llama2.c rmsnorm).
 void RmsNormRows(const Matrix& x, const std::vector<float>& gain, Matrix& y, float eps = 1e-5f);

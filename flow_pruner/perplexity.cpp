@@ -10,9 +10,12 @@ namespace flexcim::pruner {
 
 SequenceNll ScoreSequence(const LlamaModel& model, std::span<const int> tokens,
                           const ForwardHooks& hooks) {
+  if (tokens.size() < 2) return {};
+  return NllOfLogits(ForwardLogits(model, tokens.first(tokens.size() - 1), hooks), tokens);
+}
+
+SequenceNll NllOfLogits(const Matrix& logits, std::span<const int> tokens) {
   SequenceNll result;
-  if (tokens.size() < 2) return result;
-  const Matrix logits = ForwardLogits(model, tokens.first(tokens.size() - 1), hooks);
   for (int t = 0; t < logits.rows; ++t) {
     const float* row = logits.row(t);
     float max_logit = row[0];

@@ -20,6 +20,9 @@ struct SequenceNll {
   int64_t predictions = 0;  // tokens.size() - 1
 };
 
+// NLL of tokens[t+1] from row t of `logits` (logits.rows = tokens.size()-1).
+SequenceNll NllOfLogits(const Matrix& logits, std::span<const int> tokens);
+
 // NLL of tokens[t+1] given tokens[0..t] for every t, from one forward pass.
 SequenceNll ScoreSequence(const LlamaModel& model, std::span<const int> tokens,
                           const ForwardHooks& hooks = {});

@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include "core/errors.h"
+#include "flow_pruner/block_pruning.h"
 #include "flow_pruner/calibration.h"
 #include "flow_pruner/nm_mask.h"
 #include "flow_pruner/quantize.h"
@@ -13,6 +14,7 @@ namespace flexcim::pruner {
 std::string_view PruneMethodName(PruneMethod m) {
   switch (m) {
     case PruneMethod::kFlow: return "flow";
+    case PruneMethod::kFlowMeasured: return "flow-measured";
     case PruneMethod::kUniform: return "uniform";
     case PruneMethod::kOwl: return "owl";
   }
@@ -21,9 +23,10 @@ std::string_view PruneMethodName(PruneMethod m) {
 
 PruneMethod ParsePruneMethod(std::string_view text) {
   if (text == "flow") return PruneMethod::kFlow;
+  if (text == "flow-measured") return PruneMethod::kFlowMeasured;
   if (text == "uniform") return PruneMethod::kUniform;
   if (text == "owl") return PruneMethod::kOwl;
-  throw UsageError(fmt::format("--method {}: must be one of flow, uniform, owl", text));
+  throw UsageError(fmt::format("--method {}: must be one of flow, flow-measured, uniform, owl", text));
 }
 
 double PruneResult::weight_sparsity() const {
@@ -48,8 +51,9 @@ std::string AssignmentText(const std::vector<NmPattern>& ps) {
   return fmt::format("{}", fmt::join(names, ","));
 }
 
-FlowAssignment Select(const PruneSettings& s, const std::vector<double>& o_norm,
-                      const std::vector<double>& d_norm) {
+FlowAssignment Select(const PruneSettings& s, const LlamaModel& dense,
+                      const std::vector<double>& o_norm, const std::vector<double>& d_norm,
+                      const MeasuredCosts* measured) {
   FlowSolverOptions options;
   options.alpha = s.alpha;
   options.beta = s.beta;
@@ -57,10 +61,32 @@ FlowAssignment Select(const PruneSettings& s, const std::vector<double>& o_norm,
   options.target_sparsity = s.target;
   options.forced_dense = s.keep_dense;
   options.forced_mode = s.keep_dense_mode;
+  options.locality_direction = s.locality_direction;
   const int blocks = static_cast<int>(o_norm.size());
   switch (s.method) {
-    case PruneMethod::kFlow:
-      return SolveFlow(o_norm, d_norm, options);
+    case PruneMethod::kFlow: {
+      if (s.priority == SelectionPriority::kAccuracy) return SolveFlow(o_norm, d_norm, options);
+      // FLOW's block cost (the objective of SolveFlow), then the latency term.
+      int max_n = 0, max_m = 0;
+      for (const NmPattern& p : options.candidates) {
+        max_n = std::max(max_n, p.n);
+        max_m = std::max(max_m, p.m);
+      }
+      const bool figure = s.locality_direction == LocalityDirection::kFigure;
+      const BlockCostFunction flow = [&](int b, const NmPattern& p) {
+        return BlockCost(p, o_norm[b], figure ? 1.0 - d_norm[b] : d_norm[b], s.alpha, s.beta,
+                         max_n, max_m);
+      };
+      return SolveAssignment(
+          blocks, PrioritizedCost(s.priority, flow, s.config, dense, options.candidates), options);
+    }
+    case PruneMethod::kFlowMeasured: {
+      const BlockCostFunction error = [measured](int b, const NmPattern& p) {
+        return measured->Cost(b, p);
+      };
+      return SolveAssignment(
+          blocks, PrioritizedCost(s.priority, error, s.config, dense, options.candidates), options);
+    }
     case PruneMethod::kOwl:
       if (!s.nm) throw UsageError("--method owl needs --nm N:M (its M is kept for every block)");
       return SolveOwl(o_norm, options, s.nm->m);
@@ -138,7 +164,31 @@ PruneResult RunPrune(const LlamaModel& dense, const CalibrationStats& dense_stat
   }
 
   // 2. One pattern per block.
-  r.assignment = Select(s, o_norm.values, d_norm.values);
+  if (s.method == PruneMethod::kFlowMeasured) {
+    r.measured_costs = s.measured_costs;
+    if (!r.measured_costs) {
+      MeasureOptions mopt;
+      mopt.hardware_legal = s.hardware_legal;
+      mopt.sel_group = s.config.sel_group();
+      mopt.threads = s.threads;
+      mopt.progress = s.progress;
+      r.measured_costs = std::make_shared<const MeasuredCosts>(MeasureBlockCosts(
+          dense, dense_stats, calibration,
+          s.candidates.empty() ? SupportedPatterns(s.config) : s.candidates, mopt));
+    }
+  }
+  if (r.measured_costs && s.progress) {
+    const MeasuredCosts& m = *r.measured_costs;
+    for (size_t i = 0; i < m.loss_delta.size(); ++i) {
+      std::vector<std::string> items;
+      for (size_t k = 0; k < m.candidates.size(); ++k) {
+        items.push_back(fmt::format("{} {:+.4f} ({:.3f})", m.candidates[k].ToString(),
+                                    m.loss_delta[i][k], m.output_error[i][k]));
+      }
+      fmt::print(stderr, "prune: block {} measured loss increase (output error): {}\n", i, fmt::join(items, ", "));
+    }
+  }
+  r.assignment = Select(s, dense, o_norm.values, d_norm.values, r.measured_costs.get());
   if (!r.assignment.exact && s.method != PruneMethod::kUniform && !s.allow_nearest) {
     throw UsageError(fmt::format(
         "--target {}: no assignment reaches it exactly; the closest achievable mean sparsity is "
@@ -180,13 +230,13 @@ PruneResult RunPrune(const LlamaModel& dense, const CalibrationStats& dense_stat
       fmt::print(stderr, "prune: block {} -> {}{}\n", i, pattern.ToString(),
                  i == 0 ? "" : " (statistics from the pruned blocks before it)");
     }
+    const auto masks = PruneBlockLinears(r.pruned.layers[i], stats, pattern, s.hardware_legal,
+                                         s.config.sel_group());
+    r.blocks[i].tile_passes = BlockTilePasses(s.config, r.pruned.layers[i], pattern);
+    if (r.measured_costs) r.blocks[i].measured_cost = r.measured_costs->Cost(i, pattern);
     for (LinearKind k : kAllLinearKinds) {
-      Matrix& w = r.pruned.layers[i].linear(k);
-      const Matrix metric = WandaMetric(w, stats[k]);
-      const Mask mask = pattern.dense() ? Mask(w.size(), 1)
-                        : s.hardware_legal ? LegalNmMask(metric, pattern, s.config.sel_group())
-                                           : FreeNmMask(metric, pattern);
-      ApplyMask(w, mask);
+      const Matrix& w = r.pruned.layers[i].linear(k);
+      const Mask& mask = masks[LinearIndex(k)];
       r.blocks[i].weights += static_cast<int64_t>(w.size());
       r.blocks[i].kept += KeptCount(mask);
       const QuantizedRows q = QuantizeWeights(w, w_bits);

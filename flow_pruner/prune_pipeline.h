@@ -5,6 +5,7 @@
 // before it) with free or hardware-legal masks -> W-bit quantisation.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,11 +16,15 @@
 #include "flow_pruner/flow_metrics.h"
 #include "flow_pruner/flow_solver.h"
 #include "flow_pruner/llama_model.h"
+#include "flow_pruner/measured_costs.h"
 #include "flow_pruner/pruned_container.h"
+#include "flow_pruner/selection_priority.h"
 
 namespace flexcim::pruner {
 
-enum class PruneMethod { kFlow, kUniform, kOwl };
+// flow: FLOW's outlier objective; flow-measured: the same DP over measured
+// block costs (measured_costs.h); uniform; owl: OWL-style.
+enum class PruneMethod { kFlow, kFlowMeasured, kUniform, kOwl };
 std::string_view PruneMethodName(PruneMethod m);
 PruneMethod ParsePruneMethod(std::string_view text);  // UsageError naming --method
 
@@ -35,6 +40,12 @@ struct PruneSettings {
   double alpha = 1.0;
   double beta = 4.0;
   double lamda = 1.0;                 // documented to have no effect
+  LocalityDirection locality_direction = LocalityDirection::kCode;  // flow only
+  SelectionPriority priority = SelectionPriority::kAccuracy;        // flow, flow-measured
+  // flow-measured: costs measured beforehand (the report measures once for
+  // every row); null = RunPrune measures them with `config`'s select group
+  // and this run's mask kind.
+  std::shared_ptr<const MeasuredCosts> measured_costs;
   std::vector<int> keep_dense;        // block indices
   ForcedDenseMode keep_dense_mode = ForcedDenseMode::kSolveOthers;
   bool allow_nearest = false;
@@ -49,12 +60,15 @@ struct BlockChoice {
   NmPattern pattern;
   int64_t weights = 0;         // weights in the block's linear layers
   int64_t kept = 0;            // after the mask
+  int64_t tile_passes = 0;     // tiles of the block's linear layers on the macro
+  std::optional<double> measured_cost;  // flow-measured: c_i of the chosen pattern
 };
 
 struct PruneResult {
   PruneSettings settings;
   std::vector<BlockChoice> blocks;
   FlowAssignment assignment;
+  std::shared_ptr<const MeasuredCosts> measured_costs;  // flow-measured only
   bool normalisation_degenerate_o = false;  // all blocks equal: 0.5 used
   bool normalisation_degenerate_d = false;
   // Mean over blocks of (M-N)/M as applied (forced-dense blocks included).

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -70,7 +71,73 @@ std::string UnrunnableReason(const ReportRow& row, const std::optional<NmPattern
   return {};
 }
 
+// The target verdicts (see ReportTarget), from the G = C column.
+std::vector<ReportTarget> TargetVerdicts(const PruneReport& rep, const ReportSettings& s) {
+  std::vector<ReportTarget> out;
+  const std::string column = fmt::format("G={}", s.base.config.cols());
+  const auto it = std::find(rep.mask_columns.begin(), rep.mask_columns.end(), column);
+  if (it == rep.mask_columns.end()) return out;
+  const size_t ci = static_cast<size_t>(it - rep.mask_columns.begin());
+  for (double t : s.targets) {
+    ReportTarget v;
+    v.target = t;
+    v.column = column;
+    for (const ReportRow& r : rep.rows) {
+      if (r.skipped || r.cells.size() <= ci) continue;
+      const double ppl = r.cells[ci].fp32.perplexity();
+      if (r.method == "uniform" && std::fabs(r.block_sparsity - t) < 1e-9) {
+        if (!v.best_uniform || ppl < v.best_uniform_perplexity) {
+          v.best_uniform = r.name;
+          v.best_uniform_perplexity = ppl;
+        }
+      }
+      if (r.method != "uniform" && r.method != "dense" && r.target && *r.target == t && r.exact) {
+        if (!v.best_choice || ppl < v.best_choice_perplexity) {
+          v.best_choice = r.name;
+          v.best_choice_perplexity = ppl;
+        }
+      }
+    }
+    if (!v.best_choice) {
+      v.verdict = fmt::format("no selection choice reached sparsity {} exactly", t);
+    } else if (!v.best_uniform) {
+      v.verdict = fmt::format(
+          "no uniform N:M pattern of macro {} has mean sparsity {}, so there is no same-sparsity "
+          "uniform baseline; the best selection choice is {} at {:.2f}",
+          s.base.config.Name(), t, *v.best_choice, v.best_choice_perplexity);
+    } else {
+      v.improvement = 1.0 - v.best_choice_perplexity / v.best_uniform_perplexity;
+      v.met = v.improvement >= 0.2;
+      v.verdict = v.met ? fmt::format("met: {} ({:.2f}) is {:.1f}% below {} ({:.2f})", *v.best_choice,
+                                      v.best_choice_perplexity, 100 * v.improvement,
+                                      *v.best_uniform, v.best_uniform_perplexity)
+                        : fmt::format("not met: the best selection choice, {} ({:.2f}), is {:.1f}% "
+                                      "{} {} ({:.2f}); 20% below needs <= {:.2f}, it misses by "
+                                      "{:.1f} percentage points",
+                                      *v.best_choice, v.best_choice_perplexity,
+                                      100 * std::fabs(v.improvement),
+                                      v.improvement >= 0 ? "below" : "above", *v.best_uniform,
+                                      v.best_uniform_perplexity, 0.8 * v.best_uniform_perplexity,
+                                      100 * (0.2 - v.improvement));
+    }
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
 }  // namespace
+
+std::vector<ReportSelector> DefaultReportSelectors() {
+  using D = LocalityDirection;
+  using P = SelectionPriority;
+  return {{"FLOW", PruneMethod::kFlow, D::kCode, P::kAccuracy},
+          {"FLOW figure", PruneMethod::kFlow, D::kFigure, P::kAccuracy},
+          {"FLOW latency", PruneMethod::kFlow, D::kCode, P::kLatency},
+          {"FLOW balanced", PruneMethod::kFlow, D::kCode, P::kBalanced},
+          {"FLOW-measured", PruneMethod::kFlowMeasured, D::kCode, P::kAccuracy},
+          {"FLOW-measured latency", PruneMethod::kFlowMeasured, D::kCode, P::kLatency},
+          {"FLOW-measured balanced", PruneMethod::kFlowMeasured, D::kCode, P::kBalanced}};
+}
 
 PruneReport BuildPruneReport(const LlamaModel& dense, const CalibrationStats& dense_stats,
                              const std::vector<std::vector<int>>& calibration,
@@ -103,11 +170,19 @@ PruneReport BuildPruneReport(const LlamaModel& dense, const CalibrationStats& de
     row.method = "uniform";
     plan.push_back({row, p});
   }
-  for (const std::string method : {"owl", "flow"}) {
+  for (double t : s.targets) {
+    ReportRow row;
+    row.name = fmt::format("OWL-style M={}", s.owl_m);
+    row.method = "owl";
+    row.target = t;
+    plan.push_back({row, std::nullopt});
+  }
+  for (const ReportSelector& sel : s.selectors) {
     for (double t : s.targets) {
       ReportRow row;
-      row.name = method == std::string("owl") ? fmt::format("OWL-style M={}", s.owl_m) : "FLOW";
-      row.method = method;
+      row.name = sel.name;
+      row.method = std::string(PruneMethodName(sel.method));
+      row.selector = sel;
       row.target = t;
       plan.push_back({row, std::nullopt});
     }
@@ -133,6 +208,22 @@ PruneReport BuildPruneReport(const LlamaModel& dense, const CalibrationStats& de
     cell.quantized = EvaluateQuantized(model, evaluation, s.quant, popt);
   };
   const std::string quant_name = fmt::format("W{}A{}", s.quant.w_bits, s.quant.a_bits);
+  // flow-measured rows share one measurement: legal masks for the macro's G
+  // (the hardware the selection is for), so a row's patterns do not depend
+  // on the mask column.
+  const auto measured = [&]() {
+    if (!report.measured_costs) {
+      MeasureOptions mopt;
+      mopt.hardware_legal = true;
+      mopt.sel_group = s.base.config.sel_group();
+      mopt.threads = s.base.threads;
+      mopt.progress = s.progress;
+      report.measured_costs = std::make_shared<const MeasuredCosts>(MeasureBlockCosts(
+          dense, dense_stats, calibration,
+          s.base.candidates.empty() ? SupportedPatterns(s.base.config) : s.base.candidates, mopt));
+    }
+    return report.measured_costs;
+  };
 
   for (auto& [row, nm] : plan) {
     if (row.method == "dense") {
@@ -167,6 +258,11 @@ PruneReport BuildPruneReport(const LlamaModel& dense, const CalibrationStats& de
       ps.target = row.target.value_or(nm ? nm->sparsity() : 0.0);
       if (row.method == "owl") ps.nm = NmPattern{s.owl_m, s.owl_m};
       if (row.method == "uniform") ps.nm = nm;
+      if (row.selector) {
+        ps.locality_direction = row.selector->direction;
+        ps.priority = row.selector->priority;
+        if (row.selector->method == PruneMethod::kFlowMeasured) ps.measured_costs = measured();
+      }
       ps.config = c.config;
       ps.hardware_legal = c.legal;
       ps.progress = false;
@@ -178,6 +274,7 @@ PruneReport BuildPruneReport(const LlamaModel& dense, const CalibrationStats& de
         row.patterns = r.assignment.patterns;
         row.block_sparsity = r.block_sparsity();
         row.exact = r.assignment.exact;
+        for (const BlockChoice& b : r.blocks) row.tile_passes += b.tile_passes;
         if (report.blocks.empty()) {
           for (const BlockChoice& b : r.blocks) {
             report.blocks.push_back({b.stats.ratio_percent, b.stats.locality, b.outlier_norm,
@@ -221,6 +318,7 @@ PruneReport BuildPruneReport(const LlamaModel& dense, const CalibrationStats& de
       report.blocks.push_back({b.stats.ratio_percent, b.stats.locality, b.outlier_norm, b.locality_norm});
     }
   }
+  report.verdicts = TargetVerdicts(report, s);
   report.seconds = SecondsSince(start);
   return report;
 }
@@ -249,8 +347,8 @@ std::string PruneReportMarkdown(const PruneReport& rep) {
       "Sparsity = achieved mean over blocks of (M-N)/M, as applied.\n\n",
       rep.eval_blocks, rep.eval_sequences, rep.eval_predictions, rep.calib_blocks, rep.macro, q,
       rep.quant.w_bits, rep.quant.a_bits);
-  s += "| model | target | sparsity | N:M per block |";
-  std::string rule = "|---|---|---|---|";
+  s += "| model | target | sparsity | tile passes | N:M per block |";
+  std::string rule = "|---|---|---|---:|---|";
   for (const std::string& c : rep.mask_columns) {
     s += fmt::format(" {} | {} {} |", c, c, q);
     rule += "---:|---:|";
@@ -258,26 +356,57 @@ std::string PruneReportMarkdown(const PruneReport& rep) {
   s += "\n" + rule + "\n";
   for (const ReportRow& r : rep.rows) {
     if (r.skipped) {
-      s += fmt::format("| {} | {} | - | {} |", r.name, TargetText(r), *r.skipped);
+      s += fmt::format("| {} | {} | - | - | {} |", r.name, TargetText(r), *r.skipped);
       for (size_t i = 0; i < rep.mask_columns.size(); ++i) s += " skipped | skipped |";
       s += "\n";
       continue;
     }
-    s += fmt::format("| {} | {} | {:.4f}{} | {} |", r.name, TargetText(r), r.block_sparsity,
-                     r.exact || r.method == "uniform" ? "" : " (nearest)", PatternsText(r));
+    s += fmt::format("| {} | {} | {:.4f}{} | {} | {} |", r.name, TargetText(r), r.block_sparsity,
+                     r.exact || r.method == "uniform" ? "" : " (nearest)",
+                     r.method == "dense" ? "-" : fmt::format("{}", r.tile_passes), PatternsText(r));
     for (const ReportCell& c : r.cells) {
       s += fmt::format(" {:.4f} | {:.4f} |", c.fp32.perplexity(), c.quantized.perplexity());
     }
     s += "\n";
+  }
+  if (!rep.verdicts.empty()) {
+    s += fmt::format(
+        "\n## Target: a selection choice >= 20% below the best uniform pattern ({}, same mean "
+        "sparsity, unquantised)\n\n",
+        rep.verdicts.front().column);
+    for (const ReportTarget& v : rep.verdicts) {
+      s += fmt::format("- sparsity {}: {}\n", v.target, v.verdict);
+    }
+  }
+  if (rep.measured_costs) {
+    const MeasuredCosts& m = *rep.measured_costs;
+    s += fmt::format(
+        "\n## Measured block costs (flow-measured): calibration loss increase d_i(p) in nats "
+        "(relative output error r_i(p) in brackets), block i alone pruned, legal masks G={}, {} "
+        "calibration samples, dense NLL {:.4f}\n\n| block |",
+        m.sel_group, m.samples, m.dense_nll);
+    std::string rule3 = "|---:|";
+    for (const NmPattern& p : m.candidates) {
+      s += fmt::format(" {} |", p.ToString());
+      rule3 += "---:|";
+    }
+    s += "\n" + rule3 + "\n";
+    for (size_t i = 0; i < m.loss_delta.size(); ++i) {
+      s += fmt::format("| {} |", i);
+      for (size_t k = 0; k < m.candidates.size(); ++k) {
+        s += fmt::format(" {:+.4f} ({:.3f}) |", m.loss_delta[i][k], m.output_error[i][k]);
+      }
+      s += "\n";
+    }
   }
   s += "\n## Per-block statistics (dense calibration) and FLOW's choice\n\n";
   s += "| block | O_i (%) | D_i | O_i norm | D_i norm |";
   std::string rule2 = "|---:|---:|---:|---:|---:|";
   std::vector<const ReportRow*> flow;
   for (const ReportRow& r : rep.rows) {
-    if (r.method == "flow" && !r.skipped) {
+    if (r.method.starts_with("flow") && !r.skipped) {
       flow.push_back(&r);
-      s += fmt::format(" FLOW @{} |", *r.target);
+      s += fmt::format(" {} @{} |", r.name, *r.target);
       rule2 += "---|";
     }
   }
@@ -314,6 +443,11 @@ nlohmann::json PruneReportJson(const PruneReport& rep) {
     for (const NmPattern& p : r.patterns) patterns.push_back(p.ToString());
     row["patterns"] = patterns;
     row["block_sparsity"] = r.block_sparsity;
+    row["tile_passes"] = r.tile_passes;
+    if (r.selector) {
+      row["locality_direction"] = std::string(LocalityDirectionName(r.selector->direction));
+      row["prioritize"] = std::string(SelectionPriorityName(r.selector->priority));
+    }
     row["exact"] = r.exact;
     row["cells"] = nlohmann::json::array();
     for (const ReportCell& c : r.cells) {
@@ -334,6 +468,30 @@ nlohmann::json PruneReportJson(const PruneReport& rep) {
                            {"outlier_ratio_norm", b.outlier_norm},
                            {"locality_norm", b.locality_norm}});
   }
+  j["targets"] = nlohmann::json::array();
+  for (const ReportTarget& v : rep.verdicts) {
+    j["targets"].push_back(
+        {{"target", v.target},
+         {"column", v.column},
+         {"best_uniform", v.best_uniform ? nlohmann::json(*v.best_uniform) : nlohmann::json(nullptr)},
+         {"best_uniform_perplexity", v.best_uniform_perplexity},
+         {"best_choice", v.best_choice ? nlohmann::json(*v.best_choice) : nlohmann::json(nullptr)},
+         {"best_choice_perplexity", v.best_choice_perplexity},
+         {"improvement", v.improvement},
+         {"met", v.met},
+         {"verdict", v.verdict}});
+  }
+  if (rep.measured_costs) {
+    nlohmann::json m;
+    m["sel_group"] = rep.measured_costs->sel_group;
+    m["samples"] = rep.measured_costs->samples;
+    m["candidates"] = nlohmann::json::array();
+    for (const NmPattern& p : rep.measured_costs->candidates) m["candidates"].push_back(p.ToString());
+    m["dense_nll"] = rep.measured_costs->dense_nll;
+    m["loss_delta"] = rep.measured_costs->loss_delta;
+    m["output_error"] = rep.measured_costs->output_error;
+    j["measured_costs"] = m;
+  }
   j["seconds"] = rep.seconds;
   return j;
 }
@@ -350,7 +508,7 @@ std::string PruneReportSvg(const PruneReport& rep) {
   nm.y_min = 0.0;
   nm.y_max = 1.0;
   for (const ReportRow& r : rep.rows) {
-    if (r.method != "flow" || r.skipped) continue;
+    if (r.method != "flow" || r.skipped || r.name != "FLOW") continue;
     ChartSeries series{fmt::format("target {}", *r.target), {}, {}};
     for (const NmPattern& p : r.patterns) {
       series.values.push_back(p.sparsity());

@@ -24,13 +24,27 @@
 
 namespace flexcim::pruner {
 
+// One selection choice of the report: a method that runs through the exact
+// DP (flow or flow-measured) with its locality direction and priority.
+struct ReportSelector {
+  std::string name;  // "FLOW", "FLOW figure", "FLOW-measured latency", ...
+  PruneMethod method = PruneMethod::kFlow;
+  LocalityDirection direction = LocalityDirection::kCode;
+  SelectionPriority priority = SelectionPriority::kAccuracy;
+};
+
+// FLOW (code), FLOW figure, FLOW latency, FLOW balanced, FLOW-measured,
+// FLOW-measured latency, FLOW-measured balanced.
+std::vector<ReportSelector> DefaultReportSelectors();
+
 struct ReportSettings {
   // Method-independent settings (macro P/R/C/A/W, candidates, Hyper_m,
   // alpha, beta, keep-dense, allow_nearest, threads). method, nm, target,
   // hardware_legal and the select group are set per cell; progress inside a
   // cell is off (the report prints one line per cell instead).
   PruneSettings base;
-  std::vector<NmPattern> uniform = {{1, 2}, {2, 4}, {4, 8}, {2, 8}};
+  std::vector<NmPattern> uniform = {{1, 2}, {2, 4}, {4, 8}, {1, 4}, {2, 8}};
+  std::vector<ReportSelector> selectors = DefaultReportSelectors();
   int owl_m = 8;
   std::vector<double> targets = {0.5, 0.625, 0.75};  // OWL-style and FLOW
   std::vector<int> groups = {1, 4, 16};               // legal-mask columns (G)
@@ -50,11 +64,13 @@ struct ReportCell {
 };
 
 struct ReportRow {
-  std::string name;              // "dense", "uniform 2:4", "OWL M=8", "FLOW"
-  std::string method;            // dense | uniform | owl | flow
+  std::string name;              // "dense", "uniform 2:4", "OWL M=8", "FLOW", ...
+  std::string method;            // dense | uniform | owl | flow | flow-measured
+  std::optional<ReportSelector> selector;  // flow / flow-measured rows
   std::optional<double> target;  // OWL / FLOW
   std::vector<NmPattern> patterns;  // per block (dense: empty)
   double block_sparsity = 0.0;      // achieved mean of (M-N)/M, as applied
+  int64_t tile_passes = 0;          // tiles of every pruned layer on the report's macro
   bool exact = true;
   // Set when the row was not pruned: the target cannot be reached exactly.
   std::optional<std::string> skipped;
@@ -68,6 +84,22 @@ struct ReportBlockStats {
   double locality_norm = 0.0;
 };
 
+// The issue-10 target at one sparsity: the best selection choice (OWL-style,
+// FLOW, FLOW-measured rows) against the best uniform pattern of the same
+// mean sparsity, both with hardware-legal masks for G = C (unquantised
+// perplexity). A choice meets it when it is at least 20% lower.
+struct ReportTarget {
+  double target = 0.0;
+  std::string column;                 // "G=16"
+  std::optional<std::string> best_uniform;   // row name; none: no uniform has this sparsity
+  double best_uniform_perplexity = 0.0;
+  std::optional<std::string> best_choice;     // row name
+  double best_choice_perplexity = 0.0;
+  double improvement = 0.0;           // 1 - choice / uniform (when both exist)
+  bool met = false;
+  std::string verdict;                // one sentence
+};
+
 struct PruneReport {
   std::string macro;  // base macro name (G of the default column)
   std::string calib_blocks;
@@ -78,6 +110,9 @@ struct PruneReport {
   std::vector<std::string> mask_columns;  // "free", "G=1", ...
   std::vector<ReportRow> rows;
   std::vector<ReportBlockStats> blocks;   // from the dense statistics
+  std::vector<ReportTarget> verdicts;     // one per target (empty without a G=C column)
+  // flow-measured: e_i(p) per block and candidate (measured once, G of the macro).
+  std::shared_ptr<const MeasuredCosts> measured_costs;
   double seconds = 0.0;                   // wall time of the whole report
 };
 

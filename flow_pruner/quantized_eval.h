@@ -1,12 +1,28 @@
-// QuantizedEval: perplexity of a (pruned) model as the macro computes it:
-// every linear layer's weights fake-quantised per output channel to W bits
-// and its input fake-quantised per token to A bits (FLEXCIM.md section 1:
-// the macro itself is exact, so these roundings are the only error).
+// Quantised evaluation: perplexity of a (pruned) model as the macro computes
+// it (FLEXCIM.md section 1: the macro itself is exact, so the W/A roundings
+// are the only error). Every transformer-block linear layer:
+//   1. weights: W-bit codes q_w per output channel, scale s_w
+//      (quantize.h) rounded to float, as the pruned container stores it;
+//   2. input: A-bit codes q_a per token, scale s_a (double);
+//   3. acc[t][o] = sum_i q_a[t][i] * q_w[o][i], the exact integer dot
+//      product (32-bit two's complement, like the macro's accumulator);
+//   4. y[t][o] = float(acc[t][o] * s_a[t] * s_w[o]), in double.
+// This is the fake-quantised layer (q_a s_a)(q_w s_w) summed exactly and
+// rounded once. QuantizedLinearExecutor computes step 3 with the fp32 GEMM
+// on the codes when that is exact (K * qmax_a * qmax_w < 2^24, true for W8A8
+// on stories260K: every partial sum is an integer below 2^24) and with an
+// int64 loop otherwise; MacroLinearExecutor (macro_linear_executor.h) runs
+// step 3 on the macro's tiles. Same codes, same scales, same step 4: the two
+// give bit-identical logits whenever the macro computes the layer exactly.
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
+#include "flow_pruner/linear_executor.h"
 #include "flow_pruner/perplexity.h"
+#include "flow_pruner/pruned_container.h"
+#include "flow_pruner/quantize.h"
 
 namespace flexcim::pruner {
 
@@ -15,10 +31,42 @@ struct QuantBits {
   int a_bits = 8;
 };
 
-// The model with every linear layer's weights fake-quantised to w_bits.
+class QuantizedLinearExecutor : public LinearExecutor {
+ public:
+  // Codes and scales of every block linear layer of `model`.
+  QuantizedLinearExecutor(const LlamaModel& model, const QuantBits& bits);
+  // Codes and scales as a pruned container stores them (its W/A bits).
+  explicit QuantizedLinearExecutor(const PrunedContainer& container);
+
+  void Run(int layer, LinearKind kind, const Matrix& input, const Matrix& weight,
+           Matrix& y) const override;
+
+  int blocks() const { return static_cast<int>(layers_.size()); }
+  const QuantBits& bits() const { return bits_; }
+
+ protected:
+  struct Layer {
+    int rows = 0;
+    int cols = 0;
+    std::vector<int32_t> codes;  // rows x cols, 0 where pruned
+    Matrix codes_f;              // the same codes as floats (exact GEMM)
+    std::vector<double> scales;  // s_w, float-rounded
+  };
+  const Layer& layer(int block, LinearKind kind) const;
+  // Step 3: tokens x rows accumulators for codes x (tokens x cols).
+  virtual std::vector<int32_t> Accumulate(int block, LinearKind kind,
+                                          const QuantizedRows& x) const;
+
+ private:
+  QuantBits bits_;
+  std::vector<std::vector<Layer>> layers_;  // [block][LinearIndex]
+};
+
+// The model with every block linear layer's weights fake-quantised to
+// w_bits (q_w * s_w as float, quantize.h), e.g. to write a quantised model.
 LlamaModel FakeQuantizeLinearWeights(const LlamaModel& model, int w_bits);
 
-// Perplexity with weights and linear-layer inputs fake-quantised.
+// Perplexity with every block linear layer W/A quantised as above.
 PerplexityResult EvaluateQuantized(const LlamaModel& model,
                                    const std::vector<std::vector<int>>& sequences,
                                    const QuantBits& bits, PerplexityOptions options);

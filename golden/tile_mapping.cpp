@@ -165,15 +165,26 @@ void RequireLegalMask(const MacroConfig& config, const NmPattern& pattern,
   CheckMask(config, hw, layer);
 }
 
+TileGrid LayerTileGrid(const MacroConfig& config, const NmPattern& pattern, int out_features,
+                       int in_features) {
+  pattern.RequireSupportedBy(config, "pattern");
+  if (out_features < 1 || in_features < 1) {
+    throw UsageError(fmt::format("layer {}x{}: needs at least one output and one input",
+                                 out_features, in_features));
+  }
+  const NmPattern hw = pattern.Hardware();
+  return {CeilDiv(in_features, config.rows() * hw.m),
+          CeilDiv(out_features, (config.subs() / hw.n) * config.cols())};
+}
+
 TiledLayer EncodeLayer(const MacroConfig& config, const NmPattern& pattern,
                        const LayerWeights& layer) {
   RequireLegalMask(config, pattern, layer);
   const NmPattern hw = pattern.Hardware();
   const PaddedLayer pl(layer);
   const int R = config.rows(), C = config.cols(), G = config.sel_group();
-  TiledLayer out{config, hw, layer.out_features, layer.in_features, 0, 0, {}};
-  out.k_tiles = CeilDiv(layer.in_features, out.inputs_per_tile());
-  out.o_tiles = CeilDiv(layer.out_features, out.outputs_per_tile());
+  const TileGrid grid = LayerTileGrid(config, pattern, layer.out_features, layer.in_features);
+  TiledLayer out{config, hw, layer.out_features, layer.in_features, grid.k_tiles, grid.o_tiles, {}};
   out.tiles.reserve(static_cast<size_t>(out.k_tiles) * out.o_tiles);
   for (int ot = 0; ot < out.o_tiles; ++ot) {
     for (int kt = 0; kt < out.k_tiles; ++kt) {

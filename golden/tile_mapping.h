@@ -72,6 +72,18 @@ struct TiledLayer {
   bool operator==(const TiledLayer&) const = default;
 };
 
+// How many tiles a layer of O_out x K needs for `pattern` (run as
+// pattern.Hardware()): ceil(K/(R*M)) along K times ceil(O_out/((P/N)*C))
+// along the outputs. Throws UsageError when the macro cannot run the pattern
+// or a size is < 1.
+struct TileGrid {
+  int k_tiles = 0;
+  int o_tiles = 0;
+  int64_t count() const { return static_cast<int64_t>(k_tiles) * o_tiles; }
+};
+TileGrid LayerTileGrid(const MacroConfig& config, const NmPattern& pattern, int out_features,
+                       int in_features);
+
 // Checks the layer and encodes every tile. Throws:
 // - UsageError when `pattern` does not run on `config` (NmPattern's message,
 //   flag "pattern") or the layer's sizes do not match;

@@ -15,6 +15,12 @@ echo "== 1/7 FLOW pruning of stories260K at mean sparsity 0.5 (legal masks for t
 echo "== 2/7 map every pruned layer onto the macro's tiles; schedule layer 3.w1 for the RTL"
 "$FLEXCIM" map --pruned "$RUN/prune" --out "$RUN/map" --stimulus-layer 3.w1 --stimulus-tokens 32 | tail -4
 
+echo "== 2b/7 perplexity computed by the macro: the pruned model W8A8 fake-quantised and with every pruned layer on the golden macro's integer tiles (held-out blocks 3300:4299), then one text block with every layer on the Verilated RTL"
+"$FLEXCIM" eval --pruned "$RUN/prune" --quiet --json "$RUN/eval_fake_quantised.json" | tail -2
+"$FLEXCIM" eval --pruned "$RUN/prune" --on-macro --quiet --json "$RUN/eval_on_macro.json" | tail -2
+FLEXCIM_PRUNED="$RUN/prune" FLEXCIM_SOURCE_DIR="$(cd "$(dirname "$0")/.." && pwd)" \
+  "$BUILD/verif/model_on_rtl_test" | grep "^model on RTL"
+
 echo "== 3/7 generate the default FlexCiM macro"
 "$FLEXCIM" gen --out "$RUN/rtl"
 

@@ -26,8 +26,7 @@ bool MnLexLess(const std::vector<NmPattern>& a, const std::vector<NmPattern>& b)
 }
 
 // Exhaustive reference: enumerates every assignment of the free blocks.
-FlowAssignment BruteForce(const std::vector<double>& o, const std::vector<double>& d,
-                          const FlowSolverOptions& opt) {
+FlowAssignment BruteForceCost(int L, const BlockCostFunction& cost, const FlowSolverOptions& opt) {
   std::vector<NmPattern> cands = opt.candidates;
   std::sort(cands.begin(), cands.end(),
             [](const NmPattern& x, const NmPattern& y) { return x.m != y.m ? x.m < y.m : x.n < y.n; });
@@ -39,7 +38,11 @@ FlowAssignment BruteForce(const std::vector<double>& o, const std::vector<double
     max_m = std::max(max_m, p.m);
     unit = std::lcm(unit, static_cast<long long>(p.m));
   }
-  const int L = static_cast<int>(o.size());
+  const auto objective = [&](const std::vector<NmPattern>& ps) {
+    double total = 0;
+    for (int i = 0; i < L; ++i) total += cost(i, ps[i]);
+    return total;
+  };
   std::vector<bool> forced(L, false);
   for (int f : opt.forced_dense) forced[f] = true;
   auto dense_for = [&](int i) {
@@ -47,7 +50,7 @@ FlowAssignment BruteForce(const std::vector<double>& o, const std::vector<double
     double bc = INFINITY;
     for (const auto& p : cands) {
       if (p.n != p.m) continue;
-      const double c = BlockCost(p, o[i], d[i], opt.alpha, opt.beta, max_n, max_m);
+      const double c = cost(i, p);
       if (c < bc - 1e-9) best = p, bc = c;
     }
     return best;
@@ -72,7 +75,7 @@ FlowAssignment BruteForce(const std::vector<double>& o, const std::vector<double
     for (size_t f = 0; f < free.size(); ++f) ps[free[f]] = cands[idx[f]];
     long long units = 0;
     for (const auto& p : ps) units += (p.m - p.n) * (unit / p.m);
-    all.push_back({ps, units, FlowObjective(ps, o, d, opt.alpha, opt.beta, max_n, max_m)});
+    all.push_back({ps, units, objective(ps)});
     size_t f = 0;
     while (f < idx.size() && ++idx[f] == static_cast<int>(cands.size())) idx[f++] = 0;
     if (f == idx.size()) break;
@@ -103,8 +106,21 @@ FlowAssignment BruteForce(const std::vector<double>& o, const std::vector<double
   for (const auto& p : out.patterns) units += (p.m - p.n) * (unit / p.m);
   out.exact = std::fabs(units - tu) < 1e-9;
   out.achieved_sparsity = static_cast<double>(units) / (L * unit);
-  out.objective = FlowObjective(out.patterns, o, d, opt.alpha, opt.beta, max_n, max_m);
+  out.objective = objective(out.patterns);
   return out;
+}
+
+FlowAssignment BruteForce(const std::vector<double>& o, const std::vector<double>& d,
+                          const FlowSolverOptions& opt) {
+  int max_n = 0, max_m = 0;
+  for (const auto& p : opt.candidates) {
+    max_n = std::max(max_n, p.n);
+    max_m = std::max(max_m, p.m);
+  }
+  return BruteForceCost(
+      static_cast<int>(o.size()),
+      [&](int i, const NmPattern& p) { return BlockCost(p, o[i], d[i], opt.alpha, opt.beta, max_n, max_m); },
+      opt);
 }
 
 TEST(FlowSolver, ReferenceCandidates) {
@@ -217,8 +233,16 @@ TEST(FlowSolver, EqualsBruteForceOnRandomInputs) {
                                   : ForcedDenseMode::kOverrideAfterSolve;
       forced_cases += !opt.forced_dense.empty();
     }
-    const FlowAssignment got = SolveFlow(o, d, opt);
-    const FlowAssignment want = BruteForce(o, d, opt);
+    // Every third trial: an arbitrary cost table through SolveAssignment
+    // (grid values: ties), else FLOW's objective through SolveFlow.
+    const bool table = trial % 3 == 1;
+    std::vector<std::vector<double>> costs(L, std::vector<double>(64));
+    for (auto& row : costs) {
+      for (double& c : row) c = grid ? static_cast<double>(rng() % 4) : u(rng);
+    }
+    const BlockCostFunction cost = [&](int i, const NmPattern& p) { return costs[i][p.n * 8 + p.m - 9]; };
+    const FlowAssignment got = table ? SolveAssignment(L, cost, opt) : SolveFlow(o, d, opt);
+    const FlowAssignment want = table ? BruteForceCost(L, cost, opt) : BruteForce(o, d, opt);
     ASSERT_EQ(Names(got.patterns), Names(want.patterns))
         << "trial " << trial << " candidates " << Names(opt.candidates) << " target "
         << opt.target_sparsity;
@@ -277,6 +301,52 @@ TEST(FlowSolver, UniformAssignment) {
   EXPECT_EQ(Names(b.patterns), "4:4 2:4 2:4 4:4 ");
   EXPECT_FALSE(b.exact);
   EXPECT_DOUBLE_EQ(b.achieved_sparsity, 0.25);
+}
+
+// --locality-direction figure is the code's objective with D_i -> 1 - D_i.
+TEST(FlowSolver, FigureDirectionFlipsLocality) {
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  int differ = 0;
+  for (int trial = 0; trial < 200; ++trial) {
+    FlowSolverOptions opt;
+    opt.candidates = {{1, 2}, {2, 2}, {1, 4}, {2, 4}, {4, 4}, {1, 8}, {2, 8}, {4, 8}};
+    opt.target_sparsity = 0.5;
+    std::vector<double> o(5), d(5), flipped(5);
+    for (int i = 0; i < 5; ++i) {
+      o[i] = u(rng);
+      d[i] = u(rng);
+      flipped[i] = 1.0 - d[i];
+    }
+    FlowSolverOptions figure = opt;
+    figure.locality_direction = LocalityDirection::kFigure;
+    const FlowAssignment a = SolveFlow(o, d, figure);
+    const FlowAssignment b = SolveFlow(o, flipped, opt);
+    ASSERT_EQ(Names(a.patterns), Names(b.patterns)) << trial;
+    EXPECT_EQ(a.objective, b.objective);
+    differ += Names(a.patterns) != Names(SolveFlow(o, d, opt).patterns);
+  }
+  EXPECT_GT(differ, 50);  // the direction matters
+  EXPECT_EQ(ParseLocalityDirection("code"), LocalityDirection::kCode);
+  EXPECT_EQ(ParseLocalityDirection("figure"), LocalityDirection::kFigure);
+  try {
+    ParseLocalityDirection("up");
+    ADD_FAILURE() << "no throw";
+  } catch (const UsageError& e) {
+    EXPECT_STREQ(e.what(), "--locality-direction up: must be one of code, figure");
+  }
+}
+
+TEST(FlowSolver, SolveAssignmentRejectsBadCosts) {
+  FlowSolverOptions opt;
+  opt.candidates = ReferenceCandidates();
+  try {
+    SolveAssignment(2, [](int b, const NmPattern& p) { return b == 1 && p.n == 2 && p.m == 8 ? -1.0 : 0.0; }, opt);
+    ADD_FAILURE() << "no throw";
+  } catch (const UsageError& e) {
+    EXPECT_STREQ(e.what(), "block 1 pattern 2:8: cost -1 must be finite and >= 0");
+  }
+  EXPECT_THROW(SolveAssignment(0, [](int, const NmPattern&) { return 0.0; }, opt), UsageError);
 }
 
 TEST(FlowSolver, RejectsBadInputs) {

@@ -106,8 +106,11 @@ std::vector<std::vector<std::string>> FirstTable(const std::string& md) {
 void CheckReducedTableHasTheExpectedRowsAndColumns() {
   const PruneReport& r = ReducedReport();
   EXPECT_EQ(r.mask_columns, (std::vector<std::string>{"free", "G=1", "G=16"}));
-  const std::vector<std::string> names = {"dense",       "uniform 1:2", "uniform 2:4", "uniform 4:8",
-                                          "uniform 2:8", "OWL-style M=8", "FLOW"};
+  const std::vector<std::string> names = {
+      "dense",         "uniform 1:2",  "uniform 2:4",   "uniform 4:8",
+      "uniform 1:4",   "uniform 2:8",  "OWL-style M=8", "FLOW",
+      "FLOW figure",   "FLOW latency", "FLOW balanced", "FLOW-measured",
+      "FLOW-measured latency", "FLOW-measured balanced"};
   ASSERT_EQ(r.rows.size(), names.size());
   for (size_t i = 0; i < names.size(); ++i) {
     const ReportRow& row = r.rows[i];
@@ -123,12 +126,13 @@ void CheckReducedTableHasTheExpectedRowsAndColumns() {
         EXPECT_TRUE(row.cells[c].legal) << row.name << " " << r.mask_columns[c];
       }
     }
-    if (i >= 5) {
+    if (i >= 6) {
       EXPECT_EQ(row.block_sparsity, 0.5) << row.name;
       EXPECT_TRUE(row.exact);
     }
   }
   EXPECT_EQ(r.rows[4].block_sparsity, 0.75);
+  EXPECT_EQ(r.rows[5].block_sparsity, 0.75);
   EXPECT_EQ(r.eval_sequences, 50);
   ASSERT_EQ(r.blocks.size(), 5u);
   // Pruning hurts: every pruned cell is worse than dense.
@@ -142,13 +146,13 @@ void CheckReducedTableHasTheExpectedRowsAndColumns() {
 void CheckMarkdownTableIsCompleteAndEveryNumberIsFinite() {
   const std::string md = PruneReportMarkdown(ReducedReport());
   const auto table = FirstTable(md);
-  ASSERT_EQ(table.size(), 2u + 7u);  // header, rule, 7 rows
-  EXPECT_EQ(table[0], (std::vector<std::string>{"model", "target", "sparsity", "N:M per block",
-                                                "free", "free W8A8", "G=1", "G=1 W8A8", "G=16",
-                                                "G=16 W8A8"}));
+  ASSERT_EQ(table.size(), 2u + 14u);  // header, rule, 14 rows
+  EXPECT_EQ(table[0], (std::vector<std::string>{"model", "target", "sparsity", "tile passes",
+                                                "N:M per block", "free", "free W8A8", "G=1",
+                                                "G=1 W8A8", "G=16", "G=16 W8A8"}));
   for (size_t i = 2; i < table.size(); ++i) {
-    ASSERT_EQ(table[i].size(), 10u) << i;
-    for (size_t c = 4; c < 10; ++c) {
+    ASSERT_EQ(table[i].size(), 11u) << i;
+    for (size_t c = 5; c < 11; ++c) {
       size_t used = 0;
       const double v = std::stod(table[i][c], &used);
       EXPECT_EQ(used, table[i][c].size()) << table[i][c];
@@ -156,10 +160,11 @@ void CheckMarkdownTableIsCompleteAndEveryNumberIsFinite() {
     }
   }
   EXPECT_EQ(table[2][0], "dense");
-  EXPECT_EQ(table[8][0], "FLOW");
-  EXPECT_EQ(table[8][1], "0.5");
-  EXPECT_EQ(table[8][2], "0.5000");
-  EXPECT_EQ(table[3][3], "1:2 (all)");
+  EXPECT_EQ(table[9][0], "FLOW");
+  EXPECT_EQ(table[9][1], "0.5");
+  EXPECT_EQ(table[9][2], "0.5000");
+  EXPECT_EQ(table[9][3], fmt::format("{}", ReducedReport().rows[7].tile_passes));
+  EXPECT_EQ(table[3][4], "1:2 (all)");
 }
 
 void CheckDensePerplexityEqualsFlexcimEval() {
@@ -198,6 +203,51 @@ void CheckJsonCarriesTheSameNumbers() {
   EXPECT_EQ(j.at("rows")[6].at("patterns").size(), 5u);
 }
 
+// --prioritize latency: no assignment at the target needs fewer tile passes
+// (uniform rows at the same sparsity included), and the two latency rows
+// agree on the minimum; the tile passes of a row are the golden mapper's.
+void CheckLatencyPriorityNeedsTheFewestTilePasses() {
+  const PruneReport& r = ReducedReport();
+  const ReportRow& flow_latency = r.rows[9];
+  const ReportRow& measured_latency = r.rows[12];
+  ASSERT_EQ(flow_latency.name, "FLOW latency");
+  ASSERT_EQ(measured_latency.name, "FLOW-measured latency");
+  EXPECT_EQ(flow_latency.tile_passes, measured_latency.tile_passes);
+  for (const ReportRow& row : r.rows) {
+    if (row.method == "dense" || row.block_sparsity != 0.5) continue;
+    EXPECT_LE(flow_latency.tile_passes, row.tile_passes) << row.name;
+  }
+  // Uniform 4:8 on the default macro (a tile: 128 inputs x 16 outputs):
+  // per block q, o (64x64) 1 x 4 tiles each, k, v (32x64) 1 x 2, w1, w3
+  // (172x64) 1 x 11, w2 (64x172) 2 x 4: 42 tiles.
+  EXPECT_EQ(r.rows[3].tile_passes, 5 * 42);
+  EXPECT_LT(flow_latency.tile_passes, r.rows[3].tile_passes);
+}
+
+// The target line compares the best choice with the best uniform pattern of
+// the same sparsity in the G = C column.
+void CheckTargetVerdictComparesTheBestRows() {
+  const PruneReport& r = ReducedReport();
+  ASSERT_EQ(r.verdicts.size(), 1u);
+  const ReportTarget& v = r.verdicts[0];
+  EXPECT_EQ(v.column, "G=16");
+  double best_uniform = 1e300, best_choice = 1e300;
+  for (const ReportRow& row : r.rows) {
+    const double ppl = row.cells[2].fp32.perplexity();
+    if (row.method == "uniform" && row.block_sparsity == 0.5) best_uniform = std::min(best_uniform, ppl);
+    if (row.target && row.method != "uniform") best_choice = std::min(best_choice, ppl);
+  }
+  EXPECT_EQ(v.best_uniform_perplexity, best_uniform);
+  EXPECT_EQ(v.best_choice_perplexity, best_choice);
+  EXPECT_EQ(v.improvement, 1.0 - best_choice / best_uniform);
+  EXPECT_EQ(v.met, v.improvement >= 0.2);
+  EXPECT_EQ(v.verdict.rfind(v.met ? "met: " : "not met: ", 0), 0u) << v.verdict;
+  const std::string md = PruneReportMarkdown(r);
+  EXPECT_NE(md.find("- sparsity 0.5: " + v.verdict + "\n"), std::string::npos);
+  ASSERT_TRUE(r.measured_costs);
+  EXPECT_EQ(r.measured_costs->loss_delta.size(), 5u);
+}
+
 void CheckWritesThreeFilesAndTheSvgHasThreePanels() {
   const std::string dir = testdata::MakeTempDir() + "/report";
   WritePruneReport(ReducedReport(), dir);
@@ -213,7 +263,7 @@ void CheckWritesThreeFilesAndTheSvgHasThreePanels() {
   }
   EXPECT_EQ(panels, 3u);
   EXPECT_NE(svg.find(">target 0.5<"), std::string::npos);
-  for (const NmPattern& p : ReducedReport().rows.back().patterns) {
+  for (const NmPattern& p : ReducedReport().rows[7].patterns) {
     const std::string label = fmt::format(">{}<", p.ToString());
     EXPECT_NE(svg.find(label), std::string::npos) << label;
   }
@@ -241,6 +291,14 @@ TEST(PruneReport, ReducedReport) {
     CheckJsonCarriesTheSameNumbers();
   }
   {
+    SCOPED_TRACE("LatencyPriorityNeedsTheFewestTilePasses");
+    CheckLatencyPriorityNeedsTheFewestTilePasses();
+  }
+  {
+    SCOPED_TRACE("TargetVerdictComparesTheBestRows");
+    CheckTargetVerdictComparesTheBestRows();
+  }
+  {
     SCOPED_TRACE("WritesThreeFilesAndTheSvgHasThreePanels");
     CheckWritesThreeFilesAndTheSvgHasThreePanels();
   }
@@ -250,6 +308,7 @@ TEST(PruneReport, UnreachableTargetsAreSkippedAndSaySo) {
   ReportSettings s = Reduced();
   s.base.candidates = ReferenceCandidates();
   s.uniform = {};
+  s.selectors = {DefaultReportSelectors().front()};
   s.groups = {};
   s.targets = {0.625};  // 25 eighths over 5 blocks: every reference pattern removes an even number
   const PruneReport r = BuildPruneReport(Data().inputs.model, Data().stats, Data().calibration,
@@ -265,8 +324,8 @@ TEST(PruneReport, UnreachableTargetsAreSkippedAndSaySo) {
   const auto table = FirstTable(PruneReportMarkdown(r));
   ASSERT_EQ(table.size(), 5u);
   EXPECT_EQ(table[3][0], "OWL-style M=8");
-  EXPECT_EQ(table[3][4], "skipped");
-  EXPECT_EQ(table[4][3].rfind("target not reachable", 0), 0u);
+  EXPECT_EQ(table[3][5], "skipped");
+  EXPECT_EQ(table[4][4].rfind("target not reachable", 0), 0u);
   // No FLOW row ran: the SVG has the two statistics panels only.
   const std::string svg = PruneReportSvg(r);
   EXPECT_EQ(svg.find("FLOW: N:M per block"), std::string::npos);
