@@ -55,6 +55,12 @@ TEST(HfCli, PruneABf16CheckpointIntoACheckpointAndEvaluateIt) {
   const auto ej = nlohmann::json::parse(ReadFileBytes(tmp + "/e.json"));
   EXPECT_EQ(ej["perplexity"], j["evaluation"]["pruned"]["perplexity"]);
   EXPECT_EQ(ej["model_format"], "Hugging Face LlamaForCausalLM (BF16)");
+  // eval --pruned on that directory: the W8A8 fake-quantised evaluation prune reported.
+  const CliRun q = Flexcim(fmt::format("eval --pruned '{}/out' {} --blocks 0:9 --quiet --json '{}/q.json'",
+                                       tmp, TextFlags(), tmp));
+  ASSERT_EQ(q.code, 0) << q.err;
+  EXPECT_EQ(nlohmann::json::parse(ReadFileBytes(tmp + "/q.json"))["perplexity"],
+            j["evaluation"]["pruned_quantized"]["perplexity"]);
 }
 
 TEST(HfCli, ConvertWritesTheShippedModelAsTheTestConverterDoes) {
