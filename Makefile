@@ -3,8 +3,16 @@
 BUILD ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
+# The ASan+UBSan build (clang, with the libFuzzer targets) that `make test`
+# also runs, on these ctest labels of the `sanitizer_subset` binaries.
+ASAN_BUILD ?= build-asan
+SANITIZE_LABELS ?= unit|fuzz
+# `make fuzz`: every fuzz target for FUZZ_SECONDS seconds (unbounded runs).
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 300
+CLANG_ENV = CC=clang CXX=clang++
 
-.PHONY: deps build test demo bench sweep clean
+.PHONY: deps build test sanitize fuzz demo bench sweep clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -15,6 +23,24 @@ build: deps
 
 test: build
 	@ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS)
+	@$(MAKE) --no-print-directory sanitize
+
+# ASan+UBSan: the parsers, file handling and CLI unit tests, and every fuzz
+# target for a bounded number of executions (docs/ROBUSTNESS.md).
+sanitize: deps
+	@$(CLANG_ENV) cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Release -DFLEXCIM_FUZZ=ON >/dev/null
+	@cmake --build $(ASAN_BUILD) -j $(JOBS) --target sanitizer_subset
+	@rm -rf $(ASAN_BUILD)/verif/fuzz/work
+	@ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) -L '$(SANITIZE_LABELS)'
+	@cat $(ASAN_BUILD)/verif/fuzz/work/summary.txt
+
+fuzz: deps
+	@$(CLANG_ENV) cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=Release -DFLEXCIM_FUZZ=ON \
+	  -DFLEXCIM_FUZZ_RUNS=-1 -DFLEXCIM_FUZZ_SECONDS=$(FUZZ_SECONDS) >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_targets
+	@rm -f $(FUZZ_BUILD)/verif/fuzz/work/summary.txt
+	@ctest --test-dir $(FUZZ_BUILD) --output-on-failure -j $(JOBS) -L fuzz; \
+	  status=$$?; cat $(FUZZ_BUILD)/verif/fuzz/work/summary.txt; exit $$status
 
 demo: build
 	@bash scripts/demo.sh $(BUILD)
@@ -23,4 +49,4 @@ bench: build
 	@$(BUILD)/cli/flexcim bench --out $(BUILD)/bench
 
 clean:
-	@rm -rf $(BUILD)
+	@rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

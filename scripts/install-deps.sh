@@ -13,6 +13,7 @@ PACKAGES=(
   libgtest-dev googletest       # unit and co-simulation tests
   nlohmann-json3-dev # manifest.json, reports and every machine-readable output
   libssl-dev         # SHA-256 (libcrypto EVP): data-file checks, container checksums
+  clang libclang-rt-14-dev libfuzzer-14-dev  # ASan+UBSan build, libFuzzer targets (verif/fuzz/)
   libsentencepiece-dev  # SentencePiece tokenizer.model files of Hugging Face checkpoints
   gzip
 )

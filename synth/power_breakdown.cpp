@@ -61,8 +61,7 @@ NetlistHierarchy ParseNetlistHierarchy(const std::string& netlist) {
       current = Unescape(m[1]);
       h[current];
     } else if (!current.empty() && std::regex_match(line, m, InstanceLine())) {
-      const std::string type = Unescape(m[1]);
-      if (modules.count(type)) h[current][Unescape(m[2])] = type;
+      h[current][Unescape(m[2])] = Unescape(m[1]);
     }
   }
   return h;
@@ -93,25 +92,37 @@ std::map<std::string, double> ParseInstancePower(const std::string& sta_output) 
   return out;
 }
 
-std::string OwningModule(const NetlistHierarchy& h, const std::string& top, const std::string& leaf) {
+namespace {
+
+// Walks `path` ('.'-joined; OpenSTA's '/' separators count as '.') down the
+// user-module instances from `top`: {owning module, the rest of the path}.
+std::pair<std::string, std::string> Resolve(const NetlistHierarchy& h, const std::string& top, std::string rest) {
+  for (char& c : rest)
+    if (c == '/') c = '.';
   std::string module = top;
-  std::string rest = leaf;
   for (;;) {
     const auto it = h.find(module);
-    if (it == h.end()) return module;
+    if (it == h.end()) return {module, rest};
     size_t best = 0;
     std::string next;
     for (const auto& [inst, type] : it->second) {
+      if (!h.count(type)) continue;  // a library cell, not a module
       if (inst.size() + 1 > best && rest.size() > inst.size() && rest.compare(0, inst.size(), inst) == 0 &&
           rest[inst.size()] == '.') {
         best = inst.size() + 1;
         next = type;
       }
     }
-    if (best == 0) return module;
+    if (best == 0) return {module, rest};
     module = next;
     rest.erase(0, best);
   }
+}
+
+}  // namespace
+
+std::string OwningModule(const NetlistHierarchy& h, const std::string& top, const std::string& leaf) {
+  return Resolve(h, top, leaf).first;
 }
 
 std::map<std::string, double> PowerByComponent(const NetlistHierarchy& h, const std::string& top,
@@ -121,11 +132,17 @@ std::map<std::string, double> PowerByComponent(const NetlistHierarchy& h, const 
   std::map<std::string, double> out;
   for (const auto& c : ComponentOrder()) out[c] = 0;
   for (const auto& [leaf, mw] : power) {
-    const auto type = leaf_cells.find(leaf);
-    if (type == leaf_cells.end()) continue;  // not a leaf instance line (e.g. a header)
-    const auto cell = cells.find(type->second);
-    if (cell == cells.end()) throw Error(fmt::format("instance {} has unknown cell type {}", leaf, type->second));
-    const ComponentRule& rule = RuleForModule(OwningModule(h, top, leaf));
+    const auto [module, cell_name] = Resolve(h, top, leaf);
+    std::string type;
+    if (const auto it = leaf_cells.find(leaf); it != leaf_cells.end()) {
+      type = it->second;
+    } else if (const auto m = h.find(module); m != h.end() && m->second.count(cell_name)) {
+      type = m->second.at(cell_name);
+    }
+    if (type.empty() || h.count(type)) continue;  // a hierarchical instance (OpenSTA reports 0 W for it)
+    const auto cell = cells.find(type);
+    if (cell == cells.end()) throw Error(fmt::format("instance {} has unknown cell type {}", leaf, type));
+    const ComponentRule& rule = RuleForModule(module);
     AddToComponents(rule, cell->second.sequential ? 0.0 : mw, cell->second.sequential ? mw : 0.0, options, out);
   }
   return out;

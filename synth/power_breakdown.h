@@ -15,8 +15,8 @@
 
 namespace flexcim::synth {
 
-// module -> (instance name -> module type), user modules only, from a
-// hierarchical Yosys `write_verilog -noattr` netlist.
+// module -> (instance name -> module or cell type), from a Yosys
+// `write_verilog -noattr` netlist.
 using NetlistHierarchy = std::map<std::string, std::map<std::string, std::string>>;
 NetlistHierarchy ParseNetlistHierarchy(const std::string& hierarchical_netlist);
 
@@ -30,12 +30,16 @@ std::map<std::string, std::string> ParseLeafCells(const std::string& flat_netlis
 // -instances` (W) -> leaf instance path (as above) -> total mW.
 std::map<std::string, double> ParseInstancePower(const std::string& sta_output);
 
-// The module that owns a flattened leaf instance name (`top` when no
-// instance prefix matches).
+// The module that owns a leaf instance, named by its path from the top:
+// OpenSTA's "u_sub0/g_col[1].u_mul/_42_" on a hierarchical netlist or a
+// flattened name "u_sub0.g_col[1].u_mul.$abc$..." (`top` when no instance
+// prefix matches).
 std::string OwningModule(const NetlistHierarchy& hierarchy, const std::string& top, const std::string& leaf);
 
-// Every ComponentOrder key -> mW. Throws flexcim::Error for an instance
-// whose cell type is unknown.
+// Every ComponentOrder key -> mW. A leaf's cell type comes from
+// `leaf_cells` (flattened netlist) or else from its owning module's
+// instances in `hierarchy`; hierarchical instances are skipped. Throws
+// flexcim::Error for a cell type the liberty lacks.
 std::map<std::string, double> PowerByComponent(const NetlistHierarchy& hierarchy, const std::string& top,
                                                const std::map<std::string, std::string>& leaf_cells,
                                                const std::map<std::string, double>& instance_power_mw,

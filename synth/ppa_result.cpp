@@ -177,6 +177,7 @@ PpaResult PpaResultFromJson(const nlohmann::json& j) {
     r.annotated_registers = power.at("annotated_registers");
     r.sequential_cells = power.at("sequential_cells");
     if (power.contains("input_ports_only")) r.port_only_power = pw(power.at("input_ports_only"));
+    r.component_power = power.at("components_mw").get<std::map<std::string, double>>();
   }
   r.yosys_seconds = j.at("runtime_s").at("yosys");
   r.sta_seconds = j.at("runtime_s").at("sta");

@@ -70,6 +70,9 @@ std::string StaScript(const StaScriptOptions& o) {
   s += StaConstraints(o, "$period");
   s += StaActivity(o);
   s += "report_power -digits 8\n";
+  if (o.per_instance_power) {
+    s += "puts \"FLEXCIM_INSTANCES\"\nreport_power -digits 8 -instances [get_cells -hierarchical *]\n";
+  }
   s += "puts \"FLEXCIM_DONE\"\n";
   return s;
 }

@@ -30,6 +30,9 @@ struct StaScriptOptions {
   // Weight-write and reset inputs: false paths for the compute-path period
   // (the write path is decoupled from compute; docs/PPA.md).
   std::vector<std::string> write_ports;
+  // After the total: "FLEXCIM_INSTANCES" and report_power -instances of every
+  // leaf cell (synth/power_breakdown.h).
+  bool per_instance_power = false;
 };
 
 // The write ports of a port list: rst_n and every input named wr_*.

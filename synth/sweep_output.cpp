@@ -39,7 +39,8 @@ std::string SweepCsv(const std::vector<SweepRow>& rows) {
   std::string s = "arch,P,R,C,G,A,W,total_um2";
   for (const auto& c : ComponentOrder()) s += "," + c + "_um2";
   s += ",flexibility_um2,flexibility_percent,overhead_vs_dense_percent,overhead_vs_sparse12_percent,"
-       "fmax_mhz,power_mw,pj_per_mac,pj_per_vector,error\n";
+       "fmax_mhz,power_mw,pj_per_mac,pj_per_vector,mac,storage,compute_fmax_mhz,pj_per_mac8,tops_per_w,"
+       "tops_per_mm2,error\n";
   for (const auto& row : rows) {
     const MacroConfig& c = row.point.config;
     s += fmt::format("{},{},{},{},{},{},{}", row.point.arch, c.subs(), c.rows(), c.cols(), c.sel_group(),
@@ -47,7 +48,7 @@ std::string SweepCsv(const std::vector<SweepRow>& rows) {
     if (!row.result) {
       s += ",";
       for (size_t i = 0; i < ComponentOrder().size(); ++i) s += ",";
-      s += ",,,,,,,," + CsvField(row.error) + "\n";
+      s += ",,,,,,,,,,,,,," + CsvField(row.error) + "\n";
       continue;
     }
     const PpaResult& r = *row.result;
@@ -64,6 +65,13 @@ std::string SweepCsv(const std::vector<SweepRow>& rows) {
     if (r.timing) {
       s += fmt::format(",{:.3f},{:.6f},{:.6f},{:.4f}", r.timing->fmax_mhz, r.timing->power.total,
                        r.EnergyPerMacPj().value_or(0), r.EnergyPerVectorPj().value_or(0));
+    } else {
+      s += ",,,,";
+    }
+    s += fmt::format(",{},{}", r.mac, r.storage);
+    if (r.timing) {
+      s += fmt::format(",{:.3f},{:.6f},{:.6f},{:.6f}", r.ComputeFmaxMhz().value_or(0), r.EnergyPerMac8Pj().value_or(0),
+                       r.TopsPerWatt().value_or(0), r.TopsPerMm2().value_or(0));
     } else {
       s += ",,,,";
     }

@@ -10,6 +10,8 @@
 
 #include "core/errors.h"
 #include "core/atomic_file.h"
+#include "core/design_manifest.h"
+#include "core/json_input.h"
 #include "synth/activity_annotation.h"
 #include "synth/component_map.h"
 #include "synth/latch_policy.h"
@@ -91,47 +93,41 @@ std::map<std::string, double> MeanPortRates(const std::vector<PortSpec>& ports, 
   return out;
 }
 
-// Power again on the flattened netlist, per leaf instance, rolled up into
-// the report components; with measured net activity every measured register
-// is first cut to a port at its rate, and r.timing->power becomes that power.
-void FlatPower(const SynthFlowOptions& o, const StaScriptOptions& so, const LibertyCells& cells,
-               const fs::path& hierarchical_netlist, const fs::path& flat_netlist, PpaResult& r) {
+// With measured net activity: power again on the flattened netlist with
+// every measured register cut to a port at its rate (synth/activity_annotation.h),
+// per leaf instance; r.timing->power and r.component_power become that.
+void MeasuredActivityPower(const SynthFlowOptions& o, const StaScriptOptions& so, const LibertyCells& cells,
+                           const NetlistHierarchy& hierarchy, const fs::path& flat_netlist, PpaResult& r) {
   std::set<std::string> sequential;
   for (const auto& [name, cell] : cells)
     if (cell.sequential) sequential.insert(name);
   const std::string flat = ReadText(flat_netlist);
+  const ActivityCut cut = CutRegisterInputs(flat, so.top, o.net_activity, sequential);
   StaPowerRequest req;
   req.liberty = so.liberty;
-  req.netlist = flat_netlist;
+  req.netlist = o.work_dir / "flat_netlist_activity.v";
+  WriteFileAtomically(req.netlist, cut.netlist);
   req.top = so.top;
   req.ports = so.ports;
   req.period_ns = r.timing->min_period_ns;
   req.activity.default_input_activity = so.default_input_activity;
   req.activity.port_activity = so.port_activity;
+  for (const auto& [port, rate] : cut.ports) {
+    req.ports.push_back({port, 1, true});
+    req.activity.port_activity[port] = rate;
+  }
   req.work_dir = o.work_dir;
-  req.tag = "components";
+  req.tag = "measured";
   req.per_instance = true;
-  if (!o.net_activity.empty()) {
-    const ActivityCut cut = CutRegisterInputs(flat, so.top, o.net_activity, sequential);
-    req.netlist = o.work_dir / "flat_netlist_activity.v";
-    WriteFileAtomically(req.netlist, cut.netlist);
-    for (const auto& [port, rate] : cut.ports) {
-      req.ports.push_back({port, 1, true});
-      req.activity.port_activity[port] = rate;
-    }
-    req.tag = "measured";
-    r.annotated_registers = cut.annotated_cells;
-    r.sequential_cells = cut.sequential_cells;
-  }
   const StaPowerResult p = RunStaPower(req);
-  r.component_power = PowerByComponent(ParseNetlistHierarchy(ReadText(hierarchical_netlist)), so.top,
-                                       ParseLeafCells(flat), p.instance_power_mw, cells, BreakdownOptions(r));
-  if (!o.net_activity.empty()) {
-    r.port_only_power = r.timing->power;
-    r.timing->power = p.power.total;
-    r.timing->sequential_power = p.power.sequential;
-    r.timing->combinational_power = p.power.combinational;
-  }
+  r.annotated_registers = cut.annotated_cells;
+  r.sequential_cells = cut.sequential_cells;
+  r.component_power = PowerByComponent(hierarchy, so.top, ParseLeafCells(flat), p.instance_power_mw, cells,
+                                       BreakdownOptions(r));
+  r.port_only_power = r.timing->power;
+  r.timing->power = p.power.total;
+  r.timing->sequential_power = p.power.sequential;
+  r.timing->combinational_power = p.power.combinational;
 }
 
 }  // namespace
@@ -142,7 +138,8 @@ PpaResult RunSynthFlow(const SynthFlowOptions& o) {
   };
   RequireTool("yosys", "yosys");
   if (o.run_sta) RequireTool("sta", "opensta");
-  const nlohmann::json manifest = nlohmann::json::parse(ReadText(o.rtl_dir / "manifest.json"));
+  (void)ReadDesignManifest(o.rtl_dir);  // validates every field the flow reads below
+  const nlohmann::json manifest = ReadJsonFile(o.rtl_dir / "manifest.json");
   fs::create_directories(o.work_dir);
   const fs::path liberty = o.liberty.empty() ? PrepareLiberty(o.data_dir, o.work_dir) : o.liberty;
 
@@ -171,7 +168,7 @@ PpaResult RunSynthFlow(const SynthFlowOptions& o) {
   ys.stat_out = o.work_dir / "stat.txt";
   ys.netlist_out = o.work_dir / "mapped.v";
   if (o.run_sta) ys.sta_netlist_out = o.work_dir / "sta_netlist.v";
-  if (o.run_sta) ys.flat_netlist_out = o.work_dir / "flat_netlist.v";
+  if (o.run_sta && !o.net_activity.empty()) ys.flat_netlist_out = o.work_dir / "flat_netlist.v";
   const fs::path ys_path = o.work_dir / "synth.ys";
   WriteFileAtomically(ys_path, YosysScript(ys));
   fs::remove(ys.stat_out);
@@ -209,12 +206,15 @@ PpaResult RunSynthFlow(const SynthFlowOptions& o) {
     so.default_input_activity = o.default_input_activity;
     so.ports = ManifestPorts(manifest);
     so.write_ports = WritePorts(so.ports);
+    so.per_instance_power = true;
     for (const auto& [port, a] : MeanPortRates(so.ports, so.clock_port, o.net_activity)) {
       so.port_activity[port] = a;
       r.port_activity[port] = a;
     }
     for (const auto& [port, a] : o.port_activity) {
-      const bool known = std::any_of(so.ports.begin(), so.ports.end(), [&](const PortSpec& s) { return s.name == port; });
+      // (a named copy: clang 14 cannot capture a structured binding)
+      const bool known = std::any_of(so.ports.begin(), so.ports.end(),
+                                     [&name = port](const PortSpec& s) { return s.name == name; });
       if (known) so.port_activity[port] = a;
       if (known) r.port_activity[port] = a;
     }
@@ -229,9 +229,15 @@ PpaResult RunSynthFlow(const SynthFlowOptions& o) {
     } catch (const Error& e) {
       throw Error(fmt::format("{} (script {}, log {})", e.what(), tcl.string(), log.string()));
     }
-    progress(o.net_activity.empty() ? "sta: power per component"
-                                    : "sta: power per component with measured register activity");
-    FlatPower(o, so, *cells, ys.sta_netlist_out, ys.flat_netlist_out, r);
+    const std::string sta_text = ReadText(log);
+    const NetlistHierarchy hierarchy = ParseNetlistHierarchy(ReadText(ys.sta_netlist_out));
+    r.component_power = PowerByComponent(hierarchy, top, {},
+                                         ParseInstancePower(sta_text.substr(sta_text.find("FLEXCIM_INSTANCES"))),
+                                         *cells, BreakdownOptions(r));
+    if (!o.net_activity.empty()) {
+      progress("sta: power with measured register activity");
+      MeasuredActivityPower(o, so, *cells, hierarchy, ys.flat_netlist_out, r);
+    }
     r.sta_seconds = Seconds(t0);
     progress(fmt::format("sta: {:.1f} s, fmax {:.1f} MHz, {:.3f} mW", r.sta_seconds, r.timing->fmax_mhz,
                          r.timing->power.total));

@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <charconv>
 #include <limits>
-#include <fstream>
 #include <sstream>
 
 #include "core/errors.h"
+#include "core/input_file.h"
 #include "core/output_directory.h"
 #include "verif/stimulus_contract.h"
 
@@ -95,8 +95,7 @@ void WriteStimulusFile(const MacroConfig& c, const std::vector<golden::CycleInpu
 }
 
 std::vector<golden::CycleInput> ReadStimulusFile(const MacroConfig& c, const std::filesystem::path& path) {
-  std::ifstream in(path);
-  if (!in) throw Error(fmt::format("{}: cannot read", path.string()));
+  std::istringstream in(ReadRegularFile(path));
   std::string line;
   int number = 0;
   auto header = [&](const std::string& want_prefix) {

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "core/design_manifest.h"
 #include "core/errors.h"
 #include "core/file_if_changed.h"
 #include "core/subprocess.h"
@@ -30,18 +31,9 @@ std::string CMakeList(const std::vector<std::string>& items) {
 }  // namespace
 
 fs::path BuildTestbench(const TestbenchBuildOptions& o) {
-  const fs::path manifest_path = o.rtl_dir / "manifest.json";
-  std::ifstream manifest_in(manifest_path);
-  if (!manifest_in) throw Error(fmt::format("{}: cannot read the design manifest", manifest_path.string()));
+  const DesignManifest manifest = ReadDesignManifest(o.rtl_dir);
   std::vector<std::string> sources;
-  try {
-    const nlohmann::json manifest = nlohmann::json::parse(manifest_in);
-    for (const auto& f : manifest.at("files")) {
-      sources.push_back(fs::absolute(o.rtl_dir / f.get<std::string>()).string());
-    }
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(fmt::format("{}: not a design manifest: {}", manifest_path.string(), e.what()));
-  }
+  for (const std::string& f : manifest.files) sources.push_back(fs::absolute(o.rtl_dir / f).string());
   if (o.trace_format != "" && o.trace_format != "vcd" && o.trace_format != "fst") {
     throw Error(fmt::format("testbench build: unknown waveform format '{}'", o.trace_format));
   }

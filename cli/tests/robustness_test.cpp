@@ -154,10 +154,11 @@ TEST(Robustness, LibraryExceptionsNameTheFile) {
             0u)
       << r.err;
   fs::remove(s.path() / "run" / "prune" / "prune.json");
-  WriteBytes(s.path() / "run" / "map" / "map.json", R"({"total": 5})");
+  WriteBytes(s.path() / "run" / "map" / "map.json",
+             R"({"config": 5, "tokens": 1, "latency": 1, "total": {"tiles": 1, "cycles": 1, "utilisation": 1}})");
   r = Flexcim(fmt::format("report --run {}", (s.path() / "run").string()));
   EXPECT_EQ(r.code, 1);
-  EXPECT_EQ(r.err, fmt::format("flexcim report: error: {}: unexpected content: cannot use at() with number\n",
+  EXPECT_EQ(r.err, fmt::format("flexcim report: error: {}: unexpected content: type must be string, but is number\n",
                                (s.path() / "run" / "map" / "map.json").string()));
 }
 

@@ -101,7 +101,7 @@ TEST(FastModel, PicksTheKernelThatApplies) {
 }
 
 TEST(FastModel, RejectsBadInputsLikeReference) {
-  const FastModel f(MacroStorage(MacroConfig::Default()));
+  const FastModel f{MacroStorage(MacroConfig::Default())};  // braces: not a function declaration (clang)
   std::vector<int32_t> act(128, 0);
   EXPECT_EQ(ErrorOf([&] { f.Compute(act, 3); }), "in_nlog2 3: must be in [0, 2] for P = 4");
   act[127] = -200;

@@ -203,6 +203,9 @@ TEST_F(FlowTest, MeasuredRegisterActivityReplacesVectorlessStorageActivity) {
   EXPECT_LT(r.timing->power.total, r.port_only_power->total);
   EXPECT_GT(r.timing->power.total, 0.0);
   EXPECT_TRUE(fs::exists(o.work_dir / "flat_netlist_activity.v"));
+  double power_sum = 0;
+  for (const auto& [c, mw] : r.component_power) power_sum += mw;
+  EXPECT_NEAR(power_sum, r.timing->power.total, 1e-3 * r.timing->power.total);
 }
 
 // The flow on `o` fails with exactly "latch <cell> in module <module> where

@@ -56,7 +56,7 @@ constexpr char kPower[] = R"(     Internal    Switching      Leakage        Tota
 TEST(PowerBreakdown, LeafInstancesGoToTheirModulesComponents) {
   const NetlistHierarchy h = ParseNetlistHierarchy(kHierarchical);
   EXPECT_EQ(h.at("flexcim_submacro_t").at("g_row[1].u_dist"), "flexcim_distribution_t");
-  EXPECT_EQ(h.at("flexcim_top").size(), 1u);  // the buffer is not a module
+  EXPECT_EQ(h.at("flexcim_top").at("_9_"), "sky130_fd_sc_hd__buf_1");
   EXPECT_EQ(OwningModule(h, "flexcim_top", "u_sub0.g_row[1].u_dist._4_"), "flexcim_distribution_t");
   EXPECT_EQ(OwningModule(h, "flexcim_top", "u_sub0.u_storage._1_"), "flexcim_storage_t");
   EXPECT_EQ(OwningModule(h, "flexcim_top", "_9_"), "flexcim_top");
@@ -75,6 +75,14 @@ TEST(PowerBreakdown, LeafInstancesGoToTheirModulesComponents) {
   EXPECT_DOUBLE_EQ(c.at(kDistribution), 0.02);
   EXPECT_DOUBLE_EQ(c.at(kPipelineRegisters), 0.03);  // the distribution's flip-flop
   EXPECT_DOUBLE_EQ(c.at(kTopGlue), 0.004);
+  // OpenSTA's names on the hierarchical netlist: '/' between instances, the
+  // cell type from the owning module; hierarchical instances (0 W) skipped.
+  const std::map<std::string, double> hierarchical = {
+      {"u_sub0/u_storage/_1_", 0.09}, {"u_sub0/g_row[1].u_dist", 0.0}, {"u_sub0", 0.0}, {"_9_", 0.004}};
+  const auto ch = PowerByComponent(h, "flexcim_top", {}, hierarchical, cells, {.w_bits = 3, .element_bits_per_cell = 1});
+  EXPECT_DOUBLE_EQ(ch.at(kWeightStorage), 0.09 * 3 / 4);
+  EXPECT_DOUBLE_EQ(ch.at(kTopGlue), 0.004);
+  EXPECT_DOUBLE_EQ(ch.at(kDistribution), 0.0);
 }
 
 }  // namespace
