@@ -265,6 +265,13 @@ std::string SummaryTable(const std::vector<Point>& points, const json& point_jso
                      ratio("fixed12_same_model"), ratio("fixed12_fair"), ratio("dense"),
                      ratio("fixed12_fair_equal_area"), ratio("dense_equal_area"));
   }
+  s += "\nWhere the ratios come from (FLOW's N:M per block; fixed 1:2 runs the blocks with N = 1 natively and "
+       "every other block in dense mode, each input pair over two rows; dense DCiM runs every block as dense):\n\n";
+  for (const Point& p : points) {
+    if (p.method == "flow" && p.G == cols && p.macros == points.front().macros) {
+      s += fmt::format("- {}, {}: {}\n", p.model, p.Label(), PatternsText(p.patterns));
+    }
+  }
   s += fmt::format(
       "\nG = C (the published FlexCiM); Q = macros of each architecture (equal cells); every assignment and G = 1 "
       "are in the tables below. Ratios are baseline / FlexCiM as latency / energy per decoded token (above 1: FlexCiM is faster or "
@@ -448,7 +455,9 @@ PerfReport BuildPerfReport(const PerfReportInputs& in) {
                       "assignment would have.\n\n",
                       in.profile_file.filename().string());
     for (const Point& p : seven_points) {
-      if (p.method == "flow") md += fmt::format("- target {:.3g}: {}\n", *p.target, PatternsText(p.patterns));
+      if (p.method == "flow" && p.macros == in.macros.front()) {
+        md += fmt::format("- target {:.3g}: {}\n", *p.target, PatternsText(p.patterns));
+      }
     }
     md += "\n" + DetailTable(seven_points) + "\n";
   }

@@ -13,15 +13,19 @@ namespace {
 
 constexpr char kNum[] = R"(([-+0-9.eE]+))";
 
+// "<group> internal switching leakage total percent" (W).
 bool ParsePowerLine(const std::string& line, const std::string& group, PowerMw& out) {
-  static const std::string pattern = fmt::format(R"(^\s*{{}}\s+{0}\s+{0}\s+{0}\s+{0}.*$)", kNum);
-  const std::regex re(fmt::format(fmt::runtime(pattern), group));
-  std::smatch m;
-  if (!std::regex_match(line, m, re)) return false;
-  out = PowerMw{std::stod(m[1]) * 1e3, std::stod(m[2]) * 1e3, std::stod(m[3]) * 1e3,
-                std::stod(m[4]) * 1e3};
+  if (line.rfind(group, 0) != 0) return false;
+  std::istringstream in(line.substr(group.size()));
+  double v[4];
+  if (!(in >> v[0] >> v[1] >> v[2] >> v[3])) return false;
+  out = PowerMw{v[0] * 1e3, v[1] * 1e3, v[2] * 1e3, v[3] * 1e3};
   return true;
 }
+
+// The report up to the per-instance lines (FLEXCIM_INSTANCES), which can be
+// hundreds of thousands of lines.
+std::string Summary(const std::string& text) { return text.substr(0, text.find("FLEXCIM_INSTANCES")); }
 
 std::string OpenStaErrors(const std::string& text) {
   std::istringstream in(text);
@@ -34,27 +38,28 @@ std::string OpenStaErrors(const std::string& text) {
 
 }  // namespace
 
-PowerReport ParseStaPower(const std::string& text) {
+PowerReport ParseStaPower(const std::string& full_text) {
+  const std::string text = Summary(full_text);
   const std::string errors = OpenStaErrors(text);
   if (!errors.empty()) throw Error("OpenSTA reported errors:" + errors);
   PowerReport r;
-  bool have_power = false, done = false;
+  bool have_power = false;
+  const bool done = full_text.find("FLEXCIM_DONE") != std::string::npos;
   std::istringstream in(text);
   std::string line;
   while (std::getline(in, line)) {
     if (ParsePowerLine(line, "Total", r.total)) {
       have_power = true;
-    } else if (ParsePowerLine(line, "Sequential", r.sequential) ||
-               ParsePowerLine(line, "Combinational", r.combinational)) {
-    } else if (line.rfind("FLEXCIM_DONE", 0) == 0) {
-      done = true;
+    } else {
+      ParsePowerLine(line, "Sequential", r.sequential) || ParsePowerLine(line, "Combinational", r.combinational);
     }
   }
   if (!have_power || !done) throw Error("OpenSTA output has no report_power total");
   return r;
 }
 
-TimingPower ParseStaOutput(const std::string& text) {
+TimingPower ParseStaOutput(const std::string& full_text) {
+  const std::string text = Summary(full_text);
   static const std::regex kStart(R"(^Startpoint:\s+(.*?)\s*$)");
   static const std::regex kEnd(R"(^Endpoint:\s+(.*?)\s*$)");
   static const std::regex kArrival(fmt::format(R"(^\s*{}\s+data arrival time\s*$)", kNum));
@@ -95,7 +100,7 @@ TimingPower ParseStaOutput(const std::string& text) {
   if (!errors.empty()) throw Error("OpenSTA reported errors:" + errors);
   if (!have_path || !have_arrival) throw Error("OpenSTA output has no critical path (report_checks)");
   if (!have_period || t.min_period_ns <= 0) throw Error("OpenSTA output has no valid FLEXCIM_PERIOD");
-  const PowerReport power = ParseStaPower(text);
+  const PowerReport power = ParseStaPower(full_text);
   t.power = power.total;
   t.sequential_power = power.sequential;
   t.combinational_power = power.combinational;
