@@ -136,6 +136,20 @@ std::vector<Point> ShippedPoints(const json& report, const MacroConfig& config) 
   return points;
 }
 
+// The run's own pruning when there is no prune report: one point.
+Point PrunePoint(const json& prune, const MacroConfig& config) {
+  Point p;
+  p.model = "stories260K";
+  p.method = prune.at("method").get<std::string>();
+  p.assignment = p.method == "flow" ? "FLOW" : p.method;
+  p.target = prune.at("target_sparsity").get<double>();
+  p.block_sparsity = prune.at("achieved_block_sparsity").get<double>();
+  p.G = config.sel_group();
+  for (const json& b : prune.at("blocks")) p.patterns.push_back(NmPattern::Parse(b.at("pattern").get<std::string>(), "pattern"));
+  if (prune.contains("evaluation")) p.perplexity = prune.at("evaluation").at("pruned").at("perplexity").get<double>();
+  return p;
+}
+
 struct Profile {
   std::vector<double> outlier_norm, locality_norm;
 };
@@ -265,6 +279,13 @@ std::string SummaryTable(const std::vector<Point>& points, const json& point_jso
                      ratio("fixed12_same_model"), ratio("fixed12_fair"), ratio("dense"),
                      ratio("fixed12_fair_equal_area"), ratio("dense_equal_area"));
   }
+  s += "\nWhere the ratios come from (FLOW's N:M per block; fixed 1:2 runs the blocks with N = 1 natively and "
+       "every other block in dense mode, each input pair over two rows; dense DCiM runs every block as dense):\n\n";
+  for (const Point& p : points) {
+    if (p.method == "flow" && p.G == cols && p.macros == points.front().macros) {
+      s += fmt::format("- {}, {}: {}\n", p.model, p.Label(), PatternsText(p.patterns));
+    }
+  }
   s += fmt::format(
       "\nG = C (the published FlexCiM); Q = macros of each architecture (equal cells); every assignment and G = 1 "
       "are in the tables below. Ratios are baseline / FlexCiM as latency / energy per decoded token (above 1: FlexCiM is faster or "
@@ -376,10 +397,11 @@ PerfReport BuildPerfReport(const PerfReportInputs& in) {
   };
   if (in.prune_report) {
     points = at_each_q(ShippedPoints(*in.prune_report, in.config));
-    for (Point& p : points) eval.Evaluate(p, ReadModelShape("stories260k"));
   } else {
     shipped_missing = in.prune_report_missing;
+    if (in.prune) points = at_each_q({PrunePoint(*in.prune, in.config)});
   }
+  for (Point& p : points) eval.Evaluate(p, ReadModelShape("stories260k"));
   std::string seven_missing;
   const ModelShape seven = ReadModelShape("llama2-7b");
   try {
@@ -434,6 +456,10 @@ PerfReport BuildPerfReport(const PerfReportInputs& in) {
   md += "### Shipped model (stories260K), every assignment of the prune report\n\n";
   if (!shipped_missing.empty()) {
     md += "Missing: " + shipped_missing + "\n\n";
+    if (!shipped.empty()) {
+      md += "The run's own pruning alone (prune/prune.json; perplexity of `flexcim prune`'s evaluation):\n\n" +
+            DetailTable(shipped) + "\n";
+    }
   } else {
     md += "Perplexity: `flexcim prune --report` on its evaluation slice (fp32, legal masks at that G). "
           "Uniform at 0.625 does not exist (no power-of-two N:M has sparsity 0.625).\n\n" +
@@ -448,7 +474,9 @@ PerfReport BuildPerfReport(const PerfReportInputs& in) {
                       "assignment would have.\n\n",
                       in.profile_file.filename().string());
     for (const Point& p : seven_points) {
-      if (p.method == "flow") md += fmt::format("- target {:.3g}: {}\n", *p.target, PatternsText(p.patterns));
+      if (p.method == "flow" && p.macros == in.macros.front()) {
+        md += fmt::format("- target {:.3g}: {}\n", *p.target, PatternsText(p.patterns));
+      }
     }
     md += "\n" + DetailTable(seven_points) + "\n";
   }

@@ -2,39 +2,48 @@
 # make demo: the main job end to end on the shipped model (stories260K):
 # FLOW-prune with hardware-legal masks, map onto the macro, generate RTL,
 # verify it in Verilator (random traffic and a real pruned layer), Yosys /
-# OpenSTA PPA with the baselines, and one report.
+# OpenSTA PPA with the baselines, energy per operation, every pruning method
+# at three sparsities, and one report ending with latency and energy per
+# token of FlexCiM against fixed 1:2 and dense DCiM (docs/PERF.md).
 set -euo pipefail
 BUILD=${1:-build}
 FLEXCIM="$BUILD/cli/flexcim"
 RUN=${FLEXCIM_DEMO_OUT:-$BUILD/demo}
 mkdir -p "$RUN"
 
-echo "== 1/7 FLOW pruning of stories260K at mean sparsity 0.5 (legal masks for the default macro, G = C = 16)"
+echo "== 1/9 FLOW pruning of stories260K at mean sparsity 0.5 (legal masks for the default macro, G = C = 16)"
 "$FLEXCIM" prune --method flow --target 0.5 --out "$RUN/prune"
 
-echo "== 2/7 map every pruned layer onto the macro's tiles; schedule layer 3.w1 for the RTL"
-"$FLEXCIM" map --pruned "$RUN/prune" --out "$RUN/map" --stimulus-layer 3.w1 --stimulus-tokens 32 | tail -4
+echo "== 2/9 map every pruned layer onto the FlexCiM, dense and fixed 1:2 macros' tiles (each = its GEMV); schedule layer 3.w1 for the RTL"
+"$FLEXCIM" map --pruned "$RUN/prune" --arch flexcim,dense,sparse12 --out "$RUN/map" \
+  --stimulus-layer 3.w1 --stimulus-tokens 32 | tail -8
 
-echo "== 2b/7 perplexity computed by the macro: the pruned model W8A8 fake-quantised and with every pruned layer on the golden macro's integer tiles (held-out blocks 3300:4299), then one text block with every layer on the Verilated RTL"
+echo "== 2b/9 perplexity computed by the macro: the pruned model W8A8 fake-quantised and with every pruned layer on the golden macro's integer tiles (held-out blocks 3300:4299), then one text block with every layer on the Verilated RTL"
 "$FLEXCIM" eval --pruned "$RUN/prune" --quiet --json "$RUN/eval_fake_quantised.json" | tail -2
 "$FLEXCIM" eval --pruned "$RUN/prune" --on-macro --quiet --json "$RUN/eval_on_macro.json" | tail -2
 FLEXCIM_PRUNED="$RUN/prune" FLEXCIM_SOURCE_DIR="$(cd "$(dirname "$0")/.." && pwd)" \
   "$BUILD/verif/model_on_rtl_test" | grep "^model on RTL"
 
-echo "== 3/7 generate the default FlexCiM macro"
+echo "== 3/9 generate the default FlexCiM macro"
 "$FLEXCIM" gen --out "$RUN/rtl"
 
-echo "== 4/7 verify it in Verilator against the golden model (random traffic, resets, rewrites)"
+echo "== 4/9 verify it in Verilator against the golden model (random traffic, resets, rewrites)"
 "$FLEXCIM" verify --work "$RUN/verify_work" --vectors 5000 --json "$RUN/verify.json"
 
-echo "== 5/7 run the real pruned layer's tiles on the RTL"
+echo "== 5/9 run the real pruned layer's tiles on the RTL"
 "$FLEXCIM" verify --work "$RUN/verify_work" --stimulus "$RUN/map/stimulus.txt" --json "$RUN/verify_layer.json"
 
-echo "== 6/7 Yosys area + OpenSTA timing/power (input toggle rates measured on the real layer in Verilator): FlexCiM and the dense and fixed 1:2 baselines"
+echo "== 6/9 Yosys area + OpenSTA timing/power (input toggle rates measured on the real layer in Verilator): FlexCiM and the dense and fixed 1:2 baselines"
 "$FLEXCIM" synth --arch flexcim,dense,sparse12 --activity-from "$RUN/verify_layer.json" \
   --work "$RUN/synth_work" --out "$RUN/synth" | tail -25
 
-echo "== 7/7 report"
-"$FLEXCIM" report --run "$RUN" --out "$RUN/report"
+echo "== 7/9 energy per input vector, row write and idle cycle of the three macros (OpenSTA at the compute-path period)"
+"$FLEXCIM" energy --synth "$RUN/synth" --out "$RUN/synth/energy.json"
+
+echo "== 8/9 perplexity of uniform, OWL-style and FLOW at 0.5/0.625/0.75 with G = 16 and G = 1 masks (one line per cell)"
+"$FLEXCIM" prune --report --report-groups 1,16 --report-no-free --eval-blocks 3300:3349 --out "$RUN/prune_report" | tail -3
+
+echo "== 9/9 report"
+"$FLEXCIM" report --run "$RUN" --out "$RUN/report" --summary
 echo
 echo "Verilog: $RUN/rtl (top flexcim_top, manifest $RUN/rtl/manifest.json); report: $RUN/report/report.md"

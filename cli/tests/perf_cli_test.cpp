@@ -128,10 +128,25 @@ TEST(PerfCli, BadInputsNameTheFlagLayerOrPattern) {
                    m.shape.string()),
        2},
   };
-  for (const Case& c : cases) {
-    const CliRun r = Flexcim(c.args);
-    EXPECT_EQ(r.code, c.code) << c.args;
-    EXPECT_EQ(r.err, c.err) << c.args;
+  const fs::path negative = s.path() / "negative.json";
+  std::ofstream(negative) << R"({"archs": {"dense": {"config": "p4_r16_c16_a8_w8", "area_um2": 1, "compute_fmax_mhz": 1,
+                                 "energy_pj": {"vector": -1, "row_write": 1, "idle_cycle": 1}}}})";
+  const std::vector<Case> more = {
+      {fmt::format("perf --shape llama2-7b --nm 2:4 --energy {} --json {}", negative.string(), json.string()),
+       fmt::format("flexcim perf: error: {}: dense: \"vector\" is -1, must be >= 0\n", negative.string()), 1},
+      {fmt::format("energy --synth {} --out {} --act-activity 1.5", s.path().string(), json.string()),
+       "flexcim energy: error: --act-activity 1.5: must be in [0, 1]\n", 2},
+      {fmt::format("energy --synth {} --out {}", s.path().string(), json.string()),
+       fmt::format("flexcim energy: error: --synth {}: cannot read\n", (s.path() / "report.json").string()), 2},
+      {fmt::format("report --run {} --macros 1,0", s.path().string()),
+       "flexcim report: error: --macros 1,0: each Q must be an integer >= 1\n", 2},
+  };
+  for (const std::vector<Case>* list : {&cases, &more}) {
+    for (const Case& c : *list) {
+      const CliRun r = Flexcim(c.args);
+      EXPECT_EQ(r.code, c.code) << c.args;
+      EXPECT_EQ(r.err, c.err) << c.args;
+    }
   }
   EXPECT_FALSE(fs::exists(json));
 }

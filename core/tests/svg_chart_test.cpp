@@ -76,6 +76,28 @@ TEST(SvgChart, LineChartDrawsPolylinePerSeries) {
   EXPECT_NE(svg.find(">2.0<"), std::string::npos);
 }
 
+TEST(SvgChart, ScatterPlacesPointsOnNumericAxes) {
+  Chart c;
+  c.kind = ChartKind::kScatter;
+  c.title = "perplexity vs latency";
+  c.series = {{"flexcim", {10, 20}, {"FLOW 0.5", "FLOW 0.75"}, {1, 3}}, {"dense", {15}, {}, {2}}};
+  // Plot area of a 600 x 300 chart: x 64..450, y 34..252; axes [1, 3] x [10, 20].
+  const std::string svg = ChartSvg(c, 600, 300);
+  EXPECT_EQ(Count(svg, "<circle"), 3);
+  EXPECT_NE(svg.find(R"(<circle cx="64.00" cy="252.00" r="4")"), std::string::npos) << svg;
+  EXPECT_NE(svg.find(R"(<circle cx="450.00" cy="34.00" r="4")"), std::string::npos);
+  EXPECT_NE(svg.find(R"(<circle cx="257.00" cy="143.00" r="4")"), std::string::npos);
+  EXPECT_NE(svg.find(">FLOW 0.75<"), std::string::npos);
+  EXPECT_NE(svg.find(">2.5<"), std::string::npos);  // an x tick
+  c.series[1].x_values.clear();
+  try {
+    ChartSvg(c, 600, 300);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(), "svg chart 'perplexity vs latency': series 'dense' has 0 x values for 1 values");
+  }
+}
+
 TEST(SvgChart, CanvasStacksPanels) {
   SvgCanvas canvas(600, 600);
   canvas.Draw(TwoSeriesBars(), 0, 0, 600, 300);
