@@ -43,15 +43,13 @@ DesignManifest ParseDesignManifest(std::string_view text, std::string_view sourc
     }
   }
   if (!known) throw Error(fmt::format("{}: 'arch' is \"{}\"; must be flexcim, dense or sparse12", context, arch));
-  const nlohmann::json& p = JsonObject(j, "params", context);
-  const std::string pc = context + ": 'params'";
-  try {
-    m.config = MacroConfig::Create(JsonInteger(p, "P", 1, 1 << 16, pc), JsonInteger(p, "R", 1, 1 << 16, pc),
-                                   JsonInteger(p, "C", 1, 1 << 16, pc), JsonInteger(p, "G", 1, 1 << 16, pc),
-                                   JsonInteger(p, "A", 1, 64, pc), JsonInteger(p, "W", 1, 64, pc));
-    if (j.contains("mac")) m.config = m.config.WithMac(ParseMacStyle(JsonString(j, "mac", context)));
-  } catch (const UsageError& e) {
-    throw Error(fmt::format("{}: not a macro configuration: {}", pc, e.what()));
+  m.config = JsonMacroConfig(JsonObject(j, "params", context), context + ": 'params'");
+  if (j.contains("mac")) {
+    try {
+      m.config = m.config.WithMac(ParseMacStyle(JsonString(j, "mac", context)));
+    } catch (const UsageError& e) {
+      throw Error(fmt::format("{}: {}", context, e.what()));
+    }
   }
   m.top = JsonString(j, "top", context);
   if (!IsIdentifier(m.top)) throw Error(fmt::format("{}: 'top' \"{}\" is not a Verilog module name", context, m.top));

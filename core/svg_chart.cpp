@@ -221,8 +221,9 @@ void SvgCanvas::DrawScatter(const Chart& c, double x0, double y0, double w, doub
   const double px = x0 + kLeft, py = y0 + kTop;
   const double pw = w - kLeft - kRight, ph = h - kTop - kBottom;
   if (pw <= 0 || ph <= 0) throw Error(fmt::format("svg chart '{}': rectangle too small", c.title));
-  const auto X = [&](double v) { return px + (v - xa) / (xb - xa) * pw; };
-  const auto Y = [&](double v) { return py + ph - (std::clamp(v, ya, yb) - ya) / (yb - ya) * ph; };
+  // Captured by name: clang 14 cannot capture structured bindings.
+  const auto X = [&, xa = xa, xb = xb](double v) { return px + (v - xa) / (xb - xa) * pw; };
+  const auto Y = [&, ya = ya, yb = yb](double v) { return py + ph - (std::clamp(v, ya, yb) - ya) / (yb - ya) * ph; };
   std::string& b = body_;
   b += "<g class=\"chart\">\n";
   b += Text(x0 + w / 2, y0 + 20, "middle", 15, c.title, " font-weight=\"bold\"");

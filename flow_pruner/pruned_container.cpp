@@ -110,18 +110,6 @@ PrunedContainer ReadContainer(const fs::path& path) {
 
 namespace {
 
-// "--subs 3: must be ..." from MacroConfig::Create, said about the header's
-// keys instead of flags the user never passed.
-std::string HeaderWording(std::string message) {
-  static constexpr std::pair<std::string_view, std::string_view> kKeys[] = {
-      {"--subs ", "P = "}, {"--rows ", "R = "}, {"--cols ", "C = "},
-      {"--sel-group ", "G = "}, {"--a-bits ", "A = "}, {"--w-bits ", "W = "}};
-  for (const auto& [flag, key] : kKeys) {
-    if (message.rfind(flag, 0) == 0) return std::string(key) + message.substr(flag.size());
-  }
-  return message;
-}
-
 // [offset, offset + bytes) inside a payload of `payload_len` bytes, without
 // overflow.
 bool InsidePayload(uint64_t offset, uint64_t bytes, uint64_t payload_len) {
@@ -224,15 +212,7 @@ PrunedContainer ParseContainer(std::string_view file, const std::string& name) {
     throw Error(fmt::format("{}: 'format' is not \"flexcim-pruned\"", context));
   }
   PrunedContainer c;
-  const nlohmann::json& m = JsonObject(h, "macro", context);
-  const std::string mc = context + " 'macro'";
-  try {
-    c.config = MacroConfig::Create(JsonInteger(m, "P", 0, 1 << 16, mc), JsonInteger(m, "R", 0, 1 << 16, mc),
-                                   JsonInteger(m, "C", 0, 1 << 16, mc), JsonInteger(m, "G", 1, 1 << 16, mc),
-                                   JsonInteger(m, "A", 0, 64, mc), JsonInteger(m, "W", 0, 64, mc));
-  } catch (const UsageError& e) {
-    throw Error(fmt::format("{}: {}", mc, HeaderWording(e.what())));
-  }
+  c.config = JsonMacroConfig(JsonObject(h, "macro", context), context + " 'macro'");
   c.w_bits = static_cast<int>(JsonInteger(h, "w_bits", 2, c.config.w_bits(), context));
   c.a_bits = static_cast<int>(JsonInteger(h, "a_bits", 2, c.config.a_bits(), context));
   c.hardware_legal = JsonBool(h, "hardware_legal", context);

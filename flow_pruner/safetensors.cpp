@@ -335,8 +335,39 @@ uint16_t FloatToBf16(float value) {
   return static_cast<uint16_t>((u + 0x7FFFu + ((u >> 16) & 1u)) >> 16);
 }
 
+#if defined(__clang__) && __clang_major__ < 15
+// clang 14 (the sanitizer and fuzz build) has no _Float16 on x86-64: the
+// same IEEE binary16 conversions (round to nearest even) in software.
+float F16ToFloat(uint16_t bits) {
+  const uint32_t sign = static_cast<uint32_t>(bits & 0x8000u) << 16;
+  const uint32_t exp = (bits >> 10) & 0x1Fu, mant = bits & 0x3FFu;
+  if (exp == 0) {
+    const float magnitude = std::ldexp(static_cast<float>(mant), -24);
+    return sign ? -magnitude : magnitude;
+  }
+  if (exp == 31) return std::bit_cast<float>(sign | 0x7F800000u | (mant << 13) | (mant ? 0x400000u : 0u));  // NaNs quiet
+  return std::bit_cast<float>(sign | ((exp + 112) << 23) | (mant << 13));
+}
+
+uint16_t FloatToF16(float value) {
+  const uint32_t u = std::bit_cast<uint32_t>(value);
+  const auto sign = static_cast<uint16_t>((u >> 16) & 0x8000u);
+  const float a = std::fabs(value);
+  if (std::isnan(value)) return static_cast<uint16_t>(sign | 0x7E00u | ((u >> 13) & 0x3FFu));
+  if (a >= 65520.0f) return static_cast<uint16_t>(sign | 0x7C00u);
+  if (a < 6.103515625e-05f) {  // below 2^-14: subnormal (or zero) halves
+    return static_cast<uint16_t>(sign | static_cast<uint16_t>(std::nearbyint(a * 16777216.0f)));
+  }
+  const uint32_t e = ((u >> 23) & 0xFFu) - 127 + 15, m = u & 0x7FFFFFu;
+  uint32_t half = (e << 10) | (m >> 13);
+  const uint32_t rest = m & 0x1FFFu;
+  if (rest > 0x1000u || (rest == 0x1000u && (half & 1u))) ++half;
+  return static_cast<uint16_t>(sign | half);
+}
+#else
 float F16ToFloat(uint16_t bits) { return static_cast<float>(std::bit_cast<_Float16>(bits)); }
 
 uint16_t FloatToF16(float value) { return std::bit_cast<uint16_t>(static_cast<_Float16>(value)); }
+#endif
 
 }  // namespace flexcim::pruner
