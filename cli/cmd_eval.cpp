@@ -57,7 +57,8 @@ po::options_description EvalFlags(EvalOptions& o) {
       ("json", po::value(&o.json), "also write the result as JSON to this file")
       ("quiet,q", po::bool_switch(&o.quiet), "no progress line on stderr")
       ("pruned", po::value(&o.pruned),
-       "a `flexcim prune` output directory: evaluate its model (pruned.bin) with every linear "
+       "a `flexcim prune` output directory: evaluate its model (pruned.bin, or the Hugging Face "
+       "files there) with every linear "
        "layer's weights and inputs fake-quantised to the W/A bits of pruned.flexcim")
       ("on-macro", po::bool_switch(&o.on_macro),
        "with --pruned: run every pruned linear layer on the golden macro (fast path) on its integer "
@@ -89,7 +90,9 @@ int RunEval(const std::vector<std::string>& args) {
       throw UsageError(fmt::format("--pruned {}: not a directory (a `flexcim prune --out` directory)",
                                    o.pruned));
     }
-    path_flags.model = (dir / "pruned.bin").string();
+    // llama2.c input: DIR/pruned.bin; Hugging Face input: DIR itself.
+    path_flags.model = std::filesystem::exists(dir / "pruned.bin") ? (dir / "pruned.bin").string()
+                                                                    : dir.string();
     container = ReadContainer(dir / "pruned.flexcim");
     mode = fmt::format("W{}A{} fake-quantised", container->w_bits, container->a_bits);
     if (o.on_macro) {

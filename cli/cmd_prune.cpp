@@ -51,6 +51,7 @@ struct PruneOptions {
   bool report = false;
   std::string report_targets = "0.5,0.625,0.75";
   std::string report_groups = "1,4,16";
+  bool report_no_free = false;
 };
 
 po::options_description PruneFlags(PruneOptions& o) {
@@ -109,7 +110,9 @@ po::options_description PruneFlags(PruneOptions& o) {
       ("report-targets", po::value(&o.report_targets)->default_value(o.report_targets),
        "OWL-style and FLOW target sparsities, comma-separated, each in [0, 1)")
       ("report-groups", po::value(&o.report_groups)->default_value(o.report_groups),
-       "select groups G of the legal-mask columns, comma-separated powers of two in [1, --cols]");
+       "select groups G of the legal-mask columns, comma-separated powers of two in [1, --cols]")
+      ("report-no-free", po::bool_switch(&o.report_no_free),
+       "leave out the free-mask column (only the hardware-legal columns)");
   d.add(report);
   return d;
 }
@@ -264,6 +267,10 @@ int RunReport(const PruneOptions& o) {
   rs.base = ToSettings(o, 1 << 20);
   rs.targets = ParseTargets(o.report_targets);
   rs.groups = ParseGroups(o.report_groups, rs.base.config.cols());
+  rs.free_column = !o.report_no_free;
+  if (rs.groups.empty() && !rs.free_column) {
+    throw UsageError("--report-no-free: no column left (give --report-groups)");
+  }
   rs.calib_blocks = o.calib_blocks;
   rs.eval_blocks = o.eval_blocks;
   rs.quant = {rs.base.config.w_bits(), rs.base.config.a_bits()};

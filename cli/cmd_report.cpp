@@ -200,7 +200,10 @@ int RunReport(const std::vector<std::string>& args) {
     in.config = golden::ParseMacroConfigName(prune_report->at("macro").get<std::string>());
     in.prune_report = *prune_report;
   } else {
-    if (prune) in.config = golden::ParseMacroConfigName(prune->at("macro").get<std::string>());
+    if (prune) {
+      in.config = golden::ParseMacroConfigName(prune->at("macro").get<std::string>());
+      in.prune = *prune;
+    }
     in.prune_report_missing = fmt::format("{} not found: run `flexcim prune --report --out <run>/prune_report`",
                                           (run / "prune_report" / "report.json").string());
   }

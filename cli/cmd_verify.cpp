@@ -11,12 +11,12 @@
 
 #include "cli/command_registry.h"
 #include "cli/flag_parsing.h"
+#include "core/design_manifest.h"
 #include "core/errors.h"
 #include "core/output_directory.h"
 #include "core/subprocess.h"
 #include "generator/design_writer.h"
 #include "generator/flexcim_generator.h"
-#include "verif/design_manifest.h"
 #include "verif/stimulus_file.h"
 #include "verif/testbench_build.h"
 
@@ -99,10 +99,10 @@ int RunVerify(const std::vector<std::string>& args) {
   if (o.rtl.empty()) {
     config = o.macro.ToConfig();
   } else {
-    const verif::DesignManifest manifest = verif::ReadDesignManifest(o.rtl);
-    if (manifest.arch != "flexcim") {
+    const DesignManifest manifest = ReadDesignManifest(o.rtl);
+    if (manifest.arch != Arch::kFlexcim) {
       throw Error(fmt::format("--rtl {}: arch '{}': flexcim verify drives flexcim_top designs only", o.rtl,
-                              manifest.arch));
+                              ArchName(manifest.arch)));
     }
     config = manifest.config;
   }

@@ -16,6 +16,9 @@ struct Command {
   std::string summary;  // one line for `flexcim --help`
   // Receives the arguments after the subcommand name. Returns the exit code.
   std::function<int(const std::vector<std::string>& args)> run;
+  // Not listed by `flexcim --help` (commands the tool runs itself, e.g. a
+  // cluster sweep's array tasks); still runnable and with --help.
+  bool hidden = false;
 };
 
 const std::map<std::string, Command>& AllCommands();

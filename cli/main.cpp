@@ -18,6 +18,7 @@ void PrintUsage(std::ostream& os) {
   os << "usage: flexcim <command> [flags]   (flexcim <command> --help for its flags)\n\n"
         "commands:\n";
   for (const auto& [name, command] : flexcim::cli::AllCommands()) {
+    if (command.hidden) continue;
     os << fmt::format("  {:<10} {}\n", name, command.summary);
   }
 }

@@ -14,6 +14,12 @@ pruner::ModelPaths ModelPathFlags::Resolve() const {
   std::error_code ec;
   if (!model.empty() && std::filesystem::is_directory(model, ec)) {
     p.tokenizer = (std::filesystem::path(model) / "tokenizer.model").string();
+    // (A directory without config.json is no checkpoint: loading it says so.)
+    if (tokenizer.empty() && token_ids.empty() && !std::filesystem::exists(p.tokenizer, ec) &&
+        std::filesystem::exists(std::filesystem::path(model) / "config.json", ec)) {
+      throw UsageError(fmt::format("--model {}: has no tokenizer.model; give --tokenizer FILE or --token-ids FILE",
+                                   model));
+    }
   }
   if (!tokenizer.empty()) p.tokenizer = tokenizer;
   if (!text.empty()) p.text = text;

@@ -37,7 +37,8 @@ struct MaskColumn {
 };
 
 std::vector<MaskColumn> MaskColumns(const ReportSettings& s) {
-  std::vector<MaskColumn> cols{{"free", s.base.config, false}};
+  std::vector<MaskColumn> cols;
+  if (s.free_column) cols.push_back({"free", s.base.config, false});
   const MacroConfig& b = s.base.config;
   for (int g : s.groups) {
     cols.push_back({fmt::format("G={}", g),

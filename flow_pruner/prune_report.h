@@ -48,6 +48,7 @@ struct ReportSettings {
   int owl_m = 8;
   std::vector<double> targets = {0.5, 0.625, 0.75};  // OWL-style and FLOW
   std::vector<int> groups = {1, 4, 16};               // legal-mask columns (G)
+  bool free_column = true;                            // the free-mask column first
   QuantBits quant = {8, 8};                           // the quantised columns
   std::string calib_blocks = "0:255";                 // labels for the output
   std::string eval_blocks = "3300:4299";

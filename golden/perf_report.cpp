@@ -136,6 +136,20 @@ std::vector<Point> ShippedPoints(const json& report, const MacroConfig& config) 
   return points;
 }
 
+// The run's own pruning when there is no prune report: one point.
+Point PrunePoint(const json& prune, const MacroConfig& config) {
+  Point p;
+  p.model = "stories260K";
+  p.method = prune.at("method").get<std::string>();
+  p.assignment = p.method == "flow" ? "FLOW" : p.method;
+  p.target = prune.at("target_sparsity").get<double>();
+  p.block_sparsity = prune.at("achieved_block_sparsity").get<double>();
+  p.G = config.sel_group();
+  for (const json& b : prune.at("blocks")) p.patterns.push_back(NmPattern::Parse(b.at("pattern").get<std::string>(), "pattern"));
+  if (prune.contains("evaluation")) p.perplexity = prune.at("evaluation").at("pruned").at("perplexity").get<double>();
+  return p;
+}
+
 struct Profile {
   std::vector<double> outlier_norm, locality_norm;
 };
@@ -383,10 +397,11 @@ PerfReport BuildPerfReport(const PerfReportInputs& in) {
   };
   if (in.prune_report) {
     points = at_each_q(ShippedPoints(*in.prune_report, in.config));
-    for (Point& p : points) eval.Evaluate(p, ReadModelShape("stories260k"));
   } else {
     shipped_missing = in.prune_report_missing;
+    if (in.prune) points = at_each_q({PrunePoint(*in.prune, in.config)});
   }
+  for (Point& p : points) eval.Evaluate(p, ReadModelShape("stories260k"));
   std::string seven_missing;
   const ModelShape seven = ReadModelShape("llama2-7b");
   try {
@@ -441,6 +456,10 @@ PerfReport BuildPerfReport(const PerfReportInputs& in) {
   md += "### Shipped model (stories260K), every assignment of the prune report\n\n";
   if (!shipped_missing.empty()) {
     md += "Missing: " + shipped_missing + "\n\n";
+    if (!shipped.empty()) {
+      md += "The run's own pruning alone (prune/prune.json; perplexity of `flexcim prune`'s evaluation):\n\n" +
+            DetailTable(shipped) + "\n";
+    }
   } else {
     md += "Perplexity: `flexcim prune --report` on its evaluation slice (fp32, legal masks at that G). "
           "Uniform at 0.625 does not exist (no power-of-two N:M has sparsity 0.625).\n\n" +

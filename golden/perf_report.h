@@ -31,6 +31,9 @@ struct PerfReportInputs {
   // says it is missing and why).
   std::optional<nlohmann::json> prune_report;
   std::string prune_report_missing;  // why it is absent
+  // Without a prune report: the run's own pruning (prune.json of `flexcim
+  // prune`), one shipped-model point at its G.
+  std::optional<nlohmann::json> prune;
   std::filesystem::path energy_file;  // empty or missing: cycles only
   std::filesystem::path profile_file;  // Llama-2-7B outlier profile
 };

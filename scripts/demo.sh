@@ -41,7 +41,7 @@ echo "== 7/9 energy per input vector, row write and idle cycle of the three macr
 "$FLEXCIM" energy --synth "$RUN/synth" --out "$RUN/synth/energy.json"
 
 echo "== 8/9 perplexity of uniform, OWL-style and FLOW at 0.5/0.625/0.75 with G = 16 and G = 1 masks (one line per cell)"
-"$FLEXCIM" prune --report --report-groups 1,16 --eval-blocks 3300:3349 --out "$RUN/prune_report" | tail -3
+"$FLEXCIM" prune --report --report-groups 1,16 --report-no-free --eval-blocks 3300:3349 --out "$RUN/prune_report" | tail -3
 
 echo "== 9/9 report"
 "$FLEXCIM" report --run "$RUN" --out "$RUN/report" --summary

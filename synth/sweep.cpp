@@ -3,9 +3,14 @@
 #include <fmt/format.h>
 
 #include <atomic>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
 #include <mutex>
 #include <thread>
 
+#include "core/atomic_file.h"
+#include "synth/design_source.h"
 #include "synth/liberty_setup.h"
 
 namespace flexcim::synth {
@@ -37,6 +42,72 @@ std::vector<SweepPoint> ExpandGrid(const SweepGrid& g, std::vector<std::string>*
   return points;
 }
 
+fs::path SweepPointDir(const fs::path& work_dir, const SweepPoint& point) { return work_dir / point.Id(); }
+
+namespace {
+constexpr const char* kResultFile = "result.json";
+constexpr const char* kErrorFile = "error.txt";
+}  // namespace
+
+PointOutcome PointOutcomeIn(const fs::path& dir) {
+  std::error_code ec;
+  if (fs::exists(dir / kResultFile, ec)) return PointOutcome::kResult;
+  if (fs::exists(dir / kErrorFile, ec)) return PointOutcome::kError;
+  return PointOutcome::kNone;
+}
+
+void ClearPointOutcome(const fs::path& dir) {
+  std::error_code ec;
+  fs::remove(dir / kResultFile, ec);
+  fs::remove(dir / kErrorFile, ec);
+}
+
+SweepRow RunSweepPoint(const SweepPoint& point, const SynthFlowOptions& flow, const fs::path& dir) {
+  SweepRow row{point, std::nullopt, ""};
+  try {
+    fs::create_directories(dir);
+    ClearPointOutcome(dir);
+    WriteArchDesign(point.arch, point.config, dir / "rtl");
+    SynthFlowOptions f = flow;
+    f.rtl_dir = dir / "rtl";
+    f.work_dir = dir / "synth";
+    f.arch = point.arch;
+    f.progress = nullptr;
+    row.result = RunSynthFlow(f);
+    WriteFileAtomically(dir / kResultFile, ToJson(*row.result).dump(2) + "\n");
+  } catch (const std::exception& e) {
+    row.result.reset();
+    row.error = e.what();
+    try {
+      WriteFileAtomically(dir / kErrorFile, row.error + "\n");
+    } catch (const std::exception&) {
+      // The row still carries the error; a missing outcome reads as "not run".
+    }
+  }
+  return row;
+}
+
+std::optional<SweepRow> ReadPointOutcome(const SweepPoint& point, const fs::path& dir) {
+  std::error_code ec;
+  if (fs::exists(dir / kResultFile, ec)) {
+    SweepRow row{point, std::nullopt, ""};
+    try {
+      std::ifstream in(dir / kResultFile);
+      row.result = PpaResultFromJson(nlohmann::json::parse(in));
+    } catch (const std::exception& e) {
+      row.error = fmt::format("{}: unreadable result: {}", (dir / kResultFile).string(), e.what());
+    }
+    return row;
+  }
+  if (fs::exists(dir / kErrorFile, ec)) {
+    std::ifstream in(dir / kErrorFile);
+    std::string error((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    while (!error.empty() && error.back() == '\n') error.pop_back();
+    return SweepRow{point, std::nullopt, error.empty() ? "failed (empty error.txt)" : error};
+  }
+  return std::nullopt;
+}
+
 std::vector<SweepRow> RunSweep(const std::vector<SweepPoint>& points, const SweepOptions& o) {
   std::vector<SweepRow> rows;
   for (const auto& p : points) rows.push_back({p, std::nullopt, ""});
@@ -58,23 +129,17 @@ std::vector<SweepRow> RunSweep(const std::vector<SweepPoint>& points, const Swee
   auto worker = [&] {
     for (size_t i = next++; i < rows.size(); i = next++) {
       SweepRow& row = rows[i];
-      const fs::path dir = o.work_dir / row.point.Id();
-      try {
-        o.generate(row.point, dir / "rtl");
-        SynthFlowOptions f = base;
-        f.rtl_dir = dir / "rtl";
-        f.work_dir = dir / "synth";
-        f.arch = row.point.arch;
-        f.progress = nullptr;
-        row.result = RunSynthFlow(f);
-      } catch (const std::exception& e) {
-        row.error = e.what();
-      }
+      const fs::path dir = SweepPointDir(o.work_dir, row.point);
+      std::optional<SweepRow> kept;
+      if (o.resume) kept = ReadPointOutcome(row.point, dir);
+      const bool reused = kept && kept->result;
+      row = reused ? *kept : RunSweepPoint(row.point, base, dir);
       const size_t n = ++done;
-      say(fmt::format("sweep: [{}/{}] {} {}", n, rows.size(), row.point.Id(),
+      say(fmt::format("sweep: [{}/{}] {} {}{}", n, rows.size(), row.point.Id(),
                       row.error.empty() ? fmt::format("{:.0f} µm²{}", row.result->area.total_area,
                                                       row.result->timing ? fmt::format(", {:.1f} MHz", row.result->timing->fmax_mhz) : "")
-                                        : "FAILED: " + row.error));
+                                        : "FAILED: " + row.error,
+                      reused ? " (kept from the earlier run)" : ""));
     }
   };
   const int jobs = std::max(1, std::min<int>(o.jobs, static_cast<int>(rows.size())));

@@ -17,9 +17,9 @@
 
 #include "Vflexcim_top.h"
 #include "core/atomic_file.h"
+#include "core/design_manifest.h"
 #include "core/errors.h"
 #include "verif/cosim_check.h"
-#include "verif/design_manifest.h"
 #include "verif/stimulus_file.h"
 #include "verif/testbench_build.h"
 #include "verif/toggle_rates.h"
@@ -41,10 +41,10 @@ struct TestbenchOptions {
 };
 
 int Run(const TestbenchOptions& o) {
-  const verif::DesignManifest manifest = verif::ReadDesignManifest(o.rtl_dir);
-  if (manifest.arch != "flexcim") {
+  const DesignManifest manifest = ReadDesignManifest(o.rtl_dir);
+  if (manifest.arch != Arch::kFlexcim) {
     throw Error(fmt::format("{}/manifest.json: arch '{}': this testbench drives flexcim_top only", o.rtl_dir,
-                            manifest.arch));
+                            ArchName(manifest.arch)));
   }
   const MacroConfig& config = manifest.config;
   verif::Stimulus stimulus;

@@ -199,7 +199,7 @@ TEST(Cli, VerifyFlagErrors) {
                                s.path().string()));
   r = Flexcim(fmt::format("verify --rtl {}", s.path().string()));
   EXPECT_EQ(r.code, 1);
-  EXPECT_EQ(r.err, fmt::format("flexcim verify: error: {}/manifest.json: cannot read the design manifest\n",
+  EXPECT_EQ(r.err, fmt::format("flexcim verify: error: {}/manifest.json: cannot open: No such file or directory\n",
                                s.path().string()));
   ASSERT_EQ(Flexcim(fmt::format("gen --arch dense --subs 2 --rows 2 --cols 2 --out {}", (s.path() / "d").string())).code, 0);
   r = Flexcim(fmt::format("verify --rtl {}", (s.path() / "d").string()));
@@ -209,6 +209,29 @@ TEST(Cli, VerifyFlagErrors) {
                                (s.path() / "d").string()));
   r = Flexcim("verify --help");
   EXPECT_NE(r.out.find("Exit codes: 0 every output matched the golden model; 3 MISMATCH"), std::string::npos) << r.out;
+}
+
+TEST(Cli, SweepExecutorFlags) {
+  CliRun r = Flexcim("sweep --executor pbs");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "flexcim sweep: error: --executor pbs: must be local or slurm\n");
+  r = Flexcim("sweep --detach");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "flexcim sweep: error: --detach: only with --executor slurm\n");
+  r = Flexcim("sweep --executor slurm --points-per-task 0");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "flexcim sweep: error: --points-per-task 0: must be >= 1\n");
+  Scratch s;
+  r = Flexcim(fmt::format("sweep --collect {}", s.path().string()));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err, fmt::format("flexcim sweep: error: {0}/sweep_manifest.json: no sweep manifest (is {0} on a "
+                               "filesystem this node shares with the submitting host?)\n",
+                               s.path().string()));
+  r = Flexcim("sweep-point --manifest x.json");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "flexcim sweep-point: error: --task: give it, or run inside a Slurm array task "
+                   "(SLURM_ARRAY_TASK_ID)\n");
+  EXPECT_EQ(Flexcim("--help").out.find("sweep-point"), std::string::npos);  // hidden
 }
 
 }  // namespace

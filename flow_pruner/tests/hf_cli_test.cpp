@@ -55,6 +55,12 @@ TEST(HfCli, PruneABf16CheckpointIntoACheckpointAndEvaluateIt) {
   const auto ej = nlohmann::json::parse(ReadFileBytes(tmp + "/e.json"));
   EXPECT_EQ(ej["perplexity"], j["evaluation"]["pruned"]["perplexity"]);
   EXPECT_EQ(ej["model_format"], "Hugging Face LlamaForCausalLM (BF16)");
+  // eval --pruned on that directory: the W8A8 fake-quantised evaluation prune reported.
+  const CliRun q = Flexcim(fmt::format("eval --pruned '{}/out' {} --blocks 0:9 --quiet --json '{}/q.json'",
+                                       tmp, TextFlags(), tmp));
+  ASSERT_EQ(q.code, 0) << q.err;
+  EXPECT_EQ(nlohmann::json::parse(ReadFileBytes(tmp + "/q.json"))["perplexity"],
+            j["evaluation"]["pruned_quantized"]["perplexity"]);
 }
 
 TEST(HfCli, ConvertWritesTheShippedModelAsTheTestConverterDoes) {
@@ -101,6 +107,12 @@ TEST(HfCli, BadCheckpointIsOneLineAndWritesNothing) {
                                "model.layers.0.self_attn.k_proj.weight\n",
                                tmp));
   EXPECT_FALSE(fs::exists(tmp + "/out"));
+  // No tokenizer.model in the directory and none given.
+  const CliRun t = Flexcim(fmt::format("eval --model '{}/hf'", tmp));
+  EXPECT_EQ(t.code, 2);
+  EXPECT_EQ(t.err, fmt::format("flexcim eval: error: --model {}/hf: has no tokenizer.model; give --tokenizer FILE "
+                               "or --token-ids FILE\n",
+                               tmp));
   // --token-ids with --text is a usage error.
   const CliRun u = Flexcim(fmt::format("eval --model '{}/hf' --text x --token-ids y", tmp));
   EXPECT_EQ(u.code, 2);

@@ -180,7 +180,8 @@ TEST_F(PruneCli, EvalOnMacroBadInputs) {
 TEST_F(PruneCli, HelpDescribesTheReport) {
   const Outcome o = Prune("--help");
   EXPECT_EQ(o.exit_code, 0);
-  for (const char* flag : {"--report ", "--report-targets", "--report-groups", "--eval-blocks",
+  for (const char* flag : {"--report ", "--report-targets", "--report-groups", "--report-no-free",
+                           "--locality-direction", "--prioritize", "flow-measured", "--eval-blocks",
                            "--select-group", "--free-masks", "--keep-dense", "--allow-nearest",
                            "--candidates", "--out"}) {
     EXPECT_NE(o.stdout_text.find(flag), std::string::npos) << flag;

@@ -100,6 +100,13 @@ TEST(EncodeLayer, TileGridAndRanges) {
   EXPECT_EQ(td.pattern, (NmPattern{2, 2}));
   EXPECT_EQ(td.k_tiles, 7);
   EXPECT_EQ(td.o_tiles, 2);
+  // LayerTileGrid (what --prioritize latency counts) is the encoder's grid.
+  EXPECT_EQ(LayerTileGrid(c, {2, 4}, 40, 200).k_tiles, 4);
+  EXPECT_EQ(LayerTileGrid(c, {2, 4}, 40, 200).o_tiles, 2);
+  EXPECT_EQ(LayerTileGrid(c, {2, 4}, 40, 200).count(), 8);
+  EXPECT_EQ(LayerTileGrid(c, {8, 8}, 40, 200).count(), 14);
+  EXPECT_THROW(LayerTileGrid(c, {2, 16}, 40, 200), UsageError);
+  EXPECT_THROW(LayerTileGrid(c, {2, 4}, 0, 200), UsageError);
 }
 
 TEST(EncodeLayer, CanonicalEncodeTwiceGivesIdenticalBits) {
