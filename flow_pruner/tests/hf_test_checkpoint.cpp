@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "flow_pruner/safetensors.h"
+
 namespace flexcim::pruner::testhf {
 
 namespace {
@@ -37,7 +39,7 @@ float RoundBf16(float v) {
   return FromBits(((u + 0x7FFFu + lsb) >> 16) << 16);
 }
 
-float RoundF16(float v) { return static_cast<float>(static_cast<_Float16>(v)); }
+float RoundF16(float v) { return pruner::F16ToFloat(pruner::FloatToF16(v)); }  // clang 14 has no _Float16
 
 std::string EncodeTensor(const Tensor& t) {
   std::string out;
@@ -48,7 +50,7 @@ std::string EncodeTensor(const Tensor& t) {
       const uint16_t b = static_cast<uint16_t>(Bits(RoundBf16(v)) >> 16);
       out.append(reinterpret_cast<const char*>(&b), 2);
     } else if (t.dtype == "F16") {
-      const _Float16 h = static_cast<_Float16>(v);
+      const uint16_t h = pruner::FloatToF16(v);
       out.append(reinterpret_cast<const char*>(&h), 2);
     } else if (t.dtype == "F64") {
       const double d = v;
