@@ -35,7 +35,7 @@ TEST(Cli, NoCommandAndUnknownCommandAreUsageErrors) {
 }
 
 TEST(Cli, EveryCommandHasHelp) {
-  for (const char* c : {"gen", "verify", "prune", "eval", "map", "synth", "sweep", "bench", "report", "convert"}) {
+  for (const char* c : {"gen", "verify", "prune", "eval", "map", "synth", "sweep", "bench", "report", "convert", "perf", "energy"}) {
     const CliRun r = Flexcim(fmt::format("{} --help", c));
     EXPECT_EQ(r.code, 0) << c;
     EXPECT_EQ(r.out.rfind(fmt::format("usage: flexcim {} ", c), 0), 0u) << c << ": " << r.out;
