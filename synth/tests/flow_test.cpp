@@ -138,18 +138,23 @@ std::string LatchDesign(bool stray) {
   return v;
 }
 
+// The keys every design manifest carries (core/design_manifest.h); the
+// hand-written designs below describe themselves as the smallest FlexCiM.
+constexpr const char* kHandWrittenManifestKeys =
+    R"("arch": "flexcim", "params": {"P": 1, "R": 2, "C": 1, "G": 1, "A": 2, "W": 2}, "latency": 2, )";
+
 void WriteLatchDesign(const fs::path& rtl, bool stray, const std::string& manifest_extra) {
   fs::create_directories(rtl);
   std::ofstream(rtl / "flexcim_top.v") << LatchDesign(stray);
   std::ofstream(rtl / "manifest.json")
-      << fmt::format(R"({{"top": "flexcim_top", "files": ["flexcim_top.v"]{},
+      << fmt::format(R"({{{}"top": "flexcim_top", "files": ["flexcim_top.v"]{},
           "ports": [{{"name": "clk", "direction": "input", "width": 1}},
                     {{"name": "wr_en", "direction": "input", "width": 1}},
                     {{"name": "wr_row", "direction": "input", "width": 1}},
                     {{"name": "wr_w", "direction": "input", "width": 4}},
                     {{"name": "in_act", "direction": "input", "width": 4}},
                     {{"name": "out", "direction": "output", "width": 9}}]}})",
-                     manifest_extra);
+                     kHandWrittenManifestKeys, manifest_extra);
 }
 
 // Latch storage the manifest declares is mapped onto dlxtp_1 (Yosys 0.23's
@@ -238,7 +243,8 @@ TEST_F(FlowTest, LatchInFlipFlopDesignFailsNamingCellAndModule) {
   std::ofstream(o.rtl_dir / "flexcim_top.v")
       << "module flexcim_top(input clk, input en, input d, output reg q);\n"
          "  always @* if (en) q = d;\nendmodule\n";
-  std::ofstream(o.rtl_dir / "manifest.json") << R"({"top": "flexcim_top", "files": ["flexcim_top.v"]})";
+  std::ofstream(o.rtl_dir / "manifest.json")
+      << "{" << kHandWrittenManifestKeys << R"("top": "flexcim_top", "files": ["flexcim_top.v"]})";
   ExpectLatchRefused(o, "q_$_DLATCH_P__Q in module flexcim_top", "nowhere (flip-flop storage)");
 }
 
