@@ -10,6 +10,7 @@
 
 #include "baseline_configs.inc"
 #include "verif/baseline_cosim.h"
+#include "verif/exact_latency_probe.h"
 #include "verif/mac_style_twins.h"
 #include "verif/verilated_baseline_dut.h"
 
@@ -96,16 +97,7 @@ TEST_P(BaselineCosim, LatencyIsExactlyTheConfiguredOne) {
     v.in_act.push_back(c.has_elements() && lane % 2 == 1 ? -2 : 1);
   }
   EXPECT_FALSE(dut->Cycle(idle).valid);  // returns cycle c's outputs
-  const int64_t cycle_c = 0;  // cycles counted from the one that raises in_valid
-  std::vector<int64_t> valid_cycles;
-  golden::CycleOutput out_at_c_plus_l;
-  for (int64_t n = cycle_c; n <= cycle_c + c.pipeline_latency() + 2; ++n) {
-    golden::CycleOutput out = dut->Cycle(n == cycle_c ? v : idle);  // cycle n+1's outputs
-    if (!out.valid) continue;
-    valid_cycles.push_back(n + 1);
-    if (n + 1 == cycle_c + c.pipeline_latency()) out_at_c_plus_l = std::move(out);
-  }
-  EXPECT_EQ(valid_cycles, (std::vector<int64_t>{cycle_c + c.pipeline_latency()}));
+  const golden::CycleOutput out_at_c_plus_l = ExpectOutputExactlyAfterLatency(*dut, v, idle, c.pipeline_latency());
   ASSERT_TRUE(out_at_c_plus_l.valid);
   const int64_t expected = c.has_elements() ? -2 * c.rows() : c.rows();
   for (int lane = 0; lane < c.output_lanes(); ++lane) EXPECT_EQ(out_at_c_plus_l.data[lane], expected);

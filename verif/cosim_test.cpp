@@ -8,6 +8,7 @@
 
 #include "cosim_configs.inc"
 #include "verif/cosim_check.h"
+#include "verif/exact_latency_probe.h"
 #include "verif/mac_style_twins.h"
 #include "verif/verilated_dut.h"
 
@@ -94,16 +95,7 @@ TEST_P(Cosim, LatencyIsExactlyTheConfiguredOne) {
   v.in_valid = true;
   v.in_nlog2 = 0;
   v.in_act.assign(c.act_lanes(), 1);
-  const int64_t cycle_c = 0;  // cycles counted from the one that raises in_valid
-  std::vector<int64_t> valid_cycles;
-  golden::CycleOutput out_at_c_plus_l;
-  for (int64_t n = cycle_c; n <= cycle_c + c.pipeline_latency() + 2; ++n) {
-    golden::CycleOutput out = dut->Cycle(n == cycle_c ? v : idle);  // cycle n+1's outputs
-    if (!out.valid) continue;
-    valid_cycles.push_back(n + 1);
-    if (n + 1 == cycle_c + c.pipeline_latency()) out_at_c_plus_l = std::move(out);
-  }
-  EXPECT_EQ(valid_cycles, (std::vector<int64_t>{cycle_c + c.pipeline_latency()}));
+  const golden::CycleOutput out_at_c_plus_l = ExpectOutputExactlyAfterLatency(*dut, v, idle, c.pipeline_latency());
   ASSERT_TRUE(out_at_c_plus_l.valid);
   EXPECT_EQ(c.pipeline_latency(), c.pipeline_register_stages());
   // Every weight 1, element 0 of pair 0 is 1: each column sums R ones.
