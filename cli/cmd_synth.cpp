@@ -9,7 +9,6 @@
 #include <nlohmann/json.hpp>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "cli/command_registry.h"
 #include "cli/flag_parsing.h"
@@ -40,7 +39,7 @@ struct SynthCmdOptions {
 };
 
 po::options_description SynthFlags(SynthCmdOptions& o) {
-  po::options_description flags = MacroConfigOptions(o.macro);
+  po::options_description flags = MacroConfigOptions(o.macro, /*style_lists=*/true);
   po::options_description own("Synthesis, timing and power");
   own.add_options()
       ("arch", po::value(&o.archs)->default_value(o.archs),
@@ -63,24 +62,14 @@ po::options_description SynthFlags(SynthCmdOptions& o) {
   return flags;
 }
 
-std::vector<std::string> SplitList(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream ss(s);
-  std::string item;
-  while (std::getline(ss, item, ','))
-    if (!item.empty()) out.push_back(item);
-  return out;
-}
-
 void Progress(const std::string& line) { std::cerr << "flexcim synth: " << line << "\n"; }
 
 int RunSynth(const std::vector<std::string>& args) {
   SynthCmdOptions o;
-  const auto vm = ParseFlags(args, SynthFlags(o), "synth", "[macro flags] [--arch A,B] [--out DIR]");
+  const auto vm = ParseFlags(args, SynthFlags(o), "synth", "[macro flags] [--mac M1,M2] [--arch A,B] [--out DIR]");
   if (!vm) return 0;
-  const MacroConfig config = o.macro.ToConfig();
-  const auto archs = SplitList(o.archs);
-  if (archs.empty()) throw UsageError("--arch: give at least one architecture");
+  const std::vector<MacroConfig> configs = o.macro.ToConfigs();
+  const auto archs = CommaList("arch", o.archs);
   for (const auto& a : archs) synth::CheckArch(a);
   const fs::path work = o.work_dir.empty() ? fs::path(o.out_dir) / "work" : fs::path(o.work_dir);
 
@@ -119,14 +108,17 @@ int RunSynth(const std::vector<std::string>& args) {
 
   const auto start = std::chrono::steady_clock::now();
   std::vector<synth::PpaResult> results;
-  for (const auto& arch : archs) {
-    const fs::path dir = work / fmt::format("{}_{}", arch, config.Name());
-    Progress(fmt::format("generating {} {}", arch, config.Name()));
-    synth::WriteArchDesign(arch, config, dir / "rtl");
-    flow.rtl_dir = dir / "rtl";
-    flow.work_dir = dir / "synth";
-    flow.arch = arch;
-    results.push_back(synth::RunSynthFlow(flow));
+  const size_t designs = configs.size() * archs.size();
+  for (const MacroConfig& config : configs) {
+    for (const auto& arch : archs) {
+      const fs::path dir = work / fmt::format("{}_{}", arch, config.Name());
+      Progress(fmt::format("[{}/{}] generating {} {}", results.size() + 1, designs, arch, config.Name()));
+      synth::WriteArchDesign(arch, config, dir / "rtl");
+      flow.rtl_dir = dir / "rtl";
+      flow.work_dir = dir / "synth";
+      flow.arch = arch;
+      results.push_back(synth::RunSynthFlow(flow));
+    }
   }
   synth::WriteReport(results, o.out_dir);
   std::cout << synth::ReportMarkdown(results);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/atomic_file.h"
+#include "synth/comparison_plot.h"
 #include "synth/component_map.h"
 
 namespace flexcim::synth {
@@ -26,6 +27,28 @@ std::string OptFixed(std::optional<double> v, int digits) { return v ? fmt::form
 nlohmann::json Opt(std::optional<double> v) { return v ? nlohmann::json(*v) : nlohmann::json(nullptr); }
 
 std::string Fixed(double v, int digits) { return fmt::format("{:.{}f}", v, digits); }
+
+// Energy per MAC of one report component: its share of the run's power.
+std::optional<double> ComponentEnergyPerMacPj(const PpaResult& r, const std::string& component) {
+  const auto e = r.EnergyPerMacPj();
+  const auto p = r.component_power.find(component);
+  if (!e || p == r.component_power.end() || r.timing->power.total <= 0) return std::nullopt;
+  return *e * p->second / r.timing->power.total;
+}
+
+// The component whose energy per MAC grows most from `b` to `f`.
+void SetDominantEnergyDifference(const PpaResult& f, const PpaResult& b, OverheadEntry& e) {
+  const auto eb = b.EnergyPerMacPj();
+  if (!eb || *eb <= 0 || f.component_power.empty() || b.component_power.empty()) return;
+  for (const auto& c : ComponentOrder()) {
+    const double growth = ComponentEnergyPerMacPj(f, c).value_or(0) - ComponentEnergyPerMacPj(b, c).value_or(0);
+    const double percent = 100.0 * growth / *eb;
+    if (!e.dominant_energy_difference_percent || percent > *e.dominant_energy_difference_percent) {
+      e.dominant_energy_difference_component = c;
+      e.dominant_energy_difference_percent = percent;
+    }
+  }
+}
 
 }  // namespace
 
@@ -58,6 +81,7 @@ std::vector<OverheadEntry> ComputeOverheads(const std::vector<PpaResult>& result
           e.dominant_power_component = c;
         }
       }
+      SetDominantEnergyDifference(f, b, e);
       out.push_back(e);
     }
   }
@@ -78,7 +102,10 @@ nlohmann::json ReportJson(const std::vector<PpaResult>& results) {
                               {"mac", e.mac}, {"storage", e.storage},
                               {"energy_per_mac_difference_percent", Opt(e.energy_difference_percent)},
                               {"dominant_component", e.dominant_component},
-                              {"dominant_power_component", e.dominant_power_component}});
+                              {"dominant_power_component", e.dominant_power_component},
+                              {"dominant_energy_difference_component", e.dominant_energy_difference_component},
+                              {"dominant_energy_difference_percent_of_baseline",
+                               Opt(e.dominant_energy_difference_percent)}});
   }
   if (results.size() > 1) j["comparison"] = ComparisonJson(results);
   j["model"] = "Yosys 0.23 + ABC on sky130_fd_sc_hd tt_025C_1v80; OpenSTA ideal clock, no wire "
@@ -212,7 +239,7 @@ std::string ComparisonMarkdown(const std::vector<PpaResult>& results) {
     if (e.baseline_arch != "sparse12") continue;
     const bool area_ok = e.flexibility_percent < 5.0;
     const bool energy_ok = e.energy_difference_percent && *e.energy_difference_percent < 5.0;
-    overhead += fmt::format("| {} | {} | {}% | {:+.2f}% | {} | {} | {} |\n", e.mac, e.storage,
+    overhead += fmt::format("| {} | {} | {}% | {:+.2f}% | {} | {} | {} | {} |\n", e.mac, e.storage,
                              Fixed(e.flexibility_percent, 2), e.total_difference_percent,
                              e.energy_difference_percent ? fmt::format("{:+.2f}%", *e.energy_difference_percent) : "-",
                              fmt::format("area {}, energy {}", area_ok ? "met" : "not met",
@@ -220,12 +247,18 @@ std::string ComparisonMarkdown(const std::vector<PpaResult>& results) {
                              ComponentLabel(e.dominant_component) +
                                  (e.dominant_power_component.empty()
                                       ? std::string()
-                                      : " / " + ComponentLabel(e.dominant_power_component)));
+                                      : " / " + ComponentLabel(e.dominant_power_component)),
+                             e.dominant_energy_difference_percent
+                                 ? fmt::format("{} ({:+.2f}% of the 1:2 energy/MAC)",
+                                               ComponentLabel(e.dominant_energy_difference_component),
+                                               *e.dominant_energy_difference_percent)
+                                 : "-");
   }
   if (!overhead.empty()) {
     s += "\nFlexibility overhead of FlexCiM against the fixed 1:2 macro of the same variant (goal: below 5%):\n\n"
          "| MAC | storage | flexibility area (% of 1:2) | total area vs 1:2 | energy/MAC vs 1:2 | 5% goal | "
-         "largest flexibility component (area / power) |\n|---|---|---:|---:|---:|---|---|\n" +
+         "largest flexibility component (area / power) | largest energy/MAC growth |\n"
+         "|---|---|---:|---:|---:|---|---|---|\n" +
          overhead;
   }
   return s + "\n";
@@ -234,6 +267,7 @@ std::string ComparisonMarkdown(const std::vector<PpaResult>& results) {
 void WriteReport(const std::vector<PpaResult>& results, const std::filesystem::path& out_dir) {
   WriteFileAtomically(out_dir / "report.json", ReportJson(results).dump(2) + "\n");
   WriteFileAtomically(out_dir / "report.md", "# FlexCiM PPA report\n\n" + ReportMarkdown(results));
+  if (const auto svg = ComparisonSvg(results)) WriteFileAtomically(out_dir / "report.svg", *svg);
 }
 
 }  // namespace flexcim::synth

@@ -215,6 +215,39 @@ TEST(Cli, VerifyFlagErrors) {
   EXPECT_NE(r.out.find("Exit codes: 0 every output matched the golden model; 3 MISMATCH"), std::string::npos) << r.out;
 }
 
+// synth and sweep take comma lists of cell styles and storage kinds (one
+// design per value); a value outside the set is a usage error listing the
+// set, and nothing is written.
+TEST(Cli, StyleListsNameTheFlagAndTheSet) {
+  Scratch s;
+  const std::string out = (s.path() / "r").string();
+  struct Case {
+    std::string args, err;
+  };
+  const std::vector<Case> cases = {
+      {"synth --mac bit-parallel,nibble --out " + out,
+       "flexcim synth: error: --mac nibble: must be one of bit-parallel, bit-serial\n"},
+      {"synth --mac bit-serial,bit-serial --out " + out,
+       "flexcim synth: error: --mac bit-serial,bit-serial: 'bit-serial' given twice\n"},
+      {"synth --mac , --out " + out, "flexcim synth: error: --mac: give at least one value\n"},
+      {"synth --arch flexcim,flexcim --out " + out,
+       "flexcim synth: error: --arch flexcim,flexcim: 'flexcim' given twice\n"},
+      {"gen --mac bit-parallel,bit-serial --out " + out,
+       "flexcim gen: error: --mac bit-parallel,bit-serial: must be one of bit-parallel, bit-serial\n"},
+      {"sweep --mac bit-serial,serial --out " + out,
+       "flexcim sweep: error: --mac serial: must be one of bit-parallel, bit-serial\n"},
+      {"sweep --storage ff,sram --out " + out, "flexcim sweep: error: --storage sram: must be one of ff, latch\n"},
+      {"sweep --subs 2,2 --out " + out, "flexcim sweep: error: --subs 2,2: '2' given twice\n"},
+  };
+  for (const Case& c : cases) {
+    const CliRun r = Flexcim(c.args);
+    EXPECT_EQ(r.code, 2) << c.args;
+    EXPECT_EQ(r.err, c.err) << c.args;
+  }
+  EXPECT_FALSE(fs::exists(out));
+  EXPECT_NE(Flexcim("synth --help").out.find("cell styles, comma-separated, one"), std::string::npos);
+}
+
 TEST(Cli, SweepExecutorFlags) {
   CliRun r = Flexcim("sweep --executor pbs");
   EXPECT_EQ(r.code, 2);

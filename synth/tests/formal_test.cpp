@@ -19,7 +19,6 @@
 #include <gtest/gtest.h>
 
 #include "core/macro_config.h"
-#include "generator/flexcim_generator.h"
 #include "generator/flexcim_module_names.h"
 #include "generator/merge_control_plan.h"
 #include "synth/tests/yosys_test_util.h"
@@ -27,15 +26,10 @@
 namespace flexcim::synth {
 namespace {
 
+using testing::GeneratedModule;
+using testing::kProved;
+using testing::LogTail;
 using testing::RunYosys;
-
-std::string GeneratedModule(const MacroConfig& config, const std::string& module) {
-  const gen::GeneratedDesign design = gen::GenerateFlexcim(config);
-  for (const auto& f : design.files)
-    if (f.name == module + ".v") return f.text;
-  ADD_FAILURE() << "generator emitted no " << module << ".v";
-  return "";
-}
 
 // cell_act lane r*C+c = act lane r*2P + 2*s[r][c/G] + e[r][c].
 std::string ReferenceDistribution(const MacroConfig& k, bool broken) {
@@ -81,13 +75,11 @@ sat -verify -prove-asserts -show-ports miter
                   script);
 }
 
-constexpr char kProved[] = "SUCCESS!";
-
 TEST(FormalDistribution, EqualsReferenceMux) {
   for (const auto& k : {MacroConfig::Create(4, 2, 4, 2, 2, 2), MacroConfig::Create(2, 2, 2, 1, 3, 2),
                         MacroConfig::Create(8, 2, 2, 2, 2, 2), MacroConfig::Create(1, 2, 2, 2, 2, 2)}) {
     const auto run = CheckDistribution(k, false);
-    EXPECT_TRUE(run.ok) << k.Name() << "\n" << run.log.substr(run.log.size() > 3000 ? run.log.size() - 3000 : 0);
+    EXPECT_TRUE(run.ok) << k.Name() << "\n" << LogTail(run.log);
     EXPECT_NE(run.log.find(kProved), std::string::npos) << k.Name();
   }
 }
@@ -191,7 +183,7 @@ TEST(FormalMerge, EqualsFlatSumsForEveryN) {
   for (const auto& k : {MacroConfig::Create(2, 2, 2, 2, 2, 2), MacroConfig::Create(4, 2, 2, 2, 2, 2),
                         MacroConfig::Create(8, 2, 1, 1, 2, 2)}) {
     const auto run = CheckMerge(k, false);
-    EXPECT_TRUE(run.ok) << k.Name() << "\n" << run.log.substr(run.log.size() > 3000 ? run.log.size() - 3000 : 0);
+    EXPECT_TRUE(run.ok) << k.Name() << "\n" << LogTail(run.log);
     EXPECT_NE(run.log.find(kProved), std::string::npos) << k.Name();
   }
 }

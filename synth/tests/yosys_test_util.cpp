@@ -7,12 +7,33 @@
 #include <fstream>
 #include <sstream>
 
+#include <gtest/gtest.h>
+
 #include "core/errors.h"
 #include "core/subprocess.h"
+#include "generator/flexcim_generator.h"
 
 namespace flexcim::synth::testing {
 
 namespace fs = std::filesystem;
+
+std::string GeneratedModule(const MacroConfig& config, const std::string& module) {
+  const gen::GeneratedDesign design = gen::GenerateFlexcim(config);
+  for (const auto& f : design.files)
+    if (f.name == module + ".v") return f.text;
+  ADD_FAILURE() << "generator emitted no " << module << ".v";
+  return "";
+}
+
+std::string GeneratedDesignText(const MacroConfig& config) {
+  std::string text;
+  for (const auto& f : gen::GenerateFlexcim(config).files) text += f.text;
+  return text;
+}
+
+std::string LogTail(const std::string& log, size_t chars) {
+  return log.substr(log.size() > chars ? log.size() - chars : 0);
+}
 
 YosysRun RunYosys(const std::string& tag, const std::vector<std::pair<std::string, std::string>>& files,
                   const std::string& script) {
