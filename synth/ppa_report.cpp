@@ -129,7 +129,8 @@ std::string ReportMarkdown(const std::vector<PpaResult>& results) {
       const double a = r.area.components.count(c) ? r.area.components.at(c) : 0.0;
       const double p = r.component_power.count(c) ? r.component_power.at(c) : 0.0;
       power_total += p;
-      if (c == kOther && a == 0 && p == 0) continue;
+      // Components a design may lack (bit-serial blocks, unknown modules): only when present.
+      if ((c == kOther || c == kSerializer || c == kShiftAccumulators) && a == 0 && p == 0) continue;
       s += fmt::format("| {} | {} | {} |{}\n", ComponentLabel(c), Fixed(a, 1),
                        Fixed(r.area.total_area > 0 ? 100.0 * a / r.area.total_area : 0.0, 2),
                        power ? fmt::format(" {} |", Fixed(p, 3)) : "");
