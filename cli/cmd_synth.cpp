@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <fstream>
 #include <iostream>
+#include <map>
 
 #include "cli/command_registry.h"
 #include "cli/flag_parsing.h"
@@ -36,6 +37,7 @@ struct SynthCmdOptions {
   std::vector<std::string> activities;
   std::string activity_from;
   std::string activity_vcd;
+  std::string combine;
 };
 
 po::options_description SynthFlags(SynthCmdOptions& o) {
@@ -56,7 +58,10 @@ po::options_description SynthFlags(SynthCmdOptions& o) {
        "for every port it lists (--activity still overrides)")
       ("activity-vcd", po::value(&o.activity_vcd),
        "VCD of this design simulated in Verilator (`flexcim verify --trace`): every input port and every "
-       "register/latch output gets its simulated toggle rate (docs/PPA.md); --activity still overrides");
+       "register/latch output gets its simulated toggle rate (docs/PPA.md); --activity still overrides")
+      ("combine", po::value(&o.combine),
+       "R1.json,R2.json,...: synthesise nothing; write one report (table, overheads, plot) of the results "
+       "in these report.json files of earlier runs (variants measured one at a time)");
   flags.add(own);
   AddDataDirOption(flags, o.data_dir);
   return flags;
@@ -64,10 +69,48 @@ po::options_description SynthFlags(SynthCmdOptions& o) {
 
 void Progress(const std::string& line) { std::cerr << "flexcim synth: " << line << "\n"; }
 
+// --combine: one report of the results of earlier runs.
+int Combine(const SynthCmdOptions& o, const po::variables_map& vm) {
+  for (const auto& [name, value] : vm) {
+    if (name != "combine" && name != "out" && name != "data-dir" && !value.defaulted()) {
+      throw UsageError(fmt::format("--combine: it reads finished reports; do not also give --{}", name));
+    }
+  }
+  const auto files = CommaList("combine", o.combine);
+  std::vector<FlagPath> inputs;
+  for (const auto& f : files) inputs.push_back({"--combine", f});
+  RefuseOutputOverInputs({"--out", o.out_dir}, inputs);
+  std::vector<synth::PpaResult> results;
+  std::map<std::string, std::string> seen;  // arch + name -> file
+  for (const auto& f : files) {
+    std::vector<synth::PpaResult> rs;
+    try {
+      rs = synth::ReadReportResults(f);
+    } catch (const Error& e) {
+      throw UsageError(fmt::format("--combine {}", e.what()));
+    }
+    for (auto& r : rs) {
+      const std::string id = r.arch + " " + r.name;
+      if (const auto it = seen.find(id); it != seen.end()) {
+        throw UsageError(fmt::format("--combine: {} is in both {} and {}", id, it->second, f));
+      }
+      seen[id] = f;
+      results.push_back(std::move(r));
+    }
+  }
+  synth::WriteReport(results, o.out_dir);
+  std::cout << synth::ReportMarkdown(results);
+  Progress(fmt::format("combined {} results of {} reports; wrote {}/report.md and report.json", results.size(),
+                       files.size(), o.out_dir));
+  return 0;
+}
+
 int RunSynth(const std::vector<std::string>& args) {
   SynthCmdOptions o;
-  const auto vm = ParseFlags(args, SynthFlags(o), "synth", "[macro flags] [--mac M1,M2] [--arch A,B] [--out DIR]");
+  const auto vm = ParseFlags(args, SynthFlags(o), "synth",
+                             "[macro flags] [--mac M1,M2] [--arch A,B] [--out DIR] | --combine R1.json,R2.json");
   if (!vm) return 0;
+  if (vm->count("combine")) return Combine(o, *vm);
   const std::vector<MacroConfig> configs = o.macro.ToConfigs();
   const auto archs = CommaList("arch", o.archs);
   for (const auto& a : archs) synth::CheckArch(a);

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include "core/atomic_file.h"
+#include "core/errors.h"
+#include "core/json_input.h"
 #include "synth/comparison_plot.h"
 #include "synth/component_map.h"
 
@@ -263,6 +265,20 @@ std::string ComparisonMarkdown(const std::vector<PpaResult>& results) {
          overhead;
   }
   return s + "\n";
+}
+
+std::vector<PpaResult> ReadReportResults(const std::filesystem::path& report_json) {
+  const nlohmann::json j = ReadJsonFile(report_json);
+  const nlohmann::json& results = JsonArray(j, "results", report_json.string());
+  std::vector<PpaResult> out;
+  for (size_t i = 0; i < results.size(); ++i) {
+    try {
+      out.push_back(PpaResultFromJson(results[i]));
+    } catch (const nlohmann::json::exception& e) {
+      throw Error(fmt::format("{}: results[{}]: {}", report_json.string(), i, e.what()));
+    }
+  }
+  return out;
 }
 
 void WriteReport(const std::vector<PpaResult>& results, const std::filesystem::path& out_dir) {

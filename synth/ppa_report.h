@@ -48,6 +48,12 @@ nlohmann::json ComparisonJson(const std::vector<PpaResult>& results);
 nlohmann::json ReportJson(const std::vector<PpaResult>& results);
 std::string ReportMarkdown(const std::vector<PpaResult>& results);
 
+// The results of a report.json written by WriteReport (to combine runs
+// measured one at a time into one comparison). Throws flexcim::Error naming
+// the file for an unreadable file, a missing "results" array or a result
+// that does not parse.
+std::vector<PpaResult> ReadReportResults(const std::filesystem::path& report_json);
+
 // Writes report.json and report.md into `out_dir` atomically, and
 // report.svg (synth/comparison_plot.h) when there are several results.
 void WriteReport(const std::vector<PpaResult>& results, const std::filesystem::path& out_dir);
