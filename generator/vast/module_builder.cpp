@@ -91,12 +91,12 @@ void Scope::ClockedAssign(const Net& clock, const ProceduralTarget& lhs, Express
 void Scope::AddInstance(const std::string& module_name, const std::string& instance_name,
                         const std::vector<Connection>& connections,
                         const std::vector<Instance::Binding>& parameters) {
-  Declare(instance_name);
   std::vector<Instance::Binding> bindings;
   for (const Connection& c : connections) {
     if (c.driven) RequireContinuous(*c.driven);
     bindings.emplace_back(c.port, c.expr);
   }
+  Declare(instance_name);
   PlaceInstance(file().Make<Instance>(module_name, instance_name, parameters, bindings));
 }
 
