@@ -27,8 +27,9 @@ void EmitDelayLine(vast::ModuleBuilder& m, const vast::Net& clk, const std::stri
   vast::VerilogFile& file = m.verilog_file();
   auto reg = m.AddReg(reg_name, delay);
   vast::Expression* next =
-      delay == 1 ? static_cast<vast::Expression*>(in)
-                 : file.Make<vast::Concat>(std::vector<vast::Expression*>{reg.Slice(delay - 2, 0), in});
+      delay == 1
+          ? static_cast<vast::Expression*>(in)
+          : file.Make<vast::Concat>(std::vector<vast::Expression*>{reg.Slice(delay - 2, 0), in});
   m.ClockedAssign(clk, reg, next);
   m.Assign(out, delay == 1 ? static_cast<vast::Expression*>(reg) : reg.Bit(delay - 1));
 }

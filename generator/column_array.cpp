@@ -71,10 +71,11 @@ void EmitColumnArray(vast::ModuleBuilder& m, const ColumnModules& modules,
   auto& col_loop = m.For(c, cols, "g_col");
   auto& row_loop = col_loop.For(r, rows, "g_row");
   auto product = row_loop.AddWire("product", pw);
-  row_loop.AddInstance(modules.cell, serial ? "u_cell" : "u_mul",
-                       {Connection::In("act", cell_act()),
-                        Connection::In("weight", Lane(file, weights, {{r, cols * w}, {c, w}}, 0, w)),
-                        Connection::Out("product", product)});
+  row_loop.AddInstance(
+      modules.cell, serial ? "u_cell" : "u_mul",
+      {Connection::In("act", cell_act()),
+       Connection::In("weight", Lane(file, weights, {{r, cols * w}, {c, w}}, 0, w)),
+       Connection::Out("product", product)});
   row_loop.ClockedAssign(clk, Lane(file, products_q, {{c, rows * pw}, {r, pw}}, 0, pw), product);
   col_loop.AddInstance(
       modules.adder_tree, "u_adder_tree",

@@ -6,14 +6,15 @@
 
 #include <gtest/gtest.h>
 
-#include <functional>
 #include <string>
 #include <type_traits>
 
-#include "core/errors.h"
+#include "golden/tests/test_util.h"  // ErrorOf
 
 namespace flexcim::gen::vast {
 namespace {
+
+using golden::testing::ErrorOf;
 
 // Direct handles of the wrong kind do not compile as drive targets.
 static_assert(!std::is_convertible_v<InputNet, ContinuousTarget>);
@@ -27,16 +28,6 @@ static_assert(std::is_convertible_v<RegNet, ProceduralTarget>);
 // Handles read as expressions.
 static_assert(std::is_convertible_v<InputNet, Expression*>);
 static_assert(std::is_convertible_v<RegNet, Expression*>);
-
-// The message of the flexcim::Error `action` throws, or "no error".
-std::string ErrorOf(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "no error";
-}
 
 TEST(ModuleBuilder, BuildsEveryItemInSectionOrder) {
   VerilogFile f;
@@ -154,8 +145,9 @@ TEST(ModuleBuilder, DrivingAnInputThrows) {
   // Looked up by name, as a select, and as an instance's output.
   EXPECT_EQ(ErrorOf([&] { m.Assign(m.Get("a"), f.Sized(4, 0)); }), expected);
   EXPECT_EQ(ErrorOf([&] { m.Assign(a.Bit(0), f.Sized(1, 0)); }), expected);
-  EXPECT_EQ(ErrorOf([&] { m.AddInstance("leaf", "u_leaf", {Connection::Out("o", a.Slice(1, 0))}); }),
-            expected);
+  EXPECT_EQ(
+      ErrorOf([&] { m.AddInstance("leaf", "u_leaf", {Connection::Out("o", a.Slice(1, 0))}); }),
+      expected);
   auto clk = m.AddInput("clk", 1);
   EXPECT_EQ(ErrorOf([&] { m.ClockedAssign(clk, m.Get("a"), f.Sized(4, 0)); }),
             "vast: module 'blk' assigns input 'a' in an always block (only regs)");
