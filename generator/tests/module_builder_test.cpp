@@ -41,7 +41,8 @@ TEST(ModuleBuilder, BuildsEveryItemInSectionOrder) {
   auto q = m.AddReg("q", 8);
   m.Assign(w, f.Op(BinaryOp::kAdd, a, depth));
   m.ClockedAssign(clk, q, w);
-  m.AddInstance("leaf", "u_leaf", {Connection::In("d", q), Connection::Out("o", y)});
+  m.AddInstance("leaf", "u_leaf", {Connection::In("d", q), Connection::Out("o", y)},
+                {{"WIDTH", f.Int(8)}});
   auto& loop = m.For(i, 2, "g_bit");
   auto t = loop.AddWire("t", 1);
   loop.Assign(t, q.Bit(i));
@@ -68,7 +69,9 @@ TEST(ModuleBuilder, BuildsEveryItemInSectionOrder) {
             "    q <= w;\n"
             "  end\n"
             "\n"
-            "  leaf u_leaf (\n"
+            "  leaf #(\n"
+            "    .WIDTH(8)\n"
+            "  ) u_leaf (\n"
             "    .d(q),\n"
             "    .o(y)\n"
             "  );\n"
