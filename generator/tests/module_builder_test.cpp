@@ -38,6 +38,7 @@ TEST(ModuleBuilder, BuildsEveryItemInSectionOrder) {
   auto depth = m.AddLocalParam("DEPTH", f.Int(4));
   auto i = m.AddGenvar("i");
   auto w = m.AddWire("w", 8);
+  m.AddComment("q: w one cycle later");
   auto q = m.AddReg("q", 8);
   m.Assign(w, f.Op(BinaryOp::kAdd, a, depth));
   m.ClockedAssign(clk, q, w);
@@ -61,6 +62,7 @@ TEST(ModuleBuilder, BuildsEveryItemInSectionOrder) {
             "  localparam DEPTH = 4;\n"
             "  genvar i;\n"
             "  wire [7:0] w;\n"
+            "  // q: w one cycle later\n"
             "  reg [7:0] q;\n"
             "\n"
             "  assign w = a + DEPTH;\n"

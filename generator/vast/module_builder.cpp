@@ -40,6 +40,8 @@ RegNet Scope::AddReg(const std::string& name, int width, bool is_signed) {
   return net;
 }
 
+void Scope::AddComment(const std::string& text) { PlaceDeclaration(file().Make<Comment>(text)); }
+
 void Scope::RequireVisible(const Net& net) const {
   for (const Scope* s = this; s != nullptr; s = s->parent_) {
     if (net.scope() == s) return;

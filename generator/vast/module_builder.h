@@ -58,6 +58,9 @@ class Scope {
   WireNet AddWire(const std::string& name, int width, bool is_signed = false);
   RegNet AddReg(const std::string& name, int width, bool is_signed = false);
 
+  // "// text" among the declarations (in a generate block: in call order).
+  void AddComment(const std::string& text);
+
   // assign lhs = rhs;
   void Assign(const ContinuousTarget& lhs, Expression* rhs);
   // always @(posedge clock) begin <body> end; the body's statements come
