@@ -183,6 +183,30 @@ TEST(ModuleBuilder, RegIsNeverAssignedContinuouslyWireNeverInAlways) {
   EXPECT_TRUE(body->empty());
 }
 
+TEST(ModuleBuilder, ANetDrivenAsAWholeHasNoOtherDriver) {
+  VerilogFile f;
+  ModuleBuilder m(f, "blk");
+  auto y = m.AddOutput("y", 2);
+  auto w = m.AddWire("w", 2);
+  auto v = m.AddWire("v", 1);
+  m.Assign(w, f.Sized(2, 0));
+  EXPECT_EQ(ErrorOf([&] { m.Assign(w.Bit(0), f.Sized(1, 0)); }),
+            "vast: module 'blk' drives wire 'w' twice");
+  EXPECT_EQ(ErrorOf([&] { m.AddInstance("leaf", "u_w", {Connection::Out("o", m.Get("w"))}); }),
+            "vast: module 'blk' drives wire 'w' twice");
+  m.Assign(y.Bit(0), f.Sized(1, 0));  // parts may have one driver each
+  m.Assign(y.Bit(1), f.Sized(1, 1));
+  EXPECT_EQ(ErrorOf([&] { m.Assign(y, f.Sized(2, 0)); }),
+            "vast: module 'blk' drives output 'y' twice");
+  // Two outputs of one instance on one net: refused as a whole, nothing kept.
+  EXPECT_EQ(ErrorOf([&] {
+              m.AddInstance("leaf", "u_v", {Connection::Out("a", v), Connection::Out("b", v)});
+            }),
+            "vast: module 'blk' drives wire 'v' twice");
+  EXPECT_EQ(ErrorOf([&] { m.AddInstance("leaf", "u_v", {Connection::Out("a", v)}); }),
+            "no error");
+}
+
 TEST(ModuleBuilder, DrivesOnlyNetsInScope) {
   VerilogFile f;
   ModuleBuilder other(f, "other");

@@ -8,7 +8,7 @@ namespace flexcim::gen::vast {
 
 VerilogFile& Scope::file() { return builder_->verilog_file(); }
 
-void Scope::Declare(const std::string& name) {
+void Scope::RequireUndeclared(const std::string& name) const {
   bool taken = names_.contains(name) || nested_names_.contains(name);
   for (const Scope* s = parent_; s != nullptr && !taken; s = s->parent_) {
     taken = s->names_.contains(name);
@@ -16,6 +16,10 @@ void Scope::Declare(const std::string& name) {
   if (taken) {
     throw Error(fmt::format("vast: module '{}' declares '{}' twice", builder_->name(), name));
   }
+}
+
+void Scope::Declare(const std::string& name) {
+  RequireUndeclared(name);
   names_.insert(name);
   for (Scope* s = parent_; s != nullptr; s = s->parent_) s->nested_names_.insert(name);
 }
@@ -50,22 +54,36 @@ void Scope::RequireVisible(const Net& net) const {
                           builder_->name(), net.name()));
 }
 
-void Scope::RequireContinuous(const ContinuousTarget& target) const {
-  const Net& net = target.net();
-  RequireVisible(net);
-  if (net.role() == NetRole::kInput) {
-    throw Error(
-        fmt::format("vast: module '{}' drives its input '{}'", builder_->name(), net.name()));
+void Scope::DriveContinuously(const std::vector<const ContinuousTarget*>& targets) {
+  std::map<std::pair<const Scope*, std::string>, ModuleBuilder::Drives> after;
+  for (const ContinuousTarget* target : targets) {
+    const Net& net = target->net();
+    RequireVisible(net);
+    if (net.role() == NetRole::kInput) {
+      throw Error(
+          fmt::format("vast: module '{}' drives its input '{}'", builder_->name(), net.name()));
+    }
+    if (net.role() == NetRole::kReg) {
+      throw Error(fmt::format(
+          "vast: module '{}' drives reg '{}' continuously (regs take nonblocking assignments)",
+          builder_->name(), net.name()));
+    }
+    const auto key = std::make_pair(net.scope(), net.name());
+    auto known = after.find(key);
+    if (known == after.end()) known = after.emplace(key, builder_->drives_[key]).first;
+    ModuleBuilder::Drives& drives = known->second;
+    const bool whole = target->expr() == net.id();
+    if (drives.whole || (whole && drives.part)) {
+      throw Error(fmt::format("vast: module '{}' drives {} '{}' twice", builder_->name(),
+                              RoleName(net.role()), net.name()));
+    }
+    (whole ? drives.whole : drives.part) = true;
   }
-  if (net.role() == NetRole::kReg) {
-    throw Error(fmt::format(
-        "vast: module '{}' drives reg '{}' continuously (regs take nonblocking assignments)",
-        builder_->name(), net.name()));
-  }
+  for (const auto& [key, drives] : after) builder_->drives_[key] = drives;
 }
 
 void Scope::Assign(const ContinuousTarget& lhs, Expression* rhs) {
-  RequireContinuous(lhs);
+  DriveContinuously({&lhs});
   PlaceAssign(file().Make<ContinuousAssign>(lhs.expr(), rhs));
 }
 
@@ -94,10 +112,13 @@ void Scope::AddInstance(const std::string& module_name, const std::string& insta
                         const std::vector<Connection>& connections,
                         const std::vector<Instance::Binding>& parameters) {
   std::vector<Instance::Binding> bindings;
+  std::vector<const ContinuousTarget*> outputs;
   for (const Connection& c : connections) {
-    if (c.driven) RequireContinuous(*c.driven);
+    if (c.driven) outputs.push_back(&*c.driven);
     bindings.emplace_back(c.port, c.expr);
   }
+  RequireUndeclared(instance_name);
+  DriveContinuously(outputs);
   Declare(instance_name);
   PlaceInstance(file().Make<Instance>(module_name, instance_name, parameters, bindings));
 }

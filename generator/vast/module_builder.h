@@ -7,6 +7,10 @@
 // and a wire never assigned in an always block. Every rule violation throws
 // flexcim::Error naming the module and the offending name.
 //
+// Drivers: an output or wire driven as a whole (by an assign or an
+// instance's output) has no other driver; part selects may drive disjoint
+// parts (not checked for overlap).
+//
 // Names: a module and each of its generate blocks is a scope. Ports, nets,
 // genvars, localparams, instances and generate-block labels share one name
 // space; a name may be declared once in a scope, and a generate block may
@@ -92,11 +96,15 @@ class Scope {
   // Claims `name` in this scope; throws if it is already taken here, in an
   // enclosing scope or in a block nested in this one.
   void Declare(const std::string& name);
+  void RequireUndeclared(const std::string& name) const;
   template <typename Handle>
   Handle DeclareNet(NetRole role, const std::string& name, int width, bool is_signed);
   // Throws unless `net` is visible from this scope.
   void RequireVisible(const Net& net) const;
-  void RequireContinuous(const ContinuousTarget& target) const;
+  // Throws unless every target is an output or wire visible from here and
+  // the drives leave each net with one driver (a net driven as a whole has
+  // no other driver; several part drives are allowed); else records them.
+  void DriveContinuously(const std::vector<const ContinuousTarget*>& targets);
 
   virtual void PlaceDeclaration(ModuleItem* item) = 0;
   virtual void PlaceAssign(ContinuousAssign* item) = 0;
@@ -152,9 +160,16 @@ class ModuleBuilder final : public Scope {
   void PlaceInstance(Instance* item) override { module_->AddInstance(item); }
   void PlaceGenerate(GenerateFor* item) override { module_->AddGenerate(item); }
 
+  // How a net (by declaring scope and name) is driven so far.
+  struct Drives {
+    bool whole = false;
+    bool part = false;
+  };
+
   VerilogFile& file_;
   Module* module_;
   std::vector<std::unique_ptr<GenerateScope>> blocks_;
+  std::map<std::pair<const Scope*, std::string>, Drives> drives_;
 };
 
 }  // namespace flexcim::gen::vast
