@@ -33,7 +33,9 @@ void AddReadLanes(vast::VerilogFile& file, vast::GenerateFor* loop,
                   const std::vector<RowField>& fields) {
   for (const RowField& f : fields) {
     loop->Add(file.Make<vast::ContinuousAssign>(
-        Lane(file, f.read_port, {{"r", f.row_width}}, 0, f.row_width), file.Id(f.register_name)));
+        file.Part(file.Id(f.read_port), Linear(file, {{vast::Genvar(file.Id("r")), f.row_width}}),
+                  f.row_width),
+        file.Id(f.register_name)));
   }
 }
 
@@ -67,7 +69,7 @@ void AddLatchRows(vast::VerilogFile& file, vast::Module* m, vast::GenerateFor* l
   vast::StatementBlock* capture = file.Block();
   auto captured = [&](const std::string& port, int width) {
     const std::string q = port + "_q";
-    DeclareReg(file, m, q, width);
+    m->AddDeclaration(file.Make<vast::NetDeclaration>(vast::NetKind::kReg, q, width, false));
     capture->Add<vast::NonblockingAssign>(file, file.Id(q), file.Id(port));
   };
   captured("wr_en", 1);
