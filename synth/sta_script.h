@@ -56,7 +56,8 @@ std::string StaConstraints(const StaScriptOptions& o, const std::string& period)
 // set_case_analysis for the constant ports.
 std::string StaActivity(const StaScriptOptions& o);
 
-// The Tcl that refines `period` for half_period_paths (see there).
+// The Tcl that refines `period` for half_period_paths (see there); the
+// caller redefines the clock afterwards.
 std::string MinPeriodRefinement(const StaScriptOptions& o);
 
 // Prints machine-readable lines "FLEXCIM_WORST_SLACK <ns>",

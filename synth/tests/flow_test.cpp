@@ -260,6 +260,7 @@ TEST_F(FlowTest, GeneratedLatchStorageMapsToDlxtpAndIsTimed) {
   EXPECT_GT(r.timing->fmax_mhz, 50.0);
   EXPECT_LT(r.timing->fmax_mhz, 5000.0);
   EXPECT_GT(r.timing->compute_fmax_mhz, r.timing->fmax_mhz);
+  EXPECT_NE(r.timing->startpoint.find("_DLATCH_P_"), std::string::npos) << r.timing->startpoint;
   EXPECT_EQ(r.timing->compute_startpoint.rfind("in_act", 0), 0u) << r.timing->compute_startpoint;
   EXPECT_GT(r.timing->power.total, 0.0);
   EXPECT_GT(r.area.components.at(kWeightStorage), 0.0);

@@ -139,9 +139,17 @@ TEST(StaScript, LatchStorageRefinesThePeriodAndCutsTheWritePath) {
   ASSERT_NE(refine, std::string::npos) << latch;
   ASSERT_NE(period, std::string::npos);
   EXPECT_LT(refine, period);
-  // the clock is back at the relaxed period before the compute path
-  EXPECT_NE(latch.find("set period $feasible\ncreate_clock -name clk -period 100 [get_ports {clk}]\n"),
+  // the critical path is reported at the refined period, then the clock is
+  // back at the relaxed period before the compute path
+  EXPECT_NE(latch.find("set period $feasible\n"
+                       "# the critical path: the one that limits the refined period (-sort_by_slack: the\n"
+                       "# worst over the clock and clock-gating path groups)\n"
+                       "create_clock -name clk -period $period [get_ports {clk}]\n"),
             std::string::npos);
+  const size_t critical = latch.find("report_checks -path_delay max -digits 4 -sort_by_slack\n"
+                                    "create_clock -name clk -period 100 [get_ports {clk}]\n");
+  EXPECT_NE(critical, std::string::npos);
+  EXPECT_EQ(latch.find("report_checks"), critical);
   EXPECT_NE(latch.find("set_false_path -from [get_ports {wr_en}]\n"
                        "# ... and the rest of the write path: into and out of the row latches, and the row\n"
                        "# gates' clock-gating checks (falling edge)\n"
