@@ -103,15 +103,20 @@ MacroConfig MacroConfigFlags::ToConfig() const {
                                          .sel_group = sel_group,
                                          .a_bits = a_bits,
                                          .w_bits = w_bits,
-                                         .mac = ParseMacStyle(mac)});
+                                         .mac = ParseMacStyle(mac),
+                                         .storage = ParseStorageKind(storage)});
 }
 
 std::vector<MacroConfig> MacroConfigFlags::ToConfigs() const {
   std::vector<MacroConfig> configs;
+  const auto storages = CommaList("storage", storage);
   for (const std::string& m : CommaList("mac", mac)) {
-    MacroConfigFlags one = *this;
-    one.mac = m;
-    configs.push_back(one.ToConfig());
+    for (const std::string& k : storages) {
+      MacroConfigFlags one = *this;
+      one.mac = m;
+      one.storage = k;
+      configs.push_back(one.ToConfig());
+    }
   }
   return configs;
 }
@@ -146,7 +151,14 @@ po::options_description MacroConfigOptions(MacroConfigFlags& f, bool style_lists
                      "plane per cycle ANDed with the weights, shift-accumulated; initiation interval A)"
                    : "cell style (FLEXCIM.md 5c): bit-parallel (a W x A product per cell, initiation "
                      "interval 1) or bit-serial (one activation bit plane per cycle ANDed with the "
-                     "weights, shift-accumulated; initiation interval A)");
+                     "weights, shift-accumulated; initiation interval A)")
+      ("storage", po::value(&f.storage)->default_value(f.storage),
+       style_lists ? "storage kinds, comma-separated, one design each: ff (flip-flops), latch (one "
+                     "clock-gated row of latches per write, sky130 dlxtp; docs/ARCHITECTURE.md "
+                     "\"Latch storage\")"
+                   : "what holds weights, element bits and pair selects: ff (flip-flops) or latch (one "
+                     "clock-gated row of latches per write, sky130 dlxtp; same write timing, "
+                     "docs/ARCHITECTURE.md \"Latch storage\")");
   return d;
 }
 

@@ -21,7 +21,8 @@ std::optional<po::variables_map> ParseFlags(const std::vector<std::string>& args
                                             const std::string& command,
                                             const std::string& synopsis);
 
-// The six macro flags shared by gen, verify, synth, prune, map, ...
+// The macro flags shared by gen, verify, synth, prune, map, ...: the six
+// numbers, --mac and --storage.
 struct MacroConfigFlags {
   int subs = MacroConfig::kDefaultSubs;
   int rows = MacroConfig::kDefaultRows;
@@ -30,17 +31,19 @@ struct MacroConfigFlags {
   int a_bits = MacroConfig::kDefaultBits;
   int w_bits = MacroConfig::kDefaultBits;
   std::string mac = "bit-parallel";  // --mac bit-parallel|bit-serial
+  std::string storage = "ff";        // --storage ff|latch
 
   // Validates (throws UsageError naming the flag, value and range).
   MacroConfig ToConfig() const;
-  // For commands that build several designs (synth): --mac is a comma
-  // list, and one configuration per value is returned, in the order given.
+  // For commands that build several designs (synth): --mac and --storage
+  // are comma lists, and one configuration per MAC style x storage kind is
+  // returned, in the order given (MAC style outer).
   // A value outside the set, an empty list or a value given twice is a
   // UsageError naming the flag.
   std::vector<MacroConfig> ToConfigs() const;
 };
 
-// `style_lists`: the help says --mac takes a comma list (ToConfigs).
+// `style_lists`: the help says --mac and --storage take comma lists (ToConfigs).
 po::options_description MacroConfigOptions(MacroConfigFlags& flags, bool style_lists = false);
 
 // The items of a comma-separated flag value, empty items skipped. Throws

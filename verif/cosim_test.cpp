@@ -10,6 +10,7 @@
 #include "verif/cosim_check.h"
 #include "verif/exact_latency_probe.h"
 #include "verif/mac_style_twins.h"
+#include "verif/same_edge_write_probe.h"
 #include "verif/verilated_dut.h"
 
 namespace flexcim::verif {
@@ -22,11 +23,11 @@ struct CosimConfig {
 
 std::vector<CosimConfig> AllConfigs() {
   std::vector<CosimConfig> out;
-#define FLEXCIM_COSIM_CONFIG(VTop, P, R, C, G, A, W, MAC)                      \
+#define FLEXCIM_COSIM_CONFIG(VTop, P, R, C, G, A, W, MAC, STORAGE)             \
   {                                                                            \
     const MacroConfig cfg = MacroConfig::Create(MacroParams{                   \
         .subs = P, .rows = R, .cols = C, .sel_group = G, .a_bits = A, .w_bits = W, \
-        .mac = ParseMacStyle(MAC)});                                           \
+        .mac = ParseMacStyle(MAC), .storage = ParseStorageKind(STORAGE)});     \
     out.push_back({cfg, [cfg] { return std::make_unique<VerilatedDut<VTop>>(cfg); }}); \
   }
   FLEXCIM_COSIM_CONFIG_LIST
@@ -102,6 +103,49 @@ TEST_P(Cosim, LatencyIsExactlyTheConfiguredOne) {
   for (int lane = 0; lane < c.output_lanes(); ++lane) EXPECT_EQ(out_at_c_plus_l.data[lane], c.rows());
 }
 
+// FLEXCIM.md 5b at the edge itself: the vector sampled at the same edge as
+// a write reads the row as it was, the vector of the next edge the new row
+// (latch storage opens a row's latches only in the half cycle after the
+// write's edge). Rows of the last sub-macro go from weight 1 to -1 one per
+// vector pair, with every activation 1: its column sums are R - 2r, then
+// R - 2r - 2. Bit-serial cells: a write during a vector's cycles is out of
+// contract (FLEXCIM.md 5c).
+TEST_P(Cosim, AWriteIsSeenFromTheNextEdgeNotItsOwn) {
+  const CosimConfig& p = GetParam();
+  const MacroConfig& c = p.config;
+  if (c.bit_serial()) GTEST_SKIP() << "a write in a vector's own cycle is out of contract";
+  auto write = [&c](int sub, int row, int32_t weight) {
+    golden::CycleInput in;
+    in.wr_en = true;
+    in.wr_sub = sub;
+    in.wr_row = row;
+    in.wr_w.assign(c.cols(), weight);
+    in.wr_e.assign(c.cols(), 0);
+    in.wr_sel.assign(c.select_groups(), 0);
+    return in;
+  };
+  golden::CycleInput vector;
+  vector.in_valid = true;
+  vector.in_act.assign(c.act_lanes(), 1);
+  Stimulus s;
+  s.cycles.emplace_back().rst_n = false;
+  for (int k = 0; k < c.subs(); ++k) {
+    for (int r = 0; r < c.rows(); ++r) s.cycles.push_back(write(k, r, 1));
+  }
+  for (int r = 0; r < c.rows(); ++r) {
+    golden::CycleInput both = write(c.subs() - 1, r, -1);
+    both.in_valid = true;
+    both.in_act = vector.in_act;
+    s.cycles.push_back(both);
+    s.cycles.push_back(vector);
+  }
+  s.cycles.resize(s.cycles.size() + c.pipeline_latency() + 1);
+  s.stats.vectors = 2 * c.rows();
+  ExpectSameEdgeWriteSums(p.make_dut, s, c.rows(), (c.subs() - 1) * c.cols(),
+                          [](CosimDut& dut, const Stimulus& st) { return RunCosim(dut, st); },
+                          c.pipeline_latency());
+}
+
 // The checker itself must catch and name a wrong lane on one vector.
 class CorruptingDut final : public CosimDut {
  public:
@@ -147,6 +191,20 @@ TEST(CosimMacStyles, BitSerialOutputsEqualBitParallelOnTheSameStimulus) {
       [](CosimDut& dut, const Stimulus& s) { return RunCosim(dut, s); },
       [](const MacroConfig& c) { return c.Name(); });
   EXPECT_GE(pairs, 5);  // the bit-serial snapshots of generator/tests/test_configs.h
+}
+
+// Latch storage holds the same weights, element bits and selects with the
+// same write timing (a write sampled at edge t is seen from the vector of
+// edge t+1): every latch snapshot and its flip-flop twin give identical
+// outputs on the same pin stream (random traffic with rewrites and resets).
+TEST(CosimStorage, LatchOutputsEqualFlipFlopOnTheSameStimulus) {
+  const int pairs = CheckTwins(
+      AllConfigs(), [](const MacroConfig& c) { return c.storage() == StorageKind::kLatch; },
+      [](const MacroConfig& c) { return c.WithStorage(StorageKind::kFlipFlop); },
+      [](const MacroConfig& c) { return RandomStimulus(c, {.vectors = 600, .seed = 11}); },
+      [](CosimDut& dut, const Stimulus& s) { return RunCosim(dut, s); },
+      [](const MacroConfig& c) { return c.Name(); });
+  EXPECT_GE(pairs, 2);  // the latch snapshots of generator/tests/test_configs.h
 }
 
 INSTANTIATE_TEST_SUITE_P(Configs, Cosim, ::testing::ValuesIn(AllConfigs()),
