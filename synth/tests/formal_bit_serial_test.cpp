@@ -35,8 +35,6 @@ namespace {
 
 using testing::GeneratedDesignText;
 using testing::GeneratedModule;
-using testing::kProved;
-using testing::LogTail;
 using testing::RunYosys;
 
 MacroConfig BitSerial(int subs, int rows, int cols, int sel_group, int a_bits, int w_bits) {
@@ -153,16 +151,8 @@ std::string ColumnReference(const MacroConfig& k, bool broken) {
 
 testing::YosysRun CheckColumn(const MacroConfig& k, bool broken) {
   const gen::FlexcimModuleNames n = gen::FlexcimModuleNames::For(k);
-  const std::string script = fmt::format(R"(read_verilog gen.v
-read_verilog dut.v
-read_verilog -formal ref.v
-proc
-opt_clean
-miter -equiv -flatten -make_assert bs_dut bs_ref miter
-hierarchy -top miter
-sat -verify -prove-asserts -set-assumes -seq {} -set-init-zero miter
-)",
-                                         2 * k.a_bits() + ColumnLatency(k));
+  const std::string script = testing::SequentialMiterScript({"gen.v", "dut.v", "-formal ref.v"}, "bs_dut", "bs_ref",
+                                                             2 * k.a_bits() + ColumnLatency(k));
   return RunYosys("bs_column",
                   {{"gen.v", GeneratedModule(k, n.serializer) + GeneratedModule(k, n.multiplier) +
                                  GeneratedModule(k, n.adder_tree) + GeneratedModule(k, n.shift_acc)},
@@ -172,17 +162,14 @@ sat -verify -prove-asserts -set-assumes -seq {} -set-init-zero miter
 }
 
 TEST(FormalBitSerial, ColumnEqualsSumOfProductsOverBitPlanes) {
-  for (const auto& k : {BitSerial(1, 2, 1, 1, 3, 2), BitSerial(1, 4, 1, 1, 2, 2), BitSerial(1, 2, 1, 1, 4, 2), BitSerial(2, 2, 1, 1, 3, 3)}) {
-    const auto run = CheckColumn(k, false);
-    EXPECT_TRUE(run.ok) << k.Name() << "\n" << LogTail(run.log);
-    EXPECT_NE(run.log.find(kProved), std::string::npos) << k.Name();
+  for (const auto& k : {BitSerial(1, 2, 1, 1, 3, 2), BitSerial(1, 4, 1, 1, 2, 2), BitSerial(1, 2, 1, 1, 4, 2),
+                        BitSerial(2, 2, 1, 1, 3, 3)}) {
+    testing::ExpectProved(CheckColumn(k, false), k.Name());
   }
 }
 
 TEST(FormalBitSerial, ColumnWithPositiveSignPlaneFails) {
-  const auto run = CheckColumn(BitSerial(1, 2, 1, 1, 3, 2), true);
-  EXPECT_FALSE(run.ok);
-  EXPECT_NE(run.log.find("proof did fail"), std::string::npos) << LogTail(run.log);
+  testing::ExpectProofFails(CheckColumn(BitSerial(1, 2, 1, 1, 3, 2), true));
 }
 
 // The generated design with its top renamed (both twins are flexcim_top).
@@ -284,18 +271,9 @@ endmodule
 
 testing::YosysRun CheckTopTwins(const MacroConfig& bs, bool broken) {
   const MacroConfig bp = bs.WithMac(MacStyle::kBitParallel);
-  const int steps = bs.tile_load_cycles() + bs.initiation_interval() + bs.pipeline_latency() + 1;
-  const std::string script = fmt::format(R"(read_verilog gen_bs.v
-read_verilog gen_bp.v
-read_verilog -formal bs_dut.v
-read_verilog bp_dut.v
-proc
-opt_clean
-miter -equiv -flatten -make_assert bs_dut bp_dut miter
-hierarchy -top miter
-sat -verify -prove-asserts -set-assumes -seq {} -set-init-zero miter
-)",
-                                         steps);
+  const std::string script = testing::SequentialMiterScript(
+      {"gen_bs.v", "gen_bp.v", "-formal bs_dut.v", "bp_dut.v"}, "bs_dut", "bp_dut",
+      bs.tile_load_cycles() + bs.initiation_interval() + bs.pipeline_latency() + 1);
   return RunYosys("bs_top",
                   {{"gen_bs.v", RenamedTop(bs, "bs_top")},
                    {"gen_bp.v", RenamedTop(bp, "bp_top")},
@@ -306,15 +284,11 @@ sat -verify -prove-asserts -set-assumes -seq {} -set-init-zero miter
 
 TEST(FormalBitSerial, TopEqualsBitParallelTwin) {
   const MacroConfig k = BitSerial(2, 2, 2, 1, 2, 2);
-  const auto run = CheckTopTwins(k, false);
-  EXPECT_TRUE(run.ok) << k.Name() << "\n" << LogTail(run.log);
-  EXPECT_NE(run.log.find(kProved), std::string::npos) << k.Name();
+  testing::ExpectProved(CheckTopTwins(k, false), k.Name());
 }
 
 TEST(FormalBitSerial, TopAgainstAlteredTwinFails) {
-  const auto run = CheckTopTwins(BitSerial(2, 2, 2, 1, 2, 2), true);
-  EXPECT_FALSE(run.ok);
-  EXPECT_NE(run.log.find("proof did fail"), std::string::npos) << LogTail(run.log);
+  testing::ExpectProofFails(CheckTopTwins(BitSerial(2, 2, 2, 1, 2, 2), true));
 }
 
 }  // namespace

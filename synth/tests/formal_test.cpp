@@ -27,8 +27,6 @@ namespace flexcim::synth {
 namespace {
 
 using testing::GeneratedModule;
-using testing::kProved;
-using testing::LogTail;
 using testing::RunYosys;
 
 // cell_act lane r*C+c = act lane r*2P + 2*s[r][c/G] + e[r][c].
@@ -78,16 +76,12 @@ sat -verify -prove-asserts -show-ports miter
 TEST(FormalDistribution, EqualsReferenceMux) {
   for (const auto& k : {MacroConfig::Create(4, 2, 4, 2, 2, 2), MacroConfig::Create(2, 2, 2, 1, 3, 2),
                         MacroConfig::Create(8, 2, 2, 2, 2, 2), MacroConfig::Create(1, 2, 2, 2, 2, 2)}) {
-    const auto run = CheckDistribution(k, false);
-    EXPECT_TRUE(run.ok) << k.Name() << "\n" << LogTail(run.log);
-    EXPECT_NE(run.log.find(kProved), std::string::npos) << k.Name();
+    testing::ExpectProved(CheckDistribution(k, false), k.Name());
   }
 }
 
 TEST(FormalDistribution, BrokenReferenceFails) {
-  const auto run = CheckDistribution(MacroConfig::Create(4, 2, 4, 2, 2, 2), true);
-  EXPECT_FALSE(run.ok);
-  EXPECT_NE(run.log.find("proof did fail"), std::string::npos);
+  testing::ExpectProofFails(CheckDistribution(MacroConfig::Create(4, 2, 4, 2, 2, 2), true));
 }
 
 // The generated merge, driven as flexcim_top drives it: log2 N leads the
@@ -163,16 +157,9 @@ endmodule
 testing::YosysRun CheckMerge(const MacroConfig& k, bool broken) {
   const gen::FlexcimModuleNames names = gen::FlexcimModuleNames::For(k);
   const std::string merge = names.merge;
-  const std::string script = fmt::format(R"(read_verilog gen.v
-read_verilog wrap.v
-read_verilog -formal ref.v
-proc
-opt_clean
-miter -equiv -flatten -make_assert merge_dut merge_ref miter
-hierarchy -top miter
-sat -verify -prove-asserts -set-assumes -show-ports -seq {} -set-init-zero miter
-)",
-                                         k.log2_subs() + gen::MergeControlPlan::kLeadCycles + 2);
+  const std::string script = testing::SequentialMiterScript({"gen.v", "wrap.v", "-formal ref.v"}, "merge_dut",
+                                                             "merge_ref",
+                                                             k.log2_subs() + gen::MergeControlPlan::kLeadCycles + 2);
   return RunYosys("merge", {{"gen.v", GeneratedModule(k, names.merge_control) + GeneratedModule(k, merge)},
                             {"wrap.v", MergeWrapper(k, merge)},
                             {"ref.v", MergeReference(k, broken)}},
@@ -182,16 +169,12 @@ sat -verify -prove-asserts -set-assumes -show-ports -seq {} -set-init-zero miter
 TEST(FormalMerge, EqualsFlatSumsForEveryN) {
   for (const auto& k : {MacroConfig::Create(2, 2, 2, 2, 2, 2), MacroConfig::Create(4, 2, 2, 2, 2, 2),
                         MacroConfig::Create(8, 2, 1, 1, 2, 2)}) {
-    const auto run = CheckMerge(k, false);
-    EXPECT_TRUE(run.ok) << k.Name() << "\n" << LogTail(run.log);
-    EXPECT_NE(run.log.find(kProved), std::string::npos) << k.Name();
+    testing::ExpectProved(CheckMerge(k, false), k.Name());
   }
 }
 
 TEST(FormalMerge, BrokenReferenceFails) {
-  const auto run = CheckMerge(MacroConfig::Create(4, 2, 2, 2, 2, 2), true);
-  EXPECT_FALSE(run.ok);
-  EXPECT_NE(run.log.find("proof did fail"), std::string::npos);
+  testing::ExpectProofFails(CheckMerge(MacroConfig::Create(4, 2, 2, 2, 2, 2), true));
 }
 
 }  // namespace

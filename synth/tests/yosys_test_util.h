@@ -31,6 +31,17 @@ std::string GeneratedDesignText(const MacroConfig& config);
 // The last `chars` characters of a log, for failure messages.
 std::string LogTail(const std::string& log, size_t chars = 3000);
 
+// A bounded sequential equivalence check: read_verilog each of `reads`
+// (a file name, "-formal <file>" for one with assume statements), then
+// `miter -equiv -flatten -make_assert gold gate miter` and `sat -verify
+// -prove-asserts -set-assumes -seq <steps> -set-init-zero miter`.
+std::string SequentialMiterScript(const std::vector<std::string>& reads, const std::string& gold,
+                                  const std::string& gate, int steps);
+
+// gtest checks of a run: the proof held / the proof failed.
+void ExpectProved(const YosysRun& run, const std::string& what);
+void ExpectProofFails(const YosysRun& run);
+
 YosysRun RunYosys(const std::string& tag, const std::vector<std::pair<std::string, std::string>>& files,
                   const std::string& script);
 
