@@ -57,18 +57,18 @@ std::string ValidMask(int depth, int out_width, const std::string& value) {
                      fmt::arg("w", out_width));
 }
 
+// The ports both sides of the column check share.
+std::string ColumnModule(const MacroConfig& k, const std::string& name) {
+  return fmt::format("module {} (\n  input wire clk,\n  input wire in_valid,\n  input wire [{}:0] in_act,\n"
+                     "  input wire [{}:0] w,\n  output wire [{}:0] out\n);\n",
+                     name, k.act_lanes() * k.a_bits() - 1, k.rows() * k.w_bits() - 1, k.column_sum_width() - 1);
+}
+
 // One column of R cells: row r takes activation lane r*2P.
 std::string ColumnDut(const MacroConfig& k) {
   const gen::FlexcimModuleNames n = gen::FlexcimModuleNames::For(k);
   const int w = k.w_bits(), rows = k.rows(), plane_w = k.cell_product_width() + k.log2_rows();
-  return fmt::format(R"(module bs_dut (
-  input wire clk,
-  input wire in_valid,
-  input wire [{act_hi}:0] in_act,
-  input wire [{w_hi}:0] w,
-  output wire [{sum_hi}:0] out
-);
-  wire [{lanes_hi}:0] act_plane;
+  return ColumnModule(k, "bs_dut") + fmt::format(R"(  wire [{lanes_hi}:0] act_plane;
   wire acc_first, acc_last;
   reg [{w_hi}:0] products_q;
   wire [{plane_hi}:0] plane_sum;
@@ -87,8 +87,8 @@ std::string ColumnDut(const MacroConfig& k) {
   {acc} u_acc (.clk(clk), .first(acc_first), .last(acc_last), .plane_sums(plane_sum), .sums(sums));
 {mask}endmodule
 )",
-                     fmt::arg("act_hi", k.act_lanes() * k.a_bits() - 1), fmt::arg("w_hi", rows * w - 1),
-                     fmt::arg("sum_hi", k.column_sum_width() - 1), fmt::arg("lanes_hi", k.act_lanes() - 1),
+                     fmt::arg("w_hi", rows * w - 1), fmt::arg("sum_hi", k.column_sum_width() - 1),
+                     fmt::arg("lanes_hi", k.act_lanes() - 1),
                      fmt::arg("plane_hi", plane_w - 1), fmt::arg("ser", n.serializer), fmt::arg("R", rows),
                      fmt::arg("wb_hi", w - 1), fmt::arg("mul", n.multiplier), fmt::arg("WIN", k.window()),
                      fmt::arg("W", w), fmt::arg("tree", n.adder_tree), fmt::arg("acc", n.shift_acc),
@@ -99,14 +99,7 @@ std::string ColumnDut(const MacroConfig& k) {
 // plane A-1 negative (broken: positive).
 std::string ColumnReference(const MacroConfig& k, bool broken) {
   const int a = k.a_bits(), w = k.w_bits(), sw = k.column_sum_width();
-  return fmt::format(R"(module bs_ref (
-  input wire clk,
-  input wire in_valid,
-  input wire [{act_hi}:0] in_act,
-  input wire [{w_hi}:0] w,
-  output wire [{sum_hi}:0] out
-);
-  // Stationary weights; vectors at most every A cycles.
+  return ColumnModule(k, "bs_ref") + fmt::format(R"(  // Stationary weights; vectors at most every A cycles.
   reg started = 1'b0;
   reg [{w_hi}:0] w_prev;
   reg seen = 1'b0;
@@ -142,7 +135,7 @@ std::string ColumnReference(const MacroConfig& k, bool broken) {
   end
 {mask}endmodule
 )",
-                     fmt::arg("act_hi", k.act_lanes() * a - 1), fmt::arg("w_hi", k.rows() * w - 1),
+                     fmt::arg("w_hi", k.rows() * w - 1),
                      fmt::arg("sum_hi", sw - 1), fmt::arg("A", a), fmt::arg("R", k.rows()),
                      fmt::arg("WIN", k.window()), fmt::arg("ext", sw - w), fmt::arg("W", w),
                      fmt::arg("broken", broken ? 1 : 0), fmt::arg("d_hi", ColumnLatency(k) - 1),
