@@ -4,9 +4,9 @@
 // (synth/operation_energy.h). Writes the file `flexcim perf --energy` reads.
 #include <fmt/format.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <future>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -14,6 +14,7 @@
 #include "cli/flag_parsing.h"
 #include "core/atomic_file.h"
 #include "core/baseline_config.h"
+#include "core/config_json.h"
 #include "core/errors.h"
 #include "golden/perf_model.h"
 #include "synth/liberty_setup.h"
@@ -59,7 +60,7 @@ int RunEnergy(const std::vector<std::string>& args) {
        "in_act toggles per bit per cycle while vectors stream")
       ("write-activity", po::value(&o.write_activity)->default_value(o.write_activity),
        "toggles per bit per cycle of the write address and data during row writes")
-      ("jobs", po::value(&o.jobs)->default_value(o.jobs), "OpenSTA runs at once");
+      ("jobs", po::value(&o.jobs)->default_value(o.jobs), "OpenSTA runs at once (over all designs' 3 runs)");
   AddDataDirOption(d, o.data_dir);
   if (!ParseFlags(args, d, "energy", "--synth DIR --out FILE [--act-activity A] [--write-activity A]")) return 0;
   RequireActivity("--act-activity", o.act_activity);
@@ -82,12 +83,13 @@ int RunEnergy(const std::vector<std::string>& args) {
   for (const json& r : report.at("results")) {
     Job job;
     job.arch = r.at("arch").get<std::string>();
-    const json& p = r.at("params");
-    const MacroConfig config = MacroConfig::Create(p.at("P"), p.at("R"), p.at("C"), p.at("G"), p.at("A"), p.at("W"));
+    const fs::path synth_work = r.at("work_dir").get<std::string>();
+    const fs::path manifest_path = synth_work.parent_path() / "rtl" / "manifest.json";
+    const json manifest = ReadJsonFile(manifest_path, "--synth");
+    // The design's own manifest: configuration with its cell style and storage.
+    const MacroConfig config = ManifestFromJson(manifest, manifest_path.string()).config;
     job.config = golden::EnergyConfigName(ParseArch(job.arch), config);
     job.area = r.at("area").at("total_um2").get<double>();
-    const fs::path synth_work = r.at("work_dir").get<std::string>();
-    const json manifest = ReadJsonFile(synth_work.parent_path() / "rtl" / "manifest.json", "--synth");
     job.options.liberty = liberty;
     job.options.netlist = synth_work / "sta_netlist.v";
     if (!fs::exists(job.options.netlist) || r.at("timing").is_null()) {
@@ -108,25 +110,21 @@ int RunEnergy(const std::vector<std::string>& args) {
     jobs.push_back(std::move(job));
   }
 
-  std::vector<std::future<synth::OperationEnergy>> running(jobs.size());
-  std::vector<synth::OperationEnergy> results(jobs.size());
   const auto start = std::chrono::steady_clock::now();
-  auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
-  size_t next = 0, done = 0;
-  while (done < jobs.size()) {
-    while (next < jobs.size() && next - done < static_cast<size_t>(o.jobs)) {
-      std::cerr << fmt::format("flexcim energy: OpenSTA on {} {} (3 power runs at the compute-path period "
-                               "{:.3f} ns)\n", jobs[next].arch, jobs[next].config, jobs[next].options.period_ns);
-      running[next] = std::async(std::launch::async, synth::MeasureOperationEnergy, jobs[next].options);
-      ++next;
-    }
-    results[done] = running[done].get();
-    std::cerr << fmt::format("flexcim energy: {} done at {:.0f} s: compute fmax {:.1f} MHz, {:.2f} pJ/vector, "
-                             "{:.2f} pJ/row write, {:.3f} pJ/idle cycle\n",
-                             jobs[done].arch, elapsed(), results[done].fmax_mhz(), results[done].vector_pj,
-                             results[done].row_write_pj, results[done].idle_cycle_pj);
-    ++done;
+  std::vector<synth::OperationEnergyOptions> designs;
+  for (const Job& job : jobs) {
+    std::cerr << fmt::format("flexcim energy: {} {}: 3 OpenSTA power runs at the compute-path period {:.3f} ns\n",
+                             job.arch, job.config, job.options.period_ns);
+    designs.push_back(job.options);
   }
+  const std::vector<synth::OperationEnergy> results = synth::MeasureOperationEnergies(
+      designs, o.jobs, [&](std::size_t i, const synth::OperationEnergy& e) {
+        std::cerr << fmt::format("flexcim energy: {} done at {:.0f} s: compute fmax {:.1f} MHz, {:.2f} pJ/vector, "
+                                 "{:.2f} pJ/row write, {:.3f} pJ/idle cycle\n",
+                                 jobs[i].arch,
+                                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+                                 e.fmax_mhz(), e.vector_pj, e.row_write_pj, e.idle_cycle_pj);
+      });
 
   json out;
   out["act_activity"] = o.act_activity;

@@ -37,6 +37,8 @@ struct SynthCmdOptions {
   std::vector<std::string> activities;
   std::string activity_from;
   std::string activity_vcd;
+  int jobs = 1;
+  bool no_power_breakdown = false;
 };
 
 po::options_description SynthFlags(SynthCmdOptions& o) {
@@ -48,6 +50,10 @@ po::options_description SynthFlags(SynthCmdOptions& o) {
       ("work", po::value(&o.work_dir), "work directory for RTL, scripts, logs, netlists (default <out>/work)")
       ("out", po::value(&o.out_dir)->default_value(o.out_dir), "directory for report.md and report.json")
       ("no-sta", po::bool_switch(&o.no_sta), "skip OpenSTA (area only)")
+      ("no-power-breakdown", po::bool_switch(&o.no_power_breakdown),
+       "total power only, no power per component (saves about half of OpenSTA's time on large macros)")
+      ("jobs,j", po::value(&o.jobs)->default_value(o.jobs),
+       "designs synthesised at once (Yosys and OpenSTA use one core each)")
       ("input-activity", po::value(&o.input_activity)->default_value(o.input_activity),
        "toggle rate per clock of every data input, for power")
       ("activity", po::value(&o.activities)->composing(),
@@ -72,7 +78,7 @@ std::vector<std::string> SplitList(const std::string& s) {
   return out;
 }
 
-void Progress(const std::string& line) { std::cerr << "flexcim synth: " << line << "\n"; }
+void Progress(const std::string& line) { std::cerr << fmt::format("flexcim synth: {}\n", line); }
 
 int RunSynth(const std::vector<std::string>& args) {
   SynthCmdOptions o;
@@ -82,6 +88,7 @@ int RunSynth(const std::vector<std::string>& args) {
   const auto archs = SplitList(o.archs);
   if (archs.empty()) throw UsageError("--arch: give at least one architecture");
   for (const auto& a : archs) synth::CheckArch(a);
+  if (o.jobs < 1) throw UsageError(fmt::format("--jobs {}: must be >= 1", o.jobs));
   const fs::path work = o.work_dir.empty() ? fs::path(o.out_dir) / "work" : fs::path(o.work_dir);
 
   synth::SynthFlowOptions flow;
@@ -116,9 +123,10 @@ int RunSynth(const std::vector<std::string>& args) {
     flow.port_activity[port] = rate;
   }
   flow.progress = Progress;
+  flow.power_breakdown = !o.no_power_breakdown;
 
   const auto start = std::chrono::steady_clock::now();
-  std::vector<synth::PpaResult> results;
+  std::vector<synth::SynthFlowOptions> designs;
   for (const auto& arch : archs) {
     const fs::path dir = work / fmt::format("{}_{}", arch, config.Name());
     Progress(fmt::format("generating {} {}", arch, config.Name()));
@@ -126,8 +134,9 @@ int RunSynth(const std::vector<std::string>& args) {
     flow.rtl_dir = dir / "rtl";
     flow.work_dir = dir / "synth";
     flow.arch = arch;
-    results.push_back(synth::RunSynthFlow(flow));
+    designs.push_back(flow);
   }
+  const std::vector<synth::PpaResult> results = synth::RunSynthFlows(designs, o.jobs);
   synth::WriteReport(results, o.out_dir);
   std::cout << synth::ReportMarkdown(results);
   Progress(fmt::format("done in {:.1f} s; wrote {}/report.md and report.json",

@@ -1,5 +1,6 @@
 #include "generator/baseline_top.h"
 
+#include <optional>
 #include <vector>
 
 #include "generator/bit_serial.h"
@@ -10,7 +11,7 @@
 namespace flexcim::gen {
 
 using vast::BinaryOp;
-using Binding = vast::Instance::Binding;
+using vast::Connection;
 
 vast::Module* EmitBaselineTop(vast::VerilogFile& file, const BaselineConfig& config,
                               const BaselineModuleNames& names) {
@@ -21,52 +22,48 @@ vast::Module* EmitBaselineTop(vast::VerilogFile& file, const BaselineConfig& con
   const int w = config.w_bits();
   const bool sparse = config.has_elements();
 
-  vast::Module* m = file.AddModule(names.top);
+  vast::ModuleBuilder m(file, names.top);
   AddPorts(m, TopPorts(config.arch(), config.macro()));
-  m->AddDeclaration(file.Make<vast::GenvarDeclaration>("c"));
-  m->AddDeclaration(file.Make<vast::GenvarDeclaration>("r"));
-  DeclareWire(file, m, "wr_go", 1);
-  DeclareWire(file, m, "weights", rows * cols * w);
+  const vast::Net clk = m.Get("clk"), rst_n = m.Get("rst_n");
+  auto c = m.AddGenvar("c");
+  auto r = m.AddGenvar("r");
+  auto wr_go = m.AddWire("wr_go", 1);
+  auto weights = m.AddWire("weights", rows * cols * w);
+  std::optional<vast::WireNet> elems, cell_act;
   if (sparse) {
-    DeclareWire(file, m, "elems", rows * cols);
-    DeclareWire(file, m, "cell_act", rows * cols * a);
+    elems = m.AddWire("elems", rows * cols);
+    cell_act = m.AddWire("cell_act", rows * cols * a);
   }
+  m.Assign(wr_go, file.Op(BinaryOp::kBitwiseAnd, m.Get("wr_en"), rst_n));
+
+  m.AddInstance(names.valid_pipe, "u_valid_pipe",
+                {Connection::In("clk", clk), Connection::In("rst_n", rst_n),
+                 Connection::In("in_valid", m.Get("in_valid")),
+                 Connection::Out("out_valid", m.Get("out_valid"))});
   // Bit-serial cells: the serializer's bit planes replace the in_act pins.
-  const std::string act = serial ? "act_plane" : "in_act";
-  m->AddAssign(file.Make<vast::ContinuousAssign>(
-      file.Id("wr_go"), file.Op(BinaryOp::kBitwiseAnd, file.Id("wr_en"), file.Id("rst_n"))));
-
-  m->AddInstance(file.Make<vast::Instance>(
-      names.valid_pipe, "u_valid_pipe", std::vector<Binding>{},
-      std::vector<Binding>{{"clk", file.Id("clk")},
-                           {"rst_n", file.Id("rst_n")},
-                           {"in_valid", file.Id("in_valid")},
-                           {"out_valid", file.Id("out_valid")}}));
-  if (serial) AddSerializer(file, m, names.serializer, config.act_lanes());
-  std::vector<Binding> storage_ports{{"clk", file.Id("clk")},
-                                     {"wr_en", file.Id("wr_go")},
-                                     {"wr_row", file.Id("wr_row")},
-                                     {"wr_w", file.Id("wr_w")}};
-  if (sparse) storage_ports.push_back({"wr_e", file.Id("wr_e")});
-  storage_ports.push_back({"weights", file.Id("weights")});
-  if (sparse) storage_ports.push_back({"elems", file.Id("elems")});
-  m->AddInstance(file.Make<vast::Instance>(names.storage, "u_storage", std::vector<Binding>{},
-                                           storage_ports));
+  if (serial) AddSerializer(m, names.serializer, config.act_lanes());
+  const vast::Net act = m.Get(serial ? "act_plane" : "in_act");
+  std::vector<Connection> storage_ports{Connection::In("clk", clk), Connection::In("wr_en", wr_go),
+                                        Connection::In("wr_row", m.Get("wr_row")),
+                                        Connection::In("wr_w", m.Get("wr_w"))};
+  if (sparse) storage_ports.push_back(Connection::In("wr_e", m.Get("wr_e")));
+  storage_ports.push_back(Connection::Out("weights", weights));
+  if (sparse) storage_ports.push_back(Connection::Out("elems", *elems));
+  m.AddInstance(names.storage, "u_storage", storage_ports);
   if (sparse) {
-    m->AddInstance(file.Make<vast::Instance>(
-        names.distribution, "u_distribution", std::vector<Binding>{},
-        std::vector<Binding>{{"act", file.Id(act)},
-                             {"elems", file.Id("elems")},
-                             {"cell_act", file.Id("cell_act")}}));
+    m.AddInstance(names.distribution, "u_distribution",
+                  {Connection::In("act", act), Connection::In("elems", *elems),
+                   Connection::Out("cell_act", *cell_act)});
   }
 
-  EmitColumnArray(file, m, {names.multiplier, names.adder_tree, names.serializer, names.shift_acc},
-                  config.macro(), rows, [&]() -> vast::Expression* {
-                    return sparse ? Lane(file, "cell_act", {{"r", cols * a}, {"c", a}}, 0, a)
-                                  : Lane(file, act, {{"r", a}}, 0, a);
+  EmitColumnArray(m, {names.multiplier, names.adder_tree, names.serializer, names.shift_acc},
+                  config.macro(), rows, {c, r},
+                  [&]() -> vast::Expression* {
+                    return sparse ? Lane(file, *cell_act, {{r, cols * a}, {c, a}}, 0, a)
+                                  : Lane(file, act, {{r, a}}, 0, a);
                   },
-                  "out_data");
-  return m;
+                  m.Get("out_data"));
+  return m.result();
 }
 
 }  // namespace flexcim::gen

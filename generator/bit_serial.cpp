@@ -6,6 +6,7 @@
 
 #include "core/errors.h"
 #include "generator/emit_util.h"
+#include "generator/vast/module_builder.h"
 
 namespace flexcim::gen {
 
@@ -21,17 +22,16 @@ int CounterBits(int a_bits) {
 }
 
 // <reg> <= {<reg>[d-2:0], <in>}; <out> = <reg>[d-1]
-void EmitDelayLine(vast::VerilogFile& file, vast::Module* m, const std::string& reg,
-                   const std::string& in, const std::string& out, int delay) {
-  DeclareReg(file, m, reg, delay);
+void EmitDelayLine(vast::ModuleBuilder& m, const vast::Net& clk, const std::string& reg_name,
+                   const vast::Net& in, const vast::ContinuousTarget& out, int delay) {
+  vast::VerilogFile& file = m.verilog_file();
+  auto reg = m.AddReg(reg_name, delay);
   vast::Expression* next =
-      delay == 1 ? static_cast<vast::Expression*>(file.Id(in))
-                 : file.Make<vast::Concat>(std::vector<vast::Expression*>{
-                       file.Range(file.Id(reg), delay - 2, 0), file.Id(in)});
-  m->AddAlways(ClockedAssign(file, file.Id(reg), next));
-  m->AddAssign(file.Make<vast::ContinuousAssign>(
-      file.Id(out), delay == 1 ? static_cast<vast::Expression*>(file.Id(reg))
-                               : file.Bit(file.Id(reg), file.Int(delay - 1))));
+      delay == 1
+          ? static_cast<vast::Expression*>(in)
+          : file.Make<vast::Concat>(std::vector<vast::Expression*>{reg.Slice(delay - 2, 0), in});
+  m.ClockedAssign(clk, reg, next);
+  m.Assign(out, delay == 1 ? static_cast<vast::Expression*>(reg) : reg.Bit(delay - 1));
 }
 
 }  // namespace
@@ -41,147 +41,124 @@ vast::Module* EmitActivationSerializer(vast::VerilogFile& file, const std::strin
   if (flag_delay < 1) throw Error(fmt::format("EmitActivationSerializer: delay {} < 1", flag_delay));
   const int a = a_bits;
   const int pb = CounterBits(a);
-  vast::Module* m = file.AddModule(name);
-  m->AddPort(vast::Direction::kInput, "clk", 1);
-  m->AddPort(vast::Direction::kInput, "rst_n", 1);
-  m->AddPort(vast::Direction::kInput, "in_valid", 1);
-  m->AddPort(vast::Direction::kInput, "in_act", lanes * a);
-  m->AddPort(vast::Direction::kOutput, "act_plane", lanes);
-  m->AddPort(vast::Direction::kOutput, "acc_first", 1);
-  m->AddPort(vast::Direction::kOutput, "acc_last", 1);
-  m->AddDeclaration(file.Make<vast::GenvarDeclaration>("i"));
-  DeclareWire(file, m, "accept", 1);
-  DeclareReg(file, m, "act_q", lanes * a);
-  DeclareReg(file, m, "plane_q", pb);
-  DeclareReg(file, m, "busy_q", 1);
-  DeclareWire(file, m, "first", 1);
-  DeclareWire(file, m, "last", 1);
-  m->AddAssign(file.Make<vast::ContinuousAssign>(
-      file.Id("accept"), file.Op(BinaryOp::kBitwiseAnd, file.Id("in_valid"), file.Id("rst_n"))));
+  vast::ModuleBuilder m(file, name);
+  auto clk = m.AddInput("clk", 1);
+  auto rst_n = m.AddInput("rst_n", 1);
+  auto in_valid = m.AddInput("in_valid", 1);
+  auto in_act = m.AddInput("in_act", lanes * a);
+  auto act_plane = m.AddOutput("act_plane", lanes);
+  auto acc_first = m.AddOutput("acc_first", 1);
+  auto acc_last = m.AddOutput("acc_last", 1);
+  auto i = m.AddGenvar("i");
+  auto accept = m.AddWire("accept", 1);
+  auto act_q = m.AddReg("act_q", lanes * a);
+  auto plane_q = m.AddReg("plane_q", pb);
+  auto busy_q = m.AddReg("busy_q", 1);
+  auto first = m.AddWire("first", 1);
+  auto last = m.AddWire("last", 1);
+  m.Assign(accept, file.Op(BinaryOp::kBitwiseAnd, in_valid, rst_n));
 
   // act_q: the captured vector, shifted right once per cycle so that bit 0
   // of lane i is plane k in the k-th cycle after the capture.
   vast::StatementBlock* load = file.Block();
-  load->Add<vast::NonblockingAssign>(file, file.Id("act_q"), file.Id("in_act"));
+  m.NonblockingAssign(load, act_q, in_act);
   vast::StatementBlock* shift = file.Block();
-  shift->Add<vast::NonblockingAssign>(
-      file, file.Id("act_q"),
-      file.Op(BinaryOp::kShiftRight, file.Id("act_q"), file.Int(1)));
+  m.NonblockingAssign(shift, act_q, file.Op(BinaryOp::kShiftRight, act_q, file.Int(1)));
   vast::StatementBlock* act_body = file.Block();
-  act_body->Add<vast::If>(file, file.Id("accept"), load, shift);
-  m->AddAlways(file.Make<vast::AlwaysFf>(file.Id("clk"), act_body));
+  act_body->Add<vast::If>(file, accept, load, shift);
+  m.AlwaysFf(clk, act_body);
 
   // Plane counter: busy for the A cycles after the capture.
   vast::StatementBlock* on_reset = file.Block();
-  on_reset->Add<vast::NonblockingAssign>(file, file.Id("busy_q"), file.Sized(1, 0));
+  m.NonblockingAssign(on_reset, busy_q, file.Sized(1, 0));
   vast::StatementBlock* on_accept = file.Block();
-  on_accept->Add<vast::NonblockingAssign>(file, file.Id("busy_q"), file.Sized(1, 1));
-  on_accept->Add<vast::NonblockingAssign>(file, file.Id("plane_q"), file.Sized(pb, 0));
+  m.NonblockingAssign(on_accept, busy_q, file.Sized(1, 1));
+  m.NonblockingAssign(on_accept, plane_q, file.Sized(pb, 0));
   vast::StatementBlock* on_busy = file.Block();
-  on_busy->Add<vast::NonblockingAssign>(
-      file, file.Id("plane_q"), file.Op(BinaryOp::kAdd, file.Id("plane_q"), file.Sized(pb, 1)));
-  on_busy->Add<vast::NonblockingAssign>(
-      file, file.Id("busy_q"),
-      file.Op(BinaryOp::kNe, file.Id("plane_q"), file.Sized(pb, static_cast<uint64_t>(a - 1))));
+  m.NonblockingAssign(on_busy, plane_q, file.Op(BinaryOp::kAdd, plane_q, file.Sized(pb, 1)));
+  m.NonblockingAssign(
+      on_busy, busy_q,
+      file.Op(BinaryOp::kNe, plane_q, file.Sized(pb, static_cast<uint64_t>(a - 1))));
   vast::StatementBlock* busy_chain = file.Block();
-  busy_chain->Add<vast::If>(file, file.Id("busy_q"), on_busy, nullptr);
+  busy_chain->Add<vast::If>(file, busy_q, on_busy, nullptr);
   vast::StatementBlock* run = file.Block();
-  run->Add<vast::If>(file, file.Id("in_valid"), on_accept, busy_chain);
+  run->Add<vast::If>(file, in_valid, on_accept, busy_chain);
   vast::StatementBlock* counter_body = file.Block();
-  counter_body->Add<vast::If>(
-      file, file.Make<vast::Unary>(vast::UnaryOp::kLogicalNot, file.Id("rst_n")), on_reset, run);
-  m->AddAlways(file.Make<vast::AlwaysFf>(file.Id("clk"), counter_body));
+  counter_body->Add<vast::If>(file, file.Make<vast::Unary>(vast::UnaryOp::kLogicalNot, rst_n),
+                              on_reset, run);
+  m.AlwaysFf(clk, counter_body);
 
-  m->AddAssign(file.Make<vast::ContinuousAssign>(
-      file.Id("first"),
-      file.Op(BinaryOp::kBitwiseAnd, file.Id("busy_q"),
-              file.Op(BinaryOp::kEq, file.Id("plane_q"), file.Sized(pb, 0)))));
-  m->AddAssign(file.Make<vast::ContinuousAssign>(
-      file.Id("last"),
-      file.Op(BinaryOp::kBitwiseAnd, file.Id("busy_q"),
-              file.Op(BinaryOp::kEq, file.Id("plane_q"),
-                      file.Sized(pb, static_cast<uint64_t>(a - 1))))));
-  EmitDelayLine(file, m, "first_q", "first", "acc_first", flag_delay);
-  EmitDelayLine(file, m, "last_q", "last", "acc_last", flag_delay);
+  m.Assign(first, file.Op(BinaryOp::kBitwiseAnd, busy_q,
+                          file.Op(BinaryOp::kEq, plane_q, file.Sized(pb, 0))));
+  m.Assign(last, file.Op(BinaryOp::kBitwiseAnd, busy_q,
+                         file.Op(BinaryOp::kEq, plane_q,
+                                 file.Sized(pb, static_cast<uint64_t>(a - 1)))));
+  EmitDelayLine(m, clk, "first_q", first, acc_first, flag_delay);
+  EmitDelayLine(m, clk, "last_q", last, acc_last, flag_delay);
 
-  auto* loop = file.Make<vast::GenerateFor>("i", file.Int(static_cast<uint64_t>(lanes)), "g_lane");
-  loop->Add(file.Make<vast::ContinuousAssign>(
-      file.Bit(file.Id("act_plane"), file.Id("i")),
-      file.Bit(file.Id("act_q"), Linear(file, {{"i", a}}))));
-  m->AddGenerate(loop);
-  return m;
+  auto& loop = m.For(i, lanes, "g_lane");
+  loop.Assign(act_plane.Bit(i), act_q.Bit(Linear(file, {{i, a}})));
+  return m.result();
 }
 
-void AddSerializer(vast::VerilogFile& file, vast::Module* m, const std::string& module_name,
-                   int lanes) {
-  DeclareWire(file, m, "act_plane", lanes);
-  DeclareWire(file, m, "acc_first", 1);
-  DeclareWire(file, m, "acc_last", 1);
-  std::vector<vast::Instance::Binding> ports;
-  for (const char* port :
-       {"clk", "rst_n", "in_valid", "in_act", "act_plane", "acc_first", "acc_last"}) {
-    ports.push_back({port, file.Id(port)});
+void AddSerializer(vast::ModuleBuilder& m, const std::string& module_name, int lanes) {
+  auto act_plane = m.AddWire("act_plane", lanes);
+  auto acc_first = m.AddWire("acc_first", 1);
+  auto acc_last = m.AddWire("acc_last", 1);
+  std::vector<vast::Connection> ports;
+  for (const char* port : {"clk", "rst_n", "in_valid", "in_act"}) {
+    ports.push_back(vast::Connection::In(port, m.Get(port)));
   }
-  m->AddInstance(file.Make<vast::Instance>(module_name, "u_serializer",
-                                           std::vector<vast::Instance::Binding>{}, ports));
+  ports.push_back(vast::Connection::Out("act_plane", act_plane));
+  ports.push_back(vast::Connection::Out("acc_first", acc_first));
+  ports.push_back(vast::Connection::Out("acc_last", acc_last));
+  m.AddInstance(module_name, "u_serializer", ports);
 }
 
 vast::Module* EmitAndCell(vast::VerilogFile& file, const std::string& name, int w_bits) {
-  vast::Module* m = file.AddModule(name);
-  m->AddPort(vast::Direction::kInput, "act", 1);
-  m->AddPort(vast::Direction::kInput, "weight", w_bits, /*is_signed=*/true);
-  m->AddPort(vast::Direction::kOutput, "product", w_bits, /*is_signed=*/true);
-  m->AddAssign(file.Make<vast::ContinuousAssign>(
-      file.Id("product"),
-      file.Op(BinaryOp::kBitwiseAnd, file.Id("weight"),
-              file.Make<vast::Replicate>(file.Int(static_cast<uint64_t>(w_bits)),
-                                         file.Id("act")))));
-  return m;
+  vast::ModuleBuilder m(file, name);
+  auto act = m.AddInput("act", 1);
+  auto weight = m.AddInput("weight", w_bits, /*is_signed=*/true);
+  auto product = m.AddOutput("product", w_bits, /*is_signed=*/true);
+  m.Assign(product,
+           file.Op(BinaryOp::kBitwiseAnd, weight,
+                   file.Make<vast::Replicate>(file.Int(static_cast<uint64_t>(w_bits)), act)));
+  return m.result();
 }
 
 vast::Module* EmitShiftAccumulator(vast::VerilogFile& file, const std::string& name, int lanes,
                                    int in_width, int a_bits) {
   const int iw = in_width;
   const int ow = in_width + a_bits;
-  vast::Module* m = file.AddModule(name);
-  m->AddPort(vast::Direction::kInput, "clk", 1);
-  m->AddPort(vast::Direction::kInput, "first", 1);
-  m->AddPort(vast::Direction::kInput, "last", 1);
-  m->AddPort(vast::Direction::kInput, "plane_sums", lanes * iw);
-  m->AddPort(vast::Direction::kOutput, "sums", lanes * ow);
-  m->AddDeclaration(file.Make<vast::GenvarDeclaration>("i"));
-  DeclareReg(file, m, "acc_q", lanes * ow);
+  vast::ModuleBuilder m(file, name);
+  auto clk = m.AddInput("clk", 1);
+  auto first = m.AddInput("first", 1);
+  auto last = m.AddInput("last", 1);
+  auto plane_sums = m.AddInput("plane_sums", lanes * iw);
+  auto sums = m.AddOutput("sums", lanes * ow);
+  auto i = m.AddGenvar("i");
+  auto acc_q = m.AddReg("acc_q", lanes * ow);
 
-  auto* loop = file.Make<vast::GenerateFor>("i", file.Int(static_cast<uint64_t>(lanes)), "g_lane");
-  loop->Add(file.Make<vast::NetDeclaration>(vast::NetKind::kWire, "plane", iw, false));
+  auto& loop = m.For(i, lanes, "g_lane");
+  auto plane = loop.AddWire("plane", iw);
   // acc_q's lane without its bit 0, which the shift drops (it is 0).
-  loop->Add(file.Make<vast::NetDeclaration>(vast::NetKind::kWire, "acc_hi", ow - 1, false));
-  loop->Add(file.Make<vast::NetDeclaration>(vast::NetKind::kWire, "term", ow, false));
-  loop->Add(file.Make<vast::NetDeclaration>(vast::NetKind::kWire, "held", ow, false));
-  loop->Add(file.Make<vast::ContinuousAssign>(file.Id("plane"),
-                                              Lane(file, "plane_sums", {{"i", iw}}, 0, iw)));
-  loop->Add(file.Make<vast::ContinuousAssign>(file.Id("acc_hi"),
-                                              Lane(file, "acc_q", {{"i", ow}}, 1, ow - 1)));
+  auto acc_hi = loop.AddWire("acc_hi", ow - 1);
+  auto term = loop.AddWire("term", ow);
+  auto held = loop.AddWire("held", ow);
+  loop.Assign(plane, Lane(file, plane_sums, {{i, iw}}, 0, iw));
+  loop.Assign(acc_hi, Lane(file, acc_q, {{i, ow}}, 1, ow - 1));
   // term = plane sign-extended by one bit, times 2^(A-1).
-  loop->Add(file.Make<vast::ContinuousAssign>(
-      file.Id("term"),
-      file.Make<vast::Concat>(std::vector<vast::Expression*>{
-          file.Bit(file.Id("plane"), file.Int(static_cast<uint64_t>(iw - 1))), file.Id("plane"),
-          file.Sized(a_bits - 1, 0)})));
+  loop.Assign(term, file.Make<vast::Concat>(std::vector<vast::Expression*>{
+                        plane.Bit(iw - 1), plane, file.Sized(a_bits - 1, 0)}));
   // held = first ? 0 : acc >>> 1 (exact: acc is even whenever it is shifted).
-  loop->Add(file.Make<vast::ContinuousAssign>(
-      file.Id("held"),
-      file.Mux(file.Id("first"), file.Sized(ow, 0),
-               file.Make<vast::Concat>(std::vector<vast::Expression*>{
-                   file.Bit(file.Id("acc_hi"), file.Int(static_cast<uint64_t>(ow - 2))),
-                   file.Id("acc_hi")}))));
-  loop->Add(ClockedAssign(
-      file, Lane(file, "acc_q", {{"i", ow}}, 0, ow),
-      file.Mux(file.Id("last"), file.Op(BinaryOp::kSub, file.Id("held"), file.Id("term")),
-               file.Op(BinaryOp::kAdd, file.Id("held"), file.Id("term")))));
-  m->AddGenerate(loop);
-  m->AddAssign(file.Make<vast::ContinuousAssign>(file.Id("sums"), file.Id("acc_q")));
-  return m;
+  loop.Assign(held, file.Mux(first, file.Sized(ow, 0),
+                             file.Make<vast::Concat>(
+                                 std::vector<vast::Expression*>{acc_hi.Bit(ow - 2), acc_hi})));
+  loop.ClockedAssign(clk, Lane(file, acc_q, {{i, ow}}, 0, ow),
+                     file.Mux(last, file.Op(BinaryOp::kSub, held, term),
+                              file.Op(BinaryOp::kAdd, held, term)));
+  m.Assign(sums, acc_q);
+  return m.result();
 }
 
 }  // namespace flexcim::gen

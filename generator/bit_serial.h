@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "generator/vast/vast.h"
+#include "generator/vast/module_builder.h"
 
 namespace flexcim::gen {
 
@@ -25,8 +25,7 @@ vast::Module* EmitActivationSerializer(vast::VerilogFile& file, const std::strin
 // In a top level with clk, rst_n, in_valid and in_act: declares the wires
 // act_plane [lanes], acc_first, acc_last and instantiates the serializer
 // `module_name` as u_serializer driving them.
-void AddSerializer(vast::VerilogFile& file, vast::Module* m, const std::string& module_name,
-                   int lanes);
+void AddSerializer(vast::ModuleBuilder& m, const std::string& module_name, int lanes);
 
 // module <name> (input act, input signed [W-1:0] weight,
 //   output signed [W-1:0] product): product = act ? weight : 0 (an AND of

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <optional>
 #include <vector>
 
 #include "core/macro_config.h"
@@ -11,8 +12,6 @@
 #include "generator/multiplier.h"
 
 namespace flexcim::gen {
-
-using Binding = vast::Instance::Binding;
 
 void AddColumnModules(const std::function<void(const std::string&, const EmitFn&)>& add,
                       const ColumnModules& modules, const MacroConfig& config, int rows,
@@ -51,42 +50,43 @@ void AddColumnModules(const std::function<void(const std::string&, const EmitFn&
       });
 }
 
-void EmitColumnArray(vast::VerilogFile& file, vast::Module* m, const ColumnModules& modules,
-                     const MacroConfig& config, int rows,
-                     const std::function<vast::Expression*()>& cell_act, const std::string& sums) {
+void EmitColumnArray(vast::ModuleBuilder& m, const ColumnModules& modules,
+                     const MacroConfig& config, int rows, const ColumnGenvars& loops,
+                     const std::function<vast::Expression*()>& cell_act, const vast::Net& sums) {
+  using vast::Connection;
+  vast::VerilogFile& file = m.verilog_file();
   const int cols = config.cols(), w = config.w_bits(), pw = config.cell_product_width();
   const bool serial = config.bit_serial();
   const int tree_width = pw + Log2Exact(rows);
+  const vast::Genvar& c = loops.c;
+  const vast::Genvar& r = loops.r;
+  const vast::Net clk = m.Get("clk");
+  const vast::Net weights = m.Get("weights");
   // Product registers, column-major: lane c*rows + r.
-  DeclareReg(file, m, "products_q", rows * cols * pw);
-  const std::string tree_out = serial ? "plane_sums" : sums;
-  if (serial) DeclareWire(file, m, "plane_sums", cols * tree_width);
+  auto products_q = m.AddReg("products_q", rows * cols * pw);
+  std::optional<vast::WireNet> plane_sums;
+  if (serial) plane_sums = m.AddWire("plane_sums", cols * tree_width);
+  const vast::Net& tree_out = serial ? *plane_sums : sums;
 
-  auto* col_loop = file.Make<vast::GenerateFor>("c", file.Int(static_cast<uint64_t>(cols)), "g_col");
-  auto* row_loop = file.Make<vast::GenerateFor>("r", file.Int(static_cast<uint64_t>(rows)), "g_row");
-  col_loop->Add(row_loop);
-  row_loop->Add(file.Make<vast::NetDeclaration>(vast::NetKind::kWire, "product", pw, false));
-  row_loop->Add(file.Make<vast::Instance>(
-      modules.cell, serial ? "u_cell" : "u_mul", std::vector<Binding>{},
-      std::vector<Binding>{{"act", cell_act()},
-                           {"weight", Lane(file, "weights", {{"r", cols * w}, {"c", w}}, 0, w)},
-                           {"product", file.Id("product")}}));
-  row_loop->Add(ClockedAssign(file, Lane(file, "products_q", {{"c", rows * pw}, {"r", pw}}, 0, pw),
-                              file.Id("product")));
-  col_loop->Add(file.Make<vast::Instance>(
-      modules.adder_tree, "u_adder_tree", std::vector<Binding>{},
-      std::vector<Binding>{{"clk", file.Id("clk")},
-                           {"products", Lane(file, "products_q", {{"c", rows * pw}}, 0, rows * pw)},
-                           {"sum", Lane(file, tree_out, {{"c", tree_width}}, 0, tree_width)}}));
-  m->AddGenerate(col_loop);
+  auto& col_loop = m.For(c, cols, "g_col");
+  auto& row_loop = col_loop.For(r, rows, "g_row");
+  auto product = row_loop.AddWire("product", pw);
+  row_loop.AddInstance(
+      modules.cell, serial ? "u_cell" : "u_mul",
+      {Connection::In("act", cell_act()),
+       Connection::In("weight", Lane(file, weights, {{r, cols * w}, {c, w}}, 0, w)),
+       Connection::Out("product", product)});
+  row_loop.ClockedAssign(clk, Lane(file, products_q, {{c, rows * pw}, {r, pw}}, 0, pw), product);
+  col_loop.AddInstance(
+      modules.adder_tree, "u_adder_tree",
+      {Connection::In("clk", clk),
+       Connection::In("products", Lane(file, products_q, {{c, rows * pw}}, 0, rows * pw)),
+       Connection::Out("sum", Lane(file, tree_out, {{c, tree_width}}, 0, tree_width))});
   if (serial) {
-    m->AddInstance(file.Make<vast::Instance>(
-        modules.shift_acc, "u_shift_acc", std::vector<Binding>{},
-        std::vector<Binding>{{"clk", file.Id("clk")},
-                             {"first", file.Id("acc_first")},
-                             {"last", file.Id("acc_last")},
-                             {"plane_sums", file.Id("plane_sums")},
-                             {"sums", file.Id(sums)}}));
+    m.AddInstance(modules.shift_acc, "u_shift_acc",
+                  {Connection::In("clk", clk), Connection::In("first", m.Get("acc_first")),
+                   Connection::In("last", m.Get("acc_last")),
+                   Connection::In("plane_sums", *plane_sums), Connection::Out("sums", sums)});
   }
 }
 

@@ -10,7 +10,7 @@
 
 #include "core/macro_config.h"
 #include "generator/design_render.h"
-#include "generator/vast/vast.h"
+#include "generator/vast/module_builder.h"
 
 namespace flexcim::gen {
 
@@ -30,14 +30,20 @@ void AddColumnModules(const std::function<void(const std::string&, const EmitFn&
                       const ColumnModules& modules, const MacroConfig& config, int rows,
                       int act_lanes, const std::string& acc_role);
 
-// Adds to `m` (genvars "c" and "r" must exist): per column of `rows` cells
-// (C = config.cols()) a cell and a product register per row and an adder
-// tree; for bit-serial cells the plane-sum net and the shift-accumulator
-// (taking the nets "acc_first"/"acc_last"). `cell_act()` builds cell (r,
-// c)'s activation inside the generate loops; cell (r, c)'s weight is
-// weights[(r*C + c)*W +: W]; the C column sums go to `sums`.
-void EmitColumnArray(vast::VerilogFile& file, vast::Module* m, const ColumnModules& modules,
-                     const MacroConfig& config, int rows,
-                     const std::function<vast::Expression*()>& cell_act, const std::string& sums);
+// The module's genvars the column array loops over (column, row).
+struct ColumnGenvars {
+  vast::Genvar c;
+  vast::Genvar r;
+};
+
+// Adds to `m` (which has the nets "clk" and "weights"): per column of
+// `rows` cells (C = config.cols()) a cell and a product register per row and
+// an adder tree; for bit-serial cells the plane-sum net and the
+// shift-accumulator (taking the nets "acc_first"/"acc_last"). `cell_act()`
+// builds cell (r, c)'s activation inside the generate loops; cell (r, c)'s
+// weight is weights[(r*C + c)*W +: W]; the C column sums drive `sums`.
+void EmitColumnArray(vast::ModuleBuilder& m, const ColumnModules& modules,
+                     const MacroConfig& config, int rows, const ColumnGenvars& loops,
+                     const std::function<vast::Expression*()>& cell_act, const vast::Net& sums);
 
 }  // namespace flexcim::gen

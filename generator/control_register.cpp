@@ -1,18 +1,18 @@
 #include "generator/control_register.h"
 
-#include "generator/emit_util.h"
+#include "generator/vast/module_builder.h"
 
 namespace flexcim::gen {
 
 vast::Module* EmitControlRegister(vast::VerilogFile& file, const std::string& name) {
-  vast::Module* m = file.AddModule(name);
-  m->AddPort(vast::Direction::kInput, "clk", 1);
-  m->AddPort(vast::Direction::kInput, "d", 1);
-  m->AddPort(vast::Direction::kOutput, "q", 1);
-  DeclareReg(file, m, "q_q", 1);
-  m->AddAssign(file.Make<vast::ContinuousAssign>(file.Id("q"), file.Id("q_q")));
-  m->AddAlways(ClockedAssign(file, file.Id("q_q"), file.Id("d")));
-  return m;
+  vast::ModuleBuilder m(file, name);
+  auto clk = m.AddInput("clk", 1);
+  auto d = m.AddInput("d", 1);
+  auto q = m.AddOutput("q", 1);
+  auto q_q = m.AddReg("q_q", 1);
+  m.Assign(q, q_q);
+  m.ClockedAssign(clk, q_q, d);
+  return m.result();
 }
 
 }  // namespace flexcim::gen

@@ -40,9 +40,13 @@ nlohmann::ordered_json DesignManifest(Arch arch, const MacroConfig& config, cons
   return ManifestToJson(m);
 }
 
-void AddPorts(vast::Module* m, const std::vector<PortSpec>& ports) {
+void AddPorts(vast::ModuleBuilder& m, const std::vector<PortSpec>& ports) {
   for (const PortSpec& p : ports) {
-    m->AddPort(p.is_output ? vast::Direction::kOutput : vast::Direction::kInput, p.name, p.width);
+    if (p.is_output) {
+      m.AddOutput(p.name, p.width);
+    } else {
+      m.AddInput(p.name, p.width);
+    }
   }
 }
 

@@ -11,6 +11,7 @@
 #include "core/arch_traits.h"
 #include "core/macro_config.h"
 #include "generator/generated_design.h"
+#include "generator/vast/module_builder.h"
 #include "generator/vast/vast.h"
 
 namespace flexcim::gen {
@@ -32,6 +33,6 @@ nlohmann::ordered_json DesignManifest(Arch arch, const MacroConfig& config, cons
                                       const GeneratedDesign& design);
 
 // Declares `ports` on `m` in order (the top levels take TopPorts()).
-void AddPorts(vast::Module* m, const std::vector<PortSpec>& ports);
+void AddPorts(vast::ModuleBuilder& m, const std::vector<PortSpec>& ports);
 
 }  // namespace flexcim::gen

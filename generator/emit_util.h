@@ -1,18 +1,17 @@
 // Small helpers shared by the block emitters: constant-folded index
-// arithmetic over genvars and common expression shapes.
+// arithmetic over genvars and common select shapes.
 #pragma once
 
 #include <initializer_list>
-#include <string>
-#include <utility>
 
+#include "generator/vast/net.h"
 #include "generator/vast/vast.h"
 
 namespace flexcim::gen {
 
 // One term of an index expression: genvar * coefficient.
 struct IndexTerm {
-  std::string genvar;
+  vast::Genvar genvar;
   long long coefficient;
 };
 
@@ -22,21 +21,13 @@ vast::Expression* Linear(vast::VerilogFile& file, std::initializer_list<IndexTer
                          long long constant = 0);
 
 // base[Linear(terms, constant) +: width]
-vast::Expression* Lane(vast::VerilogFile& file, const std::string& base,
-                       std::initializer_list<IndexTerm> terms, long long constant, int width);
+vast::NetSelect Lane(vast::VerilogFile& file, const vast::Net& base,
+                     std::initializer_list<IndexTerm> terms, long long constant, int width);
 
 // {base[start + width - 1], base[start +: width]}: the lane sign-extended by
 // one bit, so an add of two such operands has exactly width + 1 bits.
-vast::Expression* SignExtendedLaneByOne(vast::VerilogFile& file, const std::string& base,
+vast::Expression* SignExtendedLaneByOne(vast::VerilogFile& file, const vast::Net& base,
                                         std::initializer_list<IndexTerm> terms,
                                         long long constant, int width);
-
-// Adds `wire`/`reg` declarations.
-void DeclareWire(vast::VerilogFile& file, vast::Module* m, const std::string& name, int width);
-void DeclareReg(vast::VerilogFile& file, vast::Module* m, const std::string& name, int width);
-
-// always @(posedge clk) begin lhs <= rhs; end
-vast::AlwaysFf* ClockedAssign(vast::VerilogFile& file, vast::Expression* lhs,
-                              vast::Expression* rhs);
 
 }  // namespace flexcim::gen

@@ -2,17 +2,17 @@
 
 #include <fmt/format.h>
 
+#include <optional>
 #include <vector>
 
 #include "core/arch_traits.h"
 #include "generator/bit_serial.h"
 #include "generator/design_render.h"
-#include "generator/emit_util.h"
 
 namespace flexcim::gen {
 
 using vast::BinaryOp;
-using Binding = vast::Instance::Binding;
+using vast::Connection;
 
 vast::Module* EmitFlexcimTop(vast::VerilogFile& file, const MacroConfig& config,
                              const FlexcimModuleNames& names) {
@@ -21,74 +21,66 @@ vast::Module* EmitFlexcimTop(vast::VerilogFile& file, const MacroConfig& config,
   const int sub_out_width = config.cols() * config.column_sum_width();
 
   const bool serial = config.bit_serial();
-  vast::Module* m = file.AddModule(names.top);
+  vast::ModuleBuilder m(file, names.top);
   AddPorts(m, TopPorts(Arch::kFlexcim, config));
+  const vast::Net clk = m.Get("clk"), rst_n = m.Get("rst_n"), in_nlog2 = m.Get("in_nlog2");
+  const vast::Net wr_sub = m.Get("wr_sub"), wr_sel = m.Get("wr_sel");
 
-  DeclareWire(file, m, "wr_go", 1);
-  m->AddAssign(file.Make<vast::ContinuousAssign>(
-      file.Id("wr_go"), file.Op(BinaryOp::kBitwiseAnd, file.Id("wr_en"), file.Id("rst_n"))));
+  auto wr_go = m.AddWire("wr_go", 1);
+  m.Assign(wr_go, file.Op(BinaryOp::kBitwiseAnd, m.Get("wr_en"), rst_n));
+  std::optional<vast::WireNet> sub_wr_en, merge_nlog2;
   if (multi) {
-    DeclareWire(file, m, "sub_wr_en", subs);
+    sub_wr_en = m.AddWire("sub_wr_en", subs);
     for (int k = 0; k < subs; ++k) {
-      m->AddAssign(file.Make<vast::ContinuousAssign>(
-          file.Bit(file.Id("sub_wr_en"), file.Int(k)),
-          file.Op(BinaryOp::kBitwiseAnd, file.Id("wr_go"),
-                  file.Op(BinaryOp::kEq, file.Id("wr_sub"),
-                          file.Sized(config.sel_bits(), static_cast<uint64_t>(k))))));
+      m.Assign(sub_wr_en->Bit(k),
+               file.Op(BinaryOp::kBitwiseAnd, wr_go,
+                       file.Op(BinaryOp::kEq, wr_sub,
+                               file.Sized(config.sel_bits(), static_cast<uint64_t>(k)))));
     }
-    DeclareWire(file, m, "merge_nlog2", kNlog2Bits);
+    merge_nlog2 = m.AddWire("merge_nlog2", kNlog2Bits);
   } else {
-    DeclareWire(file, m, "unused_pins", 1);
-    m->AddAssign(file.Make<vast::ContinuousAssign>(
-        file.Id("unused_pins"),
-        file.Make<vast::Unary>(vast::UnaryOp::kReduceAnd,
-                               file.Make<vast::Concat>(std::vector<vast::Expression*>{
-                                   file.Sized(1, 0), file.Id("wr_sub"), file.Id("wr_sel"),
-                                   file.Id("in_nlog2")}))));
+    auto unused_pins = m.AddWire("unused_pins", 1);
+    m.Assign(unused_pins,
+             file.Make<vast::Unary>(vast::UnaryOp::kReduceAnd,
+                                    file.Make<vast::Concat>(std::vector<vast::Expression*>{
+                                        file.Sized(1, 0), wr_sub, wr_sel, in_nlog2})));
   }
-  DeclareWire(file, m, "col_sums", subs * sub_out_width);
+  auto col_sums = m.AddWire("col_sums", subs * sub_out_width);
   if (serial) {
     // One serializer feeds every sub-macro one bit plane of the windows.
-    AddSerializer(file, m, names.serializer, config.act_lanes());
+    AddSerializer(m, names.serializer, config.act_lanes());
   }
 
-  std::vector<Binding> valid_ports{{"clk", file.Id("clk")},
-                                   {"rst_n", file.Id("rst_n")},
-                                   {"in_valid", file.Id("in_valid")}};
-  if (multi) valid_ports.push_back({"in_nlog2", file.Id("in_nlog2")});
-  valid_ports.push_back({"out_valid", file.Id("out_valid")});
-  if (multi) valid_ports.push_back({"merge_nlog2", file.Id("merge_nlog2")});
-  m->AddInstance(file.Make<vast::Instance>(names.valid_pipe, "u_valid_pipe",
-                                           std::vector<Binding>{}, valid_ports));
+  std::vector<Connection> valid_ports{Connection::In("clk", clk), Connection::In("rst_n", rst_n),
+                                      Connection::In("in_valid", m.Get("in_valid"))};
+  if (multi) valid_ports.push_back(Connection::In("in_nlog2", in_nlog2));
+  valid_ports.push_back(Connection::Out("out_valid", m.Get("out_valid")));
+  if (multi) valid_ports.push_back(Connection::Out("merge_nlog2", *merge_nlog2));
+  m.AddInstance(names.valid_pipe, "u_valid_pipe", valid_ports);
 
   for (int k = 0; k < subs; ++k) {
-    std::vector<Binding> ports{
-        {"clk", file.Id("clk")},
-        {"wr_en", multi ? static_cast<vast::Expression*>(
-                              file.Bit(file.Id("sub_wr_en"), file.Int(k)))
-                        : file.Id("wr_go")},
-        {"wr_row", file.Id("wr_row")},
-        {"wr_w", file.Id("wr_w")},
-        {"wr_e", file.Id("wr_e")}};
-    if (multi) ports.push_back({"wr_sel", file.Id("wr_sel")});
-    ports.push_back({"act", file.Id(serial ? "act_plane" : "in_act")});
+    std::vector<Connection> ports{
+        Connection::In("clk", clk),
+        Connection::In("wr_en", multi ? static_cast<vast::Expression*>(sub_wr_en->Bit(k)) : wr_go),
+        Connection::In("wr_row", m.Get("wr_row")), Connection::In("wr_w", m.Get("wr_w")),
+        Connection::In("wr_e", m.Get("wr_e"))};
+    if (multi) ports.push_back(Connection::In("wr_sel", wr_sel));
+    ports.push_back(Connection::In("act", m.Get(serial ? "act_plane" : "in_act")));
     if (serial) {
-      ports.push_back({"acc_first", file.Id("acc_first")});
-      ports.push_back({"acc_last", file.Id("acc_last")});
+      ports.push_back(Connection::In("acc_first", m.Get("acc_first")));
+      ports.push_back(Connection::In("acc_last", m.Get("acc_last")));
     }
-    ports.push_back({"col_sums", file.Range(file.Id("col_sums"), (k + 1) * sub_out_width - 1,
-                                            k * sub_out_width)});
-    m->AddInstance(file.Make<vast::Instance>(names.submacro, fmt::format("u_sub{}", k),
-                                             std::vector<Binding>{}, ports));
+    ports.push_back(Connection::Out(
+        "col_sums", col_sums.Slice((k + 1) * sub_out_width - 1, k * sub_out_width)));
+    m.AddInstance(names.submacro, fmt::format("u_sub{}", k), ports);
   }
 
-  std::vector<Binding> merge_ports{{"clk", file.Id("clk")}};
-  if (multi) merge_ports.push_back({"nlog2", file.Id("merge_nlog2")});
-  merge_ports.push_back({"col_sums", file.Id("col_sums")});
-  merge_ports.push_back({"out_data", file.Id("out_data")});
-  m->AddInstance(file.Make<vast::Instance>(names.merge, "u_merge", std::vector<Binding>{},
-                                           merge_ports));
-  return m;
+  std::vector<Connection> merge_ports{Connection::In("clk", clk)};
+  if (multi) merge_ports.push_back(Connection::In("nlog2", *merge_nlog2));
+  merge_ports.push_back(Connection::In("col_sums", col_sums));
+  merge_ports.push_back(Connection::Out("out_data", m.Get("out_data")));
+  m.AddInstance(names.merge, "u_merge", merge_ports);
+  return m.result();
 }
 
 }  // namespace flexcim::gen

@@ -2,26 +2,20 @@
 
 #include <fmt/format.h>
 
+#include <optional>
 #include <vector>
 
 #include "core/arch_traits.h"
 #include "generator/emit_util.h"
 #include "generator/merge_control_plan.h"
+#include "generator/vast/module_builder.h"
 
 namespace flexcim::gen {
 
 using vast::BinaryOp;
-using Binding = vast::Instance::Binding;
+using vast::Connection;
 
 namespace {
-
-
-// P = 1: out_data <= col_sums (O equals the column-sum width).
-void EmitOutputRegister(vast::VerilogFile& file, vast::Module* m, int width) {
-  DeclareReg(file, m, "out_q", width);
-  m->AddAlways(ClockedAssign(file, file.Id("out_q"), file.Id("col_sums")));
-  m->AddAssign(file.Make<vast::ContinuousAssign>(file.Id("out_data"), file.Id("out_q")));
-}
 
 // `index >> shift`, or `index` itself for shift 0.
 vast::Expression* ShiftedDown(vast::VerilogFile& file, vast::Expression* index, int shift) {
@@ -30,55 +24,40 @@ vast::Expression* ShiftedDown(vast::VerilogFile& file, vast::Expression* index, 
 }
 
 // Bit `index` of a `width`-bit bus, or the bus itself when it is one bit.
-vast::Expression* BitOf(vast::VerilogFile& file, const std::string& bus, int width,
-                        vast::Expression* index) {
-  if (width == 1) return file.Id(bus);
-  return file.Bit(file.Id(bus), index);
+vast::NetSelect BitOf(const vast::Net& bus, vast::Expression* index) {
+  if (bus.width() == 1) return vast::NetSelect(bus, bus.id());
+  return bus.Bit(index);
 }
 
-// One control register instance in a generate loop over genvar "g".
-vast::Instance* ControlCopy(vast::VerilogFile& file, const std::string& control_register,
-                            vast::Expression* d, vast::Expression* q) {
-  return file.Make<vast::Instance>(
-      control_register, "u_ctrl", std::vector<Binding>{},
-      std::vector<Binding>{{"clk", file.Id("clk")}, {"d", d}, {"q", q}});
+// One control register instance u_ctrl in the generate block `loop`.
+void ControlCopy(vast::Scope& loop, const std::string& control_register, const vast::Net& clk,
+                 vast::Expression* d, const vast::ContinuousTarget& q) {
+  loop.AddInstance(control_register, "u_ctrl",
+                   {Connection::In("clk", clk), Connection::In("d", d), Connection::Out("q", q)});
 }
 
-// Root and leaf control copies of merge level `level`; returns the name of
-// the leaf bus (plan.leaves bits, leaf of lane b*C+c = (b*C+c) / columns_per_leaf).
-std::string EmitLevelControl(vast::VerilogFile& file, vast::Module* m,
-                             const std::string& control_register, const MergeControlPlan& plan,
-                             int level) {
+// Root and leaf control copies of merge level `level`; returns the leaf bus
+// (plan.leaves bits, leaf of lane b*C+c = (b*C+c) / columns_per_leaf).
+vast::WireNet EmitLevelControl(vast::ModuleBuilder& m, const std::string& control_register,
+                               const MergeControlPlan& plan, const vast::Genvar& g, int level) {
+  vast::VerilogFile& file = m.verilog_file();
+  const vast::Net clk = m.Get("clk");
   // log2 N of this level's vector two cycles before the level captures it:
   // the input for level 1, nlog2_q lane l-2 for level l.
   vast::Expression* source =
-      level == 1 ? static_cast<vast::Expression*>(file.Id("nlog2"))
-                 : file.Range(file.Id("nlog2_q"), (level - 1) * kNlog2Bits - 1,
-                              (level - 2) * kNlog2Bits);
-  const std::string want = fmt::format("want{}", level);
-  const std::string root = fmt::format("root{}", level);
-  const std::string leaf = fmt::format("merge{}", level);
-  DeclareWire(file, m, want, 1);
-  DeclareWire(file, m, root, plan.roots);
-  DeclareWire(file, m, leaf, plan.leaves);
-  m->AddAssign(file.Make<vast::ContinuousAssign>(
-      file.Id(want),
-      file.Op(BinaryOp::kGe, source, file.Sized(kNlog2Bits, static_cast<uint64_t>(level)))));
+      level == 1 ? static_cast<vast::Expression*>(m.Get("nlog2"))
+                 : m.Get("nlog2_q").Slice((level - 1) * kNlog2Bits - 1, (level - 2) * kNlog2Bits);
+  auto want = m.AddWire(fmt::format("want{}", level), 1);
+  auto root = m.AddWire(fmt::format("root{}", level), plan.roots);
+  auto leaf = m.AddWire(fmt::format("merge{}", level), plan.leaves);
+  m.Assign(want,
+           file.Op(BinaryOp::kGe, source, file.Sized(kNlog2Bits, static_cast<uint64_t>(level))));
 
-  auto* roots = file.Make<vast::GenerateFor>("g", file.Int(plan.roots),
-                                             fmt::format("g_root{}", level));
-  roots->Add(ControlCopy(file, control_register, file.Id(want),
-                         BitOf(file, root, plan.roots, file.Id("g"))));
-  m->AddGenerate(roots);
-
-  auto* leaves = file.Make<vast::GenerateFor>("g", file.Int(plan.leaves),
-                                              fmt::format("g_leaf{}", level));
-  leaves->Add(ControlCopy(
-      file, control_register,
-      BitOf(file, root, plan.roots,
-            ShiftedDown(file, file.Id("g"), Log2Exact(plan.leaves_per_root))),
-      BitOf(file, leaf, plan.leaves, file.Id("g"))));
-  m->AddGenerate(leaves);
+  ControlCopy(m.For(g, plan.roots, fmt::format("g_root{}", level)), control_register, clk, want,
+              BitOf(root, g));
+  ControlCopy(m.For(g, plan.leaves, fmt::format("g_leaf{}", level)), control_register, clk,
+              BitOf(root, ShiftedDown(file, g, Log2Exact(plan.leaves_per_root))),
+              BitOf(leaf, g));
   return leaf;
 }
 
@@ -94,90 +73,83 @@ vast::Module* EmitMergeNetwork(vast::VerilogFile& file, const std::string& name,
   const MergeControlPlan plan = MergeControlPlan::For(config);
   const int levels = plan.levels;
 
-  vast::Module* m = file.AddModule(name);
-  m->AddPort(vast::Direction::kInput, "clk", 1);
-  if (levels > 0) m->AddPort(vast::Direction::kInput, "nlog2", kNlog2Bits);
-  m->AddPort(vast::Direction::kInput, "col_sums", lanes * csw);
-  m->AddPort(vast::Direction::kOutput, "out_data", lanes * o);
+  vast::ModuleBuilder m(file, name);
+  auto clk = m.AddInput("clk", 1);
+  std::optional<vast::InputNet> nlog2;
+  if (levels > 0) nlog2 = m.AddInput("nlog2", kNlog2Bits);
+  auto col_sums = m.AddInput("col_sums", lanes * csw);
+  auto out_data = m.AddOutput("out_data", lanes * o);
   if (levels == 0) {
-    EmitOutputRegister(file, m, lanes * o);
-    return m;
+    // P = 1: out_data <= col_sums (O equals the column-sum width).
+    auto out_q = m.AddReg("out_q", lanes * o);
+    m.ClockedAssign(clk, out_q, col_sums);
+    m.Assign(out_data, out_q);
+    return m.result();
   }
 
-  for (const char* g : {"g", "j", "i", "c"}) {
-    m->AddDeclaration(file.Make<vast::GenvarDeclaration>(g));
-  }
-  DeclareWire(file, m, "lanes0", lanes * o);
+  auto g = m.AddGenvar("g");
+  auto j = m.AddGenvar("j");
+  auto i = m.AddGenvar("i");
+  auto c = m.AddGenvar("c");
+  auto lanes0 = m.AddWire("lanes0", lanes * o);
   if (levels > 1) {
     // nlog2_q lane k-1: log2 N of the vector k cycles after it was on
     // `nlog2` (feeds the root control of level k+1).
     const int stages = levels - 1;
-    DeclareReg(file, m, "nlog2_q", stages * kNlog2Bits);
+    auto nlog2_q = m.AddReg("nlog2_q", stages * kNlog2Bits);
     vast::Expression* next =
-        stages == 1 ? static_cast<vast::Expression*>(file.Id("nlog2"))
+        stages == 1 ? static_cast<vast::Expression*>(*nlog2)
                     : file.Make<vast::Concat>(std::vector<vast::Expression*>{
-                          file.Range(file.Id("nlog2_q"), (stages - 1) * kNlog2Bits - 1, 0),
-                          file.Id("nlog2")});
-    m->AddAlways(ClockedAssign(file, file.Id("nlog2_q"), next));
+                          nlog2_q.Slice((stages - 1) * kNlog2Bits - 1, 0), *nlog2});
+    m.ClockedAssign(clk, nlog2_q, next);
   }
 
   // v_0: sign extension of every column sum to O bits.
-  auto* extend = file.Make<vast::GenerateFor>("j", file.Int(lanes), "g_extend");
-  vast::Expression* sign = file.Bit(file.Id("col_sums"), Linear(file, {{"j", csw}}, csw - 1));
-  extend->Add(file.Make<vast::ContinuousAssign>(
-      Lane(file, "lanes0", {{"j", o}}, 0, o),
-      file.Make<vast::Concat>(std::vector<vast::Expression*>{
-          file.Make<vast::Replicate>(file.Int(o - csw), sign),
-          Lane(file, "col_sums", {{"j", csw}}, 0, csw)})));
-  m->AddGenerate(extend);
+  auto& extend = m.For(j, lanes, "g_extend");
+  vast::Expression* sign = col_sums.Bit(Linear(file, {{j, csw}}, csw - 1));
+  extend.Assign(Lane(file, lanes0, {{j, o}}, 0, o),
+                file.Make<vast::Concat>(std::vector<vast::Expression*>{
+                    file.Make<vast::Replicate>(file.Int(o - csw), sign),
+                    Lane(file, col_sums, {{j, csw}}, 0, csw)}));
 
   const int leaf_shift = Log2Exact(plan.columns_per_leaf);
   const int leaves_per_block = cols / plan.columns_per_leaf;
+  vast::Net source = lanes0;
   for (int level = 1; level <= levels; ++level) {
-    const std::string source = level == 1 ? "lanes0" : fmt::format("level{}_q", level - 1);
-    const std::string target = fmt::format("level{}_q", level);
-    const std::string merge = EmitLevelControl(file, m, control_register, plan, level);
-    DeclareReg(file, m, target, lanes * o);
+    const vast::WireNet merge = EmitLevelControl(m, control_register, plan, g, level);
+    auto target = m.AddReg(fmt::format("level{}_q", level), lanes * o);
 
     // Summing lanes i*C + c, i < P/2^l; control leaf i*(C/cpl) + c/cpl.
     const int sum_blocks = subs >> level;
-    auto* block_loop =
-        file.Make<vast::GenerateFor>("i", file.Int(sum_blocks), fmt::format("g_sum{}", level));
-    auto* col_loop =
-        file.Make<vast::GenerateFor>("c", file.Int(cols), fmt::format("g_sum{}_col", level));
-    block_loop->Add(col_loop);
-    vast::Expression* column_leaf = ShiftedDown(file, file.Id("c"), leaf_shift);
+    auto& col_loop = m.For(i, sum_blocks, fmt::format("g_sum{}", level))
+                         .For(c, cols, fmt::format("g_sum{}_col", level));
+    vast::Expression* column_leaf = ShiftedDown(file, c, leaf_shift);
     vast::Expression* sum_leaf =
         leaves_per_block == 1
-            ? Linear(file, {{"i", 1}})
-            : file.Op(BinaryOp::kAdd, Linear(file, {{"i", leaves_per_block}}), column_leaf);
+            ? Linear(file, {{i, 1}})
+            : file.Op(BinaryOp::kAdd, Linear(file, {{i, leaves_per_block}}), column_leaf);
     vast::Expression* sum =
-        file.Op(BinaryOp::kAdd, Lane(file, source, {{"i", 2 * cols * o}, {"c", o}}, 0, o),
-                Lane(file, source, {{"i", 2 * cols * o}, {"c", o}}, cols * o, o));
-    col_loop->Add(ClockedAssign(
-        file, Lane(file, target, {{"i", cols * o}, {"c", o}}, 0, o),
-        file.Mux(BitOf(file, merge, plan.leaves, sum_leaf), sum,
-                 Lane(file, source, {{"i", cols * o}, {"c", o}}, 0, o))));
-    m->AddGenerate(block_loop);
+        file.Op(BinaryOp::kAdd, Lane(file, source, {{i, 2 * cols * o}, {c, o}}, 0, o),
+                Lane(file, source, {{i, 2 * cols * o}, {c, o}}, cols * o, o));
+    col_loop.ClockedAssign(clk, Lane(file, target, {{i, cols * o}, {c, o}}, 0, o),
+                           file.Mux(BitOf(merge, sum_leaf), sum,
+                                    Lane(file, source, {{i, cols * o}, {c, o}}, 0, o)));
 
     // Lanes at and above (P/2^l)*C: zero when merging, else pass through;
     // control leaf (lane) / cpl.
     const int first_zero_lane = sum_blocks * cols;
-    auto* zero_loop = file.Make<vast::GenerateFor>("j", file.Int(lanes - first_zero_lane),
-                                                   fmt::format("g_zero{}", level));
+    auto& zero_loop = m.For(j, lanes - first_zero_lane, fmt::format("g_zero{}", level));
     vast::Expression* zero_leaf =
-        ShiftedDown(file, Linear(file, {{"j", 1}}, first_zero_lane), leaf_shift);
+        ShiftedDown(file, Linear(file, {{j, 1}}, first_zero_lane), leaf_shift);
     vast::Expression* zero = file.Make<vast::Replicate>(
         file.Int(o), file.Make<vast::Literal>(1, 0, false, vast::Radix::kBinary));
-    zero_loop->Add(ClockedAssign(
-        file, Lane(file, target, {{"j", o}}, first_zero_lane * o, o),
-        file.Mux(BitOf(file, merge, plan.leaves, zero_leaf), zero,
-                 Lane(file, source, {{"j", o}}, first_zero_lane * o, o))));
-    m->AddGenerate(zero_loop);
+    zero_loop.ClockedAssign(clk, Lane(file, target, {{j, o}}, first_zero_lane * o, o),
+                            file.Mux(BitOf(merge, zero_leaf), zero,
+                                     Lane(file, source, {{j, o}}, first_zero_lane * o, o)));
+    source = target;
   }
-  m->AddAssign(file.Make<vast::ContinuousAssign>(file.Id("out_data"),
-                                                 file.Id(fmt::format("level{}_q", levels))));
-  return m;
+  m.Assign(out_data, source);
+  return m.result();
 }
 
 }  // namespace flexcim::gen

@@ -1,16 +1,17 @@
 #include "generator/multiplier.h"
 
+#include "generator/vast/module_builder.h"
+
 namespace flexcim::gen {
 
 vast::Module* EmitMultiplier(vast::VerilogFile& file, const std::string& name, int a_bits,
                              int w_bits) {
-  vast::Module* m = file.AddModule(name);
-  m->AddPort(vast::Direction::kInput, "act", a_bits, /*is_signed=*/true);
-  m->AddPort(vast::Direction::kInput, "weight", w_bits, /*is_signed=*/true);
-  m->AddPort(vast::Direction::kOutput, "product", a_bits + w_bits, /*is_signed=*/true);
-  m->AddAssign(file.Make<vast::ContinuousAssign>(
-      file.Id("product"), file.Op(vast::BinaryOp::kMul, file.Id("act"), file.Id("weight"))));
-  return m;
+  vast::ModuleBuilder m(file, name);
+  auto act = m.AddInput("act", a_bits, /*is_signed=*/true);
+  auto weight = m.AddInput("weight", w_bits, /*is_signed=*/true);
+  auto product = m.AddOutput("product", a_bits + w_bits, /*is_signed=*/true);
+  m.Assign(product, file.Op(vast::BinaryOp::kMul, act, weight));
+  return m.result();
 }
 
 }  // namespace flexcim::gen

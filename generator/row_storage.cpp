@@ -32,7 +32,9 @@ vast::Module* EmitRowStorage(vast::VerilogFile& file, const std::string& name, i
   loop->Add(file.Make<vast::AlwaysFf>(file.Id("clk"), body));
   for (const RowField& f : fields) {
     loop->Add(file.Make<vast::ContinuousAssign>(
-        Lane(file, f.read_port, {{"r", f.row_width}}, 0, f.row_width), file.Id(f.register_name)));
+        file.Part(file.Id(f.read_port), Linear(file, {{vast::Genvar(file.Id("r")), f.row_width}}),
+                  f.row_width),
+        file.Id(f.register_name)));
   }
   m->AddGenerate(loop);
   return m;

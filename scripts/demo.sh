@@ -33,12 +33,12 @@ echo "== 4/9 verify it in Verilator against the golden model (random traffic, re
 echo "== 5/9 run the real pruned layer's tiles on the RTL"
 "$FLEXCIM" verify --work "$RUN/verify_work" --stimulus "$RUN/map/stimulus.txt" --json "$RUN/verify_layer.json"
 
-echo "== 6/9 Yosys area + OpenSTA timing/power (input toggle rates measured on the real layer in Verilator): FlexCiM and the dense and fixed 1:2 baselines"
+echo "== 6/9 Yosys area + OpenSTA timing/power (input toggle rates measured on the real layer in Verilator): FlexCiM and the dense and fixed 1:2 baselines, two designs at a time (power per component: flexcim synth without --no-power-breakdown)"
 "$FLEXCIM" synth --arch flexcim,dense,sparse12 --activity-from "$RUN/verify_layer.json" \
-  --work "$RUN/synth_work" --out "$RUN/synth" | tail -25
+  --jobs 2 --no-power-breakdown --work "$RUN/synth_work" --out "$RUN/synth" | tail -25
 
-echo "== 7/9 energy per input vector, row write and idle cycle of the three macros (OpenSTA at the compute-path period)"
-"$FLEXCIM" energy --synth "$RUN/synth" --out "$RUN/synth/energy.json"
+echo "== 7/9 energy per input vector, row write and idle cycle of the three macros (9 OpenSTA runs at the compute-path period, two at a time)"
+"$FLEXCIM" energy --synth "$RUN/synth" --out "$RUN/synth/energy.json" --jobs 2
 
 echo "== 8/9 perplexity of uniform, OWL-style and FLOW at 0.5/0.625/0.75 with G = 16 and G = 1 masks (one line per cell)"
 "$FLEXCIM" prune --report --report-groups 1,16 --report-no-free --eval-blocks 3300:3349 --out "$RUN/prune_report" | tail -3

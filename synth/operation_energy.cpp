@@ -2,6 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <iterator>
+#include <mutex>
+
+#include "core/parallel_for.h"
+
 namespace flexcim::synth {
 
 namespace {
@@ -60,23 +65,35 @@ OperationEnergy DecomposeOperationEnergy(double period_ns, int initiation_interv
   return e;
 }
 
-OperationEnergy MeasureOperationEnergy(const OperationEnergyOptions& o) {
-  auto run = [&](Operation op, const char* tag) {
+std::vector<OperationEnergy> MeasureOperationEnergies(const std::vector<OperationEnergyOptions>& designs, int jobs,
+                                                      const std::function<void(std::size_t, const OperationEnergy&)>& design_done) {
+  constexpr Operation kOps[] = {Operation::kCompute, Operation::kRowWrite, Operation::kIdle};
+  constexpr const char* kTags[] = {"compute", "row_write", "idle"};
+  constexpr std::size_t kRuns = std::size(kOps);
+  std::vector<PowerReport> power(designs.size() * kRuns);
+  std::vector<int> runs_left(designs.size(), static_cast<int>(kRuns));
+  std::vector<OperationEnergy> out(designs.size());
+  std::mutex mu;
+  ParallelFor(power.size(), jobs, [&](std::size_t i) {
+    const OperationEnergyOptions& o = designs[i / kRuns];
     StaPowerRequest r;
     r.liberty = o.liberty;
     r.netlist = o.netlist;
     r.top = o.top;
     r.ports = o.ports;
     r.period_ns = o.period_ns;
-    r.activity = OperationActivity(op, o.ports, o.act_activity, o.write_activity);
+    r.activity = OperationActivity(kOps[i % kRuns], o.ports, o.act_activity, o.write_activity);
     r.work_dir = o.work_dir;
-    r.tag = tag;
-    return RunStaPower(r).power;
-  };
-  const PowerReport compute = run(Operation::kCompute, "compute");
-  const PowerReport write = run(Operation::kRowWrite, "row_write");
-  const PowerReport idle = run(Operation::kIdle, "idle");
-  return DecomposeOperationEnergy(o.period_ns, o.initiation_interval, compute, write, idle);
+    r.tag = kTags[i % kRuns];
+    power[i] = RunStaPower(r).power;
+    std::lock_guard lock(mu);
+    const std::size_t d = i / kRuns;
+    if (--runs_left[d] > 0) return;
+    out[d] = DecomposeOperationEnergy(o.period_ns, o.initiation_interval, power[d * kRuns], power[d * kRuns + 1],
+                                      power[d * kRuns + 2]);
+    if (design_done) design_done(d, out[d]);
+  });
+  return out;
 }
 
 nlohmann::json ToJson(const OperationEnergy& e) {

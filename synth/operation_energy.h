@@ -18,7 +18,9 @@
 // - one row write = (row-write run - idle run) x T + idle cycle.
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -59,9 +61,12 @@ struct OperationEnergy {
 OperationEnergy DecomposeOperationEnergy(double period_ns, int initiation_interval, const PowerReport& compute,
                                          const PowerReport& write, const PowerReport& idle);
 
-// The three runs (one after the other) and the decomposition. Throws what
-// RunStaPower throws.
-OperationEnergy MeasureOperationEnergy(const OperationEnergyOptions& options);
+// The three runs of every design and their decomposition, up to `jobs`
+// OpenSTA runs at once (in any order, over all designs); results in the
+// order given. `design_done(i, energy)` is called (serialised) as soon as
+// design i's three runs are in. Throws what RunStaPower throws.
+std::vector<OperationEnergy> MeasureOperationEnergies(const std::vector<OperationEnergyOptions>& designs, int jobs,
+                                                      const std::function<void(std::size_t, const OperationEnergy&)>& design_done = {});
 
 nlohmann::json ToJson(const OperationEnergy& e);
 

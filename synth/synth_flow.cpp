@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -12,6 +13,7 @@
 #include "core/atomic_file.h"
 #include "core/design_manifest.h"
 #include "core/json_input.h"
+#include "core/parallel_for.h"
 #include "synth/activity_annotation.h"
 #include "synth/component_map.h"
 #include "synth/latch_policy.h"
@@ -206,7 +208,7 @@ PpaResult RunSynthFlow(const SynthFlowOptions& o) {
     so.default_input_activity = o.default_input_activity;
     so.ports = ManifestPorts(manifest);
     so.write_ports = WritePorts(so.ports);
-    so.per_instance_power = true;
+    so.per_instance_power = o.power_breakdown;
     for (const auto& [port, a] : MeanPortRates(so.ports, so.clock_port, o.net_activity)) {
       so.port_activity[port] = a;
       r.port_activity[port] = a;
@@ -229,11 +231,13 @@ PpaResult RunSynthFlow(const SynthFlowOptions& o) {
     } catch (const Error& e) {
       throw Error(fmt::format("{} (script {}, log {})", e.what(), tcl.string(), log.string()));
     }
-    const std::string sta_text = ReadText(log);
     const NetlistHierarchy hierarchy = ParseNetlistHierarchy(ReadText(ys.sta_netlist_out));
-    r.component_power = PowerByComponent(hierarchy, top, {},
-                                         ParseInstancePower(sta_text.substr(sta_text.find("FLEXCIM_INSTANCES"))),
-                                         *cells, BreakdownOptions(r));
+    if (o.power_breakdown) {
+      const std::string sta_text = ReadText(log);
+      r.component_power = PowerByComponent(hierarchy, top, {},
+                                           ParseInstancePower(sta_text.substr(sta_text.find("FLEXCIM_INSTANCES"))),
+                                           *cells, BreakdownOptions(r));
+    }
     if (!o.net_activity.empty()) {
       progress("sta: power with measured register activity");
       MeasuredActivityPower(o, so, *cells, hierarchy, ys.flat_netlist_out, r);
@@ -243,6 +247,25 @@ PpaResult RunSynthFlow(const SynthFlowOptions& o) {
                          r.timing->power.total));
   }
   return r;
+}
+
+std::vector<PpaResult> RunSynthFlows(const std::vector<SynthFlowOptions>& designs, int jobs) {
+  std::vector<PpaResult> results(designs.size());
+  std::mutex mu;
+  ParallelFor(designs.size(), jobs, [&](std::size_t i) {
+    SynthFlowOptions o = designs[i];
+    if (o.progress && jobs > 1 && designs.size() > 1) {
+      // Lines of designs running at once interleave: each names its design.
+      const std::string tag = o.rtl_dir.parent_path().filename().string();
+      auto inner = o.progress;
+      o.progress = [&mu, inner, tag](const std::string& line) {
+        std::lock_guard lock(mu);
+        inner(fmt::format("[{}] {}", tag, line));
+      };
+    }
+    results[i] = RunSynthFlow(o);
+  });
+  return results;
 }
 
 }  // namespace flexcim::synth

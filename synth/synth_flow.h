@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "synth/liberty_cells.h"
 #include "synth/ppa_result.h"
@@ -34,10 +35,19 @@ struct SynthFlowOptions {
   std::filesystem::path liberty;
   const LibertyCells* liberty_cells = nullptr;
   std::function<void(const std::string&)> progress;
+  // Power per component (report_power -instances of every leaf cell, about
+  // half of the OpenSTA run time on the default macro); off: only totals.
+  bool power_breakdown = true;
 };
 
 // Throws flexcim::Error: missing tool/liberty (one line), Yosys or OpenSTA
 // failure (their own error lines and the script path).
 PpaResult RunSynthFlow(const SynthFlowOptions& options);
+
+// Every design, up to `jobs` at a time (Yosys and OpenSTA are single-
+// threaded); results in the order given. With jobs > 1 each progress line
+// starts with "[<design directory>] ". The first failure is rethrown once
+// the designs already running have finished.
+std::vector<PpaResult> RunSynthFlows(const std::vector<SynthFlowOptions>& designs, int jobs);
 
 }  // namespace flexcim::synth

@@ -400,6 +400,7 @@ TEST(Robustness, NumericFlagsAreRangeChecked) {
       {"synth --activity wr_en=-0.5", "flexcim synth: error: --activity wr_en=-0.5: RATE must be a toggle rate in [0, 1]\n"},
       {"synth --activity wr_en=nan", "flexcim synth: error: --activity wr_en=nan: RATE must be a toggle rate in [0, 1]\n"},
       {"synth --activity =0.5", "flexcim synth: error: --activity =0.5: expected PORT=RATE\n"},
+      {"synth --jobs 0", "flexcim synth: error: --jobs 0: must be >= 1\n"},
   });
 }
 

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <mutex>
 #include <sstream>
 
 #include "core/errors.h"
@@ -111,6 +112,48 @@ TEST_F(FlowTest, SmallConfigurationsGiveCompleteReports) {
   WriteReport(results, root_ / "report");
   EXPECT_TRUE(fs::exists(root_ / "report" / "report.json"));
   EXPECT_TRUE(fs::exists(root_ / "report" / "report.md"));
+}
+
+// Designs run two at a time give, in the order given, the results of runs
+// one after the other; without the power breakdown the totals are the same
+// and there is no per-component power. Every progress line names its design.
+TEST_F(FlowTest, DesignsRunInParallelGiveTheSequentialResultsInOrder) {
+  std::vector<SynthFlowOptions> designs;
+  std::mutex mu;
+  std::vector<std::string> lines;
+  for (const auto& k : {MacroConfig::Create(2, 2, 2, 1, 4, 4), MacroConfig::Create(1, 2, 2, 2, 3, 3),
+                        MacroConfig::Create(4, 2, 1, 1, 2, 2)}) {
+    SynthFlowOptions o = Options("par_" + k.Name());
+    gen::WriteDesign(gen::GenerateFlexcim(k), o.rtl_dir);
+    o.power_breakdown = false;
+    o.progress = [&](const std::string& line) {
+      std::lock_guard lock(mu);
+      lines.push_back(line);
+    };
+    designs.push_back(o);
+  }
+  const std::vector<PpaResult> parallel = RunSynthFlows(designs, 2);
+  ASSERT_EQ(parallel.size(), designs.size());
+  for (size_t i = 0; i < designs.size(); ++i) {
+    SynthFlowOptions o = designs[i];
+    o.work_dir = o.work_dir.parent_path() / "synth_sequential";
+    o.power_breakdown = true;
+    o.progress = nullptr;
+    const PpaResult one = RunSynthFlow(o);
+    EXPECT_EQ(parallel[i].name, one.name);
+    EXPECT_EQ(parallel[i].area.total_area, one.area.total_area) << one.name;
+    ASSERT_TRUE(parallel[i].timing && one.timing);
+    EXPECT_EQ(parallel[i].timing->fmax_mhz, one.timing->fmax_mhz) << one.name;
+    EXPECT_EQ(parallel[i].timing->power.total, one.timing->power.total) << one.name;
+    EXPECT_TRUE(parallel[i].component_power.empty()) << one.name;
+    EXPECT_FALSE(one.component_power.empty()) << one.name;
+  }
+  ASSERT_FALSE(lines.empty());
+  for (const auto& line : lines) {
+    bool named = false;
+    for (const auto& d : designs) named |= line.rfind("[" + d.rtl_dir.parent_path().filename().string() + "] ", 0) == 0;
+    EXPECT_TRUE(named) << line;
+  }
 }
 
 // A hand-written macro in the generator's naming: row storage in latches
