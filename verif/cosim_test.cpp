@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <string>
 
 #include "core/design_manifest.h"
@@ -33,6 +34,9 @@ struct CosimSnapshot {
   ArchConfig config;   // from its manifest
   std::function<std::unique_ptr<CosimDut>()> make_dut;
 };
+
+// gtest prints a parameter in test listings: the snapshot's directory.
+void PrintTo(const CosimSnapshot& s, std::ostream* os) { *os << s.dir; }
 
 std::vector<CosimSnapshot> AllSnapshots() {
   std::vector<CosimSnapshot> out;
@@ -173,6 +177,20 @@ TEST_P(Cosim, CheckerNamesTheCorruptedLane) {
   EXPECT_NE(result.Summary().find("\n  " + p.name + " (" + ArchName(p.config.arch()) + "): " + m.ToString()),
             std::string::npos)
       << result.Summary();
+  // What a failing run prints besides: the design, and a replayable
+  // stimulus with the command that writes its waveform.
+  const fs::path dir = FLEXCIM_COSIM_FAILURE_DIR;
+  const std::string stim = (dir / (p.name + "_checker.stimulus.txt")).string();
+  EXPECT_EQ(ReplayWithWaveform(p, stimulus, "checker"),
+            "design " + p.name + " (" + ArchName(p.config.arch()) + ", " + p.dir +
+                ") disagrees with its golden model; waveform: flexcim verify --rtl " + p.dir + " --stimulus " +
+                stim + " --trace " + (dir / (p.name + "_checker.vcd")).string());
+  const std::vector<golden::CycleInput> replay = ReadStimulusFile(p.config, stim);
+  ASSERT_EQ(replay.size(), stimulus.cycles.size());
+  for (size_t t = 0; t < replay.size(); ++t) {
+    ASSERT_EQ(replay[t].in_valid, stimulus.cycles[t].in_valid) << t;
+    ASSERT_EQ(replay[t].in_act, stimulus.cycles[t].in_act) << t;
+  }
 }
 
 // FLEXCIM.md 5c: bit-serial cells compute the same exact integers. Every

@@ -102,6 +102,22 @@ void ExpectEdges(const Vcd& vcd, size_t cycles) {
   for (size_t n = 0; n < cycles; ++n) ASSERT_EQ(vcd.clk_rises[n], 10 * n + 5) << n;
 }
 
+// Edits a generated design by hand: the first adder of the adder tree
+// (the file whose name starts with `prefix`) becomes a subtractor.
+void TurnFirstAdderIntoSubtractor(const fs::path& rtl, const std::string& prefix) {
+  bool edited = false;
+  for (const auto& e : fs::directory_iterator(rtl)) {
+    if (e.path().filename().string().rfind(prefix, 0) != 0) continue;
+    std::string text = Slurp(e.path());
+    const size_t at = text.find("} + {");
+    ASSERT_NE(at, std::string::npos) << "no '} + {' in " << e.path();
+    text.replace(at, 5, "} - {");
+    std::ofstream(e.path()) << text;
+    edited = true;
+  }
+  ASSERT_TRUE(edited) << "no " << prefix << " file in " << rtl;
+}
+
 TEST(VerifyE2e, RandomRunAndReplayWithWaveformsReuseOneBuild) {
   const fs::path base = kWork / "waveforms", work = base / "work", vcd = base / "random.vcd";
   fs::remove_all(base);
@@ -149,18 +165,7 @@ TEST(VerifyE2e, EditedRtlIsAMismatchWithExitCode3AndAWaveform) {
   fs::remove_all(base);
   fs::create_directories(base);
   ASSERT_EQ(Flexcim(fmt::format("gen {} --out {}", kConfig, rtl.string())).code, 0);
-  // Turn the first adder of the adder tree into a subtractor.
-  bool edited = false;
-  for (const auto& e : fs::directory_iterator(rtl)) {
-    if (e.path().filename().string().rfind("flexcim_adder_tree_", 0) != 0) continue;
-    std::string text = Slurp(e.path());
-    const size_t at = text.find("} + {");
-    ASSERT_NE(at, std::string::npos) << "no '} + {' in " << e.path();
-    text.replace(at, 5, "} - {");
-    std::ofstream(e.path()) << text;
-    edited = true;
-  }
-  ASSERT_TRUE(edited) << "no adder tree file in " << rtl;
+  ASSERT_NO_FATAL_FAILURE(TurnFirstAdderIntoSubtractor(rtl, "flexcim_adder_tree_"));
   const CliRun r = Flexcim(fmt::format("verify --rtl {} --vectors 300 --work {} --trace {}", rtl.string(),
                                        work.string(), vcd.string()));
   EXPECT_EQ(r.code, 3) << r.err;
@@ -248,17 +253,7 @@ TEST(VerifyE2e, BaselineEditedRtlIsAMismatchWithExitCode3) {
   fs::create_directories(base);
   ASSERT_EQ(Flexcim(fmt::format("gen --arch dense --subs 1 --rows 2 --cols 2 --a-bits 3 --w-bits 2 --out {}",
                                 rtl.string())).code, 0);
-  bool edited = false;
-  for (const auto& e : fs::directory_iterator(rtl)) {
-    if (e.path().filename().string().rfind("dcim_dense_adder_tree_", 0) != 0) continue;
-    std::string text = Slurp(e.path());
-    const size_t at = text.find("} + {");
-    ASSERT_NE(at, std::string::npos) << "no '} + {' in " << e.path();
-    text.replace(at, 5, "} - {");
-    std::ofstream(e.path()) << text;
-    edited = true;
-  }
-  ASSERT_TRUE(edited) << "no adder tree file in " << rtl;
+  ASSERT_NO_FATAL_FAILURE(TurnFirstAdderIntoSubtractor(rtl, "dcim_dense_adder_tree_"));
   const CliRun r = Flexcim(fmt::format("verify --rtl {} --vectors 300 --work {}", rtl.string(), work.string()));
   EXPECT_EQ(r.code, 3) << r.err;
   std::smatch m;
