@@ -72,7 +72,7 @@ po::options_description VerifyFlags(VerifyOptions& o) {
 }
 
 bool AnyMacroFlagGiven(const po::variables_map& vm) {
-  for (const char* f : {"arch", "subs", "rows", "cols", "sel-group", "a-bits", "w-bits"}) {
+  for (const char* f : {"arch", "subs", "rows", "cols", "sel-group", "a-bits", "w-bits", "mac", "storage"}) {
     if (vm.count(f) && !vm[f].defaulted()) return true;
   }
   return false;

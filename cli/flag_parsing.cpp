@@ -101,7 +101,8 @@ MacroConfig MacroConfigFlags::ToConfig() const {
                                          .sel_group = sel_group,
                                          .a_bits = a_bits,
                                          .w_bits = w_bits,
-                                         .mac = ParseMacStyle(mac)});
+                                         .mac = ParseMacStyle(mac),
+                                         .storage = ParseStorageKind(storage)});
 }
 
 po::options_description MacroConfigOptions(MacroConfigFlags& f) {
@@ -117,7 +118,11 @@ po::options_description MacroConfigOptions(MacroConfigFlags& f) {
       ("mac", po::value(&f.mac)->default_value(f.mac),
        "cell style (FLEXCIM.md 5c): bit-parallel (a W x A product per cell, initiation interval "
        "1) or bit-serial (one activation bit plane per cycle ANDed with the weights, "
-       "shift-accumulated; initiation interval A)");
+       "shift-accumulated; initiation interval A)")
+      ("storage", po::value(&f.storage)->default_value(f.storage),
+       "what holds weights, element bits and pair selects: ff (flip-flops) or latch (one "
+       "clock-gated row of latches per write, sky130 dlxtp; same write timing, "
+       "docs/ARCHITECTURE.md \"Latch storage\")");
   return d;
 }
 

@@ -21,7 +21,8 @@ std::optional<po::variables_map> ParseFlags(const std::vector<std::string>& args
                                             const std::string& command,
                                             const std::string& synopsis);
 
-// The six macro flags shared by gen, verify, synth, prune, map, ...
+// The macro flags shared by gen, verify, synth, prune, map, ...: the six
+// numbers, --mac and --storage.
 struct MacroConfigFlags {
   int subs = MacroConfig::kDefaultSubs;
   int rows = MacroConfig::kDefaultRows;
@@ -30,6 +31,7 @@ struct MacroConfigFlags {
   int a_bits = MacroConfig::kDefaultBits;
   int w_bits = MacroConfig::kDefaultBits;
   std::string mac = "bit-parallel";  // --mac bit-parallel|bit-serial
+  std::string storage = "ff";        // --storage ff|latch
 
   // Validates (throws UsageError naming the flag, value and range).
   MacroConfig ToConfig() const;

@@ -120,6 +120,7 @@ nlohmann::ordered_json ManifestToJson(const Manifest& m) {
   j["params"] = SixParams(m.config);
   j["mac"] = MacStyleName(m.config.mac());
   j["storage"] = StorageKindName(m.config.storage());
+  if (m.config.storage() == StorageKind::kLatch) j["latch_modules"] = m.latch_modules;
   j["output_width"] = m.output_width;
   j["latency"] = m.latency;
   j["initiation_interval"] = m.initiation_interval;
@@ -156,6 +157,12 @@ Manifest ManifestFromJson(const Json& j, const std::string& source) {
     for (const Json& f : j.at("files")) {
       if (!f.is_string()) throw Error(fmt::format("{}: \"files\" must hold strings", source));
       m.files.push_back(f.get<std::string>());
+    }
+  }
+  if (j.contains("latch_modules")) {
+    for (const Json& name : JsonArray(j, "latch_modules", source)) {
+      if (!name.is_string()) throw Error(fmt::format("{}: \"latch_modules\" must hold strings", source));
+      m.latch_modules.push_back(name.get<std::string>());
     }
   }
   if (j.contains("generator_version")) m.generator_version = StringAt(j, "generator_version", source);

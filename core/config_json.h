@@ -33,11 +33,14 @@ struct Manifest {
   std::vector<PortSpec> ports;
   std::string top;
   std::vector<std::string> files;
+  // Modules holding latches (latch storage only; empty for flip-flops).
+  std::vector<std::string> latch_modules;
   std::string generator_version;
   std::string flags;
 };
 
-// Keys in order: arch, params, mac, storage, output_width, latency,
+// Keys in order: arch, params, mac, storage, latch_modules (latch storage
+// only), output_width, latency,
 // initiation_interval, ports [{name, direction, width}], top, files,
 // generator_version, flags.
 nlohmann::ordered_json ManifestToJson(const Manifest& manifest);

@@ -44,12 +44,13 @@ DesignManifest ParseDesignManifest(std::string_view text, std::string_view sourc
   }
   if (!known) throw Error(fmt::format("{}: 'arch' is \"{}\"; must be flexcim, dense or sparse12", context, arch));
   m.config = JsonMacroConfig(JsonObject(j, "params", context), context + ": 'params'");
-  if (j.contains("mac")) {
-    try {
-      m.config = m.config.WithMac(ParseMacStyle(JsonString(j, "mac", context)));
-    } catch (const UsageError& e) {
-      throw Error(fmt::format("{}: {}", context, e.what()));
+  try {
+    if (j.contains("mac")) m.config = m.config.WithMac(ParseMacStyle(JsonString(j, "mac", context)));
+    if (j.contains("storage")) {
+      m.config = m.config.WithStorage(ParseStorageKind(JsonString(j, "storage", context)));
     }
+  } catch (const UsageError& e) {
+    throw Error(fmt::format("{}: {}", context, e.what()));
   }
   m.top = JsonString(j, "top", context);
   if (!IsIdentifier(m.top)) throw Error(fmt::format("{}: 'top' \"{}\" is not a Verilog module name", context, m.top));

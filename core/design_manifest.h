@@ -18,7 +18,7 @@ namespace flexcim {
 
 struct DesignManifest {
   Arch arch = Arch::kFlexcim;
-  MacroConfig config = MacroConfig::Default();  // params P, R, C, G, A, W
+  MacroConfig config = MacroConfig::Default();  // params P, R, C, G, A, W; "mac", "storage"
   std::string top;
   std::vector<std::string> files;  // plain "<name>.v" names, in compile order
   int latency = 0;

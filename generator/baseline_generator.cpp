@@ -21,6 +21,7 @@ GeneratedDesign GenerateBaseline(const BaselineConfig& config) {
   GeneratedDesign design;
   design.top = names.top;
   design.latency = config.pipeline_latency();
+  if (config.macro().storage() == StorageKind::kLatch) design.latch_modules = {names.storage};
   auto add = [&](const std::string& description, const EmitFn& emit) {
     design.files.push_back(RenderModuleFile(flags, description, emit));
   };
@@ -32,7 +33,8 @@ GeneratedDesign GenerateBaseline(const BaselineConfig& config) {
   if (sparse) {
     add("Cell storage: weights and element bits, one array row written per cycle.",
         [&](vast::VerilogFile& f) {
-          return EmitCellStorage(f, names.storage, config.rows(), config.cols(), config.w_bits());
+          return EmitCellStorage(f, names.storage, config.rows(), config.cols(), config.w_bits(),
+                                 config.macro().storage());
         });
     add("Fixed 1:2 input selection: each cell takes element e of its row's activation pair.",
         [&](vast::VerilogFile& f) {
@@ -41,7 +43,8 @@ GeneratedDesign GenerateBaseline(const BaselineConfig& config) {
   } else {
     add("Weight storage, one array row written per cycle.", [&](vast::VerilogFile& f) {
       return EmitRowStorage(f, names.storage, config.rows(),
-                            {{"wr_w", "weights", "w_q", config.cols() * config.w_bits()}});
+                            {{"wr_w", "weights", "w_q", config.cols() * config.w_bits()}},
+                            config.macro().storage());
     });
   }
   add("Valid pipeline; valid bits reset synchronously by rst_n.", [&](vast::VerilogFile& f) {

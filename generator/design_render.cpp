@@ -35,6 +35,7 @@ nlohmann::ordered_json DesignManifest(Arch arch, const MacroConfig& config, cons
                             ArchName(arch), config.Name()));
   }
   for (const GeneratedFile& f : design.files) m.files.push_back(f.name);
+  m.latch_modules = design.latch_modules;
   m.generator_version = kGeneratorVersion;
   m.flags = flags;
   return ManifestToJson(m);

@@ -25,6 +25,10 @@ GeneratedDesign GenerateFlexcim(const MacroConfig& config) {
   GeneratedDesign design;
   design.top = names.top;
   design.latency = config.pipeline_latency();
+  if (config.storage() == StorageKind::kLatch) {
+    design.latch_modules.push_back(names.cell_storage);
+    if (config.subs() > 1) design.latch_modules.push_back(names.select_storage);
+  }
   const std::string flags = GeneratorFlags(config);
   auto add = [&](const std::string& description, const EmitFn& emit) {
     design.files.push_back(RenderModuleFile(flags, description, emit));
@@ -36,13 +40,13 @@ GeneratedDesign GenerateFlexcim(const MacroConfig& config) {
   add("Cell storage of one sub-macro: weights and element bits, one row written per cycle.",
       [&](vast::VerilogFile& f) {
         return EmitCellStorage(f, names.cell_storage, config.rows(), config.cols(),
-                               config.w_bits());
+                               config.w_bits(), config.storage());
       });
   if (config.subs() > 1) {
     add("Pair-select storage of one sub-macro: one select per row and select group.",
         [&](vast::VerilogFile& f) {
           return EmitSelectStorage(f, names.select_storage, config.rows(),
-                                   config.select_groups(), config.sel_bits());
+                                   config.select_groups(), config.sel_bits(), config.storage());
         });
   }
   add(fmt::format("Distribution network of one sub-macro: P:1 pair mux per row and select "

@@ -23,6 +23,9 @@ struct GeneratedDesign {
   std::string top;                  // "flexcim_top", "dense_top", "sparse12_top"
   int latency = 0;                  // MacroConfig / BaselineConfig::pipeline_latency()
   std::vector<GeneratedFile> files;  // compile order: leaves first, top last
+  // The modules that hold latches (--storage latch: the storage modules);
+  // the manifest's "latch_modules", where synth allows latches.
+  std::vector<std::string> latch_modules;
   // Keys in order: arch, params {P,R,C,G,A,W}, output_width, latency,
   // initiation_interval, ports [{name, direction, width}], top, files, generator_version, flags
   // (generator/design_render.h).

@@ -30,6 +30,12 @@ struct StaScriptOptions {
   // Weight-write and reset inputs: false paths for the compute-path period
   // (the write path is decoupled from compute; docs/PPA.md).
   std::vector<std::string> write_ports;
+  // Latch storage (the design may hold latches): row latches open while clk
+  // is low, so the paths they launch and the row gates' clock-gating checks
+  // have half a period. The minimum period is then refined at shorter clocks
+  // (the worst slack at the relaxed period assumes full-period paths), and
+  // the compute path excludes them (they follow a write; docs/PPA.md).
+  bool half_period_paths = false;
   // After the total: "FLEXCIM_INSTANCES" and report_power -instances of every
   // leaf cell (synth/power_breakdown.h).
   bool per_instance_power = false;
@@ -49,6 +55,10 @@ std::string StaConstraints(const StaScriptOptions& o, const std::string& period)
 // set_power_activity for the default and every per-port rate, and
 // set_case_analysis for the constant ports.
 std::string StaActivity(const StaScriptOptions& o);
+
+// The Tcl that refines `period` for half_period_paths (see there); the
+// caller redefines the clock afterwards.
+std::string MinPeriodRefinement(const StaScriptOptions& o);
 
 // Prints machine-readable lines "FLEXCIM_WORST_SLACK <ns>",
 // "FLEXCIM_PERIOD <ns>" and, with write ports, "FLEXCIM_COMPUTE_PATH" followed

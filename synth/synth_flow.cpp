@@ -208,6 +208,7 @@ PpaResult RunSynthFlow(const SynthFlowOptions& o) {
     so.default_input_activity = o.default_input_activity;
     so.ports = ManifestPorts(manifest);
     so.write_ports = WritePorts(so.ports);
+    so.half_period_paths = !ys.latch_policy.allowed_modules.empty();
     so.per_instance_power = o.power_breakdown;
     for (const auto& [port, a] : MeanPortRates(so.ports, so.clock_port, o.net_activity)) {
       so.port_activity[port] = a;

@@ -31,7 +31,7 @@ struct YosysScriptOptions {
 };
 
 // read_liberty -lib (first: without it `check -assert` flags the liberty
-// cells' outputs as undriven), read_verilog, hierarchy -check, synth
+// cells' outputs as undriven), read_verilog -sv (latch storage is written as always_latch), hierarchy -check, synth
 // (hierarchy kept), the latch check and latch techmap (LatchScriptLines:
 // `check -assert` does not flag latches), dfflibmap,
 // abc, opt_clean, check -assert (multiple drivers, undriven, loops), stat,

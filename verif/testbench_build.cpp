@@ -52,7 +52,8 @@ find_package(Threads REQUIRED)
 find_package(Boost REQUIRED COMPONENTS program_options)
 add_executable(flexcim_tb "{src}/verif/verify_tb_main.cpp")
 target_include_directories(flexcim_tb PRIVATE "{src}")
-target_compile_definitions(flexcim_tb PRIVATE FLEXCIM_TB_ARCH="{arch}" FLEXCIM_TB_MAC="{mac}")
+target_compile_definitions(flexcim_tb PRIVATE FLEXCIM_TB_ARCH="{arch}" FLEXCIM_TB_MAC="{mac}"
+  FLEXCIM_TB_STORAGE="{storage}")
 target_link_libraries(flexcim_tb PRIVATE{libs}
   fmt::fmt nlohmann_json::nlohmann_json Boost::program_options Threads::Threads)
 set(trace_option "")
@@ -71,7 +72,8 @@ verilate(flexcim_tb ${{trace_option}}
       fmt::arg("rtl", o.rtl_dir.string()), fmt::arg("src", FLEXCIM_SOURCE_DIR),
       fmt::arg("libs", CMakeList({FLEXCIM_TB_LINK_LIBS})), fmt::arg("sources", CMakeList(sources)),
       fmt::arg("top", manifest.top), fmt::arg("arch", ArchName(manifest.arch)),
-      fmt::arg("mac", MacStyleName(manifest.config.mac())));
+      fmt::arg("mac", MacStyleName(manifest.config.mac())),
+      fmt::arg("storage", StorageKindName(manifest.config.storage())));
   // Unchanged text keeps its timestamp: CMake re-configures only for a change.
   WriteFileIfChanged(o.work_dir / "CMakeLists.txt", cmake);
   const fs::path build = o.work_dir / (o.trace_format.empty() ? std::string("build") : "build-" + o.trace_format);

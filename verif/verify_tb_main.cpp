@@ -63,6 +63,15 @@ int Run(const TestbenchOptions& o) {
                             MacStyleName(config.mac())));
   }
 #endif
+#ifdef FLEXCIM_TB_STORAGE
+  // ... and for one storage kind: the model is that design's RTL.
+  if (config.storage() != ParseStorageKind(FLEXCIM_TB_STORAGE)) {
+    throw Error(fmt::format("{}/manifest.json: a {} storage manifest handed to a testbench verilated "
+                            "for {} storage (rebuild it with the design: flexcim verify --storage {})",
+                            o.rtl_dir, StorageKindName(config.storage()), FLEXCIM_TB_STORAGE,
+                            StorageKindName(config.storage())));
+  }
+#endif
   verif::Stimulus stimulus;
   if (o.stimulus.empty()) {
     stimulus = verif::RandomStimulus(design, {.vectors = o.vectors, .seed = o.seed});

@@ -52,6 +52,9 @@ TEST(Cli, BadFlagsNameTheFlagAndValue) {
       {"gen --mac serial --out x",
        "flexcim gen: error: --mac serial: must be one of bit-parallel, bit-serial\n"},
       {"verify --mac bit-parallel-ish", "flexcim verify: error: --mac bit-parallel-ish: must be one of bit-parallel, bit-serial\n"},
+      {"gen --storage sram --out x", "flexcim gen: error: --storage sram: must be one of ff, latch\n"},
+      {"verify --storage flop", "flexcim verify: error: --storage flop: must be one of ff, latch\n"},
+      {"perf --shape x --nm 1:2 --storage latches", "flexcim perf: error: --storage latches: must be one of ff, latch\n"},
       {"gen --out x --bogus", "flexcim gen: error: unrecognised option '--bogus' (see 'flexcim gen --help')\n"},
       {"gen --rows many --out x",
        "flexcim gen: error: the argument ('many') for option '--rows' is invalid (see 'flexcim gen --help')\n"},
@@ -211,6 +214,8 @@ TEST(Cli, VerifyFlagErrors) {
   ASSERT_EQ(Flexcim(fmt::format("gen --arch dense --subs 2 --rows 2 --cols 2 --out {}", (s.path() / "d").string())).code, 0);
   r = Flexcim(fmt::format("verify --rtl {} --arch dense", (s.path() / "d").string()));
   EXPECT_EQ(r.code, 2);
+  r = Flexcim(fmt::format("verify --rtl {} --storage latch", (s.path() / "d").string()));
+  EXPECT_EQ(r.code, 2) << r.err;
   // A baseline design is verified against its own golden model; a stimulus
   // for another design is refused before anything is built.
   std::ofstream(s.path() / "flexcim.stim") << "flexcim-stimulus 1\nconfig p2_r2_c2_g2_a8_w8\ncycles 0\n";

@@ -2,7 +2,7 @@
 // baselines) is lint-clean:
 // `verilator --lint-only -Wall` prints nothing and exits 0 (no lint_off
 // pragmas anywhere), and Yosys 0.23 elaborates it
-// (read_verilog; hierarchy -top <top>; proc; check -assert).
+// (read_verilog -sv; hierarchy -top <top>; proc; check -assert).
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -63,7 +63,8 @@ void ExpectVerilatorSilent(const GeneratedDesign& design) {
   EXPECT_EQ(r.output, "");
 }
 
-// Yosys 0.23: read_verilog; hierarchy -check; proc; check -assert, silent.
+// Yosys 0.23: read_verilog -sv (latch storage uses always_latch); hierarchy
+// -check; proc; check -assert, silent.
 void ExpectYosysClean(const GeneratedDesign& design) {
 #ifndef FLEXCIM_YOSYS_BIN
   (void)design;
@@ -73,7 +74,7 @@ void ExpectYosysClean(const GeneratedDesign& design) {
   const auto dir = scratch.path() / "rtl";
   WriteDesign(design, dir);
   const CommandResult r = RunCommand(fmt::format(
-      "'{}' -q -p \"read_verilog{}; hierarchy -check -top {}; proc; check -assert\"",
+      "'{}' -q -p \"read_verilog -sv{}; hierarchy -check -top {}; proc; check -assert\"",
       FLEXCIM_YOSYS_BIN, FileList(design, dir, false), design.top));
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(r.output, "");

@@ -1,6 +1,6 @@
 // The configurations every generator test covers (issue 2): the default,
 // P = 1, G = 1, wide P, the smallest macro, 16-bit data, odd bit widths, and
-// wide columns with 1 < G < C. The co-simulation (verif/) verilates exactly
+// wide columns with 1 < G < C; bit-serial cells and latch storage. The co-simulation (verif/) verilates exactly
 // these snapshots. Their snapshots live in testdata/gen/<config Name()>/.
 #pragma once
 
@@ -24,6 +24,7 @@ inline void PrintTo(const BaselineConfig& config, std::ostream* os) {
 namespace flexcim::gen::testing {
 
 inline MacroConfig BitSerial(const MacroConfig& c) { return c.WithMac(MacStyle::kBitSerial); }
+inline MacroConfig Latch(const MacroConfig& c) { return c.WithStorage(StorageKind::kLatch); }
 
 inline std::vector<MacroConfig> SnapshotConfigs() {
   return {
@@ -40,6 +41,10 @@ inline std::vector<MacroConfig> SnapshotConfigs() {
       BitSerial(MacroConfig::Create(2, 2, 1, 1, 4, 4)),
       BitSerial(MacroConfig::Create(4, 8, 8, 4, 3, 5)),
       BitSerial(MacroConfig::Create(4, 4, 4, 2, 16, 16)),
+      // Latch storage (docs/ARCHITECTURE.md "Latch storage"), twins of flip-flop
+      // snapshots above: G = 1 selects with each cell style.
+      Latch(MacroConfig::Create(2, 8, 4, 1, 8, 8)),
+      Latch(BitSerial(MacroConfig::Create(2, 2, 1, 1, 4, 4))),
   };
 }
 
@@ -60,6 +65,12 @@ inline std::vector<BaselineConfig> BaselineSnapshotConfigs() {
       BaselineConfig::For(Arch::kDense, BitSerial(MacroConfig::Create(2, 4, 8, 8, 3, 5))),
       BaselineConfig::For(Arch::kSparse12, BitSerial(MacroConfig::Create(1, 2, 2, 2, 4, 3))),
       BaselineConfig::For(Arch::kSparse12, BitSerial(MacroConfig::Create(2, 8, 4, 4, 16, 16))),
+      // Latch storage, twins of flip-flop snapshots above, each cell style.
+      BaselineConfig::For(Arch::kDense, Latch(MacroConfig::Create(2, 4, 8, 8, 3, 5))),
+      BaselineConfig::For(Arch::kDense, Latch(BitSerial(MacroConfig::Create(1, 2, 1, 1, 2, 2)))),
+      BaselineConfig::For(Arch::kSparse12, Latch(MacroConfig::Create(1, 2, 2, 2, 4, 3))),
+      BaselineConfig::For(Arch::kSparse12,
+                          Latch(BitSerial(MacroConfig::Create(1, 2, 2, 2, 4, 3)))),
   };
 }
 

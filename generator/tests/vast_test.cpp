@@ -159,6 +159,19 @@ TEST_F(VastTest, IfWithoutElse) {
             "end\n");
 }
 
+TEST_F(VastTest, AlwaysLatchHoldsWhileTheGateIsLow) {
+  StatementBlock* load = f.Block();
+  load->Add<BlockingAssign>(f, f.Id("w_q"), f.Id("wr_w_q"));
+  StatementBlock* body = f.Block();
+  body->Add<If>(f, f.Id("gate"), load, nullptr);
+  EXPECT_EQ(EmitItem(f.Make<AlwaysLatch>(body), 2),
+            "    always_latch begin\n"
+            "      if (gate) begin\n"
+            "        w_q = wr_w_q;\n"
+            "      end\n"
+            "    end\n");
+}
+
 TEST_F(VastTest, InstanceWithAndWithoutParameters) {
   using B = Instance::Binding;
   EXPECT_EQ(EmitItem(f.Make<Instance>("mul", "u_mul", std::vector<B>{},

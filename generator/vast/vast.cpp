@@ -168,6 +168,10 @@ void NonblockingAssign::Emit(int indent, std::string& out) const {
   out += fmt::format("{}{} <= {};\n", Pad(indent), lhs_->Emit(), rhs_->Emit());
 }
 
+void BlockingAssign::Emit(int indent, std::string& out) const {
+  out += fmt::format("{}{} = {};\n", Pad(indent), lhs_->Emit(), rhs_->Emit());
+}
+
 void StatementBlock::Emit(int indent, std::string& out) const {
   for (const Statement* s : statements_) s->Emit(indent, out);
 }
@@ -222,6 +226,12 @@ void ContinuousAssign::Emit(int indent, std::string& out) const {
 
 void AlwaysFf::Emit(int indent, std::string& out) const {
   out += fmt::format("{}always @(posedge {}) begin\n", Pad(indent), clock_->Emit());
+  body_->Emit(indent + 1, out);
+  out += fmt::format("{}end\n", Pad(indent));
+}
+
+void AlwaysLatch::Emit(int indent, std::string& out) const {
+  out += fmt::format("{}always_latch begin\n", Pad(indent));
   body_->Emit(indent + 1, out);
   out += fmt::format("{}end\n", Pad(indent));
 }

@@ -219,6 +219,17 @@ class NonblockingAssign final : public Statement {
   Expression* rhs_;
 };
 
+// lhs = rhs; (inside always_latch: Verilator -Wall refuses "<=" there)
+class BlockingAssign final : public Statement {
+ public:
+  BlockingAssign(Expression* lhs, Expression* rhs) : lhs_(lhs), rhs_(rhs) {}
+  void Emit(int indent, std::string& out) const override;
+
+ private:
+  Expression* lhs_;
+  Expression* rhs_;
+};
+
 // A sequence of statements; printed inside begin/end by its owner.
 class StatementBlock final : public Node {
  public:
@@ -313,6 +324,20 @@ class AlwaysFf final : public ModuleItem {
 
  private:
   Expression* clock_;
+  StatementBlock* body_;
+};
+
+// always_latch begin ... end: a level-sensitive storage element, e.g.
+// "if (gate) q = d;" (SystemVerilog's keyword: Verilator -Wall accepts an
+// intended latch only in this form; Yosys reads it with read_verilog -sv).
+// Used inside generate loops (GenerateFor::Add).
+class AlwaysLatch final : public ModuleItem {
+ public:
+  explicit AlwaysLatch(StatementBlock* body) : body_(body) {}
+  void Emit(int indent, std::string& out) const override;
+  StatementBlock* body() { return body_; }
+
+ private:
   StatementBlock* body_;
 };
 

@@ -122,6 +122,45 @@ TEST(StaScript, FalsePathsWritePortsForTheComputePeriod) {
   EXPECT_NE(s.find("set_case_analysis 0 [get_ports {wr_en}]\n"), std::string::npos);
 }
 
+// Latch storage: the minimum period is refined at shorter clocks (half-period
+// paths), and the compute period false-paths the latches and gating checks;
+// flip-flop designs get neither.
+TEST(StaScript, LatchStorageRefinesThePeriodAndCutsTheWritePath) {
+  StaScriptOptions o;
+  o.ports = {{"clk", 1, true}, {"wr_en", 1, true}, {"in_act", 8, true}, {"out", 8, false}};
+  o.write_ports = WritePorts(o.ports);
+  const std::string ff = StaScript(o);
+  EXPECT_EQ(ff.find("flexcim_slack_at"), std::string::npos);
+  EXPECT_EQ(ff.find("level_sensitive"), std::string::npos);
+  o.half_period_paths = true;
+  const std::string latch = StaScript(o);
+  const size_t refine = latch.find("proc flexcim_slack_at {p} {\n  create_clock -name clk -period $p");
+  const size_t period = latch.find("puts \"FLEXCIM_PERIOD $period\"");
+  ASSERT_NE(refine, std::string::npos) << latch;
+  ASSERT_NE(period, std::string::npos);
+  EXPECT_LT(refine, period);
+  // the critical path is reported at the refined period, then the clock is
+  // back at the relaxed period before the compute path
+  EXPECT_NE(latch.find("set period $feasible\n"
+                       "# the critical path: the one that limits the refined period (-sort_by_slack: the\n"
+                       "# worst over the clock and clock-gating path groups)\n"
+                       "create_clock -name clk -period $period [get_ports {clk}]\n"),
+            std::string::npos);
+  const size_t critical = latch.find("report_checks -path_delay max -digits 4 -sort_by_slack\n"
+                                    "create_clock -name clk -period 100 [get_ports {clk}]\n");
+  EXPECT_NE(critical, std::string::npos);
+  EXPECT_EQ(latch.find("report_checks"), critical);
+  EXPECT_NE(latch.find("set_false_path -from [get_ports {wr_en}]\n"
+                       "# ... and the rest of the write path: into and out of the row latches, and the row\n"
+                       "# gates' clock-gating checks (falling edge)\n"
+                       "set_false_path -to [all_registers -level_sensitive -data_pins]\n"
+                       "set_false_path -from [all_registers -level_sensitive]\n"
+                       "set_false_path -fall_to [get_clocks clk]\n"
+                       "puts \"FLEXCIM_COMPUTE_PATH\"\n"),
+            std::string::npos)
+      << latch;
+}
+
 TEST(StaScript, SetsActivitiesPerPort) {
   StaScriptOptions o;
   o.liberty = "/l.lib";
