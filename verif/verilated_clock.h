@@ -2,7 +2,10 @@
 // advancing per edge so that a waveform shows real clock edges: the pins
 // set for this cycle are evaluated with clk low at time t, the rising edge
 // happens at t + kHalfPeriod, and the next cycle starts at t + 2 *
-// kHalfPeriod (its falling edge coincides with the next inputs). After
+// kHalfPeriod (its falling edge coincides with the next inputs). Both
+// levels are evaluated: latch storage (docs/ARCHITECTURE.md "Latch
+// storage") opens its row latches while clk is low, in the first
+// evaluation of the cycle after a write's edge. After
 // each evaluation `after_eval(time)` is called when set (a waveform dumps
 // there).
 #pragma once

@@ -330,7 +330,7 @@ class AlwaysFf final : public ModuleItem {
 // always_latch begin ... end: a level-sensitive storage element, e.g.
 // "if (gate) q = d;" (SystemVerilog's keyword: Verilator -Wall accepts an
 // intended latch only in this form; Yosys reads it with read_verilog -sv).
-// Used inside generate loops (GenerateFor::Add).
+// In a generate loop (GenerateFor::Add) or a module's always section.
 class AlwaysLatch final : public ModuleItem {
  public:
   explicit AlwaysLatch(StatementBlock* body) : body_(body) {}
@@ -409,7 +409,8 @@ class Module final : public Node {
   void AddPort(Direction direction, std::string name, int width, bool is_signed = false);
   void AddDeclaration(ModuleItem* item) { declarations_.push_back(item); }
   void AddAssign(ContinuousAssign* item) { assigns_.push_back(item); }
-  void AddAlways(AlwaysFf* item) { always_blocks_.push_back(item); }
+  // always @(posedge ...) or always_latch blocks, in call order.
+  void AddAlways(ModuleItem* item) { always_blocks_.push_back(item); }
   void AddInstance(Instance* item) { instances_.push_back(item); }
   void AddGenerate(GenerateFor* item) { generates_.push_back(item); }
 
@@ -428,7 +429,7 @@ class Module final : public Node {
   std::vector<Port> ports_;
   std::vector<ModuleItem*> declarations_;
   std::vector<ContinuousAssign*> assigns_;
-  std::vector<AlwaysFf*> always_blocks_;
+  std::vector<ModuleItem*> always_blocks_;
   std::vector<Instance*> instances_;
   std::vector<GenerateFor*> generates_;
 };
