@@ -396,9 +396,12 @@ struct Port {
   bool is_signed;
 };
 
+class ModuleBuilder;
+
 // A module prints in fixed sections: header with ANSI ports, declarations
 // (localparams, genvars, nets), continuous assigns, always blocks, instances,
-// generate loops.
+// generate loops. Only a ModuleBuilder (module_builder.h) fills it, so that
+// every module has one name space and typed drives.
 class Module final : public Node {
  public:
   explicit Module(std::string name) : name_(std::move(name)) {}
@@ -406,6 +409,10 @@ class Module final : public Node {
   const std::string& name() const { return name_; }
   const std::vector<Port>& ports() const { return ports_; }
 
+  std::string Emit() const;
+
+ private:
+  friend class ModuleBuilder;
   void AddPort(Direction direction, std::string name, int width, bool is_signed = false);
   void AddDeclaration(ModuleItem* item) { declarations_.push_back(item); }
   void AddAssign(ContinuousAssign* item) { assigns_.push_back(item); }
@@ -414,9 +421,6 @@ class Module final : public Node {
   void AddInstance(Instance* item) { instances_.push_back(item); }
   void AddGenerate(GenerateFor* item) { generates_.push_back(item); }
 
-  std::string Emit() const;
-
- private:
   void EmitHeader(std::string& out) const;
   void EmitPorts(std::string& out) const;
   void EmitDeclarations(std::string& out) const;
