@@ -273,7 +273,7 @@ int RunMap(const std::vector<std::string>& args) {
   WriteOutputDirectory(o.out, "map", [&](const fs::path& staging) {
     WriteTextFile(staging / "map.json", j.dump(2) + "\n");
     WriteTextFile(staging / "map.md", md);
-    if (stimulus_source) verif::WriteStimulusFile(c, stimulus, staging / "stimulus.txt");
+    if (stimulus_source) verif::WriteStimulusFile(ArchConfig(Arch::kFlexcim, c), stimulus, staging / "stimulus.txt");
   });
   std::cout << md;
   std::cout << fmt::format("wrote {}/map.json, map.md{}\n", o.out, stimulus_source ? ", stimulus.txt" : "");

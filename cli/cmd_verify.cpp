@@ -1,8 +1,9 @@
-// flexcim verify: generate any configuration (or take a generated design
-// directory), verilate it with the generic testbench through Verilator's
-// CMake package, run random in-contract traffic or a replayed stimulus
-// against the golden cycle model, optionally with a waveform. No CMake
-// editing by the user; the build is reused across runs.
+// flexcim verify: generate any configuration of any architecture (or take
+// a generated design directory), verilate it with the generic testbench
+// through Verilator's CMake package, run random in-contract traffic or a
+// replayed stimulus against the golden cycle model of its architecture,
+// optionally with a waveform. No CMake editing by the user; the build is
+// reused across runs.
 #include <fmt/format.h>
 #include <sys/wait.h>
 
@@ -16,7 +17,7 @@
 #include "core/output_directory.h"
 #include "core/subprocess.h"
 #include "generator/design_writer.h"
-#include "generator/flexcim_generator.h"
+#include "generator/arch_generator.h"
 #include "verif/stimulus_file.h"
 #include "verif/testbench_build.h"
 
@@ -27,6 +28,7 @@ namespace fs = std::filesystem;
 
 struct VerifyOptions {
   MacroConfigFlags macro;
+  std::string arch = "flexcim";
   std::string work;
   std::string rtl;
   int vectors = 5000;
@@ -45,11 +47,14 @@ po::options_description VerifyFlags(VerifyOptions& o) {
   po::options_description d = MacroConfigOptions(o.macro);
   po::options_description own(std::string("Verification\n") + kExitCodes);
   own.add_options()
-      ("work", po::value(&o.work), "work directory (default: <tmp>/flexcim-verify-<config>); reused: an "
+      ("arch", po::value(&o.arch)->default_value(o.arch),
+       "architecture to generate and verify: flexcim, dense or sparse12 (FLEXCIM.md 6; each against its own "
+       "golden model)")
+      ("work", po::value(&o.work), "work directory (default: <tmp>/flexcim-verify-<design>); reused: an "
        "identical design keeps its files and the Verilator build is incremental, so a second run of the "
        "same configuration only re-runs the simulation")
-      ("rtl", po::value(&o.rtl), "verify this generated design directory (manifest.json + Verilog, e.g. "
-       "edited by hand) instead of generating one; its manifest gives the configuration")
+      ("rtl", po::value(&o.rtl), "verify this generated design directory of any architecture (manifest.json + Verilog, e.g. "
+       "edited by hand) instead of generating one; its manifest gives the architecture and configuration")
       ("vectors", po::value(&o.vectors)->default_value(o.vectors), "random vectors, >= 1")
       ("seed", po::value(&o.seed)->default_value(o.seed), "random seed")
       ("json", po::value(&o.json), "also write the result as JSON to this file")
@@ -67,7 +72,7 @@ po::options_description VerifyFlags(VerifyOptions& o) {
 }
 
 bool AnyMacroFlagGiven(const po::variables_map& vm) {
-  for (const char* f : {"subs", "rows", "cols", "sel-group", "a-bits", "w-bits"}) {
+  for (const char* f : {"arch", "subs", "rows", "cols", "sel-group", "a-bits", "w-bits", "mac", "storage"}) {
     if (vm.count(f) && !vm[f].defaulted()) return true;
   }
   return false;
@@ -76,7 +81,7 @@ bool AnyMacroFlagGiven(const po::variables_map& vm) {
 int RunVerify(const std::vector<std::string>& args) {
   VerifyOptions o;
   const auto vm = ParseFlags(args, VerifyFlags(o), "verify",
-                             "[macro flags | --rtl DIR] [--vectors N] [--seed S] [--stimulus FILE] "
+                             "[--arch A] [macro flags | --rtl DIR] [--vectors N] [--seed S] [--stimulus FILE] "
                              "[--trace FILE.vcd|.fst] [--work DIR]");
   if (!vm) return 0;
   if (o.vectors < 1) throw UsageError(fmt::format("--vectors {}: must be >= 1", o.vectors));
@@ -90,33 +95,29 @@ int RunVerify(const std::vector<std::string>& args) {
     throw UsageError(fmt::format("--trace {}: the file name must end in .vcd or .fst", o.trace));
   }
   if (!o.rtl.empty() && AnyMacroFlagGiven(*vm)) {
-    throw UsageError(fmt::format("--rtl {}: the configuration comes from its manifest.json; "
-                                 "do not also give macro flags",
+    throw UsageError(fmt::format("--rtl {}: the architecture and configuration come from its manifest.json; "
+                                 "do not also give --arch or macro flags",
                                  o.rtl));
   }
-  // The configuration, from the flags or from the design's manifest.
-  MacroConfig config = MacroConfig::Default();
-  if (o.rtl.empty()) {
-    config = o.macro.ToConfig();
-  } else {
-    const DesignManifest manifest = ReadDesignManifest(o.rtl);
-    if (manifest.arch != Arch::kFlexcim) {
-      throw Error(fmt::format("--rtl {}: arch '{}': flexcim verify drives flexcim_top designs only", o.rtl,
-                              ArchName(manifest.arch)));
+  // The architecture and configuration, from the flags or from the design's manifest.
+  const ArchConfig design = [&] {
+    if (!o.rtl.empty()) {
+      const DesignManifest manifest = ReadDesignManifest(o.rtl);
+      return ArchConfig(manifest.arch, manifest.config);
     }
-    config = manifest.config;
-  }
+    return ArchConfig(ParseArch(o.arch), o.macro.ToConfig());
+  }();
   // A bad stimulus is reported as such, before minutes of building.
-  if (!o.stimulus.empty()) verif::ReadStimulusFile(config, o.stimulus);
+  if (!o.stimulus.empty()) verif::ReadStimulusFile(design, o.stimulus);
 
   const fs::path work =
-      o.work.empty() ? fs::temp_directory_path() / ("flexcim-verify-" + config.Name()) : fs::path(o.work);
+      o.work.empty() ? fs::temp_directory_path() / ("flexcim-verify-" + design.Name()) : fs::path(o.work);
   auto progress = [](const std::string& line) { std::cerr << "verify: " << line << "\n"; };
   fs::path rtl_dir = o.rtl;
   if (o.rtl.empty()) {
     rtl_dir = work / "rtl";
-    const bool written = gen::WriteDesignIfChanged(gen::GenerateFlexcim(config), rtl_dir);
-    progress(fmt::format("{} {} in {}", written ? "generated" : "unchanged design", config.Name(),
+    const bool written = gen::WriteDesignIfChanged(gen::GenerateArch(design.arch(), design.macro()), rtl_dir);
+    progress(fmt::format("{} {} in {}", written ? "generated" : "unchanged design", design.Name(),
                          rtl_dir.string()));
   }
   const fs::path tb = verif::BuildTestbench(
@@ -138,7 +139,7 @@ int RunVerify(const std::vector<std::string>& args) {
   if (code == verif::kTestbenchMismatch) {
     std::cerr << fmt::format("verify: MISMATCH: the RTL of {} disagrees with the golden model (testbench {}, "
                              "work dir {})\n",
-                             config.Name(), tb.string(), work.string());
+                             design.Name(), tb.string(), work.string());
     return verif::kTestbenchMismatch;
   }
   throw Error(fmt::format("the testbench {} failed ({}) before comparing every output; its message is above",
@@ -147,7 +148,7 @@ int RunVerify(const std::vector<std::string>& args) {
 }
 
 const CommandRegistrar kVerify({"verify",
-                                "generate, verilate and co-simulate any configuration against the golden model",
+                                "generate, verilate and co-simulate any configuration of any architecture against the golden model",
                                 RunVerify});
 
 }  // namespace

@@ -1,59 +1,62 @@
 #include "generator/row_storage.h"
 
-#include <fmt/format.h>
+#include <vector>
 
 #include "core/macro_config.h"
 #include "generator/emit_util.h"
+#include "generator/vast/module_builder.h"
 
 namespace flexcim::gen {
 
 namespace {
 
-void AddPorts(vast::Module* m, int rows, const std::vector<RowField>& fields) {
-  m->AddPort(vast::Direction::kInput, "clk", 1);
-  m->AddPort(vast::Direction::kInput, "wr_en", 1);
-  m->AddPort(vast::Direction::kInput, "wr_row", Log2Exact(rows));
-  for (const RowField& f : fields) m->AddPort(vast::Direction::kInput, f.write_port, f.row_width);
-  for (const RowField& f : fields) {
-    m->AddPort(vast::Direction::kOutput, f.read_port, rows * f.row_width);
-  }
+// The module's ports: one handle per field's write port and read port.
+struct RowStoragePorts {
+  vast::InputNet clk;
+  vast::InputNet wr_en;
+  vast::InputNet wr_row;
+  std::vector<vast::InputNet> write;
+  std::vector<vast::OutputNet> read;
+};
+
+RowStoragePorts AddPorts(vast::ModuleBuilder& m, int rows, const std::vector<RowField>& fields) {
+  RowStoragePorts p{m.AddInput("clk", 1), m.AddInput("wr_en", 1),
+                    m.AddInput("wr_row", Log2Exact(rows)), {}, {}};
+  for (const RowField& f : fields) p.write.push_back(m.AddInput(f.write_port, f.row_width));
+  for (const RowField& f : fields) p.read.push_back(m.AddOutput(f.read_port, rows * f.row_width));
+  return p;
 }
 
-// Declares each row's register inside the row's generate block and drives
-// the row's lane of every read port from it.
-void AddRowRegisters(vast::VerilogFile& file, vast::GenerateFor* loop,
-                     const std::vector<RowField>& fields) {
-  for (const RowField& f : fields) {
-    loop->Add(file.Make<vast::NetDeclaration>(vast::NetKind::kReg, f.register_name, f.row_width,
-                                              false));
-  }
+// Declares each row's register inside the row's generate block.
+std::vector<vast::RegNet> AddRowRegisters(vast::Scope& row, const std::vector<RowField>& fields) {
+  std::vector<vast::RegNet> regs;
+  for (const RowField& f : fields) regs.push_back(row.AddReg(f.register_name, f.row_width));
+  return regs;
 }
 
-void AddReadLanes(vast::VerilogFile& file, vast::GenerateFor* loop,
-                  const std::vector<RowField>& fields) {
-  for (const RowField& f : fields) {
-    loop->Add(file.Make<vast::ContinuousAssign>(
-        file.Part(file.Id(f.read_port), Linear(file, {{vast::Genvar(file.Id("r")), f.row_width}}),
-                  f.row_width),
-        file.Id(f.register_name)));
+// Drives row r's lane of every read port from the row's register.
+void AddReadLanes(vast::Scope& row, const vast::Genvar& r, const RowStoragePorts& ports,
+                  const std::vector<RowField>& fields, const std::vector<vast::RegNet>& regs) {
+  for (size_t i = 0; i < fields.size(); ++i) {
+    const int width = fields[i].row_width;
+    row.Assign(Lane(row.file(), ports.read[i], {{r, width}}, 0, width), regs[i]);
   }
 }
 
 // Flip-flops: row r loads at a rising edge where wr_en && wr_row == r.
-void AddFlipFlopRows(vast::VerilogFile& file, vast::GenerateFor* loop,
-                     const std::vector<RowField>& fields) {
-  AddRowRegisters(file, loop, fields);
+void AddFlipFlopRows(vast::ModuleBuilder& m, const vast::Genvar& r, int rows,
+                     const RowStoragePorts& ports, const std::vector<RowField>& fields) {
+  vast::VerilogFile& file = m.verilog_file();
+  auto& row = m.For(r, rows, "g_row");
+  const std::vector<vast::RegNet> regs = AddRowRegisters(row, fields);
   vast::StatementBlock* write = file.Block();
-  for (const RowField& f : fields) {
-    write->Add<vast::NonblockingAssign>(file, file.Id(f.register_name), file.Id(f.write_port));
-  }
-  vast::Expression* selected =
-      file.Op(vast::BinaryOp::kLogicalAnd, file.Id("wr_en"),
-              file.Op(vast::BinaryOp::kEq, file.Id("wr_row"), file.Id("r")));
+  for (size_t i = 0; i < fields.size(); ++i) row.NonblockingAssign(write, regs[i], ports.write[i]);
+  vast::Expression* selected = file.Op(vast::BinaryOp::kLogicalAnd, ports.wr_en,
+                                       file.Op(vast::BinaryOp::kEq, ports.wr_row, r));
   vast::StatementBlock* body = file.Block();
   body->Add<vast::If>(file, selected, write, nullptr);
-  loop->Add(file.Make<vast::AlwaysFf>(file.Id("clk"), body));
-  AddReadLanes(file, loop, fields);
+  row.AlwaysFf(ports.clk, body);
+  AddReadLanes(row, r, ports, fields, regs);
 }
 
 // Latches (docs/ARCHITECTURE.md "Latch storage"): the write enable, row and
@@ -62,56 +65,52 @@ void AddFlipFlopRows(vast::VerilogFile& file, vast::GenerateFor* loop,
 // per row, and hold from the rising edge t+1 on. The vector sampled at t
 // read the old row, the vector sampled at t+1 reads the new one (FLEXCIM.md
 // 5b), and the latch inputs are stable while a gate is open.
-void AddLatchRows(vast::VerilogFile& file, vast::Module* m, vast::GenerateFor* loop, int rows,
-                  const std::vector<RowField>& fields) {
-  m->AddDeclaration(file.Make<vast::Comment>(
-      "write captured at its edge t; row latches transparent while clk is low (t+1/2 .. t+1)"));
+void AddLatchRows(vast::ModuleBuilder& m, const vast::Genvar& r, int rows,
+                  const RowStoragePorts& ports, const std::vector<RowField>& fields) {
+  vast::VerilogFile& file = m.verilog_file();
+  m.AddComment(
+      "write captured at its edge t; row latches transparent while clk is low (t+1/2 .. t+1)");
   vast::StatementBlock* capture = file.Block();
-  auto captured = [&](const std::string& port, int width) {
-    const std::string q = port + "_q";
-    m->AddDeclaration(file.Make<vast::NetDeclaration>(vast::NetKind::kReg, q, width, false));
-    capture->Add<vast::NonblockingAssign>(file, file.Id(q), file.Id(port));
+  auto captured = [&](const vast::Net& port) {
+    auto q = m.AddReg(port.name() + "_q", port.width());
+    m.NonblockingAssign(capture, q, port);
+    return q;
   };
-  captured("wr_en", 1);
-  captured("wr_row", Log2Exact(rows));
-  for (const RowField& f : fields) captured(f.write_port, f.row_width);
-  m->AddAlways(file.Make<vast::AlwaysFf>(file.Id("clk"), capture));
+  const vast::RegNet wr_en_q = captured(ports.wr_en);
+  const vast::RegNet wr_row_q = captured(ports.wr_row);
+  std::vector<vast::RegNet> data_q;
+  for (const vast::InputNet& port : ports.write) data_q.push_back(captured(port));
+  m.AlwaysFf(ports.clk, capture);
 
-  loop->Add(file.Make<vast::NetDeclaration>(vast::NetKind::kWire, "gate", 1, false));
-  AddRowRegisters(file, loop, fields);
-  vast::Expression* open = file.Op(
-      vast::BinaryOp::kLogicalAnd,
-      file.Op(vast::BinaryOp::kLogicalAnd,
-              file.Make<vast::Unary>(vast::UnaryOp::kLogicalNot, file.Id("clk")),
-              file.Id("wr_en_q")),
-      file.Op(vast::BinaryOp::kEq, file.Id("wr_row_q"), file.Id("r")));
-  loop->Add(file.Make<vast::ContinuousAssign>(file.Id("gate"), open));
+  auto& row = m.For(r, rows, "g_row");
+  auto gate = row.AddWire("gate", 1);
+  const std::vector<vast::RegNet> regs = AddRowRegisters(row, fields);
+  row.Assign(gate, file.Op(vast::BinaryOp::kLogicalAnd,
+                           file.Op(vast::BinaryOp::kLogicalAnd,
+                                   file.Make<vast::Unary>(vast::UnaryOp::kLogicalNot, ports.clk),
+                                   wr_en_q),
+                           file.Op(vast::BinaryOp::kEq, wr_row_q, r)));
   vast::StatementBlock* write = file.Block();
-  for (const RowField& f : fields) {
-    write->Add<vast::BlockingAssign>(file, file.Id(f.register_name),
-                                     file.Id(f.write_port + "_q"));
-  }
+  for (size_t i = 0; i < fields.size(); ++i) row.BlockingAssign(write, regs[i], data_q[i]);
   vast::StatementBlock* body = file.Block();
-  body->Add<vast::If>(file, file.Id("gate"), write, nullptr);
-  loop->Add(file.Make<vast::AlwaysLatch>(body));
-  AddReadLanes(file, loop, fields);
+  body->Add<vast::If>(file, gate, write, nullptr);
+  row.AlwaysLatch(body);
+  AddReadLanes(row, r, ports, fields, regs);
 }
 
 }  // namespace
 
 vast::Module* EmitRowStorage(vast::VerilogFile& file, const std::string& name, int rows,
                              const std::vector<RowField>& fields, StorageKind storage) {
-  vast::Module* m = file.AddModule(name);
-  AddPorts(m, rows, fields);
-  m->AddDeclaration(file.Make<vast::GenvarDeclaration>("r"));
-  auto* loop = file.Make<vast::GenerateFor>("r", file.Int(static_cast<uint64_t>(rows)), "g_row");
+  vast::ModuleBuilder m(file, name);
+  const RowStoragePorts ports = AddPorts(m, rows, fields);
+  const vast::Genvar r = m.AddGenvar("r");
   if (storage == StorageKind::kLatch) {
-    AddLatchRows(file, m, loop, rows, fields);
+    AddLatchRows(m, r, rows, ports, fields);
   } else {
-    AddFlipFlopRows(file, loop, fields);
+    AddFlipFlopRows(m, r, rows, ports, fields);
   }
-  m->AddGenerate(loop);
-  return m;
+  return m.result();
 }
 
 vast::Module* EmitCellStorage(vast::VerilogFile& file, const std::string& name, int rows,

@@ -2,24 +2,12 @@
 
 #include <fmt/format.h>
 
-#include <utility>
-
 #include "core/errors.h"
 #include "golden/dense_macro_model.h"
 #include "golden/range_check.h"
 #include "golden/sparse12_macro_model.h"
 
 namespace flexcim::golden {
-
-CycleOutput BaselineModel::Step(const BaselineCycleInput& in) {
-  if (!in.rst_n) return pipeline_.Step(false, false, {});
-  // Validate and compute first, then write: a rejected input changes nothing.
-  pipeline_.CheckInputs(in.in_valid, in.wr_en);
-  std::vector<int64_t> data;
-  if (in.in_valid) data = Compute(in.in_act);
-  if (in.wr_en) WriteRow(in.wr_row, in.wr_w, in.wr_e);
-  return pipeline_.Step(true, in.in_valid, std::move(data));
-}
 
 void BaselineModel::CheckRow(int row) const {
   if (row >= 0 && row < config_.rows()) return;

@@ -1,17 +1,10 @@
-// BaselineModel: the edge-by-edge behaviour shared by the section 6
-// baselines (dense and fixed 1:2 sparse), same conventions as CycleModel:
-// feed it what the pins carry before a rising edge, it returns what
-// out_valid / out_data hold right after the edge.
-//
-// - rst_n low: every valid bit clears (vectors in flight are dropped),
-//   wr_en and in_valid are ignored, out_valid is 0. Storage is kept.
-// - otherwise a vector sampled at edge t is computed from the storage as
-//   it was before edge t (products come from the pins), then the write (if
-//   any) is applied, and the output register loads the vector at edge
-//   t + L - 1: presented in cycle t, it is on out_data during cycle t + L,
-//   L = BaselineConfig::pipeline_latency() = 1 + log2(P*R).
-// A Step that throws (bad activation or write data on an enabled input)
-// changes nothing, not even the cycle count.
+// BaselineModel: what the section 6 baselines (dense and fixed 1:2 sparse)
+// share. The edge-by-edge behaviour is PinLevelModel's, the same as
+// FlexCiM's CycleModel (L = BaselineConfig::pipeline_latency() =
+// 1 + log2(P*R), plus A + 1 for bit-serial cells); a vector is the column
+// sums over all P*R rows of one product per cell (SumColumns), the cell's
+// activation chosen by the subclass. The pins are golden::CycleInput's
+// (wr_row addresses an array row; wr_sub, wr_sel, in_nlog2 are ignored).
 #pragma once
 
 #include <cstdint>
@@ -20,24 +13,17 @@
 #include <vector>
 
 #include "core/baseline_config.h"
-#include "golden/baseline_cycle_input.h"
-#include "golden/cycle_model.h"
-#include "golden/vector_pipeline.h"
+#include "golden/cycle_input.h"
+#include "golden/pin_level_model.h"
 
 namespace flexcim::golden {
 
-class BaselineModel {
+class BaselineModel : public PinLevelModel {
  public:
   explicit BaselineModel(const BaselineConfig& config)
-      : config_(config), pipeline_(config.pipeline_latency(), config.initiation_interval()) {}
-  virtual ~BaselineModel() = default;
+      : PinLevelModel(config.pipeline_latency(), config.initiation_interval()), config_(config) {}
 
   const BaselineConfig& config() const { return config_; }
-  int latency() const { return pipeline_.latency(); }
-  int64_t cycle() const { return pipeline_.cycle(); }  // edges taken so far
-
-  // One rising edge; CycleOutput::data has C lanes when valid.
-  CycleOutput Step(const BaselineCycleInput& in);
 
   // The column sums of one input vector (C lanes), from the current storage.
   // Throws flexcim::Error for a wrong lane count or an out-of-range
@@ -48,6 +34,23 @@ class BaselineModel {
   virtual void WriteRow(int row, const std::vector<int32_t>& w, const std::vector<uint8_t>& e) = 0;
 
  protected:
+  // out[c] = sum over the P*R rows of product(r, c), every product and sum
+  // checked against its width.
+  template <typename Product>
+  std::vector<int64_t> SumColumns(Product product) const {
+    std::vector<int64_t> out(static_cast<size_t>(config_.cols()), 0);
+    for (int c = 0; c < config_.cols(); ++c) {
+      int64_t sum = 0;
+      for (int r = 0; r < config_.rows(); ++r) {
+        const int64_t p = product(r, c);
+        CheckProduct(r, c, p);
+        sum += p;
+      }
+      CheckColumnSum(c, sum);
+      out[c] = sum;
+    }
+    return out;
+  }
   // Shared checks, messages in the golden model's style.
   void CheckRow(int row) const;
   void CheckWeights(const std::vector<int32_t>& w) const;
@@ -57,8 +60,10 @@ class BaselineModel {
   void CheckColumnSum(int c, int64_t sum) const;
 
  private:
+  std::vector<int64_t> ComputeVector(const CycleInput& in) const override { return Compute(in.in_act); }
+  void ApplyWrite(const CycleInput& in) override { WriteRow(in.wr_row, in.wr_w, in.wr_e); }
+
   BaselineConfig config_;
-  VectorPipeline pipeline_;
 };
 
 // DenseMacroModel or Sparse12MacroModel for config.arch().

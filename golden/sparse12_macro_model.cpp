@@ -16,19 +16,7 @@ Sparse12MacroModel::Sparse12MacroModel(const BaselineConfig& config)
 
 std::vector<int64_t> Sparse12MacroModel::Compute(const std::vector<int32_t>& act) const {
   CheckActivations(act);
-  const int rows = config().rows(), cols = config().cols();
-  std::vector<int64_t> out(static_cast<size_t>(cols), 0);
-  for (int c = 0; c < cols; ++c) {
-    int64_t sum = 0;
-    for (int r = 0; r < rows; ++r) {
-      const int64_t prod = int64_t{weight(r, c)} * act[2 * r + element(r, c)];
-      CheckProduct(r, c, prod);
-      sum += prod;
-    }
-    CheckColumnSum(c, sum);
-    out[c] = sum;
-  }
-  return out;
+  return SumColumns([&](int r, int c) { return int64_t{weight(r, c)} * act[2 * r + element(r, c)]; });
 }
 
 void Sparse12MacroModel::WriteRow(int row, const std::vector<int32_t>& w,

@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <memory>
+
+#include "golden/arch_cycle_model.h"
+
 namespace flexcim::verif {
 
 std::string CosimMismatch::ToString() const {
@@ -13,16 +17,19 @@ std::string CosimMismatch::ToString() const {
                      vector, lane, expected, got);
 }
 
-std::string CosimResult::Summary(int latency) const {
+std::string CosimResult::Summary() const {
   std::string s = fmt::format("verified {} vectors, {} mismatches, latency {} cycles",
                               vectors_checked, mismatch_count, latency);
-  for (const auto& m : first_mismatches) s += "\n  " + m.ToString();
+  for (const auto& m : first_mismatches) s += fmt::format("\n  {} ({}): {}", design, arch, m.ToString());
   return s;
 }
 
 CosimResult RunCosim(CosimDut& dut, const Stimulus& stimulus, int keep) {
-  golden::CycleModel golden(dut.config());
+  const std::unique_ptr<golden::PinLevelModel> golden = golden::MakeArchCycleModel(dut.design());
   CosimResult result;
+  result.design = dut.design().Name();
+  result.arch = ArchName(dut.design().arch());
+  result.latency = dut.design().pipeline_latency();
   auto record = [&](CosimMismatch m) {
     ++result.mismatch_count;
     if (static_cast<int>(result.first_mismatches.size()) < keep) {
@@ -30,7 +37,7 @@ CosimResult RunCosim(CosimDut& dut, const Stimulus& stimulus, int keep) {
     }
   };
   for (const golden::CycleInput& in : stimulus.cycles) {
-    const golden::CycleOutput want = golden.Step(in);
+    const golden::CycleOutput want = golden->Step(in);
     const golden::CycleOutput got = dut.Cycle(in);
     // Stimulus row n drives cycle n; the outputs compared are cycle n+1's.
     const int64_t cycle = ++result.cycles;

@@ -1,60 +1,92 @@
-// Co-simulation of the generated flexcim_top against the golden cycle model,
-// one TEST_P instance per configuration (each its own Verilator prefix).
+// Co-simulation of every checked-in snapshot of every architecture
+// (testdata/gen/<dir>/: flexcim_top, dense_top, sparse12_top) against the
+// golden cycle model its manifest's arch selects, one TEST_P instance per
+// snapshot, named by its directory (which says the arch and config), each
+// its own Verilator prefix; bit- and cycle-exact.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <string>
 
+#include "core/design_manifest.h"
 #include "cosim_configs.inc"
 #include "verif/cosim_check.h"
 #include "verif/exact_latency_probe.h"
 #include "verif/mac_style_twins.h"
 #include "verif/same_edge_write_probe.h"
+#include "verif/stimulus_file.h"
 #include "verif/verilated_dut.h"
+
+#ifndef FLEXCIM_COSIM_FAILURE_DIR
+#error "FLEXCIM_COSIM_FAILURE_DIR must be defined by the build"
+#endif
 
 namespace flexcim::verif {
 namespace {
 
-struct CosimConfig {
-  MacroConfig config;
+namespace fs = std::filesystem;
+
+struct CosimSnapshot {
+  std::string dir;     // testdata/gen/<name>
+  std::string name;    // the directory's name: test instance names
+  ArchConfig config;   // from its manifest
   std::function<std::unique_ptr<CosimDut>()> make_dut;
 };
 
-std::vector<CosimConfig> AllConfigs() {
-  std::vector<CosimConfig> out;
-#define FLEXCIM_COSIM_CONFIG(VTop, P, R, C, G, A, W, MAC, STORAGE)             \
-  {                                                                            \
-    const MacroConfig cfg = MacroConfig::Create(MacroParams{                   \
-        .subs = P, .rows = R, .cols = C, .sel_group = G, .a_bits = A, .w_bits = W, \
-        .mac = ParseMacStyle(MAC), .storage = ParseStorageKind(STORAGE)});     \
-    out.push_back({cfg, [cfg] { return std::make_unique<VerilatedDut<VTop>>(cfg); }}); \
+// gtest prints a parameter in test listings: the snapshot's directory.
+void PrintTo(const CosimSnapshot& s, std::ostream* os) { *os << s.dir; }
+
+std::vector<CosimSnapshot> AllSnapshots() {
+  std::vector<CosimSnapshot> out;
+#define FLEXCIM_COSIM_SNAPSHOT(VTop, DIR)                                                    \
+  {                                                                                          \
+    const DesignManifest m = ReadDesignManifest(DIR);                                        \
+    const ArchConfig cfg(m.arch, m.config);                                                  \
+    out.push_back({DIR, fs::path(DIR).filename().string(), cfg,                              \
+                   [cfg] { return std::make_unique<VerilatedDut<VTop>>(cfg); }});            \
   }
-  FLEXCIM_COSIM_CONFIG_LIST
-#undef FLEXCIM_COSIM_CONFIG
+  FLEXCIM_COSIM_SNAPSHOT_LIST
+#undef FLEXCIM_COSIM_SNAPSHOT
   return out;
 }
 
-class Cosim : public ::testing::TestWithParam<CosimConfig> {};
+// What a failing run says besides the mismatches: the design, and how to
+// get its waveform (the stimulus is written where the command reads it).
+std::string ReplayWithWaveform(const CosimSnapshot& p, const Stimulus& stimulus, const std::string& test) {
+  const fs::path dir = FLEXCIM_COSIM_FAILURE_DIR;
+  fs::create_directories(dir);
+  const fs::path stim = dir / (p.name + "_" + test + ".stimulus.txt");
+  const fs::path vcd = dir / (p.name + "_" + test + ".vcd");
+  WriteStimulusFile(p.config, stimulus.cycles, stim);
+  return "design " + p.name + " (" + ArchName(p.config.arch()) + ", " + p.dir +
+         ") disagrees with its golden model; waveform: flexcim verify --rtl " + p.dir + " --stimulus " +
+         stim.string() + " --trace " + vcd.string();
+}
+
+class Cosim : public ::testing::TestWithParam<CosimSnapshot> {};
 
 TEST_P(Cosim, RandomTrafficWithRewritesAndResetsIsBitAndCycleExact) {
-  const CosimConfig& p = GetParam();
+  const CosimSnapshot& p = GetParam();
   StimulusOptions options;
   options.vectors = 2500;
   options.seed = 20261124;
   const Stimulus stimulus = RandomStimulus(p.config, options);
   ASSERT_GT(stimulus.stats.resets, 0);
   ASSERT_GT(stimulus.stats.dropped, 0);
+  ASSERT_GT(stimulus.stats.writes, p.config.write_subs() * p.config.write_rows());  // rows rewritten mid-run
   auto dut = p.make_dut();
   const CosimResult result = RunCosim(*dut, stimulus);
-  EXPECT_TRUE(result.ok()) << result.Summary(p.config.pipeline_latency());
+  EXPECT_TRUE(result.ok()) << result.Summary() << "\n" << ReplayWithWaveform(p, stimulus, "random");
   // Every accepted vector that no reset dropped comes out exactly once.
   EXPECT_EQ(result.vectors_checked, stimulus.stats.delivered());
   EXPECT_GE(result.vectors_checked, 2500);
 }
 
 TEST_P(Cosim, SecondSeedBackToBackOnly) {
-  const CosimConfig& p = GetParam();
+  const CosimSnapshot& p = GetParam();
   StimulusOptions options;
   options.vectors = 2000;
   options.seed = 7;
@@ -62,31 +94,33 @@ TEST_P(Cosim, SecondSeedBackToBackOnly) {
   const Stimulus stimulus = RandomStimulus(p.config, options);
   auto dut = p.make_dut();
   const CosimResult result = RunCosim(*dut, stimulus);
-  EXPECT_TRUE(result.ok()) << result.Summary(p.config.pipeline_latency());
+  EXPECT_TRUE(result.ok()) << result.Summary() << "\n" << ReplayWithWaveform(p, stimulus, "seed7");
   EXPECT_EQ(result.vectors_checked, stimulus.stats.vectors);
 }
 
 // FLEXCIM.md 5b counted the way a testbench counts: in_valid high during
 // cycle c (one vector on a quiet pipeline), out_valid is high during cycle
-// c + L (L = manifest latency = register stages) and in no other cycle.
-// Cycle(in) drives cycle n's pins and returns what the outputs hold during
-// cycle n + 1.
+// c + L (L = manifest latency = register stages) and in no other cycle,
+// with hand-computed sums. Cycle(in) drives cycle n's pins and returns what
+// the outputs hold during cycle n + 1. Every weight is 1 and every element
+// bit 1 (FlexCiM: pair select 0); the activations alternate 1, -2 where a
+// row has a pair (each cell takes -2) and are 1 for dense.
 TEST_P(Cosim, LatencyIsExactlyTheConfiguredOne) {
-  const CosimConfig& p = GetParam();
-  const MacroConfig& c = p.config;
+  const CosimSnapshot& p = GetParam();
+  const ArchConfig& c = p.config;
   auto dut = p.make_dut();
   golden::CycleInput idle;
   idle.rst_n = false;
   dut->Cycle(idle);
   idle.rst_n = true;
-  for (int k = 0; k < c.subs(); ++k) {
-    for (int r = 0; r < c.rows(); ++r) {
+  for (int k = 0; k < c.write_subs(); ++k) {
+    for (int r = 0; r < c.write_rows(); ++r) {
       golden::CycleInput w;
       w.wr_en = true;
       w.wr_sub = k;
       w.wr_row = r;
       w.wr_w.assign(c.cols(), 1);
-      w.wr_e.assign(c.cols(), 0);
+      w.wr_e.assign(c.element_lanes(), 1);
       w.wr_sel.assign(c.select_groups(), 0);
       EXPECT_FALSE(dut->Cycle(w).valid);
     }
@@ -94,25 +128,30 @@ TEST_P(Cosim, LatencyIsExactlyTheConfiguredOne) {
   EXPECT_FALSE(dut->Cycle(idle).valid);  // returns cycle c's outputs
   golden::CycleInput v;
   v.in_valid = true;
-  v.in_nlog2 = 0;
-  v.in_act.assign(c.act_lanes(), 1);
+  v.in_nlog2 = 0;  // FlexCiM N = 1: each output lane is one sub-macro column
+  const bool pairs = c.traits().has_elements;
+  for (int lane = 0; lane < c.act_lanes(); ++lane) v.in_act.push_back(pairs && lane % 2 == 1 ? -2 : 1);
   const golden::CycleOutput out_at_c_plus_l = ExpectOutputExactlyAfterLatency(*dut, v, idle, c.pipeline_latency());
   ASSERT_TRUE(out_at_c_plus_l.valid);
   EXPECT_EQ(c.pipeline_latency(), c.pipeline_register_stages());
-  // Every weight 1, element 0 of pair 0 is 1: each column sums R ones.
-  for (int lane = 0; lane < c.output_lanes(); ++lane) EXPECT_EQ(out_at_c_plus_l.data[lane], c.rows());
+  // Rows summed into one output lane: R of one sub-macro (FlexCiM), all P*R (baselines).
+  const int rows_per_lane = c.arch() == Arch::kFlexcim ? c.write_rows() : c.write_subs() * c.write_rows();
+  for (int lane = 0; lane < c.output_lanes(); ++lane) {
+    EXPECT_EQ(out_at_c_plus_l.data[lane], (pairs ? -2 : 1) * rows_per_lane) << "lane " << lane;
+  }
 }
 
 // FLEXCIM.md 5b at the edge itself: the vector sampled at the same edge as
 // a write reads the row as it was, the vector of the next edge the new row
 // (latch storage opens a row's latches only in the half cycle after the
-// write's edge). Rows of the last sub-macro go from weight 1 to -1 one per
-// vector pair, with every activation 1: its column sums are R - 2r, then
-// R - 2r - 2. Bit-serial cells: a write during a vector's cycles is out of
-// contract (FLEXCIM.md 5c).
+// write's edge). Rows of the last sub-macro (FlexCiM; the baselines' one
+// array) go from weight 1 to -1 one per vector pair, with every activation
+// 1: its column sums are rows - 2r, then rows - 2r - 2 (rows: R of a
+// sub-macro, P*R of a baseline array). Bit-serial cells: a write during a
+// vector's cycles is out of contract (FLEXCIM.md 5c).
 TEST_P(Cosim, AWriteIsSeenFromTheNextEdgeNotItsOwn) {
-  const CosimConfig& p = GetParam();
-  const MacroConfig& c = p.config;
+  const CosimSnapshot& p = GetParam();
+  const ArchConfig& c = p.config;
   if (c.bit_serial()) GTEST_SKIP() << "a write in a vector's own cycle is out of contract";
   auto write = [&c](int sub, int row, int32_t weight) {
     golden::CycleInput in;
@@ -120,7 +159,7 @@ TEST_P(Cosim, AWriteIsSeenFromTheNextEdgeNotItsOwn) {
     in.wr_sub = sub;
     in.wr_row = row;
     in.wr_w.assign(c.cols(), weight);
-    in.wr_e.assign(c.cols(), 0);
+    in.wr_e.assign(c.element_lanes(), 0);
     in.wr_sel.assign(c.select_groups(), 0);
     return in;
   };
@@ -129,29 +168,30 @@ TEST_P(Cosim, AWriteIsSeenFromTheNextEdgeNotItsOwn) {
   vector.in_act.assign(c.act_lanes(), 1);
   Stimulus s;
   s.cycles.emplace_back().rst_n = false;
-  for (int k = 0; k < c.subs(); ++k) {
-    for (int r = 0; r < c.rows(); ++r) s.cycles.push_back(write(k, r, 1));
+  for (int k = 0; k < c.write_subs(); ++k) {
+    for (int r = 0; r < c.write_rows(); ++r) s.cycles.push_back(write(k, r, 1));
   }
-  for (int r = 0; r < c.rows(); ++r) {
-    golden::CycleInput both = write(c.subs() - 1, r, -1);
+  const int last_sub = c.write_subs() - 1;
+  for (int r = 0; r < c.write_rows(); ++r) {
+    golden::CycleInput both = write(last_sub, r, -1);
     both.in_valid = true;
     both.in_act = vector.in_act;
     s.cycles.push_back(both);
     s.cycles.push_back(vector);
   }
   s.cycles.resize(s.cycles.size() + c.pipeline_latency() + 1);
-  s.stats.vectors = 2 * c.rows();
-  ExpectSameEdgeWriteSums(p.make_dut, s, c.rows(), (c.subs() - 1) * c.cols(),
-                          [](CosimDut& dut, const Stimulus& st) { return RunCosim(dut, st); },
-                          c.pipeline_latency());
+  s.stats.vectors = 2 * c.write_rows();
+  ExpectSameEdgeWriteSums(p.make_dut, s, c.write_rows(), last_sub * c.cols(),
+                          [](CosimDut& dut, const Stimulus& st) { return RunCosim(dut, st); });
 }
 
-// The checker itself must catch and name a wrong lane on one vector.
+// The checker itself must catch and name a wrong lane on one vector, and
+// the design that disagreed.
 class CorruptingDut final : public CosimDut {
  public:
   CorruptingDut(std::unique_ptr<CosimDut> inner, int64_t vector, int lane)
       : inner_(std::move(inner)), vector_(vector), lane_(lane) {}
-  const MacroConfig& config() const override { return inner_->config(); }
+  const ArchConfig& design() const override { return inner_->design(); }
   golden::CycleOutput Cycle(const golden::CycleInput& in) override {
     golden::CycleOutput out = inner_->Cycle(in);
     if (out.valid && seen_++ == vector_) out.data[lane_] ^= 1;
@@ -166,7 +206,7 @@ class CorruptingDut final : public CosimDut {
 };
 
 TEST_P(Cosim, CheckerNamesTheCorruptedLane) {
-  const CosimConfig& p = GetParam();
+  const CosimSnapshot& p = GetParam();
   StimulusOptions options;
   options.vectors = 50;
   options.mid_run_resets = false;
@@ -175,40 +215,61 @@ TEST_P(Cosim, CheckerNamesTheCorruptedLane) {
   CorruptingDut dut(p.make_dut(), 17, lane);
   const CosimResult result = RunCosim(dut, stimulus);
   ASSERT_EQ(result.mismatch_count, 1);
-  EXPECT_EQ(result.first_mismatches[0].vector, 17);
-  EXPECT_EQ(result.first_mismatches[0].lane, lane);
-  EXPECT_EQ(result.first_mismatches[0].got, result.first_mismatches[0].expected ^ 1);
+  const CosimMismatch& m = result.first_mismatches[0];
+  EXPECT_EQ(m.vector, 17);
+  EXPECT_EQ(m.lane, lane);
+  EXPECT_EQ(m.got, m.expected ^ 1);
+  EXPECT_NE(result.Summary().find("\n  " + p.name + " (" + ArchName(p.config.arch()) + "): " + m.ToString()),
+            std::string::npos)
+      << result.Summary();
+  // What a failing run prints besides: the design, and a replayable
+  // stimulus with the command that writes its waveform.
+  const fs::path dir = FLEXCIM_COSIM_FAILURE_DIR;
+  const std::string stim = (dir / (p.name + "_checker.stimulus.txt")).string();
+  EXPECT_EQ(ReplayWithWaveform(p, stimulus, "checker"),
+            "design " + p.name + " (" + ArchName(p.config.arch()) + ", " + p.dir +
+                ") disagrees with its golden model; waveform: flexcim verify --rtl " + p.dir + " --stimulus " +
+                stim + " --trace " + (dir / (p.name + "_checker.vcd")).string());
+  const std::vector<golden::CycleInput> replay = ReadStimulusFile(p.config, stim);
+  ASSERT_EQ(replay.size(), stimulus.cycles.size());
+  for (size_t t = 0; t < replay.size(); ++t) {
+    ASSERT_EQ(replay[t].in_valid, stimulus.cycles[t].in_valid) << t;
+    ASSERT_EQ(replay[t].in_act, stimulus.cycles[t].in_act) << t;
+  }
 }
 
 // FLEXCIM.md 5c: bit-serial cells compute the same exact integers. Every
-// bit-serial snapshot and its bit-parallel twin (same P, R, C, G, A, W) get
-// the same pin stream (random traffic spaced by the bit-serial II, rewrites,
-// resets); their outputs, in order, are identical, and both match golden.
+// bit-serial snapshot of every architecture and its bit-parallel twin (same
+// arch, P, R, C, G, A, W) get the same pin stream (random traffic spaced by
+// the bit-serial II, rewrites); their outputs, in order, are identical, and
+// the bit-serial one matches golden.
 TEST(CosimMacStyles, BitSerialOutputsEqualBitParallelOnTheSameStimulus) {
   const int pairs = CheckBitSerialTwins(
-      AllConfigs(), [](const MacroConfig& c) { return c.WithMac(MacStyle::kBitParallel); },
-      [](const MacroConfig& c) { return RandomStimulus(c, {.vectors = 300, .seed = 5, .mid_run_resets = false}); },
+      AllSnapshots(),
+      [](const ArchConfig& c) { return ArchConfig(c.arch(), c.macro().WithMac(MacStyle::kBitParallel)); },
+      [](const ArchConfig& c) { return RandomStimulus(c, {.vectors = 300, .seed = 5, .mid_run_resets = false}); },
       [](CosimDut& dut, const Stimulus& s) { return RunCosim(dut, s); },
-      [](const MacroConfig& c) { return c.Name(); });
-  EXPECT_GE(pairs, 5);  // the bit-serial snapshots of generator/tests/test_configs.h
+      [](const ArchConfig& c) { return c.Name(); });
+  EXPECT_GE(pairs, 9);  // the bit-serial snapshots of generator/tests/test_configs.h (5 flexcim, 4 baseline)
 }
 
 // Latch storage holds the same weights, element bits and selects with the
 // same write timing (a write sampled at edge t is seen from the vector of
-// edge t+1): every latch snapshot and its flip-flop twin give identical
-// outputs on the same pin stream (random traffic with rewrites and resets).
+// edge t+1): every latch snapshot of every architecture and its flip-flop
+// twin give identical outputs on the same pin stream (random traffic with
+// rewrites and resets).
 TEST(CosimStorage, LatchOutputsEqualFlipFlopOnTheSameStimulus) {
   const int pairs = CheckTwins(
-      AllConfigs(), [](const MacroConfig& c) { return c.storage() == StorageKind::kLatch; },
-      [](const MacroConfig& c) { return c.WithStorage(StorageKind::kFlipFlop); },
-      [](const MacroConfig& c) { return RandomStimulus(c, {.vectors = 600, .seed = 11}); },
+      AllSnapshots(), [](const ArchConfig& c) { return c.macro().storage() == StorageKind::kLatch; },
+      [](const ArchConfig& c) { return ArchConfig(c.arch(), c.macro().WithStorage(StorageKind::kFlipFlop)); },
+      [](const ArchConfig& c) { return RandomStimulus(c, {.vectors = 600, .seed = 11}); },
       [](CosimDut& dut, const Stimulus& s) { return RunCosim(dut, s); },
-      [](const MacroConfig& c) { return c.Name(); });
-  EXPECT_GE(pairs, 2);  // the latch snapshots of generator/tests/test_configs.h
+      [](const ArchConfig& c) { return c.Name(); });
+  EXPECT_GE(pairs, 6);  // the latch snapshots of generator/tests/test_configs.h (2 flexcim, 4 baseline)
 }
 
-INSTANTIATE_TEST_SUITE_P(Configs, Cosim, ::testing::ValuesIn(AllConfigs()),
-                         [](const auto& info) { return info.param.config.Name(); });
+INSTANTIATE_TEST_SUITE_P(Configs, Cosim, ::testing::ValuesIn(AllSnapshots()),
+                         [](const auto& info) { return info.param.name; });
 
 }  // namespace
 }  // namespace flexcim::verif

@@ -35,7 +35,7 @@ using namespace flexcim::pruner;
 // Runs tiled layers on one Verilated macro, counting edges and outputs.
 class RtlLayerRunner {
  public:
-  explicit RtlLayerRunner(const MacroConfig& config) : dut_(config) {}
+  explicit RtlLayerRunner(const MacroConfig& config) : dut_(ArchConfig(Arch::kFlexcim, config)) {}
 
   std::vector<int32_t> Run(const golden::TiledLayer& layer, const std::vector<int32_t>& x,
                            int tokens) {

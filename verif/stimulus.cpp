@@ -12,21 +12,22 @@ namespace {
 
 class StimulusBuilder : public RandomPins {
  public:
-  StimulusBuilder(const MacroConfig& config, uint64_t seed) : RandomPins(seed), c_(config) {}
+  StimulusBuilder(const ArchConfig& design, uint64_t seed) : RandomPins(seed), c_(design) {}
 
   // Every pin random (junk); callers then set what is enabled.
   golden::CycleInput Junk() {
     golden::CycleInput in;
     in.rst_n = true;
-    in.wr_sub = static_cast<int>(Uniform(0, (1 << c_.sel_bits()) - 1));
-    in.wr_row = static_cast<int>(Uniform(0, c_.rows() - 1));
+    const bool selects = c_.traits().has_pair_select;
+    if (selects) in.wr_sub = static_cast<int>(Uniform(0, (1 << c_.sel_bits()) - 1));
+    in.wr_row = static_cast<int>(Uniform(0, c_.write_rows() - 1));
     in.wr_w.resize(c_.cols());
-    in.wr_e.resize(c_.cols());
+    in.wr_e.resize(c_.element_lanes());
     in.wr_sel.resize(c_.select_groups());
     for (auto& w : in.wr_w) w = Value(c_.w_bits());
     for (auto& e : in.wr_e) e = static_cast<uint8_t>(Uniform(0, 1));
     for (auto& s : in.wr_sel) s = static_cast<int>(Uniform(0, (1 << c_.sel_bits()) - 1));
-    in.in_nlog2 = static_cast<int>(Uniform(0, 15));
+    if (selects) in.in_nlog2 = static_cast<int>(Uniform(0, (1 << kNlog2Bits) - 1));
     in.in_act.resize(c_.act_lanes());
     for (auto& a : in.in_act) a = Value(c_.a_bits());
     return in;
@@ -49,7 +50,7 @@ class StimulusBuilder : public RandomPins {
     }
     golden::CycleInput in = Junk();
     in.in_valid = true;
-    in.in_nlog2 = static_cast<int>(Uniform(0, c_.max_nlog2()));
+    if (c_.traits().has_pair_select) in.in_nlog2 = static_cast<int>(Uniform(0, c_.max_nlog2()));
     Push(in);
   }
 
@@ -98,7 +99,7 @@ class StimulusBuilder : public RandomPins {
     out_.cycles.push_back(in);
   }
 
-  const MacroConfig& c_;
+  const ArchConfig& c_;
   Stimulus out_;
   int64_t last_vector_edge_ = -1;
   std::deque<int64_t> in_flight_;  // input edges of vectors in flight
@@ -106,13 +107,13 @@ class StimulusBuilder : public RandomPins {
 
 }  // namespace
 
-Stimulus RandomStimulus(const MacroConfig& config, const StimulusOptions& options) {
+Stimulus RandomStimulus(const ArchConfig& config, const StimulusOptions& options) {
   StimulusBuilder b(config, options.seed);
   b.Reset(2);
-  // Load every row of every sub-macro, in a shuffled order.
+  // Load every storage row (of every sub-macro), in a shuffled order.
   std::vector<std::pair<int, int>> rows;
-  for (int k = 0; k < config.subs(); ++k) {
-    for (int r = 0; r < config.rows(); ++r) rows.emplace_back(k, r);
+  for (int k = 0; k < config.write_subs(); ++k) {
+    for (int r = 0; r < config.write_rows(); ++r) rows.emplace_back(k, r);
   }
   std::mt19937_64 shuffle_rng(options.seed ^ 0x9e3779b97f4a7c15ull);
   std::shuffle(rows.begin(), rows.end(), shuffle_rng);
@@ -140,8 +141,8 @@ Stimulus RandomStimulus(const MacroConfig& config, const StimulusOptions& option
       b.Drain();
       const int64_t n = b.Uniform(1, 4);
       for (int64_t i = 0; i < n; ++i) {
-        b.Write(static_cast<int>(b.Uniform(0, config.subs() - 1)),
-                static_cast<int>(b.Uniform(0, config.rows() - 1)));
+        b.Write(static_cast<int>(b.Uniform(0, config.write_subs() - 1)),
+                static_cast<int>(b.Uniform(0, config.write_rows() - 1)));
       }
       b.Vector();
     } else if (options.mid_run_resets) {

@@ -1,15 +1,20 @@
-// Stimulus: a random pin-level stream for flexcim_top that stays inside the
-// contract of FLEXCIM.md 5b (no write while a vector is in flight) and
-// stresses everything else: extremes of every width, random legal N,
+// Stimulus: a random pin-level stream for the top level of any
+// architecture (flexcim_top, dense_top, sparse12_top) that stays inside the
+// contract of FLEXCIM.md 5b (no write while a vector is in flight, vectors
+// the initiation interval apart) and stresses everything else: every
+// storage row loaded first in a shuffled order, extremes of every width,
 // back-to-back vectors and gaps, junk on disabled data pins, rows rewritten
-// mid-run, and resets that drop vectors in flight.
+// mid-run with a vector on the very next edge, and resets that drop vectors
+// in flight. Only the pins the architecture has are drawn (ArchConfig):
+// FlexCiM's vectors also get a random legal N, its writes a sub-macro and
+// pair selects; sparse12's and FlexCiM's writes element bits.
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
-#include "core/macro_config.h"
-#include "golden/cycle_model.h"
+#include "core/arch_config.h"
+#include "golden/cycle_input.h"
 
 namespace flexcim::verif {
 
@@ -33,6 +38,6 @@ struct Stimulus {
   StimulusStats stats;
 };
 
-Stimulus RandomStimulus(const MacroConfig& config, const StimulusOptions& options);
+Stimulus RandomStimulus(const ArchConfig& design, const StimulusOptions& options);
 
 }  // namespace flexcim::verif

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <type_traits>
 #include <vector>
 
 namespace flexcim::verif {
@@ -21,32 +22,44 @@ std::string SignedLane(const char* pin, int lane, int64_t v, int bits) {
   return fmt::format("{} lane {} = {} does not fit {} signed bits ({}..{})", pin, lane, v, bits, lo, hi);
 }
 
+bool IsLaneVector(PinField f) {
+  return f == PinField::kWrW || f == PinField::kWrE || f == PinField::kWrSel || f == PinField::kInAct;
+}
+
+// A pin the architecture lacks must carry nothing (0 / no lanes).
 template <typename T>
-std::string Lanes(const char* pin, const std::vector<T>& lanes, int bits, bool is_signed) {
-  for (size_t i = 0; i < lanes.size(); ++i) {
-    const int lane = static_cast<int>(i);
-    std::string why = is_signed ? SignedLane(pin, lane, lanes[i], bits) : UnsignedLane(pin, lane, lanes[i], bits);
-    if (!why.empty()) return why;
+std::string Absent(const ArchConfig& d, const char* pin, const T& value, bool present) {
+  bool zero = true;
+  if constexpr (std::is_integral_v<T>) {
+    zero = value == 0;
+  } else {
+    for (const auto v : value) zero = zero && v == 0;
   }
-  return "";
+  if (present || zero) return "";
+  return fmt::format("{} carries a value: {} has no {} pin", pin, d.traits().top, pin);
 }
 
 }  // namespace
 
-StimulusContract::StimulusContract(const MacroConfig& config) : config_(config) {}
+StimulusContract::StimulusContract(const ArchConfig& design) : design_(design), pins_(InputPins(design)) {}
 
 std::string StimulusContract::Check(const golden::CycleInput& in) {
-  const MacroConfig& c = config_;
+  const ArchConfig& c = design_;
   const int64_t edge = edge_++;
-  for (const std::string& why : {
-           UnsignedLane("wr_sub", -1, in.wr_sub, c.sel_bits()),
-           UnsignedLane("wr_row", -1, in.wr_row, c.row_addr_bits()),
-           UnsignedLane("in_nlog2", -1, in.in_nlog2, 4),
-           Lanes("wr_w", in.wr_w, c.w_bits(), true),
-           Lanes("wr_e", in.wr_e, 1, false),
-           Lanes("wr_sel", in.wr_sel, c.sel_bits(), false),
-           Lanes("in_act", in.in_act, c.a_bits(), true),
-       }) {
+  for (const InputPin& pin : pins_) {
+    const std::vector<int64_t> values = pin.Values(in);
+    for (int i = 0; i < pin.lanes; ++i) {
+      const int lane = IsLaneVector(pin.field) ? i : -1;
+      const char* name = pin.name.c_str();
+      std::string why = pin.is_signed ? SignedLane(name, lane, values[i], pin.lane_width)
+                                      : UnsignedLane(name, lane, values[i], pin.lane_width);
+      if (!why.empty()) return why;
+    }
+  }
+  const bool selects = c.traits().has_pair_select;
+  for (const std::string& why : {Absent(c, "wr_sub", in.wr_sub, selects), Absent(c, "wr_sel", in.wr_sel, selects),
+                                 Absent(c, "in_nlog2", in.in_nlog2, selects),
+                                 Absent(c, "wr_e", in.wr_e, c.traits().has_elements)}) {
     if (!why.empty()) return why;
   }
   if (!in.rst_n) {

@@ -1,11 +1,12 @@
-// StimulusContract: checks a pin-level stream for flexcim_top against
-// FLEXCIM.md 5b for one configuration, edge by edge, before it reaches a
-// model, so that a bad stimulus is reported as a bad stimulus and never as a
-// disagreement between the RTL and the golden model:
-// - every lane fits its pin (1-bit pins 0/1, wr_sub and wr_sel SB bits,
-//   wr_row log2 R bits, in_nlog2 4 bits, wr_w W-bit and in_act A-bit signed),
-//   enabled or not (a value the pin cannot carry is not "don't care");
-// - a vector (in_valid with rst_n high) has in_nlog2 <= log2 P;
+// StimulusContract: checks a pin-level stream for the top level of one
+// design (any architecture) against FLEXCIM.md 5b, edge by edge, before it
+// reaches a model, so that a bad stimulus is reported as a bad stimulus and
+// never as a disagreement between the RTL and the golden model:
+// - every lane fits its pin (verif/input_pins.h: 1-bit pins 0/1, wr_sub and
+//   wr_sel SB bits, wr_row its address bits, in_nlog2 4 bits, wr_w W-bit
+//   and in_act A-bit signed), enabled or not (a value the pin cannot carry
+//   is not "don't care"); a pin the architecture does not have carries 0;
+// - a FlexCiM vector (in_valid with rst_n high) has in_nlog2 <= log2 P;
 // - a write (wr_en with rst_n high) happens while no vector is in flight:
 //   a vector sampled at edge s is in flight at edges s .. s + L - 1, the
 //   edge at which the output register loads it (L = latency, FLEXCIM.md
@@ -16,21 +17,25 @@
 #include <cstdint>
 #include <string>
 
-#include "core/macro_config.h"
-#include "golden/cycle_model.h"
+#include <vector>
+
+#include "core/arch_config.h"
+#include "golden/cycle_input.h"
+#include "verif/input_pins.h"
 
 namespace flexcim::verif {
 
 class StimulusContract {
  public:
-  explicit StimulusContract(const MacroConfig& config);
+  explicit StimulusContract(const ArchConfig& design);
 
   // Checks the next edge's pins; returns "" when they are in contract, else
   // one sentence saying which pin or lane breaks which rule.
   std::string Check(const golden::CycleInput& in);
 
  private:
-  MacroConfig config_;
+  ArchConfig design_;
+  std::vector<InputPin> pins_;
   int64_t edge_ = 0;
   int64_t last_vector_edge_ = -1;  // -1: none in flight since the last reset
 };

@@ -79,14 +79,14 @@ class LineReader {
 
 }  // namespace
 
-void WriteStimulusFile(const MacroConfig& c, const std::vector<golden::CycleInput>& cycles,
+void WriteStimulusFile(const ArchConfig& c, const std::vector<golden::CycleInput>& cycles,
                        const std::filesystem::path& path) {
   std::string text = fmt::format("{}\nconfig {}\ncycles {}\n", kMagic, c.Name(), cycles.size());
   for (const golden::CycleInput& in : cycles) {
     std::string line = fmt::format("{} {} {} {} {} {}", in.rst_n ? 1 : 0, in.wr_en ? 1 : 0, in.wr_sub,
                                    in.wr_row, in.in_valid ? 1 : 0, in.in_nlog2);
     AppendLanes(line, in.wr_w, c.cols());
-    AppendLanes(line, in.wr_e, c.cols());
+    AppendLanes(line, in.wr_e, c.element_lanes());
     AppendLanes(line, in.wr_sel, c.select_groups());
     AppendLanes(line, in.in_act, c.act_lanes());
     text += line + "\n";
@@ -94,7 +94,7 @@ void WriteStimulusFile(const MacroConfig& c, const std::vector<golden::CycleInpu
   WriteTextFile(path, text);
 }
 
-std::vector<golden::CycleInput> ReadStimulusFile(const MacroConfig& c, const std::filesystem::path& path) {
+std::vector<golden::CycleInput> ReadStimulusFile(const ArchConfig& c, const std::filesystem::path& path) {
   std::istringstream in(ReadRegularFile(path));
   std::string line;
   int number = 0;
@@ -134,7 +134,7 @@ std::vector<golden::CycleInput> ReadStimulusFile(const MacroConfig& c, const std
     ci.in_valid = r.Bit("in_valid");
     ci.in_nlog2 = r.NextAs<int>("in_nlog2");
     ci.wr_w = r.Lanes<int32_t>(c.cols(), "wr_w lane");
-    ci.wr_e = r.Lanes<uint8_t>(c.cols(), "wr_e lane");
+    ci.wr_e = r.Lanes<uint8_t>(c.element_lanes(), "wr_e lane");
     ci.wr_sel = r.Lanes<int>(c.select_groups(), "wr_sel lane");
     ci.in_act = r.Lanes<int32_t>(c.act_lanes(), "in_act lane");
     r.End();

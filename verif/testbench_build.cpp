@@ -52,7 +52,8 @@ find_package(Threads REQUIRED)
 find_package(Boost REQUIRED COMPONENTS program_options)
 add_executable(flexcim_tb "{src}/verif/verify_tb_main.cpp")
 target_include_directories(flexcim_tb PRIVATE "{src}")
-target_compile_definitions(flexcim_tb PRIVATE FLEXCIM_TB_MAC="{mac}" FLEXCIM_TB_STORAGE="{storage}")
+target_compile_definitions(flexcim_tb PRIVATE FLEXCIM_TB_ARCH="{arch}" FLEXCIM_TB_MAC="{mac}"
+  FLEXCIM_TB_STORAGE="{storage}")
 target_link_libraries(flexcim_tb PRIVATE{libs}
   fmt::fmt nlohmann_json::nlohmann_json Boost::program_options Threads::Threads)
 set(trace_option "")
@@ -64,13 +65,14 @@ endif()
 verilate(flexcim_tb ${{trace_option}}
   SOURCES{sources}
   TOP_MODULE {top}
-  PREFIX Vflexcim_top
+  PREFIX Vtb_top
   VERILATOR_ARGS -Wall --x-assign unique --x-initial unique --timescale 1ns/1ns
   OPT_FAST -O2)
 )",
       fmt::arg("rtl", o.rtl_dir.string()), fmt::arg("src", FLEXCIM_SOURCE_DIR),
       fmt::arg("libs", CMakeList({FLEXCIM_TB_LINK_LIBS})), fmt::arg("sources", CMakeList(sources)),
-      fmt::arg("top", o.top), fmt::arg("mac", MacStyleName(manifest.config.mac())),
+      fmt::arg("top", manifest.top), fmt::arg("arch", ArchName(manifest.arch)),
+      fmt::arg("mac", MacStyleName(manifest.config.mac())),
       fmt::arg("storage", StorageKindName(manifest.config.storage())));
   // Unchanged text keeps its timestamp: CMake re-configures only for a change.
   WriteFileIfChanged(o.work_dir / "CMakeLists.txt", cmake);
@@ -79,7 +81,7 @@ verilate(flexcim_tb ${{trace_option}}
   fs::remove(log);
   const auto start = std::chrono::steady_clock::now();
   if (!fs::exists(build / "Makefile")) {
-    if (o.progress) o.progress(fmt::format("verilating {} ({} files) with CMake in {}", o.top, sources.size(), build.string()));
+    if (o.progress) o.progress(fmt::format("verilating {} ({} files) with CMake in {}", manifest.top, sources.size(), build.string()));
     RunLogged(fmt::format("cmake -S {} -B {} -DCMAKE_BUILD_TYPE=Release -DFLEXCIM_TRACE={}",
                           ShellQuote(o.work_dir.string()), ShellQuote(build.string()), o.trace_format),
               log, "cmake configure (Verilator)");

@@ -1,6 +1,7 @@
 // TestbenchBuild: verilates a generated design directory together with the
 // project's generic C++ testbench (verif/verify_tb_main.cpp) through
-// Verilator's CMake package, in a work directory, for ANY configuration.
+// Verilator's CMake package, in a work directory, for ANY configuration of
+// any architecture (the manifest gives the top module, arch and cell style).
 // The user never edits CMake: this writes a small CMake project and builds it.
 //
 // The build is reused: the CMake project is rewritten only when its text
@@ -36,7 +37,6 @@ inline std::string WaveformFormatOf(const std::filesystem::path& path) {
 struct TestbenchBuildOptions {
   std::filesystem::path rtl_dir;    // holds manifest.json and the .v files
   std::filesystem::path work_dir;   // CMake project + build trees go here
-  std::string top = "flexcim_top";
   std::string trace_format = "";    // "", "vcd" or "fst": verilate with waveform support
   std::function<void(const std::string&)> progress;  // one line per step
 };

@@ -1,9 +1,11 @@
-// The generic testbench `flexcim verify` builds for any configuration: it
-// reads the design's manifest.json, drives the Verilated flexcim_top
-// (prefix Vflexcim_top) with random in-contract traffic or a replayed
-// stimulus file (checked against the contract before the run) and compares
-// every edge with the golden cycle model; with --trace it also writes a
-// waveform of the whole run (when verilated with TRACE / TRACE_FST).
+// The generic testbench `flexcim verify` builds for any design of any
+// architecture: it reads the design's manifest.json, drives the Verilated
+// top level (prefix Vtb_top: flexcim_top, dense_top or sparse12_top, the
+// pins of its port signature) with random in-contract traffic or a
+// replayed stimulus file (checked against the contract before the run) and
+// compares every edge with the golden cycle model of the manifest's arch;
+// with --trace it also writes a waveform of the whole run (when verilated
+// with TRACE / TRACE_FST).
 // Exit codes (TestbenchExit): 0 zero mismatches, 3 the RTL and the golden
 // model disagree, 1 any other failure (bad manifest or stimulus, I/O),
 // 2 usage.
@@ -15,7 +17,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "Vflexcim_top.h"
+#include "Vtb_top.h"
 #include "core/atomic_file.h"
 #include "core/design_manifest.h"
 #include "core/errors.h"
@@ -42,11 +44,16 @@ struct TestbenchOptions {
 
 int Run(const TestbenchOptions& o) {
   const DesignManifest manifest = ReadDesignManifest(o.rtl_dir);
-  if (manifest.arch != Arch::kFlexcim) {
-    throw Error(fmt::format("{}/manifest.json: arch '{}': this testbench drives flexcim_top only", o.rtl_dir,
-                            ArchName(manifest.arch)));
+  const ArchConfig design(manifest.arch, manifest.config);
+  const MacroConfig& config = design.macro();
+#ifdef FLEXCIM_TB_ARCH
+  // This testbench was verilated for one architecture's top level.
+  if (manifest.arch != ParseArch(FLEXCIM_TB_ARCH)) {
+    throw Error(fmt::format("{}/manifest.json: a {} manifest handed to a testbench verilated for {} "
+                            "(rebuild it with the design: flexcim verify --rtl {})",
+                            o.rtl_dir, ArchName(manifest.arch), FLEXCIM_TB_ARCH, o.rtl_dir));
   }
-  const MacroConfig& config = manifest.config;
+#endif
 #ifdef FLEXCIM_TB_MAC
   // This testbench was verilated for one cell style (FLEXCIM.md 5c).
   if (config.mac() != ParseMacStyle(FLEXCIM_TB_MAC)) {
@@ -67,15 +74,15 @@ int Run(const TestbenchOptions& o) {
 #endif
   verif::Stimulus stimulus;
   if (o.stimulus.empty()) {
-    stimulus = verif::RandomStimulus(config, {.vectors = o.vectors, .seed = o.seed});
+    stimulus = verif::RandomStimulus(design, {.vectors = o.vectors, .seed = o.seed});
   } else {
-    stimulus.cycles = verif::ReadStimulusFile(config, o.stimulus);
+    stimulus.cycles = verif::ReadStimulusFile(design, o.stimulus);
   }
-  verif::VerilatedDut<Vflexcim_top> dut(config);
+  verif::VerilatedDut<Vtb_top> dut(design);
 #if VM_TRACE
-  std::unique_ptr<verif::WaveformFile<Vflexcim_top>> waveform;
+  std::unique_ptr<verif::WaveformFile<Vtb_top>> waveform;
   if (!o.trace.empty()) {
-    waveform = std::make_unique<verif::WaveformFile<Vflexcim_top>>(dut.context(), dut.top(), o.trace);
+    waveform = std::make_unique<verif::WaveformFile<Vtb_top>>(dut.context(), dut.top(), o.trace);
     dut.set_after_eval([&waveform](uint64_t time) { waveform->Dump(time); });
   }
 #else
@@ -101,25 +108,27 @@ int Run(const TestbenchOptions& o) {
     std::cerr << fmt::format("waveform of {} edges: {}{}\n", result.cycles, o.trace, where);
   }
 #endif
-  std::cout << result.Summary(config.pipeline_latency()) << "\n";
-  std::cout << fmt::format("{}: {} cycles{}, {:.0f} vectors/s\n", config.Name(), result.cycles,
+  std::cout << result.Summary() << "\n";
+  std::cout << fmt::format("{}: {} cycles{}, {:.0f} vectors/s, {:.0f} cycles/s\n", design.Name(), result.cycles,
                            o.stimulus.empty()
                                ? fmt::format(", {} resets, {} vectors dropped by reset",
                                              stimulus.stats.resets, stimulus.stats.dropped)
                                : ", stimulus " + o.stimulus,
-                           result.vectors_checked / seconds);
+                           result.vectors_checked / seconds, result.cycles / seconds);
   if (!o.json.empty()) {
     nlohmann::json j;
-    j["config"] = config.Name();
+    j["config"] = design.Name();
+    j["arch"] = ArchName(design.arch());
     j["vectors"] = result.vectors_checked;
     j["cycles"] = result.cycles;
     j["mismatches"] = result.mismatch_count;
-    j["latency"] = config.pipeline_latency();
-    j["initiation_interval"] = config.initiation_interval();
+    j["latency"] = design.pipeline_latency();
+    j["initiation_interval"] = design.initiation_interval();
     j["seed"] = o.seed;
     j["seconds"] = seconds;
     j["vectors_per_second"] = result.vectors_checked / seconds;
-    j["input_toggle_rates"] = verif::InputToggleRates(config, stimulus.cycles);
+    j["cycles_per_second"] = result.cycles / seconds;
+    j["input_toggle_rates"] = verif::InputToggleRates(design, stimulus.cycles);
     j["first_mismatches"] = nlohmann::json::array();
     for (const auto& m : result.first_mismatches) j["first_mismatches"].push_back(m.ToString());
     WriteFileAtomically(o.json, j.dump(2) + "\n");

@@ -203,19 +203,29 @@ TEST(Cli, VerifyFlagErrors) {
   EXPECT_EQ(r.err, "flexcim verify: error: --trace wave.txt: the file name must end in .vcd or .fst\n");
   r = Flexcim(fmt::format("verify --rtl {} --rows 4", s.path().string()));
   EXPECT_EQ(r.code, 2);
-  EXPECT_EQ(r.err, fmt::format("flexcim verify: error: --rtl {}: the configuration comes from its manifest.json; "
-                               "do not also give macro flags\n",
+  EXPECT_EQ(r.err, fmt::format("flexcim verify: error: --rtl {}: the architecture and configuration come from its "
+                               "manifest.json; do not also give --arch or macro flags\n",
                                s.path().string()));
+  r = Flexcim("verify --arch mesh");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "flexcim verify: error: --arch mesh: must be one of flexcim, dense, sparse12\n");
   r = Flexcim(fmt::format("verify --rtl {}", s.path().string()));
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(r.err, fmt::format("flexcim verify: error: {}/manifest.json: cannot open: No such file or directory\n",
                                s.path().string()));
   ASSERT_EQ(Flexcim(fmt::format("gen --arch dense --subs 2 --rows 2 --cols 2 --out {}", (s.path() / "d").string())).code, 0);
-  r = Flexcim(fmt::format("verify --rtl {}", (s.path() / "d").string()));
+  r = Flexcim(fmt::format("verify --rtl {} --arch dense", (s.path() / "d").string()));
+  EXPECT_EQ(r.code, 2);
+  r = Flexcim(fmt::format("verify --rtl {} --storage latch", (s.path() / "d").string()));
+  EXPECT_EQ(r.code, 2) << r.err;
+  // A baseline design is verified against its own golden model; a stimulus
+  // for another design is refused before anything is built.
+  std::ofstream(s.path() / "flexcim.stim") << "flexcim-stimulus 1\nconfig p2_r2_c2_g2_a8_w8\ncycles 0\n";
+  r = Flexcim(fmt::format("verify --rtl {} --stimulus {}", (s.path() / "d").string(), (s.path() / "flexcim.stim").string()));
   EXPECT_EQ(r.code, 1);
-  EXPECT_EQ(r.err, fmt::format("flexcim verify: error: --rtl {}: arch 'dense': flexcim verify drives flexcim_top "
-                               "designs only\n",
-                               (s.path() / "d").string()));
+  EXPECT_EQ(r.err, fmt::format("flexcim verify: error: {}:2: stimulus is for p2_r2_c2_g2_a8_w8, the design is "
+                               "dense_p2_r2_c2_a8_w8\n",
+                               (s.path() / "flexcim.stim").string()));
   r = Flexcim("verify --help");
   EXPECT_NE(r.out.find("Exit codes: 0 every output matched the golden model; 3 MISMATCH"), std::string::npos) << r.out;
 }

@@ -1,8 +1,9 @@
-// flexcim verify end to end on a small configuration outside the snapshot
+// flexcim verify end to end on small configurations outside the snapshot
 // list (generation, the written CMake project, Verilator, the run):
 // the reused build, waveforms (a valid VCD with the top's ports and one
 // rising clock edge per cycle), and a real mismatch (exit 3) on an RTL
-// edited by hand.
+// edited by hand; for FlexCiM and for the baselines (--arch), whose
+// measured toggle rates feed `synth --activity-from`.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -14,6 +15,7 @@
 #include <sstream>
 
 #include "cli/tests/cli_run.h"
+#include "core/json_input.h"
 
 #ifndef FLEXCIM_TEST_WORK
 #error "FLEXCIM_TEST_WORK must be defined by the build"
@@ -100,6 +102,22 @@ void ExpectEdges(const Vcd& vcd, size_t cycles) {
   for (size_t n = 0; n < cycles; ++n) ASSERT_EQ(vcd.clk_rises[n], 10 * n + 5) << n;
 }
 
+// Edits a generated design by hand: the first adder of the adder tree
+// (the file whose name starts with `prefix`) becomes a subtractor.
+void TurnFirstAdderIntoSubtractor(const fs::path& rtl, const std::string& prefix) {
+  bool edited = false;
+  for (const auto& e : fs::directory_iterator(rtl)) {
+    if (e.path().filename().string().rfind(prefix, 0) != 0) continue;
+    std::string text = Slurp(e.path());
+    const size_t at = text.find("} + {");
+    ASSERT_NE(at, std::string::npos) << "no '} + {' in " << e.path();
+    text.replace(at, 5, "} - {");
+    std::ofstream(e.path()) << text;
+    edited = true;
+  }
+  ASSERT_TRUE(edited) << "no " << prefix << " file in " << rtl;
+}
+
 TEST(VerifyE2e, RandomRunAndReplayWithWaveformsReuseOneBuild) {
   const fs::path base = kWork / "waveforms", work = base / "work", vcd = base / "random.vcd";
   fs::remove_all(base);
@@ -147,18 +165,7 @@ TEST(VerifyE2e, EditedRtlIsAMismatchWithExitCode3AndAWaveform) {
   fs::remove_all(base);
   fs::create_directories(base);
   ASSERT_EQ(Flexcim(fmt::format("gen {} --out {}", kConfig, rtl.string())).code, 0);
-  // Turn the first adder of the adder tree into a subtractor.
-  bool edited = false;
-  for (const auto& e : fs::directory_iterator(rtl)) {
-    if (e.path().filename().string().rfind("flexcim_adder_tree_", 0) != 0) continue;
-    std::string text = Slurp(e.path());
-    const size_t at = text.find("} + {");
-    ASSERT_NE(at, std::string::npos) << "no '} + {' in " << e.path();
-    text.replace(at, 5, "} - {");
-    std::ofstream(e.path()) << text;
-    edited = true;
-  }
-  ASSERT_TRUE(edited) << "no adder tree file in " << rtl;
+  ASSERT_NO_FATAL_FAILURE(TurnFirstAdderIntoSubtractor(rtl, "flexcim_adder_tree_"));
   const CliRun r = Flexcim(fmt::format("verify --rtl {} --vectors 300 --work {} --trace {}", rtl.string(),
                                        work.string(), vcd.string()));
   EXPECT_EQ(r.code, 3) << r.err;
@@ -179,6 +186,87 @@ TEST(VerifyE2e, EditedRtlIsAMismatchWithExitCode3AndAWaveform) {
   ExpectPorts(v, rtl / "manifest.json");
   ExpectEdges(v, edges);
   EXPECT_LT(first, edges);
+}
+
+// The baselines go through the same testbench: a random run with a
+// waveform and a JSON, a hand-written replay on the reused build (sparse12:
+// P*R = 2 rows, lane pairs), and the measured toggle rates of its own ports
+// handed to `flexcim synth --activity-from`.
+TEST(VerifyE2e, BaselineRandomRunReplayAndActivityReuseOneBuild) {
+  const std::string config = "--arch sparse12 --subs 1 --rows 2 --cols 2 --a-bits 3 --w-bits 2";
+  const fs::path base = kWork / "baseline", work = base / "work", vcd = base / "random.vcd", json = base / "v.json";
+  fs::remove_all(base);
+  fs::create_directories(base);
+  const CliRun first = Flexcim(fmt::format("verify {} --vectors 1000 --work {} --trace {} --json {}", config,
+                                           work.string(), vcd.string(), json.string()));
+  ASSERT_EQ(first.code, 0) << first.err;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(first.out, m, std::regex("^verified 10[0-9][0-9] vectors, 0 mismatches, latency 2 "
+                                                        "cycles\nsparse12_p1_r2_c2_a3_w2: ([0-9]+) cycles")))
+      << first.out;
+  const Vcd random = ReadVcd(vcd);
+  EXPECT_EQ(random.top_scope, "sparse12_top");
+  ExpectPorts(random, work / "rtl" / "manifest.json");
+  ExpectEdges(random, std::stoul(m[1]));
+  const nlohmann::json result = ReadJsonFile(json);
+  EXPECT_EQ(result.at("config"), "sparse12_p1_r2_c2_a3_w2");
+  EXPECT_EQ(result.at("arch"), "sparse12");
+  std::vector<std::string> ports;
+  for (const auto& [port, rate] : result.at("input_toggle_rates").items()) ports.push_back(port);
+  EXPECT_EQ(ports, (std::vector<std::string>{"in_act", "in_valid", "rst_n", "wr_e", "wr_en", "wr_row", "wr_w"}));
+
+  // Reset, load both rows (w = 1, -2; e = row), 3 vectors, drain:
+  // out[c] = sum over r of w[r][c] * x[r][e[r][c]].
+  const fs::path stim = base / "replay.txt";
+  {
+    std::ofstream s(stim);
+    s << "flexcim-stimulus 1\nconfig sparse12_p1_r2_c2_a3_w2\ncycles 9\n";
+    const std::string idle_data = "| 0 0 | 0 0 | | 0 0 0 0\n";
+    s << "0 0 0 0 0 0 " << idle_data;
+    for (int r = 0; r < 2; ++r) s << fmt::format("1 1 0 {} 0 0 | 1 -2 | {} {} | | 0 0 0 0\n", r, r, r);
+    for (int v = 0; v < 3; ++v) s << fmt::format("1 0 0 0 1 0 | 0 0 | 0 0 | | 1 2 3 {}\n", v - 4);
+    for (int i = 0; i < 3; ++i) s << "1 0 0 0 0 0 " << idle_data;
+  }
+  const CliRun second = Flexcim(fmt::format("verify {} --stimulus {} --work {} --trace {}", config, stim.string(),
+                                            work.string(), vcd.string()));
+  ASSERT_EQ(second.code, 0) << second.err;
+  EXPECT_EQ(second.out.substr(0, second.out.find('\n')), "verified 3 vectors, 0 mismatches, latency 2 cycles");
+  EXPECT_NE(second.err.find("verify: unchanged design sparse12_p1_r2_c2_a3_w2 in"), std::string::npos) << second.err;
+  EXPECT_NE(second.err.find("verify: reusing the testbench build in"), std::string::npos) << second.err;
+  ExpectEdges(ReadVcd(vcd), 9);
+
+  // synth --activity-from: the baseline's measured rates are its ports' power activity.
+  const fs::path synth_out = base / "synth";
+  const CliRun synth = Flexcim(fmt::format("synth {} --activity-from {} --out {}", config, json.string(),
+                                           synth_out.string()));
+  ASSERT_EQ(synth.code, 0) << synth.err;
+  const nlohmann::json ppa = ReadJsonFile(synth_out / "report.json");
+  const nlohmann::json& design = ppa.at("results").at(0);
+  for (const auto& [port, rate] : result.at("input_toggle_rates").items()) {
+    EXPECT_DOUBLE_EQ(design.at("power").at("port_activity").at(port).get<double>(), rate.get<double>()) << port;
+  }
+}
+
+TEST(VerifyE2e, BaselineEditedRtlIsAMismatchWithExitCode3) {
+  const fs::path base = kWork / "baseline_mismatch", rtl = base / "edited_rtl", work = base / "work";
+  fs::remove_all(base);
+  fs::create_directories(base);
+  ASSERT_EQ(Flexcim(fmt::format("gen --arch dense --subs 1 --rows 2 --cols 2 --a-bits 3 --w-bits 2 --out {}",
+                                rtl.string())).code, 0);
+  ASSERT_NO_FATAL_FAILURE(TurnFirstAdderIntoSubtractor(rtl, "dcim_dense_adder_tree_"));
+  const CliRun r = Flexcim(fmt::format("verify --rtl {} --vectors 300 --work {}", rtl.string(), work.string()));
+  EXPECT_EQ(r.code, 3) << r.err;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(r.out, m, std::regex("^verified [0-9]+ vectors, [1-9][0-9]* mismatches, latency 2 "
+                                                    "cycles\n  dense_p1_r2_c2_a3_w2 \\(dense\\): cycle [0-9]+: vector "
+                                                    "[0-9]+ lane [01]: expected -?[0-9]+ \\(golden\\) got -?[0-9]+ "
+                                                    "\\(rtl\\)\n")))
+      << r.out;
+  EXPECT_NE(r.err.find(fmt::format("verify: MISMATCH: the RTL of dense_p1_r2_c2_a3_w2 disagrees with the golden model "
+                                   "(testbench {}, work dir {})\n",
+                                   (work / "tb" / "build" / "flexcim_tb").string(), work.string())),
+            std::string::npos)
+      << r.err;
 }
 
 }  // namespace

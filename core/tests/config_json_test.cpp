@@ -90,6 +90,17 @@ TEST(ConfigJson, ManifestRoundTripAndStaleManifestRefused) {
     EXPECT_EQ(back.latency, m.latency);
     EXPECT_EQ(back.ports, m.ports);
   }
+  // Latch storage: "latch_modules" after "storage", read back; flip-flop
+  // manifests have no such key.
+  Manifest latch = DerivedManifest(Arch::kDense, MacroConfig::Default().WithStorage(StorageKind::kLatch));
+  latch.latch_modules = {"dcim_dense_storage_p4_r16_c16_a8_w8_latch"};
+  const nlohmann::ordered_json lj = ManifestToJson(latch);
+  EXPECT_EQ(std::next(lj.find("storage")).key(), "latch_modules");
+  EXPECT_EQ(ManifestFromJson(nlohmann::json::parse(lj.dump()), "m.json").latch_modules, latch.latch_modules);
+  EXPECT_FALSE(ManifestToJson(DerivedManifest(Arch::kDense, MacroConfig::Default())).contains("latch_modules"));
+  nlohmann::json bad = nlohmann::json::parse(lj.dump());
+  bad["latch_modules"] = {3};
+  EXPECT_EQ(ErrorOf([&] { ManifestFromJson(bad, "m.json"); }), "m.json: \"latch_modules\" must hold strings");
   nlohmann::json stale = nlohmann::json::parse(ManifestToJson(DerivedManifest(Arch::kFlexcim, MacroConfig::Default())).dump());
   stale["latency"] = 6;
   EXPECT_EQ(ErrorOf([&] { ManifestFromJson(stale, "old/manifest.json"); }),

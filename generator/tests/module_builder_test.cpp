@@ -183,6 +183,40 @@ TEST(ModuleBuilder, RegIsNeverAssignedContinuouslyWireNeverInAlways) {
   EXPECT_TRUE(body->empty());
 }
 
+TEST(ModuleBuilder, LatchBodiesTakeBlockingAssignmentsToRegsOnly) {
+  VerilogFile f;
+  ModuleBuilder m(f, "lat");
+  auto gate = m.AddInput("gate", 1);
+  auto d = m.AddInput("d", 2);
+  auto q = m.AddReg("q", 2);
+  auto w = m.AddWire("w", 2);
+  StatementBlock* write = f.Block();
+  m.BlockingAssign(write, q, d);
+  EXPECT_EQ(ErrorOf([&] { m.BlockingAssign(write, m.Get("w"), d); }),
+            "vast: module 'lat' assigns wire 'w' in an always block (only regs)");
+  StatementBlock* body = f.Block();
+  body->Add<If>(f, gate, write, nullptr);
+  m.AlwaysLatch(body);
+  m.Assign(w, q);
+  EXPECT_EQ(m.result()->Emit(),
+            "module lat (\n"
+            "  input wire gate,\n"
+            "  input wire [1:0] d\n"
+            ");\n"
+            "\n"
+            "  reg [1:0] q;\n"
+            "  wire [1:0] w;\n"
+            "\n"
+            "  assign w = q;\n"
+            "\n"
+            "  always_latch begin\n"
+            "    if (gate) begin\n"
+            "      q = d;\n"
+            "    end\n"
+            "  end\n"
+            "endmodule\n");
+}
+
 TEST(ModuleBuilder, ANetDrivenAsAWholeHasNoOtherDriver) {
   VerilogFile f;
   ModuleBuilder m(f, "blk");

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/errors.h"
+#include "generator/vast/module_builder.h"
 
 namespace flexcim::gen::vast {
 namespace {
@@ -209,22 +210,15 @@ TEST_F(VastTest, NestedGenerateFor) {
 TEST_F(VastTest, ModuleSectionsAndFileHeader) {
   VerilogFile file;
   file.AddHeaderComment("Generated. Do not edit.");
-  Module* m = file.AddModule("adder");
-  m->AddPort(Direction::kInput, "clk", 1);
-  m->AddPort(Direction::kInput, "x", 8, true);
-  m->AddPort(Direction::kOutput, "y", 9);
-  m->AddDeclaration(file.Make<GenvarDeclaration>("i"));
-  m->AddDeclaration(file.Make<NetDeclaration>(NetKind::kReg, "y_q", 9, false));
-  m->AddAssign(file.Make<ContinuousAssign>(file.Id("y"), file.Id("y_q")));
-  StatementBlock* body = file.Block();
-  body->Add<NonblockingAssign>(
-      file, file.Id("y_q"),
-      file.Make<Concat>(std::vector<Expression*>{file.Bit(file.Id("x"), file.Int(7)),
-                                                 file.Id("x")}));
-  m->AddAlways(file.Make<AlwaysFf>(file.Id("clk"), body));
-  auto* loop = file.Make<GenerateFor>("i", file.Int(1), "g_unit");
-  loop->Add(file.Make<Comment>("empty"));
-  m->AddGenerate(loop);
+  ModuleBuilder m(file, "adder");
+  auto clk = m.AddInput("clk", 1);
+  auto x = m.AddInput("x", 8, true);
+  auto y = m.AddOutput("y", 9);
+  auto i = m.AddGenvar("i");
+  auto y_q = m.AddReg("y_q", 9);
+  m.Assign(y, y_q);
+  m.ClockedAssign(clk, y_q, file.Make<Concat>(std::vector<Expression*>{x.Bit(7), x}));
+  m.For(i, 1, "g_unit").AddComment("empty");
   EXPECT_EQ(file.Emit(),
             "// Generated. Do not edit.\n"
             "\n"
@@ -253,9 +247,8 @@ TEST_F(VastTest, ModuleSectionsAndFileHeader) {
 
 TEST_F(VastTest, InstancesSectionAndPortlessModule) {
   VerilogFile file;
-  Module* m = file.AddModule("tb");
-  m->AddInstance(file.Make<Instance>("dut", "u_dut", std::vector<Instance::Binding>{},
-                                     std::vector<Instance::Binding>{{"clk", file.Id("clk")}}));
+  ModuleBuilder m(file, "tb");
+  m.AddInstance("dut", "u_dut", {Connection::In("clk", file.Id("clk"))});
   EXPECT_EQ(file.Emit(),
             "module tb;\n"
             "\n"

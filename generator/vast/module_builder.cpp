@@ -91,15 +91,28 @@ void Scope::AlwaysFf(const Net& clock, StatementBlock* body) {
   PlaceAlways(file().Make<vast::AlwaysFf>(clock.id(), body));
 }
 
-void Scope::NonblockingAssign(StatementBlock* block, const ProceduralTarget& lhs,
-                              Expression* rhs) {
-  const Net& net = lhs.net();
+void Scope::RequireProcedural(const ProceduralTarget& target) const {
+  const Net& net = target.net();
   RequireVisible(net);
   if (net.role() != NetRole::kReg) {
     throw Error(fmt::format("vast: module '{}' assigns {} '{}' in an always block (only regs)",
                             builder_->name(), RoleName(net.role()), net.name()));
   }
+}
+
+void Scope::NonblockingAssign(StatementBlock* block, const ProceduralTarget& lhs,
+                              Expression* rhs) {
+  RequireProcedural(lhs);
   block->Add<vast::NonblockingAssign>(file(), lhs.expr(), rhs);
+}
+
+void Scope::AlwaysLatch(StatementBlock* body) {
+  PlaceAlways(file().Make<vast::AlwaysLatch>(body));
+}
+
+void Scope::BlockingAssign(StatementBlock* block, const ProceduralTarget& lhs, Expression* rhs) {
+  RequireProcedural(lhs);
+  block->Add<vast::BlockingAssign>(file(), lhs.expr(), rhs);
 }
 
 void Scope::ClockedAssign(const Net& clock, const ProceduralTarget& lhs, Expression* rhs) {

@@ -4,7 +4,7 @@
 // localparams, instances and generate loops, each returning a handle
 // (net.h) that reads as an expression; drive calls take targets
 // (net_target.h) so that an input is never driven, a reg never `assign`ed
-// and a wire never assigned in an always block. Every rule violation throws
+// and a wire never assigned in an always or always_latch block. Every rule violation throws
 // flexcim::Error naming the module and the offending name.
 //
 // Drivers: an output or wire driven as a whole (by an assign or an
@@ -72,6 +72,11 @@ class Scope {
   void AlwaysFf(const Net& clock, StatementBlock* body);
   // Appends "lhs <= rhs;" to `block`.
   void NonblockingAssign(StatementBlock* block, const ProceduralTarget& lhs, Expression* rhs);
+  // always_latch begin <body> end; the body's statements come from
+  // BlockingAssign().
+  void AlwaysLatch(StatementBlock* body);
+  // Appends "lhs = rhs;" to `block` (latch bodies).
+  void BlockingAssign(StatementBlock* block, const ProceduralTarget& lhs, Expression* rhs);
   // always @(posedge clock) begin lhs <= rhs; end
   void ClockedAssign(const Net& clock, const ProceduralTarget& lhs, Expression* rhs);
 
@@ -101,6 +106,8 @@ class Scope {
   Handle DeclareNet(NetRole role, const std::string& name, int width, bool is_signed);
   // Throws unless `net` is visible from this scope.
   void RequireVisible(const Net& net) const;
+  // Throws unless `target` is a reg visible from this scope.
+  void RequireProcedural(const ProceduralTarget& target) const;
   // Throws unless every target is an output or wire visible from here and
   // the drives leave each net with one driver (a net driven as a whole has
   // no other driver; several part drives are allowed); else records them.
@@ -108,7 +115,7 @@ class Scope {
 
   virtual void PlaceDeclaration(ModuleItem* item) = 0;
   virtual void PlaceAssign(ContinuousAssign* item) = 0;
-  virtual void PlaceAlways(vast::AlwaysFf* item) = 0;
+  virtual void PlaceAlways(ModuleItem* item) = 0;
   virtual void PlaceInstance(Instance* item) = 0;
   virtual void PlaceGenerate(GenerateFor* item) = 0;
 
@@ -129,7 +136,7 @@ class GenerateScope final : public Scope {
  private:
   void PlaceDeclaration(ModuleItem* item) override { loop_->Add(item); }
   void PlaceAssign(ContinuousAssign* item) override { loop_->Add(item); }
-  void PlaceAlways(vast::AlwaysFf* item) override { loop_->Add(item); }
+  void PlaceAlways(ModuleItem* item) override { loop_->Add(item); }
   void PlaceInstance(Instance* item) override { loop_->Add(item); }
   void PlaceGenerate(GenerateFor* item) override { loop_->Add(item); }
 
@@ -156,7 +163,7 @@ class ModuleBuilder final : public Scope {
 
   void PlaceDeclaration(ModuleItem* item) override { module_->AddDeclaration(item); }
   void PlaceAssign(ContinuousAssign* item) override { module_->AddAssign(item); }
-  void PlaceAlways(vast::AlwaysFf* item) override { module_->AddAlways(item); }
+  void PlaceAlways(ModuleItem* item) override { module_->AddAlways(item); }
   void PlaceInstance(Instance* item) override { module_->AddInstance(item); }
   void PlaceGenerate(GenerateFor* item) override { module_->AddGenerate(item); }
 

@@ -330,7 +330,7 @@ class AlwaysFf final : public ModuleItem {
 // always_latch begin ... end: a level-sensitive storage element, e.g.
 // "if (gate) q = d;" (SystemVerilog's keyword: Verilator -Wall accepts an
 // intended latch only in this form; Yosys reads it with read_verilog -sv).
-// Used inside generate loops (GenerateFor::Add).
+// In a generate loop (GenerateFor::Add) or a module's always section.
 class AlwaysLatch final : public ModuleItem {
  public:
   explicit AlwaysLatch(StatementBlock* body) : body_(body) {}
@@ -396,9 +396,12 @@ struct Port {
   bool is_signed;
 };
 
+class ModuleBuilder;
+
 // A module prints in fixed sections: header with ANSI ports, declarations
 // (localparams, genvars, nets), continuous assigns, always blocks, instances,
-// generate loops.
+// generate loops. Only a ModuleBuilder (module_builder.h) fills it, so that
+// every module has one name space and typed drives.
 class Module final : public Node {
  public:
   explicit Module(std::string name) : name_(std::move(name)) {}
@@ -406,16 +409,18 @@ class Module final : public Node {
   const std::string& name() const { return name_; }
   const std::vector<Port>& ports() const { return ports_; }
 
-  void AddPort(Direction direction, std::string name, int width, bool is_signed = false);
-  void AddDeclaration(ModuleItem* item) { declarations_.push_back(item); }
-  void AddAssign(ContinuousAssign* item) { assigns_.push_back(item); }
-  void AddAlways(AlwaysFf* item) { always_blocks_.push_back(item); }
-  void AddInstance(Instance* item) { instances_.push_back(item); }
-  void AddGenerate(GenerateFor* item) { generates_.push_back(item); }
-
   std::string Emit() const;
 
  private:
+  friend class ModuleBuilder;
+  void AddPort(Direction direction, std::string name, int width, bool is_signed = false);
+  void AddDeclaration(ModuleItem* item) { declarations_.push_back(item); }
+  void AddAssign(ContinuousAssign* item) { assigns_.push_back(item); }
+  // always @(posedge ...) or always_latch blocks, in call order.
+  void AddAlways(ModuleItem* item) { always_blocks_.push_back(item); }
+  void AddInstance(Instance* item) { instances_.push_back(item); }
+  void AddGenerate(GenerateFor* item) { generates_.push_back(item); }
+
   void EmitHeader(std::string& out) const;
   void EmitPorts(std::string& out) const;
   void EmitDeclarations(std::string& out) const;
@@ -428,7 +433,7 @@ class Module final : public Node {
   std::vector<Port> ports_;
   std::vector<ModuleItem*> declarations_;
   std::vector<ContinuousAssign*> assigns_;
-  std::vector<AlwaysFf*> always_blocks_;
+  std::vector<ModuleItem*> always_blocks_;
   std::vector<Instance*> instances_;
   std::vector<GenerateFor*> generates_;
 };

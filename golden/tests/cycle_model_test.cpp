@@ -9,34 +9,17 @@ namespace flexcim::golden {
 namespace {
 
 using testing::ErrorOf;
+using testing::RunEdges;
+using testing::ValidEdges;
 
 // P=2, R=2, C=1, G=1: L = 1 + log2 R + max(1, log2 P) = 3.
 MacroConfig Small() { return MacroConfig::Create(2, 2, 1, 1, 8, 8); }
 const std::vector<int32_t> kAct = {1, -2, 3, 4, -5, 6, 7, -8};
 
 CycleInput Idle() { return CycleInput{}; }
-CycleInput Write(int sub, int row, int32_t w, uint8_t e, int sel) {
-  CycleInput in;
-  in.wr_en = true;
-  in.wr_sub = sub;
-  in.wr_row = row;
-  in.wr_w = {w};
-  in.wr_e = {e};
-  in.wr_sel = {sel};
-  return in;
-}
-CycleInput Vector(int nlog2, const std::vector<int32_t>& act = kAct) {
-  CycleInput in;
-  in.in_valid = true;
-  in.in_nlog2 = nlog2;
-  in.in_act = act;
-  return in;
-}
-CycleInput Reset() {
-  CycleInput in;
-  in.rst_n = false;
-  return in;
-}
+CycleInput Write(int sub, int row, int32_t w, uint8_t e, int sel) { return testing::WritePins(row, {w}, {e}, sub, {sel}); }
+CycleInput Vector(int nlog2, const std::vector<int32_t>& act = kAct) { return testing::VectorPins(act, nlog2); }
+CycleInput Reset() { return testing::ResetPins(); }
 
 // Edges 0..3 load the hand case of reference_model_test: col = {22, 61}.
 void Load(CycleModel& m) {
@@ -44,22 +27,6 @@ void Load(CycleModel& m) {
   EXPECT_FALSE(m.Step(Write(0, 1, -2, 0, 0)).valid);
   EXPECT_FALSE(m.Step(Write(1, 0, 5, 0, 0)).valid);
   EXPECT_FALSE(m.Step(Write(1, 1, -7, 1, 1)).valid);
-}
-
-// Steps through `inputs` (edges m.cycle(), m.cycle()+1, ...) and returns the
-// outputs after each edge.
-std::vector<CycleOutput> RunEdges(CycleModel& m, const std::vector<CycleInput>& inputs) {
-  std::vector<CycleOutput> out;
-  for (const CycleInput& in : inputs) out.push_back(m.Step(in));
-  return out;
-}
-// The edges (counted from `first`) after which out_valid is high.
-std::vector<int64_t> ValidEdges(const std::vector<CycleOutput>& outs, int64_t first) {
-  std::vector<int64_t> edges;
-  for (size_t i = 0; i < outs.size(); ++i) {
-    if (outs[i].valid) edges.push_back(first + static_cast<int64_t>(i));
-  }
-  return edges;
 }
 
 // L = register stages = 1 + log2 R + max(1, log2 P) (FLEXCIM.md 5b).

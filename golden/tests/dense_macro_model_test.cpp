@@ -10,30 +10,17 @@ namespace flexcim::golden {
 namespace {
 
 using testing::ErrorOf;
+using testing::RunEdges;
+using testing::ValidEdges;
 
 // P=2, R=2, C=2, A=W=8: 4 rows, L = 1 + log2 4 = 3, O = 8+8+2 = 18.
 BaselineConfig Small() { return BaselineConfig::For(Arch::kDense, MacroConfig::Create(2, 2, 2, 2, 8, 8)); }
 const std::vector<int32_t> kAct = {1, -2, 3, 4};
 
-BaselineCycleInput Idle() { return BaselineCycleInput{}; }
-BaselineCycleInput Write(int row, std::vector<int32_t> w) {
-  BaselineCycleInput in;
-  in.wr_en = true;
-  in.wr_row = row;
-  in.wr_w = std::move(w);
-  return in;
-}
-BaselineCycleInput Vector(const std::vector<int32_t>& act = kAct) {
-  BaselineCycleInput in;
-  in.in_valid = true;
-  in.in_act = act;
-  return in;
-}
-BaselineCycleInput Reset() {
-  BaselineCycleInput in;
-  in.rst_n = false;
-  return in;
-}
+CycleInput Idle() { return CycleInput{}; }
+CycleInput Write(int row, std::vector<int32_t> w) { return testing::WritePins(row, std::move(w)); }
+CycleInput Vector(const std::vector<int32_t>& act = kAct) { return testing::VectorPins(act); }
+CycleInput Reset() { return testing::ResetPins(); }
 
 // Edges 0..3. out[0] = 3*1 + -2*-2 + 7*3 + 1*4 = 32,
 //             out[1] = -1*1 + 5*-2 + 0*3 + -128*4 = -523.
@@ -42,18 +29,6 @@ void Load(DenseMacroModel& m) {
   EXPECT_FALSE(m.Step(Write(1, {-2, 5})).valid);
   EXPECT_FALSE(m.Step(Write(2, {7, 0})).valid);
   EXPECT_FALSE(m.Step(Write(3, {1, -128})).valid);
-}
-
-std::vector<CycleOutput> RunEdges(BaselineModel& m, const std::vector<BaselineCycleInput>& inputs) {
-  std::vector<CycleOutput> out;
-  for (const auto& in : inputs) out.push_back(m.Step(in));
-  return out;
-}
-std::vector<int64_t> ValidEdges(const std::vector<CycleOutput>& outs, int64_t first) {
-  std::vector<int64_t> edges;
-  for (size_t i = 0; i < outs.size(); ++i)
-    if (outs[i].valid) edges.push_back(first + static_cast<int64_t>(i));
-  return edges;
 }
 
 TEST(DenseMacroModel, HandComputedColumnSums) {
@@ -101,7 +76,7 @@ TEST(DenseMacroModel, BackToBackAndSmallestLatency) {
 TEST(DenseMacroModel, VectorAtTheWriteEdgeSeesTheOldWeights) {
   DenseMacroModel m(Small());
   Load(m);
-  BaselineCycleInput both = Write(0, {0, 0});
+  CycleInput both = Write(0, {0, 0});
   both.in_valid = true;
   both.in_act = kAct;
   const auto outs = RunEdges(m, {both, Vector(), Idle(), Idle()});  // 4..7
@@ -113,7 +88,7 @@ TEST(DenseMacroModel, VectorAtTheWriteEdgeSeesTheOldWeights) {
 TEST(DenseMacroModel, ResetDropsVectorsInFlightAndIgnoresPins) {
   DenseMacroModel m(Small());
   Load(m);
-  BaselineCycleInput junk = Write(0, {100, 100});
+  CycleInput junk = Write(0, {100, 100});
   junk.rst_n = false;
   junk.in_valid = true;
   const auto outs = RunEdges(m, {Vector(), junk, Idle(), Vector(), Idle(), Idle()});  // 4..9

@@ -18,20 +18,10 @@ BaselineConfig Small() {
 }
 const std::vector<int32_t> kAct = {1, -2, 3, 4};
 
-BaselineCycleInput Write(int row, std::vector<int32_t> w, std::vector<uint8_t> e) {
-  BaselineCycleInput in;
-  in.wr_en = true;
-  in.wr_row = row;
-  in.wr_w = std::move(w);
-  in.wr_e = std::move(e);
-  return in;
+CycleInput Write(int row, std::vector<int32_t> w, std::vector<uint8_t> e) {
+  return testing::WritePins(row, std::move(w), std::move(e));
 }
-BaselineCycleInput Vector(const std::vector<int32_t>& act = kAct) {
-  BaselineCycleInput in;
-  in.in_valid = true;
-  in.in_act = act;
-  return in;
-}
+CycleInput Vector(const std::vector<int32_t>& act = kAct) { return testing::VectorPins(act); }
 
 // out[0] = 3*x[0][1] + -2*x[1][0] = -6 - 6 = -12;
 // out[1] = -1*x[0][0] + 5*x[1][1] = -1 + 20 = 19.
@@ -56,11 +46,11 @@ TEST(Sparse12MacroModel, LatencyTwoAndPipelined) {
   Sparse12MacroModel m(Small());
   EXPECT_EQ(m.latency(), 2);
   Load(m);
-  BaselineCycleInput both = Write(1, {0, 0}, {0, 0});  // vector at the write edge: old weights
+  CycleInput both = Write(1, {0, 0}, {0, 0});  // vector at the write edge: old weights
   both.in_valid = true;
   both.in_act = kAct;
   std::vector<CycleOutput> outs;
-  for (const auto& in : {both, Vector(), BaselineCycleInput{}, BaselineCycleInput{}}) {
+  for (const auto& in : {both, Vector(), CycleInput{}, CycleInput{}}) {
     outs.push_back(m.Step(in));  // edges 2..5
   }
   EXPECT_FALSE(outs[0].valid);
@@ -82,12 +72,12 @@ TEST(Sparse12MacroModel, DefaultMacroLatencyAndExtremes) {
   for (int r = 0; r < d.rows(); ++r) act[2 * r + 1] = 127;  // element 1 of every pair
   // 32 rows take -128 * -128, 32 rows take -128 * 127: 32*16384 - 32*16256 = 4096.
   EXPECT_EQ(m.Compute(act), std::vector<int64_t>(16, 4096));
-  BaselineCycleInput v;
+  CycleInput v;
   v.in_valid = true;
   v.in_act = act;
   int valid_at = -1;
   for (int edge = 0; edge < 10; ++edge) {
-    if (m.Step(edge == 0 ? v : BaselineCycleInput{}).valid) valid_at = edge;
+    if (m.Step(edge == 0 ? v : CycleInput{}).valid) valid_at = edge;
   }
   EXPECT_EQ(valid_at, 6);  // log2 64
 }

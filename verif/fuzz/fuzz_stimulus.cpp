@@ -17,9 +17,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (fd < 0 || ftruncate(fd, 0) != 0 || pwrite(fd, data, size, 0) != static_cast<ssize_t>(size)) return 0;
   const std::string path = fmt::format("/proc/self/fd/{}", fd);
   return flexcim::fuzz::ExpectOnlyFlexcimErrors([&] {
-    const flexcim::MacroConfig config = flexcim::fuzz::SeedConfig();
+    const flexcim::ArchConfig config(flexcim::Arch::kFlexcim, flexcim::fuzz::SeedConfig());
     const auto cycles = flexcim::verif::ReadStimulusFile(config, path);
-    flexcim::golden::CycleModel model(config);
+    flexcim::golden::CycleModel model(config.macro());
     for (const auto& c : cycles) model.Step(c);
   });
 }

@@ -95,7 +95,7 @@ int main(int argc, char** argv) {
     for (size_t i = 0; i < blocks.size() && i < 8; ++i) text += blocks[i] + "\n\n";
     WriteFileAtomically(out / "fuzz_text_blocks" / "head8.txt", text);
 
-    const MacroConfig config = fuzz::SeedConfig();
+    const ArchConfig config(Arch::kFlexcim, fuzz::SeedConfig());
     const verif::Stimulus s = verif::RandomStimulus(config, {.vectors = 24, .seed = 3});
     verif::WriteStimulusFile(config, s.cycles, out / "fuzz_stimulus" / "random.txt");
     const nlohmann::json activity = {{"config", config.Name()},
@@ -105,7 +105,7 @@ int main(int argc, char** argv) {
 
     for (const Arch arch : {Arch::kFlexcim, Arch::kDense, Arch::kSparse12}) {
       WriteFileAtomically(out / "fuzz_design_manifest" / (ArchName(arch) + ".json"),
-                          gen::GenerateArch(arch, config).ManifestText());
+                          gen::GenerateArch(arch, config.macro()).ManifestText());
     }
   } catch (const Error& e) {
     std::cerr << "make_fuzz_seeds: " << e.what() << "\n";

@@ -10,7 +10,7 @@ namespace {
 
 // p2_r4_c4_g2_a4_w3: SB = 1, log2 R = 2, C/G = 2 select lanes, 16 act lanes,
 // L = output_edge_offset() = pipeline_latency() - 1: edges a vector is in flight.
-const MacroConfig kConfig = MacroConfig::Create(2, 4, 4, 2, 4, 3);
+const ArchConfig kConfig(Arch::kFlexcim, MacroConfig::Create(2, 4, 4, 2, 4, 3));
 
 golden::CycleInput Idle() {
   golden::CycleInput in;
@@ -24,8 +24,11 @@ golden::CycleInput Idle() {
 std::string CheckOne(const golden::CycleInput& in) { return StimulusContract(kConfig).Check(in); }
 
 TEST(StimulusContract, RandomStimuliStayInContract) {
-  for (const MacroConfig& c : {kConfig, MacroConfig::Create(1, 2, 1, 1, 2, 2), MacroConfig::Default(),
-                               MacroConfig::Create(8, 8, 4, 1, 5, 7)}) {
+  for (const ArchConfig& c : {kConfig, ArchConfig(Arch::kFlexcim, MacroConfig::Create(1, 2, 1, 1, 2, 2)),
+                              ArchConfig(Arch::kFlexcim, MacroConfig::Default()),
+                              ArchConfig(Arch::kFlexcim, MacroConfig::Create(8, 8, 4, 1, 5, 7)),
+                              ArchConfig(Arch::kDense, MacroConfig::Create(2, 4, 8, 8, 3, 5)),
+                              ArchConfig(Arch::kSparse12, MacroConfig::Create(1, 2, 2, 2, 4, 3).WithMac(MacStyle::kBitSerial))}) {
     StimulusContract contract(c);
     const Stimulus s = RandomStimulus(c, {.vectors = 300, .seed = 11});
     for (size_t i = 0; i < s.cycles.size(); ++i) ASSERT_EQ(contract.Check(s.cycles[i]), "") << c.Name() << " edge " << i;
@@ -105,4 +108,34 @@ TEST(StimulusContract, NoWriteWhileAVectorIsInFlight) {
 }
 
 }  // namespace
+// The baselines: their own pin widths (wr_row addresses P*R array rows),
+// and the pins they lack carry nothing.
+TEST(StimulusContract, BaselinePinsAreTheirOwn) {
+  const ArchConfig dense(Arch::kDense, MacroConfig::Create(2, 4, 4, 4, 4, 3));  // 8 rows: wr_row 3 bits
+  golden::CycleInput in;
+  in.wr_w.assign(4, 0);
+  in.in_act.assign(8, 0);
+  in.wr_row = 7;
+  EXPECT_EQ(StimulusContract(dense).Check(in), "");
+  in.wr_row = 8;
+  EXPECT_EQ(StimulusContract(dense).Check(in), "wr_row = 8 does not fit the pin (3 bits: 0..7)");
+  in.wr_row = 0;
+  in.wr_sub = 1;
+  EXPECT_EQ(StimulusContract(dense).Check(in), "wr_sub carries a value: dense_top has no wr_sub pin");
+  in.wr_sub = 0;
+  in.wr_e.assign(4, 0);  // zeros: as if absent
+  EXPECT_EQ(StimulusContract(dense).Check(in), "");
+  in.wr_e[2] = 1;
+  EXPECT_EQ(StimulusContract(dense).Check(in), "wr_e carries a value: dense_top has no wr_e pin");
+  const ArchConfig sparse(Arch::kSparse12, MacroConfig::Create(2, 4, 4, 4, 4, 3));  // 16 act lanes
+  golden::CycleInput v;
+  v.in_valid = true;
+  v.in_act.assign(16, 0);
+  v.in_act[15] = 8;
+  EXPECT_EQ(StimulusContract(sparse).Check(v), "in_act lane 15 = 8 does not fit 4 signed bits (-8..7)");
+  v.in_act[15] = 0;
+  v.in_nlog2 = 1;
+  EXPECT_EQ(StimulusContract(sparse).Check(v), "in_nlog2 carries a value: sparse12_top has no in_nlog2 pin");
+}
+
 }  // namespace flexcim::verif

@@ -1,3 +1,8 @@
+// RandomStimulus for every architecture: deterministic, inside the
+// contract (no write while a vector is in flight, every storage row loaded
+// before the first vector, legal N, only the architecture's pins driven),
+// and as stressful as promised (resets that drop vectors, rewrites,
+// back-to-back vectors and gaps, extremes of every width).
 #include "verif/stimulus.h"
 
 #include <gtest/gtest.h>
@@ -6,48 +11,74 @@ namespace flexcim::verif {
 namespace {
 
 TEST(Stimulus, SameSeedSameStream) {
-  const MacroConfig c = MacroConfig::Default();
-  const Stimulus a = RandomStimulus(c, {.vectors = 300, .seed = 5});
-  const Stimulus b = RandomStimulus(c, {.vectors = 300, .seed = 5});
-  ASSERT_EQ(a.cycles.size(), b.cycles.size());
-  for (size_t i = 0; i < a.cycles.size(); ++i) {
-    EXPECT_EQ(a.cycles[i].in_act, b.cycles[i].in_act);
-    EXPECT_EQ(a.cycles[i].wr_w, b.cycles[i].wr_w);
+  for (const ArchConfig& c : {ArchConfig(Arch::kFlexcim, MacroConfig::Default()),
+                              ArchConfig(Arch::kSparse12, MacroConfig::Default())}) {
+    const Stimulus a = RandomStimulus(c, {.vectors = 300, .seed = 5});
+    const Stimulus b = RandomStimulus(c, {.vectors = 300, .seed = 5});
+    ASSERT_EQ(a.cycles.size(), b.cycles.size()) << c.Name();
+    for (size_t i = 0; i < a.cycles.size(); ++i) {
+      EXPECT_EQ(a.cycles[i].in_act, b.cycles[i].in_act);
+      EXPECT_EQ(a.cycles[i].wr_w, b.cycles[i].wr_w);
+      EXPECT_EQ(a.cycles[i].wr_e, b.cycles[i].wr_e);
+      EXPECT_EQ(a.cycles[i].wr_sel, b.cycles[i].wr_sel);
+    }
   }
 }
 
-// Within the contract: no write (rst_n high) while a vector is in flight,
-// every accepted vector has a legal N, every row loaded before the first one.
-TEST(Stimulus, StaysInsideTheContract) {
-  for (const MacroConfig& c :
-       {MacroConfig::Default(), MacroConfig::Create(1, 4, 4, 4, 8, 8),
-        MacroConfig::Create(8, 8, 8, 2, 8, 8)}) {
+TEST(Stimulus, StaysInsideTheContractAndStresses) {
+  for (const ArchConfig& c :
+       {ArchConfig(Arch::kFlexcim, MacroConfig::Default()),
+        ArchConfig(Arch::kFlexcim, MacroConfig::Create(1, 4, 4, 4, 8, 8)),
+        ArchConfig(Arch::kFlexcim, MacroConfig::Create(8, 8, 8, 2, 8, 8)),
+        ArchConfig(Arch::kDense, MacroConfig::Default()),
+        ArchConfig(Arch::kDense, MacroConfig::Create(1, 2, 1, 1, 2, 2)),
+        ArchConfig(Arch::kSparse12, MacroConfig::Create(2, 4, 8, 8, 3, 5))}) {
     const Stimulus s = RandomStimulus(c, {.vectors = 2000, .seed = 11});
-    EXPECT_GE(s.stats.delivered(), 2000);
-    EXPECT_GT(s.stats.resets, 0);
+    EXPECT_GE(s.stats.delivered(), 2000) << c.Name();
+    EXPECT_GT(s.stats.resets, 0) << c.Name();
+    EXPECT_GT(s.stats.dropped, 0) << c.Name();
+    EXPECT_GT(s.stats.writes, c.write_subs() * c.write_rows()) << c.Name();  // rows rewritten mid-run
     int64_t last_vector = -1;
-    int writes_before_first_vector = 0;
-    bool seen_vector = false;
+    int writes_before_first_vector = 0, back_to_back = 0, gaps = 0, extremes = 0, acts = 0;
+    bool seen_vector = false, previous_valid = false;
+    const int32_t a_min = -(1 << (c.a_bits() - 1)), a_max = (1 << (c.a_bits() - 1)) - 1;
     for (size_t t = 0; t < s.cycles.size(); ++t) {
       const auto& in = s.cycles[t];
+      ASSERT_EQ(static_cast<int>(in.in_act.size()), c.act_lanes());
+      ASSERT_EQ(static_cast<int>(in.wr_e.size()), c.element_lanes());
+      ASSERT_EQ(static_cast<int>(in.wr_sel.size()), c.select_groups());
+      if (!c.traits().has_pair_select) {
+        ASSERT_EQ(in.wr_sub, 0);
+        ASSERT_EQ(in.in_nlog2, 0);
+      }
       if (!in.rst_n) {
         last_vector = -1;
+        previous_valid = false;
         continue;
       }
       if (in.wr_en) {
-        EXPECT_TRUE(last_vector < 0 ||
-                    static_cast<int64_t>(t) > last_vector + c.output_edge_offset())
+        EXPECT_TRUE(last_vector < 0 || static_cast<int64_t>(t) > last_vector + c.output_edge_offset())
             << "write at edge " << t << " while vector of edge " << last_vector << " in flight";
         if (!seen_vector) ++writes_before_first_vector;
       }
       if (in.in_valid) {
         EXPECT_GE(in.in_nlog2, 0);
         EXPECT_LE(in.in_nlog2, c.max_nlog2());
+        if (previous_valid) ++back_to_back;
+        if (seen_vector && !previous_valid) ++gaps;
+        for (const int32_t a : in.in_act) {
+          ++acts;
+          if (a == a_min || a == a_max) ++extremes;
+        }
         last_vector = static_cast<int64_t>(t);
         seen_vector = true;
       }
+      previous_valid = in.in_valid;
     }
-    EXPECT_EQ(writes_before_first_vector, c.subs() * c.rows());
+    EXPECT_EQ(writes_before_first_vector, c.write_subs() * c.write_rows()) << c.Name();
+    EXPECT_GT(back_to_back, 1000) << c.Name();
+    EXPECT_GT(gaps, 50) << c.Name();
+    EXPECT_GT(extremes * 8, acts) << c.Name();  // ~1/4 of values are min or max
   }
 }
 

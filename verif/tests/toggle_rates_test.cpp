@@ -6,7 +6,7 @@ namespace flexcim::verif {
 namespace {
 
 TEST(ToggleRates, CountsBitFlipsPerBitPerClock) {
-  const MacroConfig c = MacroConfig::Create(2, 2, 1, 1, 4, 4);  // in_act: 2*4 lanes x 4 bits
+  const ArchConfig c(Arch::kFlexcim, MacroConfig::Create(2, 2, 1, 1, 4, 4));  // in_act: 2*4 lanes x 4 bits
   std::vector<golden::CycleInput> s(3);
   s[0].in_valid = false;
   s[1].in_valid = true;
@@ -28,4 +28,20 @@ TEST(ToggleRates, CountsBitFlipsPerBitPerClock) {
 }
 
 }  // namespace
+// A baseline's rates are those of its own ports (dense_top: no wr_sub,
+// wr_e, wr_sel, in_nlog2), as `synth --activity-from` reads them.
+TEST(ToggleRates, BaselinePortsOnly) {
+  const ArchConfig c(Arch::kDense, MacroConfig::Create(1, 2, 1, 1, 4, 4));  // in_act: 2 lanes x 4 bits
+  std::vector<golden::CycleInput> s(2);
+  s[0].in_act = {0, 0};
+  s[1].in_act = {3, 0};  // 2 bits flip
+  s[1].wr_row = 1;       // 1 bit flips
+  const auto r = InputToggleRates(c, s);
+  std::vector<std::string> names;
+  for (const auto& [name, rate] : r) names.push_back(name);
+  EXPECT_EQ(names, (std::vector<std::string>{"in_act", "in_valid", "rst_n", "wr_en", "wr_row", "wr_w"}));
+  EXPECT_DOUBLE_EQ(r.at("in_act"), 2.0 / 8);
+  EXPECT_DOUBLE_EQ(r.at("wr_row"), 1.0);
+}
+
 }  // namespace flexcim::verif
