@@ -42,35 +42,35 @@ struct TestbenchOptions {
   std::string trace;     // waveform file (.vcd or .fst)
 };
 
+// Refuses a manifest the testbench was not verilated for, naming both and
+// the flag that rebuilds it.
+void RequireBuiltFor(const std::string& rtl_dir, bool matches, const std::string& manifest_is,
+                     const std::string& built_for, const std::string& rebuild_flag) {
+  if (matches) return;
+  throw Error(fmt::format("{}/manifest.json: a {} manifest handed to a testbench verilated for {} (rebuild it "
+                          "with the design: flexcim verify {})",
+                          rtl_dir, manifest_is, built_for, rebuild_flag));
+}
+
 int Run(const TestbenchOptions& o) {
   const DesignManifest manifest = ReadDesignManifest(o.rtl_dir);
   const ArchConfig design(manifest.arch, manifest.config);
   const MacroConfig& config = design.macro();
+  // This testbench was verilated for one design: one architecture's top
+  // level, one cell style (FLEXCIM.md 5c), one storage kind.
 #ifdef FLEXCIM_TB_ARCH
-  // This testbench was verilated for one architecture's top level.
-  if (manifest.arch != ParseArch(FLEXCIM_TB_ARCH)) {
-    throw Error(fmt::format("{}/manifest.json: a {} manifest handed to a testbench verilated for {} "
-                            "(rebuild it with the design: flexcim verify --rtl {})",
-                            o.rtl_dir, ArchName(manifest.arch), FLEXCIM_TB_ARCH, o.rtl_dir));
-  }
+  RequireBuiltFor(o.rtl_dir, manifest.arch == ParseArch(FLEXCIM_TB_ARCH), ArchName(manifest.arch),
+                  FLEXCIM_TB_ARCH, "--rtl " + o.rtl_dir);
 #endif
 #ifdef FLEXCIM_TB_MAC
-  // This testbench was verilated for one cell style (FLEXCIM.md 5c).
-  if (config.mac() != ParseMacStyle(FLEXCIM_TB_MAC)) {
-    throw Error(fmt::format("{}/manifest.json: a {} manifest handed to a testbench verilated for {} "
-                            "cells (rebuild it with the design: flexcim verify --mac {})",
-                            o.rtl_dir, MacStyleName(config.mac()), FLEXCIM_TB_MAC,
-                            MacStyleName(config.mac())));
-  }
+  RequireBuiltFor(o.rtl_dir, config.mac() == ParseMacStyle(FLEXCIM_TB_MAC), std::string(MacStyleName(config.mac())),
+                  fmt::format("{} cells", FLEXCIM_TB_MAC), fmt::format("--mac {}", MacStyleName(config.mac())));
 #endif
 #ifdef FLEXCIM_TB_STORAGE
-  // ... and for one storage kind: the model is that design's RTL.
-  if (config.storage() != ParseStorageKind(FLEXCIM_TB_STORAGE)) {
-    throw Error(fmt::format("{}/manifest.json: a {} storage manifest handed to a testbench verilated "
-                            "for {} storage (rebuild it with the design: flexcim verify --storage {})",
-                            o.rtl_dir, StorageKindName(config.storage()), FLEXCIM_TB_STORAGE,
-                            StorageKindName(config.storage())));
-  }
+  RequireBuiltFor(o.rtl_dir, config.storage() == ParseStorageKind(FLEXCIM_TB_STORAGE),
+                  fmt::format("{} storage", StorageKindName(config.storage())),
+                  fmt::format("{} storage", FLEXCIM_TB_STORAGE),
+                  fmt::format("--storage {}", StorageKindName(config.storage())));
 #endif
   verif::Stimulus stimulus;
   if (o.stimulus.empty()) {
