@@ -87,7 +87,7 @@ int Combine(const SynthCmdOptions& o, const po::variables_map& vm) {
   for (const auto& f : files) inputs.push_back({"--combine", f});
   RefuseOutputOverInputs({"--out", o.out_dir}, inputs);
   std::vector<synth::PpaResult> results;
-  std::map<std::string, std::string> seen;  // arch + name -> file
+  std::map<std::string, std::string> seen;  // design (arch, configuration, MAC style, storage) -> file
   for (const auto& f : files) {
     std::vector<synth::PpaResult> rs;
     try {
@@ -96,7 +96,7 @@ int Combine(const SynthCmdOptions& o, const po::variables_map& vm) {
       throw UsageError(fmt::format("--combine {}", e.what()));
     }
     for (auto& r : rs) {
-      const std::string id = r.arch + " " + r.name;
+      const std::string id = fmt::format("{} {} ({}, {})", r.arch, r.name, r.mac, r.storage);
       if (const auto it = seen.find(id); it != seen.end()) {
         throw UsageError(fmt::format("--combine: {} is in both {} and {}", id, it->second, f));
       }
