@@ -48,7 +48,7 @@ std::optional<Chart> PerArchChart(const std::vector<PpaResult>& results, const s
       const std::optional<double> v = figure(r);
       if (!v) return std::nullopt;
       s.values[i] = *v;
-      s.point_labels[i] = fmt::format("{:.3g}", *v);
+      s.point_labels[i] = fmt::format("{:.{}f}", *v, *v >= 100 ? 0 : (*v >= 1 ? 1 : 3));
     }
     c.series.push_back(std::move(s));
   }

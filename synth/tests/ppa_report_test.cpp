@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "synth/comparison_plot.h"
 #include "synth/component_map.h"
 
 namespace flexcim::synth {
@@ -114,6 +115,23 @@ TEST(PpaReport, ComparisonTableWithEnergyOverheadPerVariant) {
   EXPECT_EQ(j["comparison"].size(), 3u);
   EXPECT_DOUBLE_EQ(j["comparison"][0]["tops_per_mm2"].get<double>(), 0.0256);
   EXPECT_EQ(ComparisonMarkdown({rs[0]}), "");
+}
+
+TEST(PpaReport, ComparisonPlotPerVariant) {
+  const std::vector<PpaResult> rs = {Timed("flexcim", "bit-serial", 1e6, 30000, 66),
+                                     Timed("sparse12", "bit-serial", 0.98e6, 0, 64)};
+  const auto svg = ComparisonSvg(rs);
+  ASSERT_TRUE(svg.has_value());
+  for (const char* text : {">Area per weight<", ">Energy per 8-bit-equivalent MAC<",
+                           ">FlexCiM overhead against the fixed 1:2 macro (goal: below 5%)<", ">bit-serial / latch<",
+                           ">977<", ">957<", ">10.3<", ">10.0<", ">3.06%<", ">+3.12%<", ">5% goal<"}) {
+    EXPECT_NE(svg->find(text), std::string::npos) << text;
+  }
+  // Without timing there is no energy panel; one result is no comparison.
+  std::vector<PpaResult> untimed = rs;
+  for (auto& r : untimed) r.timing.reset();
+  EXPECT_EQ(ComparisonSvg(untimed)->find("Energy per 8-bit"), std::string::npos);
+  EXPECT_EQ(ComparisonSvg({rs[0]}), std::nullopt);
 }
 
 }  // namespace
