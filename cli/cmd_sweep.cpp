@@ -9,7 +9,6 @@
 #include <map>
 #include <filesystem>
 #include <iostream>
-#include <sstream>
 
 #include "cli/command_registry.h"
 #include "cli/flag_parsing.h"
@@ -28,6 +27,7 @@ namespace fs = std::filesystem;
 
 struct SweepCmdOptions {
   std::string subs = "1,2,4,8", sel_groups = "1,2,4,8,16", rows = "16", cols = "16", archs = "flexcim";
+  std::string macs = "bit-parallel", storages = "ff";
   int a_bits = MacroConfig::kDefaultBits, w_bits = MacroConfig::kDefaultBits;
   int jobs = 1;
   std::string work_dir, out_dir = "sweep_out", data_dir;
@@ -49,7 +49,11 @@ po::options_description SweepFlags(SweepCmdOptions& o) {
       ("cols", po::value(&o.cols)->default_value(o.cols), "C values")
       ("a-bits", po::value(&o.a_bits)->default_value(o.a_bits), "A")
       ("w-bits", po::value(&o.w_bits)->default_value(o.w_bits), "W")
-      ("arch", po::value(&o.archs)->default_value(o.archs), "architectures, e.g. flexcim,dense,sparse12");
+      ("arch", po::value(&o.archs)->default_value(o.archs), "architectures, e.g. flexcim,dense,sparse12")
+      ("mac", po::value(&o.macs)->default_value(o.macs),
+       "cell styles (FLEXCIM.md 5c): bit-parallel, bit-serial; every point once per style")
+      ("storage", po::value(&o.storages)->default_value(o.storages),
+       "storage kinds (FLEXCIM.md 5c): ff, latch; every point once per kind");
   po::options_description run("Run");
   run.add_options()
       ("jobs,j", po::value(&o.jobs)->default_value(o.jobs), "points synthesised in parallel")
@@ -135,10 +139,7 @@ std::vector<std::string> Ids(const std::vector<synth::SweepPoint>& points) {
 
 std::vector<int> IntList(const std::string& flag, const std::string& s) {
   std::vector<int> out;
-  std::stringstream ss(s);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
-    if (item.empty()) continue;
+  for (const std::string& item : CommaList(flag, s)) {
     try {
       size_t used = 0;
       out.push_back(std::stoi(item, &used));
@@ -147,14 +148,13 @@ std::vector<int> IntList(const std::string& flag, const std::string& s) {
       throw UsageError(fmt::format("--{} {}: '{}' is not an integer", flag, s, item));
     }
   }
-  if (out.empty()) throw UsageError(fmt::format("--{}: give at least one value", flag));
   return out;
 }
 
 int RunSweepCmd(const std::vector<std::string>& args) {
   SweepCmdOptions o;
   const auto vm = ParseFlags(args, SweepFlags(o), "sweep",
-                             "[--subs 1,2,4,8] [--sel-groups 1,2,...] [--jobs N] [--executor local|slurm] "
+                             "[--subs 1,2,4,8] [--sel-groups 1,2,...] [--mac bit-parallel,bit-serial] [--storage ff,latch] [--jobs N] [--executor local|slurm] "
                              "[--resume] [--detach] | --collect RUN_DIR");
   if (!vm) return 0;
   if (o.executor != "local" && o.executor != "slurm") {
@@ -182,13 +182,12 @@ int RunSweepCmd(const std::vector<std::string>& args) {
   grid.cols = IntList("cols", o.cols);
   grid.a_bits = o.a_bits;
   grid.w_bits = o.w_bits;
-  grid.archs.clear();
-  std::stringstream ss(o.archs);
-  for (std::string a; std::getline(ss, a, ',');)
-    if (!a.empty()) {
-      synth::CheckArch(a);
-      grid.archs.push_back(a);
-    }
+  grid.archs = CommaList("arch", o.archs);
+  for (const auto& a : grid.archs) synth::CheckArch(a);
+  grid.macs.clear();
+  for (const auto& m : CommaList("mac", o.macs)) grid.macs.push_back(ParseMacStyle(m));
+  grid.storages.clear();
+  for (const auto& k : CommaList("storage", o.storages)) grid.storages.push_back(ParseStorageKind(k));
   std::vector<std::string> notes;
   const auto points = synth::ExpandGrid(grid, &notes);
   for (const auto& n : notes) std::cerr << "flexcim sweep: note: " << n << "\n";

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <fstream>
 #include <iostream>
-#include <sstream>
+#include <map>
 
 #include "cli/command_registry.h"
 #include "cli/flag_parsing.h"
@@ -37,12 +37,13 @@ struct SynthCmdOptions {
   std::vector<std::string> activities;
   std::string activity_from;
   std::string activity_vcd;
+  std::string combine;
   int jobs = 1;
   bool no_power_breakdown = false;
 };
 
 po::options_description SynthFlags(SynthCmdOptions& o) {
-  po::options_description flags = MacroConfigOptions(o.macro);
+  po::options_description flags = MacroConfigOptions(o.macro, /*style_lists=*/true);
   po::options_description own("Synthesis, timing and power");
   own.add_options()
       ("arch", po::value(&o.archs)->default_value(o.archs),
@@ -63,30 +64,61 @@ po::options_description SynthFlags(SynthCmdOptions& o) {
        "for every port it lists (--activity still overrides)")
       ("activity-vcd", po::value(&o.activity_vcd),
        "VCD of this design simulated in Verilator (`flexcim verify --trace`): every input port and every "
-       "register/latch output gets its simulated toggle rate (docs/PPA.md); --activity still overrides");
+       "register/latch output gets its simulated toggle rate (docs/PPA.md); --activity still overrides")
+      ("combine", po::value(&o.combine),
+       "R1.json,R2.json,...: synthesise nothing; write one report (table, overheads, plot) of the results "
+       "in these report.json files of earlier runs (variants measured one at a time)");
   flags.add(own);
   AddDataDirOption(flags, o.data_dir);
   return flags;
 }
 
-std::vector<std::string> SplitList(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream ss(s);
-  std::string item;
-  while (std::getline(ss, item, ','))
-    if (!item.empty()) out.push_back(item);
-  return out;
-}
-
 void Progress(const std::string& line) { std::cerr << fmt::format("flexcim synth: {}\n", line); }
+
+// --combine: one report of the results of earlier runs.
+int Combine(const SynthCmdOptions& o, const po::variables_map& vm) {
+  for (const auto& [name, value] : vm) {
+    if (name != "combine" && name != "out" && name != "data-dir" && !value.defaulted()) {
+      throw UsageError(fmt::format("--combine: it reads finished reports; do not also give --{}", name));
+    }
+  }
+  const auto files = CommaList("combine", o.combine);
+  std::vector<FlagPath> inputs;
+  for (const auto& f : files) inputs.push_back({"--combine", f});
+  RefuseOutputOverInputs({"--out", o.out_dir}, inputs);
+  std::vector<synth::PpaResult> results;
+  std::map<std::string, std::string> seen;  // arch + name -> file
+  for (const auto& f : files) {
+    std::vector<synth::PpaResult> rs;
+    try {
+      rs = synth::ReadReportResults(f);
+    } catch (const Error& e) {
+      throw UsageError(fmt::format("--combine {}", e.what()));
+    }
+    for (auto& r : rs) {
+      const std::string id = r.arch + " " + r.name;
+      if (const auto it = seen.find(id); it != seen.end()) {
+        throw UsageError(fmt::format("--combine: {} is in both {} and {}", id, it->second, f));
+      }
+      seen[id] = f;
+      results.push_back(std::move(r));
+    }
+  }
+  synth::WriteReport(results, o.out_dir);
+  std::cout << synth::ReportMarkdown(results);
+  Progress(fmt::format("combined {} results of {} reports; wrote {}/report.md and report.json", results.size(),
+                       files.size(), o.out_dir));
+  return 0;
+}
 
 int RunSynth(const std::vector<std::string>& args) {
   SynthCmdOptions o;
-  const auto vm = ParseFlags(args, SynthFlags(o), "synth", "[macro flags] [--arch A,B] [--out DIR]");
+  const auto vm = ParseFlags(args, SynthFlags(o), "synth",
+                             "[macro flags] [--mac M1,M2] [--arch A,B] [--out DIR] | --combine R1.json,R2.json");
   if (!vm) return 0;
-  const MacroConfig config = o.macro.ToConfig();
-  const auto archs = SplitList(o.archs);
-  if (archs.empty()) throw UsageError("--arch: give at least one architecture");
+  if (vm->count("combine")) return Combine(o, *vm);
+  const std::vector<MacroConfig> configs = o.macro.ToConfigs();
+  const auto archs = CommaList("arch", o.archs);
   for (const auto& a : archs) synth::CheckArch(a);
   if (o.jobs < 1) throw UsageError(fmt::format("--jobs {}: must be >= 1", o.jobs));
   const fs::path work = o.work_dir.empty() ? fs::path(o.out_dir) / "work" : fs::path(o.work_dir);
@@ -127,14 +159,16 @@ int RunSynth(const std::vector<std::string>& args) {
 
   const auto start = std::chrono::steady_clock::now();
   std::vector<synth::SynthFlowOptions> designs;
-  for (const auto& arch : archs) {
-    const fs::path dir = work / fmt::format("{}_{}", arch, config.Name());
-    Progress(fmt::format("generating {} {}", arch, config.Name()));
-    synth::WriteArchDesign(arch, config, dir / "rtl");
-    flow.rtl_dir = dir / "rtl";
-    flow.work_dir = dir / "synth";
-    flow.arch = arch;
-    designs.push_back(flow);
+  for (const MacroConfig& config : configs) {
+    for (const auto& arch : archs) {
+      const fs::path dir = work / fmt::format("{}_{}", arch, config.Name());
+      Progress(fmt::format("generating {} {}", arch, config.Name()));
+      synth::WriteArchDesign(arch, config, dir / "rtl");
+      flow.rtl_dir = dir / "rtl";
+      flow.work_dir = dir / "synth";
+      flow.arch = arch;
+      designs.push_back(flow);
+    }
   }
   const std::vector<synth::PpaResult> results = synth::RunSynthFlows(designs, o.jobs);
   synth::WriteReport(results, o.out_dir);

@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <iostream>
+#include <sstream>
 
 #include "core/errors.h"
 
@@ -105,7 +107,35 @@ MacroConfig MacroConfigFlags::ToConfig() const {
                                          .storage = ParseStorageKind(storage)});
 }
 
-po::options_description MacroConfigOptions(MacroConfigFlags& f) {
+std::vector<MacroConfig> MacroConfigFlags::ToConfigs() const {
+  std::vector<MacroConfig> configs;
+  const auto storages = CommaList("storage", storage);
+  for (const std::string& m : CommaList("mac", mac)) {
+    for (const std::string& k : storages) {
+      MacroConfigFlags one = *this;
+      one.mac = m;
+      one.storage = k;
+      configs.push_back(one.ToConfig());
+    }
+  }
+  return configs;
+}
+
+std::vector<std::string> CommaList(const std::string& flag, const std::string& value) {
+  std::vector<std::string> items;
+  std::stringstream ss(value);
+  for (std::string item; std::getline(ss, item, ',');) {
+    if (item.empty()) continue;
+    if (std::find(items.begin(), items.end(), item) != items.end()) {
+      throw UsageError(fmt::format("--{} {}: '{}' given twice", flag, value, item));
+    }
+    items.push_back(item);
+  }
+  if (items.empty()) throw UsageError(fmt::format("--{}: give at least one value", flag));
+  return items;
+}
+
+po::options_description MacroConfigOptions(MacroConfigFlags& f, bool style_lists) {
   po::options_description d("Macro configuration (FLEXCIM.md section 1)");
   d.add_options()
       ("subs", po::value(&f.subs)->default_value(f.subs), "P: sub-macros, power of two in [1, 16]")
@@ -116,13 +146,19 @@ po::options_description MacroConfigOptions(MacroConfigFlags& f) {
       ("a-bits", po::value(&f.a_bits)->default_value(f.a_bits), "A: activation bits in [2, 16]")
       ("w-bits", po::value(&f.w_bits)->default_value(f.w_bits), "W: weight bits in [2, 16]")
       ("mac", po::value(&f.mac)->default_value(f.mac),
-       "cell style (FLEXCIM.md 5c): bit-parallel (a W x A product per cell, initiation interval "
-       "1) or bit-serial (one activation bit plane per cycle ANDed with the weights, "
-       "shift-accumulated; initiation interval A)")
+       style_lists ? "cell styles, comma-separated, one design each (FLEXCIM.md 5c): bit-parallel "
+                     "(a W x A product per cell, initiation interval 1), bit-serial (one activation bit "
+                     "plane per cycle ANDed with the weights, shift-accumulated; initiation interval A)"
+                   : "cell style (FLEXCIM.md 5c): bit-parallel (a W x A product per cell, initiation "
+                     "interval 1) or bit-serial (one activation bit plane per cycle ANDed with the "
+                     "weights, shift-accumulated; initiation interval A)")
       ("storage", po::value(&f.storage)->default_value(f.storage),
-       "what holds weights, element bits and pair selects: ff (flip-flops) or latch (one "
-       "clock-gated row of latches per write, sky130 dlxtp; same write timing, "
-       "docs/ARCHITECTURE.md \"Latch storage\")");
+       style_lists ? "storage kinds, comma-separated, one design each: ff (flip-flops), latch (one "
+                     "clock-gated row of latches per write, sky130 dlxtp; docs/ARCHITECTURE.md "
+                     "\"Latch storage\")"
+                   : "what holds weights, element bits and pair selects: ff (flip-flops) or latch (one "
+                     "clock-gated row of latches per write, sky130 dlxtp; same write timing, "
+                     "docs/ARCHITECTURE.md \"Latch storage\")");
   return d;
 }
 

@@ -35,9 +35,21 @@ struct MacroConfigFlags {
 
   // Validates (throws UsageError naming the flag, value and range).
   MacroConfig ToConfig() const;
+  // For commands that build several designs (synth): --mac and --storage
+  // are comma lists, and one configuration per MAC style x storage kind is
+  // returned, in the order given (MAC style outer).
+  // A value outside the set, an empty list or a value given twice is a
+  // UsageError naming the flag.
+  std::vector<MacroConfig> ToConfigs() const;
 };
 
-po::options_description MacroConfigOptions(MacroConfigFlags& flags);
+// `style_lists`: the help says --mac and --storage take comma lists (ToConfigs).
+po::options_description MacroConfigOptions(MacroConfigFlags& flags, bool style_lists = false);
+
+// The items of a comma-separated flag value, empty items skipped. Throws
+// UsageError "--<flag>: give at least one value" for none and
+// "--<flag> <value>: '<item>' given twice" for a repeated item.
+std::vector<std::string> CommaList(const std::string& flag, const std::string& value);
 
 // Where the shared data lives: --data-dir, else $FLEXCIM_DATA, else
 // <source dir>/../shared/data.

@@ -4,8 +4,8 @@ namespace flexcim::synth {
 
 const std::vector<std::string>& ComponentOrder() {
   static const std::vector<std::string> kOrder = {
-      kWeightStorage, kElementBits,        kMultipliers, kAdderTrees, kDistribution,
-      kSelectStorage, kMerge,              kPipelineRegisters, kTopGlue, kOther,
+      kWeightStorage, kElementBits, kMultipliers,       kAdderTrees, kSerializer, kShiftAccumulators,
+      kDistribution,  kSelectStorage, kMerge,           kPipelineRegisters, kTopGlue, kOther,
   };
   return kOrder;
 }
@@ -15,6 +15,8 @@ std::string ComponentLabel(const std::string& c) {
   if (c == kElementBits) return "element bits";
   if (c == kMultipliers) return "multipliers";
   if (c == kAdderTrees) return "column adder trees";
+  if (c == kSerializer) return "activation serializer";
+  if (c == kShiftAccumulators) return "shift-accumulators";
   if (c == kDistribution) return "distribution muxes";
   if (c == kSelectStorage) return "select storage";
   if (c == kMerge) return "merging network";
@@ -30,7 +32,9 @@ std::string ComponentLabel(const std::string& c) {
 // Baselines (dcim_<arch>_<block>_<cfg>, <arch>_top): storage holds the
 // weights (dense) or weights + element bits (sparse12, split by bit count
 // like FlexCiM's cell storage); sparse12's per-cell 2:1 element muxes are
-// its "distribution" block.
+// its "distribution" block. Bit-serial blocks (serializer, shift_acc) keep
+// their flip-flops: the captured activations and the accumulators are state
+// of the serial MAC, not pipeline stages.
 const std::vector<ComponentRule>& ComponentRules() {
   static const std::vector<ComponentRule> kRules = {
       {"merge_ctrl", kMerge, kMerge, false},
@@ -38,6 +42,8 @@ const std::vector<ComponentRule>& ComponentRules() {
       {"storage", kWeightStorage, kWeightStorage, true},
       {"mul", kMultipliers, kPipelineRegisters, false},
       {"adder_tree", kAdderTrees, kPipelineRegisters, false},
+      {"serializer", kSerializer, kSerializer, false},
+      {"shift_acc", kShiftAccumulators, kShiftAccumulators, false},
       {"distribution", kDistribution, kPipelineRegisters, false},
       {"merge", kMerge, kPipelineRegisters, false},
       {"valid_pipe", kTopGlue, kPipelineRegisters, false},

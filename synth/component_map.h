@@ -15,6 +15,11 @@ inline constexpr const char* kWeightStorage = "weight_storage";
 inline constexpr const char* kElementBits = "element_bits";
 inline constexpr const char* kMultipliers = "multipliers";
 inline constexpr const char* kAdderTrees = "adder_trees";
+// Bit-serial cells only (FLEXCIM.md 5c): the activation capture and bit-plane
+// serializer, and the per-column shift-accumulators (their accumulator
+// flip-flops included: they hold state across planes, not a pipeline stage).
+inline constexpr const char* kSerializer = "serializer";
+inline constexpr const char* kShiftAccumulators = "shift_accumulators";
 inline constexpr const char* kDistribution = "distribution";
 inline constexpr const char* kSelectStorage = "select_storage";
 inline constexpr const char* kMerge = "merge";

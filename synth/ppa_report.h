@@ -25,6 +25,12 @@ struct OverheadEntry {
   std::optional<double> energy_difference_percent;
   std::string dominant_component;      // the largest flexibility component by area
   std::string dominant_power_component;  // ... by power (empty without STA)
+  // The component (any, not only flexibility ones) whose energy per MAC
+  // grows most from the baseline to FlexCiM, and that growth as a
+  // percentage of the baseline's energy per MAC (empty/absent without
+  // per-component power on both sides).
+  std::string dominant_energy_difference_component;
+  std::optional<double> dominant_energy_difference_percent;
 };
 
 // Pairs each flexcim result with each dense/sparse12 result of the same
@@ -42,7 +48,14 @@ nlohmann::json ComparisonJson(const std::vector<PpaResult>& results);
 nlohmann::json ReportJson(const std::vector<PpaResult>& results);
 std::string ReportMarkdown(const std::vector<PpaResult>& results);
 
-// Writes report.json and report.md into `out_dir` atomically.
+// The results of a report.json written by WriteReport (to combine runs
+// measured one at a time into one comparison). Throws flexcim::Error naming
+// the file for an unreadable file, a missing "results" array or a result
+// that does not parse.
+std::vector<PpaResult> ReadReportResults(const std::filesystem::path& report_json);
+
+// Writes report.json and report.md into `out_dir` atomically, and
+// report.svg (synth/comparison_plot.h) when there are several results.
 void WriteReport(const std::vector<PpaResult>& results, const std::filesystem::path& out_dir);
 
 }  // namespace flexcim::synth

@@ -21,24 +21,30 @@ std::string SweepPoint::Id() const { return arch + "_" + config.Name(); }
 
 std::vector<SweepPoint> ExpandGrid(const SweepGrid& g, std::vector<std::string>* notes) {
   std::vector<SweepPoint> points;
-  for (const auto& arch : g.archs) {
-    for (int p : g.subs)
-      for (int r : g.rows)
-        for (int c : g.cols) {
-          if (arch != "flexcim") {
-            points.push_back({arch, MacroConfig::Create(p, r, c, c, g.a_bits, g.w_bits)});
-            continue;
-          }
-          for (int sg : g.sel_groups) {
-            if (sg > c) {
-              if (notes && p == g.subs.front() && r == g.rows.front())
-                notes->push_back(fmt::format("skipped G={} for C={} (G must be <= C)", sg, c));
-              continue;
+  auto config = [&](int p, int r, int c, int sg, MacStyle mac, StorageKind storage) {
+    return MacroConfig::Create(MacroParams{.subs = p, .rows = r, .cols = c, .sel_group = sg, .a_bits = g.a_bits,
+                                           .w_bits = g.w_bits, .mac = mac, .storage = storage});
+  };
+  for (const auto& arch : g.archs)
+    for (const MacStyle mac : g.macs)
+      for (const StorageKind storage : g.storages)
+        for (int p : g.subs)
+          for (int r : g.rows)
+            for (int c : g.cols) {
+              if (arch != "flexcim") {
+                points.push_back({arch, config(p, r, c, c, mac, storage)});
+                continue;
+              }
+              for (int sg : g.sel_groups) {
+                if (sg > c) {
+                  if (notes && p == g.subs.front() && r == g.rows.front() && mac == g.macs.front() &&
+                      storage == g.storages.front())
+                    notes->push_back(fmt::format("skipped G={} for C={} (G must be <= C)", sg, c));
+                  continue;
+                }
+                points.push_back({arch, config(p, r, c, sg, mac, storage)});
+              }
             }
-            points.push_back({arch, MacroConfig::Create(p, r, c, sg, g.a_bits, g.w_bits)});
-          }
-        }
-  }
   return points;
 }
 

@@ -26,17 +26,24 @@ struct SweepGrid {
   std::vector<int> cols{16};
   int a_bits = 8, w_bits = 8;
   std::vector<std::string> archs{"flexcim"};
+  // Cell styles and storage kinds (FLEXCIM.md 5c): every point is built
+  // once per MAC style x storage kind.
+  std::vector<MacStyle> macs{MacStyle::kBitParallel};
+  std::vector<StorageKind> storages{StorageKind::kFlipFlop};
 };
 
 struct SweepPoint {
   std::string arch;
   MacroConfig config;
-  std::string Id() const;  // "<arch>_<config name>", the work subdirectory
+  // "<arch>_<config name>", the work subdirectory; the name ends "_bs" for
+  // bit-serial cells and "_latch" for latch storage (MacroConfig::Name).
+  std::string Id() const;
 };
 
-// Expands the grid: G > C skipped (one note per skipped (C, G)); the
-// baselines have no select groups, so they get one point per (P, R, C) with
-// G = C. Invalid values throw UsageError (MacroConfig::Create).
+// Expands the grid, in the order arch, MAC style, storage, P, R, C, G:
+// G > C skipped (one note per skipped (C, G)); the baselines have no select
+// groups, so they get one point per (P, R, C) with G = C. Invalid values
+// throw UsageError (MacroConfig::Create).
 std::vector<SweepPoint> ExpandGrid(const SweepGrid& grid, std::vector<std::string>* notes);
 
 struct SweepRow {

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/atomic_file.h"
+#include "core/config_json.h"
 #include "core/errors.h"
 
 namespace flexcim::synth {
@@ -48,9 +49,10 @@ void WriteSweepManifest(const SweepManifest& m, const fs::path& run_dir) {
   j["notes"] = m.notes;
   j["points"] = nlohmann::json::array();
   for (const SweepPoint& p : m.points) {
-    const MacroConfig& c = p.config;
-    j["points"].push_back({{"id", p.Id()}, {"arch", p.arch}, {"P", c.subs()}, {"R", c.rows()}, {"C", c.cols()},
-                           {"G", c.sel_group()}, {"A", c.a_bits()}, {"W", c.w_bits()}});
+    nlohmann::json point(ConfigToJson(p.config));  // P..W, and "mac"/"storage" when not the default
+    point["id"] = p.Id();
+    point["arch"] = p.arch;
+    j["points"].push_back(point);
   }
   WriteFileAtomically(run_dir / kSweepManifestFile, j.dump(2) + "\n");
 }
@@ -80,8 +82,7 @@ SweepManifest ReadSweepManifest(const fs::path& path) {
     m.out_dir = j.at("out_dir").get<std::string>();
     m.notes = j.at("notes").get<std::vector<std::string>>();
     for (const auto& p : j.at("points")) {
-      SweepPoint point{p.at("arch"), MacroConfig::Create(p.at("P"), p.at("R"), p.at("C"), p.at("G"), p.at("A"),
-                                                         p.at("W"))};
+      SweepPoint point{p.at("arch"), ConfigFromJson(p, path.string())};
       if (point.Id() != p.at("id").get<std::string>()) {
         throw Error(fmt::format("{}: point '{}' does not match its parameters ({})", path.string(),
                                 p.at("id").get<std::string>(), point.Id()));

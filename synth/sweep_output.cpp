@@ -95,7 +95,12 @@ std::string SweepSvg(const std::vector<SweepRow>& rows) {
   for (const auto& row : rows) {
     if (!row.result) continue;
     const MacroConfig& c = row.point.config;
-    const std::string key = fmt::format("{} P={} R={} C={}", row.point.arch, c.subs(), c.rows(), c.cols());
+    // One series per architecture, cell style, storage and (P, R, C).
+    const std::string key = fmt::format("{}{} P={} R={} C={}", row.point.arch,
+                                        c.mac() == MacStyle::kBitParallel && c.storage() == StorageKind::kFlipFlop
+                                            ? ""
+                                            : fmt::format(" {}/{}", MacStyleName(c.mac()), StorageKindName(c.storage())),
+                                        c.subs(), c.rows(), c.cols());
     if (row.point.arch == "flexcim") {
       overhead[key].label = key;
       overhead[key].points.emplace_back(c.sel_group(), FlexPercent(*row.result));

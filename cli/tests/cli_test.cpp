@@ -13,6 +13,8 @@
 #include "cli/tests/cli_run.h"
 #include "core/subprocess.h"
 #include "flow_pruner/pruned_container.h"
+#include "synth/component_map.h"
+#include "synth/ppa_report.h"
 
 namespace flexcim {
 namespace {
@@ -226,6 +228,111 @@ TEST(Cli, VerifyFlagErrors) {
                                (s.path() / "flexcim.stim").string()));
   r = Flexcim("verify --help");
   EXPECT_NE(r.out.find("Exit codes: 0 every output matched the golden model; 3 MISMATCH"), std::string::npos) << r.out;
+}
+
+// synth and sweep take comma lists of cell styles and storage kinds (one
+// design per value); a value outside the set is a usage error listing the
+// set, and nothing is written.
+TEST(Cli, StyleListsNameTheFlagAndTheSet) {
+  Scratch s;
+  const std::string out = (s.path() / "r").string();
+  struct Case {
+    std::string args, err;
+  };
+  const std::vector<Case> cases = {
+      {"synth --mac bit-parallel,nibble --out " + out,
+       "flexcim synth: error: --mac nibble: must be one of bit-parallel, bit-serial\n"},
+      {"synth --mac bit-serial,bit-serial --out " + out,
+       "flexcim synth: error: --mac bit-serial,bit-serial: 'bit-serial' given twice\n"},
+      {"synth --mac , --out " + out, "flexcim synth: error: --mac: give at least one value\n"},
+      {"synth --storage ff,sram --out " + out, "flexcim synth: error: --storage sram: must be one of ff, latch\n"},
+      {"synth --storage latch,latch --out " + out,
+       "flexcim synth: error: --storage latch,latch: 'latch' given twice\n"},
+      {"synth --arch flexcim,flexcim --out " + out,
+       "flexcim synth: error: --arch flexcim,flexcim: 'flexcim' given twice\n"},
+      {"gen --mac bit-parallel,bit-serial --out " + out,
+       "flexcim gen: error: --mac bit-parallel,bit-serial: must be one of bit-parallel, bit-serial\n"},
+      {"sweep --mac bit-serial,serial --out " + out,
+       "flexcim sweep: error: --mac serial: must be one of bit-parallel, bit-serial\n"},
+      {"sweep --storage ff,sram --out " + out, "flexcim sweep: error: --storage sram: must be one of ff, latch\n"},
+      {"sweep --subs 2,2 --out " + out, "flexcim sweep: error: --subs 2,2: '2' given twice\n"},
+  };
+  for (const Case& c : cases) {
+    const CliRun r = Flexcim(c.args);
+    EXPECT_EQ(r.code, 2) << c.args;
+    EXPECT_EQ(r.err, c.err) << c.args;
+  }
+  EXPECT_FALSE(fs::exists(out));
+  EXPECT_NE(Flexcim("synth --help").out.find("cell styles, comma-separated, one"), std::string::npos);
+}
+
+// Variants measured one at a time become one comparison: --combine reads
+// the runs' report.json files and writes one report (no synthesis).
+synth::PpaResult CombineResult(const std::string& arch, const std::string& mac, double total_um2) {
+  synth::PpaResult r;
+  r.arch = arch;
+  r.mac = mac;
+  r.name = mac == "bit-serial" ? "p2_r2_c2_g2_a4_w4_bs" : "p2_r2_c2_g2_a4_w4";
+  r.params = {{"P", 2}, {"R", 2}, {"C", 2}, {"G", 2}, {"A", 4}, {"W", 4}};
+  r.cells = 8;
+  r.initiation_interval = mac == "bit-serial" ? 4 : 1;
+  r.macs_per_cycle = 8.0 / r.initiation_interval;
+  for (const auto& c : synth::ComponentOrder()) r.area.components[c] = 0;
+  r.area.components[synth::kDistribution] = arch == "flexcim" ? 40 : 0;
+  r.area.components[synth::kMultipliers] = total_um2 - r.area.components[synth::kDistribution];
+  r.area.total_area = total_um2;
+  r.check_passed = true;
+  return r;
+}
+
+TEST(Cli, SynthCombinesReportsOfEarlierRuns) {
+  Scratch s;
+  const fs::path a = s.path() / "a", b = s.path() / "b", out = s.path() / "all";
+  synth::WriteReport({CombineResult("flexcim", "bit-parallel", 1000), CombineResult("sparse12", "bit-parallel", 960)},
+                     a);
+  synth::WriteReport({CombineResult("flexcim", "bit-serial", 500), CombineResult("sparse12", "bit-serial", 400)}, b);
+  const std::string ra = (a / "report.json").string(), rb = (b / "report.json").string();
+  CliRun r = Flexcim(fmt::format("synth --combine {},{} --out {}", ra, rb, out.string()));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("| flexcim | bit-serial | ff | 0.001 | 62.5 |"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("| bit-parallel | ff | 4.17% | +4.17% | - | area met, energy - |"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("| bit-serial | ff | 10.00% | +25.00% | - | area not met, energy - |"), std::string::npos)
+      << r.out;
+  std::ifstream in(out / "report.json");
+  const nlohmann::json j = nlohmann::json::parse(in);
+  EXPECT_EQ(j["results"].size(), 4u);
+  EXPECT_EQ(j["comparison"].size(), 4u);
+  EXPECT_EQ(j["overheads"].size(), 2u);
+  EXPECT_TRUE(fs::exists(out / "report.svg"));
+  EXPECT_TRUE(fs::exists(out / "report.md"));
+
+  const fs::path none = s.path() / "none";
+  struct Case {
+    std::string args, err;
+  };
+  const std::vector<Case> cases = {
+      {fmt::format("synth --combine {} --mac bit-serial --out {}", ra, none.string()),
+       "flexcim synth: error: --combine: it reads finished reports; do not also give --mac\n"},
+      {fmt::format("synth --combine {},{} --out {}", ra, ra, none.string()),
+       fmt::format("flexcim synth: error: --combine {0},{0}: '{0}' given twice\n", ra)},
+      {fmt::format("synth --combine {},{} --out {}", ra, (a / "report.md").string(), none.string()),
+       fmt::format("flexcim synth: error: --combine {}: not valid JSON: ", (a / "report.md").string())},
+      {fmt::format("synth --combine {},{} --out {}", ra, ra + "x", none.string()),
+       fmt::format("flexcim synth: error: --combine {}x: cannot open: No such file or directory\n", ra)},
+  };
+  for (const Case& c : cases) {
+    r = Flexcim(c.args);
+    EXPECT_EQ(r.code, 2) << c.args;
+    EXPECT_EQ(r.err.rfind(c.err, 0), 0u) << c.args << "\n" << r.err;
+  }
+  // The same design in two reports.
+  synth::WriteReport({CombineResult("flexcim", "bit-parallel", 1000)}, s.path() / "again");
+  r = Flexcim(fmt::format("synth --combine {},{} --out {}", ra, (s.path() / "again" / "report.json").string(),
+                          none.string()));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, fmt::format("flexcim synth: error: --combine: flexcim p2_r2_c2_g2_a4_w4 is in both {} and {}\n", ra,
+                               (s.path() / "again" / "report.json").string()));
+  EXPECT_FALSE(fs::exists(none));
 }
 
 TEST(Cli, SweepExecutorFlags) {

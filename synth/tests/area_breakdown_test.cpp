@@ -63,6 +63,11 @@ TEST(ComponentMap, MatchesBlockNames) {
   EXPECT_EQ(RuleForModule("flexcim_merge_p4_r16_c16_g16_a8_w8").comb_component, kMerge);
   EXPECT_EQ(RuleForModule("flexcim_merge_p4_r16_c16_g16_a8_w8").seq_component, kPipelineRegisters);
   EXPECT_EQ(RuleForModule("flexcim_top").comb_component, kTopGlue);
+  EXPECT_EQ(RuleForModule("flexcim_serializer_p4_r16_c16_g16_a8_w8_bs").seq_component, kSerializer);
+  EXPECT_EQ(RuleForModule("flexcim_shift_acc_p4_r16_c16_g16_a8_w8_bs").comb_component, kShiftAccumulators);
+  EXPECT_EQ(RuleForModule("flexcim_shift_acc_p4_r16_c16_g16_a8_w8_bs").seq_component, kShiftAccumulators);
+  EXPECT_EQ(RuleForModule("dcim_sparse12_shift_acc_p4_r16_c16_a8_w8_bs").seq_component, kShiftAccumulators);
+  EXPECT_EQ(RuleForModule("dcim_sparse12_serializer_p4_r16_c16_a8_w8_bs").comb_component, kSerializer);
   EXPECT_EQ(RuleForModule("something_else").comb_component, kOther);
 }
 

@@ -19,7 +19,6 @@
 #include <gtest/gtest.h>
 
 #include "core/macro_config.h"
-#include "generator/flexcim_generator.h"
 #include "generator/flexcim_module_names.h"
 #include "generator/merge_control_plan.h"
 #include "synth/tests/yosys_test_util.h"
@@ -27,15 +26,8 @@
 namespace flexcim::synth {
 namespace {
 
+using testing::GeneratedModule;
 using testing::RunYosys;
-
-std::string GeneratedModule(const MacroConfig& config, const std::string& module) {
-  const gen::GeneratedDesign design = gen::GenerateFlexcim(config);
-  for (const auto& f : design.files)
-    if (f.name == module + ".v") return f.text;
-  ADD_FAILURE() << "generator emitted no " << module << ".v";
-  return "";
-}
 
 // cell_act lane r*C+c = act lane r*2P + 2*s[r][c/G] + e[r][c].
 std::string ReferenceDistribution(const MacroConfig& k, bool broken) {
@@ -81,21 +73,15 @@ sat -verify -prove-asserts -show-ports miter
                   script);
 }
 
-constexpr char kProved[] = "SUCCESS!";
-
 TEST(FormalDistribution, EqualsReferenceMux) {
   for (const auto& k : {MacroConfig::Create(4, 2, 4, 2, 2, 2), MacroConfig::Create(2, 2, 2, 1, 3, 2),
                         MacroConfig::Create(8, 2, 2, 2, 2, 2), MacroConfig::Create(1, 2, 2, 2, 2, 2)}) {
-    const auto run = CheckDistribution(k, false);
-    EXPECT_TRUE(run.ok) << k.Name() << "\n" << run.log.substr(run.log.size() > 3000 ? run.log.size() - 3000 : 0);
-    EXPECT_NE(run.log.find(kProved), std::string::npos) << k.Name();
+    testing::ExpectProved(CheckDistribution(k, false), k.Name());
   }
 }
 
 TEST(FormalDistribution, BrokenReferenceFails) {
-  const auto run = CheckDistribution(MacroConfig::Create(4, 2, 4, 2, 2, 2), true);
-  EXPECT_FALSE(run.ok);
-  EXPECT_NE(run.log.find("proof did fail"), std::string::npos);
+  testing::ExpectProofFails(CheckDistribution(MacroConfig::Create(4, 2, 4, 2, 2, 2), true));
 }
 
 // The generated merge, driven as flexcim_top drives it: log2 N leads the
@@ -171,16 +157,9 @@ endmodule
 testing::YosysRun CheckMerge(const MacroConfig& k, bool broken) {
   const gen::FlexcimModuleNames names = gen::FlexcimModuleNames::For(k);
   const std::string merge = names.merge;
-  const std::string script = fmt::format(R"(read_verilog gen.v
-read_verilog wrap.v
-read_verilog -formal ref.v
-proc
-opt_clean
-miter -equiv -flatten -make_assert merge_dut merge_ref miter
-hierarchy -top miter
-sat -verify -prove-asserts -set-assumes -show-ports -seq {} -set-init-zero miter
-)",
-                                         k.log2_subs() + gen::MergeControlPlan::kLeadCycles + 2);
+  const std::string script = testing::SequentialMiterScript({"gen.v", "wrap.v", "-formal ref.v"}, "merge_dut",
+                                                             "merge_ref",
+                                                             k.log2_subs() + gen::MergeControlPlan::kLeadCycles + 2);
   return RunYosys("merge", {{"gen.v", GeneratedModule(k, names.merge_control) + GeneratedModule(k, merge)},
                             {"wrap.v", MergeWrapper(k, merge)},
                             {"ref.v", MergeReference(k, broken)}},
@@ -190,16 +169,12 @@ sat -verify -prove-asserts -set-assumes -show-ports -seq {} -set-init-zero miter
 TEST(FormalMerge, EqualsFlatSumsForEveryN) {
   for (const auto& k : {MacroConfig::Create(2, 2, 2, 2, 2, 2), MacroConfig::Create(4, 2, 2, 2, 2, 2),
                         MacroConfig::Create(8, 2, 1, 1, 2, 2)}) {
-    const auto run = CheckMerge(k, false);
-    EXPECT_TRUE(run.ok) << k.Name() << "\n" << run.log.substr(run.log.size() > 3000 ? run.log.size() - 3000 : 0);
-    EXPECT_NE(run.log.find(kProved), std::string::npos) << k.Name();
+    testing::ExpectProved(CheckMerge(k, false), k.Name());
   }
 }
 
 TEST(FormalMerge, BrokenReferenceFails) {
-  const auto run = CheckMerge(MacroConfig::Create(4, 2, 2, 2, 2, 2), true);
-  EXPECT_FALSE(run.ok);
-  EXPECT_NE(run.log.find("proof did fail"), std::string::npos);
+  testing::ExpectProofFails(CheckMerge(MacroConfig::Create(4, 2, 2, 2, 2, 2), true));
 }
 
 }  // namespace
