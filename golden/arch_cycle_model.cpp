@@ -7,7 +7,7 @@ namespace flexcim::golden {
 
 std::unique_ptr<PinLevelModel> MakeArchCycleModel(const ArchConfig& design) {
   if (design.arch() == Arch::kFlexcim) return std::make_unique<CycleModel>(design.macro());
-  return MakeBaselineModel(BaselineConfig::For(design.arch(), design.macro()));
+  return std::make_unique<BaselineModel>(BaselineConfig::For(design.arch(), design.macro()));
 }
 
 }  // namespace flexcim::golden

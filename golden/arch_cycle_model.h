@@ -1,7 +1,7 @@
 // MakeArchCycleModel: the golden cycle model of any architecture, chosen by
-// the design's arch: CycleModel (flexcim), DenseMacroModel or
-// Sparse12MacroModel, behind the one pin-level interface the co-simulation
-// compares against.
+// the design's arch: CycleModel (flexcim) or BaselineModel (dense,
+// sparse12), behind the one pin-level interface the co-simulation compares
+// against.
 #pragma once
 
 #include <memory>

@@ -211,7 +211,7 @@ std::vector<int32_t> RunArchLayer(const ArchMappedLayer& layer, const std::vecto
   const int C = b.cols(), rows = b.rows();
   std::vector<int32_t> y(static_cast<size_t>(p.out_features), 0);
   for (const BaselineTile& t : layer.baseline_tiles) {
-    std::unique_ptr<BaselineModel> macro = MakeBaselineModel(b);
+    const auto macro = std::make_unique<BaselineModel>(b);
     for (int r = 0; r < rows; ++r) {
       const auto w0 = t.weights.begin() + static_cast<ptrdiff_t>(r) * C;
       const auto e0 = t.elements.begin() + static_cast<ptrdiff_t>(r) * C;

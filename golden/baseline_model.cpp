@@ -3,11 +3,43 @@
 #include <fmt/format.h>
 
 #include "core/errors.h"
-#include "golden/dense_macro_model.h"
 #include "golden/range_check.h"
-#include "golden/sparse12_macro_model.h"
 
 namespace flexcim::golden {
+
+BaselineModel::BaselineModel(const BaselineConfig& config)
+    : PinLevelModel(config.pipeline_latency(), config.initiation_interval()),
+      config_(config),
+      w_(static_cast<size_t>(config.cells()), 0),
+      e_(config.has_elements() ? static_cast<size_t>(config.cells()) : 0, 0) {}
+
+std::vector<int64_t> BaselineModel::Compute(const std::vector<int32_t>& act) const {
+  CheckActivations(act);
+  const int per_row = config_.acts_per_row();  // 1 (dense) or the pair (sparse12)
+  std::vector<int64_t> out(static_cast<size_t>(config_.cols()), 0);
+  for (int c = 0; c < config_.cols(); ++c) {
+    int64_t sum = 0;
+    for (int r = 0; r < config_.rows(); ++r) {
+      const int64_t product = int64_t{weight(r, c)} * act[per_row * r + element(r, c)];
+      CheckProduct(r, c, product);
+      sum += product;
+    }
+    CheckColumnSum(c, sum);
+    out[c] = sum;
+  }
+  return out;
+}
+
+void BaselineModel::WriteRow(int row, const std::vector<int32_t>& w, const std::vector<uint8_t>& e) {
+  CheckRow(row);
+  CheckWeights(w);
+  if (config_.has_elements()) CheckElements(e);
+  const int cols = config_.cols();
+  for (int c = 0; c < cols; ++c) {
+    w_[row * cols + c] = w[c];
+    if (config_.has_elements()) e_[row * cols + c] = e[c];
+  }
+}
 
 void BaselineModel::CheckRow(int row) const {
   if (row >= 0 && row < config_.rows()) return;
@@ -24,6 +56,16 @@ void BaselineModel::CheckWeights(const std::vector<int32_t>& w) const {
       RequireInRange(fmt::format("wr_w lane {}", c), w[c], SignedMin(config_.w_bits()),
                      SignedMax(config_.w_bits()), fmt::format("W = {}", config_.w_bits()));
     }
+  }
+}
+
+void BaselineModel::CheckElements(const std::vector<uint8_t>& e) const {
+  const int cols = config_.cols();
+  if (static_cast<int>(e.size()) != cols) {
+    throw Error(fmt::format("wr_e has {} bits: must have C = {}", e.size(), cols));
+  }
+  for (int c = 0; c < cols; ++c) {
+    if (e[c] > 1) RequireInRange(fmt::format("wr_e bit {}", c), e[c], 0, 1, "");
   }
 }
 
@@ -55,9 +97,5 @@ void BaselineModel::CheckColumnSum(int c, int64_t sum) const {
                           c, sum, config_.output_width()));
 }
 
-std::unique_ptr<BaselineModel> MakeBaselineModel(const BaselineConfig& config) {
-  if (config.arch() == Arch::kDense) return std::make_unique<DenseMacroModel>(config);
-  return std::make_unique<Sparse12MacroModel>(config);
-}
 
 }  // namespace flexcim::golden

@@ -1,16 +1,14 @@
-// CycleModel: the macro's behaviour edge by edge (FLEXCIM.md 5 and 5b,
-// docs/ARCHITECTURE.md). Feed it what the top-level pins carry during cycle
-// t (sampled at the rising edge that ends it); it returns what
-// out_valid/out_data hold right after that edge, i.e. during cycle t+1. A
-// vector presented in cycle t is returned by the Step of cycle t+L-1.
+// CycleModel: FlexCiM's macro edge by edge (FLEXCIM.md 5 and 5b,
+// docs/ARCHITECTURE.md): the storage of every sub-macro (MacroStorage) and
+// the reference compute step (ReferenceCompute, merging by the vector's
+// in_nlog2) behind the pin-level Step every architecture shares
+// (golden/pin_level_model.h): the pins of cycle t in, the outputs of cycle
+// t+1 out; a vector presented in cycle t is returned by the Step of cycle
+// t+L-1. Step throws flexcim::Error for an illegal in_nlog2, out-of-range
+// data on an enabled input, or inputs out of the initiation-interval
+// contract (VectorPipeline); nothing changes then.
 #pragma once
 
-#include <cstdint>
-#include <deque>
-#include <vector>
-
-#include "golden/cycle_input.h"
-#include "golden/cycle_output.h"
 #include "golden/macro_storage.h"
 #include "golden/pin_level_model.h"
 
@@ -19,11 +17,6 @@ namespace flexcim::golden {
 class CycleModel final : public PinLevelModel {
  public:
   explicit CycleModel(const MacroConfig& config);
-
-  // Step (PinLevelModel) throws flexcim::Error for an illegal in_nlog2,
-  // out-of-range data on an enabled input, or inputs out of the
-  // initiation-interval contract (VectorPipeline); nothing changes then.
-
   const MacroStorage& storage() const { return storage_; }
 
  private:

@@ -1,6 +1,6 @@
-// DenseMacroModel: a hand-computed case, the exact latency 1 + log2(P*R),
+// BaselineModel on dense: a hand-computed case, the exact latency 1 + log2(P*R),
 // pipelining, write-after-vector order, reset, and input checks.
-#include "golden/dense_macro_model.h"
+#include "golden/baseline_model.h"
 
 #include <gtest/gtest.h>
 
@@ -24,30 +24,30 @@ CycleInput Reset() { return testing::ResetPins(); }
 
 // Edges 0..3. out[0] = 3*1 + -2*-2 + 7*3 + 1*4 = 32,
 //             out[1] = -1*1 + 5*-2 + 0*3 + -128*4 = -523.
-void Load(DenseMacroModel& m) {
+void Load(BaselineModel& m) {
   EXPECT_FALSE(m.Step(Write(0, {3, -1})).valid);
   EXPECT_FALSE(m.Step(Write(1, {-2, 5})).valid);
   EXPECT_FALSE(m.Step(Write(2, {7, 0})).valid);
   EXPECT_FALSE(m.Step(Write(3, {1, -128})).valid);
 }
 
-TEST(DenseMacroModel, HandComputedColumnSums) {
-  DenseMacroModel m(Small());
+TEST(DenseBaselineModel, HandComputedColumnSums) {
+  BaselineModel m(Small());
   Load(m);
   EXPECT_EQ(m.Compute(kAct), (std::vector<int64_t>{32, -523}));
   EXPECT_EQ(m.weight(3, 1), -128);
 }
 
-TEST(DenseMacroModel, ExtremesFitTheOutputWidth) {
-  DenseMacroModel m(Small());
+TEST(DenseBaselineModel, ExtremesFitTheOutputWidth) {
+  BaselineModel m(Small());
   for (int r = 0; r < 4; ++r) m.WriteRow(r, {-128, 127}, {});
   // 4 * (-128 * -128) = 65536 and 4 * (127 * -128) = -65024: inside 18 bits.
   EXPECT_EQ(m.Compute({-128, -128, -128, -128}), (std::vector<int64_t>{65536, -65024}));
 }
 
 // Presented in cycle 4, valid in cycle 4 + L = 7 (returned by Step of cycle 6).
-TEST(DenseMacroModel, OutputInCycleTPlusLatency) {
-  DenseMacroModel m(Small());
+TEST(DenseBaselineModel, OutputInCycleTPlusLatency) {
+  BaselineModel m(Small());
   EXPECT_EQ(m.latency(), 3);
   Load(m);
   const auto outs = RunEdges(m, {Vector(), Idle(), Idle(), Idle()});  // edges 4..7
@@ -57,8 +57,8 @@ TEST(DenseMacroModel, OutputInCycleTPlusLatency) {
   EXPECT_EQ(m.cycle(), 8);
 }
 
-TEST(DenseMacroModel, BackToBackAndSmallestLatency) {
-  DenseMacroModel m(Small());
+TEST(DenseBaselineModel, BackToBackAndSmallestLatency) {
+  BaselineModel m(Small());
   Load(m);
   const auto outs = RunEdges(m, {Vector(), Vector({0, 0, 0, 1}), Idle(), Idle()});  // 4..7
   EXPECT_EQ(ValidEdges(outs, 4), (std::vector<int64_t>{6, 7}));
@@ -66,15 +66,15 @@ TEST(DenseMacroModel, BackToBackAndSmallestLatency) {
   EXPECT_EQ(outs[3].vector_index, 1);
 
   // P*R = 2: L = 2, the vector of cycle 2 is out during cycle 4.
-  DenseMacroModel tiny(BaselineConfig::For(Arch::kDense, MacroConfig::Create(1, 2, 1, 1, 2, 2)));
+  BaselineModel tiny(BaselineConfig::For(Arch::kDense, MacroConfig::Create(1, 2, 1, 1, 2, 2)));
   EXPECT_EQ(tiny.latency(), 2);
   const auto t = RunEdges(tiny, {Write(0, {-2}), Write(1, {1}), Vector({-2, -2}), Idle()});
   EXPECT_EQ(ValidEdges(t, 0), (std::vector<int64_t>{3}));
   EXPECT_EQ(t[3].data, (std::vector<int64_t>{2}));  // -2*-2 + 1*-2
 }
 
-TEST(DenseMacroModel, VectorAtTheWriteEdgeSeesTheOldWeights) {
-  DenseMacroModel m(Small());
+TEST(DenseBaselineModel, VectorAtTheWriteEdgeSeesTheOldWeights) {
+  BaselineModel m(Small());
   Load(m);
   CycleInput both = Write(0, {0, 0});
   both.in_valid = true;
@@ -85,8 +85,8 @@ TEST(DenseMacroModel, VectorAtTheWriteEdgeSeesTheOldWeights) {
   EXPECT_EQ(outs[3].data, (std::vector<int64_t>{29, -522}));  // row 0 cleared
 }
 
-TEST(DenseMacroModel, ResetDropsVectorsInFlightAndIgnoresPins) {
-  DenseMacroModel m(Small());
+TEST(DenseBaselineModel, ResetDropsVectorsInFlightAndIgnoresPins) {
+  BaselineModel m(Small());
   Load(m);
   CycleInput junk = Write(0, {100, 100});
   junk.rst_n = false;
@@ -99,8 +99,8 @@ TEST(DenseMacroModel, ResetDropsVectorsInFlightAndIgnoresPins) {
   EXPECT_EQ(ValidEdges(after, 10), (std::vector<int64_t>{}));
 }
 
-TEST(DenseMacroModel, BadInputsThrowAndChangeNothing) {
-  DenseMacroModel m(Small());
+TEST(DenseBaselineModel, BadInputsThrowAndChangeNothing) {
+  BaselineModel m(Small());
   Load(m);
   EXPECT_EQ(ErrorOf([&] { m.Step(Write(4, {0, 0})); }), "wr_row 4: must be in [0, 3] for P*R = 4");
   EXPECT_EQ(ErrorOf([&] { m.Step(Write(0, {128, 0})); }),
