@@ -111,7 +111,8 @@ nlohmann::json ReportJson(const std::vector<PpaResult>& results) {
   }
   if (results.size() > 1) j["comparison"] = ComparisonJson(results);
   j["model"] = "Yosys 0.23 + ABC on sky130_fd_sc_hd tt_025C_1v80; OpenSTA ideal clock, no wire "
-               "load/parasitics; storage is flip-flops; see docs/PPA.md";
+               "load/parasitics; storage as each result says (flip-flops or sky130 dlxtp latches); see "
+               "docs/PPA.md";
   return j;
 }
 
