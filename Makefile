@@ -17,8 +17,13 @@ CLANG_ENV = CC=clang CXX=clang++
 deps:
 	@bash scripts/install-deps.sh
 
+CONFIGURE = cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
+# What `make demo` runs: the CLI and the layer-on-RTL check (the Verilated
+# test snapshots are `make test`'s).
+DEMO_TARGETS = flexcim model_on_rtl_test
+
 build: deps
-	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
+	@$(CONFIGURE)
 	@cmake --build $(BUILD) -j $(JOBS)
 
 test: build
@@ -42,7 +47,9 @@ fuzz: deps
 	@ctest --test-dir $(FUZZ_BUILD) --output-on-failure -j $(JOBS) -L fuzz; \
 	  status=$$?; cat $(FUZZ_BUILD)/verif/fuzz/work/summary.txt; exit $$status
 
-demo: build
+demo: deps
+	@$(CONFIGURE)
+	@cmake --build $(BUILD) -j $(JOBS) --target $(DEMO_TARGETS)
 	@bash scripts/demo.sh $(BUILD)
 
 bench: build
