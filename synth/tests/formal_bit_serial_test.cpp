@@ -14,9 +14,10 @@
 // Bounded: from all-zero registers over 2A + D steps, i.e. every input
 // sequence of two back-to-back vectors and everything shorter.
 //
-// Top: the bit-serial flexcim_top of a tiny configuration against its
-// bit-parallel twin whose inputs are delayed by serial_stages() = A + 1
-// cycles (the latency difference), under the contract of FLEXCIM.md 5b/5c:
+// Top: the bit-serial top of a tiny configuration (flexcim_top, and the
+// baselines' dense_top and sparse12_top) against its bit-parallel twin
+// whose inputs are delayed by the latency difference (serial_stages() =
+// A + 1 for FlexCiM), under the contract of FLEXCIM.md 5b/5c:
 // writes only while no vector is in flight, vectors at most every A cycles,
 // log2 N legal, out_data compared while out_valid is high. Bounded over
 // enough steps to write every row and run two vectors.
@@ -25,8 +26,10 @@
 
 #include <regex>
 
+#include "core/arch_config.h"
 #include "core/arch_traits.h"
 #include "core/macro_config.h"
+#include "generator/arch_generator.h"
 #include "generator/flexcim_module_names.h"
 #include "synth/tests/yosys_test_util.h"
 
@@ -165,16 +168,19 @@ TEST(FormalBitSerial, ColumnWithPositiveSignPlaneFails) {
   testing::ExpectProofFails(CheckColumn(BitSerial(1, 2, 1, 1, 3, 2), true));
 }
 
-// The generated design with its top renamed (both twins are flexcim_top).
-std::string RenamedTop(const MacroConfig& k, const std::string& top) {
-  return std::regex_replace(GeneratedDesignText(k), std::regex("\\bflexcim_top\\b"), top);
+// The generated design of `a` with its top renamed (both twins have the
+// arch's top module name).
+std::string RenamedTop(const ArchConfig& a, const std::string& top) {
+  std::string text;
+  for (const auto& f : gen::GenerateArch(a.arch(), a.macro()).files) text += f.text;
+  return std::regex_replace(text, std::regex(fmt::format("\\b{}\\b", a.traits().top)), top);
 }
 
 // Port declarations of a twin wrapper: the top's ports but rst_n (held
 // high), out_data masked as `out`.
-std::string TwinPorts(const MacroConfig& k) {
+std::string TwinPorts(const ArchConfig& k) {
   std::string ports = "  input wire clk";
-  for (const PortSpec& p : TopPorts(Arch::kFlexcim, k)) {
+  for (const PortSpec& p : k.Ports()) {
     if (p.name == "clk" || p.name == "rst_n") continue;
     const std::string name = p.name == "out_data" ? "out" : p.name;
     ports += fmt::format(",\n  {} wire {}{}", p.is_output ? "output" : "input",
@@ -184,9 +190,9 @@ std::string TwinPorts(const MacroConfig& k) {
 }
 
 // Connections of the top's ports to the wrapper's signals `prefix`<name>.
-std::string TwinConnections(const MacroConfig& k, const std::string& prefix) {
+std::string TwinConnections(const ArchConfig& k, const std::string& prefix) {
   std::string c = ".clk(clk), .rst_n(1'b1)";
-  for (const PortSpec& p : TopPorts(Arch::kFlexcim, k)) {
+  for (const PortSpec& p : k.Ports()) {
     if (p.name == "clk" || p.name == "rst_n") continue;
     const std::string signal = p.is_output ? (p.name == "out_data" ? "out_data" : p.name) : prefix + p.name;
     c += fmt::format(", .{}({})", p.name, signal);
@@ -197,7 +203,7 @@ std::string TwinConnections(const MacroConfig& k, const std::string& prefix) {
 // The bit-serial top, its output masked by out_valid, and the contract as
 // assumptions: vectors at most every A cycles, no write in the cycle of a
 // vector or while one is in flight (L cycles), log2 N legal.
-std::string SerialTwin(const MacroConfig& bs) {
+std::string SerialTwin(const ArchConfig& bs) {
   return fmt::format(R"(module bs_dut (
 {ports});
   wire [{out_hi}:0] out_data;
@@ -213,24 +219,25 @@ std::string SerialTwin(const MacroConfig& bs) {
     if (in_valid && seen) assume(gap + 8'd1 >= {II});
     if (wr_en) assume(!in_valid);
     if (wr_en && seen) assume(gap + 8'd1 >= {L});
-    if (in_valid) assume(in_nlog2 <= {max_nlog2});
-  end
+{nlog2}  end
 endmodule
 )",
                      fmt::arg("ports", TwinPorts(bs)), fmt::arg("out_hi", bs.output_lanes() * bs.output_width() - 1),
                      fmt::arg("conn", TwinConnections(bs, "")), fmt::arg("out_w", bs.output_lanes() * bs.output_width()),
                      fmt::arg("II", bs.initiation_interval()), fmt::arg("L", bs.pipeline_latency()),
-                     fmt::arg("max_nlog2", bs.max_nlog2()));
+                     fmt::arg("nlog2", bs.traits().has_pair_select
+                                           ? fmt::format("    if (in_valid) assume(in_nlog2 <= {});\n", bs.max_nlog2())
+                                           : std::string()));
 }
 
 // The bit-parallel twin with every input delayed by `delay` cycles (so that
 // its outputs line up with the bit-serial top's); `broken` flips bit 0 of
 // every valid non-zero output (so the broken check fails only if a written
 // weight reaches a compared output within the bound).
-std::string ParallelTwin(const MacroConfig& bp, int delay, bool broken) {
+std::string ParallelTwin(const ArchConfig& bp, int delay, bool broken) {
   std::string bus, split, decls;
   int width = 0;
-  for (const PortSpec& p : TopPorts(Arch::kFlexcim, bp)) {
+  for (const PortSpec& p : bp.Ports()) {
     if (p.is_output || p.name == "clk" || p.name == "rst_n") continue;
     bus += (bus.empty() ? "" : ", ") + p.name;
     decls += fmt::format("  wire [{}:0] d_{};\n", p.width - 1, p.name);
@@ -238,7 +245,7 @@ std::string ParallelTwin(const MacroConfig& bp, int delay, bool broken) {
   }
   // Lanes of the concatenation, last port at bit 0.
   int low = width;
-  for (const PortSpec& p : TopPorts(Arch::kFlexcim, bp)) {
+  for (const PortSpec& p : bp.Ports()) {
     if (p.is_output || p.name == "clk" || p.name == "rst_n") continue;
     low -= p.width;
     split += fmt::format("  assign d_{} = line[{}][{} +: {}];\n", p.name, delay - 1, low, p.width);
@@ -262,26 +269,43 @@ endmodule
                      fmt::arg("out_w", bp.output_lanes() * bp.output_width()), fmt::arg("out_w_1", bp.output_lanes() * bp.output_width() - 1), fmt::arg("flip", broken ? 1 : 0));
 }
 
-testing::YosysRun CheckTopTwins(const MacroConfig& bs, bool broken) {
-  const MacroConfig bp = bs.WithMac(MacStyle::kBitParallel);
+// The bit-parallel twin is delayed by the difference of the two latencies;
+// the bound covers loading every storage row, one vector and its latency.
+testing::YosysRun CheckTopTwins(Arch arch, const MacroConfig& macro, bool broken) {
+  const ArchConfig bs(arch, macro), bp(arch, macro.WithMac(MacStyle::kBitParallel));
   const std::string script = testing::SequentialMiterScript(
       {"gen_bs.v", "gen_bp.v", "-formal bs_dut.v", "bp_dut.v"}, "bs_dut", "bp_dut",
-      bs.tile_load_cycles() + bs.initiation_interval() + bs.pipeline_latency() + 1);
-  return RunYosys("bs_top",
+      bs.write_subs() * bs.write_rows() + bs.initiation_interval() + bs.pipeline_latency() + 1);
+  return RunYosys(fmt::format("bs_top_{}", ArchName(arch)),
                   {{"gen_bs.v", RenamedTop(bs, "bs_top")},
                    {"gen_bp.v", RenamedTop(bp, "bp_top")},
                    {"bs_dut.v", SerialTwin(bs)},
-                   {"bp_dut.v", ParallelTwin(bp, bs.serial_stages(), broken)}},
+                   {"bp_dut.v", ParallelTwin(bp, bs.pipeline_latency() - bp.pipeline_latency(), broken)}},
                   script);
 }
 
 TEST(FormalBitSerial, TopEqualsBitParallelTwin) {
   const MacroConfig k = BitSerial(2, 2, 2, 1, 2, 2);
-  testing::ExpectProved(CheckTopTwins(k, false), k.Name());
+  testing::ExpectProved(CheckTopTwins(Arch::kFlexcim, k, false), k.Name());
 }
 
 TEST(FormalBitSerial, TopAgainstAlteredTwinFails) {
-  testing::ExpectProofFails(CheckTopTwins(BitSerial(2, 2, 2, 1, 2, 2), true));
+  testing::ExpectProofFails(CheckTopTwins(Arch::kFlexcim, BitSerial(2, 2, 2, 1, 2, 2), true));
+}
+
+// The baselines' bit-serial tops (serializer, AND cells, per-column
+// shift-accumulator as the output register) against their bit-parallel twins.
+TEST(FormalBitSerial, BaselineTopsEqualTheirBitParallelTwins) {
+  const MacroConfig k = BitSerial(1, 2, 2, 1, 2, 2);
+  for (Arch arch : {Arch::kDense, Arch::kSparse12}) {
+    testing::ExpectProved(CheckTopTwins(arch, k, false), fmt::format("{} {}", ArchName(arch), k.Name()));
+  }
+}
+
+TEST(FormalBitSerial, BaselineTopsAgainstAlteredTwinsFail) {
+  for (Arch arch : {Arch::kDense, Arch::kSparse12}) {
+    testing::ExpectProofFails(CheckTopTwins(arch, BitSerial(1, 2, 2, 1, 2, 2), true));
+  }
 }
 
 }  // namespace
