@@ -9,31 +9,47 @@
 
 namespace flexcim {
 
-void ParallelFor(std::size_t count, int jobs, const std::function<void(std::size_t)>& fn) {
-  const std::size_t threads = std::min<std::size_t>(count, static_cast<std::size_t>(std::max(1, jobs)));
-  std::atomic<std::size_t> next{0};
+int EffectiveThreads(int threads, int n) {
+  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  return std::max(1, std::min(threads, n));
+}
+
+void ParallelFor(int n, int threads, const std::function<void(int index)>& fn) {
+  if (n <= 0) return;
+  const int workers = EffectiveThreads(threads, n);
+  if (workers == 1) {
+    for (int i = 0; i < n; ++i) fn(i);
+    return;
+  }
+  std::atomic<int> next{0};
   std::atomic<bool> failed{false};
-  std::exception_ptr first_error;
-  std::mutex mu;
-  auto worker = [&] {
-    for (std::size_t i = next++; i < count && !failed; i = next++) {
+  std::exception_ptr error;
+  std::mutex error_mutex;
+  auto work = [&] {
+    while (!failed.load(std::memory_order_relaxed)) {
+      const int i = next.fetch_add(1);
+      if (i >= n) return;
       try {
         fn(i);
       } catch (...) {
-        std::lock_guard lock(mu);
-        if (!first_error) first_error = std::current_exception();
+        std::lock_guard lock(error_mutex);
+        if (!error) error = std::current_exception();
         failed = true;
       }
     }
   };
-  if (threads <= 1) {
-    worker();
-  } else {
-    std::vector<std::thread> pool;
-    for (std::size_t t = 0; t < threads; ++t) pool.emplace_back(worker);
-    for (auto& t : pool) t.join();
+  std::vector<std::thread> pool;
+  pool.reserve(workers - 1);
+  try {
+    for (int t = 1; t < workers; ++t) pool.emplace_back(work);
+  } catch (...) {  // could not start a thread: stop the ones running, then report
+    failed = true;
+    for (std::thread& thread : pool) thread.join();
+    throw;
   }
-  if (first_error) std::rethrow_exception(first_error);
+  work();
+  for (std::thread& thread : pool) thread.join();
+  if (error) std::rethrow_exception(error);
 }
 
 }  // namespace flexcim

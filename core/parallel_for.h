@@ -1,15 +1,20 @@
-// ParallelFor: run fn(0) .. fn(count-1) on up to `jobs` threads, each index
-// exactly once, and return when all are done. The first exception thrown by
-// any call is rethrown (after every started call has finished); indices not
-// started by then are skipped. Used where independent tool runs (Yosys,
-// OpenSTA) share a 2-core machine.
+// ParallelFor: runs fn(i) for i in [0, n) on a few std::threads (the caller's
+// among them), handing out indices one at a time. Callers store per-index
+// results and reduce them in index order, so results never depend on the
+// thread count. Used by the pruner (calibration, perplexity, checkpoints) and
+// for independent tool runs (Yosys, OpenSTA) on a 2-core machine.
 #pragma once
 
-#include <cstddef>
 #include <functional>
 
 namespace flexcim {
 
-void ParallelFor(std::size_t count, int jobs, const std::function<void(std::size_t)>& fn);
+// threads <= 0 means std::thread::hardware_concurrency(). The first exception
+// thrown by fn stops handing out indices (those not started are skipped) and
+// is rethrown here once every started call has finished.
+void ParallelFor(int n, int threads, const std::function<void(int index)>& fn);
+
+// The thread count actually used for `threads` (<= 0: hardware) and n items.
+int EffectiveThreads(int threads, int n);
 
 }  // namespace flexcim

@@ -4,7 +4,7 @@
 
 #include "core/errors.h"
 #include "flow_pruner/forward.h"
-#include "flow_pruner/parallel_for.h"
+#include "core/parallel_for.h"
 #include "flow_pruner/progress.h"
 
 namespace flexcim::pruner {

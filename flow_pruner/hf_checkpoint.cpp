@@ -11,7 +11,7 @@
 #include "core/errors.h"
 #include "core/output_directory.h"
 #include "flow_pruner/file_bytes.h"
-#include "flow_pruner/parallel_for.h"
+#include "core/parallel_for.h"
 #include "flow_pruner/safetensors.h"
 
 namespace flexcim::pruner {

@@ -9,7 +9,7 @@
 #include "core/errors.h"
 #include "flow_pruner/block_pruning.h"
 #include "flow_pruner/forward.h"
-#include "flow_pruner/parallel_for.h"
+#include "core/parallel_for.h"
 #include "flow_pruner/perplexity.h"
 #include "flow_pruner/progress.h"
 

@@ -3,7 +3,7 @@
 #include <chrono>
 #include <cmath>
 
-#include "flow_pruner/parallel_for.h"
+#include "core/parallel_for.h"
 #include "flow_pruner/progress.h"
 
 namespace flexcim::pruner {

@@ -74,7 +74,8 @@ std::vector<OperationEnergy> MeasureOperationEnergies(const std::vector<Operatio
   std::vector<int> runs_left(designs.size(), static_cast<int>(kRuns));
   std::vector<OperationEnergy> out(designs.size());
   std::mutex mu;
-  ParallelFor(power.size(), jobs, [&](std::size_t i) {
+  ParallelFor(static_cast<int>(power.size()), jobs, [&](int run) {
+    const std::size_t i = static_cast<std::size_t>(run);
     const OperationEnergyOptions& o = designs[i / kRuns];
     StaPowerRequest r;
     r.liberty = o.liberty;

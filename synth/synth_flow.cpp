@@ -253,7 +253,7 @@ PpaResult RunSynthFlow(const SynthFlowOptions& o) {
 std::vector<PpaResult> RunSynthFlows(const std::vector<SynthFlowOptions>& designs, int jobs) {
   std::vector<PpaResult> results(designs.size());
   std::mutex mu;
-  ParallelFor(designs.size(), jobs, [&](std::size_t i) {
+  ParallelFor(static_cast<int>(designs.size()), jobs, [&](int i) {
     SynthFlowOptions o = designs[i];
     if (o.progress && jobs > 1 && designs.size() > 1) {
       // Lines of designs running at once interleave: each names its design.

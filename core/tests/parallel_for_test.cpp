@@ -15,7 +15,7 @@ namespace {
 TEST(ParallelFor, EveryIndexRunsExactlyOnce) {
   for (int jobs : {1, 2, 3, 8}) {
     std::vector<std::atomic<int>> seen(37);
-    ParallelFor(seen.size(), jobs, [&](std::size_t i) { ++seen[i]; });
+    ParallelFor(static_cast<int>(seen.size()), jobs, [&](int i) { ++seen[i]; });
     for (std::size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i].load(), 1) << "jobs " << jobs << " index " << i;
   }
 }
@@ -24,7 +24,7 @@ TEST(ParallelFor, UsesAtMostJobsThreads) {
   std::mutex mu;
   std::set<std::thread::id> ids;
   std::atomic<int> running{0}, peak{0};
-  ParallelFor(12, 2, [&](std::size_t) {
+  ParallelFor(12, 2, [&](int) {
     const int now = ++running;
     int p = peak.load();
     while (now > p && !peak.compare_exchange_weak(p, now)) {
@@ -43,7 +43,7 @@ TEST(ParallelFor, UsesAtMostJobsThreads) {
 TEST(ParallelFor, RethrowsTheFirstErrorAndSkipsTheRest) {
   std::atomic<int> calls{0};
   try {
-    ParallelFor(100, 1, [&](std::size_t i) {
+    ParallelFor(100, 1, [&](int i) {
       ++calls;
       if (i == 3) throw std::runtime_error("index 3 failed");
     });
@@ -56,7 +56,7 @@ TEST(ParallelFor, RethrowsTheFirstErrorAndSkipsTheRest) {
 
 TEST(ParallelFor, ZeroCountCallsNothing) {
   int calls = 0;
-  ParallelFor(0, 4, [&](std::size_t) { ++calls; });
+  ParallelFor(0, 4, [&](int) { ++calls; });
   EXPECT_EQ(calls, 0);
 }
 
