@@ -7,9 +7,9 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 #include <mutex>
-#include <thread>
 
 #include "core/atomic_file.h"
+#include "core/parallel_for.h"
 #include "synth/design_source.h"
 #include "synth/liberty_setup.h"
 
@@ -126,32 +126,26 @@ std::vector<SweepRow> RunSweep(const std::vector<SweepPoint>& points, const Swee
   base.liberty_cells = &cells;
 
   std::mutex mu;
-  std::atomic<size_t> next{0}, done{0};
+  std::atomic<size_t> done{0};
   auto say = [&](const std::string& s) {
     if (!o.progress) return;
     std::lock_guard lock(mu);
     o.progress(s);
   };
-  auto worker = [&] {
-    for (size_t i = next++; i < rows.size(); i = next++) {
-      SweepRow& row = rows[i];
-      const fs::path dir = SweepPointDir(o.work_dir, row.point);
-      std::optional<SweepRow> kept;
-      if (o.resume) kept = ReadPointOutcome(row.point, dir);
-      const bool reused = kept && kept->result;
-      row = reused ? *kept : RunSweepPoint(row.point, base, dir);
-      const size_t n = ++done;
-      say(fmt::format("sweep: [{}/{}] {} {}{}", n, rows.size(), row.point.Id(),
-                      row.error.empty() ? fmt::format("{:.0f} µm²{}", row.result->area.total_area,
-                                                      row.result->timing ? fmt::format(", {:.1f} MHz", row.result->timing->fmax_mhz) : "")
-                                        : "FAILED: " + row.error,
-                      reused ? " (kept from the earlier run)" : ""));
-    }
-  };
-  const int jobs = std::max(1, std::min<int>(o.jobs, static_cast<int>(rows.size())));
-  std::vector<std::thread> threads;
-  for (int j = 0; j < jobs; ++j) threads.emplace_back(worker);
-  for (auto& t : threads) t.join();
+  ParallelFor(static_cast<int>(rows.size()), std::max(1, o.jobs), [&](int i) {
+    SweepRow& row = rows[i];
+    const fs::path dir = SweepPointDir(o.work_dir, row.point);
+    std::optional<SweepRow> kept;
+    if (o.resume) kept = ReadPointOutcome(row.point, dir);
+    const bool reused = kept && kept->result;
+    row = reused ? *kept : RunSweepPoint(row.point, base, dir);
+    const size_t n = ++done;
+    say(fmt::format("sweep: [{}/{}] {} {}{}", n, rows.size(), row.point.Id(),
+                    row.error.empty() ? fmt::format("{:.0f} µm²{}", row.result->area.total_area,
+                                                    row.result->timing ? fmt::format(", {:.1f} MHz", row.result->timing->fmax_mhz) : "")
+                                      : "FAILED: " + row.error,
+                    reused ? " (kept from the earlier run)" : ""));
+  });
   return rows;
 }
 

@@ -1,6 +1,6 @@
 // RunSweep: a grid of configurations (and architectures), each generated,
 // synthesised and timed in its own work subdirectory, up to `jobs` points
-// at a time (std::thread pool). A failing point is recorded, not fatal.
+// at a time (ParallelFor, core/parallel_for.h). A failing point is recorded, not fatal.
 // Every executor (this local one, a Slurm array task) runs a point with
 // RunSweepPoint, which leaves its outcome in the point's directory
 // (result.json, or error.txt for a failed point), so that results written
