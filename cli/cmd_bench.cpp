@@ -28,6 +28,7 @@
 #include "cli/model_path_options.h"
 #include "core/atomic_file.h"
 #include "core/errors.h"
+#include "core/output_directory.h"
 #include "core/json_input.h"
 #include "core/subprocess.h"
 #include "flow_pruner/macro_linear_executor.h"
@@ -140,8 +141,8 @@ nlohmann::json RunCosimBench(const MacroConfig& c, const fs::path& work, int vec
       {.rtl_dir = work / "rtl", .work_dir = work / "tb",
        .progress = [](const std::string& l) { std::cerr << "bench: " << l << "\n"; }});
   const fs::path json = work / "cosim.json";
-  RunLogged(fmt::format("{} --rtl {} --vectors {} --json {}", ShellQuote(tb.string()),
-                        ShellQuote((work / "rtl").string()), vectors, ShellQuote(json.string())),
+  RunLogged({tb.string(), "--rtl", (work / "rtl").string(), "--vectors", std::to_string(vectors), "--json",
+             json.string()},
             work / "cosim.log", "co-simulation");
   return ReadJsonFile(json);
 }
@@ -244,9 +245,8 @@ void BenchHfLoad(std::vector<Row>& rows, nlohmann::json& j, const fs::path& work
 void BenchSynth(std::vector<Row>& rows, nlohmann::json& j, const fs::path& work,
                 const std::string& data_dir) {
   const auto t = Clock::now();
-  RunLogged(fmt::format("{} synth --out {} --work {} --data-dir {}", ShellQuote("/proc/self/exe"),
-                        ShellQuote((work / "synth_report").string()),
-                        ShellQuote((work / "synth_work").string()), ShellQuote(data_dir)),
+  RunLogged({fs::read_symlink("/proc/self/exe").string(), "synth", "--out", (work / "synth_report").string(),
+             "--work", (work / "synth_work").string(), "--data-dir", data_dir},
             work / "synth.log", "flexcim synth");
   const double secs = Seconds(t);
   rows.push_back({"synth + timing + power, default macro", secs, "s", "< 120"});
@@ -284,7 +284,7 @@ int RunBench(const std::vector<std::string>& args) {
   }
   auto want = [&](const char* n) { return std::find(parts.begin(), parts.end(), n) != parts.end(); };
   const fs::path work = fs::absolute(o.out);
-  fs::create_directories(work);
+  ClaimOutputDirectory({"--out", o.out}, "bench");
   std::vector<Row> rows;
   nlohmann::json j;
   auto step = [](const char* what) { std::cerr << "bench: " << what << "\n"; };

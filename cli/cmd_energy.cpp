@@ -16,6 +16,9 @@
 #include "core/baseline_config.h"
 #include "core/config_json.h"
 #include "core/errors.h"
+#include "core/input_file.h"
+#include "core/json_input.h"
+#include "core/output_directory.h"
 #include "golden/perf_model.h"
 #include "synth/liberty_setup.h"
 #include "synth/operation_energy.h"
@@ -35,14 +38,15 @@ struct EnergyOptions {
   std::string data_dir;
 };
 
-json ReadJsonFile(const fs::path& p, const std::string& flag) {
-  std::ifstream in(p);
-  if (!in) throw UsageError(fmt::format("{} {}: cannot read", flag, p.string()));
-  try {
-    return json::parse(in);
-  } catch (const json::exception& e) {
-    throw UsageError(fmt::format("{} {}: not valid JSON ({})", flag, p.string(), e.what()));
+// A file of the --synth directory: missing is a usage error (a wrong
+// directory), bad content a runtime error naming the file.
+json ReadSynthJson(const fs::path& p, const std::string& synth_dir) {
+  std::error_code ec;
+  if (!fs::exists(p, ec)) {
+    throw UsageError(fmt::format("--synth {}: no {} (is it the --out directory of flexcim synth?)", synth_dir,
+                                 p.string()));
   }
+  return flexcim::ReadJsonFile(p);
 }
 
 void RequireActivity(const char* flag, double v) {
@@ -66,13 +70,13 @@ int RunEnergy(const std::vector<std::string>& args) {
   RequireActivity("--act-activity", o.act_activity);
   RequireActivity("--write-activity", o.write_activity);
   if (o.jobs < 1) throw UsageError(fmt::format("--jobs {}: must be >= 1", o.jobs));
-  const json report = ReadJsonFile(fs::path(o.synth_dir) / "report.json", "--synth");
-  if (!report.contains("results") || report.at("results").empty()) {
-    throw UsageError(fmt::format("--synth {}: report.json has no results", o.synth_dir));
-  }
+  const fs::path report_path = fs::path(o.synth_dir) / "report.json";
+  const json report = ReadSynthJson(report_path, o.synth_dir);
+  const json& results_json = JsonArray(report, "results", report_path.string());
+  if (results_json.empty()) throw Error(fmt::format("{}: no results", report_path.string()));
   const fs::path work = fs::path(o.synth_dir) / "energy_work";
-  fs::create_directories(work);
-  const fs::path liberty = synth::PrepareLiberty(o.data_dir, work);
+  // Every file this run reads, so that --out can replace none of them.
+  std::vector<FlagPath> inputs = {{"--synth", report_path}};
 
   struct Job {
     std::string arch, config;
@@ -80,36 +84,52 @@ int RunEnergy(const std::vector<std::string>& args) {
     synth::OperationEnergyOptions options;
   };
   std::vector<Job> jobs;
-  for (const json& r : report.at("results")) {
+  for (size_t i = 0; i < results_json.size(); ++i) {
+    const json& r = results_json[i];
+    const std::string where = fmt::format("{}: results[{}]", report_path.string(), i);
     Job job;
-    job.arch = r.at("arch").get<std::string>();
-    const fs::path synth_work = r.at("work_dir").get<std::string>();
+    job.arch = JsonString(r, "arch", where);
+    try {
+      (void)ParseArch(job.arch);
+    } catch (const UsageError& e) {
+      throw Error(fmt::format("{}: 'arch' is \"{}\": not an architecture", where, job.arch));
+    }
+    const fs::path synth_work = JsonString(r, "work_dir", where);
     const fs::path manifest_path = synth_work.parent_path() / "rtl" / "manifest.json";
-    const json manifest = ReadJsonFile(manifest_path, "--synth");
+    const json manifest = ReadSynthJson(manifest_path, o.synth_dir);
+    inputs.push_back({"--synth", manifest_path});
+    inputs.push_back({"--synth", synth_work / "sta_netlist.v"});
     // The design's own manifest: configuration with its cell style and storage.
-    const MacroConfig config = ManifestFromJson(manifest, manifest_path.string()).config;
+    const Manifest checked = ManifestFromJson(manifest, manifest_path.string());
+    const MacroConfig& config = checked.config;
     job.config = golden::EnergyConfigName(ParseArch(job.arch), config);
-    job.area = r.at("area").at("total_um2").get<double>();
-    job.options.liberty = liberty;
+    job.area = JsonNumber(JsonObject(r, "area", where), "total_um2", 0, 1e15, where + ": area");
     job.options.netlist = synth_work / "sta_netlist.v";
-    if (!fs::exists(job.options.netlist) || r.at("timing").is_null()) {
-      throw UsageError(fmt::format("--synth {}: {} has no timed netlist (was the synth run made with --no-sta?)",
-                                   o.synth_dir, job.arch));
+    if (!fs::exists(job.options.netlist) || !r.contains("timing") || r.at("timing").is_null()) {
+      throw Error(fmt::format("--synth {}: {} has no timed netlist (was the synth run made with --no-sta?)",
+                              o.synth_dir, job.arch));
     }
-    job.options.period_ns = r.at("timing").value("compute_min_period_ns", 0.0);
-    if (!(job.options.period_ns > 0)) {
-      throw UsageError(fmt::format("--synth {}: {} has no compute-path period (synthesise it again with this "
-                                   "version of flexcim synth)", o.synth_dir, job.arch));
+    const json& timing = JsonObject(r, "timing", where);
+    if (!timing.contains("compute_min_period_ns")) {
+      throw Error(fmt::format("--synth {}: {} has no compute-path period (synthesise it again with this "
+                              "version of flexcim synth)", o.synth_dir, job.arch));
     }
-    job.options.top = manifest.value("top", std::string("flexcim_top"));
+    job.options.period_ns = JsonNumber(timing, "compute_min_period_ns", 1e-6, 1e9, where + ": timing");
+    job.options.top = checked.top;
     job.options.ports = synth::ManifestPorts(manifest);
     job.options.act_activity = o.act_activity;
     job.options.write_activity = o.write_activity;
-    job.options.initiation_interval = manifest.value("initiation_interval", 1);
+    job.options.initiation_interval = checked.initiation_interval;
     job.options.work_dir = work / fmt::format("{}_{}", job.arch, job.config);
     jobs.push_back(std::move(job));
   }
 
+  // Before minutes of OpenSTA: the output may be none of the inputs.
+  RefuseOutputOverInputs({"--out", o.out}, inputs);
+  RequireRegularFileOrMissing(o.out);
+  fs::create_directories(work);
+  const fs::path liberty = synth::PrepareLiberty(o.data_dir, work);
+  for (Job& job : jobs) job.options.liberty = liberty;
   const auto start = std::chrono::steady_clock::now();
   std::vector<synth::OperationEnergyOptions> designs;
   for (const Job& job : jobs) {

@@ -5,6 +5,8 @@
 // forward pass with every pruned linear layer run on the golden macro's
 // integer tiles (flow_pruner/macro_linear_executor.h).
 #include <fmt/format.h>
+
+#include <cmath>
 #include <unistd.h>
 
 #include <filesystem>
@@ -19,6 +21,7 @@
 #include "core/atomic_file.h"
 #include "core/errors.h"
 #include "core/output_directory.h"
+#include "flow_pruner/container_model_match.h"
 #include "flow_pruner/macro_linear_executor.h"
 #include "flow_pruner/model_inputs.h"
 #include "flow_pruner/model_reader.h"
@@ -115,8 +118,13 @@ int RunEval(const std::vector<std::string>& args) {
   std::vector<FlagPath> inputs_by_flag = ModelInputFlags(paths);
   if (container) inputs_by_flag.push_back({"--pruned", std::filesystem::path(o.pruned) / "pruned.flexcim"});
   RefuseOutputOverInputs({"--json", o.json}, inputs_by_flag);
+  if (!o.json.empty()) RequireWritableTarget("--json", o.json);
   const ModelInputs inputs = ModelInputs::Load(paths);
   const LlamaModel& model = inputs.model;
+  if (container) {
+    RequireModelMatchesContainer(model, paths.model, *container,
+                                 (std::filesystem::path(o.pruned) / "pruned.flexcim").string());
+  }
   const BlockSlice slice = ParseBlockSlice(o.blocks, inputs.num_blocks());
   const auto sequences = inputs.EncodeSlice(o.blocks);
 
@@ -137,6 +145,11 @@ int RunEval(const std::vector<std::string>& args) {
     r = EvaluatePerplexity(model, sequences, options);
   }
   if (container) std::cout << fmt::format("{}: {}\n", o.pruned, mode);
+  if (!std::isfinite(r.perplexity())) {
+    throw Error(fmt::format("{}: perplexity is {} (mean NLL {}): the model's outputs are not finite numbers, "
+                            "no result is written",
+                            paths.model, r.perplexity(), r.mean_nll()));
+  }
 
   std::cout << fmt::format(
       "{}: blocks {} ({} blocks, {} tokens): mean NLL {:.6f} nats/token over {} predictions, "

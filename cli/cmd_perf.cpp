@@ -12,6 +12,7 @@
 #include "cli/flag_parsing.h"
 #include "core/atomic_file.h"
 #include "core/errors.h"
+#include "core/output_directory.h"
 #include "core/baseline_config.h"
 #include "flow_pruner/pruned_container.h"
 #include "golden/perf_model.h"
@@ -71,11 +72,26 @@ int RunPerf(const std::vector<std::string>& args) {
   if (!vm) return 0;
   if (o.pruned.empty() == o.shape.empty()) throw UsageError("--pruned / --shape: give exactly one");
   if (o.macros < 1) throw UsageError(fmt::format("--macros {}: must be >= 1", o.macros));
+  if (o.macros > golden::kMaxMacros) {
+    throw UsageError(fmt::format("--macros {}: must be at most {}", o.macros, golden::kMaxMacros));
+  }
   if (o.tokens < 1) throw UsageError(fmt::format("--tokens {}: must be >= 1", o.tokens));
+  if (o.tokens > golden::kMaxPerfTokens) {
+    throw UsageError(fmt::format("--tokens {}: must be at most {} (2^40)", o.tokens, golden::kMaxPerfTokens));
+  }
   if (o.buffer_pj_per_bit < 0) {
     throw UsageError(fmt::format("--buffer-pj-per-bit {}: must be >= 0", o.buffer_pj_per_bit));
   }
   const std::vector<Arch> archs = ParseArchList(o.archs);
+  // Before anything is read: --json may be none of the inputs.
+  const fs::path pruned_file =
+      !o.pruned.empty() && fs::is_directory(o.pruned) ? fs::path(o.pruned) / "pruned.flexcim" : fs::path(o.pruned);
+  const bool shape_is_file = !o.shape.empty() && o.shape != "stories260k" && o.shape != "llama2-7b";
+  RefuseOutputOverInputs({"--json", o.json}, {{"--pruned", pruned_file},
+                                              {"--shape", shape_is_file ? o.shape : ""},
+                                              {"--patterns", o.patterns},
+                                              {"--energy", o.energy}});
+  if (!o.json.empty()) RequireWritableTarget("--json", o.json);
 
   MacroConfig config = o.macro.ToConfig();
   std::vector<golden::ModelLayer> layers;

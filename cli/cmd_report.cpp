@@ -54,7 +54,7 @@ std::string PruneSection(const json& j) {
                               j.at("masks").get<std::string>(), j.at("macro").get<std::string>());
   s += "| block | O_i (%) | D_i | N:M |\n|---:|---:|---:|---|\n";
   for (const auto& b : j.at("blocks")) {
-    s += fmt::format("| {} | {:.4f} | {:.4e} | {} |\n", b.at("block").get<int>(),
+    s += fmt::format("| {} | {:.4f} | {:.4e} | {} |\n", b.at("block").get<int64_t>(),
                      b.at("outlier_ratio_percent").get<double>(), b.at("locality").get<double>(),
                      b.at("pattern").get<std::string>());
   }
@@ -66,8 +66,8 @@ std::string PruneSection(const json& j) {
     s += fmt::format("Perplexity on blocks {}: dense {:.4f}, pruned {:.4f}", e.at("blocks").get<std::string>(),
                      e.at("dense").at("perplexity").get<double>(), e.at("pruned").at("perplexity").get<double>());
     if (e.contains("pruned_quantized")) {
-      s += fmt::format(", pruned W{}A{} {:.4f}", e.at("quantized_bits").at("w").get<int>(),
-                       e.at("quantized_bits").at("a").get<int>(),
+      s += fmt::format(", pruned W{}A{} {:.4f}", e.at("quantized_bits").at("w").get<int64_t>(),
+                       e.at("quantized_bits").at("a").get<int64_t>(),
                        e.at("pruned_quantized").at("perplexity").get<double>());
     }
     s += ".\n";
@@ -81,10 +81,10 @@ std::string MapSection(const json& j) {
       "## Mapping onto {}\n\n{} tiles, {} cycles for {} tokens per layer (latency {}), utilisation {:.1f}%; "
       "every layer's golden-macro output equals its integer GEMV.\n",
       j.at("config").get<std::string>(), t.at("tiles").get<int64_t>(), t.at("cycles").get<int64_t>(),
-      j.at("tokens").get<int64_t>(), j.at("latency").get<int>(), 100 * t.at("utilisation").get<double>());
+      j.at("tokens").get<int64_t>(), j.at("latency").get<int64_t>(), 100 * t.at("utilisation").get<double>());
   if (j.contains("stimulus")) {
     s += fmt::format("Layer {} was scheduled for the RTL: {} tokens, {} cycles.\n",
-                     j.at("stimulus").at("layer").get<std::string>(), j.at("stimulus").at("tokens").get<int>(),
+                     j.at("stimulus").at("layer").get<std::string>(), j.at("stimulus").at("tokens").get<int64_t>(),
                      j.at("stimulus").at("cycles").get<int64_t>());
   }
   return s + "\n";
@@ -92,7 +92,7 @@ std::string MapSection(const json& j) {
 
 std::string VerifySection(const std::string& title, const json& j) {
   return fmt::format("- {}: {} vectors, {} mismatches, latency {} cycles, {} cycles simulated ({})\n", title,
-                     j.at("vectors").get<int64_t>(), j.at("mismatches").get<int64_t>(), j.at("latency").get<int>(),
+                     j.at("vectors").get<int64_t>(), j.at("mismatches").get<int64_t>(), j.at("latency").get<int64_t>(),
                      j.at("cycles").get<int64_t>(), j.at("config").get<std::string>());
 }
 
@@ -161,12 +161,20 @@ int RunReport(const std::vector<std::string>& args) {
       if (used != item.size()) q = 0;
     } catch (const std::exception&) {
     }
-    if (q < 1) throw UsageError(fmt::format("--macros {}: each Q must be an integer >= 1", macros));
+    if (q < 1 || q > golden::kMaxMacros) {
+      throw UsageError(fmt::format("--macros {}: each Q must be an integer in [1, {}]", macros, golden::kMaxMacros));
+    }
     qs.push_back(q);
   }
   if (tokens < 1) throw UsageError(fmt::format("--tokens {}: must be >= 1", tokens));
+  if (tokens > golden::kMaxPerfTokens) {
+    throw UsageError(fmt::format("--tokens {}: must be at most {} (2^40)", tokens, golden::kMaxPerfTokens));
+  }
   if (buffer_pj_per_bit < 0) throw UsageError(fmt::format("--buffer-pj-per-bit {}: must be >= 0", buffer_pj_per_bit));
-  if (!o.out.empty()) RefuseOutputOverInputs({"--out", o.out}, {{"--run", run}});
+  if (!o.out.empty()) {
+    RefuseOutputOverInputs({"--out", o.out}, {{"--run", run}, {"--energy", energy}, {"--profile", profile}});
+    CheckOutputDirectory(o.out, "report");  // a refused --out is reported before the work
+  }
   const auto prune = ReadJson(run / "prune" / "prune.json");
   const auto map = ReadJson(run / "map" / "map.json");
   const auto verify = ReadJson(run / "verify.json");
@@ -196,18 +204,30 @@ int RunReport(const std::vector<std::string>& args) {
   in.buffer_pj_per_bit = buffer_pj_per_bit;
   in.energy_file = energy.empty() ? run / "synth" / "energy.json" : fs::path(energy);
   in.profile_file = profile;
-  if (prune_report) {
-    in.config = golden::ParseMacroConfigName(prune_report->at("macro").get<std::string>());
-    in.prune_report = *prune_report;
-  } else {
-    if (prune) {
-      in.config = golden::ParseMacroConfigName(prune->at("macro").get<std::string>());
-      in.prune = *prune;
+  const golden::PerfReport perf = [&] {
+    try {
+      if (prune_report) {
+        in.config = golden::ParseMacroConfigName(prune_report->at("macro").get<std::string>());
+        in.prune_report = *prune_report;
+      } else {
+        if (prune) {
+          in.config = golden::ParseMacroConfigName(prune->at("macro").get<std::string>());
+          in.prune = *prune;
+        }
+        in.prune_report_missing = fmt::format("{} not found: run `flexcim prune --report --out <run>/prune_report`",
+                                              (run / "prune_report" / "report.json").string());
+      }
+      return golden::BuildPerfReport(in);
+    } catch (const nlohmann::json::exception& e) {
+      // A field of the run's JSON that is missing or of the wrong type.
+      std::string what = e.what();
+      if (const size_t close = what.find("] "); close != std::string::npos) what = what.substr(close + 2);
+      const fs::path file = prune_report ? run / "prune_report" / "report.json"
+                            : prune      ? run / "prune" / "prune.json"
+                                         : in.energy_file;
+      throw Error(fmt::format("{}: unexpected content: {}", file.string(), what));
     }
-    in.prune_report_missing = fmt::format("{} not found: run `flexcim prune --report --out <run>/prune_report`",
-                                          (run / "prune_report" / "report.json").string());
-  }
-  const golden::PerfReport perf = golden::BuildPerfReport(in);
+  }();
   md += perf.markdown;
   std::cout << (summary_only ? perf.summary : md);
   if (!o.out.empty()) {

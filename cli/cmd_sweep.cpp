@@ -13,8 +13,10 @@
 #include "cli/command_registry.h"
 #include "cli/flag_parsing.h"
 #include "core/errors.h"
+#include "core/output_directory.h"
 #include "synth/design_source.h"
 #include "synth/liberty_setup.h"
+#include "synth/activity_file.h"
 #include "synth/slurm_executor.h"
 #include "synth/sweep.h"
 #include "synth/sweep_manifest.h"
@@ -119,6 +121,7 @@ int Collect(const SweepCmdOptions& o, const po::variables_map& vm) {
   const fs::path run = o.collect;
   const synth::SweepManifest m = synth::ReadSweepManifest(run / synth::kSweepManifestFile);
   const std::string out = vm["out"].defaulted() ? m.out_dir.string() : o.out_dir;
+  ClaimOutputDirectory({"--out", out}, "sweep");
   std::map<int, synth::TaskStatus> status;
   if (synth::HasSweepSubmissions(run)) {
     synth::RequireSlurmClient();
@@ -166,6 +169,7 @@ int RunSweepCmd(const std::vector<std::string>& args) {
     throw UsageError(fmt::format("--cpus-per-task {}: must be >= 1", o.slurm.cpus_per_task));
   }
   if (o.poll_seconds < 1) throw UsageError(fmt::format("--poll-seconds {}: must be >= 1", o.poll_seconds));
+  synth::RequireToggleRate("--input-activity", o.input_activity);
   if (o.executor == "local") {
     for (const char* f : {"detach", "partition", "time", "mem", "sbatch-arg"}) {
       if (vm->count(f) && !(*vm)[f].defaulted()) {
@@ -195,6 +199,8 @@ int RunSweepCmd(const std::vector<std::string>& args) {
 
   const fs::path run = o.work_dir.empty() ? fs::path(o.out_dir) / "work" : fs::path(o.work_dir);
   const fs::path manifest_path = run / synth::kSweepManifestFile;
+  // Before any point runs: --out is empty, new, or an earlier sweep's.
+  ClaimOutputDirectory({"--out", o.out_dir}, "sweep");
   if (o.resume) {
     const synth::SweepManifest earlier = synth::ReadSweepManifest(manifest_path);
     if (Ids(earlier.points) != Ids(points)) {

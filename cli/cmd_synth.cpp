@@ -14,6 +14,7 @@
 #include "cli/command_registry.h"
 #include "cli/flag_parsing.h"
 #include "core/errors.h"
+#include "core/input_file.h"
 #include "core/output_directory.h"
 #include "synth/activity_file.h"
 #include "synth/design_source.h"
@@ -86,6 +87,7 @@ int Combine(const SynthCmdOptions& o, const po::variables_map& vm) {
   std::vector<FlagPath> inputs;
   for (const auto& f : files) inputs.push_back({"--combine", f});
   RefuseOutputOverInputs({"--out", o.out_dir}, inputs);
+  ClaimOutputDirectory({"--out", o.out_dir}, "synth");
   std::vector<synth::PpaResult> results;
   std::map<std::string, std::string> seen;  // design (arch, configuration, MAC style, storage) -> file
   for (const auto& f : files) {
@@ -130,13 +132,17 @@ int RunSynth(const std::vector<std::string>& args) {
   synth::RequireToggleRate("--input-activity", o.input_activity);
   if (!o.activity_vcd.empty()) {
     RefuseOutputOverInputs({"--out", o.out_dir}, {{"--activity-vcd", o.activity_vcd}});
+    if (!fs::exists(o.activity_vcd)) throw UsageError(fmt::format("--activity-vcd {}: no such file", o.activity_vcd));
+    RequireRegularFileOrMissing(o.activity_vcd);  // a FIFO would block the read forever
     std::ifstream in(o.activity_vcd);
-    if (!in) throw UsageError(fmt::format("--activity-vcd {}: cannot read", o.activity_vcd));
+    if (!in) throw Error(fmt::format("{}: cannot open", o.activity_vcd));
     Progress(fmt::format("reading toggle rates from {}", o.activity_vcd));
     try {
       flow.net_activity = verif::ToggleRatesFromVcd(in).rates;
+    } catch (const UsageError& e) {
+      throw Error(fmt::format("{}: {}", o.activity_vcd, e.what()));
     } catch (const Error& e) {
-      throw UsageError(fmt::format("--activity-vcd {}: {}", o.activity_vcd, e.what()));
+      throw Error(fmt::format("{}: {}", o.activity_vcd, e.what()));
     }
     flow.port_activity.clear();  // measured: no assumed-constant ports
   }
@@ -157,6 +163,9 @@ int RunSynth(const std::vector<std::string>& args) {
   flow.progress = Progress;
   flow.power_breakdown = !o.no_power_breakdown;
 
+  // Before minutes of Yosys: --out is empty, new, or an earlier synth's.
+  RefuseOutputOverInputs({"--out", o.out_dir}, {{"--activity-vcd", o.activity_vcd}, {"--activity-from", o.activity_from}});
+  ClaimOutputDirectory({"--out", o.out_dir}, "synth");
   const auto start = std::chrono::steady_clock::now();
   std::vector<synth::SynthFlowOptions> designs;
   for (const MacroConfig& config : configs) {

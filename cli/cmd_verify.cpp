@@ -5,7 +5,6 @@
 // optionally with a waveform. No CMake editing by the user; the build is
 // reused across runs.
 #include <fmt/format.h>
-#include <sys/wait.h>
 
 #include <filesystem>
 #include <iostream>
@@ -14,6 +13,7 @@
 #include "cli/flag_parsing.h"
 #include "core/design_manifest.h"
 #include "core/errors.h"
+#include "core/atomic_file.h"
 #include "core/output_directory.h"
 #include "core/subprocess.h"
 #include "generator/design_writer.h"
@@ -25,6 +25,9 @@ namespace flexcim::cli {
 namespace {
 
 namespace fs = std::filesystem;
+
+// --vectors: the random stimulus is generated in memory before it runs.
+constexpr int kMaxVerifyVectors = 10'000'000;
 
 struct VerifyOptions {
   MacroConfigFlags macro;
@@ -85,8 +88,22 @@ int RunVerify(const std::vector<std::string>& args) {
                              "[--trace FILE.vcd|.fst] [--work DIR]");
   if (!vm) return 0;
   if (o.vectors < 1) throw UsageError(fmt::format("--vectors {}: must be >= 1", o.vectors));
-  RefuseOutputOverInputs({"--json", o.json}, {{"--stimulus", o.stimulus}});
-  RefuseOutputOverInputs({"--trace", o.trace}, {{"--stimulus", o.stimulus}, {"--json", o.json}});
+  if (o.vectors > kMaxVerifyVectors) {
+    throw UsageError(fmt::format("--vectors {}: must be at most {} (the stimulus is held in memory)", o.vectors,
+                                 kMaxVerifyVectors));
+  }
+  // Outputs are checked before minutes of building: none may be an input
+  // (or a file of the --rtl design), and each must be writable.
+  std::vector<FlagPath> inputs = {{"--stimulus", o.stimulus}};
+  for (FlagPath& f : FilesOfInputDirectory("--rtl", o.rtl)) inputs.push_back(std::move(f));
+  RefuseOutputOverInputs({"--json", o.json}, inputs);
+  inputs.push_back({"--json", o.json});
+  RefuseOutputOverInputs({"--trace", o.trace}, inputs);
+  if (!o.json.empty()) RequireWritableTarget("--json", o.json);
+  if (!o.trace.empty()) RequireWritableTarget("--trace", o.trace);
+  // The work and design directories are written into a CMake project.
+  if (!o.work.empty()) verif::RequireCMakeSafePath("--work", o.work);
+  if (!o.rtl.empty()) verif::RequireCMakeSafePath("--rtl", fs::absolute(o.rtl));
   if (!o.stimulus.empty() && !fs::is_regular_file(o.stimulus)) {
     throw UsageError(fmt::format("--stimulus {}: no such file", o.stimulus));
   }
@@ -127,24 +144,30 @@ int RunVerify(const std::vector<std::string>& args) {
   } else {
     progress(fmt::format("running {} random vectors (seed {})", o.vectors, o.seed));
   }
-  std::string command = fmt::format("{} --rtl {} --vectors {} --seed {}", ShellQuote(tb.string()),
-                                    ShellQuote(fs::absolute(rtl_dir).string()), o.vectors, o.seed);
-  if (!o.json.empty()) command += " --json " + ShellQuote(fs::absolute(o.json).string());
-  if (!o.stimulus.empty()) command += " --stimulus " + ShellQuote(fs::absolute(o.stimulus).string());
-  if (!o.trace.empty()) command += " --trace " + ShellQuote(fs::absolute(o.trace).string());
+  std::vector<std::string> command = {tb.string(), "--rtl", fs::absolute(rtl_dir).string(), "--vectors",
+                                      std::to_string(o.vectors), "--seed", std::to_string(o.seed)};
+  if (!o.json.empty()) command.insert(command.end(), {"--json", fs::absolute(o.json).string()});
+  if (!o.stimulus.empty()) command.insert(command.end(), {"--stimulus", fs::absolute(o.stimulus).string()});
+  if (!o.trace.empty()) command.insert(command.end(), {"--trace", fs::absolute(o.trace).string()});
   std::cout.flush();
-  const int status = std::system(command.c_str());
-  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  if (code == verif::kTestbenchPassed) return 0;
-  if (code == verif::kTestbenchMismatch) {
+  // The testbench's output is shown as it comes and kept: a run that ends
+  // without its summary (e.g. a design calling $finish) compared nothing.
+  const ProcessResult run = RunProcess({.argv = command, .cwd = {}, .log = {}, .stdout_file = {}, .echo = true});
+  if (run.status.ok() && !verif::HasTestbenchSummary(run.out, design.Name())) {
+    throw Error(fmt::format("the testbench {} exited 0 without its final summary line ('verified N vectors, ...' "
+                            "and '{}: N cycles, ...'); the design may have called $finish: nothing was "
+                            "verified",
+                            tb.string(), design.Name()));
+  }
+  if (run.status.ok()) return 0;
+  if (run.status.signal == 0 && run.status.code == verif::kTestbenchMismatch) {
     std::cerr << fmt::format("verify: MISMATCH: the RTL of {} disagrees with the golden model (testbench {}, "
                              "work dir {})\n",
                              design.Name(), tb.string(), work.string());
     return verif::kTestbenchMismatch;
   }
   throw Error(fmt::format("the testbench {} failed ({}) before comparing every output; its message is above",
-                          tb.string(),
-                          WIFEXITED(status) ? fmt::format("exit {}", code) : std::string("killed by a signal")));
+                          tb.string(), run.status.Describe()));
 }
 
 const CommandRegistrar kVerify({"verify",

@@ -2,6 +2,11 @@
 // main() only picks the subcommand and maps errors to exit codes:
 // 0 success, 1 runtime failure, 2 usage error.
 #include <fmt/format.h>
+#include <signal.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 
 #include <filesystem>
 #include <iostream>
@@ -11,6 +16,7 @@
 
 #include "cli/command_registry.h"
 #include "core/errors.h"
+#include "core/subprocess.h"
 
 namespace {
 
@@ -21,6 +27,27 @@ void PrintUsage(std::ostream& os) {
     if (command.hidden) continue;
     os << fmt::format("  {:<10} {}\n", name, command.summary);
   }
+}
+
+// Every result that goes to stdout (report, perf, ...) must have arrived:
+// a write error (a full disk, a closed pipe) is a failure, exit 1.
+int CheckStdout(const std::string& name, int code) {
+  // errno still holds the reason of the failed write (nothing since
+  // touched it on this path); fflush sets it anew when it is what fails.
+  std::cout.flush();
+  const bool failed = std::fflush(stdout) != 0 || std::ferror(stdout) || !std::cout.good();
+  if (!failed) return code;
+  const int e = errno != 0 ? errno : EIO;
+  std::cerr << fmt::format("flexcim {}: error: stdout: write failed: {}\n", name, std::strerror(e));
+  return 1;
+}
+
+// Library text ("[json.exception.type_error.302] ...") is not for users.
+std::string WithoutLibraryPrefix(std::string what) {
+  if (what.rfind("[json.exception", 0) == 0) {
+    if (const size_t close = what.find("] "); close != std::string::npos) what = what.substr(close + 2);
+  }
+  return what;
 }
 
 }  // namespace
@@ -43,8 +70,17 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::vector<std::string> args(argv + 2, argv + argc);
+  // A closed stdout pipe is a write error we report (exit 1), not a silent death.
+  ::signal(SIGPIPE, SIG_IGN);
   try {
-    return it->second.run(args);
+    return CheckStdout(name, it->second.run(args));
+  } catch (const flexcim::Interrupted& e) {
+    // The children got the signal too; outputs were cleaned up on the way
+    // here. Die of the same signal, as the user asked.
+    std::cerr << fmt::format("flexcim {}: {}\n", name, e.what());
+    ::signal(e.signal(), SIG_DFL);
+    ::raise(e.signal());
+    return 128 + e.signal();
   } catch (const flexcim::UsageError& e) {
     std::cerr << fmt::format("flexcim {}: error: {}\n", name, e.what());
     return 2;
@@ -61,11 +97,21 @@ int main(int argc, char** argv) {
                              "this machine has)\n",
                              name);
     return 1;
+  } catch (const std::length_error&) {
+    std::cerr << fmt::format("flexcim {}: error: out of memory (the inputs or flags ask for more memory than "
+                             "this machine has)\n",
+                             name);
+    return 1;
   } catch (const std::exception& e) {
     // Every reader turns library exceptions into messages naming the file;
     // reaching this is a bug in flexcim, said so instead of shown raw.
-    std::cerr << fmt::format("flexcim {}: error: internal error ({}); please report it with the command line\n",
-                             name, e.what());
+    std::cerr << fmt::format("flexcim {}: error: unexpected failure ({}); please report it with the command "
+                             "line\n",
+                             name, WithoutLibraryPrefix(e.what()));
+    return 1;
+  } catch (...) {
+    std::cerr << fmt::format("flexcim {}: error: unexpected failure; please report it with the command line\n",
+                             name);
     return 1;
   }
 }

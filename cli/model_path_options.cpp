@@ -34,10 +34,14 @@ pruner::ModelPaths ModelPathFlags::Resolve() const {
 }
 
 std::vector<FlagPath> ModelInputFlags(const pruner::ModelPaths& paths) {
-  return {{"--model", paths.model},
-          {"--tokenizer", paths.tokenizer},
-          {"--text", paths.text},
-          {"--token-ids", paths.token_ids}};
+  std::vector<FlagPath> inputs = {{"--model", paths.model},
+                                  {"--tokenizer", paths.tokenizer},
+                                  {"--text", paths.text},
+                                  {"--token-ids", paths.token_ids}};
+  // A Hugging Face model is a directory: each of its files (safetensors,
+  // config.json, tokenizer.model) is an input an output must not replace.
+  for (FlagPath& f : FilesOfInputDirectory("--model", paths.model)) inputs.push_back(std::move(f));
+  return inputs;
 }
 
 po::options_description ModelPathOptions(ModelPathFlags& f) {

@@ -67,6 +67,27 @@ bool IsLeftoverOfDeadProcess(std::string_view name, std::string_view stem) {
   return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
 }
 
+void RequireWritableTarget(std::string_view flag, const fs::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) throw UsageError(fmt::format("{} {}: is a directory", flag, path.string()));
+    if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode) && !S_ISFIFO(st.st_mode)) {
+      throw UsageError(fmt::format("{} {}: exists and is not a regular file", flag, path.string()));
+    }
+    if (!S_ISREG(st.st_mode)) return;  // a device or FIFO is written in place
+  }
+  fs::path dir = fs::absolute(path).parent_path();
+  std::error_code ec;
+  while (!dir.empty() && !fs::exists(fs::symlink_status(dir, ec)) && dir != dir.parent_path()) dir = dir.parent_path();
+  if (!fs::is_directory(dir, ec)) {
+    throw UsageError(fmt::format("{} {}: {} is not a directory", flag, path.string(), dir.string()));
+  }
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+    throw UsageError(fmt::format("{} {}: cannot write in {}: {}", flag, path.string(), dir.string(),
+                                 std::strerror(errno)));
+  }
+}
+
 void WriteFileChecked(const fs::path& path, std::string_view bytes) {
   WriteToOpenedFile(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666), path, bytes);
 }

@@ -24,6 +24,14 @@ void WriteFileAtomically(const std::filesystem::path& path, std::string_view byt
 // staging directory (see core/output_directory.h).
 void WriteFileChecked(const std::filesystem::path& path, std::string_view bytes);
 
+// Checks, before any work starts, what can be known about writing `path`
+// with WriteFileAtomically later: an existing `path` must be a regular
+// file, a character device or a FIFO, and the nearest existing directory
+// above it must be a writable directory. UsageError "FLAG PATH: <why>"
+// otherwise, so a bad --json/--out/--trace is reported at once, not after
+// minutes of work.
+void RequireWritableTarget(std::string_view flag, const std::filesystem::path& path);
+
 // True when `name` is "<stem><pid><rest>" and no process `pid` runs any more:
 // a leftover of an interrupted run that is safe to remove.
 bool IsLeftoverOfDeadProcess(std::string_view name, std::string_view stem);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 
 #include "core/errors.h"
@@ -39,7 +40,9 @@ class FileDescriptor {
 
 }  // namespace
 
-std::string ReadRegularFile(const std::filesystem::path& path) {
+std::string ReadRegularFile(const std::filesystem::path& path) { return ReadRegularFile(path, SIZE_MAX); }
+
+std::string ReadRegularFile(const std::filesystem::path& path, size_t max_bytes) {
   // O_NONBLOCK: opening a FIFO without a writer must not block; it is
   // refused below anyway. Regular files ignore the flag.
   FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
@@ -51,11 +54,18 @@ std::string ReadRegularFile(const std::filesystem::path& path) {
   if (!S_ISREG(st.st_mode)) {
     throw Error(fmt::format("{}: not a regular file ({})", path.string(), FileKind(st.st_mode)));
   }
+  auto too_large = [&](size_t n) {
+    return Error(fmt::format("{}: {} bytes, more than the {} this file can be", path.string(), n, max_bytes));
+  };
+  if (static_cast<uint64_t>(st.st_size) > max_bytes) throw too_large(static_cast<size_t>(st.st_size));
   std::string bytes;
   bytes.resize(static_cast<size_t>(st.st_size));
   size_t done = 0;
   while (true) {
-    if (done == bytes.size()) bytes.resize(bytes.size() + 65536);  // the file grew
+    if (done == bytes.size()) {  // the file grew
+      if (done >= max_bytes) throw too_large(done + 1);
+      bytes.resize(bytes.size() + 65536);
+    }
     const ssize_t n = ::read(fd.get(), bytes.data() + done, bytes.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;

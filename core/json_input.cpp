@@ -43,9 +43,7 @@ nlohmann::json ReadJsonFile(const std::filesystem::path& path) {
   return ParseJsonText(ReadRegularFile(path), path.string());
 }
 
-int64_t JsonInteger(const nlohmann::json& object, std::string_view key, int64_t lo, int64_t hi,
-                    std::string_view context) {
-  const nlohmann::json& v = Field(object, key, context);
+int64_t JsonIntegerValue(const nlohmann::json& v, int64_t lo, int64_t hi, std::string_view what) {
   bool ok = false;
   int64_t value = 0;
   if (v.is_number_unsigned()) {
@@ -57,9 +55,14 @@ int64_t JsonInteger(const nlohmann::json& object, std::string_view key, int64_t 
     value = v.get<int64_t>();
   }
   if (!ok || value < lo || value > hi) {
-    throw Error(fmt::format("{}: '{}' is {}; must be an integer in [{}, {}]", context, key, Shown(v), lo, hi));
+    throw Error(fmt::format("{} is {}; must be an integer in [{}, {}]", what, Shown(v), lo, hi));
   }
   return value;
+}
+
+int64_t JsonInteger(const nlohmann::json& object, std::string_view key, int64_t lo, int64_t hi,
+                    std::string_view context) {
+  return JsonIntegerValue(Field(object, key, context), lo, hi, fmt::format("{}: '{}'", context, key));
 }
 
 double JsonNumberValue(const nlohmann::json& v, double lo, double hi, std::string_view what) {

@@ -23,6 +23,11 @@ nlohmann::json ReadJsonFile(const std::filesystem::path& path);
 // "CONTEXT: 'KEY' is <value>; must be an integer in [lo, hi]".
 int64_t JsonInteger(const nlohmann::json& object, std::string_view key, int64_t lo, int64_t hi,
                     std::string_view context);
+// An integer in [lo, hi] that is `value` itself (an array element, a map
+// value); `what` names it in the error ("WHAT is 1.5; must be an integer
+// in [0, 10]"). Floats are refused, never truncated; unsigned values above
+// INT64_MAX are refused, never wrapped.
+int64_t JsonIntegerValue(const nlohmann::json& value, int64_t lo, int64_t hi, std::string_view what);
 // `object[key]` as a finite number in [lo, hi].
 double JsonNumber(const nlohmann::json& object, std::string_view key, double lo, double hi,
                   std::string_view context);

@@ -153,7 +153,52 @@ void RefuseOutputOverInputs(const FlagPath& output, const std::vector<FlagPath>&
       throw UsageError(fmt::format("{} {}: contains the input {} {}; choose another output", output.flag,
                                    output.path.string(), input.flag, input.path.string()));
     }
+
   }
+}
+
+std::vector<FlagPath> FilesOfInputDirectory(const std::string& flag, const fs::path& dir) {
+  std::vector<FlagPath> files;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return files;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code e;
+    if (!it->is_directory(e)) files.push_back({flag, it->path()});
+  }
+  return files;
+}
+
+void CheckOutputDirectory(const fs::path& out_dir, std::string_view kind) {
+  const fs::path target = Normalized(out_dir);
+  CleanLeftovers(target);
+  RequireReplaceable(target, kind);
+}
+
+void ClaimOutputDirectory(const FlagPath& out_dir, std::string_view kind) {
+  const fs::path target = Normalized(out_dir.path);
+  const std::string named = fmt::format("{} {}", out_dir.flag, out_dir.path.string());
+  std::error_code ec;
+  const fs::file_status st = fs::status(target, ec);
+  if (fs::exists(st) && !fs::is_directory(st)) throw UsageError(fmt::format("{}: exists and is not a directory", named));
+  if (fs::is_directory(st) && !fs::is_empty(target, ec)) {
+    const std::string found = MarkerKind(target);
+    if (!found.empty() && found != kind) {
+      throw UsageError(fmt::format("{}: holds the output of 'flexcim {}', not of 'flexcim {}'; choose another "
+                                   "directory or remove it",
+                                   named, found, kind));
+    }
+    if (found.empty()) {
+      throw UsageError(fmt::format("{}: is not empty and not an earlier output of 'flexcim {}' (no {} marker); "
+                                   "choose another directory or remove it",
+                                   named, kind, kOutputMarkerFileName));
+    }
+  }
+  fs::create_directories(target, ec);
+  if (ec) {
+    throw Error(fmt::format("{} {}: cannot create the directory: {}", out_dir.flag, out_dir.path.string(),
+                            ec.message()));
+  }
+  if (MarkerKind(target) != kind) WriteFileAtomically(target / kOutputMarkerFileName, MarkerText(kind));
 }
 
 void WriteOutputDirectory(const fs::path& out_dir, std::string_view kind,

@@ -44,4 +44,21 @@ struct FlagPath {
 // with an empty path are skipped.
 void RefuseOutputOverInputs(const FlagPath& output, const std::vector<FlagPath>& inputs);
 
+// Every file (not subdirectory) of an input directory, e.g. a Hugging Face
+// model directory, as inputs of `flag` for RefuseOutputOverInputs. Empty
+// when `dir` is not a directory.
+std::vector<FlagPath> FilesOfInputDirectory(const std::string& flag, const std::filesystem::path& dir);
+
+// The checks WriteOutputDirectory makes, without writing: call it before
+// minutes of work so a refused output is reported at once. Error as there.
+void CheckOutputDirectory(const std::filesystem::path& out_dir, std::string_view kind);
+
+// For commands that fill their output directory file by file (each through
+// WriteFileAtomically) and keep work files inside it (synth, sweep, bench):
+// before any work starts, refuses (UsageError naming the flag) a path that
+// is not a directory, a non-empty directory without this command's marker
+// (a user's directory, another command's output), then creates it and
+// writes the marker. Re-running the same command into it is allowed.
+void ClaimOutputDirectory(const FlagPath& out_dir, std::string_view kind);
+
 }  // namespace flexcim

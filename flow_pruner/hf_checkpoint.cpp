@@ -216,6 +216,32 @@ class TensorLocator {
     dir_ = dir;
   }
 
+  // The number of decoder layers the checkpoint holds tensors for: one more
+  // than the highest N of any "model.layers.N." tensor (0 when none).
+  int64_t LayersPresent() {
+    std::vector<std::string> names;
+    if (!index_.empty()) {
+      for (const auto& [name, file] : shard_of_) names.push_back(name);
+    } else {
+      auto& open = files_[kSingleFile];
+      if (!open) open = std::make_unique<SafetensorsFile>(InDir(dir_, kSingleFile));
+      for (const SafetensorsTensor& t : open->header().tensors) names.push_back(t.name);
+    }
+    int64_t layers = 0;
+    static constexpr std::string_view kPrefix = "model.layers.";
+    for (const std::string& name : names) {
+      if (name.compare(0, kPrefix.size(), kPrefix) != 0) continue;
+      const size_t dot = name.find('.', kPrefix.size());
+      const std::string index = name.substr(kPrefix.size(), dot == std::string::npos ? std::string::npos : dot - kPrefix.size());
+      if (index.empty() || index.size() > 9 || index.find_first_not_of("0123456789") != std::string::npos) continue;
+      layers = std::max<int64_t>(layers, std::stoll(index) + 1);
+    }
+    return layers;
+  }
+
+  // Where the tensors are listed: the index, or the single file.
+  std::string Listing() const { return index_.empty() ? InDir(dir_, kSingleFile) : index_; }
+
   // The file holding `name` and its header entry; Error when missing.
   std::pair<const SafetensorsFile*, const SafetensorsTensor*> Find(const std::string& name) {
     std::string file = kSingleFile;
@@ -262,6 +288,14 @@ LlamaModel LoadHfCheckpoint(const std::string& dir) {
   info.config_json = ReadFileBytes(config_path);
   const HfConfig hc = ParseHfConfig(ParseJsonFile(config_path), config_path);
   info.architecture = hc.architecture;
+  // The layer count against the tensors present, before anything is sized
+  // from it: fewer layers in config.json would silently drop the rest.
+  TensorLocator locator(dir);
+  const int64_t present = locator.LayersPresent();
+  if (present != hc.llama.n_layers) {
+    throw Error(fmt::format("{}: num_hidden_layers is {}, but {} holds tensors of {} layers", config_path,
+                            hc.llama.n_layers, locator.Listing(), present));
+  }
   LlamaModel m;
   m.config = hc.llama;
   m.layers.resize(hc.llama.n_layers);
@@ -269,7 +303,6 @@ LlamaModel LoadHfCheckpoint(const std::string& dir) {
   const std::vector<Slot> slots = Slots(m, hc.qkv_bias);
   // Headers first, in tensor order: every missing tensor or bad shape is
   // reported before any weight is converted.
-  TensorLocator locator(dir);
   std::vector<std::pair<const SafetensorsFile*, const SafetensorsTensor*>> sources;
   for (const Slot& s : slots) {
     const auto [file, t] = locator.Find(s.name);

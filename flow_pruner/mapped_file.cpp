@@ -17,7 +17,7 @@ namespace flexcim::pruner {
 
 MappedFile::MappedFile(const std::string& path) : path_(path) {
   RequireRegularFileOrMissing(path);  // open() of a FIFO would block
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);  // never waits on a FIFO
   if (fd < 0) throw Error(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
   struct stat st {};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <set>
+
 #include <cmath>
 #include <cstring>
 #include <nlohmann/json.hpp>
@@ -221,7 +223,14 @@ PrunedContainer ParseContainer(std::string_view file, const std::string& name) {
   const std::string_view payload = file.substr(payload_at, payload_len);
   const nlohmann::json& layers = JsonArray(h, "layers", context);
   if (layers.empty()) throw Error(fmt::format("{}: no layers", context));
-  for (size_t i = 0; i < layers.size(); ++i) c.layers.push_back(ParseLayer(layers[i], i, c, payload, name));
+  std::set<std::pair<int, std::string>> seen;
+  for (size_t i = 0; i < layers.size(); ++i) {
+    c.layers.push_back(ParseLayer(layers[i], i, c, payload, name));
+    const PrunedLayer& l = c.layers.back();
+    if (!seen.emplace(l.block, l.name).second) {
+      throw Error(fmt::format("{}: layer {}.{} appears twice (layer #{} repeats it)", name, l.block, l.name, i));
+    }
+  }
   return c;
 }
 

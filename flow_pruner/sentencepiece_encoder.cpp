@@ -4,17 +4,24 @@
 #include <sentencepiece_processor.h>
 
 #include "core/errors.h"
+#include "core/input_file.h"
 
 namespace flexcim::pruner {
 
 namespace {
+
+// Llama-3-size SentencePiece models are a few MB; 256 MiB is far beyond.
+constexpr size_t kMaxSentencePieceModelBytes = size_t{256} << 20;
 
 class SentencePieceEncoder final : public TextEncoder {
  public:
   explicit SentencePieceEncoder(const std::string& path) : path_(path) {}
 
   void Load(int model_vocab_size) {
-    const auto status = processor_.Load(path_);
+    // Read through the one input opener (a FIFO is refused, not waited on;
+    // the size is bounded before anything is allocated), then parsed.
+    const std::string bytes = ReadRegularFile(path_, kMaxSentencePieceModelBytes);
+    const auto status = processor_.LoadFromSerializedProto(bytes);
     if (!status.ok()) {
       throw Error(fmt::format("{}: cannot load SentencePiece model: {}", path_, status.ToString()));
     }

@@ -34,7 +34,16 @@ std::vector<std::string> SplitTextBlocks(std::string_view text) {
 }
 
 std::vector<std::string> ReadTextBlocks(const std::string& path) {
-  const std::string text = ReadFileBytes(path);
+  std::string text = ReadFileBytes(path);
+  // CRLF text (saved on Windows): "\r\n\r\n" is a blank line too.
+  if (text.find("\r\n") != std::string::npos) {
+    std::string lf;
+    lf.reserve(text.size());
+    for (size_t i = 0; i < text.size(); ++i) {
+      if (!(text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n')) lf += text[i];
+    }
+    text = std::move(lf);
+  }
   std::vector<std::string> blocks = SplitTextBlocks(text);
   if (blocks.empty()) {
     throw Error(fmt::format(

@@ -5,8 +5,11 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <sstream>
 
 #include "core/errors.h"
+#include "core/input_file.h"
+#include "core/json_input.h"
 
 namespace flexcim::golden {
 
@@ -32,25 +35,25 @@ void RequireShape(const ModelShape& s, const std::string& what) {
 ModelShape ReadModelShape(const std::string& name_or_file) {
   if (name_or_file == "stories260k") return {"stories260k", 5, 64, 172, 8, 4};
   if (name_or_file == "llama2-7b") return {"llama2-7b", 32, 4096, 11008, 32, 32};
-  std::ifstream in(name_or_file);
-  if (!in) {
-    throw UsageError(fmt::format("--shape {}: neither stories260k, llama2-7b nor a readable JSON file",
+  std::error_code ec;
+  if (!std::filesystem::exists(name_or_file, ec)) {
+    throw UsageError(fmt::format("--shape {}: neither stories260k, llama2-7b nor an existing JSON file",
                                  name_or_file));
   }
+  // The file's content is checked here, with bounds before anything is
+  // sized from it: a bad file is a runtime error naming it (exit 1).
+  const nlohmann::json j = ReadJsonFile(name_or_file);
   ModelShape s;
   s.name = std::filesystem::path(name_or_file).stem().string();
-  try {
-    const nlohmann::json j = nlohmann::json::parse(in);
-    for (auto [key, field] : {std::pair{"blocks", &s.blocks}, std::pair{"dim", &s.dim},
-                              std::pair{"hidden", &s.hidden}, std::pair{"heads", &s.heads},
-                              std::pair{"kv_heads", &s.kv_heads}}) {
-      if (!j.contains(key)) throw UsageError(fmt::format("--shape {}: no key \"{}\"", name_or_file, key));
-      *field = j.at(key).get<int>();
-    }
-  } catch (const nlohmann::json::exception& e) {
-    throw UsageError(fmt::format("--shape {}: {}", name_or_file, e.what()));
+  s.blocks = static_cast<int>(JsonInteger(j, "blocks", 1, kMaxShapeBlocks, name_or_file));
+  s.dim = static_cast<int>(JsonInteger(j, "dim", 1, kMaxShapeWidth, name_or_file));
+  s.hidden = static_cast<int>(JsonInteger(j, "hidden", 1, kMaxShapeWidth, name_or_file));
+  s.heads = static_cast<int>(JsonInteger(j, "heads", 1, s.dim, name_or_file));
+  s.kv_heads = static_cast<int>(JsonInteger(j, "kv_heads", 1, s.heads, name_or_file));
+  if (s.dim % s.heads != 0 || s.heads % s.kv_heads != 0) {
+    throw Error(fmt::format("{}: dim {} must be a multiple of heads {}, heads of kv_heads {}", name_or_file, s.dim,
+                            s.heads, s.heads, s.kv_heads));
   }
-  RequireShape(s, name_or_file);
   return s;
 }
 
@@ -74,8 +77,9 @@ std::vector<ModelLayer> ShapeLayers(const ModelShape& s, const std::vector<NmPat
 }
 
 std::vector<NmPattern> ReadLayerPatterns(const std::filesystem::path& file) {
-  std::ifstream in(file);
-  if (!in) throw UsageError(fmt::format("--patterns {}: cannot read", file.string()));
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec)) throw UsageError(fmt::format("--patterns {}: no such file", file.string()));
+  std::istringstream in(ReadRegularFile(file));
   static const std::regex kLine(R"(^Layer\s+(\d+):\s*(\S+)\s*$)");
   std::vector<NmPattern> patterns;
   std::string line;
@@ -84,13 +88,21 @@ std::vector<NmPattern> ReadLayerPatterns(const std::filesystem::path& file) {
     ++number;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     std::smatch m;
-    if (!std::regex_match(line, m, kLine) || std::stoi(m[1]) != static_cast<int>(patterns.size())) {
-      throw UsageError(fmt::format("--patterns {}: line {}: expected \"Layer {}: N:M\", got \"{}\"",
-                                   file.string(), number, patterns.size(), line));
+    if (!line.empty() && line.back() == '\r') line.pop_back();  // CRLF text
+    if (!std::regex_match(line, m, kLine) || m[1].str() != std::to_string(patterns.size())) {
+      throw Error(fmt::format("{}: line {}: expected \"Layer {}: N:M\", got \"{}\"", file.string(), number,
+                              patterns.size(), line.size() > 60 ? line.substr(0, 57) + "..." : line));
     }
-    patterns.push_back(NmPattern::Parse(m[2].str(), fmt::format("--patterns {} line {}", file.string(), number)));
+    if (patterns.size() >= static_cast<size_t>(kMaxShapeBlocks)) {
+      throw Error(fmt::format("{}: more than {} layers", file.string(), kMaxShapeBlocks));
+    }
+    try {
+      patterns.push_back(NmPattern::Parse(m[2].str(), "pattern"));
+    } catch (const UsageError& e) {
+      throw Error(fmt::format("{}: line {}: {}", file.string(), number, e.what()));
+    }
   }
-  if (patterns.empty()) throw UsageError(fmt::format("--patterns {}: no \"Layer i: N:M\" lines", file.string()));
+  if (patterns.empty()) throw Error(fmt::format("{}: no \"Layer i: N:M\" lines", file.string()));
   return patterns;
 }
 

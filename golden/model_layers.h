@@ -14,6 +14,10 @@
 
 namespace flexcim::golden {
 
+// Bounds of a --shape file (Llama-2-70B has 80 blocks, dim 8192, hidden 28672).
+inline constexpr int64_t kMaxShapeBlocks = 1024;
+inline constexpr int64_t kMaxShapeWidth = 1 << 17;
+
 struct ModelShape {
   std::string name;
   int blocks = 0, dim = 0, hidden = 0, heads = 0, kv_heads = 0;
@@ -23,8 +27,10 @@ struct ModelShape {
 // "stories260k" (the shipped model: 5 blocks, dim 64, hidden 172, 8 heads,
 // 4 kv heads), "llama2-7b" (32, 4096, 11008, 32, 32), or a JSON file
 // {"blocks": B, "dim": D, "hidden": H, "heads": NH, "kv_heads": KV}.
-// Throws UsageError naming --shape for an unknown name, an unreadable file,
-// a missing key or an inconsistent shape.
+// Throws UsageError naming --shape for an unknown name or a missing file;
+// Error naming the file for bad content (a missing key, a value out of
+// range: blocks <= kMaxShapeBlocks, dim and hidden <= kMaxShapeWidth,
+// checked before anything is sized from them).
 ModelShape ReadModelShape(const std::string& name_or_file);
 
 struct ModelLayer {
@@ -42,7 +48,8 @@ struct ModelLayer {
 std::vector<ModelLayer> ShapeLayers(const ModelShape& shape, const std::vector<NmPattern>& patterns);
 
 // A `layers.txt` of `flexcim prune` ("Layer i: N:M", one line per block, in
-// order). Throws UsageError naming --patterns, the file and the line.
+// order). Throws UsageError for a missing file, Error naming the file and
+// the line for bad content; CRLF line ends are accepted.
 std::vector<NmPattern> ReadLayerPatterns(const std::filesystem::path& file);
 
 }  // namespace flexcim::golden

@@ -6,17 +6,24 @@
 #include <fstream>
 
 #include "core/errors.h"
+#include "core/json_input.h"
 
 namespace flexcim::golden {
 
 namespace {
 
-double RequireEnergyValue(const nlohmann::json& j, const std::string& key, const std::string& where) {
-  if (!j.contains(key) || !j.at(key).is_number()) {
+// A measured quantity of an energy file: a finite number, > 0 when it
+// divides (areas, frequencies), >= 0 otherwise.
+double RequireEnergyValue(const nlohmann::json& j, const std::string& key, const std::string& where,
+                          bool positive = false) {
+  if (!j.is_object() || !j.contains(key) || !j.at(key).is_number()) {
     throw Error(fmt::format("{}: no number \"{}\"", where, key));
   }
   const double v = j.at(key).get<double>();
-  if (v < 0 || !std::isfinite(v)) throw Error(fmt::format("{}: \"{}\" is {}, must be >= 0", where, key, v));
+  if (!std::isfinite(v) || v < 0 || (positive && v == 0) || v > 1e15) {
+    throw Error(fmt::format("{}: \"{}\" is {}, must be {} 0 and at most 1e15", where, key, v,
+                            positive ? ">" : ">="));
+  }
   return v;
 }
 
@@ -33,26 +40,28 @@ std::string EnergyConfigName(Arch arch, const MacroConfig& config) {
 
 std::map<Arch, OperationEnergies> ReadOperationEnergies(const std::filesystem::path& file,
                                                         const MacroConfig& config) {
-  std::ifstream in(file);
-  if (!in) throw Error(fmt::format("{}: cannot read the operation energies", file.string()));
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(fmt::format("{}: not valid JSON: {}", file.string(), e.what()));
-  }
+  const nlohmann::json j = ReadJsonFile(file);
   if (!j.contains("archs") || !j.at("archs").is_object()) {
     throw Error(fmt::format("{}: no \"archs\" object (write it with flexcim energy)", file.string()));
   }
   std::map<Arch, OperationEnergies> out;
   for (const auto& [name, a] : j.at("archs").items()) {
-    const Arch arch = ParseArch(name);
-    if (a.value("config", std::string()) != EnergyConfigName(arch, config)) continue;
     const std::string where = fmt::format("{}: {}", file.string(), name);
+    Arch arch = Arch::kFlexcim;
+    try {
+      arch = ParseArch(name);
+    } catch (const UsageError&) {
+      throw Error(fmt::format("{}: not an architecture (flexcim, dense, sparse12)", where));
+    }
+    if (!a.is_object()) throw Error(fmt::format("{}: must be an object", where));
+    if (!a.contains("config") || !a.at("config").is_string()) throw Error(fmt::format("{}: no string \"config\"", where));
+    if (a.at("config").get<std::string>() != EnergyConfigName(arch, config)) continue;
     OperationEnergies e;
-    e.area_um2 = RequireEnergyValue(a, "area_um2", where);
-    e.compute_fmax_mhz = RequireEnergyValue(a, "compute_fmax_mhz", where);
-    if (!a.contains("energy_pj")) throw Error(fmt::format("{}: no \"energy_pj\" object", where));
+    e.area_um2 = RequireEnergyValue(a, "area_um2", where, true);
+    e.compute_fmax_mhz = RequireEnergyValue(a, "compute_fmax_mhz", where, true);
+    if (!a.contains("energy_pj") || !a.at("energy_pj").is_object()) {
+      throw Error(fmt::format("{}: no \"energy_pj\" object", where));
+    }
     const nlohmann::json& pj = a.at("energy_pj");
     e.vector_pj = RequireEnergyValue(pj, "vector", where);
     e.row_write_pj = RequireEnergyValue(pj, "row_write", where);
@@ -117,8 +126,18 @@ ArchPerf EvaluateArch(Arch arch, const MacroConfig& config, const std::vector<Mo
 }
 
 int EqualAreaMacros(int macros, double reference_area_um2, double area_um2) {
-  if (area_um2 <= 0 || reference_area_um2 <= 0) throw Error("EqualAreaMacros: areas must be > 0");
-  return std::max(1, static_cast<int>(std::lround(macros * reference_area_um2 / area_um2)));
+  if (!(area_um2 > 0) || !(reference_area_um2 > 0) || !std::isfinite(area_um2) ||
+      !std::isfinite(reference_area_um2)) {
+    throw Error(fmt::format("equal-area comparison: areas must be finite and > 0 (have {} and {} µm²)",
+                            reference_area_um2, area_um2));
+  }
+  const double q = std::round(static_cast<double>(macros) * reference_area_um2 / area_um2);
+  if (!(q <= kMaxMacros)) {
+    throw Error(fmt::format("equal-area comparison: {} macros of {} µm² against {} µm² each needs {:.0f} macros, "
+                            "more than {} (check the areas of the --energy file)",
+                            macros, reference_area_um2, area_um2, q, kMaxMacros));
+  }
+  return std::max(1, static_cast<int>(q));
 }
 
 nlohmann::json ToJson(const ArchPerf& p) {

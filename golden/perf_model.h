@@ -82,6 +82,10 @@ ArchPerf EvaluateArch(Arch arch, const MacroConfig& config, const std::vector<Mo
 
 // Macros of an architecture whose total area matches `macros` macros of
 // area `reference_area` within one macro: round(macros x ref / area), >= 1.
+// The most macros of one architecture perf models (--macros, equal area).
+inline constexpr int kMaxMacros = 1 << 20;
+// The most prefill tokens (--tokens): cycle counts stay far from 2^63.
+inline constexpr int64_t kMaxPerfTokens = int64_t{1} << 40;
 int EqualAreaMacros(int macros, double reference_area_um2, double area_um2);
 
 // decode_cycles, prefill_cycles, prefill_tokens, energy_per_token_pj (decode,

@@ -9,6 +9,7 @@
 
 #include "core/baseline_config.h"
 #include "core/errors.h"
+#include "core/json_input.h"
 #include "core/svg_chart.h"
 #include "flow_pruner/flow_solver.h"
 #include "golden/perf_model.h"
@@ -155,10 +156,19 @@ struct Profile {
 };
 
 Profile ReadProfile(const std::filesystem::path& file, int blocks) {
-  std::ifstream in(file);
-  if (!in) throw Error(fmt::format("{}: cannot read the outlier profile", file.string()));
-  const json j = json::parse(in);
-  Profile p{j.at("outlier_norm").get<std::vector<double>>(), j.at("locality_norm").get<std::vector<double>>()};
+  const json j = ReadJsonFile(file);
+  const json& outlier = JsonArray(j, "outlier_norm", file.string());
+  const json& locality = JsonArray(j, "locality_norm", file.string());
+  if (outlier.size() != static_cast<size_t>(blocks) || locality.size() != static_cast<size_t>(blocks)) {
+    throw Error(fmt::format("{}: {} / {} values, need {} blocks", file.string(), outlier.size(), locality.size(),
+                            blocks));
+  }
+  Profile p;
+  for (size_t i = 0; i < outlier.size(); ++i) {
+    p.outlier_norm.push_back(JsonNumberValue(outlier[i], 0, 1e12, fmt::format("{}: outlier_norm[{}]", file.string(), i)));
+    p.locality_norm.push_back(
+        JsonNumberValue(locality[i], 0, 1e12, fmt::format("{}: locality_norm[{}]", file.string(), i)));
+  }
   if (static_cast<int>(p.outlier_norm.size()) != blocks || static_cast<int>(p.locality_norm.size()) != blocks) {
     throw Error(fmt::format("{}: {} / {} values, need {} blocks", file.string(), p.outlier_norm.size(),
                             p.locality_norm.size(), blocks));
@@ -370,13 +380,17 @@ Chart ParetoChart(const std::vector<Point>& points, bool energy, bool time, int 
 }  // namespace
 
 MacroConfig ParseMacroConfigName(const std::string& name) {
-  static const std::regex kName(R"(^p(\d+)_r(\d+)_c(\d+)_g(\d+)_a(\d+)_w(\d+)$)");
+  static const std::regex kName(R"(^p(\d{1,4})_r(\d{1,4})_c(\d{1,4})_g(\d{1,4})_a(\d{1,4})_w(\d{1,4})$)");
   std::smatch m;
   if (!std::regex_match(name, m, kName)) {
     throw Error(fmt::format("macro name \"{}\": expected p<P>_r<R>_c<C>_g<G>_a<A>_w<W>", name));
   }
-  return MacroConfig::Create(std::stoi(m[1]), std::stoi(m[2]), std::stoi(m[3]), std::stoi(m[4]), std::stoi(m[5]),
-                             std::stoi(m[6]));
+  try {
+    return MacroConfig::Create(std::stoi(m[1]), std::stoi(m[2]), std::stoi(m[3]), std::stoi(m[4]), std::stoi(m[5]),
+                               std::stoi(m[6]));
+  } catch (const UsageError& e) {  // worded with flags; here it is a file's field
+    throw Error(fmt::format("macro name \"{}\": not a valid configuration ({})", name, e.what()));
+  }
 }
 
 PerfReport BuildPerfReport(const PerfReportInputs& in) {
@@ -430,8 +444,7 @@ PerfReport BuildPerfReport(const PerfReportInputs& in) {
                       "<synth dir>/energy.json`.\n\n",
                       in.energy_file.empty() ? "none given" : in.energy_file.string() + " not found");
   } else {
-    std::ifstream ef(in.energy_file);
-    const json e = json::parse(ef);
+    const json e = ReadJsonFile(in.energy_file);  // already checked by ReadOperationEnergies
     md += fmt::format("Energy per operation ({}; OpenSTA at the compute-path period, in_act activity {}, write "
                       "activity {}):\n\n| arch | configuration | area (mm²) | compute fmax (MHz) | pJ/vector | "
                       "pJ/row write | pJ/idle cycle |\n|---|---|---:|---:|---:|---:|---:|\n",

@@ -4,6 +4,7 @@
 
 #include <deque>
 
+#include "core/checked_int.h"
 #include "core/errors.h"
 
 namespace flexcim::golden {
@@ -17,20 +18,25 @@ void RequireArguments(int macros, int64_t tokens) {
 
 int64_t TotalTiles(const std::vector<SystemLayer>& layers) {
   int64_t n = 0;
-  for (const SystemLayer& l : layers) n += l.tiles;
+  for (const SystemLayer& l : layers) n = CheckedAdd(n, l.tiles, "the tile count");
   return n;
 }
 
 // Compute cycles of one tile: first to last vector presentation.
 int64_t TileComputeCycles(const MacroTiming& t, int64_t tokens) {
-  return (tokens - 1) * t.initiation_interval + 1;
+  return CheckedAdd(CheckedMul(tokens - 1, t.initiation_interval, "the cycle count of a tile (--tokens)"), 1,
+                    "the cycle count of a tile (--tokens)");
 }
 
 void AddLayer(PassTiming& pass, LayerTiming layer) {
-  pass.cycles += layer.cycles;
-  pass.split += layer.split;
-  pass.vectors += layer.vectors;
-  pass.row_writes += layer.row_writes;
+  constexpr std::string_view kWhat = "the cycle count of the pass (--tokens)";
+  pass.cycles = CheckedAdd(pass.cycles, layer.cycles, kWhat);
+  pass.split.weight_load = CheckedAdd(pass.split.weight_load, layer.split.weight_load, kWhat);
+  pass.split.compute = CheckedAdd(pass.split.compute, layer.split.compute, kWhat);
+  pass.split.pipeline_fill = CheckedAdd(pass.split.pipeline_fill, layer.split.pipeline_fill, kWhat);
+  pass.split.idle = CheckedAdd(pass.split.idle, layer.split.idle, kWhat);
+  pass.vectors = CheckedAdd(pass.vectors, layer.vectors, "the vector count of the pass (--tokens)");
+  pass.row_writes = CheckedAdd(pass.row_writes, layer.row_writes, kWhat);
   pass.layers.push_back(std::move(layer));
 }
 
@@ -53,7 +59,8 @@ std::string RegimeName(WeightRegime regime) {
 }
 
 int64_t TileCycles(const MacroTiming& t, int64_t tokens) {
-  return t.tile_load_cycles + TileComputeCycles(t, tokens) + t.pipeline_latency;
+  constexpr std::string_view kWhat = "the cycle count of a tile (--tokens)";
+  return CheckedAdd(CheckedAdd(t.tile_load_cycles, TileComputeCycles(t, tokens), kWhat), t.pipeline_latency, kWhat);
 }
 
 WeightRegime ChooseRegime(const std::vector<SystemLayer>& layers, int macros) {
@@ -76,15 +83,18 @@ PassTiming ModelPass(const MacroTiming& t, const std::vector<SystemLayer>& layer
     lt.tiles = l.tiles;
     const int64_t per_macro = (l.tiles + macros - 1) / macros;  // the busiest macro's tiles
     const int64_t load = resident ? 0 : t.tile_load_cycles;
+    const std::string what = fmt::format("the cycle count of layer {} (--tokens)", l.name);
     lt.cycles = resident ? (l.tiles > 0 ? TileCycles(t, tokens) - t.tile_load_cycles : 0)
-                         : per_macro * TileCycles(t, tokens);
-    lt.split.weight_load = l.tiles * load;
-    lt.split.compute = l.tiles * TileComputeCycles(t, tokens);
-    lt.split.pipeline_fill = l.tiles * t.pipeline_latency;
-    lt.split.idle = static_cast<int64_t>(macros) * lt.cycles - lt.split.weight_load - lt.split.compute -
-                    lt.split.pipeline_fill;
-    lt.vectors = l.tiles * tokens;
-    lt.row_writes = l.tiles * load;
+                         : CheckedMul(per_macro, TileCycles(t, tokens), what);
+    lt.split.weight_load = CheckedMul(l.tiles, load, what);
+    lt.split.compute = CheckedMul(l.tiles, TileComputeCycles(t, tokens), what);
+    lt.split.pipeline_fill = CheckedMul(l.tiles, t.pipeline_latency, what);
+    lt.split.idle = CheckedSub(
+        CheckedSub(CheckedSub(CheckedMul(macros, lt.cycles, what), lt.split.weight_load, what), lt.split.compute,
+                   what),
+        lt.split.pipeline_fill, what);
+    lt.vectors = CheckedMul(l.tiles, tokens, what);
+    lt.row_writes = lt.split.weight_load;
     AddLayer(pass, std::move(lt));
   }
   return pass;
@@ -99,7 +109,7 @@ SystemTiming ModelSystem(const MacroTiming& t, const std::vector<SystemLayer>& l
   s.total_tiles = TotalTiles(layers);
   if (s.regime == WeightRegime::kResident && s.total_tiles > 0) {
     s.initial_load_cycles = t.tile_load_cycles;
-    s.initial_row_writes = s.total_tiles * t.tile_load_cycles;
+    s.initial_row_writes = CheckedMul(s.total_tiles, t.tile_load_cycles, "the initial weight load");
   }
   s.decode = ModelPass(t, layers, macros, 1, s.regime);
   s.prefill = ModelPass(t, layers, macros, prefill_tokens, s.regime);

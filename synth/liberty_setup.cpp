@@ -39,12 +39,13 @@ fs::path PlainLiberty(const fs::path& data_dir, const fs::path& cache_dir) {
   }
   fs::create_directories(cache_dir);
   const fs::path tmp = unpacked.string() + ".part";
-  // RunLogged redirects stdout into its log: the redirection to the file
-  // has to happen inside a shell of its own.
-  const std::string unpack = fmt::format("gzip -dc {} > {}", ShellQuote(gz.string()),
-                                         ShellQuote(tmp.string()));
-  RunLogged("sh -c " + ShellQuote(unpack), cache_dir / "unpack_liberty.log",
-                   "unpacking " + gz.string());
+  const ProcessResult unpacked_by_gzip = RunProcess(
+      {.argv = {"gzip", "-dc", gz.string()}, .cwd = {}, .log = cache_dir / "unpack_liberty.log", .stdout_file = tmp});
+  if (!unpacked_by_gzip.status.ok()) {
+    throw Error(fmt::format("unpacking {} failed ({}); last lines of {}:{}", gz.string(),
+                            unpacked_by_gzip.status.Describe(), (cache_dir / "unpack_liberty.log").string(),
+                            LastLines(cache_dir / "unpack_liberty.log", 15)));
+  }
   if (fs::file_size(tmp) == 0) throw Error(fmt::format("unpacking {} gave an empty file", gz.string()));
   fs::rename(tmp, unpacked);
   return unpacked;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -15,6 +16,7 @@
 
 #include "core/atomic_file.h"
 #include "core/errors.h"
+#include "core/json_input.h"
 #include "core/subprocess.h"
 
 namespace flexcim::synth {
@@ -28,28 +30,11 @@ struct Captured {
   std::string out, err;
 };
 
-// Runs `command` through /bin/sh, capturing stdout and stderr.
-Captured RunCaptured(const std::string& command) {
-  char err_template[] = "/tmp/flexcim-slurm-stderr-XXXXXX";
-  const int fd = ::mkstemp(err_template);
-  if (fd < 0) throw Error("cannot create a temporary file for a Slurm command's stderr");
-  ::close(fd);
-  Captured c;
-  FILE* pipe = ::popen(fmt::format("{} 2>{}", command, ShellQuote(err_template)).c_str(), "r");
-  if (pipe == nullptr) {
-    std::remove(err_template);
-    throw Error(fmt::format("cannot run: {}", command));
-  }
-  char buffer[4096];
-  for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) c.out.append(buffer, n);
-  const int status = ::pclose(pipe);
-  c.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream err(err_template);
-  std::stringstream text;
-  text << err.rdbuf();
-  c.err = text.str();
-  std::remove(err_template);
-  return c;
+// Runs a Slurm client command from its argument vector (never a shell),
+// capturing stdout and stderr.
+Captured RunCaptured(const std::vector<std::string>& argv) {
+  const ProcessResult r = RunProcess({.argv = argv});
+  return {r.status.signal != 0 ? -1 : r.status.code, r.out, r.err};
 }
 
 std::string LastLine(const std::string& text) {
@@ -57,18 +42,6 @@ std::string LastLine(const std::string& text) {
   while (!t.empty() && (t.back() == '\n' || t.back() == ' ')) t.pop_back();
   const size_t nl = t.rfind('\n');
   return nl == std::string::npos ? t : t.substr(nl + 1);
-}
-
-bool OnPath(const std::string& tool) {
-  const char* path = std::getenv("PATH");
-  if (path == nullptr) return false;
-  std::stringstream dirs(path);
-  for (std::string dir; std::getline(dirs, dir, ':');) {
-    if (dir.empty()) continue;
-    const fs::path p = fs::path(dir) / tool;
-    if (::access(p.c_str(), X_OK) == 0 && !fs::is_directory(p)) return true;
-  }
-  return false;
 }
 
 // "the Slurm controller is unreachable (<line>)" when the tool says so.
@@ -83,26 +56,67 @@ std::string SlurmFailure(const std::string& tool, const Captured& c) {
 fs::path SlurmDir(const fs::path& run_dir) { return run_dir / "slurm"; }
 fs::path JobsFile(const fs::path& run_dir) { return SlurmDir(run_dir) / "jobs.json"; }
 
+// Slurm's MaxArraySize is at most 4000001.
+constexpr int64_t kMaxSlurmArrayIndex = 4000000;
+
+struct JobRecord {
+  std::string job_id;
+  std::vector<int> tasks;
+};
+
 fs::path TaskLog(const fs::path& run_dir, const std::string& job, int task) {
   return SlurmDir(run_dir) / fmt::format("task-{}_{}.log", job, task);
 }
 
-nlohmann::json ReadJobs(const fs::path& run_dir) {
+// Slurm's job id grammar: digits, optionally "_<array index>" (digits).
+// Anything else read back from the run directory (a shared filesystem that
+// others may write) is refused before it reaches a command line.
+bool IsSlurmJobId(const std::string& id) {
+  const size_t us = id.find('_');
+  auto digits = [](std::string_view s) {
+    return !s.empty() && s.size() <= 20 && s.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  if (us == std::string::npos) return digits(id);
+  return digits(std::string_view(id).substr(0, us)) && digits(std::string_view(id).substr(us + 1));
+}
+
+std::vector<JobRecord> ReadJobs(const fs::path& run_dir) {
+  const fs::path file = JobsFile(run_dir);
   std::error_code ec;
-  if (!fs::exists(JobsFile(run_dir), ec)) return nlohmann::json::array();
-  std::ifstream in(JobsFile(run_dir));
-  try {
-    return nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(fmt::format("{}: unreadable record of submissions: {}", JobsFile(run_dir).string(), e.what()));
+  if (!fs::exists(fs::symlink_status(file, ec))) return {};
+  const nlohmann::json j = ReadJsonFile(file);
+  if (!j.is_array()) throw Error(fmt::format("{}: expected a JSON array of submissions", file.string()));
+  std::vector<JobRecord> jobs;
+  for (size_t i = 0; i < j.size(); ++i) {
+    const std::string context = fmt::format("{}: submission {}", file.string(), i);
+    JobRecord r;
+    r.job_id = JsonString(j[i], "job_id", context);
+    if (!IsSlurmJobId(r.job_id)) {
+      throw Error(fmt::format("{}: job_id '{}' is not a Slurm job id (digits, optionally _<array index>); "
+                              "refusing to pass it to squeue",
+                              context, r.job_id.size() > 60 ? r.job_id.substr(0, 57) + "..." : r.job_id));
+    }
+    const nlohmann::json& tasks = JsonArray(j[i], "tasks", context);
+    for (size_t t = 0; t < tasks.size(); ++t) {
+      r.tasks.push_back(static_cast<int>(
+          JsonIntegerValue(tasks[t], 0, kMaxSlurmArrayIndex, fmt::format("{}: tasks[{}]", context, t))));
+    }
+    jobs.push_back(std::move(r));
   }
+  return jobs;
+}
+
+void WriteJobs(const fs::path& run_dir, const std::vector<JobRecord>& jobs) {
+  nlohmann::json j = nlohmann::json::array();
+  for (const JobRecord& r : jobs) j.push_back({{"job_id", r.job_id}, {"tasks", r.tasks}});
+  WriteFileAtomically(JobsFile(run_dir), j.dump(2) + "\n");
 }
 
 }  // namespace
 
 void RequireSlurmClient() {
   for (const char* tool : {"sbatch", "squeue"}) {
-    if (!OnPath(tool)) {
+    if (FindOnPath(tool).empty()) {
       throw Error(fmt::format("--executor slurm: {} is not on PATH (run on a host with Slurm's client "
                               "commands, e.g. the cluster's login node)",
                               tool));
@@ -135,24 +149,24 @@ SlurmSubmission SubmitSweepArray(const fs::path& run_dir, const std::vector<int>
                                           "exec {} sweep-point --manifest {} --task \"$SLURM_ARRAY_TASK_ID\"\n",
                                           ShellQuote(o.flexcim_binary.string()),
                                           ShellQuote((run / kSweepManifestFile).string())));
-  std::string command = fmt::format("sbatch --parsable --array={} --job-name=flexcim-sweep --output={}",
-                                    ArrayIndexList(tasks),
-                                    ShellQuote((SlurmDir(run) / "task-%A_%a.log").string()));
-  if (!o.partition.empty()) command += fmt::format(" --partition={}", ShellQuote(o.partition));
-  if (!o.time.empty()) command += fmt::format(" --time={}", ShellQuote(o.time));
-  if (!o.mem.empty()) command += fmt::format(" --mem={}", ShellQuote(o.mem));
-  command += fmt::format(" --cpus-per-task={}", o.cpus_per_task);
-  for (const std::string& a : o.sbatch_args) command += fmt::format(" {}", ShellQuote(a));
-  command += fmt::format(" {}", ShellQuote(script.string()));
+  std::vector<std::string> command = {"sbatch", "--parsable", "--array=" + ArrayIndexList(tasks),
+                                      "--job-name=flexcim-sweep",
+                                      "--output=" + (SlurmDir(run) / "task-%A_%a.log").string()};
+  if (!o.partition.empty()) command.push_back("--partition=" + o.partition);
+  if (!o.time.empty()) command.push_back("--time=" + o.time);
+  if (!o.mem.empty()) command.push_back("--mem=" + o.mem);
+  command.push_back(fmt::format("--cpus-per-task={}", o.cpus_per_task));
+  for (const std::string& a : o.sbatch_args) command.push_back(a);
+  command.push_back(script.string());
   const Captured c = RunCaptured(command);
   std::string job = LastLine(c.out);
   job = job.substr(0, job.find(';'));  // "<id>;<cluster>" on multi-cluster setups
-  if (c.code != 0 || job.empty() || job.find_first_not_of("0123456789") != std::string::npos) {
+  if (c.code != 0 || !IsSlurmJobId(job) || job.find('_') != std::string::npos) {
     throw Error(SlurmFailure("sbatch", c));
   }
-  nlohmann::json jobs = ReadJobs(run);
-  jobs.push_back({{"job_id", job}, {"tasks", tasks}});
-  WriteFileAtomically(JobsFile(run), jobs.dump(2) + "\n");
+  std::vector<JobRecord> jobs = ReadJobs(run);
+  jobs.push_back({job, tasks});
+  WriteJobs(run, jobs);
   return {job, tasks};
 }
 
@@ -174,26 +188,26 @@ bool IsActiveSlurmState(const std::string& s) {
 
 std::map<int, TaskStatus> QueryTaskStatus(const fs::path& run_dir) {
   std::map<int, TaskStatus> status;
-  for (const auto& submission : ReadJobs(run_dir)) {
-    const std::string job = submission.at("job_id");
+  for (const JobRecord& submission : ReadJobs(run_dir)) {
+    const std::string& job = submission.job_id;
     // squeue -r: one line per array task, "<job>_<task>|<state>".
-    const Captured c = RunCaptured(fmt::format("squeue -h -r -t all -j {} -o '%i|%T'", job));
+    const Captured c = RunCaptured({"squeue", "-h", "-r", "-t", "all", "-j", job, "-o", "%i|%T"});
     std::map<int, std::string> states;
     if (c.code == 0) {
       std::stringstream lines(c.out);
       for (std::string line; std::getline(lines, line);) {
         const size_t us = line.find('_'), bar = line.find('|');
         if (us == std::string::npos || bar == std::string::npos || bar < us) continue;
-        try {
-          states[std::stoi(line.substr(us + 1, bar - us - 1))] = line.substr(bar + 1);
-        } catch (const std::exception&) {
-          // "<job>_[0-3]" lines appear only without -r; skip anything else
-        }
+        // "<job>_[0-3]" lines appear only without -r; skip anything else
+        const std::string index = line.substr(us + 1, bar - us - 1);
+        int task = 0;
+        const auto [end, ec] = std::from_chars(index.data(), index.data() + index.size(), task);
+        if (ec == std::errc() && end == index.data() + index.size()) states[task] = line.substr(bar + 1);
       }
     } else if (c.err.find("Invalid job id") == std::string::npos) {
       throw Error(SlurmFailure("squeue", c));
     }  // else: Slurm has forgotten the job
-    for (int task : submission.at("tasks").get<std::vector<int>>()) {
+    for (int task : submission.tasks) {
       const auto it = states.find(task);
       status[task] = {job, it == states.end() ? "" : it->second, TaskLog(run_dir, job, task)};
     }

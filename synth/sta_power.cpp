@@ -53,7 +53,7 @@ StaPowerResult RunStaPower(const StaPowerRequest& r) {
   WriteFileAtomically(tcl, s);
   fs::remove(log);
   try {
-    RunLogged(fmt::format("sta -no_init -exit {}", ShellQuote(tcl.string())), log, "OpenSTA (sta)");
+    RunLogged({"sta", "-no_init", "-exit", tcl.string()}, log, "OpenSTA (sta)");
   } catch (const Error& e) {
     throw Error(fmt::format("{} (script {}, log {})", e.what(), tcl.string(), log.string()));
   }

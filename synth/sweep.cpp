@@ -9,6 +9,9 @@
 #include <mutex>
 
 #include "core/atomic_file.h"
+#include "core/errors.h"
+#include "core/input_file.h"
+#include "core/json_input.h"
 #include "core/parallel_for.h"
 #include "synth/design_source.h"
 #include "synth/liberty_setup.h"
@@ -98,16 +101,24 @@ std::optional<SweepRow> ReadPointOutcome(const SweepPoint& point, const fs::path
   if (fs::exists(dir / kResultFile, ec)) {
     SweepRow row{point, std::nullopt, ""};
     try {
-      std::ifstream in(dir / kResultFile);
-      row.result = PpaResultFromJson(nlohmann::json::parse(in));
+      row.result = PpaResultFromJson(ReadJsonFile(dir / kResultFile));
     } catch (const std::exception& e) {
-      row.error = fmt::format("{}: unreadable result: {}", (dir / kResultFile).string(), e.what());
+      std::string what = e.what();
+      if (const size_t close = what.find("] "); what.rfind("[json.", 0) == 0 && close != std::string::npos) {
+        what = what.substr(close + 2);
+      }
+      row.error = fmt::format("{}: unreadable result: {}", (dir / kResultFile).string(), what);
     }
     return row;
   }
   if (fs::exists(dir / kErrorFile, ec)) {
-    std::ifstream in(dir / kErrorFile);
-    std::string error((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string error;
+    try {
+      error = ReadRegularFile(dir / kErrorFile);
+    } catch (const Error& e) {
+      error = e.what();
+    }
+    if (error.size() > 4096) error = error.substr(0, 4096) + "...";
     while (!error.empty() && error.back() == '\n') error.pop_back();
     return SweepRow{point, std::nullopt, error.empty() ? "failed (empty error.txt)" : error};
   }

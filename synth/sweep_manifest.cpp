@@ -8,6 +8,7 @@
 #include "core/atomic_file.h"
 #include "core/config_json.h"
 #include "core/errors.h"
+#include "core/json_input.h"
 
 namespace flexcim::synth {
 
@@ -64,34 +65,42 @@ SweepManifest ReadSweepManifest(const fs::path& path) {
                             "submitting host?)",
                             path.string(), path.parent_path().string()));
   }
-  std::ifstream in(path);
-  if (!in) throw Error(fmt::format("{}: cannot read the sweep manifest", path.string()));
+  const nlohmann::json j = ReadJsonFile(path);
+  const std::string where = path.string();
   try {
-    const nlohmann::json j = nlohmann::json::parse(in);
-    if (j.value("format", "") != kFormat || j.value("version", 0) != kVersion) {
+    if (!j.is_object() || j.value("format", "") != kFormat || j.value("version", 0) != kVersion) {
       throw Error(fmt::format("{}: not a sweep manifest (format {} version {} expected)", path.string(), kFormat,
                               kVersion));
     }
     SweepManifest m;
-    m.points_per_task = j.at("points_per_task");
-    if (m.points_per_task < 1) throw Error(fmt::format("{}: points_per_task must be >= 1", path.string()));
-    m.data_dir = j.at("data_dir").get<std::string>();
-    m.liberty = j.at("liberty").get<std::string>();
-    m.run_sta = j.at("run_sta");
-    m.input_activity = j.at("input_activity");
-    m.out_dir = j.at("out_dir").get<std::string>();
-    m.notes = j.at("notes").get<std::vector<std::string>>();
-    for (const auto& p : j.at("points")) {
-      SweepPoint point{p.at("arch"), ConfigFromJson(p, path.string())};
-      if (point.Id() != p.at("id").get<std::string>()) {
-        throw Error(fmt::format("{}: point '{}' does not match its parameters ({})", path.string(),
-                                p.at("id").get<std::string>(), point.Id()));
+    m.points_per_task = static_cast<int>(JsonInteger(j, "points_per_task", 1, 1 << 20, where));
+    m.data_dir = JsonString(j, "data_dir", where);
+    m.liberty = JsonString(j, "liberty", where);
+    m.run_sta = JsonBool(j, "run_sta", where);
+    m.input_activity = JsonNumber(j, "input_activity", 0, 1, where);
+    m.out_dir = JsonString(j, "out_dir", where);
+    const nlohmann::json& notes = JsonArray(j, "notes", where);
+    for (size_t i = 0; i < notes.size(); ++i) {
+      if (!notes[i].is_string()) throw Error(fmt::format("{}: notes[{}] must be a string", where, i));
+      m.notes.push_back(notes[i].get<std::string>());
+    }
+    const nlohmann::json& points = JsonArray(j, "points", where);
+    if (points.size() > (size_t{1} << 20)) throw Error(fmt::format("{}: more than {} points", where, 1 << 20));
+    for (size_t i = 0; i < points.size(); ++i) {
+      const nlohmann::json& p = points[i];
+      const std::string at = fmt::format("{}: points[{}]", where, i);
+      SweepPoint point{JsonString(p, "arch", at), ConfigFromJson(p, path.string())};
+      const std::string id = JsonString(p, "id", at);
+      if (point.Id() != id) {
+        throw Error(fmt::format("{}: point '{}' does not match its parameters ({})", path.string(), id, point.Id()));
       }
       m.points.push_back(std::move(point));
     }
     return m;
   } catch (const nlohmann::json::exception& e) {
-    throw Error(fmt::format("{}: bad sweep manifest: {}", path.string(), e.what()));
+    std::string what = e.what();
+    if (const size_t close = what.find("] "); close != std::string::npos) what = what.substr(close + 2);
+    throw Error(fmt::format("{}: bad sweep manifest: {}", path.string(), what));
   } catch (const UsageError& e) {
     throw Error(fmt::format("{}: bad point: {}", path.string(), e.what()));
   }

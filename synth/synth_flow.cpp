@@ -54,7 +54,7 @@ double Seconds(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
 }
 
-void RunTool(const std::string& command, const fs::path& log, const fs::path& script,
+void RunTool(const std::vector<std::string>& command, const fs::path& log, const fs::path& script,
              const std::string& tool) {
   fs::remove(log);
   try {
@@ -178,7 +178,7 @@ PpaResult RunSynthFlow(const SynthFlowOptions& o) {
                        o.work_dir.string()));
   auto t0 = std::chrono::steady_clock::now();
   try {
-    RunTool(fmt::format("yosys -q -s {}", ShellQuote(ys_path.string())), o.work_dir / "yosys.log", ys_path,
+    RunTool({"yosys", "-q", "-s", ys_path.string()}, o.work_dir / "yosys.log", ys_path,
             "yosys");
   } catch (const Error&) {
     const std::string latches = LatchCheckFailure(ReadText(o.work_dir / "yosys.log"), ys.latch_policy);
@@ -226,7 +226,7 @@ PpaResult RunSynthFlow(const SynthFlowOptions& o) {
     progress("sta: critical path and power");
     t0 = std::chrono::steady_clock::now();
     const fs::path log = o.work_dir / "sta.log";
-    RunTool(fmt::format("sta -no_init -exit {}", ShellQuote(tcl.string())), log, tcl, "OpenSTA (sta)");
+    RunTool({"sta", "-no_init", "-exit", tcl.string()}, log, tcl, "OpenSTA (sta)");
     try {
       r.timing = ParseStaOutput(ReadText(log));
     } catch (const Error& e) {

@@ -95,7 +95,10 @@ void WriteStimulusFile(const ArchConfig& c, const std::vector<golden::CycleInput
 }
 
 std::vector<golden::CycleInput> ReadStimulusFile(const ArchConfig& c, const std::filesystem::path& path) {
-  std::istringstream in(ReadRegularFile(path));
+  std::string text = ReadRegularFile(path);
+  // CRLF line ends (a file edited on Windows) read as LF.
+  text.erase(std::remove(text.begin(), text.end(), '\r'), text.end());
+  std::istringstream in(std::move(text));
   std::string line;
   int number = 0;
   auto header = [&](const std::string& want_prefix) {

@@ -30,7 +30,20 @@ std::string CMakeList(const std::vector<std::string>& items) {
 
 }  // namespace
 
+void RequireCMakeSafePath(const std::string& flag, const fs::path& path) {
+  for (char ch : path.string()) {
+    if (ch == '"' || ch == '\\' || ch == '$' || ch == ';' || static_cast<unsigned char>(ch) < 0x20) {
+      const std::string shown = static_cast<unsigned char>(ch) < 0x20 ? fmt::format("\\x{:02X}", static_cast<int>(static_cast<unsigned char>(ch))) : std::string(1, ch);
+      throw UsageError(fmt::format("{} {}: contains '{}', which the testbench's CMake project cannot hold in a "
+                                   "path; choose another directory",
+                                   flag, path.string(), shown));
+    }
+  }
+}
+
 fs::path BuildTestbench(const TestbenchBuildOptions& o) {
+  RequireCMakeSafePath("testbench work directory", fs::absolute(o.work_dir));
+  RequireCMakeSafePath("design directory", fs::absolute(o.rtl_dir));
   // core/config_json: the checked manifest (files, cell style).
   const Manifest manifest = ReadManifest(o.rtl_dir);
   std::vector<std::string> sources;
@@ -82,14 +95,14 @@ verilate(flexcim_tb ${{trace_option}}
   const auto start = std::chrono::steady_clock::now();
   if (!fs::exists(build / "Makefile")) {
     if (o.progress) o.progress(fmt::format("verilating {} ({} files) with CMake in {}", manifest.top, sources.size(), build.string()));
-    RunLogged(fmt::format("cmake -S {} -B {} -DCMAKE_BUILD_TYPE=Release -DFLEXCIM_TRACE={}",
-                          ShellQuote(o.work_dir.string()), ShellQuote(build.string()), o.trace_format),
+    RunLogged({"cmake", "-S", o.work_dir.string(), "-B", build.string(), "-DCMAKE_BUILD_TYPE=Release",
+               "-DFLEXCIM_TRACE=" + o.trace_format},
               log, "cmake configure (Verilator)");
     if (o.progress) o.progress("compiling the Verilated model and testbench");
   } else if (o.progress) {
     o.progress(fmt::format("reusing the testbench build in {} (only changed files are rebuilt)", build.string()));
   }
-  RunLogged(fmt::format("cmake --build {} -j 2", ShellQuote(build.string())), log, "cmake build (Verilator)");
+  RunLogged({"cmake", "--build", build.string(), "-j", "2"}, log, "cmake build (Verilator)");
   if (o.progress) {
     o.progress(fmt::format("testbench up to date in {:.1f} s",
                            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()));

@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <string_view>
 
 namespace flexcim::verif {
 
@@ -25,6 +26,18 @@ inline constexpr int kTestbenchFailed = 1;    // bad manifest or stimulus, I/O, 
 inline constexpr int kTestbenchUsage = 2;
 inline constexpr int kTestbenchMismatch = 3;  // the RTL and the golden model disagree
 
+// True when the testbench's stdout ends with its summary: a line
+// "verified N vectors, ..." and, last, "<design>: N cycles, ...". A run that
+// exits 0 without them (a design calling $finish) compared nothing.
+inline bool HasTestbenchSummary(std::string_view out, std::string_view design) {
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.remove_suffix(1);
+  const size_t nl = out.rfind('\n');
+  const std::string_view last = nl == std::string_view::npos ? out : out.substr(nl + 1);
+  const std::string prefix = std::string(design) + ": ";
+  return last.substr(0, prefix.size()) == prefix && last.find(" cycles") != std::string_view::npos &&
+         (out.substr(0, 9) == "verified " || out.find("\nverified ") != std::string_view::npos);
+}
+
 // The waveform format a path asks for by its extension: "vcd", "fst", or ""
 // (neither).
 inline std::string WaveformFormatOf(const std::filesystem::path& path) {
@@ -33,6 +46,12 @@ inline std::string WaveformFormatOf(const std::filesystem::path& path) {
   if (ext == ".fst") return "fst";
   return "";
 }
+
+// Throws UsageError "FLAG PATH: contains 'C', which the testbench's CMake
+// project cannot hold in a path; choose another directory" for a path
+// with a character CMake would read as syntax (" \ $ ; or a control
+// character), before anything is built.
+void RequireCMakeSafePath(const std::string& flag, const std::filesystem::path& path);
 
 struct TestbenchBuildOptions {
   std::filesystem::path rtl_dir;    // holds manifest.json and the .v files
