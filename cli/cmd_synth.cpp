@@ -87,7 +87,6 @@ int Combine(const SynthCmdOptions& o, const po::variables_map& vm) {
   std::vector<FlagPath> inputs;
   for (const auto& f : files) inputs.push_back({"--combine", f});
   RefuseOutputOverInputs({"--out", o.out_dir}, inputs);
-  ClaimOutputDirectory({"--out", o.out_dir}, "synth");
   std::vector<synth::PpaResult> results;
   std::map<std::string, std::string> seen;  // design (arch, configuration, MAC style, storage) -> file
   for (const auto& f : files) {
@@ -106,6 +105,7 @@ int Combine(const SynthCmdOptions& o, const po::variables_map& vm) {
       results.push_back(std::move(r));
     }
   }
+  ClaimOutputDirectory({"--out", o.out_dir}, "synth");
   synth::WriteReport(results, o.out_dir);
   std::cout << synth::ReportMarkdown(results);
   Progress(fmt::format("combined {} results of {} reports; wrote {}/report.md and report.json", results.size(),

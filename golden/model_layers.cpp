@@ -91,7 +91,7 @@ std::vector<NmPattern> ReadLayerPatterns(const std::filesystem::path& file) {
     if (!line.empty() && line.back() == '\r') line.pop_back();  // CRLF text
     if (!std::regex_match(line, m, kLine) || m[1].str() != std::to_string(patterns.size())) {
       throw Error(fmt::format("{}: line {}: expected \"Layer {}: N:M\", got \"{}\"", file.string(), number,
-                              patterns.size(), line.size() > 60 ? line.substr(0, 57) + "..." : line));
+                              patterns.size(), line.size() > 200 ? line.substr(0, 197) + "..." : line));
     }
     if (patterns.size() >= static_cast<size_t>(kMaxShapeBlocks)) {
       throw Error(fmt::format("{}: more than {} layers", file.string(), kMaxShapeBlocks));

@@ -115,7 +115,7 @@ TEST(PerfCli, BadInputsNameTheFlagLayerOrPattern) {
       {"perf --shape llama2-7b", "flexcim perf: error: --nm / --patterns: give exactly one with --shape\n", 2},
       {"perf --nm 2:4", "flexcim perf: error: --pruned / --shape: give exactly one\n", 2},
       {"perf --shape gpt5 --nm 2:4",
-       "flexcim perf: error: --shape gpt5: neither stories260k, llama2-7b nor a readable JSON file\n", 2},
+       "flexcim perf: error: --shape gpt5: neither stories260k, llama2-7b nor an existing JSON file\n", 2},
       {"perf --shape llama2-7b --nm 2:4 --arch tpu",
        "flexcim perf: error: --arch tpu: must be one of flexcim, dense, sparse12\n", 2},
       {fmt::format("perf --shape {} --nm 1:16 --json {}", m.shape.string(), json.string()),
@@ -123,23 +123,27 @@ TEST(PerfCli, BadInputsNameTheFlagLayerOrPattern) {
        "2:2, 1:4, 2:4, 4:4, 1:8, 2:8, 4:8, 8:8; N = M runs as 2:2)\n",
        1},
       {fmt::format("perf --shape {} --patterns {} {} --arch flexcim", m.shape.string(), m.shape.string(), kSmallMacro),
-       fmt::format("flexcim perf: error: --patterns {}: line 1: expected \"Layer 0: N:M\", got "
+       fmt::format("flexcim perf: error: {}: line 1: expected \"Layer 0: N:M\", got "
                    "\"{{\"blocks\": 2, \"dim\": 8, \"hidden\": 16, \"heads\": 2, \"kv_heads\": 1}}\"\n",
                    m.shape.string()),
-       2},
+       1},
   };
   const fs::path negative = s.path() / "negative.json";
   std::ofstream(negative) << R"({"archs": {"dense": {"config": "p4_r16_c16_a8_w8", "area_um2": 1, "compute_fmax_mhz": 1,
                                  "energy_pj": {"vector": -1, "row_write": 1, "idle_cycle": 1}}}})";
   const std::vector<Case> more = {
       {fmt::format("perf --shape llama2-7b --nm 2:4 --energy {} --json {}", negative.string(), json.string()),
-       fmt::format("flexcim perf: error: {}: dense: \"vector\" is -1, must be >= 0\n", negative.string()), 1},
+       fmt::format("flexcim perf: error: {}: dense: \"vector\" is -1, must be >= 0 and at most 1e15\n",
+                   negative.string()),
+       1},
       {fmt::format("energy --synth {} --out {} --act-activity 1.5", s.path().string(), json.string()),
        "flexcim energy: error: --act-activity 1.5: must be in [0, 1]\n", 2},
       {fmt::format("energy --synth {} --out {}", s.path().string(), json.string()),
-       fmt::format("flexcim energy: error: --synth {}: cannot read\n", (s.path() / "report.json").string()), 2},
+       fmt::format("flexcim energy: error: --synth {}: no {} (is it the --out directory of flexcim synth?)\n",
+                   s.path().string(), (s.path() / "report.json").string()),
+       2},
       {fmt::format("report --run {} --macros 1,0", s.path().string()),
-       "flexcim report: error: --macros 1,0: each Q must be an integer >= 1\n", 2},
+       "flexcim report: error: --macros 1,0: each Q must be an integer in [1, 1048576]\n", 2},
   };
   for (const std::vector<Case>* list : {&cases, &more}) {
     for (const Case& c : *list) {

@@ -69,7 +69,7 @@ YosysRun RunYosys(const std::string& tag, const std::vector<std::pair<std::strin
   std::ofstream(run.dir / "script.ys") << script;
   const fs::path log = run.dir / "yosys.log";
   try {
-    RunLogged(fmt::format("cd {} && yosys -s script.ys", ShellQuote(run.dir.string())), log, "yosys");
+    RunLogged({"yosys", "-s", "script.ys"}, log, "yosys", run.dir);
     run.ok = true;
   } catch (const Error&) {
     run.ok = false;
