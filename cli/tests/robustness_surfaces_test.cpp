@@ -14,6 +14,8 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -66,6 +68,25 @@ fs::path FakeSlurm(const Scratch& s, const std::string& squeue_output) {
   WriteExecutable(bin / "squeue", fmt::format("#!/bin/sh\nfor a in \"$@\"; do echo \"$a\"; done >>'{}'\nprintf '{}'\n",
                                               (s.path() / "squeue.args").string(), squeue_output));
   return bin;
+}
+
+// A llama2.c model: dim 8, `layers` blocks, vocabulary 16, every weight `w`
+// (the token embedding `embedding`, when given).
+void WriteTinyModel(const fs::path& path, int layers, float w, std::optional<float> embedding = std::nullopt) {
+  pruner::LlamaConfig c;
+  c.dim = 8;
+  c.hidden_dim = 16;
+  c.n_layers = layers;
+  c.n_heads = 2;
+  c.n_kv_heads = 2;
+  c.vocab_size = 16;
+  c.shared_classifier = true;
+  c.seq_len = 32;
+  pruner::LlamaModel m = pruner::AllocateLlamaModel(c);
+  for (const pruner::TensorRef& t : pruner::TensorsInFileOrder(m)) {
+    std::fill(t.data, t.data + t.size, t.name == "token_embedding" && embedding ? *embedding : w);
+  }
+  pruner::WriteLlamaModel(m, path.string());
 }
 
 // ------------------------------------------------------- command execution
@@ -443,6 +464,77 @@ TEST(RobustSurfaces, DuplicateLayersInAContainerAreRefused) {
   EXPECT_EQ(r.code, 1);
   EXPECT_EQ(r.err, fmt::format("flexcim perf: error: {}: layer 0.wq appears twice (layer #1 repeats it)\n",
                                file.string()));
+}
+
+TEST(RobustSurfaces, HfLayerCountMustMatchTheTensorsPresent) {
+  Scratch s;
+  WriteTinyModel(s.path() / "m.bin", 2, 0.01f);
+  const fs::path hf = s.path() / "hf";
+  ASSERT_EQ(Flexcim(fmt::format("convert --model {} --out {}", (s.path() / "m.bin").string(), hf.string())).code, 0);
+  nlohmann::json config = nlohmann::json::parse(Slurp(hf / "config.json"));
+  config["num_hidden_layers"] = 1;  // the file has 2: one would be dropped
+  WriteBytes(hf / "config.json", config.dump());
+  WriteBytes(s.path() / "ids.txt", "1 2 3 4 5\n");
+  const CliRun r = Flexcim(fmt::format("eval --model {} --token-ids {} --blocks 0:0 -q", hf.string(),
+                                       (s.path() / "ids.txt").string()));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err, fmt::format("flexcim eval: error: {}: num_hidden_layers is 1, but {} holds tensors of 2 layers\n",
+                               (hf / "config.json").string(), (hf / "model.safetensors").string()));
+  // eval --json may be none of the checkpoint's files.
+  const std::string before = Slurp(hf / "model.safetensors");
+  config["num_hidden_layers"] = 2;
+  WriteBytes(hf / "config.json", config.dump());
+  const CliRun j = Flexcim(fmt::format("eval --model {} --token-ids {} --blocks 0:0 -q --json {}", hf.string(),
+                                       (s.path() / "ids.txt").string(), (hf / "model.safetensors").string()));
+  EXPECT_EQ(j.code, 2);
+  EXPECT_EQ(j.err, fmt::format("flexcim eval: error: --json {0}: is the input --model {0}; choose another output\n",
+                               (hf / "model.safetensors").string()));
+  EXPECT_EQ(Slurp(hf / "model.safetensors"), before);
+}
+
+TEST(RobustSurfaces, PrunedModelMustBelongToItsContainer) {
+  Scratch s;
+  const fs::path dir = s.path() / "pruned";
+  fs::create_directories(dir);
+  // A dense model (every weight 0.01) beside a container whose 2:4 mask
+  // drops half of layer 0.wq: pruned.bin is not this prune's model.
+  WriteTinyModel(dir / "pruned.bin", 1, 0.01f);
+  pruner::PrunedContainer c = testing::SmallContainer();
+  pruner::PrunedLayer& l = c.layers.front();
+  l.rows = 8;
+  l.cols = 8;
+  l.mask.assign(64, 0);
+  l.weights.assign(64, 0);
+  for (int o = 0; o < 8; ++o) {
+    for (int i = 0; i < 8; i += 4) {
+      l.mask[o * 8 + i] = l.mask[o * 8 + i + 1] = 1;
+      l.weights[o * 8 + i] = l.weights[o * 8 + i + 1] = 1;
+    }
+  }
+  l.scales.assign(8, 0.01f);
+  pruner::WriteContainer(c, dir / "pruned.flexcim");
+  WriteBytes(s.path() / "ids.txt", "1 2 3 4 5\n");
+  const CliRun r = Flexcim(fmt::format("eval --pruned {} --token-ids {} --blocks 0:0 -q", dir.string(),
+                                       (s.path() / "ids.txt").string()));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err, fmt::format("flexcim eval: error: {} does not belong to {}: layer 0.wq keeps weight (0, 2), which "
+                               "the container's mask drops (a model of another prune run?)\n",
+                               (dir / "pruned.bin").string(), (dir / "pruned.flexcim").string()));
+}
+
+TEST(RobustSurfaces, NonFinitePerplexityIsAnError) {
+  Scratch s;
+  // Finite weights whose products overflow: inf scores, NaN after softmax.
+  WriteTinyModel(s.path() / "m.bin", 1, 3e38f, 1.0f);
+  WriteBytes(s.path() / "ids.txt", "1 2 3 4 5\n");
+  const fs::path json = s.path() / "eval.json";
+  const CliRun r = Flexcim(fmt::format("eval --model {} --token-ids {} --blocks 0:0 -q --json {}",
+                                       (s.path() / "m.bin").string(), (s.path() / "ids.txt").string(), json.string()));
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_EQ(r.err.rfind(fmt::format("flexcim eval: error: {}: perplexity is ", (s.path() / "m.bin").string()), 0), 0u)
+      << r.err;
+  EXPECT_NE(r.err.find("the model's outputs are not finite numbers, no result is written\n"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(json));
 }
 
 TEST(RobustSurfaces, VerifyWorkPathCMakeCannotHoldIsRefusedAtOnce) {
