@@ -13,6 +13,7 @@
 
 #include "cli/command_registry.h"
 #include "cli/flag_parsing.h"
+#include "core/arch_traits.h"
 #include "core/errors.h"
 #include "core/input_file.h"
 #include "core/output_directory.h"
@@ -72,6 +73,28 @@ po::options_description SynthFlags(SynthCmdOptions& o) {
   flags.add(own);
   AddDataDirOption(flags, o.data_dir);
   return flags;
+}
+
+// A VCD of another design is not measured activity of this one: every bit
+// of every top-level port of each design must be in it, and no bit beyond
+// a port's width (a wider design's trace).
+void RequireVcdOfDesign(const std::string& vcd, const std::map<std::string, double>& rates, const std::string& arch,
+                        const MacroConfig& config) {
+  for (const PortSpec& p : TopPorts(ParseArch(arch), config)) {
+    auto bit = [&](int i) { return p.width == 1 ? p.name : fmt::format("{}[{}]", p.name, i); };
+    for (int i = 0; i < p.width; ++i) {
+      if (!rates.count(bit(i))) {
+        throw Error(fmt::format("{}: has no signal {} of {} {}: a waveform of another design (simulate this one "
+                                "with flexcim verify --trace)",
+                                vcd, bit(i), arch, config.Name()));
+      }
+    }
+    if (p.width > 1 && rates.count(fmt::format("{}[{}]", p.name, p.width))) {
+      throw Error(fmt::format("{}: port {} is wider than {} bits of {} {}: a waveform of another design (simulate "
+                              "this one with flexcim verify --trace)",
+                              vcd, p.name, p.width, arch, config.Name()));
+    }
+  }
 }
 
 void Progress(const std::string& line) { std::cerr << fmt::format("flexcim synth: {}\n", line); }
@@ -163,6 +186,11 @@ int RunSynth(const std::vector<std::string>& args) {
   flow.progress = Progress;
   flow.power_breakdown = !o.no_power_breakdown;
 
+  if (!o.activity_vcd.empty()) {
+    for (const MacroConfig& config : configs) {
+      for (const auto& arch : archs) RequireVcdOfDesign(o.activity_vcd, flow.net_activity, arch, config);
+    }
+  }
   // Before minutes of Yosys: --out is empty, new, or an earlier synth's.
   RefuseOutputOverInputs({"--out", o.out_dir}, {{"--activity-vcd", o.activity_vcd}, {"--activity-from", o.activity_from}});
   ClaimOutputDirectory({"--out", o.out_dir}, "synth");

@@ -153,6 +153,12 @@ int RunVerify(const std::vector<std::string>& args) {
   // The testbench's output is shown as it comes and kept: a run that ends
   // without its summary (e.g. a design calling $finish) compared nothing.
   const ProcessResult run = RunProcess({.argv = command, .cwd = {}, .log = {}, .stdout_file = {}, .echo = true});
+  const std::string everything = run.out + run.err;
+  if (const std::string_view finish = verif::VerilogFinishLine(everything); !finish.empty()) {
+    throw Error(fmt::format("the design called $finish ({}): a macro must not end the simulation, so the "
+                            "comparison cannot be trusted",
+                            finish));
+  }
   if (run.status.ok() && !verif::HasTestbenchSummary(run.out, design.Name())) {
     throw Error(fmt::format("the testbench {} exited 0 without its final summary line ('verified N vectors, ...' "
                             "and '{}: N cycles, ...'); the design may have called $finish: nothing was "

@@ -27,15 +27,29 @@ inline constexpr int kTestbenchUsage = 2;
 inline constexpr int kTestbenchMismatch = 3;  // the RTL and the golden model disagree
 
 // True when the testbench's stdout ends with its summary: a line
-// "verified N vectors, ..." and, last, "<design>: N cycles, ...". A run that
-// exits 0 without them (a design calling $finish) compared nothing.
+// "verified N vectors, ..." with N >= 1 and, last, "<design>: N cycles, ...".
+// A run that exits 0 without them compared nothing.
 inline bool HasTestbenchSummary(std::string_view out, std::string_view design) {
   while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.remove_suffix(1);
   const size_t nl = out.rfind('\n');
   const std::string_view last = nl == std::string_view::npos ? out : out.substr(nl + 1);
   const std::string prefix = std::string(design) + ": ";
-  return last.substr(0, prefix.size()) == prefix && last.find(" cycles") != std::string_view::npos &&
-         (out.substr(0, 9) == "verified " || out.find("\nverified ") != std::string_view::npos);
+  if (last.substr(0, prefix.size()) != prefix || last.find(" cycles") == std::string_view::npos) return false;
+  const size_t v = out.substr(0, 9) == "verified " ? 0 : out.find("\nverified ");
+  if (v == std::string_view::npos) return false;
+  const std::string_view count = out.substr(v + (v == 0 ? 9 : 10));
+  return !count.empty() && count[0] >= '1' && count[0] <= '9';
+}
+
+// The line Verilator prints when the design executes $finish, or "": the
+// design ended the simulation itself, so the comparison cannot be trusted.
+inline std::string_view VerilogFinishLine(std::string_view output) {
+  const size_t at = output.find(": Verilog $finish");
+  if (at == std::string_view::npos) return {};
+  const size_t begin = output.rfind('\n', at);
+  const size_t end = output.find('\n', at);
+  const size_t b = begin == std::string_view::npos ? 0 : begin + 1;
+  return output.substr(b, (end == std::string_view::npos ? output.size() : end) - b);
 }
 
 // The waveform format a path asks for by its extension: "vcd", "fst", or ""

@@ -450,6 +450,11 @@ TEST(RobustSurfaces, TestbenchThatExitsZeroWithoutItsSummaryIsAFailure) {
   EXPECT_FALSE(verif::HasTestbenchSummary("", design));
   EXPECT_FALSE(verif::HasTestbenchSummary("p1_r2_c2_g1_a4_w4: 40 cycles\n", design));  // no "verified"
   EXPECT_FALSE(verif::HasTestbenchSummary("verified 1 vectors\nother_design: 4 cycles\n", design));
+  EXPECT_FALSE(verif::HasTestbenchSummary("verified 0 vectors, 0 mismatches\np1_r2_c2_g1_a4_w4: 4 cycles\n", design));
+  // This Verilator prints the line and carries on; verify refuses the run.
+  EXPECT_EQ(verif::VerilogFinishLine("a\n- /tmp/rtl/flexcim_top.v:48: Verilog $finish\nverified 3 vectors\n"),
+            "- /tmp/rtl/flexcim_top.v:48: Verilog $finish");
+  EXPECT_EQ(verif::VerilogFinishLine("verified 3 vectors\n"), "");
 }
 
 // ------------------------------------------------------- consistency
