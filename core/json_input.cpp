@@ -26,6 +26,14 @@ std::string Shown(const nlohmann::json& v) {
 
 }  // namespace
 
+std::string JsonErrorText(const std::exception& e) {
+  std::string what = e.what();
+  if (const size_t close = what.find("] "); what.rfind("[json.exception", 0) == 0 && close != std::string::npos) {
+    what = what.substr(close + 2);
+  }
+  return what;
+}
+
 nlohmann::json ParseJsonText(std::string_view text, std::string_view source) {
   try {
     return nlohmann::json::parse(text);

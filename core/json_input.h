@@ -14,6 +14,10 @@
 
 namespace flexcim {
 
+// nlohmann's message without its "[json.exception.type_error.302] " prefix:
+// library text is not for users.
+std::string JsonErrorText(const std::exception& e);
+
 // Parses `text`; Error "SOURCE: not valid JSON: <where>" on failure.
 nlohmann::json ParseJsonText(std::string_view text, std::string_view source);
 // Reads a regular file (core/input_file.h) and parses it.

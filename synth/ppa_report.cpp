@@ -277,6 +277,8 @@ std::vector<PpaResult> ReadReportResults(const std::filesystem::path& report_jso
     try {
       out.push_back(PpaResultFromJson(results[i]));
     } catch (const nlohmann::json::exception& e) {
+      throw Error(fmt::format("{}: results[{}]: {}", report_json.string(), i, JsonErrorText(e)));
+    } catch (const Error& e) {
       throw Error(fmt::format("{}: results[{}]: {}", report_json.string(), i, e.what()));
     }
   }

@@ -1,5 +1,7 @@
 #include "synth/ppa_result.h"
 
+#include "core/json_input.h"
+
 #include "synth/component_map.h"
 
 namespace flexcim::synth {
@@ -132,24 +134,30 @@ nlohmann::json ToJson(const PpaResult& r) {
 }
 
 PpaResult PpaResultFromJson(const nlohmann::json& j) {
+  // Integers through the one checked conversion: no float truncated, no
+  // value cut to 32 bits.
+  constexpr std::string_view kWhere = "result";
+  auto integer = [](const nlohmann::json& o, std::string_view key, std::string_view where) {
+    return JsonInteger(o, key, 0, INT32_MAX, where);
+  };
   PpaResult r;
   r.arch = j.at("arch");
   r.name = j.at("name");
   r.params = j.at("params");
-  r.latency = j.at("latency");
+  r.latency = static_cast<int>(integer(j, "latency", kWhere));
   r.mac = j.at("mac");
   r.storage = j.at("storage");
-  r.initiation_interval = j.at("initiation_interval");
-  r.cells = j.at("cells");
+  r.initiation_interval = static_cast<int>(JsonInteger(j, "initiation_interval", 1, 1 << 16, kWhere));
+  r.cells = JsonInteger(j, "cells", 0, INT64_MAX / 2, kWhere);
   r.macs_per_cycle = j.at("macs_per_cycle");
   r.check_passed = j.at("check_assert_passed");
   const auto& area = j.at("area");
   r.area.top = area.at("top");
   r.area.total_area = area.at("total_um2");
-  r.area.sequential_cells = area.at("sequential_cells");
+  r.area.sequential_cells = integer(area, "sequential_cells", "result: area");
   for (const auto& [c, v] : area.at("components").items()) r.area.components[c] = v.at("um2");
   for (const auto& m : area.at("modules")) {
-    r.area.modules.push_back({m.at("name"), m.at("component"), m.at("instances"), m.at("own_um2"),
+    r.area.modules.push_back({m.at("name"), m.at("component"), integer(m, "instances", "result: area module"), m.at("own_um2"),
                               m.at("own_sequential_um2"), m.at("total_um2")});
   }
   if (!j.at("timing").is_null()) {
@@ -174,8 +182,8 @@ PpaResult PpaResultFromJson(const nlohmann::json& j) {
     r.timing = tp;
     r.input_activity = power.at("default_input_activity");
     r.port_activity = power.at("port_activity").get<std::map<std::string, double>>();
-    r.annotated_registers = power.at("annotated_registers");
-    r.sequential_cells = power.at("sequential_cells");
+    r.annotated_registers = static_cast<int>(integer(power, "annotated_registers", "result: power"));
+    r.sequential_cells = static_cast<int>(integer(power, "sequential_cells", "result: power"));
     if (power.contains("input_ports_only")) r.port_only_power = pw(power.at("input_ports_only"));
     r.component_power = power.at("components_mw").get<std::map<std::string, double>>();
   }

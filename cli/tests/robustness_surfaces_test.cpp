@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "cli/tests/cli_run.h"
+#include "core/arch_traits.h"
 #include "core/subprocess.h"
 #include "flow_pruner/llama_model.h"
 #include "flow_pruner/model_writer.h"
@@ -540,6 +541,42 @@ TEST(RobustSurfaces, NonFinitePerplexityIsAnError) {
       << r.err;
   EXPECT_NE(r.err.find("the model's outputs are not finite numbers, no result is written\n"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(json));
+}
+
+TEST(RobustSurfaces, ActivityVcdOfAnotherDesignIsRefused) {
+  // A VCD holding every port of flexcim p1_r2_c2_g2_a4_w4, three clock edges.
+  Scratch s;
+  const MacroConfig traced = MacroConfig::Create(1, 2, 2, 2, 4, 4);
+  std::string vcd = "$scope module TOP $end\n$scope module flexcim_top $end\n";
+  int id = 0;
+  std::vector<std::pair<std::string, int>> codes;
+  for (const PortSpec& p : TopPorts(Arch::kFlexcim, traced)) {
+    const std::string code = fmt::format("s{}", id++);
+    vcd += p.width == 1 ? fmt::format("$var wire 1 {} {} $end\n", code, p.name)
+                        : fmt::format("$var wire {} {} {} [{}:0] $end\n", p.width, code, p.name, p.width - 1);
+    codes.push_back({code, p.width});
+  }
+  vcd += "$upscope $end\n$upscope $end\n$enddefinitions $end\n";
+  for (int t = 0; t < 4; ++t) {
+    vcd += fmt::format("#{}\n", t * 5);
+    for (size_t i = 0; i < codes.size(); ++i) {
+      const auto& [code, width] = codes[i];
+      const char bit = (t % 2) ? '1' : '0';
+      vcd += width == 1 ? fmt::format("{}{}\n", bit, code) : fmt::format("b{} {}\n", std::string(width, bit), code);
+    }
+  }
+  const fs::path file = s.path() / "other.vcd";
+  WriteBytes(file, vcd);
+  // synth of p2 (twice the lanes) with p1's waveform: refused before Yosys.
+  const CliRun r = Flexcim(fmt::format("synth --activity-vcd {} --subs 2 --rows 2 --cols 2 --a-bits 4 --w-bits 4 "
+                                       "--out {}",
+                                       file.string(), (s.path() / "o").string()));
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_EQ(r.err, fmt::format("flexcim synth: reading toggle rates from {0}\nflexcim synth: error: {0}: has no signal "
+                               "in_act[16] of flexcim p2_r2_c2_g2_a4_w4: a waveform of another design (simulate this "
+                               "one with flexcim verify --trace)\n",
+                               file.string()));
+  EXPECT_FALSE(fs::exists(s.path() / "o"));
 }
 
 TEST(RobustSurfaces, VerifyWorkPathCMakeCannotHoldIsRefusedAtOnce) {
