@@ -12,11 +12,14 @@
 #include <unistd.h>
 #include <verilated.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <string>
 
+#include "core/atomic_file.h"
 #include "core/errors.h"
 #include "verif/testbench_build.h"  // WaveformFormatOf
 
@@ -41,6 +44,33 @@ inline const char* WaveformFormatBuilt() {
 
 #if VM_TRACE
 
+#if !VM_TRACE_FST
+// Verilator's own VCD file reports a failed write (a full disk) through
+// vl_fatal, which deadlocks in its flush callbacks: `verify --trace` hung.
+// This one keeps the first error, drops the rest of the waveform, and
+// WaveformFile reports it.
+class CheckedVcdFile final : public VerilatedVcdFile {
+ public:
+  ssize_t write(const char* bufp, ssize_t len) override {
+    for (ssize_t done = 0; error_ == 0 && done < len;) {
+      const ssize_t n = VerilatedVcdFile::write(bufp + done, len - done);
+      if (n > 0) {
+        done += n;
+      } else if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
+        continue;
+      } else {
+        error_ = n < 0 ? errno : ENOSPC;
+      }
+    }
+    return len;
+  }
+  int error() const { return error_; }
+
+ private:
+  int error_ = 0;
+};
+#endif
+
 template <typename VTop>
 class WaveformFile {
  public:
@@ -57,8 +87,13 @@ class WaveformFile {
       throw Error(fmt::format("--trace {}: this testbench writes .{} waveforms", path.string(),
                               WaveformFormatBuilt()));
     }
+    RemoveLeftovers();
     context.traceEverOn(true);
+#if VM_TRACE_FST
     trace_ = std::make_unique<Trace>();
+#else
+    trace_ = std::make_unique<Trace>(&file_);
+#endif
     top.trace(trace_.get(), 99);  // every level of the hierarchy
     trace_->open(tmp_.c_str());
     if (!trace_->isOpen()) throw Error(fmt::format("--trace {}: cannot write {}", path.string(), tmp_));
@@ -72,11 +107,15 @@ class WaveformFile {
   WaveformFile(const WaveformFile&) = delete;
   WaveformFile& operator=(const WaveformFile&) = delete;
 
-  void Dump(uint64_t time) { trace_->dump(time); }
+  void Dump(uint64_t time) {
+    trace_->dump(time);
+    ThrowOnWriteError();  // at once: not minutes of simulation into a full disk
+  }
 
   // Flushes, closes and renames the waveform into place.
   void Finish() {
     trace_->close();
+    ThrowOnWriteError();
     std::error_code ec;
     std::filesystem::rename(tmp_, path_, ec);
     if (ec) {
@@ -86,8 +125,34 @@ class WaveformFile {
   }
 
  private:
+  void ThrowOnWriteError() {
+#if !VM_TRACE_FST
+    if (file_.error() != 0) {
+      const int e = file_.error();
+      std::remove(tmp_.c_str());
+      throw Error(fmt::format("--trace {}: write failed: {}", path_.string(), std::strerror(e)));
+    }
+#endif
+  }
+
+  // Temporaries of testbenches that were killed (their pid no longer runs).
+  void RemoveLeftovers() const {
+    const std::filesystem::path dir = path_.has_parent_path() ? path_.parent_path() : ".";
+    const std::string stem = path_.filename().string() + ".tmp.";
+    std::error_code ec;
+    for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      if (IsLeftoverOfDeadProcess(it->path().filename().string(), stem)) {
+        std::error_code ignored;
+        std::filesystem::remove(it->path(), ignored);
+      }
+    }
+  }
+
   std::filesystem::path path_;
   std::string tmp_;
+#if !VM_TRACE_FST
+  CheckedVcdFile file_;  // outlives trace_, which writes through it
+#endif
   std::unique_ptr<Trace> trace_;
 };
 
