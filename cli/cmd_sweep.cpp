@@ -199,7 +199,9 @@ int RunSweepCmd(const std::vector<std::string>& args) {
 
   const fs::path run = o.work_dir.empty() ? fs::path(o.out_dir) / "work" : fs::path(o.work_dir);
   const fs::path manifest_path = run / synth::kSweepManifestFile;
-  // Before any point runs: --out is empty, new, or an earlier sweep's.
+  // Before any point runs: --work and --out are empty, new, or an earlier
+  // sweep's (--work first: --out may lie inside it).
+  if (!o.work_dir.empty()) ClaimOutputDirectory({"--work", o.work_dir}, "sweep");
   ClaimOutputDirectory({"--out", o.out_dir}, "sweep");
   if (o.resume) {
     const synth::SweepManifest earlier = synth::ReadSweepManifest(manifest_path);

@@ -193,6 +193,11 @@ int RunSynth(const std::vector<std::string>& args) {
   }
   // Before minutes of Yosys: --out is empty, new, or an earlier synth's.
   RefuseOutputOverInputs({"--out", o.out_dir}, {{"--activity-vcd", o.activity_vcd}, {"--activity-from", o.activity_from}});
+  if (!o.work_dir.empty()) {  // first: --out may lie inside it
+    RefuseOutputOverInputs({"--work", o.work_dir},
+                           {{"--activity-vcd", o.activity_vcd}, {"--activity-from", o.activity_from}});
+    ClaimOutputDirectory({"--work", o.work_dir}, "synth");
+  }
   ClaimOutputDirectory({"--out", o.out_dir}, "synth");
   const auto start = std::chrono::steady_clock::now();
   std::vector<synth::SynthFlowOptions> designs;

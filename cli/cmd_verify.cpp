@@ -129,6 +129,12 @@ int RunVerify(const std::vector<std::string>& args) {
 
   const fs::path work =
       o.work.empty() ? fs::temp_directory_path() / ("flexcim-verify-" + design.Name()) : fs::path(o.work);
+  // A --work of the user's own is not filled with ours (the default under
+  // <tmp> is this command's own).
+  if (!o.work.empty()) {
+    RefuseOutputOverInputs({"--work", o.work}, {{"--rtl", o.rtl}, {"--stimulus", o.stimulus}});
+    ClaimOutputDirectory({"--work", o.work}, "verify");
+  }
   auto progress = [](const std::string& line) { std::cerr << "verify: " << line << "\n"; };
   fs::path rtl_dir = o.rtl;
   if (o.rtl.empty()) {

@@ -281,6 +281,14 @@ TEST(RobustSurfaces, WritersRefuseAForeignOrOtherCommandsDirectoryBeforeWork) {
        fmt::format("flexcim sweep: error: --out {}: is not empty and not an earlier output of 'flexcim sweep' (no "
                    ".flexcim-output marker); choose another directory or remove it\n",
                    m)},
+      {fmt::format("synth --subs 1 --rows 2 --cols 2 --work {} --out {}", m, (s.path() / "new").string()),
+       fmt::format("flexcim synth: error: --work {}: is not empty and not an earlier output of 'flexcim synth' (no "
+                   ".flexcim-output marker); choose another directory or remove it\n",
+                   m)},
+      {fmt::format("verify --subs 1 --rows 2 --cols 2 --work {}", m),
+       fmt::format("flexcim verify: error: --work {}: is not empty and not an earlier output of 'flexcim verify' (no "
+                   ".flexcim-output marker); choose another directory or remove it\n",
+                   m)},
       {fmt::format("bench --only golden --out {}", m),
        fmt::format("flexcim bench: error: --out {}: is not empty and not an earlier output of 'flexcim bench' (no "
                    ".flexcim-output marker); choose another directory or remove it\n",
@@ -301,6 +309,7 @@ TEST(RobustSurfaces, WritersRefuseAForeignOrOtherCommandsDirectoryBeforeWork) {
                                gen.string()));
   EXPECT_EQ(Slurp(mine / "notes.txt"), "the user's own file");
   EXPECT_EQ(std::distance(fs::directory_iterator(mine), fs::directory_iterator()), 1);
+  EXPECT_FALSE(fs::exists(s.path() / "new"));
 }
 
 // ------------------------------------------------------- numbers and bounds
