@@ -25,6 +25,7 @@
 #include "flow_pruner/perplexity.h"
 #include "flow_pruner/pruned_container.h"
 #include "flow_pruner/quantized_eval.h"
+#include "flow_pruner/recurrent_inputs.h"
 #include "flow_pruner/text_blocks.h"
 
 namespace flexcim::cli {
@@ -68,6 +69,55 @@ po::options_description EvalFlags(EvalOptions& o) {
   macro.add(MacroConfigOptions(o.macro));
   d.add(macro);
   return d;
+}
+
+// The result line and, with --json, the JSON file.
+void ReportEval(const EvalOptions& o, const pruner::ModelPaths& paths, const pruner::BlockSlice& slice,
+                const pruner::PerplexityResult& r, const std::string& mode, const std::string& model_format) {
+  std::cout << fmt::format(
+      "{}: blocks {} ({} blocks, {} tokens): mean NLL {:.6f} nats/token over {} predictions, "
+      "perplexity {:.4f} ({:.2f} s, {:.0f} tokens/s, {} threads)\n",
+      paths.model, slice.ToString(), r.sequences, r.tokens, r.mean_nll(), r.predictions,
+      r.perplexity(), r.seconds, r.tokens_per_second(), r.threads);
+
+  if (!o.json.empty()) {
+    const nlohmann::json j = {
+        {"model", paths.model},
+        {"model_format", model_format},
+        {"tokenizer", paths.token_ids.empty() && !paths.tokenizer.empty() ? paths.tokenizer : ""},
+        {"text", paths.token_ids.empty() ? paths.text : ""},
+        {"token_ids", paths.token_ids},
+        {"blocks", slice.ToString()},
+        {"num_blocks", r.sequences},
+        {"tokens", r.tokens},
+        {"predictions", r.predictions},
+        {"total_nll", r.total_nll},
+        {"mean_nll", r.mean_nll()},
+        {"perplexity", r.perplexity()},
+        {"seconds", r.seconds},
+        {"tokens_per_second", r.tokens_per_second()},
+        {"threads", r.threads},
+        {"mode", mode},
+    };
+    WriteFileAtomically(o.json, j.dump(2) + "\n");
+  }
+}
+
+// A recurrent model (RWKV file, Mamba directory): fp32 perplexity, each
+// block from an empty state.
+int RunRecurrentEval(const EvalOptions& o, const pruner::ModelPaths& paths,
+                     std::unique_ptr<pruner::RecurrentLanguageModel> model, bool tokenizer_given) {
+  using namespace flexcim::pruner;
+  const RecurrentInputs inputs = RecurrentInputs::Load(paths, std::move(model), tokenizer_given);
+  const BlockSlice slice = ParseBlockSlice(o.blocks, inputs.num_blocks());
+  PerplexityOptions options;
+  options.threads = o.threads;
+  options.progress = !o.quiet;
+  const PerplexityResult r = EvaluateRecurrentPerplexity(*inputs.model, inputs.EncodeSlice(o.blocks), options);
+  ModelPaths shown = paths;
+  if (inputs.byte_level()) shown.tokenizer.clear();
+  ReportEval(o, shown, slice, r, "fp32", inputs.model->Describe());
+  return 0;
 }
 
 int RunEval(const std::vector<std::string>& args) {
@@ -115,6 +165,11 @@ int RunEval(const std::vector<std::string>& args) {
   std::vector<FlagPath> inputs_by_flag = ModelInputFlags(paths);
   if (container) inputs_by_flag.push_back({"--pruned", std::filesystem::path(o.pruned) / "pruned.flexcim"});
   RefuseOutputOverInputs({"--json", o.json}, inputs_by_flag);
+  if (!container) {
+    if (auto recurrent = LoadRecurrentModel(paths.model)) {
+      return RunRecurrentEval(o, paths, std::move(recurrent), vm->count("tokenizer") > 0);
+    }
+  }
   const ModelInputs inputs = ModelInputs::Load(paths);
   const LlamaModel& model = inputs.model;
   const BlockSlice slice = ParseBlockSlice(o.blocks, inputs.num_blocks());
@@ -138,33 +193,7 @@ int RunEval(const std::vector<std::string>& args) {
   }
   if (container) std::cout << fmt::format("{}: {}\n", o.pruned, mode);
 
-  std::cout << fmt::format(
-      "{}: blocks {} ({} blocks, {} tokens): mean NLL {:.6f} nats/token over {} predictions, "
-      "perplexity {:.4f} ({:.2f} s, {:.0f} tokens/s, {} threads)\n",
-      paths.model, slice.ToString(), r.sequences, r.tokens, r.mean_nll(), r.predictions,
-      r.perplexity(), r.seconds, r.tokens_per_second(), r.threads);
-
-  if (!o.json.empty()) {
-    const nlohmann::json j = {
-        {"model", paths.model},
-        {"model_format", DescribeModelFormat(model)},
-        {"tokenizer", paths.token_ids.empty() ? paths.tokenizer : ""},
-        {"text", paths.token_ids.empty() ? paths.text : ""},
-        {"token_ids", paths.token_ids},
-        {"blocks", slice.ToString()},
-        {"num_blocks", r.sequences},
-        {"tokens", r.tokens},
-        {"predictions", r.predictions},
-        {"total_nll", r.total_nll},
-        {"mean_nll", r.mean_nll()},
-        {"perplexity", r.perplexity()},
-        {"seconds", r.seconds},
-        {"tokens_per_second", r.tokens_per_second()},
-        {"threads", r.threads},
-        {"mode", mode},
-    };
-    WriteFileAtomically(o.json, j.dump(2) + "\n");
-  }
+  ReportEval(o, paths, slice, r, mode, DescribeModelFormat(model));
   return 0;
 }
 
