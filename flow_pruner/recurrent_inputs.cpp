@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "core/errors.h"
+#include "flow_pruner/mamba_checkpoint.h"
 #include "flow_pruner/rwkv_reader.h"
 #include "flow_pruner/text_blocks.h"
 #include "flow_pruner/token_id_blocks.h"
@@ -11,6 +12,7 @@ namespace flexcim::pruner {
 
 std::unique_ptr<RecurrentLanguageModel> LoadRecurrentModel(const std::string& path) {
   if (IsRwkvModelFile(path)) return std::make_unique<RwkvModel>(LoadRwkvModel(path));
+  if (IsMambaCheckpointDirectory(path)) return std::make_unique<MambaModel>(LoadMambaCheckpoint(path));
   return nullptr;
 }
 
