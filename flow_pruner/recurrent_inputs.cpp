@@ -26,10 +26,8 @@ RecurrentInputs RecurrentInputs::Load(const ModelPaths& paths, std::unique_ptr<R
     return in;
   }
   if (!in.model->byte_vocabulary()) {
-    throw UsageError(fmt::format("--model {}: {} has no byte vocabulary; give --token-ids FILE", paths.model,
-                                 in.model->Describe()));
-  }
-  if (tokenizer_given) {
+    in.encoder = LoadTextEncoder(paths.tokenizer, in.model->vocab_size());
+  } else if (tokenizer_given) {
     throw UsageError(fmt::format("--tokenizer {}: {} reads the text as bytes (token = byte value); drop "
                                  "--tokenizer",
                                  paths.tokenizer, paths.model));
@@ -47,7 +45,10 @@ std::vector<std::vector<int>> RecurrentInputs::EncodeSlice(const std::string& sp
   if (!paths.token_ids.empty()) {
     return {token_id_blocks.begin() + slice.first, token_id_blocks.begin() + slice.last + 1};
   }
-  return BlocksAsBytes(SelectBlocks(blocks, slice));
+  if (!encoder) return BlocksAsBytes(SelectBlocks(blocks, slice));
+  std::vector<std::vector<int>> sequences;
+  for (int b = slice.first; b <= slice.last; ++b) sequences.push_back(encoder->EncodeBlock(blocks[b]));
+  return sequences;
 }
 
 }  // namespace flexcim::pruner

@@ -11,6 +11,7 @@
 
 #include "flow_pruner/model_inputs.h"
 #include "flow_pruner/recurrent_language_model.h"
+#include "flow_pruner/text_encoder.h"
 
 namespace flexcim::pruner {
 
@@ -21,6 +22,7 @@ std::unique_ptr<RecurrentLanguageModel> LoadRecurrentModel(const std::string& pa
 struct RecurrentInputs {
   ModelPaths paths;
   std::unique_ptr<RecurrentLanguageModel> model;
+  std::shared_ptr<const TextEncoder> encoder;      // a tokenizer.json for a non-byte vocabulary
   std::vector<std::string> blocks;                // text blocks (empty with token_ids)
   std::vector<std::vector<int>> token_id_blocks;  // with token_ids
 

@@ -285,5 +285,32 @@ TEST(MambaCli, EvalTokenIdsAndUnknownArchitecture) {
                                  tmp));
 }
 
+// A directory with a tokenizer.json (the GPT-2-style fixture of
+// bpe_tokenizer_test.cpp): eval tokenises the text with it, no BOS.
+TEST(MambaCli, EvalTextThroughTheDirectorysTokenizerJson) {
+  const std::string tmp = testdata::MakeTempDir();
+  RandomMamba shape;
+  shape.vocab = 301;  // the fixture's ids are < 301
+  const RandomMamba r = MakeRandomMamba(shape, 7);
+  WriteMamba(r, tmp + "/m");
+  std::filesystem::copy_file(std::string(std::getenv("FLEXCIM_SOURCE_DIR")) + "/testdata/bpe/gpt2_style.tokenizer.json",
+                             tmp + "/m/tokenizer.json");
+  std::ofstream(tmp + "/t.txt") << "Hello the world\n\nit's 2024\n\n";
+  const flexcim::testing::CliRun e = flexcim::testing::Flexcim(
+      fmt::format("eval --model '{0}/m' --text '{0}/t.txt' --blocks 0:1 --quiet --json '{0}/e.json'", tmp));
+  ASSERT_EQ(e.code, 0) << e.err;
+  const auto j = nlohmann::json::parse(ReadFileBytes(tmp + "/e.json"));
+  // 12 and 7 ids (bpe_tokenizer_test.cpp): 11 + 6 predictions.
+  EXPECT_EQ(j["tokens"], 12 + 7);
+  EXPECT_EQ(j["predictions"], 11 + 6);
+  EXPECT_EQ(j["tokenizer"], tmp + "/m/tokenizer.json");
+  const MambaModel m = LoadMambaCheckpoint(tmp + "/m");
+  PerplexityOptions options;
+  options.progress = false;
+  const PerplexityResult p = EvaluateRecurrentPerplexity(
+      m, {{72, 101, 108, 108, 111, 258, 32, 119, 111, 114, 108, 100}, {105, 116, 262, 32, 263, 50, 52}}, options);
+  EXPECT_EQ(j["total_nll"].get<double>(), p.total_nll);
+}
+
 }  // namespace
 }  // namespace flexcim::pruner
