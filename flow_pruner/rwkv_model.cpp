@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/errors.h"
@@ -116,6 +117,129 @@ void ChannelMixing(const RwkvLayer& L, Matrix& x, std::vector<float>& ffn_x) {
   for (size_t i = 0; i < x.data.size(); ++i) x.data[i] += Sigmoid(r.data[i]) * kv.data[i];
 }
 
+// v7: x + (x_prev - x) * mix, as rwkv.cpp (sx = x_prev - x; x + sx * mix).
+Matrix ShiftDelta(const Matrix& x, const std::vector<float>& carried, const std::vector<float>& mix) {
+  Matrix y(x.rows, x.cols);
+  for (int t = 0; t < x.rows; ++t) {
+    const float* prev = t == 0 ? carried.data() : x.row(t - 1);
+    const float* cur = x.row(t);
+    float* out = y.row(t);
+    for (int i = 0; i < x.cols; ++i) out[i] = cur[i] + (prev[i] - cur[i]) * mix[i];
+  }
+  return y;
+}
+
+// out = W2 f(W1 x) for a low-rank pair.
+Matrix LowRank(const Matrix& x, const Matrix& w1, const Matrix& w2, float (*f)(float)) {
+  Matrix h, y;
+  LinearForward(x, w1, h);
+  if (f) {
+    for (float& v : h.data) v = f(v);
+  }
+  LinearForward(h, w2, y);
+  return y;
+}
+
+float Tanh(float v) { return std::tanh(v); }
+float SigmoidF(float v) { return Sigmoid(v); }
+
+void TimeMixingV7(const RwkvModel& m, const RwkvLayer& L, int layer, Matrix& x, Matrix& v_first,
+                  std::vector<float>& att_x, std::vector<float>& wkv_state) {
+  const int T = x.rows, C = m.n_embed, H = m.head_count, N = m.head_size;
+  const Rwkv7Mix& p = L.v7;
+  const Matrix xn = LayerNormRows(x, L.ln1);
+  const Matrix xr = ShiftDelta(xn, att_x, p.x_r), xw = ShiftDelta(xn, att_x, p.x_w),
+               xk = ShiftDelta(xn, att_x, p.x_k), xv = ShiftDelta(xn, att_x, p.x_v),
+               xa = ShiftDelta(xn, att_x, p.x_a), xg = ShiftDelta(xn, att_x, p.x_g);
+  KeepLastRow(xn, att_x);
+  Matrix r, k, v;
+  LinearForward(xr, L.att_receptance, r);
+  LinearForward(xk, L.att_key, k);
+  LinearForward(xv, L.att_value, v);
+  const Matrix g = LowRank(xg, p.g1, p.g2, SigmoidF);
+  Matrix a = LowRank(xa, p.a1, p.a2, nullptr);
+  Matrix w = LowRank(xw, p.w1, p.w2, Tanh);
+  for (int t = 0; t < T; ++t) {
+    for (int c = 0; c < C; ++c) {
+      a.at(t, c) = Sigmoid(a.at(t, c) + p.a0[c]);
+      w.at(t, c) = std::exp(Sigmoid(w.at(t, c) + p.w0[c]) * -0.606531f);
+    }
+  }
+  // kk = L2-normalised k * k_k per head; k += k*k_a*(a - 1).
+  Matrix kk(T, C);
+  for (int t = 0; t < T; ++t) {
+    for (int h = 0; h < H; ++h) {
+      float sum = 0.0f;
+      for (int j = 0; j < N; ++j) {
+        const int c = h * N + j;
+        kk.at(t, c) = k.at(t, c) * p.k_k[c];
+        sum += kk.at(t, c) * kk.at(t, c);
+      }
+      const float scale = 1.0f / std::max(std::sqrt(sum), 1e-12f);
+      for (int j = 0; j < N; ++j) kk.at(t, h * N + j) *= scale;
+    }
+    for (int c = 0; c < C; ++c) {
+      const float ka = k.at(t, c) * p.k_a[c];
+      k.at(t, c) = k.at(t, c) + (a.at(t, c) * ka - ka);
+    }
+  }
+  if (layer == 0) {
+    v_first = v;
+  } else {
+    const Matrix mix = LowRank(xv, p.v1, p.v2, nullptr);
+    for (int t = 0; t < T; ++t) {
+      for (int c = 0; c < C; ++c) {
+        v.at(t, c) = v.at(t, c) + (v_first.at(t, c) - v.at(t, c)) * Sigmoid(mix.at(t, c) + p.v0[c]);
+      }
+    }
+  }
+  Matrix y(T, C);
+  std::vector<float> normed(N);
+  for (int t = 0; t < T; ++t) {
+    float* out = y.row(t);
+    for (int h = 0; h < H; ++h) {
+      float* S = wkv_state.data() + static_cast<size_t>(h) * N * N;
+      const int c0 = h * N;
+      for (int i = 0; i < N; ++i) {  // value index
+        float* Si = S + static_cast<size_t>(i) * N;
+        float sa = 0.0f;
+        for (int j = 0; j < N; ++j) sa += -kk.at(t, c0 + j) * Si[j];
+        const float vi = v.at(t, c0 + i);
+        float acc = 0.0f;
+        for (int j = 0; j < N; ++j) {
+          const float b = kk.at(t, c0 + j) * a.at(t, c0 + j);
+          Si[j] = Si[j] * w.at(t, c0 + j) + vi * k.at(t, c0 + j) + sa * b;
+          acc += Si[j] * r.at(t, c0 + j);
+        }
+        out[c0 + i] = acc;
+      }
+      Normalize(out + c0, N, 64e-5f, normed.data());
+      float bonus = 0.0f;
+      for (int j = 0; j < N; ++j) bonus += k.at(t, c0 + j) * r.at(t, c0 + j) * p.r_k[c0 + j];
+      for (int i = 0; i < N; ++i) {
+        const int c = c0 + i;
+        out[c] = (normed[i] * L.ln_x.weight[c] + L.ln_x.bias[c] + v.at(t, c) * bonus) * g.at(t, c);
+      }
+    }
+  }
+  Matrix o;
+  LinearForward(y, L.att_output, o);
+  for (size_t i = 0; i < x.data.size(); ++i) x.data[i] += o.data[i];
+}
+
+void ChannelMixingV7(const RwkvLayer& L, Matrix& x, std::vector<float>& ffn_x) {
+  const Matrix xn = LayerNormRows(x, L.ln2);
+  Matrix k, kv;
+  LinearForward(ShiftDelta(xn, ffn_x, L.v7.ffn_x_k), L.ffn_key, k);
+  KeepLastRow(xn, ffn_x);
+  for (float& e : k.data) {
+    const float relu = e > 0.0f ? e : 0.0f;
+    e = relu * relu;
+  }
+  LinearForward(k, L.ffn_value, kv);
+  for (size_t i = 0; i < x.data.size(); ++i) x.data[i] += kv.data[i];
+}
+
 }  // namespace
 
 std::string RwkvModel::Describe() const {
@@ -141,9 +265,15 @@ Matrix RwkvModel::Run(std::span<const int> tokens, RwkvState& state) const {
     std::copy(emb.row(tokens[t]), emb.row(tokens[t]) + n_embed, e.row(t));
   }
   Matrix x = LayerNormRows(e, ln0);
+  Matrix v_first;  // v7: layer 0's values, per token
   for (int l = 0; l < n_layer; ++l) {
-    TimeMixing(*this, layers[l], x, state.att_x[l], state.wkv[l]);
-    ChannelMixing(layers[l], x, state.ffn_x[l]);
+    if (version_major == 7) {
+      TimeMixingV7(*this, layers[l], l, x, v_first, state.att_x[l], state.wkv[l]);
+      ChannelMixingV7(layers[l], x, state.ffn_x[l]);
+    } else {
+      TimeMixing(*this, layers[l], x, state.att_x[l], state.wkv[l]);
+      ChannelMixing(layers[l], x, state.ffn_x[l]);
+    }
   }
   Matrix logits;
   LinearForward(LayerNormRows(x, ln_out), head, logits);

@@ -11,6 +11,16 @@
 //     weight + bias, * g, W_output; residual add.
 //   channel mixing: x' = LayerNorm(x, ln2), token shift as above with its own
 //     state ffn_x; out = sigmoid(W_r xr) * W_v (relu(W_k xk))^2; residual add.
+// RWKV v7 follows rwkv.cpp's rwkv_att_v7 / rwkv_ffn_v7 / rwkv_wkv_v7: six
+// token-shift mixes x + (x_prev - x) * mix, low-rank decay
+// w = exp(-0.606531 sigmoid(w0 + w2 tanh(w1 xw))), in-context learning rate
+// a = sigmoid(a0 + a2 a1 xa), value residual to layer 0's v, gate
+// g = g2 sigmoid(g1 xg), kk = L2-normalised (k * k_k) per head,
+// k += k * k_a * (a - 1); per head (value index i, key index j)
+//   sa = sum_j (-kk[j]) S[i][j];  S[i][j] = S[i][j] w[j] + v[i] k[j] + sa kk[j] a[j]
+//   out[i] = sum_j S[i][j] r[j]
+// then group norm (eps 64e-5), + v * sum(k r r_k) per head, * g, W_output;
+// channel mixing W_v (relu(W_k (x + (x_prev - x) x_k)))^2.
 // Before block 0, LayerNorm(ln0) of the embedding; after the last,
 // LayerNorm(ln_out) and the head. Every LayerNorm has eps 1e-5.
 //
@@ -33,8 +43,19 @@ struct RwkvLayerNorm {
   std::vector<float> weight, bias;
 };
 
+// RWKV v7 ("Goose") time-mixing parameters, as rwkv.cpp's rwkv_att_v7 uses
+// them (low-rank matrices stored [out][in]).
+struct Rwkv7Mix {
+  std::vector<float> x_r, x_w, x_k, x_v, x_a, x_g;  // the six token-shift mixes (att.x_rwkvag)
+  Matrix w1, w2, a1, a2, v1, v2, g1, g2;            // v1/v2/v0 absent in layer 0
+  std::vector<float> w0, a0, v0;
+  std::vector<float> k_k, k_a, r_k;
+  std::vector<float> ffn_x_k;
+};
+
 struct RwkvLayer {
   RwkvLayerNorm ln1, ln2;
+  Rwkv7Mix v7;  // version 7 only
   // Time mixing.
   std::vector<float> time_mix_k, time_mix_v, time_mix_r, time_mix_g;
   std::vector<float> time_decay;  // n_embed, channel = head * head_size + i; exp(-exp(.)) applied

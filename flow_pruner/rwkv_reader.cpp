@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <tuple>
 #include <vector>
 
 #include "core/errors.h"
@@ -198,23 +199,43 @@ RwkvModel LoadRwkvModel(const std::string& path) {
 
   // rwkv.cpp's version rule (rwkv_model_loading.inc).
   if (t.Has("blocks.0.att.x_rwkvag")) {
-    throw Error(fmt::format("{}: RWKV v7 is not supported (v5.2)", path));
+    m.version_major = 7;
+    m.version_minor = 0;
   } else if (t.Has("blocks.0.att.time_maa_x")) {
-    throw Error(fmt::format("{}: RWKV v6 is not supported (v5.2)", path));
+    throw Error(fmt::format("{}: RWKV v6 is not supported (v5.2, v7)", path));
   } else if (!t.Has("blocks.0.att.ln_x.weight")) {
-    throw Error(fmt::format("{}: RWKV v4 is not supported (v5.2)", path));
+    throw Error(fmt::format("{}: RWKV v4 is not supported (v5.2, v7)", path));
   } else if (!t.Has("blocks.0.att.gate.weight")) {
-    throw Error(fmt::format("{}: RWKV v5.1 is not supported (v5.2)", path));
+    throw Error(fmt::format("{}: RWKV v5.1 is not supported (v5.2, v7)", path));
   }
   const int64_t C = m.n_embed, V = m.n_vocab;
-  const RawTensor& decay = t.Get("blocks.0.att.time_decay");
-  if (decay.dims.size() != 3 || decay.dims[0] != 1 || decay.dims[1] * decay.dims[2] != C) {
-    throw Error(fmt::format("{}: tensor blocks.0.att.time_decay has shape ({}), expected (1, head_size, "
-                            "heads) with head_size * heads = n_embed {}", path, fmt::join(decay.dims, ", "), C));
+  if (m.version_major == 7) {
+    // rwkv.cpp: head_count = att.r_k's second dimension.
+    const RawTensor& r_k = t.Get("blocks.0.att.r_k");
+    if (r_k.dims.size() != 2 || r_k.dims[0] * r_k.dims[1] != C) {
+      throw Error(fmt::format("{}: tensor blocks.0.att.r_k has shape ({}), expected (head_size, heads) with "
+                              "head_size * heads = n_embed {}", path, fmt::join(r_k.dims, ", "), C));
+    }
+    m.head_size = static_cast<int>(r_k.dims[0]);
+    m.head_count = static_cast<int>(r_k.dims[1]);
+  } else {
+    const RawTensor& decay = t.Get("blocks.0.att.time_decay");
+    if (decay.dims.size() != 3 || decay.dims[0] != 1 || decay.dims[1] * decay.dims[2] != C) {
+      throw Error(fmt::format("{}: tensor blocks.0.att.time_decay has shape ({}), expected (1, head_size, "
+                              "heads) with head_size * heads = n_embed {}", path, fmt::join(decay.dims, ", "), C));
+    }
+    m.head_size = static_cast<int>(decay.dims[1]);
+    m.head_count = static_cast<int>(decay.dims[2]);
   }
-  m.head_size = static_cast<int>(decay.dims[1]);
-  m.head_count = static_cast<int>(decay.dims[2]);
   const int64_t F = t.Get("blocks.0.ffn.key.weight").dims.back();
+  // A low-rank matrix as its file gives it: (in, out) -> out rows of in.
+  auto low_rank = [&](const std::string& name) {
+    const RawTensor& r = t.Get(name);
+    if (r.dims.size() != 2) {
+      throw Error(fmt::format("{}: tensor {} has shape ({}), expected a matrix", path, name, fmt::join(r.dims, ", ")));
+    }
+    return t.Weight(name, r.dims[1], r.dims[0]);
+  };
 
   m.emb = t.Weight("emb.weight", V, C);
   m.ln0 = t.Norm("blocks.0.ln0", C);
@@ -224,22 +245,56 @@ RwkvModel LoadRwkvModel(const std::string& path) {
     RwkvLayer& L = m.layers[l];
     L.ln1 = t.Norm(p + "ln1", C);
     L.ln2 = t.Norm(p + "ln2", C);
+    L.ln_x = t.Norm(p + "att.ln_x", C);
+    L.att_key = t.Weight(p + "att.key.weight", C, C);
+    L.att_value = t.Weight(p + "att.value.weight", C, C);
+    L.att_receptance = t.Weight(p + "att.receptance.weight", C, C);
+    L.att_output = t.Weight(p + "att.output.weight", C, C);
+    L.ffn_key = t.Weight(p + "ffn.key.weight", F, C);
+    L.ffn_value = t.Weight(p + "ffn.value.weight", C, F);
+    if (m.version_major == 7) {
+      Rwkv7Mix& x = L.v7;
+      const std::vector<float> mixes = t.Values(p + "att.x_rwkvag", 6 * C);
+      for (auto [i, dst] : {std::pair{0, &x.x_r}, {1, &x.x_w}, {2, &x.x_k}, {3, &x.x_v}, {4, &x.x_a}, {5, &x.x_g}}) {
+        dst->assign(mixes.begin() + i * C, mixes.begin() + (i + 1) * C);
+      }
+      x.w1 = low_rank(p + "att.w1");
+      x.w2 = low_rank(p + "att.w2");
+      x.a1 = low_rank(p + "att.a1");
+      x.a2 = low_rank(p + "att.a2");
+      x.g1 = low_rank(p + "att.g1");
+      x.g2 = low_rank(p + "att.g2");
+      x.w0 = t.Values(p + "att.w0", C);
+      x.a0 = t.Values(p + "att.a0", C);
+      if (l > 0) {
+        x.v1 = low_rank(p + "att.v1");
+        x.v2 = low_rank(p + "att.v2");
+        x.v0 = t.Values(p + "att.v0", C);
+      }
+      x.k_k = t.Values(p + "att.k_k", C);
+      x.k_a = t.Values(p + "att.k_a", C);
+      x.r_k = t.Values(p + "att.r_k", C);
+      x.ffn_x_k = t.Values(p + "ffn.x_k", C);
+      for (const auto& [a, b, what] : {std::tuple{&x.w1, &x.w2, "w"}, {&x.a1, &x.a2, "a"}, {&x.g1, &x.g2, "g"},
+                                       {&x.v1, &x.v2, "v"}}) {
+        if (a->rows == 0 && l == 0 && std::string(what) == "v") continue;
+        if (a->cols != C || b->rows != C || b->cols != a->rows) {
+          throw Error(fmt::format("{}: tensors {}att.{}1 ({} x {}) and {}att.{}2 ({} x {}) do not chain "
+                                  "n_embed {} -> n_embed", path, p, what, a->rows, a->cols, p, what, b->rows,
+                                  b->cols, C));
+        }
+      }
+      continue;
+    }
     L.time_mix_k = t.Values(p + "att.time_mix_k", C);
     L.time_mix_v = t.Values(p + "att.time_mix_v", C);
     L.time_mix_r = t.Values(p + "att.time_mix_r", C);
     L.time_mix_g = t.Values(p + "att.time_mix_g", C);
     L.time_decay = t.Values(p + "att.time_decay", C);
     L.time_first = t.Values(p + "att.time_faaaa", C);
-    L.ln_x = t.Norm(p + "att.ln_x", C);
-    L.att_key = t.Weight(p + "att.key.weight", C, C);
-    L.att_value = t.Weight(p + "att.value.weight", C, C);
-    L.att_receptance = t.Weight(p + "att.receptance.weight", C, C);
-    L.att_output = t.Weight(p + "att.output.weight", C, C);
     L.att_gate = t.Weight(p + "att.gate.weight", C, C);
     L.ffn_time_mix_k = t.Values(p + "ffn.time_mix_k", C);
     L.ffn_time_mix_r = t.Values(p + "ffn.time_mix_r", C);
-    L.ffn_key = t.Weight(p + "ffn.key.weight", F, C);
-    L.ffn_value = t.Weight(p + "ffn.value.weight", C, F);
     L.ffn_receptance = t.Weight(p + "ffn.receptance.weight", C, C);
   }
   m.ln_out = t.Norm("ln_out", C);

@@ -8,7 +8,7 @@
 //     the data.
 // The RWKV version follows rwkv.cpp's rule from the tensor names
 // (att.ln_x -> v5, with att.gate -> v5.2; time_maa_x -> v6; x_rwkvag -> v7);
-// only v5.2 is run (rwkv_model.h).
+// v5.2 and v7 are run (rwkv_model.h).
 #pragma once
 
 #include <string>
@@ -28,7 +28,7 @@ bool IsRwkvModelFile(const std::string& path);
 //   "F: not an rwkv.cpp model: magic 0x00000040, expected 0x67676d66 (\"ggmf\")"
 //   "F: tensor blocks.3.att.key.weight: data needs 16384 bytes at offset 12345, the file has 20000 (truncated)"
 //   "F: missing tensor blocks.11.ffn.value.weight"
-//   "F: RWKV v4 is not supported (v5.2)".
+//   "F: RWKV v4 is not supported (v5.2, v7)".
 RwkvModel LoadRwkvModel(const std::string& path);
 
 }  // namespace flexcim::pruner

@@ -119,10 +119,43 @@ TEST(Rwkv, TruncatedFileIsOneLineNamingTheFileAndTensor) {
             dir + "/short.bin: 10 bytes, shorter than rwkv.cpp's 24-byte header (truncated)");
 }
 
-TEST(Rwkv, V7IsRefusedByName) {
-  EXPECT_EQ(ErrorOf(testdata::CheckedDataFile("rwkv/tiny-rwkv-7v0-834K-FP32.bin")),
-            testdata::CheckedDataFile("rwkv/tiny-rwkv-7v0-834K-FP32.bin") +
-                ": RWKV v7 is not supported (v5.2)");
+TEST(Rwkv, V7LogitsAfterQuoteINMatchRwkvCppWithinItsTolerance) {
+  const RwkvModel m = LoadRwkvModel(testdata::CheckedDataFile("rwkv/tiny-rwkv-7v0-834K-FP32.bin"));
+  EXPECT_EQ(m.Describe(), "rwkv.cpp RWKV v7.0 (FP32)");
+  EXPECT_EQ(m.head_count, 1);  // rwkv.cpp: att.r_k is (64, 1)
+  EXPECT_EQ(m.head_size, 64);
+  const std::string bytes = ReadFileBytes(testdata::CheckedDataFile("rwkv/expected-logits-7v0-834K.bin"));
+  std::vector<float> expected(256);
+  std::memcpy(expected.data(), bytes.data(), 1024);
+  const Matrix logits = m.SequenceLogits(std::vector<int>{'"', 'i', 'n'});
+  float diff_sum = 0.0f;
+  double max_abs = 0.0;
+  for (int i = 0; i < 256; ++i) {
+    diff_sum += logits.at(2, i) - expected[i];
+    max_abs = std::max(max_abs, std::fabs(static_cast<double>(logits.at(2, i)) - expected[i]));
+  }
+  std::cout << fmt::format("v7: difference sum {:.6g}, largest |logit - expected| {:.3g}\n", diff_sum, max_abs);
+  EXPECT_LE(std::fabs(diff_sum), 0.001f * 1.05f) << "difference sum " << diff_sum;
+  EXPECT_LT(max_abs, 1e-5) << "largest |logit - expected| " << max_abs;
+  // Stepping equals the whole sequence for v7 too (value residual, six mixes).
+  RwkvState state = m.EmptyState();
+  const std::vector<int> prompt = {'"', 'i', 'n'};
+  for (int t = 0; t < 3; ++t) {
+    const Matrix step = m.Run(std::span<const int>(prompt).subspan(t, 1), state);
+    for (int i = 0; i < 256; ++i) ASSERT_EQ(step.at(0, i), logits.at(t, i)) << t << " " << i;
+  }
+}
+
+// rwkv.cpp's version rule from tensor names: without att.gate a v5 file is
+// v5.1, which is refused by name (the key renamed in place, same length).
+TEST(Rwkv, OtherVersionsAreRefusedByName) {
+  const std::string dir = testdata::MakeTempDir();
+  std::string bytes = ReadFileBytes(Model5v2());
+  const size_t at = bytes.find("blocks.0.att.gate.weight");
+  ASSERT_NE(at, std::string::npos);
+  bytes.replace(at, 24, "blocks.0.att.gatX.weight");
+  WriteBytes(dir + "/v51.bin", bytes);
+  EXPECT_EQ(ErrorOf(dir + "/v51.bin"), dir + "/v51.bin: RWKV v5.1 is not supported (v5.2, v7)");
 }
 
 // A block of L bytes gives L - 1 predictions, each block from an empty state.
