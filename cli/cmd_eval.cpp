@@ -3,7 +3,9 @@
 // mean next-token NLL over all predictions). With --pruned DIR, the prune
 // output's W/A fake-quantised model; with --on-macro as well, the same
 // forward pass with every pruned linear layer run on the golden macro's
-// integer tiles (flow_pruner/macro_linear_executor.h).
+// integer tiles (flow_pruner/macro_linear_executor.h). A recurrent model (an
+// rwkv.cpp file, a Hugging Face Mamba directory) is scored in fp32 with the
+// same protocol, each block from an empty state (docs/RECURRENT.md).
 #include <fmt/format.h>
 #include <unistd.h>
 
