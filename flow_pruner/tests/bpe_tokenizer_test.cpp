@@ -16,7 +16,11 @@
 // Each case below lists the pre-tokenised pieces and the merges applied.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -103,6 +107,46 @@ TEST(BpeTokenizer, UnknownPieceAndBadFilesAreOneLine) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("missing.json: cannot open"), std::string::npos) << e.what();
   }
+}
+
+// The fixture with one part replaced, written to a temporary file.
+std::string LoadErrorWith(const std::string& from, const std::string& to) {
+  std::ifstream in(Fixture("gpt2_style.tokenizer.json"));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t at = text.find(from);
+  if (at == std::string::npos) return "(fixture has no " + from + ")";
+  text.replace(at, from.size(), to);
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("flexcim_bpe_" + std::to_string(::getpid()) + ".json")).string();
+  std::ofstream(path) << text;
+  std::string message = "(no error)";
+  try {
+    BpeTokenizer::Load(path);
+  } catch (const Error& e) {
+    message = e.what();
+  }
+  std::filesystem::remove(path);
+  const size_t colon = message.find(".json: ");
+  return colon == std::string::npos ? message : message.substr(colon + 7);
+}
+
+TEST(BpeTokenizer, UnsupportedFeaturesAreRefusedByName) {
+  EXPECT_EQ(LoadErrorWith("\"type\": \"BPE\"", "\"type\": \"WordPiece\""),
+            "model.type WordPiece is not supported (BPE)");
+  EXPECT_EQ(LoadErrorWith("\"byte_fallback\": false", "\"byte_fallback\": true"),
+            "model.byte_fallback true is not supported (byte-level BPE)");
+  EXPECT_EQ(LoadErrorWith("\"normalizer\": null", "\"normalizer\": {\"type\": \"Lowercase\"}"),
+            "normalizer Lowercase is not supported (none, NFC)");
+  EXPECT_EQ(LoadErrorWith("\"lstrip\": false", "\"lstrip\": true"),
+            "added token \"<|endoftext|>\": lstrip/rstrip are not supported");
+  EXPECT_EQ(LoadErrorWith("\"pre_tokenizer\": {\n  \"type\": \"ByteLevel\",",
+                          "\"pre_tokenizer\": {\"type\": \"Sequence\", \"pretokenizers\": [{\"type\": "
+                          "\"Split\", \"pattern\": {\"Regex\": \"(\\\\p{L}\"}, \"behavior\": \"Isolated\"}]}, "
+                          "\"unused\": {"),
+            "pre_tokenizer.pretokenizers[0]: regex \"(\\\\p{L}\" does not compile at offset 6: missing closing "
+            "parenthesis");
+  EXPECT_EQ(LoadErrorWith("\"merges\": [", "\"merges\": [\"abc\", "),
+            "model.merges[0] \"abc\" is not two symbols separated by one space");
 }
 
 }  // namespace
