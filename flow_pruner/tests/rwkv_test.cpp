@@ -203,5 +203,14 @@ TEST(Rwkv, EvalOfATruncatedRwkvFileIsOneLineExit1) {
                                  dir));
 }
 
+TEST(Rwkv, EvalRefusesATokenizerForTheByteVocabulary) {
+  const flexcim::testing::CliRun run = flexcim::testing::Flexcim(fmt::format(
+      "eval --model '{}' --tokenizer '{}' --blocks 0 --quiet", Model5v2(), testdata::CheckedDataFile("tok512.bin")));
+  EXPECT_EQ(run.code, 2);
+  EXPECT_EQ(run.err, fmt::format("flexcim eval: error: --tokenizer {}: {} reads the text as bytes (token = byte "
+                                 "value); drop --tokenizer\n",
+                                 testdata::CheckedDataFile("tok512.bin"), Model5v2()));
+}
+
 }  // namespace
 }  // namespace flexcim::pruner
