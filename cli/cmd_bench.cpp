@@ -7,6 +7,7 @@
 //            bit-serial default macro
 //   gen      generator wall time and output size for P=16, R=256, C=256 (< 10 s)
 //   forward  fp32 forward pass tokens/s on the evaluation text
+//   recurrent  RWKV v5.2 forward vs a same-size Llama, one thread (target: RWKV within 2x)
 //   prune    FLOW prune (calibration + selection + pruning + one evaluation) (< 20 s)
 //   on-macro perplexity of the held-out blocks with every pruned layer of the
 //            FLOW 0.5 model on the golden macro's tiles (< 60 s, issue 10)
@@ -34,6 +35,10 @@
 #include "flow_pruner/macro_linear_executor.h"
 #include "flow_pruner/hf_load_benchmark.h"
 #include "flow_pruner/perplexity.h"
+#include "flow_pruner/recurrent_benchmark.h"
+#include "flow_pruner/recurrent_language_model.h"
+#include "flow_pruner/rwkv_reader.h"
+#include "flow_pruner/text_blocks.h"
 #include "flow_pruner/prune_pipeline.h"
 #include "generator/design_writer.h"
 #include "generator/flexcim_generator.h"
@@ -54,7 +59,7 @@ double Seconds(Clock::time_point since) {
 
 struct BenchOptions {
   ModelPathFlags paths;
-  std::string only = "golden,verilator,gen,forward,prune,on-macro,hf-load";
+  std::string only = "golden,verilator,gen,forward,prune,on-macro,hf-load,recurrent";
   std::string out = "bench-out";
   int vectors = 20000;
   bool hf_keep = false;
@@ -191,6 +196,41 @@ void BenchForward(std::vector<Row>& rows, nlohmann::json& j, const pruner::Model
                   {"tokens_per_second", r.tokens_per_second()}, {"mean_nll", r.mean_nll()}};
 }
 
+// RWKV v5.2 (rwkv.cpp's tiny model) against a same-size Llama with random
+// weights, on the same bytes (blocks 3300:3499), one thread, best of 3.
+void BenchRecurrent(std::vector<Row>& rows, nlohmann::json& j, const pruner::ModelPaths& paths,
+                    const std::string& data_dir) {
+  const std::string rwkv_path = (fs::path(data_dir) / "rwkv" / "tiny-rwkv-5v2-730K-FP32.bin").string();
+  const pruner::RwkvModel rwkv = pruner::LoadRwkvModel(rwkv_path);
+  const auto blocks = pruner::ReadTextBlocks(paths.text);
+  const auto seqs = pruner::BlocksAsBytes(pruner::SelectBlocks(blocks, pruner::ParseBlockSlice("3300:3499", static_cast<int>(blocks.size()))));
+  size_t longest = 1;
+  for (const auto& q : seqs) longest = std::max(longest, q.size());
+  const pruner::LlamaModel llama = pruner::SameSizeLlama(rwkv, static_cast<int>(longest));
+  const pruner::SpeedComparison c = pruner::CompareForwardSpeed(rwkv, llama, seqs, 3);
+  const double ratio = c.llama_tokens_per_cpu_second() / c.rwkv_tokens_per_cpu_second();
+  rows.push_back({fmt::format("RWKV v5.2 forward ({} params), bytes of blocks 3300:3499, 1 thread",
+                              pruner::ParameterCount(rwkv)),
+                  c.rwkv_tokens_per_cpu_second() / 1e3, "k tokens/s", ""});
+  rows.push_back({fmt::format("same-size Llama forward ({} params, hidden {}), same bytes", pruner::ParameterCount(llama),
+                              llama.config.hidden_dim),
+                  c.llama_tokens_per_cpu_second() / 1e3, "k tokens/s", ""});
+  rows.push_back({"RWKV / Llama forward time per token (CPU time)", ratio, "x", "<= 2"});
+  j["recurrent"] = {{"rwkv_model", rwkv_path},
+                    {"rwkv_parameters", pruner::ParameterCount(rwkv)},
+                    {"llama_parameters", pruner::ParameterCount(llama)},
+                    {"llama_hidden_dim", llama.config.hidden_dim},
+                    {"tokens", c.tokens},
+                    {"runs", c.runs},
+                    {"rwkv_cpu_seconds", c.rwkv_cpu_seconds},
+                    {"llama_cpu_seconds", c.llama_cpu_seconds},
+                    {"rwkv_wall_seconds", c.rwkv_wall_seconds},
+                    {"llama_wall_seconds", c.llama_wall_seconds},
+                    {"rwkv_tokens_per_cpu_second", c.rwkv_tokens_per_cpu_second()},
+                    {"llama_tokens_per_cpu_second", c.llama_tokens_per_cpu_second()},
+                    {"rwkv_time_over_llama_time", 1.0 / ratio}};
+}
+
 void BenchPrune(std::vector<Row>& rows, nlohmann::json& j, const pruner::ModelInputs& inputs) {
   const auto t = Clock::now();
   const auto calib = inputs.EncodeSlice("0:255");
@@ -259,7 +299,7 @@ int RunBench(const std::vector<std::string>& args) {
   po::options_description own("bench");
   own.add_options()
       ("only", po::value(&o.only)->default_value(o.only),
-       "comma list of golden, verilator, gen, forward, prune, on-macro, synth, hf-load")
+       "comma list of golden, verilator, gen, forward, prune, on-macro, synth, hf-load, recurrent")
       ("vectors", po::value(&o.vectors)->default_value(o.vectors), "vectors for golden/Verilator")
       ("hf-keep", po::bool_switch(&o.hf_keep),
        "keep hf-load's 1 GiB checkpoint in <out>/hf-load-checkpoint (to time a prune on it)")
@@ -276,9 +316,10 @@ int RunBench(const std::vector<std::string>& args) {
   }
   for (const auto& p : parts) {
     if (p != "golden" && p != "verilator" && p != "gen" && p != "forward" && p != "prune" &&
-        p != "on-macro" && p != "synth" && p != "hf-load") {
+        p != "on-macro" && p != "synth" && p != "hf-load" && p != "recurrent") {
       throw UsageError(fmt::format(
-          "--only {}: '{}' must be one of golden, verilator, gen, forward, prune, on-macro, synth, hf-load",
+          "--only {}: '{}' must be one of golden, verilator, gen, forward, prune, on-macro, synth, hf-load, "
+          "recurrent",
           o.only, p));
     }
   }
@@ -296,6 +337,10 @@ int RunBench(const std::vector<std::string>& args) {
     if (want("forward")) { step("forward pass"); BenchForward(rows, j, inputs); }
     if (want("prune")) { step("FLOW prune"); BenchPrune(rows, j, inputs); }
     if (want("on-macro")) { step("perplexity on the golden macro"); BenchOnMacro(rows, j, inputs); }
+  }
+  if (want("recurrent")) {
+    step("recurrent forward (RWKV v5.2 vs same-size Llama)");
+    BenchRecurrent(rows, j, o.paths.Resolve(), o.paths.data_dir);
   }
   if (want("hf-load")) { step("Hugging Face checkpoint load (writes 1 GiB)"); BenchHfLoad(rows, j, work, o.hf_keep); }
   if (want("synth")) { step("synthesis"); BenchSynth(rows, j, work, o.paths.data_dir); }

@@ -3,7 +3,9 @@
 // mean next-token NLL over all predictions). With --pruned DIR, the prune
 // output's W/A fake-quantised model; with --on-macro as well, the same
 // forward pass with every pruned linear layer run on the golden macro's
-// integer tiles (flow_pruner/macro_linear_executor.h).
+// integer tiles (flow_pruner/macro_linear_executor.h). A recurrent model (an
+// rwkv.cpp file, a Hugging Face Mamba directory) is scored in fp32 with the
+// same protocol, each block from an empty state (docs/RECURRENT.md).
 #include <fmt/format.h>
 
 #include <cmath>
@@ -28,6 +30,7 @@
 #include "flow_pruner/perplexity.h"
 #include "flow_pruner/pruned_container.h"
 #include "flow_pruner/quantized_eval.h"
+#include "flow_pruner/recurrent_inputs.h"
 #include "flow_pruner/text_blocks.h"
 
 namespace flexcim::cli {
@@ -71,6 +74,60 @@ po::options_description EvalFlags(EvalOptions& o) {
   macro.add(MacroConfigOptions(o.macro));
   d.add(macro);
   return d;
+}
+
+// The result line and, with --json, the JSON file.
+void ReportEval(const EvalOptions& o, const pruner::ModelPaths& paths, const pruner::BlockSlice& slice,
+                const pruner::PerplexityResult& r, const std::string& mode, const std::string& model_format) {
+  if (!std::isfinite(r.perplexity())) {
+    throw Error(fmt::format("{}: perplexity is {} (mean NLL {}): the model's outputs are not finite numbers, "
+                            "no result is written",
+                            paths.model, r.perplexity(), r.mean_nll()));
+  }
+  std::cout << fmt::format(
+      "{}: blocks {} ({} blocks, {} tokens): mean NLL {:.6f} nats/token over {} predictions, "
+      "perplexity {:.4f} ({:.2f} s, {:.0f} tokens/s, {} threads)\n",
+      paths.model, slice.ToString(), r.sequences, r.tokens, r.mean_nll(), r.predictions,
+      r.perplexity(), r.seconds, r.tokens_per_second(), r.threads);
+
+  if (!o.json.empty()) {
+    const nlohmann::json j = {
+        {"model", paths.model},
+        {"model_format", model_format},
+        {"tokenizer", paths.token_ids.empty() && !paths.tokenizer.empty() ? paths.tokenizer : ""},
+        {"text", paths.token_ids.empty() ? paths.text : ""},
+        {"token_ids", paths.token_ids},
+        {"blocks", slice.ToString()},
+        {"num_blocks", r.sequences},
+        {"tokens", r.tokens},
+        {"predictions", r.predictions},
+        {"total_nll", r.total_nll},
+        {"mean_nll", r.mean_nll()},
+        {"perplexity", r.perplexity()},
+        {"seconds", r.seconds},
+        {"tokens_per_second", r.tokens_per_second()},
+        {"threads", r.threads},
+        {"mode", mode},
+    };
+    WriteFileAtomically(o.json, j.dump(2) + "\n");
+  }
+}
+
+// A recurrent model (RWKV file, Mamba directory): fp32 perplexity, each
+// block from an empty state.
+int RunRecurrentEval(const EvalOptions& o, const pruner::ModelPaths& paths,
+                     std::unique_ptr<pruner::RecurrentLanguageModel> model, bool tokenizer_given) {
+  using namespace flexcim::pruner;
+  const RecurrentInputs inputs = RecurrentInputs::Load(paths, std::move(model), tokenizer_given);
+  const BlockSlice slice = ParseBlockSlice(o.blocks, inputs.num_blocks());
+  PerplexityOptions options;
+  options.threads = o.threads;
+  options.progress = !o.quiet;
+  const PerplexityResult r = EvaluateRecurrentPerplexity(*inputs.model, inputs.EncodeSlice(o.blocks), options);
+  ModelPaths shown = paths;
+  if (inputs.byte_level()) shown.tokenizer.clear();
+  ReportEval(o, shown, slice, r, "fp32", inputs.model->Describe());
+  return 0;
 }
 
 int RunEval(const std::vector<std::string>& args) {
@@ -119,6 +176,11 @@ int RunEval(const std::vector<std::string>& args) {
   if (container) inputs_by_flag.push_back({"--pruned", std::filesystem::path(o.pruned) / "pruned.flexcim"});
   RefuseOutputOverInputs({"--json", o.json}, inputs_by_flag);
   if (!o.json.empty()) RequireWritableTarget("--json", o.json);
+  if (!container) {
+    if (auto recurrent = LoadRecurrentModel(paths.model)) {
+      return RunRecurrentEval(o, paths, std::move(recurrent), vm->count("tokenizer") > 0);
+    }
+  }
   const ModelInputs inputs = ModelInputs::Load(paths);
   const LlamaModel& model = inputs.model;
   if (container) {
@@ -145,39 +207,7 @@ int RunEval(const std::vector<std::string>& args) {
     r = EvaluatePerplexity(model, sequences, options);
   }
   if (container) std::cout << fmt::format("{}: {}\n", o.pruned, mode);
-  if (!std::isfinite(r.perplexity())) {
-    throw Error(fmt::format("{}: perplexity is {} (mean NLL {}): the model's outputs are not finite numbers, "
-                            "no result is written",
-                            paths.model, r.perplexity(), r.mean_nll()));
-  }
-
-  std::cout << fmt::format(
-      "{}: blocks {} ({} blocks, {} tokens): mean NLL {:.6f} nats/token over {} predictions, "
-      "perplexity {:.4f} ({:.2f} s, {:.0f} tokens/s, {} threads)\n",
-      paths.model, slice.ToString(), r.sequences, r.tokens, r.mean_nll(), r.predictions,
-      r.perplexity(), r.seconds, r.tokens_per_second(), r.threads);
-
-  if (!o.json.empty()) {
-    const nlohmann::json j = {
-        {"model", paths.model},
-        {"model_format", DescribeModelFormat(model)},
-        {"tokenizer", paths.token_ids.empty() ? paths.tokenizer : ""},
-        {"text", paths.token_ids.empty() ? paths.text : ""},
-        {"token_ids", paths.token_ids},
-        {"blocks", slice.ToString()},
-        {"num_blocks", r.sequences},
-        {"tokens", r.tokens},
-        {"predictions", r.predictions},
-        {"total_nll", r.total_nll},
-        {"mean_nll", r.mean_nll()},
-        {"perplexity", r.perplexity()},
-        {"seconds", r.seconds},
-        {"tokens_per_second", r.tokens_per_second()},
-        {"threads", r.threads},
-        {"mode", mode},
-    };
-    WriteFileAtomically(o.json, j.dump(2) + "\n");
-  }
+  ReportEval(o, paths, slice, r, mode, DescribeModelFormat(model));
   return 0;
 }
 

@@ -37,7 +37,8 @@ po::options_description PerfFlags(PerfOptions& o) {
   po::options_description d("Model (one of --pruned, --shape)");
   d.add_options()
       ("pruned", po::value(&o.pruned), "a `flexcim prune` output directory or its pruned.flexcim (real masks)")
-      ("shape", po::value(&o.shape), "stories260k, llama2-7b, or a JSON file {blocks, dim, hidden, heads, kv_heads}")
+      ("shape", po::value(&o.shape), "stories260k, llama2-7b, mamba-130m, mamba-370m, mamba-790m, mamba-1.4b, mamba-2.8b, or a JSON file "
+       "{blocks, dim, hidden, heads, kv_heads} or {\"family\": \"mamba\", blocks, dim[, d_state, expand, dt_rank]}")
       ("nm", po::value(&o.nm), "with --shape: one N:M for every block")
       ("patterns", po::value(&o.patterns), "with --shape: a layers.txt (\"Layer i: N:M\" per block)")
       ("arch", po::value(&o.archs)->default_value(o.archs), "comma list of flexcim, dense, sparse12")
@@ -96,6 +97,7 @@ int RunPerf(const std::vector<std::string>& args) {
   MacroConfig config = o.macro.ToConfig();
   std::vector<golden::ModelLayer> layers;
   std::string source;
+  std::string outside;  // with --shape: what stays off the macros
   if (!o.pruned.empty()) {
     if (!o.nm.empty() || !o.patterns.empty()) throw UsageError("--nm / --patterns: only with --shape");
     fs::path path = o.pruned;
@@ -115,6 +117,7 @@ int RunPerf(const std::vector<std::string>& args) {
                      : std::vector<NmPattern>(static_cast<size_t>(shape.blocks), NmPattern::Parse(o.nm, "--nm"));
     layers = golden::ShapeLayers(shape, patterns);
     source = fmt::format("{} ({})", shape.name, o.nm.empty() ? o.patterns : o.nm);
+    outside = shape.OutsideTheComparison();
   }
 
   std::map<Arch, golden::OperationEnergies> energies;
@@ -170,6 +173,10 @@ int RunPerf(const std::vector<std::string>& args) {
   table += equal_area_rows;
   table += missing_energies.empty() ? "" : missing_energies + "\n";
   if (o.energy.empty()) table += "\nNo --energy file: cycles only (see docs/PERF.md to measure energies).\n";
+  if (!outside.empty()) {
+    table += "\n" + outside + "\n";
+    out["outside_the_comparison"] = outside;
+  }
   std::cout << table;
   if (!o.json.empty()) {
     WriteFileAtomically(o.json, out.dump(2) + "\n");

@@ -12,6 +12,7 @@
 #include "core/output_directory.h"
 #include "flow_pruner/file_bytes.h"
 #include "core/parallel_for.h"
+#include "flow_pruner/hf_tensor_locator.h"
 #include "flow_pruner/safetensors.h"
 
 namespace flexcim::pruner {
@@ -23,7 +24,6 @@ namespace {
 using Json = nlohmann::json;
 
 constexpr const char* kSingleFile = "model.safetensors";
-constexpr const char* kIndexFile = "model.safetensors.index.json";
 // Files beside the weights that tools load with the model; copied verbatim.
 constexpr const char* kCompanionFiles[] = {"tokenizer.model", "tokenizer.json",
                                            "tokenizer_config.json", "special_tokens_map.json",
@@ -33,12 +33,6 @@ std::string InDir(const std::string& dir, const std::string& file) {
   return (fs::path(dir) / file).string();
 }
 
-Json ParseJsonFile(const std::string& path) {
-  const Json j = Json::parse(ReadFileBytes(path), nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) throw Error(fmt::format("{}: bad JSON: not valid JSON", path));
-  if (!j.is_object()) throw Error(fmt::format("{}: bad JSON: the top level is not an object", path));
-  return j;
-}
 
 int PositiveInt(const Json& cfg, const char* key, const std::string& source) {
   if (!cfg.contains(key) || !cfg[key].is_number_integer() || cfg[key].get<int64_t>() <= 0 ||
@@ -81,7 +75,12 @@ HfConfig ParseHfConfig(const Json& cfg, const std::string& source) {
   h.architecture = cfg["architectures"][0].get<std::string>();
   const auto& archs = SupportedHfArchitectures();
   if (std::find(archs.begin(), archs.end(), h.architecture) == archs.end()) {
-    throw Error(fmt::format("{}: architecture {} is not supported ({})", source, h.architecture, supported));
+    if (h.architecture == "MambaForCausalLM") {
+      throw Error(fmt::format("{}: architecture MambaForCausalLM runs with `flexcim eval` only (here: {})", source,
+                              supported));
+    }
+    throw Error(fmt::format("{}: architecture {} is not supported ({}; MambaForCausalLM with eval)", source,
+                            h.architecture, supported));
   }
   LlamaConfig& c = h.llama;
   c.dim = PositiveInt(cfg, "hidden_size", source);
@@ -188,84 +187,6 @@ std::vector<Slot> Slots(LlamaModel& m, bool qkv_bias) {
   return s;
 }
 
-// Where each tensor is: the single file, or the shards of the index.
-class TensorLocator {
- public:
-  explicit TensorLocator(const std::string& dir) {
-    const std::string index = InDir(dir, kIndexFile);
-    if (fs::exists(index)) {
-      index_ = index;
-      const Json j = ParseJsonFile(index);
-      if (!j.contains("weight_map") || !j["weight_map"].is_object()) {
-        throw Error(fmt::format("{}: bad JSON: no \"weight_map\" object", index));
-      }
-      for (const auto& [name, file] : j["weight_map"].items()) {
-        if (!file.is_string() || file.get<std::string>().find('/') != std::string::npos) {
-          throw Error(fmt::format("{}: tensor {}: the shard must be a file name in the directory, not {}",
-                                  index, name, file.dump()));
-        }
-        shard_of_[name] = file.get<std::string>();
-      }
-      dir_ = dir;
-      return;
-    }
-    const std::string single = InDir(dir, kSingleFile);
-    if (!fs::exists(single)) {
-      throw Error(fmt::format("{}: no {} or {}", dir, kSingleFile, kIndexFile));
-    }
-    dir_ = dir;
-  }
-
-  // The number of decoder layers the checkpoint holds tensors for: one more
-  // than the highest N of any "model.layers.N." tensor (0 when none).
-  int64_t LayersPresent() {
-    std::vector<std::string> names;
-    if (!index_.empty()) {
-      for (const auto& [name, file] : shard_of_) names.push_back(name);
-    } else {
-      auto& open = files_[kSingleFile];
-      if (!open) open = std::make_unique<SafetensorsFile>(InDir(dir_, kSingleFile));
-      for (const SafetensorsTensor& t : open->header().tensors) names.push_back(t.name);
-    }
-    int64_t layers = 0;
-    static constexpr std::string_view kPrefix = "model.layers.";
-    for (const std::string& name : names) {
-      if (name.compare(0, kPrefix.size(), kPrefix) != 0) continue;
-      const size_t dot = name.find('.', kPrefix.size());
-      const std::string index = name.substr(kPrefix.size(), dot == std::string::npos ? std::string::npos : dot - kPrefix.size());
-      if (index.empty() || index.size() > 9 || index.find_first_not_of("0123456789") != std::string::npos) continue;
-      layers = std::max<int64_t>(layers, std::stoll(index) + 1);
-    }
-    return layers;
-  }
-
-  // Where the tensors are listed: the index, or the single file.
-  std::string Listing() const { return index_.empty() ? InDir(dir_, kSingleFile) : index_; }
-
-  // The file holding `name` and its header entry; Error when missing.
-  std::pair<const SafetensorsFile*, const SafetensorsTensor*> Find(const std::string& name) {
-    std::string file = kSingleFile;
-    if (!index_.empty()) {
-      const auto it = shard_of_.find(name);
-      if (it == shard_of_.end()) throw Error(fmt::format("{}: no entry for tensor {}", index_, name));
-      file = it->second;
-    }
-    auto& open = files_[file];
-    if (!open) open = std::make_unique<SafetensorsFile>(InDir(dir_, file));
-    const SafetensorsTensor* t = open->header().Find(name);
-    if (!t) {
-      throw Error(fmt::format("{}: missing tensor {}{}", open->path(), name,
-                              index_.empty() ? "" : fmt::format(" ({} maps it here)", kIndexFile)));
-    }
-    return {open.get(), t};
-  }
-
- private:
-  std::string dir_;
-  std::string index_;
-  std::map<std::string, std::string> shard_of_;
-  std::map<std::string, std::unique_ptr<SafetensorsFile>> files_;
-};
 
 }  // namespace
 
@@ -286,11 +207,11 @@ LlamaModel LoadHfCheckpoint(const std::string& dir) {
   HfCheckpointInfo info;
   info.directory = dir;
   info.config_json = ReadFileBytes(config_path);
-  const HfConfig hc = ParseHfConfig(ParseJsonFile(config_path), config_path);
+  const HfConfig hc = ParseHfConfig(ParseJsonObjectFile(config_path), config_path);
   info.architecture = hc.architecture;
   // The layer count against the tensors present, before anything is sized
   // from it: fewer layers in config.json would silently drop the rest.
-  TensorLocator locator(dir);
+  HfTensorLocator locator(dir);
   const int64_t present = locator.LayersPresent();
   if (present != hc.llama.n_layers) {
     throw Error(fmt::format("{}: num_hidden_layers is {}, but {} holds tensors of {} layers", config_path,

@@ -3,7 +3,9 @@
 // dummy-prefix space, no EOS). Two implementations:
 //   - llama2.c's tokenizer .bin (tokenizer.h, this project's own BPE encoder);
 //   - a SentencePiece tokenizer.model, through Debian's libsentencepiece
-//     (sentencepiece_encoder.h).
+//     (sentencepiece_encoder.h);
+//   - a Hugging Face tokenizer.json, byte-level BPE (bpe_tokenizer.h): its
+//     ids as its own pipeline gives them (BOS only if its post-processor adds it).
 // Text already tokenised elsewhere comes in through token_id_blocks.h instead.
 #pragma once
 
@@ -23,7 +25,7 @@ class TextEncoder {
 };
 
 // Loads `path`: a file whose name ends in ".model" as a SentencePiece model,
-// anything else as a llama2.c tokenizer .bin with `model_vocab_size` entries.
+// ".json" as a tokenizer.json, anything else as a llama2.c tokenizer .bin with `model_vocab_size` entries.
 // Errors name the file (see Tokenizer::Load and LoadSentencePieceEncoder).
 std::unique_ptr<TextEncoder> LoadTextEncoder(const std::string& path, int model_vocab_size);
 

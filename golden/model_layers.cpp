@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
+#include <tuple>
 
 #include "core/errors.h"
 #include "core/input_file.h"
@@ -15,29 +16,43 @@ namespace flexcim::golden {
 
 namespace {
 
-void RequireShape(const ModelShape& s, const std::string& what) {
-  auto positive = [&](const char* key, int v) {
-    if (v < 1) throw UsageError(fmt::format("--shape {}: {} {} must be >= 1", what, key, v));
-  };
-  positive("blocks", s.blocks);
-  positive("dim", s.dim);
-  positive("hidden", s.hidden);
-  positive("heads", s.heads);
-  positive("kv_heads", s.kv_heads);
-  if (s.dim % s.heads != 0 || s.heads % s.kv_heads != 0) {
-    throw UsageError(fmt::format("--shape {}: dim {} must be a multiple of heads {}, heads of kv_heads {}",
-                                 what, s.dim, s.heads, s.heads, s.kv_heads));
-  }
+ModelShape MambaShape(std::string name, int blocks, int dim, int d_state, int expand, int dt_rank) {
+  ModelShape s;
+  s.name = std::move(name);
+  s.family = "mamba";
+  s.blocks = blocks;
+  s.dim = dim;
+  s.hidden = expand * dim;
+  s.heads = s.kv_heads = 1;
+  s.d_state = d_state;
+  s.dt_rank = dt_rank > 0 ? dt_rank : (dim + 15) / 16;
+  return s;
 }
 
 }  // namespace
 
+std::string ModelShape::OutsideTheComparison() const {
+  if (mamba()) {
+    return "Mamba: in_proj, x_proj, dt_proj and out_proj of every block run on the macros; the selective scan "
+           "(exp, softplus, the state update), the depthwise conv1d, SiLU gating, the norms and the classifier "
+           "are outside the comparison, as attention is for a transformer.";
+  }
+  return "Transformer: the seven linear layers of every block run on the macros; attention scores, softmax, "
+         "the norms and the classifier are outside the comparison.";
+}
+
 ModelShape ReadModelShape(const std::string& name_or_file) {
-  if (name_or_file == "stories260k") return {"stories260k", 5, 64, 172, 8, 4};
-  if (name_or_file == "llama2-7b") return {"llama2-7b", 32, 4096, 11008, 32, 32};
+  if (name_or_file == "stories260k") return {"stories260k", "llama", 5, 64, 172, 8, 4};
+  if (name_or_file == "llama2-7b") return {"llama2-7b", "llama", 32, 4096, 11008, 32, 32};
+  for (const auto& [name, blocks, dim] : {std::tuple{"mamba-130m", 24, 768}, std::tuple{"mamba-370m", 48, 1024},
+                                          std::tuple{"mamba-790m", 48, 1536}, std::tuple{"mamba-1.4b", 48, 2048},
+                                          std::tuple{"mamba-2.8b", 64, 2560}}) {
+    if (name_or_file == name) return MambaShape(name, blocks, dim, 16, 2, 0);
+  }
   std::error_code ec;
   if (!std::filesystem::exists(name_or_file, ec)) {
-    throw UsageError(fmt::format("--shape {}: neither stories260k, llama2-7b nor an existing JSON file",
+    throw UsageError(fmt::format("--shape {}: neither stories260k, llama2-7b, mamba-130m, mamba-370m, mamba-790m, "
+                                 "mamba-1.4b, mamba-2.8b nor an existing JSON file",
                                  name_or_file));
   }
   // The file's content is checked here, with bounds before anything is
@@ -45,6 +60,23 @@ ModelShape ReadModelShape(const std::string& name_or_file) {
   const nlohmann::json j = ReadJsonFile(name_or_file);
   ModelShape s;
   s.name = std::filesystem::path(name_or_file).stem().string();
+  if (j.contains("family") && j["family"] != "llama") {
+    if (j["family"] != "mamba") {
+      throw Error(fmt::format("{}: family {} is not llama or mamba", name_or_file, j["family"].dump()));
+    }
+    const auto blocks = static_cast<int>(JsonInteger(j, "blocks", 1, kMaxShapeBlocks, name_or_file));
+    const auto dim = static_cast<int>(JsonInteger(j, "dim", 1, kMaxShapeWidth, name_or_file));
+    auto optional = [&](const char* key, int64_t fallback, int64_t lo, int64_t hi) {
+      return j.contains(key) ? static_cast<int>(JsonInteger(j, key, lo, hi, name_or_file)) : static_cast<int>(fallback);
+    };
+    const int d_state = optional("d_state", 16, 1, 1024);
+    const int expand = optional("expand", 2, 1, 16);
+    const int dt_rank = optional("dt_rank", 0, 1, kMaxShapeWidth);
+    if (int64_t{expand} * dim > kMaxShapeWidth) {
+      throw Error(fmt::format("{}: expand {} x dim {} exceeds {}", name_or_file, expand, dim, kMaxShapeWidth));
+    }
+    return MambaShape(s.name, blocks, dim, d_state, expand, dt_rank);
+  }
   s.blocks = static_cast<int>(JsonInteger(j, "blocks", 1, kMaxShapeBlocks, name_or_file));
   s.dim = static_cast<int>(JsonInteger(j, "dim", 1, kMaxShapeWidth, name_or_file));
   s.hidden = static_cast<int>(JsonInteger(j, "hidden", 1, kMaxShapeWidth, name_or_file));
@@ -64,7 +96,14 @@ std::vector<ModelLayer> ShapeLayers(const ModelShape& s, const std::vector<NmPat
     throw UsageError(fmt::format("--patterns: {} patterns for {} blocks of {}", patterns.size(), s.blocks, s.name));
   }
   std::vector<ModelLayer> layers;
-  for (int b = 0; b < s.blocks; ++b) {
+  for (int b = 0; b < s.blocks && s.mamba(); ++b) {
+    const int E = s.hidden, R = s.dt_rank, N = s.d_state;
+    for (auto [name, out, in] : {std::tuple{"in_proj", 2 * E, s.dim}, std::tuple{"x_proj", R + 2 * N, E},
+                                 std::tuple{"dt_proj", E, R}, std::tuple{"out_proj", s.dim, E}}) {
+      layers.push_back({b, name, out, in, patterns[b], std::nullopt});
+    }
+  }
+  for (int b = 0; b < s.blocks && !s.mamba(); ++b) {
     const NmPattern p = patterns[b];
     for (auto [name, out, in] : {std::tuple{"wq", s.dim, s.dim}, std::tuple{"wk", s.kv_dim(), s.dim},
                                  std::tuple{"wv", s.kv_dim(), s.dim}, std::tuple{"wo", s.dim, s.dim},

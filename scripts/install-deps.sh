@@ -15,6 +15,8 @@ PACKAGES=(
   libssl-dev         # SHA-256 (libcrypto EVP): data-file checks, container checksums
   clang libclang-rt-14-dev libfuzzer-14-dev  # ASan+UBSan build, libFuzzer targets (verif/fuzz/)
   libsentencepiece-dev  # SentencePiece tokenizer.model files of Hugging Face checkpoints
+  libpcre2-dev       # tokenizer.json pre-tokenisation regexes (Unicode \p{L}/\p{N}, look-ahead) of byte-level BPE
+  libutf8proc-dev    # tokenizer.json NFC normalizer (GPT-NeoX / Mamba, Qwen2 tokenizers)
   gzip
 )
 

@@ -45,6 +45,38 @@ TEST(PerfCli, LlamaShapesCountTilesAndCycles) {
   EXPECT_TRUE(j["flexcim"]["equal_area"].is_null());
 }
 
+// Mamba-2.8b (d_model 2560, 64 blocks, d_inner 5120, d_state 16, dt_rank
+// 160) at 2:4 on the default macro, 64 macros: tiles = ceil(in/64) x
+// ceil(out/32) as for Llama above. Per block: in_proj 10240 x 2560 -> 40 x
+// 320 = 12800, x_proj 192 x 5120 -> 80 x 6 = 480, dt_proj 5120 x 160 -> 3 x
+// 160 = 480, out_proj 2560 x 5120 -> 80 x 80 = 6400; 20160 per block.
+// Decode rounds per block: 200 + 8 + 8 + 100 = 316 (ceil(tiles/64)).
+TEST(PerfCli, MambaShapesCountTilesAndCyclesAndSayWhatIsOutside) {
+  Scratch s;
+  const fs::path json = s.path() / "perf.json";
+  const CliRun r = Flexcim(fmt::format("perf --shape mamba-2.8b --nm 2:4 --macros 64 --json {}", json.string()));
+  ASSERT_EQ(r.code, 0) << r.err;
+  const nlohmann::json j = ReadJsonFile(json);
+  const int64_t L = MacroConfig::Default().pipeline_latency();
+  EXPECT_EQ(j["flexcim"]["tiles"], 64 * 20160);
+  EXPECT_EQ(j["flexcim"]["decode_cycles"], 64 * 316 * (64 + 1 + L));
+  EXPECT_EQ(j["flexcim"]["prefill_cycles"], 64 * 316 * (64 + 128 + L));
+  EXPECT_EQ(j["dense"]["tiles"], 2 * 64 * 20160);
+  const std::string outside =
+      "Mamba: in_proj, x_proj, dt_proj and out_proj of every block run on the macros; the selective scan (exp, "
+      "softplus, the state update), the depthwise conv1d, SiLU gating, the norms and the classifier are outside "
+      "the comparison, as attention is for a transformer.";
+  EXPECT_EQ(j["outside_the_comparison"], outside);
+  EXPECT_NE(r.out.find("mamba-2.8b (2:4) on 64 macros"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\n" + outside + "\n"), std::string::npos) << r.out;
+  // The same shape as JSON gives the same counts.
+  std::ofstream(s.path() / "m.json") << R"({"family": "mamba", "blocks": 64, "dim": 2560})";
+  const CliRun f = Flexcim(fmt::format("perf --shape {} --nm 2:4 --macros 64 --json {}",
+                                       (s.path() / "m.json").string(), (s.path() / "f.json").string()));
+  ASSERT_EQ(f.code, 0) << f.err;
+  EXPECT_EQ(ReadJsonFile(s.path() / "f.json")["flexcim"]["decode_cycles"], j["flexcim"]["decode_cycles"]);
+}
+
 struct SmallModel {
   fs::path shape, patterns;
 };
@@ -115,7 +147,8 @@ TEST(PerfCli, BadInputsNameTheFlagLayerOrPattern) {
       {"perf --shape llama2-7b", "flexcim perf: error: --nm / --patterns: give exactly one with --shape\n", 2},
       {"perf --nm 2:4", "flexcim perf: error: --pruned / --shape: give exactly one\n", 2},
       {"perf --shape gpt5 --nm 2:4",
-       "flexcim perf: error: --shape gpt5: neither stories260k, llama2-7b nor an existing JSON file\n", 2},
+       "flexcim perf: error: --shape gpt5: neither stories260k, llama2-7b, mamba-130m, mamba-370m, mamba-790m, "
+       "mamba-1.4b, mamba-2.8b nor an existing JSON file\n", 2},
       {"perf --shape llama2-7b --nm 2:4 --arch tpu",
        "flexcim perf: error: --arch tpu: must be one of flexcim, dense, sparse12\n", 2},
       {fmt::format("perf --shape {} --nm 1:16 --json {}", m.shape.string(), json.string()),

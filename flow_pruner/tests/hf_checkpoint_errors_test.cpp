@@ -100,7 +100,11 @@ TEST_F(HfErrors, ValidCheckpointLoads) { EXPECT_EQ(Write(), "(no error)"); }
 TEST_F(HfErrors, UnsupportedArchitecture) {
   ReplaceInConfig("LlamaForCausalLM", "GPT2LMHeadModel");
   EXPECT_EQ(Write(), dir_ + "/config.json: architecture GPT2LMHeadModel is not supported "
-                            "(LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM)");
+                            "(LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM; MambaForCausalLM with eval)");
+  // A Mamba directory reaching the Llama-family reader (prune, convert).
+  ReplaceInConfig("GPT2LMHeadModel", "MambaForCausalLM");
+  EXPECT_EQ(Write(), dir_ + "/config.json: architecture MambaForCausalLM runs with `flexcim eval` only (here: "
+                            "LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM)");
 }
 
 TEST_F(HfErrors, MistralWithSlidingWindowLoadsWithTheWindowAsSequenceLimit) {

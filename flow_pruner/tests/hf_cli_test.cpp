@@ -107,11 +107,11 @@ TEST(HfCli, BadCheckpointIsOneLineAndWritesNothing) {
                                "model.layers.0.self_attn.k_proj.weight\n",
                                tmp));
   EXPECT_FALSE(fs::exists(tmp + "/out"));
-  // No tokenizer.model in the directory and none given.
+  // No tokenizer.model or tokenizer.json in the directory and none given.
   const CliRun t = Flexcim(fmt::format("eval --model '{}/hf'", tmp));
   EXPECT_EQ(t.code, 2);
-  EXPECT_EQ(t.err, fmt::format("flexcim eval: error: --model {}/hf: has no tokenizer.model; give --tokenizer FILE "
-                               "or --token-ids FILE\n",
+  EXPECT_EQ(t.err, fmt::format("flexcim eval: error: --model {}/hf: has no tokenizer.model or tokenizer.json; give "
+                               "--tokenizer FILE or --token-ids FILE\n",
                                tmp));
   // --token-ids with --text is a usage error.
   const CliRun u = Flexcim(fmt::format("eval --model '{}/hf' --text x --token-ids y", tmp));

@@ -32,6 +32,14 @@ const std::map<std::string, Expected>& ExpectedFiles() {
        {433869, "50a52ef822ee9e83de5ce9d0be0a025a773d019437f58b5ff9dcafb063ece361"}},
       {"tinystories-valid-head.txt",
        {794375, "5fc1fb0113df62b567fb271806cd645ce8d75f59c58ca0b764c03d3b6ff34ca6"}},
+      {"rwkv/tiny-rwkv-5v2-730K-FP32.bin",
+       {2938765, "e170606dbbe4b6bdcaef2e7cd7d391652593a9778d8acfc78d77461763094bbc"}},
+      {"rwkv/expected-logits-5v2-730K.bin",
+       {1024, "7fdb876bcdcdf0e73aef2ff2655a8b3efc8c13a471e875a376fbd0c5dbd2f403"}},
+      {"rwkv/tiny-rwkv-7v0-834K-FP32.bin",
+       {3332716, "0dce48ebe81873c1cfd6383bb4f4b259ff123b228e0c7d264ed6b1a2d547dd86"}},
+      {"rwkv/expected-logits-7v0-834K.bin",
+       {1024, "1171f8ddfd45839ec402af55e4859155da5a0f356868a9a7f5e82d40d608d553"}},
   };
   return files;
 }
