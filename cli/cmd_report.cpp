@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "cli/command_registry.h"
@@ -35,6 +36,12 @@ std::optional<json> ReadJson(const fs::path& p) {
   return ReadJsonFile(p);
 }
 
+// A count of an earlier run's JSON: an integer >= 0, never truncated from
+// a float or wrapped (core/json_input.h); Render names the file.
+int64_t ReportCount(const json& object, const char* key) {
+  return JsonInteger(object, key, 0, std::numeric_limits<int64_t>::max(), "field");
+}
+
 // A section rendered from `file`'s JSON; a key missing or of the wrong type
 // is an Error naming the file, not a raw nlohmann exception.
 template <typename Section>
@@ -45,6 +52,8 @@ std::string Render(const fs::path& file, const json& j, Section section) {
     std::string what = e.what();
     if (const size_t close = what.find("] "); close != std::string::npos) what = what.substr(close + 2);
     throw Error(fmt::format("{}: unexpected content: {}", file.string(), what));
+  } catch (const Error& e) {
+    throw Error(fmt::format("{}: unexpected content: {}", file.string(), e.what()));
   }
 }
 
@@ -54,7 +63,7 @@ std::string PruneSection(const json& j) {
                               j.at("masks").get<std::string>(), j.at("macro").get<std::string>());
   s += "| block | O_i (%) | D_i | N:M |\n|---:|---:|---:|---|\n";
   for (const auto& b : j.at("blocks")) {
-    s += fmt::format("| {} | {:.4f} | {:.4e} | {} |\n", b.at("block").get<int64_t>(),
+    s += fmt::format("| {} | {:.4f} | {:.4e} | {} |\n", ReportCount(b, "block"),
                      b.at("outlier_ratio_percent").get<double>(), b.at("locality").get<double>(),
                      b.at("pattern").get<std::string>());
   }
@@ -66,8 +75,8 @@ std::string PruneSection(const json& j) {
     s += fmt::format("Perplexity on blocks {}: dense {:.4f}, pruned {:.4f}", e.at("blocks").get<std::string>(),
                      e.at("dense").at("perplexity").get<double>(), e.at("pruned").at("perplexity").get<double>());
     if (e.contains("pruned_quantized")) {
-      s += fmt::format(", pruned W{}A{} {:.4f}", e.at("quantized_bits").at("w").get<int64_t>(),
-                       e.at("quantized_bits").at("a").get<int64_t>(),
+      s += fmt::format(", pruned W{}A{} {:.4f}", ReportCount(e.at("quantized_bits"), "w"),
+                       ReportCount(e.at("quantized_bits"), "a"),
                        e.at("pruned_quantized").at("perplexity").get<double>());
     }
     s += ".\n";
@@ -80,20 +89,20 @@ std::string MapSection(const json& j) {
   std::string s = fmt::format(
       "## Mapping onto {}\n\n{} tiles, {} cycles for {} tokens per layer (latency {}), utilisation {:.1f}%; "
       "every layer's golden-macro output equals its integer GEMV.\n",
-      j.at("config").get<std::string>(), t.at("tiles").get<int64_t>(), t.at("cycles").get<int64_t>(),
-      j.at("tokens").get<int64_t>(), j.at("latency").get<int64_t>(), 100 * t.at("utilisation").get<double>());
+      j.at("config").get<std::string>(), ReportCount(t, "tiles"), ReportCount(t, "cycles"),
+      ReportCount(j, "tokens"), ReportCount(j, "latency"), 100 * t.at("utilisation").get<double>());
   if (j.contains("stimulus")) {
     s += fmt::format("Layer {} was scheduled for the RTL: {} tokens, {} cycles.\n",
-                     j.at("stimulus").at("layer").get<std::string>(), j.at("stimulus").at("tokens").get<int64_t>(),
-                     j.at("stimulus").at("cycles").get<int64_t>());
+                     j.at("stimulus").at("layer").get<std::string>(), ReportCount(j.at("stimulus"), "tokens"),
+                     ReportCount(j.at("stimulus"), "cycles"));
   }
   return s + "\n";
 }
 
 std::string VerifySection(const std::string& title, const json& j) {
   return fmt::format("- {}: {} vectors, {} mismatches, latency {} cycles, {} cycles simulated ({})\n", title,
-                     j.at("vectors").get<int64_t>(), j.at("mismatches").get<int64_t>(), j.at("latency").get<int64_t>(),
-                     j.at("cycles").get<int64_t>(), j.at("config").get<std::string>());
+                     ReportCount(j, "vectors"), ReportCount(j, "mismatches"), ReportCount(j, "latency"),
+                     ReportCount(j, "cycles"), j.at("config").get<std::string>());
 }
 
 std::string SynthSection(const json& j) {

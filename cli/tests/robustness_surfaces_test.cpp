@@ -599,5 +599,27 @@ TEST(RobustSurfaces, VerifyWorkPathCMakeCannotHoldIsRefusedAtOnce) {
   EXPECT_FALSE(fs::exists(work));
 }
 
+// report renders counts of earlier runs' JSON: a float or a negative count is
+// an error naming the file and field, never truncated or wrapped.
+TEST(RobustSurfaces, ReportCountsAreCheckedIntegers) {
+  const Scratch s;
+  const fs::path run = s.path() / "run";
+  fs::create_directories(run);
+  const std::string verify =
+      R"({"vectors": VEC, "mismatches": 0, "latency": 7, "cycles": 3010, "config": "p4_r16_c16_g16_a8_w8"})";
+  for (const auto& [vectors, shown] : {std::pair{"3000.7", "3000.7"}, std::pair{"-5", "-5"},
+                                       std::pair{"18446744073709551615", "18446744073709551615"}}) {
+    std::string text = verify;
+    text.replace(text.find("VEC"), 3, vectors);
+    WriteBytes(run / "verify.json", text);
+    const CliRun r = Flexcim(fmt::format("report --run {}", run.string()));
+    EXPECT_EQ(r.code, 1) << vectors;
+    EXPECT_EQ(r.err, fmt::format("flexcim report: error: {}: unexpected content: field: 'vectors' is {}; must be an "
+                                 "integer in [0, 9223372036854775807]\n",
+                                 (run / "verify.json").string(), shown))
+        << vectors;
+  }
+}
+
 }  // namespace
 }  // namespace flexcim

@@ -75,11 +75,15 @@ expect_line "$WORK/grid.err" "flexcim sweep: 6/6 points done, 0 running, 0 pendi
 cmp "$LOCAL_CSV" "$WORK/grid/sweep.csv" || { fail "slurm CSV differs from the local executor's"; diff "$LOCAL_CSV" "$WORK/grid/sweep.csv"; }
 
 # 3. One task fails, --collect reports it, --resume reruns only it.
-mkdir -p "$WORK/resume/work"
-echo "not a directory" >"$WORK/resume/work/flexcim_p1_r2_c2_g2_a4_w4"
-job=$("$FLEXCIM" sweep "${SMALL[@]}" --executor slurm --detach --out "$WORK/resume" 2>"$WORK/resume.err")
+# (--out must be new or the sweep's own, so the point directory is made a
+# file while the submitted job is held.)
+job=$("$FLEXCIM" sweep "${SMALL[@]}" --executor slurm --detach --sbatch-arg=--hold --out "$WORK/resume" \
+        2>"$WORK/resume.err")
 expect_code $? 0 "detached submission"
 [[ "$job" =~ ^[0-9]+$ ]] || fail "--detach printed '$job', not a job id"
+rm -rf "$WORK/resume/work/flexcim_p1_r2_c2_g2_a4_w4"
+echo "not a directory" >"$WORK/resume/work/flexcim_p1_r2_c2_g2_a4_w4"
+scontrol release "$job"
 "$FLEXCIM" sweep --collect "$WORK/resume/work" --poll-seconds 1 >"$WORK/collect.out" 2>"$WORK/collect.err"
 expect_code $? 1 "collect with a failed task"
 grep -q "^flexcim sweep: FAILED flexcim_p1_r2_c2_g2_a4_w4: not run: task 1 (job $job) FAILED, log $WORK/resume/work/slurm/task-${job}_1.log: sweep-point: task 1: flexcim_p1_r2_c2_g2_a4_w4: FAILED: " "$WORK/collect.err" ||
