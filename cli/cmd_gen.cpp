@@ -11,7 +11,7 @@
 #include "cli/flag_parsing.h"
 #include "core/errors.h"
 #include "core/baseline_config.h"
-#include "generator/accel_flags.h"
+#include "cli/accel_flags.h"
 #include "generator/accel_generator.h"
 #include "generator/arch_generator.h"
 #include "generator/design_writer.h"
@@ -47,7 +47,7 @@ po::options_description GenFlags(GenOptions& o) {
       ("accel", po::bool_switch(&o.accel),
        "the accelerator around Q macros of this configuration (docs/ACCEL.md): top accel_<configuration>_<sizes>");
   flags.add(own);
-  flags.add(gen::AccelOptions(o.accel_params));
+  flags.add(AccelOptions(o.accel_params));
   return flags;
 }
 

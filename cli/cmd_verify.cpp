@@ -23,7 +23,7 @@
 #include "verif/stimulus_file.h"
 #include "verif/testbench_build.h"
 #include "flow_pruner/pruned_container.h"
-#include "generator/accel_flags.h"
+#include "cli/accel_flags.h"
 #include "verif/accel_verify.h"
 
 namespace flexcim::cli {
@@ -92,7 +92,7 @@ po::options_description VerifyFlags(VerifyOptions& o) {
        "with --accel and no --pruned: a random legal layer of OUTxIN")
       ("nm", po::value(&o.nm)->default_value(o.nm), "with --accel and no --pruned: its N:M pattern")
       ("tokens", po::value(&o.tokens)->default_value(o.tokens), "with --accel: tokens run through the layer");
-  accel.add(gen::AccelOptions(o.accel_params));
+  accel.add(AccelOptions(o.accel_params));
   d.add(accel);
   return d;
 }

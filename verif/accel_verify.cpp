@@ -9,6 +9,7 @@
 #include "core/atomic_file.h"
 #include "core/errors.h"
 #include "core/subprocess.h"
+#include "golden/arch_mapping.h"
 #include "generator/accel_generator.h"
 #include "generator/design_writer.h"
 #include "verif/accel_testbench_build.h"
@@ -18,6 +19,7 @@ namespace flexcim::verif {
 namespace fs = std::filesystem;
 
 AccelProgram MakeAccelProgram(const AccelConfig& config, const AccelLayer& layer, golden::Schedule schedule) {
+  golden::RequireArchRuns(config.arch(), config.macro(), layer.pattern, layer.name);
   const golden::TiledLayer tiled = golden::EncodeLayer(config.macro(), layer.pattern, layer.weights);
   return BuildAccelProgram(config, tiled, layer.weights, layer.name, layer.x, layer.tokens, schedule);
 }

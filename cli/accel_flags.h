@@ -1,10 +1,16 @@
-#include "generator/accel_flags.h"
+// The accelerator's command-line flags (flexcim gen --accel, flexcim verify
+// --accel, docs/ACCEL.md), declared once.
+#pragma once
 
-namespace flexcim::gen {
+#include <boost/program_options.hpp>
 
-namespace po = boost::program_options;
+#include "core/accel_config.h"
 
-po::options_description AccelOptions(AccelParams& p) {
+namespace flexcim::cli {
+
+// --macros, --wbuf-rows, --abuf-words, --obuf-rows, --descriptors, --max-tokens.
+inline boost::program_options::options_description AccelOptions(AccelParams& p) {
+  namespace po = boost::program_options;
   po::options_description d("Accelerator (with --accel, docs/ACCEL.md)");
   d.add_options()
       ("macros", po::value(&p.macros)->default_value(p.macros), "Q, macro instances (1..16)")
@@ -19,4 +25,4 @@ po::options_description AccelOptions(AccelParams& p) {
   return d;
 }
 
-}  // namespace flexcim::gen
+}  // namespace flexcim::cli
