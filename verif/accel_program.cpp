@@ -95,85 +95,103 @@ nlohmann::json AccelProgram::ToJson(const AccelConfig& c) const {
   return j;
 }
 
-AccelProgram BuildAccelProgram(const AccelConfig& c, const golden::TiledLayer& layer,
+AccelProgram BuildAccelProgram(const AccelConfig& c, const golden::ArchMappedLayer& layer,
                                const golden::LayerWeights& weights, const std::string& layer_name,
                                const std::vector<int32_t>& x, int tokens, golden::Schedule schedule) {
-  if (c.arch() != Arch::kFlexcim) {
-    throw Error(fmt::format("accelerator program: {} layers are not supported yet (flexcim only)", ArchName(c.arch())));
-  }
   if (schedule == golden::Schedule::kParallelPorts) {
     throw UsageError("--schedule parallel-ports: the accelerator has one weight port (serial or overlapped)");
   }
-  const int K = layer.in_features;
+  if (layer.plan.arch != c.arch()) throw Error("accelerator program: the layer is mapped for another architecture");
+  const golden::ArchLayerPlan& plan = layer.plan;
+  const int K = plan.in_features;
   if (x.size() != static_cast<size_t>(tokens) * K) {
     throw Error(fmt::format("layer {}: {} activations for {} tokens x K = {}", layer_name, x.size(), tokens, K));
   }
-  const ArchConfig design(Arch::kFlexcim, c.macro());
+  const ArchConfig design(c.arch(), c.macro());
   const std::vector<InputPin> pins = InputPins(design);
-  const InputPin &pin_w = PinOf(pins, PinField::kWrW), &pin_e = PinOf(pins, PinField::kWrE),
-                 &pin_sel = PinOf(pins, PinField::kWrSel), &pin_act = PinOf(pins, PinField::kInAct);
+  const InputPin& pin_w = PinOf(pins, PinField::kWrW);
+  const InputPin& pin_act = PinOf(pins, PinField::kInAct);
   const MacroConfig& m = c.macro();
+  const bool flexcim = layer.flexcim.has_value();
   AccelProgram prog;
   prog.layer = layer_name;
   prog.tokens = tokens;
   prog.overlap = schedule == golden::Schedule::kOverlapped;
   const int64_t T = tokens;
-  for (int kt = 0; kt < layer.k_tiles; ++kt) {
-    for (int ot = 0; ot < layer.o_tiles; ++ot) {
-      const golden::MacroTile& tile = layer.tile(ot, kt);
+  // One weight-buffer word from a row write's lanes.
+  auto add_row = [&](const golden::CycleInput& in) {
+    Words word;
+    int at = 0;
+    AppendBits(word, at, pin_w.Bits(in), c.w_field_bits());
+    if (c.e_field_bits() > 0) AppendBits(word, at, PinOf(pins, PinField::kWrE).Bits(in), c.e_field_bits());
+    if (c.sel_field_bits() > 0) AppendBits(word, at, PinOf(pins, PinField::kWrSel).Bits(in), c.sel_field_bits());
+    word.resize(static_cast<size_t>(WordsFor(c.row_bits())), 0);
+    prog.wbuf.push_back(std::move(word));
+  };
+  for (int kt = 0; kt < plan.k_tiles; ++kt) {
+    for (int ot = 0; ot < plan.o_tiles; ++ot) {
       TileDescriptor d;
       d.wbase = static_cast<int64_t>(prog.wbuf.size());
       d.abase = kt * T;
       d.orow = ot * T;
-      d.nlog2 = layer.nlog2();
+      d.nlog2 = flexcim ? layer.flexcim->nlog2() : 0;
       d.first = kt == 0;
       prog.descriptors.push_back(d);
-      for (int k = 0; k < m.subs(); ++k) {
-        for (int r = 0; r < m.rows(); ++r) {
-          golden::CycleInput in;
-          for (int col = 0; col < m.cols(); ++col) {
-            in.wr_w.push_back(tile.storage.weight(k, r, col));
-            in.wr_e.push_back(static_cast<uint8_t>(tile.storage.element(k, r, col)));
+      if (flexcim) {
+        const golden::MacroTile& tile = layer.flexcim->tile(ot, kt);
+        for (int k = 0; k < m.subs(); ++k) {
+          for (int r = 0; r < m.rows(); ++r) {
+            golden::CycleInput in;
+            for (int col = 0; col < m.cols(); ++col) {
+              in.wr_w.push_back(tile.storage.weight(k, r, col));
+              in.wr_e.push_back(static_cast<uint8_t>(tile.storage.element(k, r, col)));
+            }
+            for (int q = 0; q < m.select_groups(); ++q) in.wr_sel.push_back(tile.storage.select(k, r, q));
+            add_row(in);
           }
-          for (int q = 0; q < m.select_groups(); ++q) in.wr_sel.push_back(tile.storage.select(k, r, q));
-          Words word;
-          int at = 0;
-          AppendBits(word, at, pin_w.Bits(in), c.w_field_bits());
-          AppendBits(word, at, pin_e.Bits(in), c.e_field_bits());
-          AppendBits(word, at, pin_sel.Bits(in), c.sel_field_bits());
-          word.resize(static_cast<size_t>(WordsFor(c.row_bits())), 0);
-          prog.wbuf.push_back(std::move(word));
+        }
+      } else {
+        const golden::BaselineTile& tile = layer.baseline_tiles[static_cast<size_t>(ot * plan.k_tiles + kt)];
+        const int C = m.cols();
+        for (int r = 0; r < c.tile_rows(); ++r) {
+          golden::CycleInput in;
+          in.wr_w.assign(tile.weights.begin() + r * C, tile.weights.begin() + (r + 1) * C);
+          if (c.has_elements()) in.wr_e.assign(tile.elements.begin() + r * C, tile.elements.begin() + (r + 1) * C);
+          add_row(in);
         }
       }
     }
   }
-  for (int kt = 0; kt < layer.k_tiles; ++kt) {
+  for (int kt = 0; kt < plan.k_tiles; ++kt) {
     for (int t = 0; t < tokens; ++t) {
       const std::vector<int32_t> token(x.begin() + t * K, x.begin() + (t + 1) * K);
       golden::CycleInput in;
-      in.in_act = golden::LayerActivationsToWindows(layer, kt, token);
+      in.in_act = flexcim ? golden::LayerActivationsToWindows(*layer.flexcim, kt, token)
+                          : golden::BaselineTileActivations(layer, layer.baseline_tiles[static_cast<size_t>(kt)], token);
       prog.abuf.push_back(pin_act.Bits(in));
     }
   }
-  CheckAccelDescriptors(c, layer_name, prog.descriptors, layer.k_tiles * static_cast<int64_t>(layer.o_tiles),
-                        tokens);
-  if (static_cast<int64_t>(prog.wbuf.size()) > c.params().wbuf_rows ||
-      static_cast<int64_t>(prog.abuf.size()) > c.params().abuf_words) {
-    throw Error(fmt::format("layer {}: {} weight rows and {} activation words overrun the buffers ({} rows, {} words)",
-                            layer_name, prog.wbuf.size(), prog.abuf.size(), c.params().wbuf_rows,
-                            c.params().abuf_words));
-  }
+  CheckAccelDescriptors(c, layer_name, prog.descriptors, plan.tiles(), tokens);
+  // Outputs of o-tile ot: [out_begin, out_end), lane o - out_begin.
+  auto out_range = [&](int ot) -> std::pair<int, int> {
+    if (flexcim) {
+      const golden::MacroTile& t = layer.flexcim->tile(ot, 0);
+      return {t.out_begin, t.out_end};
+    }
+    const golden::BaselineTile& t = layer.baseline_tiles[static_cast<size_t>(ot * plan.k_tiles)];
+    return {t.out_begin, t.out_end};
+  };
   for (int t = 0; t < tokens; ++t) {
     const std::vector<int32_t> token(x.begin() + t * K, x.begin() + (t + 1) * K);
     const std::vector<int32_t> y = golden::MaskedLayerGemv(weights, token);
-    for (int ot = 0; ot < layer.o_tiles; ++ot) {
-      const golden::MacroTile& tile = layer.tile(ot, 0);
-      for (int o = tile.out_begin; o < tile.out_end; ++o) {
-        prog.expected.emplace_back((ot * T + t) * c.out_lanes() + (o - tile.out_begin), y[static_cast<size_t>(o)]);
+    for (int ot = 0; ot < plan.o_tiles; ++ot) {
+      const auto [begin, end] = out_range(ot);
+      for (int o = begin; o < end; ++o) {
+        prog.expected.emplace_back((ot * T + t) * c.out_lanes() + (o - begin), y[static_cast<size_t>(o)]);
       }
     }
   }
-  const golden::MacroTiming timing = golden::MacroTiming::For(Arch::kFlexcim, m);
+  const golden::MacroTiming timing = golden::MacroTiming::For(c.arch(), m);
   prog.expected_cycles = golden::StreamedLayerCycles(timing, static_cast<int64_t>(prog.descriptors.size()),
                                                      c.macros(), tokens, schedule) +
                          2;  // gen::kAccelStartCycles (docs/ACCEL.md "Cycles")

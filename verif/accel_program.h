@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/accel_config.h"
+#include "golden/arch_mapping.h"
 #include "golden/system_model.h"
 #include "golden/tile_mapping.h"
 #include "verif/lane_packing.h"
@@ -50,10 +51,11 @@ void CheckAccelDescriptors(const AccelConfig& config, const std::string& layer,
 
 // Tiles in k-major order (tile j = k_tile * o_tiles + o_tile, so that tiles
 // fewer than Q apart write different outputs when o_tiles >= Q), tile j's
-// rows at j*P*R, k-tile kt's vector for token t at kt*T + t, o-tile ot's
+// rows at j*P*R (any architecture: FlexCiM's sub-macro rows, the
+// baselines' array rows), k-tile kt's vector for token t at kt*T + t, o-tile ot's
 // outputs for token t at row ot*T + t. x is tokens x K. Checks the
 // descriptors (above); the expected values are MaskedLayerGemv of `weights`.
-AccelProgram BuildAccelProgram(const AccelConfig& config, const golden::TiledLayer& layer,
+AccelProgram BuildAccelProgram(const AccelConfig& config, const golden::ArchMappedLayer& layer,
                                const golden::LayerWeights& weights, const std::string& layer_name,
                                const std::vector<int32_t>& x, int tokens, golden::Schedule schedule);
 

@@ -19,9 +19,9 @@ namespace flexcim::verif {
 namespace fs = std::filesystem;
 
 AccelProgram MakeAccelProgram(const AccelConfig& config, const AccelLayer& layer, golden::Schedule schedule) {
-  golden::RequireArchRuns(config.arch(), config.macro(), layer.pattern, layer.name);
-  const golden::TiledLayer tiled = golden::EncodeLayer(config.macro(), layer.pattern, layer.weights);
-  return BuildAccelProgram(config, tiled, layer.weights, layer.name, layer.x, layer.tokens, schedule);
+  const golden::ArchMappedLayer mapped =
+      golden::MapArchLayer(config.arch(), config.macro(), layer.pattern, layer.weights, layer.name);
+  return BuildAccelProgram(config, mapped, layer.weights, layer.name, layer.x, layer.tokens, schedule);
 }
 
 AccelRunResult RunAccelProgram(const AccelConfig& config, const nlohmann::json& program, const fs::path& work,

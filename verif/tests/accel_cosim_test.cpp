@@ -2,7 +2,8 @@
 // "Verification"): random legal layers through the host interface of a
 // small Verilated accelerator, both schedules, every output equal to the
 // layer's integer GEMV and the cycle count equal to the system model's
-// (zero tolerance); out-of-range descriptors raise the error output.
+// (zero tolerance), on FlexCiM (bit-parallel and bit-serial), dense and
+// fixed 1:2; out-of-range descriptors raise the error output.
 // The testbench is built once per configuration in the build tree.
 #include <gtest/gtest.h>
 
@@ -26,7 +27,8 @@ void RunRandomLayers(const AccelConfig& c, uint64_t seed, int layers) {
   int run = 0;
   for (int i = 0; i < layers; ++i) {
     const NmPattern pattern = NmPattern::Parse(patterns[static_cast<size_t>(uniform(0, 4))], "--nm");
-    const int outputs_per_tile = c.macro().subs() / pattern.Hardware().n * c.macro().cols();
+    const int outputs_per_tile = c.arch() == Arch::kFlexcim ? c.macro().subs() / pattern.Hardware().n * c.macro().cols()
+                                                            : c.macro().cols();
     // At least Q output tiles (tiles fewer than Q apart write different outputs).
     const int out = uniform(c.macros() * outputs_per_tile - outputs_per_tile + 1, 3 * c.macros() * outputs_per_tile);
     const int in = uniform(1, 3 * c.macro().rows() * pattern.Hardware().m);
@@ -58,6 +60,20 @@ AccelConfig BitParallel() {
 }
 
 TEST(AccelCosim, RandomLayersBothSchedulesBitParallel) { RunRandomLayers(BitParallel(), 21, 12); }
+
+TEST(AccelCosim, RandomLayersBothSchedulesDense) {
+  RunRandomLayers(AccelConfig::Create(Arch::kDense, MacroConfig::Create(2, 2, 2, 2, 4, 4),
+                                      {.macros = 2, .wbuf_rows = 256, .abuf_words = 32, .obuf_rows = 32,
+                                       .descriptors = 32, .max_tokens = 4}),
+                  23, 8);
+}
+
+TEST(AccelCosim, RandomLayersBothSchedulesSparse12) {
+  RunRandomLayers(AccelConfig::Create(Arch::kSparse12, MacroConfig::Create(2, 2, 2, 2, 4, 4),
+                                      {.macros = 2, .wbuf_rows = 256, .abuf_words = 32, .obuf_rows = 32,
+                                       .descriptors = 32, .max_tokens = 4}),
+                  24, 8);
+}
 
 TEST(AccelCosim, RandomLayersBothSchedulesBitSerialThreeMacros) {
   const AccelConfig c = AccelConfig::Create(
