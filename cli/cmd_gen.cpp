@@ -11,6 +11,8 @@
 #include "cli/flag_parsing.h"
 #include "core/errors.h"
 #include "core/baseline_config.h"
+#include "cli/accel_flags.h"
+#include "generator/accel_generator.h"
 #include "generator/arch_generator.h"
 #include "generator/design_writer.h"
 #include "generator/flexcim_generator.h"
@@ -27,6 +29,8 @@ struct GenOptions {
   MacroConfigFlags macro;
   std::string out_dir;
   std::string arch = gen::kArchFlexcim;
+  bool accel = false;
+  AccelParams accel_params;
 };
 
 po::options_description GenFlags(GenOptions& o) {
@@ -39,8 +43,11 @@ po::options_description GenFlags(GenOptions& o) {
        "empty or an earlier `flexcim gen` output (its .flexcim-output marker says so)")
       ("arch", po::value(&o.arch)->default_value(o.arch),
        "architecture to generate: flexcim, dense (P*R x C dense DCiM) or sparse12 (fixed 1:2 "
-       "sparse DCiM); top module flexcim_top, dense_top or sparse12_top");
+       "sparse DCiM); top module flexcim_top, dense_top or sparse12_top")
+      ("accel", po::bool_switch(&o.accel),
+       "the accelerator around Q macros of this configuration (docs/ACCEL.md): top accel_<configuration>_<sizes>");
   flags.add(own);
+  flags.add(AccelOptions(o.accel_params));
   return flags;
 }
 
@@ -50,6 +57,16 @@ int RunGen(const std::vector<std::string>& args) {
   if (!vm) return 0;
   const Arch arch = ParseArch(options.arch);
   const MacroConfig config = options.macro.ToConfig();
+  if (options.accel) {
+    const AccelConfig accel = AccelConfig::Create(arch, config, options.accel_params);
+    const gen::GeneratedDesign design = gen::GenerateAccel(accel);
+    if (options.out_dir.empty()) options.out_dir = (fs::path(kDefaultGenRoot) / accel.TopName()).string();
+    gen::WriteDesign(design, options.out_dir);
+    std::cout << fmt::format("wrote {} files and {} to {}: top {} ({} x {}, latency {})\n", design.files.size(),
+                             gen::kManifestFileName, options.out_dir, design.top, accel.macros(),
+                             design.manifest["top"].get<std::string>(), design.latency);
+    return 0;
+  }
   const gen::GeneratedDesign design = gen::GenerateArch(arch, config);
   if (options.out_dir.empty()) {
     options.out_dir = (fs::path(kDefaultGenRoot) /

@@ -30,6 +30,7 @@ struct PerfOptions {
   std::string energy;
   double buffer_pj_per_bit = golden::kDefaultBufferReadPjPerBit;
   std::string json;
+  std::string schedule = "parallel-ports";
   MacroConfigFlags macro;
 };
 
@@ -44,6 +45,10 @@ po::options_description PerfFlags(PerfOptions& o) {
       ("arch", po::value(&o.archs)->default_value(o.archs), "comma list of flexcim, dense, sparse12")
       ("macros", po::value(&o.macros)->default_value(o.macros), "Q, macros of each architecture (equal cells)")
       ("tokens", po::value(&o.tokens)->default_value(o.tokens), "T, tokens of the prefill pass")
+      ("schedule", po::value(&o.schedule)->default_value(o.schedule),
+       "weight loading: parallel-ports (a port per macro), or the accelerator's one shared port "
+       "(docs/ACCEL.md): serial (a round's macros load, then compute) or overlapped (a macro loads its next "
+       "tile while the others compute)")
       ("energy", po::value(&o.energy),
        "operation energies and areas from `flexcim energy` (without it: cycles only)")
       ("buffer-pj-per-bit", po::value(&o.buffer_pj_per_bit)->default_value(o.buffer_pj_per_bit),
@@ -69,7 +74,7 @@ int RunPerf(const std::vector<std::string>& args) {
   PerfOptions o;
   const auto vm = ParseFlags(args, PerfFlags(o), "perf",
                              "(--pruned DIR | --shape NAME|FILE (--nm N:M | --patterns FILE)) [--arch LIST] "
-                             "[--macros Q] [--tokens T] [--energy FILE] [--json FILE]");
+                             "[--macros Q] [--tokens T] [--schedule S] [--energy FILE] [--json FILE]");
   if (!vm) return 0;
   if (o.pruned.empty() == o.shape.empty()) throw UsageError("--pruned / --shape: give exactly one");
   if (o.macros < 1) throw UsageError(fmt::format("--macros {}: must be >= 1", o.macros));
@@ -83,6 +88,7 @@ int RunPerf(const std::vector<std::string>& args) {
   if (o.buffer_pj_per_bit < 0) {
     throw UsageError(fmt::format("--buffer-pj-per-bit {}: must be >= 0", o.buffer_pj_per_bit));
   }
+  const golden::Schedule schedule = golden::ParseSchedule(o.schedule);
   const std::vector<Arch> archs = ParseArchList(o.archs);
   // Before anything is read: --json may be none of the inputs.
   const fs::path pruned_file =
@@ -134,10 +140,11 @@ int RunPerf(const std::vector<std::string>& args) {
 
   nlohmann::json out = nlohmann::json::object();
   std::string table = fmt::format(
-      "{} on {} macros of {} each ({} architectures), prefill {} tokens\n\n"
+      "{} on {} macros of {} each ({} architectures), prefill {} tokens{}\n\n"
       "| arch | macros | regime | tiles | decode cycles | decode µs | prefill cycles | pJ/token | "
       "pJ/token +buffer | decode util. | cell util. |\n|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
-      source, o.macros, config.Name(), archs.size(), o.tokens);
+      source, o.macros, config.Name(), archs.size(), o.tokens,
+      schedule == golden::Schedule::kParallelPorts ? "" : fmt::format(", {} schedule", o.schedule));
   auto row = [&](const std::string& label, const nlohmann::json& j) {
     table += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.1f}% | {:.1f}% |\n", label,
                          j["macros"].get<int>(), j["regime"].get<std::string>(), j["tiles"].get<int64_t>(),
@@ -151,14 +158,14 @@ int RunPerf(const std::vector<std::string>& args) {
   std::string equal_area_rows;
   for (Arch a : archs) {
     const auto ops = ops_of(a);
-    const golden::ArchPerf perf = golden::EvaluateArch(a, config, layers, o.macros, o.tokens, ops, o.buffer_pj_per_bit);
+    const golden::ArchPerf perf = golden::EvaluateArch(a, config, layers, o.macros, o.tokens, ops, o.buffer_pj_per_bit, schedule);
     nlohmann::json j = golden::ToJson(perf);
     j["source"] = source;
     row(ArchName(a), j);
     if (ops && flexcim_ops) {
       const int q = golden::EqualAreaMacros(o.macros, flexcim_ops->area_um2, ops->area_um2);
       nlohmann::json eq = golden::ToJson(
-          golden::EvaluateArch(a, config, layers, q, o.tokens, ops, o.buffer_pj_per_bit));
+          golden::EvaluateArch(a, config, layers, q, o.tokens, ops, o.buffer_pj_per_bit, schedule));
       eq.erase("layers");
       const std::string before = table;
       row(fmt::format("{} (equal area)", ArchName(a)), eq);

@@ -8,6 +8,8 @@
 
 #include <filesystem>
 #include <iostream>
+#include <random>
+#include <sstream>
 
 #include "cli/command_registry.h"
 #include "cli/flag_parsing.h"
@@ -20,6 +22,9 @@
 #include "generator/arch_generator.h"
 #include "verif/stimulus_file.h"
 #include "verif/testbench_build.h"
+#include "flow_pruner/pruned_container.h"
+#include "cli/accel_flags.h"
+#include "verif/accel_verify.h"
 
 namespace flexcim::cli {
 namespace {
@@ -39,6 +44,13 @@ struct VerifyOptions {
   std::string json;
   std::string stimulus;
   std::string trace;
+  // --accel (docs/ACCEL.md "Verification").
+  bool accel = false;
+  AccelParams accel_params{.macros = 2, .wbuf_rows = 256, .abuf_words = 32, .obuf_rows = 32, .descriptors = 16,
+                           .max_tokens = 8};
+  std::string schedule = "overlapped";
+  std::string pruned, layer, layer_shape = "16x32", nm = "1:2";
+  int tokens = 2;
 };
 
 constexpr const char* kExitCodes =
@@ -71,7 +83,79 @@ po::options_description VerifyFlags(VerifyOptions& o) {
        "mismatch names its edge and time. The model is then verilated with tracing, in its own "
        "build tree");
   d.add(own);
+  po::options_description accel("Accelerator (--accel)");
+  accel.add_options()
+      ("accel", po::bool_switch(&o.accel),
+       "verify the accelerator around Q macros (docs/ACCEL.md): one layer loaded into its buffers through the "
+       "host interface, outputs against the layer's integer GEMV, cycles against the system model")
+      ("schedule", po::value(&o.schedule)->default_value(o.schedule), "with --accel: serial or overlapped")
+      ("pruned", po::value(&o.pruned), "with --accel: a `flexcim prune` output directory or its pruned.flexcim")
+      ("layer", po::value(&o.layer), "with --pruned: the layer, e.g. 0.wq")
+      ("layer-shape", po::value(&o.layer_shape)->default_value(o.layer_shape),
+       "with --accel and no --pruned: a random legal layer of OUTxIN")
+      ("nm", po::value(&o.nm)->default_value(o.nm), "with --accel and no --pruned: its N:M pattern")
+      ("tokens", po::value(&o.tokens)->default_value(o.tokens), "with --accel: tokens run through the layer");
+  accel.add(AccelOptions(o.accel_params));
+  d.add(accel);
   return d;
+}
+
+// flexcim verify --accel: the layer, refused before anything is built when
+// its descriptors are bad, then the RTL run.
+int RunAccelVerify(const VerifyOptions& o) {
+  const golden::Schedule schedule = golden::ParseSchedule(o.schedule);
+  if (schedule == golden::Schedule::kParallelPorts) {
+    throw UsageError("--schedule parallel-ports: the accelerator has one weight port: serial or overlapped");
+  }
+  if (o.tokens < 1) throw UsageError(fmt::format("--tokens {}: must be >= 1", o.tokens));
+  const AccelConfig config = AccelConfig::Create(ParseArch(o.arch), o.macro.ToConfig(), o.accel_params);
+  std::mt19937_64 rng(o.seed);
+  verif::AccelLayer layer;
+  layer.tokens = o.tokens;
+  if (!o.pruned.empty()) {
+    if (o.layer.empty()) throw UsageError("--pruned: give the layer with --layer (e.g. 0.wq)");
+    fs::path path = o.pruned;
+    if (fs::is_directory(path)) path /= "pruned.flexcim";
+    const pruner::PrunedContainer c = pruner::ReadContainer(path);
+    for (const pruner::PrunedLayer& l : c.layers) {
+      if (fmt::format("{}.{}", l.block, l.name) != o.layer) continue;
+      layer.name = o.layer;
+      layer.pattern = l.pattern;
+      layer.weights = {l.rows, l.cols, std::vector<int32_t>(l.weights.begin(), l.weights.end()), l.mask};
+    }
+    if (layer.name.empty()) throw UsageError(fmt::format("--layer {}: no such layer in {}", o.layer, path.string()));
+    const int64_t lo = -(int64_t{1} << (config.macro().a_bits() - 1)), hi = -lo - 1;
+    layer.x.resize(static_cast<size_t>(o.tokens) * layer.weights.in_features);
+    for (auto& a : layer.x) a = static_cast<int32_t>(std::uniform_int_distribution<int64_t>(lo, hi)(rng));
+  } else {
+    int out = 0, in = 0;
+    char x = 0;
+    std::istringstream shape(o.layer_shape);
+    if (!(shape >> out >> x >> in) || x != 'x' || out < 1 || in < 1 || !shape.eof()) {
+      throw UsageError(fmt::format("--layer-shape {}: must be OUTxIN, both >= 1", o.layer_shape));
+    }
+    const NmPattern pattern = NmPattern::Parse(o.nm, "--nm");
+    verif::RandomAccelLayer r = verif::MakeRandomAccelLayer(config.macro(), pattern, out, in, o.tokens, rng);
+    layer.name = fmt::format("random_{}x{}_{}", out, in, pattern.ToString());
+    layer.pattern = pattern;
+    layer.weights = std::move(r.weights);
+    layer.x = std::move(r.x);
+  }
+  // Refused here, before minutes of building, when the descriptors are bad.
+  const verif::AccelProgram program = verif::MakeAccelProgram(config, layer, schedule);
+  const fs::path work =
+      o.work.empty() ? fs::temp_directory_path() / ("flexcim-verify-" + config.TopName()) : fs::path(o.work);
+  auto progress = [](const std::string& line) { std::cerr << "verify: " << line << "\n"; };
+  progress(fmt::format("layer {}: {} tiles, {} tokens, {} schedule on {} macros", layer.name,
+                       program.descriptors.size(), layer.tokens, o.schedule, config.macros()));
+  const verif::AccelRunResult r =
+      verif::RunAccelProgram(config, program.ToJson(config), work, "program", progress);
+  std::cout << r.output;
+  if (r.exit_code != 0) {
+    std::cerr << fmt::format("verify: MISMATCH: the accelerator {} disagrees (work dir {})\n", config.TopName(),
+                             work.string());
+  }
+  return r.exit_code;
 }
 
 bool AnyMacroFlagGiven(const po::variables_map& vm) {
@@ -87,6 +171,7 @@ int RunVerify(const std::vector<std::string>& args) {
                              "[--arch A] [macro flags | --rtl DIR] [--vectors N] [--seed S] [--stimulus FILE] "
                              "[--trace FILE.vcd|.fst] [--work DIR]");
   if (!vm) return 0;
+  if (o.accel) return RunAccelVerify(o);
   if (o.vectors < 1) throw UsageError(fmt::format("--vectors {}: must be >= 1", o.vectors));
   if (o.vectors > kMaxVerifyVectors) {
     throw UsageError(fmt::format("--vectors {}: must be at most {} (the stimulus is held in memory)", o.vectors,

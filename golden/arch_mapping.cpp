@@ -201,6 +201,34 @@ ArchMappedLayer MapArchLayer(Arch arch, const MacroConfig& config, const NmPatte
   return m;
 }
 
+std::vector<int32_t> BaselineTileActivations(const ArchMappedLayer& layer, const BaselineTile& t,
+                                             const std::vector<int32_t>& x) {
+  const ArchLayerPlan& p = layer.plan;
+  const BaselineConfig b = BaselineConfig::For(p.arch, layer.config);
+  std::vector<int32_t> act(static_cast<size_t>(b.act_lanes()), 0);
+  auto input = [&](int i) { return i < t.in_end ? x[i] : 0; };
+  for (int r = 0; r < b.rows(); ++r) {
+    switch (p.mode) {
+      case ArchMode::kDense:
+        act[r] = input(t.in_begin + r);
+        break;
+      case ArchMode::kSparse12Native:
+        act[2 * r] = input(t.in_begin + 2 * r);
+        act[2 * r + 1] = input(t.in_begin + 2 * r + 1);
+        break;
+      case ArchMode::kSparse12DenseMode: {
+        const int pair_first = t.in_begin + (r / 2) * 2;
+        act[2 * r] = input(pair_first);
+        act[2 * r + 1] = input(pair_first + 1);
+        break;
+      }
+      case ArchMode::kFlexcim:
+        break;
+    }
+  }
+  return act;
+}
+
 std::vector<int32_t> RunArchLayer(const ArchMappedLayer& layer, const std::vector<int32_t>& x) {
   if (layer.flexcim) return RunLayerOnMacro(*layer.flexcim, x);
   const ArchLayerPlan& p = layer.plan;
@@ -218,27 +246,7 @@ std::vector<int32_t> RunArchLayer(const ArchMappedLayer& layer, const std::vecto
       macro->WriteRow(r, std::vector<int32_t>(w0, w0 + C),
                       b.has_elements() ? std::vector<uint8_t>(e0, e0 + C) : std::vector<uint8_t>{});
     }
-    std::vector<int32_t> act(static_cast<size_t>(b.act_lanes()), 0);
-    auto input = [&](int i) { return i < t.in_end ? x[i] : 0; };
-    for (int r = 0; r < rows; ++r) {
-      switch (p.mode) {
-        case ArchMode::kDense:
-          act[r] = input(t.in_begin + r);
-          break;
-        case ArchMode::kSparse12Native:
-          act[2 * r] = input(t.in_begin + 2 * r);
-          act[2 * r + 1] = input(t.in_begin + 2 * r + 1);
-          break;
-        case ArchMode::kSparse12DenseMode: {
-          const int pair_first = t.in_begin + (r / 2) * 2;
-          act[2 * r] = input(pair_first);
-          act[2 * r + 1] = input(pair_first + 1);
-          break;
-        }
-        case ArchMode::kFlexcim:
-          break;
-      }
-    }
+    const std::vector<int32_t> act = BaselineTileActivations(layer, t, x);
     const std::vector<int64_t> out = macro->Compute(act);
     for (int o = t.out_begin; o < t.out_end; ++o) y[o] = WrapAdd(y[o], out[o - t.out_begin]);
   }

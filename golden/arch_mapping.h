@@ -109,6 +109,12 @@ struct ArchMappedLayer {
 ArchMappedLayer MapArchLayer(Arch arch, const MacroConfig& config, const NmPattern& pattern,
                              const LayerWeights& layer, const std::string& layer_name);
 
+// The in_act lanes of one baseline tile for the layer input x (K values):
+// dense lane r = tile input r; sparse12 native lanes 2r, 2r+1 = pair r;
+// sparse12 dense mode rows 2i and 2i+1 both fed pair i.
+std::vector<int32_t> BaselineTileActivations(const ArchMappedLayer& layer, const BaselineTile& tile,
+                                             const std::vector<int32_t>& x);
+
 // y = W x for one token: every tile written into a fresh golden macro of its
 // architecture (rows through WriteRow for the baselines), computed, partial
 // sums added along K in the 32-bit wraparound accumulator. Equals

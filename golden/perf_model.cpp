@@ -89,7 +89,7 @@ double ArchPerf::CellUtilisation() const {
 
 ArchPerf EvaluateArch(Arch arch, const MacroConfig& config, const std::vector<ModelLayer>& layers, int macros,
                       int64_t prefill_tokens, const std::optional<OperationEnergies>& ops,
-                      double buffer_pj_per_bit) {
+                      double buffer_pj_per_bit, Schedule schedule) {
   if (buffer_pj_per_bit < 0 || !std::isfinite(buffer_pj_per_bit)) {
     throw UsageError(fmt::format("--buffer-pj-per-bit {}: must be >= 0", buffer_pj_per_bit));
   }
@@ -98,6 +98,7 @@ ArchPerf EvaluateArch(Arch arch, const MacroConfig& config, const std::vector<Mo
   p.config = config;
   p.timing = MacroTiming::For(arch, config);
   p.macros = macros;
+  p.schedule = schedule;
   std::vector<SystemLayer> system_layers;
   for (const ModelLayer& l : layers) {
     ArchLayerPlan plan = l.weights ? PlanArchLayer(arch, config, l.pattern, *l.weights, l.FullName())
@@ -112,7 +113,7 @@ ArchPerf EvaluateArch(Arch arch, const MacroConfig& config, const std::vector<Mo
     p.layer_names.push_back(l.FullName());
     p.plans.push_back(std::move(plan));
   }
-  p.system = ModelSystem(p.timing, system_layers, macros, prefill_tokens);
+  p.system = ModelSystem(p.timing, system_layers, macros, prefill_tokens, schedule);
   if (ops) {
     p.ops = ops;
     p.decode_energy = EnergyOfPass(p.system.decode, macros, p.timing, *ops, buffer_pj_per_bit);
@@ -147,6 +148,7 @@ nlohmann::json ToJson(const ArchPerf& p) {
   j["config"] = p.config.Name();
   j["macros"] = p.macros;
   j["regime"] = RegimeName(s.regime);
+  j["schedule"] = ScheduleName(s.schedule);
   j["tiles"] = s.total_tiles;
   j["tile_load_cycles"] = p.timing.tile_load_cycles;
   j["pipeline_latency"] = p.timing.pipeline_latency;

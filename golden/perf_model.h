@@ -63,6 +63,7 @@ struct ArchPerf {
   MacroConfig config = MacroConfig::Default();
   MacroTiming timing;
   int macros = 1;
+  Schedule schedule = Schedule::kParallelPorts;
   std::vector<std::string> layer_names;
   std::vector<ArchLayerPlan> plans;
   SystemTiming system;
@@ -78,7 +79,7 @@ struct ArchPerf {
 // "--buffer-pj-per-bit -1: must be >= 0".
 ArchPerf EvaluateArch(Arch arch, const MacroConfig& config, const std::vector<ModelLayer>& layers, int macros,
                       int64_t prefill_tokens, const std::optional<OperationEnergies>& ops,
-                      double buffer_pj_per_bit);
+                      double buffer_pj_per_bit, Schedule schedule = Schedule::kParallelPorts);
 
 // Macros of an architecture whose total area matches `macros` macros of
 // area `reference_area` within one macro: round(macros x ref / area), >= 1.

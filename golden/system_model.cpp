@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <deque>
 
 #include "core/checked_int.h"
@@ -40,7 +41,156 @@ void AddLayer(PassTiming& pass, LayerTiming layer) {
   pass.layers.push_back(std::move(layer));
 }
 
+bool SharedPort(Schedule schedule) { return schedule != Schedule::kParallelPorts; }
+
+// One streamed layer on the shared weight port, stepped cycle by cycle.
+LayerTiming SimulateSharedPortLayer(const MacroTiming& t, const SystemLayer& l, int macros, int64_t tokens,
+                                    Schedule schedule) {
+  enum class Phase { kFree, kLoading, kWaiting, kComputing, kDraining };
+  struct MacroState {
+    Phase phase = Phase::kFree;
+    int64_t rows_left = 0, vectors_left = 0, next_vector_cycle = 0;
+    std::deque<int64_t> in_flight;
+  };
+  std::vector<MacroState> state(static_cast<size_t>(macros));
+  LayerTiming lt;
+  lt.name = l.name;
+  lt.tiles = l.tiles;
+  int64_t next_tile = 0;    // the next tile the port serves
+  int port_macro = -1;      // the macro being loaded, -1 when the port is idle
+  int64_t round_last = -1;  // serial: last tile of the current round
+  bool round_loaded = false;
+  auto all_free = [&] {
+    for (const MacroState& m : state)
+      if (m.phase != Phase::kFree) return false;
+    return true;
+  };
+  int64_t cycle = 0;
+  while (next_tile < l.tiles || !all_free()) {
+    // The port takes the next tile when its macro is free (serial: a round
+    // starts only when every macro is free).
+    if (port_macro < 0 && next_tile < l.tiles) {
+      const int q = static_cast<int>(next_tile % macros);
+      const bool round_start = next_tile % macros == 0;
+      const bool may_start = schedule == Schedule::kSerial
+                                 ? (round_start ? all_free() : true)
+                                 : state[static_cast<size_t>(q)].phase == Phase::kFree;
+      if (may_start) {
+        if (schedule == Schedule::kSerial && round_start) {
+          round_last = std::min<int64_t>(next_tile + macros, l.tiles) - 1;
+          round_loaded = false;
+        }
+        MacroState& m = state[static_cast<size_t>(q)];
+        m.phase = Phase::kLoading;
+        m.rows_left = t.tile_load_cycles;
+        m.vectors_left = tokens;
+        m.next_vector_cycle = -1;
+        port_macro = q;
+        ++next_tile;
+      }
+    }
+    bool port_done = false;
+    for (size_t q = 0; q < state.size(); ++q) {
+      MacroState& m = state[q];
+      switch (m.phase) {
+        case Phase::kFree:
+          ++lt.split.idle;
+          break;
+        case Phase::kLoading:
+          --m.rows_left;
+          ++lt.row_writes;
+          ++lt.split.weight_load;
+          if (m.rows_left == 0) {
+            port_done = true;
+            m.phase = schedule == Schedule::kSerial ? Phase::kWaiting : Phase::kComputing;
+          }
+          break;
+        case Phase::kWaiting:
+          if (!round_loaded) {
+            ++lt.split.idle;
+            break;
+          }
+          m.phase = Phase::kComputing;
+          [[fallthrough]];
+        case Phase::kComputing:
+          if (m.next_vector_cycle < 0) m.next_vector_cycle = cycle;
+          if (cycle == m.next_vector_cycle) {
+            m.in_flight.push_back(cycle + t.pipeline_latency);
+            ++lt.vectors;
+            --m.vectors_left;
+            m.next_vector_cycle = cycle + t.initiation_interval;
+          }
+          ++lt.split.compute;
+          if (m.vectors_left == 0) m.phase = Phase::kDraining;
+          break;
+        case Phase::kDraining:
+          ++lt.split.pipeline_fill;
+          while (!m.in_flight.empty() && m.in_flight.front() <= cycle) m.in_flight.pop_front();
+          if (m.in_flight.empty()) m.phase = Phase::kFree;
+          break;
+      }
+    }
+    if (port_done) {
+      if (schedule == Schedule::kSerial && next_tile - 1 == round_last) round_loaded = true;
+      port_macro = -1;
+    }
+    ++cycle;
+  }
+  lt.cycles = cycle;
+  return lt;
+}
+
 }  // namespace
+
+std::string ScheduleName(Schedule schedule) {
+  switch (schedule) {
+    case Schedule::kParallelPorts:
+      return "parallel-ports";
+    case Schedule::kSerial:
+      return "serial";
+    case Schedule::kOverlapped:
+      return "overlapped";
+  }
+  return "";
+}
+
+Schedule ParseSchedule(const std::string& text) {
+  for (Schedule s : {Schedule::kSerial, Schedule::kOverlapped, Schedule::kParallelPorts}) {
+    if (ScheduleName(s) == text) return s;
+  }
+  throw UsageError(fmt::format("--schedule {}: must be one of serial, overlapped, parallel-ports", text));
+}
+
+int64_t StreamedLayerCycles(const MacroTiming& t, int64_t tiles, int macros, int64_t tokens, Schedule schedule) {
+  RequireArguments(macros, tokens);
+  const int64_t load = t.tile_load_cycles;
+  const int64_t run = TileComputeCycles(t, tokens) + t.pipeline_latency;  // first vector to last output
+  switch (schedule) {
+    case Schedule::kParallelPorts:
+      return CheckedMul((tiles + macros - 1) / macros, load + run, "a layer's cycle count (--tokens)");
+    case Schedule::kSerial: {
+      int64_t cycles = 0;
+      for (int64_t first = 0; first < tiles; first += macros) {
+        cycles += std::min<int64_t>(macros, tiles - first) * load + run;
+      }
+      return cycles;
+    }
+    case Schedule::kOverlapped: {
+      // load_start[j] = max(load_end[j-1], finish[j-Q]); finish = start + load + run.
+      std::vector<int64_t> finish(static_cast<size_t>(macros), 0);
+      int64_t port_free = 0, cycles = 0;
+      for (int64_t j = 0; j < tiles; ++j) {
+        int64_t& macro_free = finish[static_cast<size_t>(j % macros)];
+        const int64_t start = std::max(port_free, macro_free);
+        port_free = start + load;
+        macro_free = start + load + run;
+        cycles = std::max(cycles, macro_free);
+      }
+      return cycles;
+    }
+  }
+  return 0;
+}
 
 CycleSplit& CycleSplit::operator+=(const CycleSplit& o) {
   weight_load += o.weight_load;
@@ -69,7 +219,7 @@ WeightRegime ChooseRegime(const std::vector<SystemLayer>& layers, int macros) {
 }
 
 PassTiming ModelPass(const MacroTiming& t, const std::vector<SystemLayer>& layers, int macros, int64_t tokens,
-                     WeightRegime regime) {
+                     WeightRegime regime, Schedule schedule) {
   RequireArguments(macros, tokens);
   const bool resident = regime == WeightRegime::kResident;
   if (resident && TotalTiles(layers) > macros) {
@@ -81,11 +231,10 @@ PassTiming ModelPass(const MacroTiming& t, const std::vector<SystemLayer>& layer
     LayerTiming lt;
     lt.name = l.name;
     lt.tiles = l.tiles;
-    const int64_t per_macro = (l.tiles + macros - 1) / macros;  // the busiest macro's tiles
     const int64_t load = resident ? 0 : t.tile_load_cycles;
     const std::string what = fmt::format("the cycle count of layer {} (--tokens)", l.name);
     lt.cycles = resident ? (l.tiles > 0 ? TileCycles(t, tokens) - t.tile_load_cycles : 0)
-                         : CheckedMul(per_macro, TileCycles(t, tokens), what);
+                         : StreamedLayerCycles(t, l.tiles, macros, tokens, schedule);
     lt.split.weight_load = CheckedMul(l.tiles, load, what);
     lt.split.compute = CheckedMul(l.tiles, TileComputeCycles(t, tokens), what);
     lt.split.pipeline_fill = CheckedMul(l.tiles, t.pipeline_latency, what);
@@ -101,29 +250,34 @@ PassTiming ModelPass(const MacroTiming& t, const std::vector<SystemLayer>& layer
 }
 
 SystemTiming ModelSystem(const MacroTiming& t, const std::vector<SystemLayer>& layers, int macros,
-                         int64_t prefill_tokens) {
+                         int64_t prefill_tokens, Schedule schedule) {
   RequireArguments(macros, prefill_tokens);
   SystemTiming s;
   s.macros = macros;
+  s.schedule = schedule;
   s.regime = ChooseRegime(layers, macros);
   s.total_tiles = TotalTiles(layers);
   if (s.regime == WeightRegime::kResident && s.total_tiles > 0) {
-    s.initial_load_cycles = t.tile_load_cycles;
     s.initial_row_writes = CheckedMul(s.total_tiles, t.tile_load_cycles, "the initial weight load");
+    s.initial_load_cycles = SharedPort(schedule) ? s.initial_row_writes : t.tile_load_cycles;
   }
-  s.decode = ModelPass(t, layers, macros, 1, s.regime);
-  s.prefill = ModelPass(t, layers, macros, prefill_tokens, s.regime);
+  s.decode = ModelPass(t, layers, macros, 1, s.regime, schedule);
+  s.prefill = ModelPass(t, layers, macros, prefill_tokens, s.regime, schedule);
   return s;
 }
 
 PassTiming SimulatePass(const MacroTiming& t, const std::vector<SystemLayer>& layers, int macros, int64_t tokens,
-                        WeightRegime regime) {
+                        WeightRegime regime, Schedule schedule) {
   RequireArguments(macros, tokens);
   const bool resident = regime == WeightRegime::kResident;
   PassTiming pass;
   pass.tokens = tokens;
   int64_t model_tile = 0;  // resident placement: model tile j on macro j
   for (const SystemLayer& l : layers) {
+    if (!resident && SharedPort(schedule)) {
+      AddLayer(pass, SimulateSharedPortLayer(t, l, macros, tokens, schedule));
+      continue;
+    }
     // Each macro's queue of tiles for this layer.
     std::vector<int64_t> queued(static_cast<size_t>(macros), 0);
     for (int64_t j = 0; j < l.tiles; ++j) {

@@ -70,8 +70,33 @@ struct PassTiming {
 enum class WeightRegime { kResident, kStreamed };
 std::string RegimeName(WeightRegime regime);  // "resident", "streamed"
 
+// How the weight buffer feeds the macros (docs/ACCEL.md "Schedules").
+// - kParallelPorts: every macro has a weight-buffer port of its own, all Q
+//   macros are written in the same cycle (the model above, docs/PERF.md).
+// - kSerial: the accelerator `flexcim gen --accel` builds: ONE weight-buffer
+//   read per cycle (one macro row) shared by the Q macros. A layer's tiles
+//   run in rounds of Q (tile j on macro j mod Q); a round loads its macros
+//   one after the other, then all of them compute; the next round starts
+//   after the round's last output: round = m*load + (T-1)*II + 1 + L.
+// - kOverlapped: the same port; tile j starts loading as soon as the port
+//   is free (tile j-1 loaded) and its macro has delivered the last output of
+//   its previous tile (j-Q), and computes as soon as it is loaded, so a
+//   macro loads its next tile while the others compute.
+// With one macro all three are the same. Resident weights: the pass is the
+// same for all three; the initial load is load cycles with parallel ports,
+// total tiles x load through the one port.
+enum class Schedule { kParallelPorts, kSerial, kOverlapped };
+std::string ScheduleName(Schedule schedule);  // "parallel-ports", "serial", "overlapped"
+// Throws UsageError "--schedule x: must be one of serial, overlapped, parallel-ports".
+Schedule ParseSchedule(const std::string& text);
+
+// Wall cycles of one streamed layer of `tiles` tiles on `macros` macros.
+int64_t StreamedLayerCycles(const MacroTiming& timing, int64_t tiles, int macros, int64_t tokens,
+                            Schedule schedule);
+
 struct SystemTiming {
   int macros = 0;
+  Schedule schedule = Schedule::kParallelPorts;
   WeightRegime regime = WeightRegime::kStreamed;
   int64_t total_tiles = 0;
   int64_t initial_load_cycles = 0;  // resident: before the first pass (0 when streamed)
@@ -87,15 +112,17 @@ int64_t TileCycles(const MacroTiming& timing, int64_t tokens);
 // Throws UsageError "--macros 0: must be >= 1" / "--tokens 0: must be >= 1".
 WeightRegime ChooseRegime(const std::vector<SystemLayer>& layers, int macros);
 PassTiming ModelPass(const MacroTiming& timing, const std::vector<SystemLayer>& layers, int macros,
-                     int64_t tokens, WeightRegime regime);
+                     int64_t tokens, WeightRegime regime, Schedule schedule = Schedule::kParallelPorts);
 SystemTiming ModelSystem(const MacroTiming& timing, const std::vector<SystemLayer>& layers, int macros,
-                         int64_t prefill_tokens);
+                         int64_t prefill_tokens, Schedule schedule = Schedule::kParallelPorts);
 
 // The same pass by brute force: every macro stepped cycle by cycle with its
 // queue of tiles, each tile's vectors tracked in flight until their output
 // cycle, layers separated by a barrier; every macro-cycle classified. Used
 // by the tests to check ModelPass.
+// With a shared-port schedule the port serves the tiles in order, one row
+// per cycle, under that schedule's rule.
 PassTiming SimulatePass(const MacroTiming& timing, const std::vector<SystemLayer>& layers, int macros,
-                        int64_t tokens, WeightRegime regime);
+                        int64_t tokens, WeightRegime regime, Schedule schedule = Schedule::kParallelPorts);
 
 }  // namespace flexcim::golden
