@@ -145,6 +145,12 @@ int RunAccelVerify(const VerifyOptions& o) {
   const verif::AccelProgram program = verif::MakeAccelProgram(config, layer, schedule);
   const fs::path work =
       o.work.empty() ? fs::temp_directory_path() / ("flexcim-verify-" + config.TopName()) : fs::path(o.work);
+  // As for a macro: a --work of the user's own is not filled with ours.
+  if (!o.work.empty()) {
+    verif::RequireCMakeSafePath("--work", o.work);
+    RefuseOutputOverInputs({"--work", o.work}, {{"--pruned", o.pruned}});
+    ClaimOutputDirectory({"--work", o.work}, "verify");
+  }
   auto progress = [](const std::string& line) { std::cerr << "verify: " << line << "\n"; };
   progress(fmt::format("layer {}: {} tiles, {} tokens, {} schedule on {} macros", layer.name,
                        program.descriptors.size(), layer.tokens, o.schedule, config.macros()));

@@ -5,9 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/errors.h"
-#include "core/file_if_changed.h"
 #include "core/json_input.h"
-#include "core/subprocess.h"
+#include "verif/testbench_build.h"
 
 #ifndef FLEXCIM_SOURCE_DIR
 #error "FLEXCIM_SOURCE_DIR must be defined by the build"
@@ -19,6 +18,8 @@ namespace fs = std::filesystem;
 
 fs::path BuildAccelTestbench(const fs::path& rtl_dir, const fs::path& work_dir,
                              const std::function<void(const std::string&)>& progress) {
+  RequireCMakeSafePath("testbench work directory", fs::absolute(work_dir));
+  RequireCMakeSafePath("design directory", fs::absolute(rtl_dir));
   const fs::path manifest_path = rtl_dir / "manifest.json";
   const nlohmann::json manifest = ReadJsonFile(manifest_path);
   if (!manifest.contains("accel") || !manifest["accel"].contains("top") || !manifest["accel"].contains("files")) {
@@ -56,19 +57,9 @@ verilate(flexcim_accel_tb
 )",
       fmt::arg("rtl", rtl_dir.string()), fmt::arg("src", FLEXCIM_SOURCE_DIR), fmt::arg("sources", sources),
       fmt::arg("top", top));
-  WriteFileIfChanged(work_dir / "CMakeLists.txt", cmake);
   const fs::path build = work_dir / "build";
-  const fs::path log = work_dir / "build.log";
-  fs::remove(log);
-  if (!fs::exists(build / "Makefile")) {
-    if (progress) progress(fmt::format("verilating {} with CMake in {}", top, build.string()));
-    RunLogged(fmt::format("cmake -S {} -B {} -DCMAKE_BUILD_TYPE=Release", ShellQuote(work_dir.string()),
-                          ShellQuote(build.string())),
-              log, "cmake configure (Verilator)");
-  } else if (progress) {
-    progress(fmt::format("reusing the testbench build in {}", build.string()));
-  }
-  RunLogged(fmt::format("cmake --build {} -j 2", ShellQuote(build.string())), log, "cmake build (Verilator)");
+  BuildCMakeProject(work_dir, build, cmake, {"-DCMAKE_BUILD_TYPE=Release"},
+                    fmt::format("verilating {} with CMake in {}", top, build.string()), progress);
   return build / "flexcim_accel_tb";
 }
 

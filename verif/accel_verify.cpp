@@ -2,9 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 #include "core/atomic_file.h"
 #include "core/errors.h"
@@ -13,6 +10,7 @@
 #include "generator/accel_generator.h"
 #include "generator/design_writer.h"
 #include "verif/accel_testbench_build.h"
+#include "verif/testbench_build.h"
 
 namespace flexcim::verif {
 
@@ -34,20 +32,26 @@ AccelRunResult RunAccelProgram(const AccelConfig& config, const nlohmann::json& 
   const fs::path tb = BuildAccelTestbench(rtl, work / "tb", progress);
   const fs::path program_file = work / (program_name + ".json");
   WriteFileAtomically(program_file, program.dump() + "\n");
-  const fs::path out_file = work / (program_name + ".out");
-  const std::string command = fmt::format("{} {} > {}", ShellQuote(tb.string()), ShellQuote(program_file.string()),
-                                          ShellQuote(out_file.string()));
-  const int status = std::system(command.c_str());
+  const ProcessResult run = RunProcess({.argv = {tb.string(), program_file.string()}});
   AccelRunResult r;
-  std::ifstream in(out_file);
-  std::stringstream text;
-  text << in.rdbuf();
-  r.output = text.str();
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.output = run.out;
+  r.exit_code = run.status.signal == 0 ? run.status.code : -1;
   if (r.exit_code != 0 && r.exit_code != 3) {
-    throw Error(fmt::format("the accelerator testbench {} failed ({}) on {}: {}", tb.string(),
-                            WIFEXITED(status) ? fmt::format("exit {}", r.exit_code) : "killed by a signal",
-                            program_file.string(), r.output));
+    throw Error(fmt::format("the accelerator testbench {} failed ({}) on {}: {}{}", tb.string(),
+                            run.status.Describe(), program_file.string(), r.output, run.err));
+  }
+  // Exit 0 counts only with the summary line and without the design ending
+  // the simulation itself.
+  if (const std::string_view finish = VerilogFinishLine(run.out + run.err); !finish.empty()) {
+    throw Error(fmt::format("the accelerator testbench {} on {}: the design called $finish ({}); nothing it "
+                            "computed can be trusted",
+                            tb.string(), program_file.string(), finish));
+  }
+  if (r.exit_code == 0 && r.output.find("verified ") == std::string::npos &&
+      r.output.find("is flagged on error") == std::string::npos) {
+    throw Error(fmt::format("the accelerator testbench {} exited 0 on {} without its summary line: nothing was "
+                            "compared",
+                            tb.string(), program_file.string()));
   }
   return r;
 }

@@ -41,6 +41,24 @@ void RequireCMakeSafePath(const std::string& flag, const fs::path& path) {
   }
 }
 
+void BuildCMakeProject(const fs::path& work_dir, const fs::path& build_dir, const std::string& cmake_lists,
+                       const std::vector<std::string>& configure_args, const std::string& configure_note,
+                       const std::function<void(const std::string&)>& progress) {
+  WriteFileIfChanged(work_dir / "CMakeLists.txt", cmake_lists);
+  const fs::path log = work_dir / "build.log";
+  fs::remove(log);
+  if (!fs::exists(build_dir / "Makefile")) {
+    if (progress) progress(configure_note);
+    std::vector<std::string> argv = {"cmake", "-S", work_dir.string(), "-B", build_dir.string()};
+    argv.insert(argv.end(), configure_args.begin(), configure_args.end());
+    RunLogged(argv, log, "cmake configure (Verilator)");
+    if (progress) progress("compiling the Verilated model and testbench");
+  } else if (progress) {
+    progress(fmt::format("reusing the testbench build in {} (only changed files are rebuilt)", build_dir.string()));
+  }
+  RunLogged({"cmake", "--build", build_dir.string(), "-j", "2"}, log, "cmake build (Verilator)");
+}
+
 fs::path BuildTestbench(const TestbenchBuildOptions& o) {
   RequireCMakeSafePath("testbench work directory", fs::absolute(o.work_dir));
   RequireCMakeSafePath("design directory", fs::absolute(o.rtl_dir));
@@ -87,22 +105,12 @@ verilate(flexcim_tb ${{trace_option}}
       fmt::arg("top", manifest.top), fmt::arg("arch", ArchName(manifest.arch)),
       fmt::arg("mac", MacStyleName(manifest.config.mac())),
       fmt::arg("storage", StorageKindName(manifest.config.storage())));
-  // Unchanged text keeps its timestamp: CMake re-configures only for a change.
-  WriteFileIfChanged(o.work_dir / "CMakeLists.txt", cmake);
   const fs::path build = o.work_dir / (o.trace_format.empty() ? std::string("build") : "build-" + o.trace_format);
-  const fs::path log = o.work_dir / "build.log";
-  fs::remove(log);
   const auto start = std::chrono::steady_clock::now();
-  if (!fs::exists(build / "Makefile")) {
-    if (o.progress) o.progress(fmt::format("verilating {} ({} files) with CMake in {}", manifest.top, sources.size(), build.string()));
-    RunLogged({"cmake", "-S", o.work_dir.string(), "-B", build.string(), "-DCMAKE_BUILD_TYPE=Release",
-               "-DFLEXCIM_TRACE=" + o.trace_format},
-              log, "cmake configure (Verilator)");
-    if (o.progress) o.progress("compiling the Verilated model and testbench");
-  } else if (o.progress) {
-    o.progress(fmt::format("reusing the testbench build in {} (only changed files are rebuilt)", build.string()));
-  }
-  RunLogged({"cmake", "--build", build.string(), "-j", "2"}, log, "cmake build (Verilator)");
+  BuildCMakeProject(o.work_dir, build, cmake, {"-DCMAKE_BUILD_TYPE=Release", "-DFLEXCIM_TRACE=" + o.trace_format},
+                    fmt::format("verilating {} ({} files) with CMake in {}", manifest.top, sources.size(),
+                                build.string()),
+                    o.progress);
   if (o.progress) {
     o.progress(fmt::format("testbench up to date in {:.1f} s",
                            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()));

@@ -17,6 +17,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace flexcim::verif {
 
@@ -66,6 +67,16 @@ inline std::string WaveformFormatOf(const std::filesystem::path& path) {
 // with a character CMake would read as syntax (" \ $ ; or a control
 // character), before anything is built.
 void RequireCMakeSafePath(const std::string& flag, const std::filesystem::path& path);
+
+// Writes `cmake_lists` as WORK/CMakeLists.txt (only when its text changed,
+// so CMake re-configures only for a change), configures `build_dir` once
+// with `configure_args` (e.g. -DNAME=VALUE), then builds it incrementally;
+// both steps are logged to WORK/build.log and started from an argument
+// vector. Throws flexcim::Error with the log's last lines on failure.
+// Shared by every testbench the project verilates at run time.
+void BuildCMakeProject(const std::filesystem::path& work_dir, const std::filesystem::path& build_dir,
+                       const std::string& cmake_lists, const std::vector<std::string>& configure_args,
+                       const std::string& configure_note, const std::function<void(const std::string&)>& progress);
 
 struct TestbenchBuildOptions {
   std::filesystem::path rtl_dir;    // holds manifest.json and the .v files
