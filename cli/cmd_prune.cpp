@@ -3,6 +3,8 @@
 // --report, the comparison table of every method, target and mask
 // (flow_pruner/prune_report.h).
 #include <fmt/format.h>
+
+#include <filesystem>
 #include <fmt/ranges.h>
 
 #include <iostream>
@@ -282,6 +284,9 @@ int RunReport(const PruneOptions& o) {
   rs.quant = {rs.base.config.w_bits(), rs.base.config.a_bits()};
   rs.progress = !o.quiet;
   const ModelPaths paths = o.paths.Resolve();
+  std::filesystem::path model_path = paths.model;
+  if (model_path.filename().empty()) model_path = model_path.parent_path();  // "DIR/"
+  rs.model_name = model_path.stem().string();
   RefuseOutputOverInputs({"--out", o.out}, ModelInputFlags(paths));
   const ModelInputs inputs = ModelInputs::Load(paths);
   rs.base = ToSettings(o, inputs.model.config.n_layers);

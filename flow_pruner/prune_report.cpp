@@ -178,6 +178,8 @@ PruneReport BuildPruneReport(const LlamaModel& dense, const CalibrationStats& de
   const std::vector<MaskColumn> columns = MaskColumns(s);
 
   PruneReport report;
+  const LlamaConfig& dc = dense.config;
+  report.model = {s.model_name, dc.n_layers, dc.dim, dc.hidden_dim, dc.n_heads, dc.n_kv_heads};
   report.macro = s.base.config.Name();
   report.calib_blocks = s.calib_blocks;
   report.eval_blocks = s.eval_blocks;
@@ -384,11 +386,13 @@ std::string PruneReportMarkdown(const PruneReport& rep) {
   const std::string q = fmt::format("W{}A{}", rep.quant.w_bits, rep.quant.a_bits);
   std::string s = "# FLOW pruning report\n\n";
   s += fmt::format(
+      "Model {} ({} blocks, dim {}, hidden {}). "
       "Perplexity on text blocks {} ({} sequences, {} predictions); calibration blocks {}; "
       "macro {} (legal masks: the select group G of each column). `{}` = weights fake-quantised "
       "per output channel to {} bits and every linear layer's input per token to {} bits. "
       "Sparsity = achieved mean over blocks of (M-N)/M, as applied.\n\n",
-      rep.eval_blocks, rep.eval_sequences, rep.eval_predictions, rep.calib_blocks, rep.macro, q,
+      rep.model.name, rep.model.blocks, rep.model.dim, rep.model.hidden, rep.eval_blocks,
+      rep.eval_sequences, rep.eval_predictions, rep.calib_blocks, rep.macro, q,
       rep.quant.w_bits, rep.quant.a_bits);
   s += "| model | target | sparsity | tile passes | N:M per block |";
   std::string rule = "|---|---|---|---:|---|";
@@ -470,6 +474,9 @@ std::string PruneReportMarkdown(const PruneReport& rep) {
 
 nlohmann::json PruneReportJson(const PruneReport& rep) {
   nlohmann::json j;
+  j["model"] = {{"name", rep.model.name},   {"blocks", rep.model.blocks},
+                {"dim", rep.model.dim},     {"hidden", rep.model.hidden},
+                {"heads", rep.model.heads}, {"kv_heads", rep.model.kv_heads}};
   j["macro"] = rep.macro;
   j["calib_blocks"] = rep.calib_blocks;
   j["eval_blocks"] = rep.eval_blocks;

@@ -69,6 +69,7 @@ struct ReportSettings {
   std::vector<ReportVariant> variants = {ReportVariant{}};  // rows repeated per variant
   bool free_column = true;                            // the free-mask column first
   QuantBits quant = {8, 8};                           // the quantised columns
+  std::string model_name = "model";                   // e.g. "stories15M" (the file's stem)
   std::string calib_blocks = "0:255";                 // labels for the output
   std::string eval_blocks = "3300:4299";
   bool progress = true;  // one line per cell on stderr
@@ -121,7 +122,15 @@ struct ReportTarget {
   std::string verdict;                // one sentence
 };
 
+// The dense model's name and transformer shape, for the system model of
+// `flexcim report` (golden/model_layers.h ModelShape).
+struct ReportModel {
+  std::string name;
+  int blocks = 0, dim = 0, hidden = 0, heads = 0, kv_heads = 0;
+};
+
 struct PruneReport {
+  ReportModel model;
   std::string macro;  // base macro name (G of the default column)
   std::string calib_blocks;
   std::string eval_blocks;
