@@ -7,6 +7,12 @@
 //            bit-serial default macro
 //   gen      generator wall time and output size for P=16, R=256, C=256 (< 10 s)
 //   forward  fp32 forward pass tokens/s on the evaluation text
+//   stories15m  the model users see (stories15M, tokenizer.bin, read in
+//            place from the data directory): evaluation of the held-out
+//            slice 3300:4299 (>= 2,500 tokens/s, < 25 s, issue 17), batched
+//            calibration (blocks 0:255), the fp32 GEMM kernel on the
+//            classifier's shape, CPU time per token (independent of other
+//            load on the machine), and the peak RSS over the fp32 model (< 4)
 //   recurrent  RWKV v5.2 forward vs a same-size Llama, one thread (target: RWKV within 2x)
 //   prune    FLOW prune (calibration + selection + pruning + one evaluation) (< 20 s)
 //   on-macro perplexity of the held-out blocks with every pruned layer of the
@@ -22,6 +28,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <sys/resource.h>
 #include <thread>
 
 #include "cli/command_registry.h"
@@ -31,7 +38,10 @@
 #include "core/errors.h"
 #include "core/output_directory.h"
 #include "core/json_input.h"
+#include "core/parallel_for.h"
 #include "core/subprocess.h"
+#include "flow_pruner/calibration.h"
+#include "flow_pruner/gemm.h"
 #include "flow_pruner/macro_linear_executor.h"
 #include "flow_pruner/hf_load_benchmark.h"
 #include "flow_pruner/perplexity.h"
@@ -59,7 +69,7 @@ double Seconds(Clock::time_point since) {
 
 struct BenchOptions {
   ModelPathFlags paths;
-  std::string only = "golden,verilator,gen,forward,prune,on-macro,hf-load,recurrent";
+  std::string only = "golden,verilator,gen,forward,stories15m,prune,on-macro,hf-load,recurrent";
   std::string out = "bench-out";
   int vectors = 20000;
   bool hf_keep = false;
@@ -231,6 +241,101 @@ void BenchRecurrent(std::vector<Row>& rows, nlohmann::json& j, const pruner::Mod
                     {"rwkv_time_over_llama_time", 1.0 / ratio}};
 }
 
+// CPU seconds (user + system, every thread) of this process so far.
+double CpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_utime.tv_sec + u.ru_stime.tv_sec + 1e-6 * (u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+}
+
+// "VmHWM" (peak RSS) of this process in bytes; 0 when /proc says nothing.
+int64_t PeakRssBytes() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6)) * 1024;
+  }
+  return 0;
+}
+
+void BenchStories15M(std::vector<Row>& rows, nlohmann::json& j, const std::string& data_dir) {
+  // Peak RSS from here on (Linux: writing 5 to clear_refs resets VmHWM).
+  const bool hwm_reset = static_cast<bool>(std::ofstream("/proc/self/clear_refs") << "5");
+  pruner::ModelPaths paths = pruner::ModelPaths::InDataDir(data_dir);
+  paths.model = data_dir + "/stories15M.bin";
+  paths.tokenizer = data_dir + "/tokenizer.bin";
+  const pruner::ModelInputs inputs = pruner::ModelInputs::Load(paths);
+  const pruner::LlamaModel& m = inputs.model;
+  double fp32_bytes = 0.0;  // the weights as the process holds them (fp32)
+  for (const pruner::ConstTensorRef& t : pruner::TensorsInFileOrder(m)) fp32_bytes += 4.0 * t.size;
+
+  // The GEMM kernel alone on the classifier's shape (64 tokens x 288 -> 32000).
+  pruner::Matrix x(64, m.config.dim), y;
+  std::mt19937 rng(5);
+  std::normal_distribution<float> dist(0.0f, 1.0f);
+  for (float& v : x.data) v = dist(rng);
+  pruner::LinearForward(x, m.classifier(), y);  // warm
+  auto t = Clock::now();
+  constexpr int kReps = 5;
+  for (int r = 0; r < kReps; ++r) pruner::LinearForward(x, m.classifier(), y);
+  const double gemm_gmacs = kReps * 64.0 * m.config.dim * m.classifier().rows / Seconds(t) / 1e9;
+
+  const auto eval = inputs.EncodeSlice("3300:4299");
+  pruner::PerplexityOptions o;
+  o.progress = false;
+  double cpu = CpuSeconds();
+  const pruner::PerplexityResult r = pruner::EvaluatePerplexity(m, eval, o);
+  const double eval_cpu = CpuSeconds() - cpu;
+
+  const auto calib = inputs.EncodeSlice("0:255");
+  int64_t calib_tokens = 0;
+  for (const auto& b : calib) calib_tokens += static_cast<int64_t>(b.size());
+  pruner::CalibrationOptions co;
+  co.progress = false;
+  cpu = CpuSeconds();
+  t = Clock::now();
+  const pruner::CalibrationStats stats = pruner::Calibrate(m, calib, co);
+  const double calib_seconds = Seconds(t);
+  const double calib_cpu = CpuSeconds() - cpu;
+  const int64_t peak = PeakRssBytes();
+
+  const std::string isa(pruner::GemmIsaName(pruner::BestGemmIsa()));
+  rows.push_back({fmt::format("stories15M fp32 GEMM ({}), 64 tokens x 288 -> 32000, 1 thread", isa),
+                  gemm_gmacs, "G MAC/s", ""});
+  rows.push_back({fmt::format("stories15M eval 3300:4299 ({} predictions), {} threads", r.predictions, r.threads),
+                  r.tokens_per_second(), "tokens/s", ">= 2500"});
+  rows.push_back({"  wall time of that evaluation", r.seconds, "s", "< 25"});
+  rows.push_back({"  tokens per CPU-second (all threads; load-independent)", r.tokens / eval_cpu,
+                  "tokens/s", ""});
+  rows.push_back({fmt::format("stories15M calibration 0:255 ({} tokens), {} threads", calib_tokens,
+                              EffectiveThreads(0, static_cast<int>(calib.size()))),
+                  calib_tokens / calib_seconds, "tokens/s", ""});
+  rows.push_back({"  tokens per CPU-second", calib_tokens / calib_cpu, "tokens/s", ""});
+  rows.push_back({fmt::format("  peak RSS / fp32 model ({:.0f} / {:.0f} MiB){}", peak / 1048576.0,
+                              fp32_bytes / 1048576.0, hwm_reset ? "" : " (whole bench)"),
+                  peak / fp32_bytes, "ratio", "< 4"});
+  j["stories15m"] = {{"gemm_isa", isa},
+                     {"gemm_gmacs", gemm_gmacs},
+                     {"eval_blocks", "3300:4299"},
+                     {"eval_tokens", r.tokens},
+                     {"eval_predictions", r.predictions},
+                     {"eval_mean_nll", r.mean_nll()},
+                     {"eval_seconds", r.seconds},
+                     {"eval_cpu_seconds", eval_cpu},
+                     {"eval_threads", r.threads},
+                     {"eval_tokens_per_second", r.tokens_per_second()},
+                     {"calib_blocks", "0:255"},
+                     {"calib_tokens", calib_tokens},
+                     {"calib_seconds", calib_seconds},
+                     {"calib_cpu_seconds", calib_cpu},
+                     {"calib_tokens_per_second", calib_tokens / calib_seconds},
+                     {"calib_samples", stats.num_samples},
+                     {"peak_rss_bytes", peak},
+                     {"peak_rss_since_section_start", hwm_reset},
+                     {"fp32_model_bytes", fp32_bytes},
+                     {"peak_over_fp32", peak / fp32_bytes}};
+}
+
 void BenchPrune(std::vector<Row>& rows, nlohmann::json& j, const pruner::ModelInputs& inputs) {
   const auto t = Clock::now();
   const auto calib = inputs.EncodeSlice("0:255");
@@ -299,7 +404,7 @@ int RunBench(const std::vector<std::string>& args) {
   po::options_description own("bench");
   own.add_options()
       ("only", po::value(&o.only)->default_value(o.only),
-       "comma list of golden, verilator, gen, forward, prune, on-macro, synth, hf-load, recurrent")
+       "comma list of golden, verilator, gen, forward, stories15m, prune, on-macro, synth, hf-load, recurrent")
       ("vectors", po::value(&o.vectors)->default_value(o.vectors), "vectors for golden/Verilator")
       ("hf-keep", po::bool_switch(&o.hf_keep),
        "keep hf-load's 1 GiB checkpoint in <out>/hf-load-checkpoint (to time a prune on it)")
@@ -315,11 +420,11 @@ int RunBench(const std::vector<std::string>& args) {
     s = c + 1;
   }
   for (const auto& p : parts) {
-    if (p != "golden" && p != "verilator" && p != "gen" && p != "forward" && p != "prune" &&
+    if (p != "golden" && p != "verilator" && p != "gen" && p != "forward" && p != "stories15m" && p != "prune" &&
         p != "on-macro" && p != "synth" && p != "hf-load" && p != "recurrent") {
       throw UsageError(fmt::format(
-          "--only {}: '{}' must be one of golden, verilator, gen, forward, prune, on-macro, synth, hf-load, "
-          "recurrent",
+          "--only {}: '{}' must be one of golden, verilator, gen, forward, stories15m, prune, on-macro, synth, "
+          "hf-load, recurrent",
           o.only, p));
     }
   }
@@ -342,6 +447,7 @@ int RunBench(const std::vector<std::string>& args) {
     step("recurrent forward (RWKV v5.2 vs same-size Llama)");
     BenchRecurrent(rows, j, o.paths.Resolve(), o.paths.data_dir);
   }
+  if (want("stories15m")) { step("stories15M evaluation and calibration"); BenchStories15M(rows, j, o.paths.data_dir); }
   if (want("hf-load")) { step("Hugging Face checkpoint load (writes 1 GiB)"); BenchHfLoad(rows, j, work, o.hf_keep); }
   if (want("synth")) { step("synthesis"); BenchSynth(rows, j, work, o.paths.data_dir); }
 
@@ -355,7 +461,7 @@ int RunBench(const std::vector<std::string>& args) {
   return 0;
 }
 
-const CommandRegistrar kBench({"bench", "speed figures (golden, Verilator, generator, forward, prune, on-macro, synth, hf-load)", RunBench});
+const CommandRegistrar kBench({"bench", "speed figures (golden, Verilator, generator, forward, stories15m, prune, on-macro, synth, hf-load, recurrent)", RunBench});
 
 }  // namespace
 }  // namespace flexcim::cli

@@ -3,6 +3,8 @@
 // --report, the comparison table of every method, target and mask
 // (flow_pruner/prune_report.h).
 #include <fmt/format.h>
+
+#include <filesystem>
 #include <fmt/ranges.h>
 
 #include <iostream>
@@ -50,7 +52,8 @@ struct PruneOptions {
   bool save_quantized = false;
   bool report = false;
   std::string report_targets = "0.5,0.625,0.75";
-  std::string report_groups = "1,4,16";
+  std::string report_groups = "all";
+  std::string report_selectors = "FLOW,FLOW figure,FLOW latency,FLOW balanced,FLOW-measured,FLOW-measured latency,FLOW-measured balanced";
   bool report_no_free = false;
 };
 
@@ -110,7 +113,10 @@ po::options_description PruneFlags(PruneOptions& o) {
       ("report-targets", po::value(&o.report_targets)->default_value(o.report_targets),
        "OWL-style and FLOW target sparsities, comma-separated, each in [0, 1)")
       ("report-groups", po::value(&o.report_groups)->default_value(o.report_groups),
-       "select groups G of the legal-mask columns, comma-separated powers of two in [1, --cols]")
+       "select groups G of the legal-mask columns, comma-separated powers of two in [1, --cols], "
+       "or all: 1, 2, 4, ..., --cols")
+      ("report-selectors", po::value(&o.report_selectors)->default_value(o.report_selectors),
+       "the FLOW selection choices to report, comma-separated (a subset of the default)")
       ("report-no-free", po::bool_switch(&o.report_no_free),
        "leave out the free-mask column (only the hardware-legal columns)");
   d.add(report);
@@ -179,6 +185,7 @@ std::vector<double> ParseTargets(const std::string& text) {
 }
 
 std::vector<int> ParseGroups(const std::string& text, int cols) {
+  if (text == "all") return AllSelectGroups(cols);
   std::vector<int> out;
   for (const std::string& item : SplitList(text)) {
     size_t used = 0;
@@ -268,6 +275,7 @@ int RunReport(const PruneOptions& o) {
   rs.targets = ParseTargets(o.report_targets);
   rs.groups = ParseGroups(o.report_groups, rs.base.config.cols());
   rs.free_column = !o.report_no_free;
+  rs.selectors = ReportSelectorsNamed(o.report_selectors);
   if (rs.groups.empty() && !rs.free_column) {
     throw UsageError("--report-no-free: no column left (give --report-groups)");
   }
@@ -276,6 +284,9 @@ int RunReport(const PruneOptions& o) {
   rs.quant = {rs.base.config.w_bits(), rs.base.config.a_bits()};
   rs.progress = !o.quiet;
   const ModelPaths paths = o.paths.Resolve();
+  std::filesystem::path model_path = paths.model;
+  if (model_path.filename().empty()) model_path = model_path.parent_path();  // "DIR/"
+  rs.model_name = model_path.stem().string();
   RefuseOutputOverInputs({"--out", o.out}, ModelInputFlags(paths));
   const ModelInputs inputs = ModelInputs::Load(paths);
   rs.base = ToSettings(o, inputs.model.config.n_layers);
@@ -289,7 +300,8 @@ int RunReport(const PruneOptions& o) {
                                               rs, ModelSha256(paths.model));
   WritePruneReport(report, o.out);
   std::cout << PruneReportMarkdown(report);
-  std::cout << fmt::format("wrote {}/{{report.md, report.json, flow_blocks.svg}}\n", o.out);
+  std::cout << fmt::format(
+      "wrote {}/{{report.md, report.json, flow_blocks.svg, select_group.svg, select_group.json}}\n", o.out);
   return 0;
 }
 

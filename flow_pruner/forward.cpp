@@ -167,11 +167,15 @@ Matrix ForwardLogits(const LlamaModel& model, std::span<const int> tokens,
 }
 
 Matrix ClassifierLogits(const LlamaModel& model, const Matrix& x) {
+  Matrix logits;
+  ClassifierLogits(model, x, logits);
+  return logits;
+}
+
+void ClassifierLogits(const LlamaModel& model, const Matrix& x, Matrix& logits) {
   Matrix xn;
   RmsNormRows(x, model.rms_final, xn, model.config.rms_eps);
-  Matrix logits;
   LinearForward(xn, model.classifier(), logits);
-  return logits;
 }
 
 }  // namespace flexcim::pruner

@@ -56,6 +56,9 @@ Matrix ForwardLogits(const LlamaModel& model, std::span<const int> tokens,
 // Logits (tokens x vocab) of a final residual stream x (tokens x dim): the
 // final RMSNorm and the classifier, as ForwardLogits ends.
 Matrix ClassifierLogits(const LlamaModel& model, const Matrix& x);
+// The same into `logits`, reusing its storage (no allocation when it is
+// large enough).
+void ClassifierLogits(const LlamaModel& model, const Matrix& x, Matrix& logits);
 
 // y = x / sqrt(mean(x^2) + eps) * gain, per row (llama2.c rmsnorm).
 void RmsNormRows(const Matrix& x, const std::vector<float>& gain, Matrix& y, float eps = 1e-5f);

@@ -1,29 +1,112 @@
 #include "flow_pruner/perplexity.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 
 #include "core/parallel_for.h"
 #include "flow_pruner/progress.h"
 
 namespace flexcim::pruner {
 
+namespace {
+
+// Generic vectors (this file is compiled with -ffp-contract=off, so every
+// instruction set computes the same roundings).
+typedef float v8f __attribute__((vector_size(32)));
+typedef double v8d __attribute__((vector_size(64)));
+typedef int64_t v8l __attribute__((vector_size(64)));
+
+// exp(x) for every lane, x <= 0, to about 2 ulp: x clamped to -708 (the
+// smallest term then is 3e-308, against a sum >= 1); n = round(x / ln 2),
+// r = x - n ln 2 (Cody-Waite, |r| <= 0.347), exp(r) by its Taylor series to
+// degree 12 (remainder < 2.4e-16 relative), times 2^n built from the
+// exponent bits. NaN stays NaN.
+[[gnu::always_inline]] inline void ExpNonPositive(const v8d& x_in, v8d& out) {
+  const v8d lowest = v8d{} - 708.0;
+  v8d x = x_in < lowest ? lowest : x_in;
+  const v8d shift = v8d{} + 0x1.8p52;  // adding it rounds to an integer
+  const v8d kd = x * 1.4426950408889634 + shift;
+  const v8d n = kd - shift;
+  const v8d r = (x - n * 6.93147180369123816490e-01) - n * 1.90821492927058770002e-10;
+  v8d p = v8d{} + 1.0 / 479001600.0;  // 1/12!
+  constexpr double kInverseFactorials[] = {1.0 / 39916800.0, 1.0 / 3628800.0, 1.0 / 362880.0,
+                                           1.0 / 40320.0,    1.0 / 5040.0,    1.0 / 720.0,
+                                           1.0 / 120.0,      1.0 / 24.0,      1.0 / 6.0,
+                                           0.5,              1.0,             1.0};
+  for (const double c : kInverseFactorials) p = p * r + c;
+  // kd's low mantissa bits hold n (kd is in [2^52, 2^53)): 2^n's bits are
+  // (n + 1023) << 52.
+  v8l kd_bits, shift_bits;
+  std::memcpy(&kd_bits, &kd, sizeof(kd));
+  std::memcpy(&shift_bits, &shift, sizeof(shift));
+  const v8l scale_bits = (kd_bits - shift_bits + 1023) << 52;
+  v8d scale;
+  std::memcpy(&scale, &scale_bits, sizeof(scale));
+  out = p * scale;
+}
+
+// log(sum_j exp(row[j])) as max + log(sum_j exp(double(row[j] - max))),
+// the sum over 8 lanes (j mod 8) added in lane order. The same bits on
+// every instruction set and thread count.
+__attribute__((target_clones("avx512f", "avx2", "default"))) double LogSumExp(const float* row,
+                                                                             int n) {
+  float max_logit = row[0];
+  int j = 0;
+  if (n >= 8) {
+    v8f m;
+    std::memcpy(&m, row, sizeof(m));
+    for (j = 8; j + 8 <= n; j += 8) {
+      v8f v;
+      std::memcpy(&v, row + j, sizeof(v));
+      m = v > m ? v : m;
+    }
+    for (int l = 0; l < 8; ++l) max_logit = std::max(max_logit, m[l]);
+  }
+  for (; j < n; ++j) max_logit = std::max(max_logit, row[j]);
+  v8d sum = {};
+  const v8f max_v = v8f{} + max_logit;
+  for (j = 0; j + 8 <= n; j += 8) {
+    v8f v;
+    std::memcpy(&v, row + j, sizeof(v));
+    v8d e;
+    ExpNonPositive(__builtin_convertvector(v - max_v, v8d), e);
+    sum += e;
+  }
+  if (j < n) {
+    v8f v = max_v;  // lanes past the end: exp(0), zeroed below
+    std::memcpy(&v, row + j, sizeof(float) * (n - j));
+    v8d e;
+    ExpNonPositive(__builtin_convertvector(v - max_v, v8d), e);
+    for (int l = n - j; l < 8; ++l) e[l] = 0.0;
+    sum += e;
+  }
+  double total = 0.0;
+  for (int l = 0; l < 8; ++l) total += sum[l];
+  return static_cast<double>(max_logit) + std::log(total);
+}
+
+}  // namespace
+
 SequenceNll ScoreSequence(const LlamaModel& model, std::span<const int> tokens,
                           const ForwardHooks& hooks) {
   if (tokens.size() < 2) return {};
-  return NllOfLogits(ForwardLogits(model, tokens.first(tokens.size() - 1), hooks), tokens);
+  // One logits buffer per thread (up to seq_len x vocab floats), reused
+  // from sequence to sequence.
+  thread_local Matrix logits;
+  ClassifierLogits(model,
+                   RunTransformerLayers(model, tokens.first(tokens.size() - 1),
+                                        model.config.n_layers, hooks),
+                   logits);
+  return NllOfLogits(logits, tokens);
 }
 
 SequenceNll NllOfLogits(const Matrix& logits, std::span<const int> tokens) {
   SequenceNll result;
   for (int t = 0; t < logits.rows; ++t) {
     const float* row = logits.row(t);
-    float max_logit = row[0];
-    for (int j = 1; j < logits.cols; ++j) max_logit = std::max(max_logit, row[j]);
-    double sum = 0.0;
-    for (int j = 0; j < logits.cols; ++j) sum += std::exp(static_cast<double>(row[j] - max_logit));
-    const double log_z = static_cast<double>(max_logit) + std::log(sum);
-    result.sum_nll += log_z - static_cast<double>(row[tokens[t + 1]]);
+    result.sum_nll += LogSumExp(row, logits.cols) - static_cast<double>(row[tokens[t + 1]]);
     ++result.predictions;
   }
   return result;

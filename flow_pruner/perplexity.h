@@ -20,7 +20,10 @@ struct SequenceNll {
   int64_t predictions = 0;  // tokens.size() - 1
 };
 
-// NLL of tokens[t+1] from row t of `logits` (logits.rows = tokens.size()-1).
+// NLL of tokens[t+1] from row t of `logits` (logits.rows = tokens.size()-1):
+// log-sum-exp of the row in double (max subtracted in float, exp to ~2 ulp
+// by a vectorised series, sums over 8 lanes added in lane order; the same
+// bits on every instruction set) minus the target's logit.
 SequenceNll NllOfLogits(const Matrix& logits, std::span<const int> tokens);
 
 // NLL of tokens[t+1] given tokens[0..t] for every t, from one forward pass.

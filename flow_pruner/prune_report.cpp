@@ -140,6 +140,33 @@ std::vector<ReportSelector> DefaultReportSelectors() {
           {"FLOW-measured balanced", PruneMethod::kFlowMeasured, D::kCode, P::kBalanced}};
 }
 
+std::vector<ReportSelector> ReportSelectorsNamed(const std::string& names) {
+  const std::vector<ReportSelector> all = DefaultReportSelectors();
+  std::string allowed;
+  for (const ReportSelector& r : all) allowed += (allowed.empty() ? "" : ", ") + r.name;
+  std::vector<ReportSelector> out;
+  size_t start = 0;
+  while (start <= names.size()) {
+    size_t comma = names.find(',', start);
+    if (comma == std::string::npos) comma = names.size();
+    const std::string item = names.substr(start, comma - start);
+    const auto it = std::find_if(all.begin(), all.end(),
+                                 [&](const ReportSelector& r) { return r.name == item; });
+    if (it == all.end()) {
+      throw UsageError(fmt::format("--report-selectors {}: '{}' must be one of {}", names, item, allowed));
+    }
+    out.push_back(*it);
+    start = comma + 1;
+  }
+  return out;
+}
+
+std::vector<int> AllSelectGroups(int cols) {
+  std::vector<int> groups;
+  for (int g = 1; g <= cols; g *= 2) groups.push_back(g);
+  return groups;
+}
+
 PruneReport BuildPruneReport(const LlamaModel& dense, const CalibrationStats& dense_stats,
                              const std::vector<std::vector<int>>& calibration,
                              const std::vector<std::vector<int>>& evaluation,
@@ -151,41 +178,57 @@ PruneReport BuildPruneReport(const LlamaModel& dense, const CalibrationStats& de
   const std::vector<MaskColumn> columns = MaskColumns(s);
 
   PruneReport report;
+  const LlamaConfig& dc = dense.config;
+  report.model = {s.model_name, dc.n_layers, dc.dim, dc.hidden_dim, dc.n_heads, dc.n_kv_heads};
   report.macro = s.base.config.Name();
   report.calib_blocks = s.calib_blocks;
   report.eval_blocks = s.eval_blocks;
   report.quant = s.quant;
   for (const MaskColumn& c : columns) report.mask_columns.push_back(c.name);
 
-  // The rows, in table order, with the pattern (uniform) each one needs.
-  std::vector<std::pair<ReportRow, std::optional<NmPattern>>> plan;
+  // The rows, in table order, with the pattern (uniform) each one needs and
+  // the settings variant it runs with (the dense row: none). Every pruned
+  // row is repeated for each variant: one more axis of the report.
+  struct PlannedRow {
+    ReportRow row;
+    std::optional<NmPattern> nm;
+    const ReportVariant* variant = nullptr;
+  };
+  std::vector<PlannedRow> plan;
   {
     ReportRow row;
     row.name = "dense";
     row.method = "dense";
-    plan.push_back({row, std::nullopt});
+    plan.push_back({row, std::nullopt, nullptr});
   }
-  for (const NmPattern& p : s.uniform) {
-    ReportRow row;
-    row.name = "uniform " + p.ToString();
-    row.method = "uniform";
-    plan.push_back({row, p});
-  }
-  for (double t : s.targets) {
-    ReportRow row;
-    row.name = fmt::format("OWL-style M={}", s.owl_m);
-    row.method = "owl";
-    row.target = t;
-    plan.push_back({row, std::nullopt});
-  }
-  for (const ReportSelector& sel : s.selectors) {
+  if (s.variants.empty()) throw UsageError("report: no settings variant to run the pruned rows with");
+  for (const ReportVariant& variant : s.variants) {
+    const std::string suffix = variant.name.empty() ? "" : " [" + variant.name + "]";
+    for (const NmPattern& p : s.uniform) {
+      ReportRow row;
+      row.name = "uniform " + p.ToString() + suffix;
+      row.method = "uniform";
+      row.variant = variant.name;
+      plan.push_back({row, p, &variant});
+    }
     for (double t : s.targets) {
       ReportRow row;
-      row.name = sel.name;
-      row.method = std::string(PruneMethodName(sel.method));
-      row.selector = sel;
+      row.name = fmt::format("OWL-style M={}", s.owl_m) + suffix;
+      row.method = "owl";
+      row.variant = variant.name;
       row.target = t;
-      plan.push_back({row, std::nullopt});
+      plan.push_back({row, std::nullopt, &variant});
+    }
+    for (const ReportSelector& sel : s.selectors) {
+      for (double t : s.targets) {
+        ReportRow row;
+        row.name = sel.name + suffix;
+        row.method = std::string(PruneMethodName(sel.method));
+        row.variant = variant.name;
+        row.selector = sel;
+        row.target = t;
+        plan.push_back({row, std::nullopt, &variant});
+      }
     }
   }
 
@@ -226,7 +269,7 @@ PruneReport BuildPruneReport(const LlamaModel& dense, const CalibrationStats& de
     return report.measured_costs;
   };
 
-  for (auto& [row, nm] : plan) {
+  for (auto& [row, nm, variant] : plan) {
     if (row.method == "dense") {
       const auto t0 = Clock::now();
       ReportCell cell;
@@ -266,6 +309,7 @@ PruneReport BuildPruneReport(const LlamaModel& dense, const CalibrationStats& de
       }
       ps.config = c.config;
       ps.hardware_legal = c.legal;
+      if (variant->apply) variant->apply(ps);
       ps.progress = false;
       // Selection never depends on the masks: decide reachability once.
       ps.allow_nearest = true;
@@ -342,11 +386,13 @@ std::string PruneReportMarkdown(const PruneReport& rep) {
   const std::string q = fmt::format("W{}A{}", rep.quant.w_bits, rep.quant.a_bits);
   std::string s = "# FLOW pruning report\n\n";
   s += fmt::format(
+      "Model {} ({} blocks, dim {}, hidden {}). "
       "Perplexity on text blocks {} ({} sequences, {} predictions); calibration blocks {}; "
       "macro {} (legal masks: the select group G of each column). `{}` = weights fake-quantised "
       "per output channel to {} bits and every linear layer's input per token to {} bits. "
       "Sparsity = achieved mean over blocks of (M-N)/M, as applied.\n\n",
-      rep.eval_blocks, rep.eval_sequences, rep.eval_predictions, rep.calib_blocks, rep.macro, q,
+      rep.model.name, rep.model.blocks, rep.model.dim, rep.model.hidden, rep.eval_blocks,
+      rep.eval_sequences, rep.eval_predictions, rep.calib_blocks, rep.macro, q,
       rep.quant.w_bits, rep.quant.a_bits);
   s += "| model | target | sparsity | tile passes | N:M per block |";
   std::string rule = "|---|---|---|---:|---|";
@@ -428,6 +474,9 @@ std::string PruneReportMarkdown(const PruneReport& rep) {
 
 nlohmann::json PruneReportJson(const PruneReport& rep) {
   nlohmann::json j;
+  j["model"] = {{"name", rep.model.name},   {"blocks", rep.model.blocks},
+                {"dim", rep.model.dim},     {"hidden", rep.model.hidden},
+                {"heads", rep.model.heads}, {"kv_heads", rep.model.kv_heads}};
   j["macro"] = rep.macro;
   j["calib_blocks"] = rep.calib_blocks;
   j["eval_blocks"] = rep.eval_blocks;
@@ -437,7 +486,7 @@ nlohmann::json PruneReportJson(const PruneReport& rep) {
   j["mask_columns"] = rep.mask_columns;
   j["rows"] = nlohmann::json::array();
   for (const ReportRow& r : rep.rows) {
-    nlohmann::json row = {{"name", r.name}, {"method", r.method}};
+    nlohmann::json row = {{"name", r.name}, {"method", r.method}, {"variant", r.variant}};
     row["target"] = r.target ? nlohmann::json(*r.target) : nlohmann::json(nullptr);
     row["skipped"] = r.skipped ? nlohmann::json(*r.skipped) : nlohmann::json(nullptr);
     nlohmann::json patterns = nlohmann::json::array();
@@ -559,11 +608,115 @@ std::string PruneReportSvg(const PruneReport& rep) {
   return canvas.Render();
 }
 
+namespace {
+
+// The sparsity a row's panel is keyed by: its target (OWL-style, FLOW...)
+// or its pattern's sparsity (uniform).
+std::optional<double> PanelSparsity(const ReportRow& r) {
+  if (r.skipped || r.method == "dense") return std::nullopt;
+  if (r.target) return *r.target;
+  return r.block_sparsity;
+}
+
+struct GroupPanel {
+  double sparsity;
+  std::vector<const ReportRow*> rows;
+};
+
+std::vector<GroupPanel> GroupPanels(const PruneReport& rep) {
+  std::vector<GroupPanel> panels;
+  for (const ReportRow& r : rep.rows) {
+    const std::optional<double> sp = PanelSparsity(r);
+    if (!sp) continue;
+    auto it = std::find_if(panels.begin(), panels.end(),
+                           [&](const GroupPanel& p) { return std::fabs(p.sparsity - *sp) < 1e-9; });
+    if (it == panels.end()) {
+      panels.push_back({*sp, {}});
+      it = panels.end() - 1;
+    }
+    it->rows.push_back(&r);
+  }
+  std::sort(panels.begin(), panels.end(),
+            [](const GroupPanel& a, const GroupPanel& b) { return a.sparsity < b.sparsity; });
+  return panels;
+}
+
+const ReportRow* DenseRow(const PruneReport& rep) {
+  for (const ReportRow& r : rep.rows) {
+    if (r.method == "dense" && !r.cells.empty()) return &r;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+nlohmann::json SelectGroupJson(const PruneReport& rep) {
+  nlohmann::json j;
+  j["eval_blocks"] = rep.eval_blocks;
+  j["macro"] = rep.macro;
+  j["columns"] = rep.mask_columns;
+  if (const ReportRow* d = DenseRow(rep)) j["dense_perplexity"] = d->cells.front().fp32.perplexity();
+  j["panels"] = nlohmann::json::array();
+  for (const GroupPanel& p : GroupPanels(rep)) {
+    nlohmann::json panel = {{"sparsity", p.sparsity}, {"series", nlohmann::json::array()}};
+    for (const ReportRow* r : p.rows) {
+      nlohmann::json ppl = nlohmann::json::array();
+      for (const ReportCell& c : r->cells) ppl.push_back(c.fp32.perplexity());
+      panel["series"].push_back({{"name", r->name}, {"method", r->method}, {"variant", r->variant},
+                                 {"perplexity", ppl}});
+    }
+    j["panels"].push_back(panel);
+  }
+  return j;
+}
+
+std::string SelectGroupSvg(const PruneReport& rep) {
+  const std::vector<GroupPanel> panels = GroupPanels(rep);
+  constexpr int kWidth = 900, kPanel = 360;
+  SvgCanvas canvas(kWidth, kPanel * std::max<int>(1, static_cast<int>(panels.size())));
+  const ReportRow* dense = DenseRow(rep);
+  int y = 0;
+  for (const GroupPanel& p : panels) {
+    Chart chart;
+    chart.kind = ChartKind::kLine;
+    chart.title = fmt::format("Perplexity against the select group G, mean sparsity {} (blocks {}{})",
+                              p.sparsity, rep.eval_blocks,
+                              dense ? fmt::format(", dense {:.2f}", dense->cells.front().fp32.perplexity())
+                                    : "");
+    chart.x_label = "masks: free (any N of M), then hardware-legal for select group G";
+    chart.y_label = "perplexity";
+    chart.categories = rep.mask_columns;
+    for (const ReportRow* r : p.rows) {
+      ChartSeries series{r->name, {}, {}, {}};
+      for (const ReportCell& c : r->cells) {
+        series.values.push_back(c.fp32.perplexity());
+        series.point_labels.push_back(fmt::format("{:.1f}", c.fp32.perplexity()));
+      }
+      chart.series.push_back(std::move(series));
+    }
+    canvas.Draw(chart, 0, y, kWidth, kPanel);
+    y += kPanel;
+  }
+  if (panels.empty()) {
+    Chart empty;
+    empty.kind = ChartKind::kLine;
+    empty.title = "no pruned row";
+    empty.categories = rep.mask_columns.empty() ? std::vector<std::string>{"-"} : rep.mask_columns;
+    empty.series.push_back({"dense", std::vector<double>(empty.categories.size(),
+                                                         dense ? dense->cells.front().fp32.perplexity() : 0.0),
+                            {}, {}});
+    canvas.Draw(empty, 0, 0, kWidth, kPanel);
+  }
+  return canvas.Render();
+}
+
 void WritePruneReport(const PruneReport& report, const std::filesystem::path& out_dir) {
   WriteOutputDirectory(out_dir, "prune-report", [&](const std::filesystem::path& staging) {
     WriteTextFile(staging / "report.md", PruneReportMarkdown(report));
     WriteTextFile(staging / "report.json", PruneReportJson(report).dump(2) + "\n");
     WriteTextFile(staging / "flow_blocks.svg", PruneReportSvg(report));
+    WriteTextFile(staging / "select_group.svg", SelectGroupSvg(report));
+    WriteTextFile(staging / "select_group.json", SelectGroupJson(report).dump(2) + "\n");
   });
 }
 

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -37,6 +38,23 @@ struct ReportSelector {
 // FLOW-measured latency, FLOW-measured balanced.
 std::vector<ReportSelector> DefaultReportSelectors();
 
+// The selectors named in `names` (comma list of DefaultReportSelectors()
+// names, e.g. "FLOW,FLOW-measured"), in that order. UsageError naming
+// --report-selectors and the allowed names otherwise.
+std::vector<ReportSelector> ReportSelectorsNamed(const std::string& names);
+
+// G = 1, 2, 4, ..., cols: every select group of the macro (the select-group axis).
+std::vector<int> AllSelectGroups(int cols);
+
+// One more axis of the report: a variant of the pruning settings applied to
+// every pruned row (uniform, OWL-style, FLOW...), e.g. without and with
+// weight reconstruction. Each variant repeats those rows; a non-empty name
+// is appended to the row name ("uniform 2:4 [OBS]").
+struct ReportVariant {
+  std::string name;                            // "" for the single default variant
+  std::function<void(PruneSettings&)> apply;   // null: the base settings as they are
+};
+
 struct ReportSettings {
   // Method-independent settings (macro P/R/C/A/W, candidates, Hyper_m,
   // alpha, beta, keep-dense, allow_nearest, threads). method, nm, target,
@@ -48,8 +66,10 @@ struct ReportSettings {
   int owl_m = 8;
   std::vector<double> targets = {0.5, 0.625, 0.75};  // OWL-style and FLOW
   std::vector<int> groups = {1, 4, 16};               // legal-mask columns (G)
+  std::vector<ReportVariant> variants = {ReportVariant{}};  // rows repeated per variant
   bool free_column = true;                            // the free-mask column first
   QuantBits quant = {8, 8};                           // the quantised columns
+  std::string model_name = "model";                   // e.g. "stories15M" (the file's stem)
   std::string calib_blocks = "0:255";                 // labels for the output
   std::string eval_blocks = "3300:4299";
   bool progress = true;  // one line per cell on stderr
@@ -67,6 +87,7 @@ struct ReportCell {
 struct ReportRow {
   std::string name;              // "dense", "uniform 2:4", "OWL M=8", "FLOW", ...
   std::string method;            // dense | uniform | owl | flow | flow-measured
+  std::string variant;           // ReportVariant::name ("" = the default settings)
   std::optional<ReportSelector> selector;  // flow / flow-measured rows
   std::optional<double> target;  // OWL / FLOW
   std::vector<NmPattern> patterns;  // per block (dense: empty)
@@ -101,7 +122,15 @@ struct ReportTarget {
   std::string verdict;                // one sentence
 };
 
+// The dense model's name and transformer shape, for the system model of
+// `flexcim report` (golden/model_layers.h ModelShape).
+struct ReportModel {
+  std::string name;
+  int blocks = 0, dim = 0, hidden = 0, heads = 0, kv_heads = 0;
+};
+
 struct PruneReport {
+  ReportModel model;
   std::string macro;  // base macro name (G of the default column)
   std::string calib_blocks;
   std::string eval_blocks;
@@ -132,8 +161,16 @@ nlohmann::json PruneReportJson(const PruneReport& report);
 // O_i per block, and the normalised O_i and D_i (labelled with raw D_i).
 std::string PruneReportSvg(const PruneReport& report);
 
-// report.md, report.json and flow_blocks.svg into `out_dir`, atomically
-// (marker report.json).
+// The select-group axis: one panel per target sparsity (uniform rows by
+// their sparsity), a line per method: unquantised perplexity at free masks
+// and at each G column, left to right.
+std::string SelectGroupSvg(const PruneReport& report);
+// The same numbers: {"columns": [...], "panels": [{"sparsity", "series":
+// [{"name", "perplexity": [...]}]}]}.
+nlohmann::json SelectGroupJson(const PruneReport& report);
+
+// report.md, report.json, flow_blocks.svg, select_group.svg and
+// select_group.json into `out_dir`, atomically (marker report.json).
 void WritePruneReport(const PruneReport& report, const std::filesystem::path& out_dir);
 
 }  // namespace flexcim::pruner

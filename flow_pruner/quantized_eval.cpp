@@ -40,6 +40,7 @@ QuantizedLinearExecutor::QuantizedLinearExecutor(const LlamaModel& model, const 
       for (size_t i = 0; i < l.codes.size(); ++i) l.codes_f.data[i] = static_cast<float>(l.codes[i]);
     }
   }
+  KeepOneCodeCopy();
 }
 
 QuantizedLinearExecutor::QuantizedLinearExecutor(const PrunedContainer& c)
@@ -70,6 +71,7 @@ QuantizedLinearExecutor::QuantizedLinearExecutor(const PrunedContainer& c)
     }
     layers_.push_back(std::move(block));
   }
+  KeepOneCodeCopy();
 }
 
 const QuantizedLinearExecutor::Layer& QuantizedLinearExecutor::layer(int block,
@@ -80,13 +82,29 @@ const QuantizedLinearExecutor::Layer& QuantizedLinearExecutor::layer(int block,
   return layers_[block][LinearIndex(kind)];
 }
 
+bool QuantizedLinearExecutor::FloatGemmIsExact(int cols) const {
+  // Every product and partial sum is an integer below 2^24.
+  return static_cast<double>(cols) * QuantMax(bits_.a_bits) * QuantMax(bits_.w_bits) < 16777216.0;
+}
+
+void QuantizedLinearExecutor::KeepOneCodeCopy() {
+  for (auto& block : layers_) {
+    for (Layer& l : block) {
+      if (FloatGemmIsExact(l.cols)) {
+        std::vector<int32_t>().swap(l.codes);
+      } else {
+        l.codes_f = Matrix();
+      }
+    }
+  }
+}
+
 std::vector<int32_t> QuantizedLinearExecutor::Accumulate(int block, LinearKind kind,
                                                          const QuantizedRows& x) const {
   const Layer& l = layer(block, kind);
   std::vector<int32_t> acc(static_cast<size_t>(x.rows) * l.rows);
-  const double bound = static_cast<double>(l.cols) * QuantMax(bits_.a_bits) * QuantMax(bits_.w_bits);
-  if (bound < 16777216.0) {
-    // Every product and partial sum is an integer below 2^24: fp32 is exact.
+  if (FloatGemmIsExact(l.cols)) {
+    // fp32 is exact here (FloatGemmIsExact).
     Matrix xf(x.rows, x.cols), y;
     for (size_t i = 0; i < x.q.size(); ++i) xf.data[i] = static_cast<float>(x.q[i]);
     LinearForward(xf, l.codes_f, y);

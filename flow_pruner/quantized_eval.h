@@ -45,11 +45,13 @@ class QuantizedLinearExecutor : public LinearExecutor {
   const QuantBits& bits() const { return bits_; }
 
  protected:
+  // One copy of the codes is kept (memory: one int32/float per weight):
+  // as floats when the fp32 GEMM on them is exact, as int32 otherwise.
   struct Layer {
     int rows = 0;
     int cols = 0;
-    std::vector<int32_t> codes;  // rows x cols, 0 where pruned
-    Matrix codes_f;              // the same codes as floats (exact GEMM)
+    std::vector<int32_t> codes;  // rows x cols, 0 where pruned (int64 loop path)
+    Matrix codes_f;              // the same codes as floats (exact GEMM path)
     std::vector<double> scales;  // s_w, float-rounded
   };
   const Layer& layer(int block, LinearKind kind) const;
@@ -58,6 +60,9 @@ class QuantizedLinearExecutor : public LinearExecutor {
                                           const QuantizedRows& x) const;
 
  private:
+  bool FloatGemmIsExact(int cols) const;
+  void KeepOneCodeCopy();  // drops the copy Accumulate does not use
+
   QuantBits bits_;
   std::vector<std::vector<Layer>> layers_;  // [block][LinearIndex]
 };

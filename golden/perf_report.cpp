@@ -111,8 +111,22 @@ std::vector<NmPattern> ParsePatterns(const json& list) {
   return out;
 }
 
+// The shipped model of the run: the prune report's "model" (name and
+// shape, issue 17); reports written before it have none and are of
+// stories260K.
+ModelShape ShippedShape(const std::optional<json>& report) {
+  if (!report || !report->contains("model")) {
+    ModelShape s = ReadModelShape("stories260k");
+    s.name = "stories260K";
+    return s;
+  }
+  const json& m = report->at("model");
+  return {m.at("name").get<std::string>(), m.at("blocks").get<int>(), m.at("dim").get<int>(),
+          m.at("hidden").get<int>(),       m.at("heads").get<int>(),  m.at("kv_heads").get<int>()};
+}
+
 // The shipped model's points: every pruned row of the prune report at G = C and G = 1.
-std::vector<Point> ShippedPoints(const json& report, const MacroConfig& config) {
+std::vector<Point> ShippedPoints(const json& report, const MacroConfig& config, const std::string& model) {
   std::vector<Point> points;
   for (const json& row : report.at("rows")) {
     if (row.at("method") == "dense" || !row.at("skipped").is_null()) continue;
@@ -123,7 +137,7 @@ std::vector<Point> ShippedPoints(const json& report, const MacroConfig& config) 
       if (masks == "G=1") G = 1;
       if (G == 0) continue;
       Point p;
-      p.model = "stories260K";
+      p.model = model;
       p.assignment = row.at("name").get<std::string>();
       p.method = row.at("method").get<std::string>();
       if (!row.at("target").is_null()) p.target = row.at("target").get<double>();
@@ -138,9 +152,9 @@ std::vector<Point> ShippedPoints(const json& report, const MacroConfig& config) 
 }
 
 // The run's own pruning when there is no prune report: one point.
-Point PrunePoint(const json& prune, const MacroConfig& config) {
+Point PrunePoint(const json& prune, const MacroConfig& config, const std::string& model) {
   Point p;
-  p.model = "stories260K";
+  p.model = model;
   p.method = prune.at("method").get<std::string>();
   p.assignment = p.method == "flow" ? "FLOW" : p.method;
   p.target = prune.at("target_sparsity").get<double>();
@@ -353,10 +367,11 @@ Chart BreakdownChart(const Point& p, const Point* fair, int macros) {
   return c;
 }
 
-Chart ParetoChart(const std::vector<Point>& points, bool energy, bool time, int pareto_macros) {
+Chart ParetoChart(const std::vector<Point>& points, bool energy, bool time, int pareto_macros,
+                  const std::string& model) {
   Chart c;
   c.kind = ChartKind::kScatter;
-  c.title = fmt::format("stories260K, Q = {}: perplexity vs {}", pareto_macros,
+  c.title = fmt::format("{}, Q = {}: perplexity vs {}", model, pareto_macros,
                         energy ? "energy per token" : "decode latency per token");
   c.x_label = energy ? "pJ per decoded token" : (time ? "µs per decoded token" : "cycles per decoded token");
   c.y_label = "perplexity";
@@ -364,7 +379,7 @@ Chart ParetoChart(const std::vector<Point>& points, bool energy, bool time, int 
     ChartSeries s;
     s.name = ArchName(a);
     for (const Point& p : points) {
-      if (p.model != "stories260K" || !p.perplexity || p.macros != pareto_macros) continue;
+      if (p.model != model || !p.perplexity || p.macros != pareto_macros) continue;
       const json& j = p.perf.at(a);
       const json& x = energy ? j.at("energy_per_token_pj") : (time ? j.at("decode_us") : j.at("decode_cycles"));
       if (x.is_null()) continue;
@@ -409,13 +424,15 @@ PerfReport BuildPerfReport(const PerfReportInputs& in) {
     }
     return out;
   };
+  const ModelShape shipped_shape = ShippedShape(in.prune_report);
+  const std::string& shipped_name = shipped_shape.name;
   if (in.prune_report) {
-    points = at_each_q(ShippedPoints(*in.prune_report, in.config));
+    points = at_each_q(ShippedPoints(*in.prune_report, in.config, shipped_name));
   } else {
     shipped_missing = in.prune_report_missing;
-    if (in.prune) points = at_each_q({PrunePoint(*in.prune, in.config)});
+    if (in.prune) points = at_each_q({PrunePoint(*in.prune, in.config, shipped_name)});
   }
-  for (Point& p : points) eval.Evaluate(p, ReadModelShape("stories260k"));
+  for (Point& p : points) eval.Evaluate(p, shipped_shape);
   std::string seven_missing;
   const ModelShape seven = ReadModelShape("llama2-7b");
   try {
@@ -465,8 +482,8 @@ PerfReport BuildPerfReport(const PerfReportInputs& in) {
   md += out.summary + "\n";
 
   std::vector<Point> shipped, seven_points;
-  for (const Point& p : points) (p.model == "stories260K" ? shipped : seven_points).push_back(p);
-  md += "### Shipped model (stories260K), every assignment of the prune report\n\n";
+  for (const Point& p : points) (p.model == shipped_name ? shipped : seven_points).push_back(p);
+  md += "### Shipped model (" + shipped_name + "), every assignment of the prune report\n\n";
   if (!shipped_missing.empty()) {
     md += "Missing: " + shipped_missing + "\n\n";
     if (!shipped.empty()) {
@@ -497,7 +514,7 @@ PerfReport BuildPerfReport(const PerfReportInputs& in) {
   // Plots.
   const bool time = eval.have_energy_file();
   std::vector<std::pair<std::string, Chart>> block_charts;
-  if (!shipped.empty()) block_charts.emplace_back("", BlockChart(points, "stories260K", in.config.cols()));
+  if (!shipped.empty()) block_charts.emplace_back("", BlockChart(points, shipped_name, in.config.cols()));
   if (!seven_points.empty()) block_charts.emplace_back("", BlockChart(points, "Llama-2-7B shapes", in.config.cols()));
   std::erase_if(block_charts, [](const auto& c) { return c.second.series.empty(); });
   if (!block_charts.empty()) {
@@ -517,8 +534,8 @@ PerfReport BuildPerfReport(const PerfReportInputs& in) {
     out.svgs["perf_breakdown.svg"] = canvas.Render();
   }
   if (!shipped.empty()) {
-    std::vector<Chart> pareto = {ParetoChart(points, false, time, in.macros.front())};
-    if (eval.have_energy_file()) pareto.push_back(ParetoChart(points, true, time, in.macros.front()));
+    std::vector<Chart> pareto = {ParetoChart(points, false, time, in.macros.front(), shipped_name)};
+    if (eval.have_energy_file()) pareto.push_back(ParetoChart(points, true, time, in.macros.front(), shipped_name));
     std::erase_if(pareto, [](const Chart& c) { return c.series.empty(); });
     if (!pareto.empty()) {
       SvgCanvas canvas(1100, 480 * static_cast<int>(pareto.size()));

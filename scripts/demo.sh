@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# make demo: the main job end to end on the shipped model (stories260K):
+# make demo: the main job end to end on the model users see (stories15M,
+# 15.2 M parameters, read in place from the data directory; stories260K
+# stays for the fast unit tests and the one-block RTL check):
 # FLOW-prune with hardware-legal masks, map onto the macro, generate RTL,
 # verify it in Verilator (random traffic and a real pruned layer), Yosys /
 # OpenSTA PPA with the baselines, energy per operation, every pruning method
@@ -9,19 +11,21 @@ set -euo pipefail
 BUILD=${1:-build}
 FLEXCIM="$BUILD/cli/flexcim"
 RUN=${FLEXCIM_DEMO_OUT:-$BUILD/demo}
+DATA=${FLEXCIM_DATA:-$(cd "$(dirname "$0")/.." && pwd)/../shared/data}
+MODEL=(--model "$DATA/stories15M.bin" --tokenizer "$DATA/tokenizer.bin")
 mkdir -p "$RUN"
 
-echo "== 1/9 FLOW pruning of stories260K at mean sparsity 0.5 (legal masks for the default macro, G = C = 16)"
-"$FLEXCIM" prune --method flow --target 0.5 --out "$RUN/prune"
+echo "== 1/9 FLOW pruning of stories15M at mean sparsity 0.5 (legal masks for the default macro, G = C = 16; calibration blocks 0:255, perplexity on 3300:4299)"
+"$FLEXCIM" prune "${MODEL[@]}" --method flow --target 0.5 --out "$RUN/prune"
 
-echo "== 2/9 map every pruned layer onto the FlexCiM, dense and fixed 1:2 macros' tiles (each = its GEMV); schedule layer 3.w1 for the RTL"
+echo "== 2/9 map every pruned layer onto the FlexCiM, dense and fixed 1:2 macros' tiles (each = its GEMV); schedule layer 3.wq for the RTL"
 "$FLEXCIM" map --pruned "$RUN/prune" --arch flexcim,dense,sparse12 --out "$RUN/map" \
-  --stimulus-layer 3.w1 --stimulus-tokens 32 | tail -8
+  --stimulus-layer 3.wq --stimulus-tokens 16 | tail -8
 
-echo "== 2b/9 perplexity computed by the macro: the pruned model W8A8 fake-quantised and with every pruned layer on the golden macro's integer tiles (held-out blocks 3300:4299), then one text block with every layer on the Verilated RTL"
-"$FLEXCIM" eval --pruned "$RUN/prune" --quiet --json "$RUN/eval_fake_quantised.json" | tail -2
-"$FLEXCIM" eval --pruned "$RUN/prune" --on-macro --quiet --json "$RUN/eval_on_macro.json" | tail -2
-FLEXCIM_PRUNED="$RUN/prune" FLEXCIM_SOURCE_DIR="$(cd "$(dirname "$0")/.." && pwd)" \
+echo "== 2b/9 perplexity computed by the macro: the pruned model W8A8 fake-quantised and with every pruned layer on the golden macro's integer tiles (held-out blocks 3300:4299), then one text block of stories260K (FLOW 0.5, the test's own pruning) with every layer on the Verilated RTL"
+"$FLEXCIM" eval --pruned "$RUN/prune" --tokenizer "$DATA/tokenizer.bin" --quiet --json "$RUN/eval_fake_quantised.json" | tail -2
+"$FLEXCIM" eval --pruned "$RUN/prune" --tokenizer "$DATA/tokenizer.bin" --on-macro --quiet --json "$RUN/eval_on_macro.json" | tail -2
+FLEXCIM_DATA="$DATA" FLEXCIM_SOURCE_DIR="$(cd "$(dirname "$0")/.." && pwd)" \
   "$BUILD/verif/model_on_rtl_test" | grep "^model on RTL"
 
 echo "== 3/9 generate the default FlexCiM macro"
@@ -40,8 +44,9 @@ echo "== 6/9 Yosys area + OpenSTA timing/power (input toggle rates measured on t
 echo "== 7/9 energy per input vector, row write and idle cycle of the three macros (9 OpenSTA runs at the compute-path period, two at a time)"
 "$FLEXCIM" energy --synth "$RUN/synth" --out "$RUN/synth/energy.json" --jobs 2
 
-echo "== 8/9 perplexity of uniform, OWL-style and FLOW at 0.5/0.625/0.75 with G = 16 and G = 1 masks (one line per cell)"
-"$FLEXCIM" prune --report --report-groups 1,16 --report-no-free --eval-blocks 3300:3349 --out "$RUN/prune_report" | tail -3
+echo "== 8/9 stories15M: perplexity of uniform, OWL-style and FLOW at 0.5/0.625/0.75 with G = 1 and G = 16 masks (blocks 3300:3349, calibration 0:127; docs/FLOW.md has every G and free masks)"
+"$FLEXCIM" prune "${MODEL[@]}" --report --report-groups 1,16 --report-no-free --report-selectors FLOW \
+  --calib-blocks 0:127 --eval-blocks 3300:3349 --quiet --out "$RUN/prune_report" | tail -3
 
 echo "== 9/9 report"
 "$FLEXCIM" report --run "$RUN" --out "$RUN/report" --summary

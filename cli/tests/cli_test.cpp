@@ -64,7 +64,7 @@ TEST(Cli, BadFlagsNameTheFlagAndValue) {
       {"verify --stimulus /nonexistent/s.txt", "flexcim verify: error: --stimulus /nonexistent/s.txt: no such file\n"},
       {"map --pruned x.flexcim --out y --tokens 0", "flexcim map: error: --tokens 0: must be in [1, 4294967296]\n"},
       {"bench --only golden,warp",
-       "flexcim bench: error: --only golden,warp: 'warp' must be one of golden, verilator, gen, forward, prune, on-macro, synth, hf-load, recurrent\n"},
+       "flexcim bench: error: --only golden,warp: 'warp' must be one of golden, verilator, gen, forward, stories15m, prune, on-macro, synth, hf-load, recurrent\n"},
       {"report --run /nonexistent/run", "flexcim report: error: --run /nonexistent/run: not a directory\n"},
   };
   for (const Case& c : cases) {

@@ -110,6 +110,29 @@ TEST(Robustness, TokenIdsOutsideTheVocabulary) {
   EXPECT_FALSE(fs::exists(s.path() / "p"));
 }
 
+TEST(Robustness, BlockLongerThanTheContextIsAnErrorNamingIt) {
+  // seq_len 64: block 1 encodes to BOS + " " + 70 letters = 72 tokens. Not
+  // truncated (its perplexity would silently differ): eval and prune stop
+  // with the block's index and length, before any work.
+  Scratch s;
+  WriteTinyModel(s.path() / "m.bin", 4, static_cast<int>(FullPieces().size()));
+  WriteTokenizer(s.path() / "t.bin", FullPieces());
+  WriteBytes(s.path() / "x.txt", "abc\n\n" + std::string(70, 'q') + "\n\nabc");
+  const std::string inputs = fmt::format("--model {} --tokenizer {} --text {}", (s.path() / "m.bin").string(),
+                                         (s.path() / "t.bin").string(), (s.path() / "x.txt").string());
+  const std::string message =
+      fmt::format("{}: block 1 has 72 tokens, more than the model's seq_len 64\n", (s.path() / "x.txt").string());
+  const CliRun eval = Flexcim("eval --blocks 0:2 -q " + inputs);
+  EXPECT_EQ(eval.code, 1);
+  EXPECT_EQ(eval.err, "flexcim eval: error: " + message);
+  EXPECT_EQ(Flexcim("eval --blocks 2:2 -q " + inputs).code, 0);  // the other blocks fit
+  const CliRun prune = Flexcim(fmt::format("prune --method uniform --nm 2:4 --calib-blocks 0:2 --no-eval -q --out {} {}",
+                                           (s.path() / "p").string(), inputs));
+  EXPECT_EQ(prune.code, 1);
+  EXPECT_EQ(prune.err, "flexcim prune: error: " + message);
+  EXPECT_FALSE(fs::exists(s.path() / "p"));
+}
+
 TEST(Robustness, ModelNarrowerThanMIsNotReportedAsPruned) {
   // dim 4 < M = 8: every row keeps min(N, 4) of its 4 inputs, nothing is
   // pruned; it used to report the 0.75 target as met.

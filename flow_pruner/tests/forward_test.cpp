@@ -1,4 +1,4 @@
-// stories260K forward pass against the README reference numbers.
+// stories260K and stories15M forward passes against the README reference numbers.
 #include "flow_pruner/forward.h"
 
 #include <fmt/format.h>
@@ -134,6 +134,54 @@ TEST(Forward, HooksSeeEveryLinearInputAndCanTransformIt) {
   std::fill(no_ffn.layers[4].w2.data.begin(), no_ffn.layers[4].w2.data.end(), 0.0f);
   EXPECT_EQ(ForwardLogits(Data().model, tokens, zero).data, ForwardLogits(no_ffn, tokens).data);
   EXPECT_EQ(seen.size(), 1u);
+}
+
+// stories15M (32,000-token tokenizer.bin, 256-token context): the
+// independent float64 reference of the README protocol gives 5,443
+// predictions and mean NLL 1.563169 on blocks 0..99.
+struct Fixture15M {
+  LlamaModel model;
+  std::vector<std::vector<int>> blocks;  // all 4,300
+};
+
+const Fixture15M& Data15M() {
+  static const Fixture15M f = [] {
+    Fixture15M d{LoadLlamaModel(testdata::CheckedDataFile("stories15M.bin")), {}};
+    const Tokenizer tokenizer = Tokenizer::Load(testdata::CheckedDataFile("tokenizer.bin"), 32000);
+    d.blocks = EncodeBlocks(
+        tokenizer, ReadTextBlocks(testdata::CheckedDataFile("tinystories-valid-head.txt")));
+    return d;
+  }();
+  return f;
+}
+
+TEST(Forward, Stories15MFirstHundredBlocksMatchFloat64Reference) {
+  PerplexityOptions options;
+  options.progress = false;
+  const std::vector<std::vector<int>> first(Data15M().blocks.begin(), Data15M().blocks.begin() + 100);
+  const PerplexityResult r = EvaluatePerplexity(Data15M().model, first, options);
+  EXPECT_EQ(r.sequences, 100);
+  EXPECT_EQ(r.predictions, 5443);
+  EXPECT_NEAR(r.mean_nll(), 1.563169, 1.563169 * 1e-4);
+  std::cout << fmt::format("stories15M, first 100 blocks: mean NLL {:.6f}, ppl {:.5f}, {:.2f} s\n",
+                           r.mean_nll(), r.perplexity(), r.seconds);
+}
+
+// No block of the shipped text exceeds stories15M's 256-token context (a
+// longer one is an error naming it: Robustness.BlockLongerThanTheContext...).
+TEST(Forward, Stories15MContextHoldsEveryShippedBlock) {
+  const Fixture15M& d = Data15M();
+  EXPECT_EQ(d.model.config.seq_len, 256);
+  ASSERT_EQ(d.blocks.size(), 4300u);
+  size_t longest = 0, at = 0;
+  for (size_t i = 0; i < d.blocks.size(); ++i) {
+    if (d.blocks[i].size() > longest) {
+      longest = d.blocks[i].size();
+      at = i;
+    }
+  }
+  EXPECT_LE(longest, 256u) << "block " << at;
+  std::cout << fmt::format("stories15M: longest block {} with {} tokens (context 256)\n", at, longest);
 }
 
 TEST(Forward, RejectsBadSequences) {

@@ -18,28 +18,44 @@ Matrix Random(int rows, int cols, std::mt19937& rng) {
   return m;
 }
 
-TEST(Gemm, BitIdenticalToNaiveLoopForAllShapes) {
+// Every kernel this CPU runs (generic, AVX2, AVX-512), every token tiling
+// (1..4 vectors of tokens, partial tiles) and output remainder.
+TEST(Gemm, BitIdenticalToNaiveLoopForAllShapesAndKernels) {
   std::mt19937 rng(7);
-  for (const int rows : {1, 2, 3, 4, 5, 9, 17}) {
+  const std::vector<GemmIsa> isas = SupportedGemmIsas();
+  ASSERT_EQ(isas.front(), GemmIsa::kGeneric);
+  EXPECT_EQ(BestGemmIsa(), isas.back());
+  for (const int rows : {1, 2, 3, 4, 5, 9, 17, 31, 33, 47, 64, 65, 130}) {
     for (const int out : {1, 7, 8, 15, 16, 17, 32, 64, 172}) {
       for (const int in : {1, 3, 8, 64, 172}) {
         const Matrix x = Random(rows, in, rng);
         const Matrix w = Random(out, in, rng);
-        Matrix y;
-        LinearForward(x, w, y);
-        ASSERT_EQ(y.rows, rows);
-        ASSERT_EQ(y.cols, out);
-        for (int t = 0; t < rows; ++t) {
-          for (int o = 0; o < out; ++o) {
-            float expected = 0.0f;
-            for (int k = 0; k < in; ++k) expected += x.at(t, k) * w.at(o, k);
-            ASSERT_EQ(std::memcmp(&expected, &y.at(t, o), sizeof(float)), 0)
-                << rows << "x" << in << " * " << out << " at " << t << "," << o;
+        for (const GemmIsa isa : isas) {
+          Matrix y;
+          LinearForward(x, w, y, isa);
+          ASSERT_EQ(y.rows, rows);
+          ASSERT_EQ(y.cols, out);
+          for (int t = 0; t < rows; ++t) {
+            for (int o = 0; o < out; ++o) {
+              float expected = 0.0f;
+              for (int k = 0; k < in; ++k) expected += x.at(t, k) * w.at(o, k);
+              ASSERT_EQ(std::memcmp(&expected, &y.at(t, o), sizeof(float)), 0)
+                  << GemmIsaName(isa) << " " << rows << "x" << in << " * " << out << " at " << t
+                  << "," << o;
+            }
           }
         }
       }
     }
   }
+}
+
+TEST(Gemm, EmptyInputGivesZeros) {
+  Matrix x(3, 0), w(2, 0), y;
+  LinearForward(x, w, y);
+  EXPECT_EQ(y.rows, 3);
+  EXPECT_EQ(y.cols, 2);
+  EXPECT_EQ(y.data, std::vector<float>(6, 0.0f));
 }
 
 TEST(Gemm, ShapeMismatchIsAnError) {

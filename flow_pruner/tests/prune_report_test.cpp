@@ -14,6 +14,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/errors.h"
 #include "flow_pruner/file_bytes.h"
 #include "flow_pruner/model_inputs.h"
 #include "flow_pruner/tests/test_data.h"
@@ -267,6 +268,31 @@ void CheckWritesThreeFilesAndTheSvgHasThreePanels() {
     const std::string label = fmt::format(">{}<", p.ToString());
     EXPECT_NE(svg.find(label), std::string::npos) << label;
   }
+  // The select-group axis: one panel per sparsity (0.5: uniform 2:4 and 4:8,
+  // OWL-style, the FLOW rows; 0.25, 0.75, 0.875 ...), a line per row over
+  // the columns free, G=1, G=16, with the table's numbers.
+  const nlohmann::json groups = nlohmann::json::parse(ReadFileBytes(dir + "/select_group.json"));
+  EXPECT_EQ(groups, SelectGroupJson(ReducedReport()));
+  EXPECT_EQ(groups.at("columns"), nlohmann::json({"free", "G=1", "G=16"}));
+  bool found = false;
+  for (const auto& panel : groups.at("panels")) {
+    if (panel.at("sparsity").get<double>() != 0.5) continue;
+    for (const auto& series : panel.at("series")) {
+      if (series.at("name") != "uniform 4:8") continue;
+      found = true;
+      const ReportRow& row = ReducedReport().rows[3];
+      ASSERT_EQ(row.name, "uniform 4:8");
+      for (size_t c = 0; c < 3; ++c) {
+        EXPECT_EQ(series.at("perplexity")[c].get<double>(), row.cells[c].fp32.perplexity());
+      }
+    }
+  }
+  EXPECT_TRUE(found);
+  const std::string group_svg = ReadFileBytes(dir + "/select_group.svg");
+  EXPECT_EQ(group_svg, SelectGroupSvg(ReducedReport()));
+  EXPECT_NE(group_svg.find("Perplexity against the select group G, mean sparsity 0.5 "), std::string::npos);
+  EXPECT_NE(group_svg.find(">uniform 4:8<"), std::string::npos);
+  EXPECT_NE(group_svg.find(">G=16<"), std::string::npos);
   // Writing again into the report's own directory replaces it.
   EXPECT_NO_THROW(WritePruneReport(ReducedReport(), dir));
 }
@@ -301,6 +327,49 @@ TEST(PruneReport, ReducedReport) {
   {
     SCOPED_TRACE("WritesThreeFilesAndTheSvgHasThreePanels");
     CheckWritesThreeFilesAndTheSvgHasThreePanels();
+  }
+}
+
+// Settings variants are one more axis: every pruned row repeats per
+// variant with the variant's settings (here: block 0 kept dense), named
+// with it; the dense row is not repeated.
+TEST(PruneReport, VariantsRepeatThePrunedRowsWithTheirSettings) {
+  ReportSettings s = Reduced();
+  s.uniform = {{2, 4}};
+  s.selectors = {};
+  s.targets = {};
+  s.groups = {1};
+  s.variants = {ReportVariant{}, ReportVariant{"block 0 dense", [](PruneSettings& ps) { ps.keep_dense = {0}; }}};
+  const PruneReport r = BuildPruneReport(Data().inputs.model, Data().stats, Data().calibration,
+                                         Data().evaluation, s, "test");
+  ASSERT_EQ(r.rows.size(), 3u);
+  EXPECT_EQ(r.rows[0].name, "dense");
+  EXPECT_EQ(r.rows[1].name, "uniform 2:4");
+  EXPECT_EQ(r.rows[1].variant, "");
+  EXPECT_EQ(r.rows[2].name, "uniform 2:4 [block 0 dense]");
+  EXPECT_EQ(r.rows[2].variant, "block 0 dense");
+  EXPECT_EQ(r.rows[1].patterns[0].ToString(), "2:4");
+  EXPECT_TRUE(r.rows[2].patterns[0].dense());
+  EXPECT_EQ(r.rows[2].patterns[1].ToString(), "2:4");
+  ASSERT_EQ(r.rows[2].cells.size(), 2u);
+  EXPECT_LT(r.rows[2].cells[1].fp32.perplexity(), r.rows[1].cells[1].fp32.perplexity());
+  EXPECT_EQ(PruneReportJson(r)["rows"][2]["variant"], "block 0 dense");
+}
+
+TEST(PruneReport, SelectorsByNameAndEveryGroup) {
+  EXPECT_EQ(AllSelectGroups(16), (std::vector<int>{1, 2, 4, 8, 16}));
+  EXPECT_EQ(AllSelectGroups(1), (std::vector<int>{1}));
+  const std::vector<ReportSelector> two = ReportSelectorsNamed("FLOW-measured,FLOW");
+  ASSERT_EQ(two.size(), 2u);
+  EXPECT_EQ(two[0].method, PruneMethod::kFlowMeasured);
+  EXPECT_EQ(two[1].name, "FLOW");
+  try {
+    ReportSelectorsNamed("FLOW,flow");
+    FAIL();
+  } catch (const UsageError& e) {
+    EXPECT_STREQ(e.what(),
+                 "--report-selectors FLOW,flow: 'flow' must be one of FLOW, FLOW figure, FLOW latency, "
+                 "FLOW balanced, FLOW-measured, FLOW-measured latency, FLOW-measured balanced");
   }
 }
 

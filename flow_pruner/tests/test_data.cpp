@@ -27,6 +27,8 @@ const std::map<std::string, Expected>& ExpectedFiles() {
   static const std::map<std::string, Expected> files = {
       {"stories260K.bin",
        {1056540, "b0a507e7ad0f626624f17112325e66691f9076d622e1d3274d103d00299f2696"}},
+      {"stories15M.bin",
+       {60816028, "cd590644d963867a2b6e5a1107f51fad663c41d79c149fbecbbb1f95fa81f49a"}},
       {"tok512.bin", {6227, "037cb335abb25d1fa9e8ecae30ed2a3a8ace9302862ebcdc05d51a6bbb10c312"}},
       {"tokenizer.bin",
        {433869, "50a52ef822ee9e83de5ce9d0be0a025a773d019437f58b5ff9dcafb063ece361"}},
