@@ -121,8 +121,15 @@ ModelShape ShippedShape(const std::optional<json>& report) {
     return s;
   }
   const json& m = report->at("model");
-  return {m.at("name").get<std::string>(), m.at("blocks").get<int>(), m.at("dim").get<int>(),
-          m.at("hidden").get<int>(),       m.at("heads").get<int>(),  m.at("kv_heads").get<int>()};
+  const std::string what = "the prune report's model";
+  ModelShape s;
+  s.name = m.at("name").get<std::string>();
+  s.blocks = static_cast<int>(JsonInteger(m, "blocks", 1, kMaxShapeBlocks, what));
+  s.dim = static_cast<int>(JsonInteger(m, "dim", 1, kMaxShapeWidth, what));
+  s.hidden = static_cast<int>(JsonInteger(m, "hidden", 1, kMaxShapeWidth, what));
+  s.heads = static_cast<int>(JsonInteger(m, "heads", 1, s.dim, what));
+  s.kv_heads = static_cast<int>(JsonInteger(m, "kv_heads", 1, s.heads, what));
+  return s;
 }
 
 // The shipped model's points: every pruned row of the prune report at G = C and G = 1.
