@@ -23,6 +23,8 @@ nlohmann::json PruneResultJson(const PruneResult& r, const std::optional<PruneEv
   j["model_format"] = DescribeModelFormat(r.pruned);
   j["method"] = PruneMethodName(s.method);
   j["target_sparsity"] = s.target;
+  j["reconstruct"] = ReconstructionName(s.reconstruct);
+  if (s.reconstruct == Reconstruction::kObs) j["obs_damping"] = s.obs.damping;
   j["macro"] = s.config.Name();
   j["masks"] = s.hardware_legal ? fmt::format("legal G={}", s.config.sel_group()) : "free";
   j["hyper_m"] = s.outliers.hyper_m;
