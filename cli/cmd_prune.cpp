@@ -42,6 +42,7 @@ struct PruneOptions {
   std::string keep_dense_mode = "solve";
   bool allow_nearest = false;
   std::string reconstruct = "obs";
+  int obs_refine = 0;
   int search_samples = 16;
   int search_rounds = 12;
   std::string calib_blocks = "0:255";
@@ -94,6 +95,9 @@ po::options_description PruneFlags(PruneOptions& o) {
        "none (masks only, weights kept as they are) | obs (SparseGPT-style: each linear layer's "
        "mask chosen and its kept weights updated from H = X^T X of its calibration inputs, "
        "blocks calibrated sequentially; docs/FLOW.md)")
+      ("obs-refine", po::value(&o.obs_refine)->default_value(o.obs_refine),
+       "obs: after each layer's SparseGPT pass, this many conjugate-gradient steps on every row's "
+       "kept weights towards the least-squares optimum under the chosen mask (0 = as published)")
       ("search-samples", po::value(&o.search_samples)->default_value(o.search_samples),
        "search: the first N calibration blocks score every candidate assignment (mean NLL)")
       ("search-rounds", po::value(&o.search_rounds)->default_value(o.search_rounds),
@@ -259,6 +263,8 @@ PruneSettings ToSettings(const PruneOptions& o, int blocks) {
   if (o.search_samples < 1) throw UsageError(fmt::format("--search-samples {}: must be >= 1", o.search_samples));
   if (o.search_rounds < 0) throw UsageError(fmt::format("--search-rounds {}: must be >= 0", o.search_rounds));
   s.search_samples = o.search_samples;
+  if (o.obs_refine < 0) throw UsageError(fmt::format("--obs-refine {}: must be >= 0", o.obs_refine));
+  s.obs.refine_iterations = o.obs_refine;
   s.search_rounds = o.search_rounds;
   if (o.threads < 0) throw UsageError(fmt::format("--threads {}: must be >= 0", o.threads));
   s.threads = o.threads;

@@ -156,6 +156,7 @@ ObsLayerResult Pass(Matrix& w, const std::vector<double>& hessian, const Mask* f
   if (fixed) result.mask = *fixed;
   const int m = fixed ? 1 : std::max(1, pattern.m);
   const int block = std::max(m, options.block_size / m * m);
+  const Matrix original = w;  // after zeroing dead inputs
   std::vector<double> wd(w.data.begin(), w.data.end());
   std::vector<double> err(static_cast<size_t>(rows) * block);
   for (int i1 = 0; i1 < n; i1 += block) {
@@ -204,6 +205,9 @@ ObsLayerResult Pass(Matrix& w, const std::vector<double>& hessian, const Mask* f
   }
   for (size_t i = 0; i < wd.size(); ++i) w.data[i] = static_cast<float>(wd[i]);
   ApplyMask(w, result.mask);
+  if (options.refine_iterations > 0) {
+    RefineUnderMask(w, original, h, result.mask, result.damping, options.refine_iterations);
+  }
   return result;
 }
 
@@ -277,6 +281,83 @@ void ReconstructUnderMask(Matrix& w, const std::vector<double>& hessian, const M
     for (int j = 0; j < n; ++j) w.at(r, j) = 0.0f;
     for (int p = 0; p < k; ++p) w.at(r, kept[p]) = static_cast<float>(b[p]);
   }
+}
+
+void RefineUnderMask(Matrix& w, const Matrix& original, const std::vector<double>& hessian,
+                     const Mask& mask, double damping, int iterations) {
+  RequireHessian(w, hessian, "RefineUnderMask");
+  if (mask.size() != w.data.size() || original.data.size() != w.data.size()) {
+    throw UsageError(fmt::format("RefineUnderMask: mask of {} and original of {} entries for a {}x{} weight",
+                                 mask.size(), original.data.size(), w.rows, w.cols));
+  }
+  const int rows = w.rows, n = w.cols;
+  if (rows == 0 || n == 0 || iterations <= 0) return;
+  std::vector<double> a = hessian;
+  const double lambda = damping * MeanDiagonal(hessian, n);
+  for (int j = 0; j < n; ++j) a[static_cast<size_t>(j) * n + j] += lambda;
+  const size_t size = static_cast<size_t>(rows) * n;
+  std::vector<double> v(size), res(size), p(size), q(size), d(size);
+  for (size_t i = 0; i < size; ++i) {
+    v[i] = mask[i] ? w.data[i] : 0.0;
+    d[i] = static_cast<double>(original.data[i]) - v[i];
+  }
+  // Rows times Hd, skipping zero entries (the kept ones only are nonzero).
+  auto times_a = [&](const std::vector<double>& x, std::vector<double>& y) {
+    std::fill(y.begin(), y.end(), 0.0);
+    for (int r = 0; r < rows; ++r) {
+      const double* xr = x.data() + static_cast<size_t>(r) * n;
+      double* yr = y.data() + static_cast<size_t>(r) * n;
+      for (int j = 0; j < n; ++j) {
+        const double c = xr[j];
+        if (c == 0.0) continue;
+        const double* aj = a.data() + static_cast<size_t>(j) * n;
+        for (int k = 0; k < n; ++k) yr[k] += c * aj[k];
+      }
+    }
+  };
+  // Residual of the normal equations: Hd (original - v), on kept positions.
+  times_a(d, res);
+  for (size_t i = 0; i < size; ++i) {
+    if (!mask[i]) res[i] = 0.0;
+  }
+  p = res;
+  std::vector<double> rr(rows, 0.0);
+  for (int r = 0; r < rows; ++r) {
+    for (int j = 0; j < n; ++j) rr[r] += res[static_cast<size_t>(r) * n + j] * res[static_cast<size_t>(r) * n + j];
+  }
+  for (int it = 0; it < iterations; ++it) {
+    times_a(p, q);
+    bool any = false;
+    for (int r = 0; r < rows; ++r) {
+      double* pr = p.data() + static_cast<size_t>(r) * n;
+      double* qr = q.data() + static_cast<size_t>(r) * n;
+      double* vr = v.data() + static_cast<size_t>(r) * n;
+      double* rsr = res.data() + static_cast<size_t>(r) * n;
+      const uint8_t* mr = mask.data() + static_cast<size_t>(r) * n;
+      double pq = 0.0;
+      for (int j = 0; j < n; ++j) {
+        if (mr[j]) pq += pr[j] * qr[j];
+      }
+      if (!(pq > 0.0) || !(rr[r] > 0.0)) {
+        std::fill(pr, pr + n, 0.0);
+        continue;
+      }
+      const double alpha = rr[r] / pq;
+      double next = 0.0;
+      for (int j = 0; j < n; ++j) {
+        if (!mr[j]) continue;
+        vr[j] += alpha * pr[j];
+        rsr[j] -= alpha * qr[j];
+        next += rsr[j] * rsr[j];
+      }
+      const double beta = next / rr[r];
+      rr[r] = next;
+      for (int j = 0; j < n; ++j) pr[j] = mr[j] ? rsr[j] + beta * pr[j] : 0.0;
+      any = true;
+    }
+    if (!any) break;
+  }
+  for (size_t i = 0; i < size; ++i) w.data[i] = static_cast<float>(v[i]);
 }
 
 double LayerOutputError(const Matrix& a, const Matrix& b, const std::vector<double>& hessian) {

@@ -42,6 +42,10 @@ namespace flexcim::pruner {
 struct ObsOptions {
   double damping = 0.01;  // lambda = damping * mean(diag H)
   int block_size = 128;   // columns per lazy-update block (rounded down to a multiple of M)
+  // After the pass, this many conjugate-gradient iterations on each row's
+  // kept weights towards the exact optimum under the chosen mask (the damped
+  // objective; CG never increases it). 0 = SparseGPT as published.
+  int refine_iterations = 0;
 };
 
 struct ObsLayerResult {
@@ -69,6 +73,15 @@ ObsLayerResult ObsReconstructWithMask(Matrix& w, const std::vector<double>& hess
 // dropped weights become 0. Throws Error when H_KK is singular.
 void ReconstructUnderMask(Matrix& w, const std::vector<double>& hessian, const Mask& mask,
                           double damping = 0.0);
+
+// Conjugate gradient on the kept weights of every row of `w` (a masked
+// estimate of `original`), minimising (original - w)^T Hd (original - w) with
+// Hd = H + damping * mean(diag H) * I over the kept positions of `mask`,
+// `iterations` steps (exact after as many steps as a row keeps weights).
+// Rows run as one batch (each step one product of the search directions
+// with Hd). Never increases the damped error.
+void RefineUnderMask(Matrix& w, const Matrix& original, const std::vector<double>& hessian,
+                     const Mask& mask, double damping, int iterations);
 
 // sum over rows of (a - b)^T H (a - b) = ||a X^T - b X^T||^2.
 double LayerOutputError(const Matrix& a, const Matrix& b, const std::vector<double>& hessian);

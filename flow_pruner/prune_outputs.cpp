@@ -24,7 +24,10 @@ nlohmann::json PruneResultJson(const PruneResult& r, const std::optional<PruneEv
   j["method"] = PruneMethodName(s.method);
   j["target_sparsity"] = s.target;
   j["reconstruct"] = ReconstructionName(s.reconstruct);
-  if (s.reconstruct == Reconstruction::kObs) j["obs_damping"] = s.obs.damping;
+  if (s.reconstruct == Reconstruction::kObs) {
+    j["obs_damping"] = s.obs.damping;
+    j["obs_refine_iterations"] = s.obs.refine_iterations;
+  }
   j["macro"] = s.config.Name();
   j["masks"] = s.hardware_legal ? fmt::format("legal G={}", s.config.sel_group()) : "free";
   j["hyper_m"] = s.outliers.hyper_m;

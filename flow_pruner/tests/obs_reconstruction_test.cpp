@@ -142,6 +142,28 @@ TEST(ObsReconstruction, TinyLayerEqualsBruteForceLeastSquares) {
   EXPECT_LT(e_seq, LayerOutputError(w, Masked(w, mask), h));
 }
 
+TEST(ObsReconstruction, RefinementReachesTheLeastSquaresOptimum) {
+  std::mt19937_64 rng(23);
+  const Matrix x = RandomInputs(rng, 24, 8);
+  const std::vector<double> h = Gram(x);
+  const Matrix w = RandomWeights(rng, 2, 8);
+  const Mask mask = {0, 1, 1, 0, 1, 0, 0, 1,  //
+                     1, 0, 1, 0, 0, 1, 1, 0};
+  Matrix seq = w;
+  ObsOptions exact;
+  exact.damping = 0.0;
+  ObsReconstructWithMask(seq, h, mask, exact);
+  // Four kept weights per row: conjugate gradient is exact after 4 steps.
+  Matrix refined = seq;
+  RefineUnderMask(refined, w, h, mask, 0.0, 4);
+  ExpectNear(refined, BruteForceLeastSquares(w, x, mask), 1e-4);
+  // One step already lowers the error of the sequential pass.
+  Matrix one = seq;
+  RefineUnderMask(one, w, h, mask, 0.0, 1);
+  EXPECT_LT(LayerOutputError(w, one, h), LayerOutputError(w, seq, h));
+  EXPECT_GE(LayerOutputError(w, one, h), LayerOutputError(w, refined, h));
+}
+
 TEST(ObsReconstruction, NeverWorseThanNoUpdateOverRandomLayers) {
   const NmPattern patterns[] = {{2, 4}, {4, 8}, {1, 2}, {1, 4}, {2, 8}};
   int cases = 0;
@@ -171,6 +193,11 @@ TEST(ObsReconstruction, NeverWorseThanNoUpdateOverRandomLayers) {
             ReconstructUnderMask(ls, hd, r.mask);
             EXPECT_LE(e_obs, e_none * (1 + 1e-9)) << "seed " << seed << " " << p.ToString() << " G=" << g;
             EXPECT_GE(e_obs, LayerOutputError(w, ls, hd) * (1 - 1e-6));
+            Matrix refined = w;
+            o.refine_iterations = 3;
+            const ObsLayerResult rr = ObsPruneLayer(refined, h, p, legal, g, o);
+            EXPECT_EQ(rr.mask, r.mask);
+            EXPECT_LE(LayerOutputError(w, refined, hd), e_obs * (1 + 1e-9));
             if (legal) {
               EXPECT_TRUE(IsLegalMask(r.mask, rows, cols, p, g, nullptr));
             }
