@@ -8,6 +8,7 @@
 #include "core/errors.h"
 #include "flow_pruner/block_pruning.h"
 #include "flow_pruner/calibration.h"
+#include "flow_pruner/hf_checkpoint.h"
 #include "flow_pruner/nm_mask.h"
 #include "flow_pruner/quantize.h"
 
@@ -270,6 +271,8 @@ PruneResult RunPrune(const LlamaModel& dense, const CalibrationStats& dense_stat
       const BlockHessians hessians = stream->Hessians(r.pruned.layers[i]);
       masks = ReconstructBlockLinears(r.pruned.layers[i], i, hessians, pattern, s.hardware_legal,
                                       s.config.sel_group(), s.threads, r.warnings, s.obs);
+      // The written checkpoint stores the input dtype: compute on with that.
+      RoundBlockToStorageDtype(r.pruned, i);
       if (i + 1 < L) stream->Advance(r.pruned.layers[i]);
     } else {
       const LayerStats stats =
