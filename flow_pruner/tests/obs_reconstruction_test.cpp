@@ -6,6 +6,7 @@
 #include <random>
 
 #include "core/errors.h"
+#include "flow_pruner/block_pruning.h"
 
 namespace flexcim::pruner {
 namespace {
@@ -272,6 +273,26 @@ TEST(ObsReconstruction, AllZeroInputsPrunedByMagnitudeWithoutUpdate) {
   EXPECT_TRUE(r.all_inputs_zero);
   EXPECT_EQ(r.mask, (Mask{0, 1, 1, 0, 1, 0, 0, 1}));
   EXPECT_EQ(obs.data, (std::vector<float>{0.0f, -2.0f, 1.0f, 0.0f, 3.0f, 0.0f, 0.0f, -4.0f}));
+}
+
+TEST(ObsReconstruction, BlockWithAllZeroInputsToOneLayerNamesIt) {
+  std::mt19937_64 rng(11);
+  LlamaLayer layer;
+  for (LinearKind k : kAllLinearKinds) layer.linear(k) = RandomWeights(rng, 4, 8);
+  BlockHessians h;
+  const auto zero = std::make_shared<const std::vector<double>>(64, 0.0);
+  const auto gram = std::make_shared<const std::vector<double>>(Gram(RandomInputs(rng, 30, 8)));
+  for (LinearKind k : kAllLinearKinds) h.h[LinearIndex(k)] = k == LinearKind::kW2 ? zero : gram;
+  const Matrix w2 = layer.w2;
+  std::vector<std::string> warnings;
+  const auto masks = ReconstructBlockLinears(layer, 3, h, {2, 4}, true, 2, 2, warnings);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0], "block 3 layer w2: every calibration input is zero; pruned by |W| without the OBS update");
+  // w2: the legal mask of |W|, kept weights untouched.
+  Matrix mag = w2;
+  for (float& v : mag.data) v = std::fabs(v);
+  EXPECT_EQ(masks[LinearIndex(LinearKind::kW2)], LegalNmMask(mag, {2, 4}, 2));
+  EXPECT_EQ(layer.w2.data, Masked(w2, masks[LinearIndex(LinearKind::kW2)]).data);
 }
 
 TEST(ObsReconstruction, IndefiniteHessianGetsMoreDamping) {
