@@ -316,15 +316,17 @@ void RefineUnderMask(Matrix& w, const Matrix& original, const std::vector<double
     }
   };
   // Residual of the normal equations: Hd (original - v), on kept positions.
+  // Jacobi-preconditioned (z = res / diag Hd): the input channels' scales
+  // differ by orders of magnitude in a transformer.
   times_a(d, res);
+  std::vector<double> z(size, 0.0);
   for (size_t i = 0; i < size; ++i) {
     if (!mask[i]) res[i] = 0.0;
+    z[i] = res[i] / a[(i % n) * n + (i % n)];
   }
-  p = res;
-  std::vector<double> rr(rows, 0.0);
-  for (int r = 0; r < rows; ++r) {
-    for (int j = 0; j < n; ++j) rr[r] += res[static_cast<size_t>(r) * n + j] * res[static_cast<size_t>(r) * n + j];
-  }
+  p = z;
+  std::vector<double> rz(rows, 0.0);
+  for (size_t i = 0; i < size; ++i) rz[i / n] += res[i] * z[i];
   for (int it = 0; it < iterations; ++it) {
     times_a(p, q);
     bool any = false;
@@ -333,26 +335,28 @@ void RefineUnderMask(Matrix& w, const Matrix& original, const std::vector<double
       double* qr = q.data() + static_cast<size_t>(r) * n;
       double* vr = v.data() + static_cast<size_t>(r) * n;
       double* rsr = res.data() + static_cast<size_t>(r) * n;
+      double* zr = z.data() + static_cast<size_t>(r) * n;
       const uint8_t* mr = mask.data() + static_cast<size_t>(r) * n;
       double pq = 0.0;
       for (int j = 0; j < n; ++j) {
         if (mr[j]) pq += pr[j] * qr[j];
       }
-      if (!(pq > 0.0) || !(rr[r] > 0.0)) {
+      if (!(pq > 0.0) || !(rz[r] > 0.0)) {
         std::fill(pr, pr + n, 0.0);
         continue;
       }
-      const double alpha = rr[r] / pq;
+      const double alpha = rz[r] / pq;
       double next = 0.0;
       for (int j = 0; j < n; ++j) {
         if (!mr[j]) continue;
         vr[j] += alpha * pr[j];
         rsr[j] -= alpha * qr[j];
-        next += rsr[j] * rsr[j];
+        zr[j] = rsr[j] / a[static_cast<size_t>(j) * n + j];
+        next += rsr[j] * zr[j];
       }
-      const double beta = next / rr[r];
-      rr[r] = next;
-      for (int j = 0; j < n; ++j) pr[j] = mr[j] ? rsr[j] + beta * pr[j] : 0.0;
+      const double beta = next / rz[r];
+      rz[r] = next;
+      for (int j = 0; j < n; ++j) pr[j] = mr[j] ? zr[j] + beta * pr[j] : 0.0;
       any = true;
     }
     if (!any) break;

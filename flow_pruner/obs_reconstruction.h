@@ -74,7 +74,7 @@ ObsLayerResult ObsReconstructWithMask(Matrix& w, const std::vector<double>& hess
 void ReconstructUnderMask(Matrix& w, const std::vector<double>& hessian, const Mask& mask,
                           double damping = 0.0);
 
-// Conjugate gradient on the kept weights of every row of `w` (a masked
+// Jacobi-preconditioned conjugate gradient on the kept weights of every row of `w` (a masked
 // estimate of `original`), minimising (original - w)^T Hd (original - w) with
 // Hd = H + damping * mean(diag H) * I over the kept positions of `mask`,
 // `iterations` steps (exact after as many steps as a row keeps weights).
