@@ -3,6 +3,11 @@
 // ratio and locality -> pattern per block -> sequential pruning (block i's
 // Wanda statistics come from inputs produced by the already-pruned blocks
 // before it) with free or hardware-legal masks -> W-bit quantisation.
+// With Reconstruction::kObs the sequential step collects each block's
+// Hessians through a CalibrationStream (one block run per step) and prunes
+// every linear layer with ObsPruneLayer (mask chosen inside the SparseGPT
+// pass, kept weights updated) before quantising; kSearch chooses the
+// patterns by measured loss (search_selection.h).
 #pragma once
 
 #include <memory>
