@@ -59,6 +59,22 @@ nlohmann::json PruneResultJson(const PruneResult& r, const std::optional<PruneEv
                            {"weights", b.weights},
                            {"kept", b.kept}});
   }
+  if (r.search) {
+    const SearchResult& sr = *r.search;
+    nlohmann::json deltas = nlohmann::json::array();
+    for (const auto& row : sr.loss_delta) deltas.push_back(row);
+    nlohmann::json names = nlohmann::json::array();
+    for (const NmPattern& p : sr.candidates) names.push_back(p.ToString());
+    j["search"] = {{"candidates", names},
+                   {"single_block_loss_increase", deltas},
+                   {"calibration_dense_nll", sr.dense_nll},
+                   {"start", sr.start},
+                   {"start_nll", sr.start_nll},
+                   {"final_nll", sr.final_nll},
+                   {"evaluations", sr.evaluations},
+                   {"rounds", sr.rounds},
+                   {"moves", sr.log}};
+  }
   j["warnings"] = r.warnings;
   if (eval) {
     j["evaluation"] = {{"blocks", eval->blocks},
