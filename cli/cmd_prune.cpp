@@ -42,7 +42,7 @@ struct PruneOptions {
   std::string keep_dense_mode = "solve";
   bool allow_nearest = false;
   std::string reconstruct = "obs";
-  int obs_refine = 0;
+  int obs_refine = 10;
   int search_samples = 16;
   int search_rounds = 12;
   std::string calib_blocks = "0:255";
@@ -97,7 +97,8 @@ po::options_description PruneFlags(PruneOptions& o) {
        "blocks calibrated sequentially; docs/FLOW.md)")
       ("obs-refine", po::value(&o.obs_refine)->default_value(o.obs_refine),
        "obs: after each layer's SparseGPT pass, this many conjugate-gradient steps on every row's "
-       "kept weights towards the least-squares optimum under the chosen mask (0 = as published)")
+       "kept weights towards the least-squares optimum under the chosen mask (0 = SparseGPT as "
+       "published; 10 by default: stories15M 2:4 at G = 16 29.86 -> 22.44)")
       ("search-samples", po::value(&o.search_samples)->default_value(o.search_samples),
        "search: the first N calibration blocks score every candidate assignment (mean NLL)")
       ("search-rounds", po::value(&o.search_rounds)->default_value(o.search_rounds),
