@@ -282,6 +282,26 @@ void DescribeAsHfLlama(LlamaModel& m, const std::string& dtype) {
   m.hf = std::move(info);
 }
 
+void RoundBlockToStorageDtype(LlamaModel& m, int layer) {
+  if (!m.hf) return;
+  const std::string p = fmt::format("model.layers.{}.", layer);
+  const std::pair<LinearKind, const char*> names[] = {
+      {LinearKind::kQ, "self_attn.q_proj.weight"}, {LinearKind::kK, "self_attn.k_proj.weight"},
+      {LinearKind::kV, "self_attn.v_proj.weight"}, {LinearKind::kO, "self_attn.o_proj.weight"},
+      {LinearKind::kW1, "mlp.gate_proj.weight"},   {LinearKind::kW3, "mlp.up_proj.weight"},
+      {LinearKind::kW2, "mlp.down_proj.weight"}};
+  for (const auto& [kind, name] : names) {
+    const auto it = m.hf->dtypes.find(p + name);
+    if (it == m.hf->dtypes.end()) continue;
+    std::vector<float>& data = m.layers.at(layer).linear(kind).data;
+    if (it->second == DtypeName(TensorDtype::kBF16)) {
+      for (float& v : data) v = Bf16ToFloat(FloatToBf16(v));
+    } else if (it->second == DtypeName(TensorDtype::kF16)) {
+      for (float& v : data) v = F16ToFloat(FloatToF16(v));
+    }
+  }
+}
+
 std::vector<std::string> WriteHfCheckpoint(const LlamaModel& m, const fs::path& dir) {
   if (!m.hf) throw Error("cannot write a Hugging Face checkpoint: the model was not read from one");
   const bool qkv_bias = !m.layers.empty() && !m.layers[0].bq.empty();

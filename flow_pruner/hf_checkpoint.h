@@ -47,6 +47,12 @@ LlamaModel LoadHfCheckpoint(const std::string& directory);
 // `dtype` ("F32", "F16" or "BF16"; Error otherwise). `flexcim convert`.
 void DescribeAsHfLlama(LlamaModel& model, const std::string& dtype);
 
+// Rounds the seven linear weights of block `layer` to the dtype the
+// checkpoint stores them in (BF16/F16: round to nearest even, as the writer
+// does; F32 or a model without model.hf: unchanged), so weights computed in
+// fp32 (OBS reconstruction) are in memory what WriteHfCheckpoint writes.
+void RoundBlockToStorageDtype(LlamaModel& model, int layer);
+
 // Writes `model` (loaded by LoadHfCheckpoint or described by
 // DescribeAsHfLlama, model.hf set) into the existing directory `directory`: config.json verbatim,
 // model.safetensors with every tensor in its input dtype (q/k rows permuted

@@ -23,6 +23,11 @@ nlohmann::json PruneResultJson(const PruneResult& r, const std::optional<PruneEv
   j["model_format"] = DescribeModelFormat(r.pruned);
   j["method"] = PruneMethodName(s.method);
   j["target_sparsity"] = s.target;
+  j["reconstruct"] = ReconstructionName(s.reconstruct);
+  if (s.reconstruct == Reconstruction::kObs) {
+    j["obs_damping"] = s.obs.damping;
+    j["obs_refine_iterations"] = s.obs.refine_iterations;
+  }
   j["macro"] = s.config.Name();
   j["masks"] = s.hardware_legal ? fmt::format("legal G={}", s.config.sel_group()) : "free";
   j["hyper_m"] = s.outliers.hyper_m;
@@ -53,6 +58,22 @@ nlohmann::json PruneResultJson(const PruneResult& r, const std::optional<PruneEv
                            {"sparsity", b.pattern.sparsity()},
                            {"weights", b.weights},
                            {"kept", b.kept}});
+  }
+  if (r.search) {
+    const SearchResult& sr = *r.search;
+    nlohmann::json deltas = nlohmann::json::array();
+    for (const auto& row : sr.loss_delta) deltas.push_back(row);
+    nlohmann::json names = nlohmann::json::array();
+    for (const NmPattern& p : sr.candidates) names.push_back(p.ToString());
+    j["search"] = {{"candidates", names},
+                   {"single_block_loss_increase", deltas},
+                   {"calibration_dense_nll", sr.dense_nll},
+                   {"start", sr.start},
+                   {"start_nll", sr.start_nll},
+                   {"final_nll", sr.final_nll},
+                   {"evaluations", sr.evaluations},
+                   {"rounds", sr.rounds},
+                   {"moves", sr.log}};
   }
   j["warnings"] = r.warnings;
   if (eval) {

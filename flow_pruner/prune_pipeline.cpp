@@ -3,9 +3,12 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <optional>
+
 #include "core/errors.h"
 #include "flow_pruner/block_pruning.h"
 #include "flow_pruner/calibration.h"
+#include "flow_pruner/hf_checkpoint.h"
 #include "flow_pruner/nm_mask.h"
 #include "flow_pruner/quantize.h"
 
@@ -17,6 +20,7 @@ std::string_view PruneMethodName(PruneMethod m) {
     case PruneMethod::kFlowMeasured: return "flow-measured";
     case PruneMethod::kUniform: return "uniform";
     case PruneMethod::kOwl: return "owl";
+    case PruneMethod::kSearch: return "search";
   }
   return "?";
 }
@@ -26,7 +30,19 @@ PruneMethod ParsePruneMethod(std::string_view text) {
   if (text == "flow-measured") return PruneMethod::kFlowMeasured;
   if (text == "uniform") return PruneMethod::kUniform;
   if (text == "owl") return PruneMethod::kOwl;
-  throw UsageError(fmt::format("--method {}: must be one of flow, flow-measured, uniform, owl", text));
+  if (text == "search") return PruneMethod::kSearch;
+  throw UsageError(
+      fmt::format("--method {}: must be one of flow, flow-measured, uniform, owl, search", text));
+}
+
+std::string_view ReconstructionName(Reconstruction r) {
+  return r == Reconstruction::kObs ? "obs" : "none";
+}
+
+Reconstruction ParseReconstruction(std::string_view text) {
+  if (text == "none") return Reconstruction::kNone;
+  if (text == "obs") return Reconstruction::kObs;
+  throw UsageError(fmt::format("--reconstruct {}: must be one of none, obs", text));
 }
 
 double PruneResult::weight_sparsity() const {
@@ -53,7 +69,7 @@ std::string AssignmentText(const std::vector<NmPattern>& ps) {
 
 FlowAssignment Select(const PruneSettings& s, const LlamaModel& dense,
                       const std::vector<double>& o_norm, const std::vector<double>& d_norm,
-                      const MeasuredCosts* measured) {
+                      const MeasuredCosts* measured, const SearchResult* search) {
   FlowSolverOptions options;
   options.alpha = s.alpha;
   options.beta = s.beta;
@@ -90,6 +106,8 @@ FlowAssignment Select(const PruneSettings& s, const LlamaModel& dense,
     case PruneMethod::kOwl:
       if (!s.nm) throw UsageError("--method owl needs --nm N:M (its M is kept for every block)");
       return SolveOwl(o_norm, options, s.nm->m);
+    case PruneMethod::kSearch:
+      return search->assignment;
     case PruneMethod::kUniform:
       if (!s.nm) throw UsageError("--method uniform needs --nm N:M");
       return UniformAssignment(blocks, *s.nm, s.nm->sparsity(), s.keep_dense);
@@ -188,7 +206,25 @@ PruneResult RunPrune(const LlamaModel& dense, const CalibrationStats& dense_stat
       fmt::print(stderr, "prune: block {} measured loss increase (output error): {}\n", i, fmt::join(items, ", "));
     }
   }
-  r.assignment = Select(s, dense, o_norm.values, d_norm.values, r.measured_costs.get());
+  if (s.method == PruneMethod::kSearch) {
+    SearchOptions so;
+    so.candidates = s.candidates.empty() ? SupportedPatterns(s.config) : s.candidates;
+    so.target = s.target;
+    so.keep_dense = s.keep_dense;
+    so.hardware_legal = s.hardware_legal;
+    so.sel_group = s.config.sel_group();
+    so.reconstruct = s.reconstruct == Reconstruction::kObs;
+    so.obs = s.obs;
+    // Variants only rank assignments: SparseGPT's pass without the CG
+    // refinement (3x cheaper); the chosen assignment is pruned with s.obs.
+    so.obs.refine_iterations = 0;
+    so.score_samples = s.search_samples;
+    so.max_rounds = s.search_rounds;
+    so.threads = s.threads;
+    so.progress = s.progress;
+    r.search = std::make_shared<const SearchResult>(SearchAssignment(dense, calibration, so));
+  }
+  r.assignment = Select(s, dense, o_norm.values, d_norm.values, r.measured_costs.get(), r.search.get());
   if (!r.assignment.exact && s.method != PruneMethod::kUniform && !s.allow_nearest) {
     throw UsageError(fmt::format(
         "--target {}: no assignment reaches it exactly; the closest achievable mean sparsity is "
@@ -222,16 +258,31 @@ PruneResult RunPrune(const LlamaModel& dense, const CalibrationStats& dense_stat
   r.container.source_model_sha256 = source_model_sha256;
   CalibrationOptions quiet = copt;
   quiet.progress = false;
+  const bool obs = s.reconstruct == Reconstruction::kObs;
+  std::optional<CalibrationStream> stream;
+  if (obs) stream.emplace(r.pruned, calibration, s.threads);
   for (int i = 0; i < L; ++i) {
     const NmPattern pattern = r.assignment.patterns[i];
     r.blocks[i].pattern = pattern;
-    const LayerStats stats = i == 0 ? dense_stats.layers[0] : CalibrateLayer(r.pruned, calibration, i, quiet);
     if (s.progress) {
-      fmt::print(stderr, "prune: block {} -> {}{}\n", i, pattern.ToString(),
+      fmt::print(stderr, "prune: block {} -> {}{}{}\n", i, pattern.ToString(),
+                 obs ? ", OBS reconstruction" : "",
                  i == 0 ? "" : " (statistics from the pruned blocks before it)");
     }
-    const auto masks = PruneBlockLinears(r.pruned.layers[i], stats, pattern, s.hardware_legal,
-                                         s.config.sel_group());
+    std::array<Mask, kNumLinearKinds> masks;
+    if (obs) {
+      const BlockHessians hessians = stream->Hessians(r.pruned.layers[i]);
+      masks = ReconstructBlockLinears(r.pruned.layers[i], i, hessians, pattern, s.hardware_legal,
+                                      s.config.sel_group(), s.threads, r.warnings, s.obs);
+      // The written checkpoint stores the input dtype: compute on with that.
+      RoundBlockToStorageDtype(r.pruned, i);
+      if (i + 1 < L) stream->Advance(r.pruned.layers[i]);
+    } else {
+      const LayerStats stats =
+          i == 0 ? dense_stats.layers[0] : CalibrateLayer(r.pruned, calibration, i, quiet);
+      masks = PruneBlockLinears(r.pruned.layers[i], stats, pattern, s.hardware_legal,
+                                s.config.sel_group());
+    }
     r.blocks[i].tile_passes = BlockTilePasses(s.config, r.pruned.layers[i], pattern);
     if (r.measured_costs) r.blocks[i].measured_cost = r.measured_costs->Cost(i, pattern);
     for (LinearKind k : kAllLinearKinds) {

@@ -3,6 +3,11 @@
 // ratio and locality -> pattern per block -> sequential pruning (block i's
 // Wanda statistics come from inputs produced by the already-pruned blocks
 // before it) with free or hardware-legal masks -> W-bit quantisation.
+// With Reconstruction::kObs the sequential step collects each block's
+// Hessians through a CalibrationStream (one block run per step) and prunes
+// every linear layer with ObsPruneLayer (mask chosen inside the SparseGPT
+// pass, kept weights updated) before quantising; kSearch chooses the
+// patterns by measured loss (search_selection.h).
 #pragma once
 
 #include <memory>
@@ -17,6 +22,8 @@
 #include "flow_pruner/flow_solver.h"
 #include "flow_pruner/llama_model.h"
 #include "flow_pruner/measured_costs.h"
+#include "flow_pruner/obs_reconstruction.h"
+#include "flow_pruner/search_selection.h"
 #include "flow_pruner/pruned_container.h"
 #include "flow_pruner/selection_priority.h"
 
@@ -24,9 +31,17 @@ namespace flexcim::pruner {
 
 // flow: FLOW's outlier objective; flow-measured: the same DP over measured
 // block costs (measured_costs.h); uniform; owl: OWL-style.
-enum class PruneMethod { kFlow, kFlowMeasured, kUniform, kOwl };
+// search: measured-loss search over assignments (search_selection.h).
+enum class PruneMethod { kFlow, kFlowMeasured, kUniform, kOwl, kSearch };
 std::string_view PruneMethodName(PruneMethod m);
 PruneMethod ParsePruneMethod(std::string_view text);  // UsageError naming --method
+
+// What happens to the kept weights: none (Wanda masks, weights as they
+// are) or obs (SparseGPT-style reconstruction, obs_reconstruction.h, with
+// sequential calibration through calibration_stream.h).
+enum class Reconstruction { kNone, kObs };
+std::string_view ReconstructionName(Reconstruction r);
+Reconstruction ParseReconstruction(std::string_view text);  // UsageError naming --reconstruct
 
 struct PruneSettings {
   PruneMethod method = PruneMethod::kFlow;
@@ -49,6 +64,10 @@ struct PruneSettings {
   std::vector<int> keep_dense;        // block indices
   ForcedDenseMode keep_dense_mode = ForcedDenseMode::kSolveOthers;
   bool allow_nearest = false;
+  Reconstruction reconstruct = Reconstruction::kNone;
+  ObsOptions obs;  // damping and column block of the reconstruction
+  int search_samples = 16;  // search: calibration blocks scored per candidate
+  int search_rounds = 12;   // search: rounds of pair moves
   int threads = 0;
   bool progress = true;
 };
@@ -69,6 +88,7 @@ struct PruneResult {
   std::vector<BlockChoice> blocks;
   FlowAssignment assignment;
   std::shared_ptr<const MeasuredCosts> measured_costs;  // flow-measured only
+  std::shared_ptr<const SearchResult> search;           // search only
   bool normalisation_degenerate_o = false;  // all blocks equal: 0.5 used
   bool normalisation_degenerate_d = false;
   // Mean over blocks of (M-N)/M as applied (forced-dense blocks included).

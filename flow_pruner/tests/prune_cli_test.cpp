@@ -85,7 +85,14 @@ TEST_F(PruneCli, MissingOut) {
 
 TEST_F(PruneCli, UnknownMethod) {
   ExpectUsageError("--method bogus --out " + out_,
-                   "--method bogus: must be one of flow, flow-measured, uniform, owl");
+                   "--method bogus: must be one of flow, flow-measured, uniform, owl, search");
+}
+
+TEST_F(PruneCli, UnknownReconstruction) {
+  ExpectUsageError("--reconstruct gptq --out " + out_,
+                   "--reconstruct gptq: must be one of none, obs");
+  ExpectUsageError("--method search --search-samples 0 --out " + out_,
+                   "--search-samples 0: must be >= 1");
 }
 
 TEST_F(PruneCli, SelectionChoicesOutsideTheirSets) {

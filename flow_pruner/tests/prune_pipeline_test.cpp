@@ -335,6 +335,68 @@ void CheckPruningIsSequential() {
 
 // ctest runs every TEST in its own process: the checks on FLOW at 0.5 with
 // the default macro share one pruning run.
+// Issue 17: OBS reconstruction under the default macro's G = 16 masks, and
+// the measured-loss search.
+// The first 32 calibration blocks, statistics computed by RunPrune itself.
+PruneResult PruneSmall(const PruneSettings& s) {
+  const std::vector<std::vector<int>> calibration(Data().calibration.begin(),
+                                                  Data().calibration.begin() + 32);
+  return RunPrune(Data().inputs.model, calibration, s, 8, 8, kSha);
+}
+
+PerplexityResult Held(const LlamaModel& m) {
+  PerplexityOptions o;
+  o.progress = false;
+  return EvaluatePerplexity(m, Data().evaluation, o);
+}
+
+TEST(PrunePipeline, ObsReconstructionKeepsTheMasksLegalAndLowersPerplexity) {
+  PruneSettings s;
+  s.method = PruneMethod::kUniform;
+  s.nm = NmPattern{2, 4};
+  s.progress = false;
+  const PruneResult none = PruneSmall(s);
+  s.reconstruct = Reconstruction::kObs;
+  const PruneResult obs = PruneSmall(s);
+  s.threads = 1;
+  const PruneResult obs1 = PruneSmall(s);
+  EXPECT_TRUE(obs.warnings.empty()) << obs.warnings.front();
+  for (int b = 0; b < 5; ++b) EXPECT_EQ(obs.blocks[b].kept, none.blocks[b].kept);
+  for (const PrunedLayer& l : obs.container.layers) {
+    std::string why;
+    EXPECT_TRUE(IsLegalMask(l.mask, l.rows, l.cols, l.pattern, 16, &why)) << l.block << "." << l.name << ": " << why;
+  }
+  for (int b = 0; b < 5; ++b) {
+    for (LinearKind k : kAllLinearKinds) {
+      EXPECT_EQ(obs.pruned.layers[b].linear(k).data, obs1.pruned.layers[b].linear(k).data)
+          << "threads change block " << b << " " << LinearName(k);
+    }
+  }
+  const double p_none = Held(none.pruned).perplexity();
+  const double p_obs = Held(obs.pruned).perplexity();
+  EXPECT_NEAR(p_none, 142.2165, 5e-4);
+  EXPECT_NEAR(p_obs, 80.4565, 5e-4);
+  EXPECT_LT(p_obs, p_none);
+}
+
+TEST(PrunePipeline, SearchMeetsTheTargetExactly) {
+  PruneSettings s;
+  s.method = PruneMethod::kSearch;
+  s.target = 0.625;
+  s.reconstruct = Reconstruction::kObs;
+  s.search_samples = 4;
+  s.search_rounds = 1;
+  s.progress = false;
+  const PruneResult r = PruneSmall(s);
+  ASSERT_TRUE(r.search);
+  EXPECT_TRUE(r.assignment.exact);
+  EXPECT_DOUBLE_EQ(r.block_sparsity(), 0.625);
+  EXPECT_EQ(Patterns(r), "4:8,4:8,2:8,4:8,1:8");
+  EXPECT_LE(r.search->final_nll, r.search->start_nll);
+  EXPECT_EQ(r.search->candidates.size(), 6u);
+  EXPECT_GT(r.search->evaluations, 0);
+}
+
 TEST(PrunePipeline, FlowAtHalfWithTheDefaultMacro) {
   {
     SCOPED_TRACE("FlowDefaultMacroAssignmentIsPinned");

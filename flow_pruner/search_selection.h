@@ -1,0 +1,70 @@
+// `flexcim prune --method search` (issue 17): the per-block N:M assignment
+// at a target mean sparsity chosen by measured loss on calibration text,
+// with the same pruning (OBS reconstruction or Wanda masks) inside the loop.
+//
+// 1. Variants: block i pruned with every sparse candidate p, from the
+//    DENSE model's inputs of block i (the blocks before it dense: one pass
+//    of the calibration text through the dense model gives every block's
+//    H, so a variant does not depend on the assignment of the blocks before
+//    it -- the approximation; the chosen assignment is then pruned
+//    sequentially by the pipeline as for every method, so the final model's
+//    blocks see their pruned predecessors).
+// 2. Single-block loss d_i(p): mean next-token NLL of the score samples (the
+//    first `score_samples` calibration blocks) with only block i replaced by
+//    its variant, minus the dense model's. Per block and sparsity level only
+//    the variant with the smallest d_i is kept (memory: one variant per
+//    block and level).
+// 3. Start: the better (by the joint NLL of the score samples, one forward
+//    pass each) of the exact DP over sum_i d_i (flow_solver.h, the target met
+//    exactly) and every block at the target's level.
+// 4. Local search: a move changes two blocks' levels so the sum of
+//    sparsities stays exactly the same; each round ranks every move by the
+//    additive estimate (sum of d changes), evaluates the best `moves_per_round`
+//    by the joint NLL (from the first changed block on, the residual streams
+//    of the blocks before it are cached) and takes the best if it lowers the
+//    NLL; stops when no evaluated move improves or after `max_rounds`.
+// Selection never sees text outside the calibration slice.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/nm_pattern.h"
+#include "flow_pruner/flow_solver.h"
+#include "flow_pruner/llama_model.h"
+#include "flow_pruner/obs_reconstruction.h"
+
+namespace flexcim::pruner {
+
+struct SearchOptions {
+  std::vector<NmPattern> candidates;  // dense ones included
+  double target = 0.5;
+  std::vector<int> keep_dense;
+  bool hardware_legal = true;
+  int sel_group = 1;
+  bool reconstruct = true;  // OBS variants; false: Wanda masks
+  ObsOptions obs;
+  int score_samples = 16;
+  int max_rounds = 12;
+  int moves_per_round = 6;
+  int threads = 0;
+  bool progress = true;
+};
+
+struct SearchResult {
+  FlowAssignment assignment;
+  std::vector<NmPattern> candidates;              // sparse candidates measured
+  std::vector<std::vector<double>> loss_delta;    // [block][candidate]: d_i(p)
+  double dense_nll = 0.0;   // score samples, dense model
+  double start_nll = 0.0;   // joint NLL of the starting assignment (variants)
+  double final_nll = 0.0;   // joint NLL of the chosen assignment (variants)
+  std::string start;        // "dp" or "uniform level"
+  int evaluations = 0;      // joint NLL evaluations (forward passes over the score samples)
+  int rounds = 0;
+  std::vector<std::string> log;  // one line per accepted move
+};
+
+SearchResult SearchAssignment(const LlamaModel& dense, const std::vector<std::vector<int>>& calibration,
+                              const SearchOptions& options);
+
+}  // namespace flexcim::pruner
