@@ -57,6 +57,7 @@ struct PruneOptions {
   bool report = false;
   std::string report_targets = "0.5,0.625,0.75";
   std::string report_groups = "all";
+  std::string report_reconstruct = "none,obs";
   std::string report_selectors = "FLOW,FLOW figure,FLOW latency,FLOW balanced,FLOW-measured,FLOW-measured latency,FLOW-measured balanced";
   bool report_no_free = false;
 };
@@ -132,6 +133,9 @@ po::options_description PruneFlags(PruneOptions& o) {
       ("report-groups", po::value(&o.report_groups)->default_value(o.report_groups),
        "select groups G of the legal-mask columns, comma-separated powers of two in [1, --cols], "
        "or all: 1, 2, 4, ..., --cols")
+      ("report-reconstruct", po::value(&o.report_reconstruct)->default_value(o.report_reconstruct),
+       "weight updates to report, comma-separated from none, obs: every pruned row once per value "
+       "(named [none], [obs]); --reconstruct does not apply")
       ("report-selectors", po::value(&o.report_selectors)->default_value(o.report_selectors),
        "the FLOW selection choices to report, comma-separated (a subset of the default)")
       ("report-no-free", po::bool_switch(&o.report_no_free),
@@ -221,6 +225,21 @@ std::vector<int> ParseGroups(const std::string& text, int cols) {
   return out;
 }
 
+// The report's reconstruction axis: one variant per listed value (the row
+// name carries it when there are several).
+std::vector<ReportVariant> ParseReportReconstructions(const std::string& text) {
+  std::vector<ReportVariant> out;
+  const std::vector<std::string> items = SplitList(text);
+  for (const std::string& item : items) {
+    if (item != "none" && item != "obs") {
+      throw UsageError(fmt::format("--report-reconstruct {}: '{}' must be one of none, obs", text, item));
+    }
+    const Reconstruction r = item == "obs" ? Reconstruction::kObs : Reconstruction::kNone;
+    out.push_back({items.size() > 1 ? item : "", [r](PruneSettings& p) { p.reconstruct = r; }});
+  }
+  return out;
+}
+
 PruneSettings ToSettings(const PruneOptions& o, int blocks) {
   PruneSettings s;
   s.method = ParsePruneMethod(o.method);
@@ -300,6 +319,7 @@ int RunReport(const PruneOptions& o) {
   rs.groups = ParseGroups(o.report_groups, rs.base.config.cols());
   rs.free_column = !o.report_no_free;
   rs.selectors = ReportSelectorsNamed(o.report_selectors);
+  rs.variants = ParseReportReconstructions(o.report_reconstruct);
   if (rs.groups.empty() && !rs.free_column) {
     throw UsageError("--report-no-free: no column left (give --report-groups)");
   }

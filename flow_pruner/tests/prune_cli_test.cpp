@@ -93,6 +93,8 @@ TEST_F(PruneCli, UnknownReconstruction) {
                    "--reconstruct gptq: must be one of none, obs");
   ExpectUsageError("--method search --search-samples 0 --out " + out_,
                    "--search-samples 0: must be >= 1");
+  ExpectUsageError("--report --report-reconstruct none,gptq --out " + out_,
+                   "--report-reconstruct none,gptq: 'gptq' must be one of none, obs");
 }
 
 TEST_F(PruneCli, SelectionChoicesOutsideTheirSets) {
