@@ -117,12 +117,16 @@ int Combine(const SynthCmdOptions& o, const po::variables_map& vm) {
     try {
       rs = synth::ReadReportResults(f);
     } catch (const Error& e) {
-      throw UsageError(fmt::format("--combine {}", e.what()));
+      // A missing file is a usage error (exit 2); bad content is a runtime
+      // error naming the file (exit 1), as for every reader.
+      std::error_code ec;
+      if (!fs::exists(f, ec)) throw UsageError(fmt::format("--combine {}", e.what()));
+      throw Error(fmt::format("--combine {}", e.what()));
     }
     for (auto& r : rs) {
       const std::string id = fmt::format("{} {} ({}, {})", r.arch, r.name, r.mac, r.storage);
       if (const auto it = seen.find(id); it != seen.end()) {
-        throw UsageError(fmt::format("--combine: {} is in both {} and {}", id, it->second, f));
+        throw Error(fmt::format("--combine: {} is in both {} and {}", id, it->second, f));
       }
       seen[id] = f;
       results.push_back(std::move(r));
@@ -176,7 +180,9 @@ int RunSynth(const std::vector<std::string>& args) {
     } catch (const UsageError&) {
       throw;
     } catch (const Error& e) {
-      throw UsageError(fmt::format("--activity-from {}", e.what()));
+      std::error_code ec;
+      if (!fs::exists(o.activity_from, ec)) throw UsageError(fmt::format("--activity-from {}", e.what()));
+      throw Error(fmt::format("--activity-from {}", e.what()));
     }
   }
   for (const auto& a : o.activities) {
