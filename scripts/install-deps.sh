@@ -7,6 +7,7 @@ PACKAGES=(
   cmake g++ make pkg-config
   verilator          # Verilog -> C++ co-simulation (5.006), CMake package verilator-config.cmake
   yosys              # synthesis + area (0.23)
+  iverilog           # Icarus Verilog: the generated accelerator is checked Icarus-clean too (gen_accel_test)
   opensta            # static timing and power (command: sta)
   libfmt-dev         # all text formatting
   libboost-program-options-dev  # all command-line flags

@@ -1,16 +1,15 @@
 // flexcim gen --accel: the accelerator of every architecture, cell style and
-// storage kind is lint-clean (`verilator --lint-only -Wall` silent, no
-// lint_off pragmas) and elaborates in Yosys 0.23; module names are file
+// storage kind is lint-clean (`verilator --lint-only -Wall` and `iverilog
+// -Wall` silent, no lint_off pragmas) and elaborates in Yosys 0.23; module names are file
 // names and carry the configuration; the manifest names the top.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <array>
-#include <cstdio>
 #include <string>
+#include <vector>
 
 #include "core/errors.h"
+#include "core/subprocess.h"
 #include "generator/accel_generator.h"
 #include "generator/design_writer.h"
 #include "generator/tests/scratch_dir.h"
@@ -20,18 +19,13 @@ namespace {
 
 struct CommandResult {
   int exit_code;
-  std::string output;
+  std::string output;  // stdout and stderr
 };
 
-CommandResult RunCommand(const std::string& command) {
-  CommandResult result{-1, ""};
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return result;
-  std::array<char, 4096> buffer;
-  while (fgets(buffer.data(), buffer.size(), pipe) != nullptr) result.output += buffer.data();
-  const int status = pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
+// A tool run from an argument vector (core/subprocess: no shell).
+CommandResult RunCommand(const std::vector<std::string>& argv) {
+  const ProcessResult r = RunProcess({.argv = argv});
+  return {r.status.signal == 0 ? r.status.code : -1, r.out + r.err};
 }
 
 AccelConfig Small(Arch arch, MacroConfig macro, int macros) {
@@ -45,20 +39,30 @@ void ExpectClean(const AccelConfig& c) {
   testing::ScratchDir scratch("accel_lint");
   const auto dir = scratch.path() / "rtl";
   WriteDesign(design, dir);
-  std::string files;
+  std::vector<std::string> files;
   for (const GeneratedFile& f : design.files) {
     EXPECT_EQ(f.text.find("lint_off"), std::string::npos) << f.name;
     EXPECT_NE(f.text.find("module " + f.name.substr(0, f.name.size() - 2) + " ("), std::string::npos) << f.name;
-    files += " " + (dir / f.name).string();
+    files.push_back((dir / f.name).string());
   }
-  const CommandResult r = RunCommand(
-      fmt::format("'{}' --lint-only -Wall --top-module {}{}", FLEXCIM_VERILATOR_BIN, design.top, files));
+  std::vector<std::string> lint = {FLEXCIM_VERILATOR_BIN, "--lint-only", "-Wall", "--top-module", design.top};
+  lint.insert(lint.end(), files.begin(), files.end());
+  const CommandResult r = RunCommand(lint);
   EXPECT_EQ(r.exit_code, 0) << c.TopName();
   EXPECT_EQ(r.output, "") << c.TopName();
+  // Icarus Verilog (Debian's iverilog) elaborates it with every warning on
+  // and says nothing.
+  std::vector<std::string> icarus = {"iverilog", "-g2012", "-Wall", "-s", design.top, "-o",
+                                     (scratch.path() / "accel.vvp").string()};
+  icarus.insert(icarus.end(), files.begin(), files.end());
+  const CommandResult i = RunCommand(icarus);
+  EXPECT_EQ(i.exit_code, 0) << c.TopName() << "\n" << i.output;
+  EXPECT_EQ(i.output, "") << c.TopName();
 #ifdef FLEXCIM_YOSYS_BIN
-  const CommandResult y = RunCommand(fmt::format("'{}' -q -p \"read_verilog -sv{}; hierarchy -check -top {}; proc; "
-                                                 "check -assert\"",
-                                                 FLEXCIM_YOSYS_BIN, files, design.top));
+  std::string script = "read_verilog -sv";
+  for (const std::string& f : files) script += " " + f;
+  script += fmt::format("; hierarchy -check -top {}; proc; check -assert", design.top);
+  const CommandResult y = RunCommand({FLEXCIM_YOSYS_BIN, "-q", "-p", script});
   EXPECT_EQ(y.exit_code, 0) << y.output;
 #endif
 }
