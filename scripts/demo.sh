@@ -22,9 +22,9 @@ echo "== 2/9 map every pruned layer onto the FlexCiM, dense and fixed 1:2 macros
 "$FLEXCIM" map --pruned "$RUN/prune" --arch flexcim,dense,sparse12 --out "$RUN/map" \
   --stimulus-layer 3.wq --stimulus-tokens 16 | tail -8
 
-echo "== 2b/9 perplexity computed by the macro: the pruned model W8A8 fake-quantised and with every pruned layer on the golden macro's integer tiles (held-out blocks 3300:4299), then one text block of stories260K (FLOW 0.5, the test's own pruning) with every layer on the Verilated RTL"
-"$FLEXCIM" eval --pruned "$RUN/prune" --tokenizer "$DATA/tokenizer.bin" --quiet --json "$RUN/eval_fake_quantised.json" | tail -2
-"$FLEXCIM" eval --pruned "$RUN/prune" --tokenizer "$DATA/tokenizer.bin" --on-macro --quiet --json "$RUN/eval_on_macro.json" | tail -2
+echo "== 2b/9 perplexity computed by the macro: the pruned model W8A8 fake-quantised and with every pruned layer on the golden macro's integer tiles (held-out blocks 3300:3499; step 1 gave the W8A8 figure of 3300:4299), then one text block of stories260K (FLOW 0.5, the test's own pruning) with every layer on the Verilated RTL"
+"$FLEXCIM" eval --pruned "$RUN/prune" --tokenizer "$DATA/tokenizer.bin" --blocks 3300:3499 --quiet --json "$RUN/eval_fake_quantised.json" | tail -2
+"$FLEXCIM" eval --pruned "$RUN/prune" --tokenizer "$DATA/tokenizer.bin" --blocks 3300:3499 --on-macro --quiet --json "$RUN/eval_on_macro.json" | tail -2
 FLEXCIM_DATA="$DATA" FLEXCIM_SOURCE_DIR="$(cd "$(dirname "$0")/.." && pwd)" \
   "$BUILD/verif/model_on_rtl_test" | grep "^model on RTL"
 
@@ -37,6 +37,10 @@ echo "== 4/9 verify it in Verilator against the golden model (random traffic, re
 echo "== 5/9 run the real pruned layer's tiles on the RTL"
 "$FLEXCIM" verify --work "$RUN/verify_work" --stimulus "$RUN/map/stimulus.txt" --json "$RUN/verify_layer.json"
 
+echo "== 5b/9 the accelerator around the macros (docs/ACCEL.md): the same layer 3.wq of stories15M loaded into the weight and activation buffers of Q = 4 default macros through the host interface, run by the tile sequencer (overlapped schedule), outputs against the integer GEMV and cycles against the system model"
+"$FLEXCIM" verify --accel --macros 4 --pruned "$RUN/prune" --layer 3.wq --tokens 2 --wbuf-rows 8192 \
+  --abuf-words 64 --obuf-rows 64 --descriptors 256 --max-tokens 2 --work "$RUN/accel_work"
+
 echo "== 6/9 Yosys area + OpenSTA timing/power (input toggle rates measured on the real layer in Verilator): FlexCiM and the dense and fixed 1:2 baselines, two designs at a time (power per component: flexcim synth without --no-power-breakdown)"
 "$FLEXCIM" synth --arch flexcim,dense,sparse12 --activity-from "$RUN/verify_layer.json" \
   --jobs 2 --no-power-breakdown --work "$RUN/synth_work" --out "$RUN/synth" | tail -25
@@ -44,9 +48,10 @@ echo "== 6/9 Yosys area + OpenSTA timing/power (input toggle rates measured on t
 echo "== 7/9 energy per input vector, row write and idle cycle of the three macros (9 OpenSTA runs at the compute-path period, two at a time)"
 "$FLEXCIM" energy --synth "$RUN/synth" --out "$RUN/synth/energy.json" --jobs 2
 
-echo "== 8/9 stories15M: perplexity of uniform, OWL-style and FLOW at 0.5/0.625/0.75 with G = 1 and G = 16 masks (blocks 3300:3349, calibration 0:127; docs/FLOW.md has every G and free masks)"
+echo "== 8/9 stories15M: perplexity of uniform, OWL-style and FLOW at 0.5 with G = 1 and G = 16 masks, with OBS reconstruction (SparseGPT's pass, no refinement; blocks 3300:3349, calibration 0:63 to fit the demo; docs/FLOW.md has every G, target and reconstruction setting)"
 "$FLEXCIM" prune "${MODEL[@]}" --report --report-groups 1,16 --report-no-free --report-selectors FLOW \
-  --calib-blocks 0:127 --eval-blocks 3300:3349 --quiet --out "$RUN/prune_report" | tail -3
+  --report-reconstruct obs --report-targets 0.5 --obs-refine 0 \
+  --calib-blocks 0:63 --eval-blocks 3300:3349 --quiet --out "$RUN/prune_report" | tail -3
 
 echo "== 9/9 report"
 "$FLEXCIM" report --run "$RUN" --out "$RUN/report" --summary
