@@ -114,15 +114,14 @@ SequenceNll NllOfLogits(const Matrix& logits, std::span<const int> tokens) {
 
 double PerplexityResult::perplexity() const { return std::exp(mean_nll()); }
 
-PerplexityResult EvaluatePerplexity(const LlamaModel& model,
-                                    const std::vector<std::vector<int>>& sequences,
-                                    const PerplexityOptions& options) {
+PerplexityResult ScoreSequences(const std::vector<std::vector<int>>& sequences, const PerplexityOptions& options,
+                                const std::function<SequenceNll(int index)>& score) {
   const auto start = std::chrono::steady_clock::now();
   const int n = static_cast<int>(sequences.size());
   std::vector<SequenceNll> per_sequence(n);
   ProgressReporter progress(options.progress_label, n, "blocks", options.progress);
   ParallelFor(n, options.threads, [&](int i) {
-    per_sequence[i] = ScoreSequence(model, sequences[i], options.hooks);
+    per_sequence[i] = score(i);
     progress.Advance();
   });
   progress.Finish();
@@ -137,6 +136,13 @@ PerplexityResult EvaluatePerplexity(const LlamaModel& model,
   result.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
+}
+
+PerplexityResult EvaluatePerplexity(const LlamaModel& model,
+                                    const std::vector<std::vector<int>>& sequences,
+                                    const PerplexityOptions& options) {
+  return ScoreSequences(sequences, options,
+                        [&](int i) { return ScoreSequence(model, sequences[i], options.hooks); });
 }
 
 }  // namespace flexcim::pruner

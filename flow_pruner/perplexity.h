@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -53,5 +54,12 @@ struct PerplexityResult {
 PerplexityResult EvaluatePerplexity(const LlamaModel& model,
                                     const std::vector<std::vector<int>>& sequences,
                                     const PerplexityOptions& options = {});
+
+// The protocol every model family shares: `score(i)` of each sequence on
+// options.threads threads (with a progress line), the NLL sums added in
+// sequence order (so the result does not depend on the thread count), the
+// wall time measured. EvaluatePerplexity and the recurrent models use it.
+PerplexityResult ScoreSequences(const std::vector<std::vector<int>>& sequences, const PerplexityOptions& options,
+                                const std::function<SequenceNll(int index)>& score);
 
 }  // namespace flexcim::pruner

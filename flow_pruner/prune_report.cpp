@@ -559,7 +559,7 @@ std::string PruneReportSvg(const PruneReport& rep) {
   nm.y_max = 1.0;
   for (const ReportRow& r : rep.rows) {
     if (r.method != "flow" || r.skipped || r.name != "FLOW") continue;
-    ChartSeries series{fmt::format("target {}", *r.target), {}, {}};
+    ChartSeries series{fmt::format("target {}", *r.target), {}, {}, {}};
     for (const NmPattern& p : r.patterns) {
       series.values.push_back(p.sparsity());
       series.point_labels.push_back(p.ToString());
@@ -572,7 +572,7 @@ std::string PruneReportSvg(const PruneReport& rep) {
   o.x_label = "transformer block";
   o.y_label = "O_i (%)";
   o.categories = blocks;
-  ChartSeries o_series{"O_i", {}, {}};
+  ChartSeries o_series{"O_i", {}, {}, {}};
   for (const ReportBlockStats& b : rep.blocks) {
     o_series.values.push_back(b.outlier_ratio_percent);
     o_series.point_labels.push_back(fmt::format("{:.3f}", b.outlier_ratio_percent));
@@ -587,7 +587,7 @@ std::string PruneReportSvg(const PruneReport& rep) {
   norm.categories = blocks;
   norm.y_min = 0.0;
   norm.y_max = 1.0;
-  ChartSeries on{"O_i norm", {}, {}}, dn{"D_i norm", {}, {}};
+  ChartSeries on{"O_i norm", {}, {}, {}}, dn{"D_i norm", {}, {}, {}};
   for (const ReportBlockStats& b : rep.blocks) {
     on.values.push_back(b.outlier_norm);
     dn.values.push_back(b.locality_norm);
