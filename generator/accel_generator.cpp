@@ -15,7 +15,8 @@ GeneratedDesign GenerateAccel(const AccelConfig& c) {
   const AccelParams& p = c.params();
   std::vector<std::pair<int, int>> srams{{c.row_bits(), p.wbuf_rows}};
   if (std::pair{c.act_bits(), p.abuf_words} != srams.front()) srams.push_back({c.act_bits(), p.abuf_words});
-  for (auto [width, depth] : srams) {
+  for (const auto& sram : srams) {
+    const int width = sram.first, depth = sram.second;  // named, so the lambda can capture them
     design.files.push_back(RenderModuleFile(
         flags,
         fmt::format("Behavioural synchronous SRAM: {} words of {} bits, one write and one registered read "
