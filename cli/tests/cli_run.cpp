@@ -33,6 +33,11 @@ std::string Slurp(const fs::path& p) {
   return s.str();
 }
 
+void WriteBytes(const fs::path& p, const std::string& bytes) {
+  std::ofstream out(p, std::ios::binary | std::ios::trunc);
+  out << bytes;
+}
+
 CliRun Flexcim(const std::string& args, const fs::path& cwd) {
   Scratch s;
   const std::string cd = cwd.empty() ? "" : fmt::format("cd {} && ", ShellQuote(cwd.string()));

@@ -28,6 +28,8 @@ class Scratch {
 };
 
 std::string Slurp(const std::filesystem::path& p);
+// Writes `bytes` as the whole content of `p` (created or truncated).
+void WriteBytes(const std::filesystem::path& p, const std::string& bytes);
 
 // `flexcim <args>` through the shell (args are shell words), in `cwd` when
 // given, stdin from /dev/null, killed after 300 s (a hang fails the test).

@@ -36,11 +36,7 @@ using testing::CliRun;
 using testing::Flexcim;
 using testing::Scratch;
 using testing::Slurp;
-
-void WriteBytes(const fs::path& p, const std::string& bytes) {
-  std::ofstream out(p, std::ios::binary | std::ios::trunc);
-  out << bytes;
-}
+using testing::WriteBytes;
 
 void WriteExecutable(const fs::path& p, const std::string& script) {
   WriteBytes(p, script);

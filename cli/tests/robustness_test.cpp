@@ -30,11 +30,7 @@ using testing::CliRun;
 using testing::Flexcim;
 using testing::Scratch;
 using testing::Slurp;
-
-void WriteBytes(const fs::path& p, const std::string& bytes) {
-  std::ofstream out(p, std::ios::binary | std::ios::trunc);
-  out << bytes;
-}
+using testing::WriteBytes;
 
 // Every regular file under `dir` (hidden ones too) with its bytes.
 std::map<std::string, std::string> Snapshot(const fs::path& dir) {
