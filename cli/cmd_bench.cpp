@@ -21,7 +21,10 @@
 //   hf-load  load a 1 GiB BF16 Hugging Face checkpoint it writes (< 3 s,
 //            peak RSS <= 1.1 x the fp32 weights kept)
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -67,9 +70,13 @@ double Seconds(Clock::time_point since) {
   return std::chrono::duration<double>(Clock::now() - since).count();
 }
 
+// Every part `--only` can name, in the order the help lists them.
+constexpr std::array<std::string_view, 10> kBenchParts = {"golden",  "verilator", "gen",   "forward", "stories15m",
+                                                           "prune",   "on-macro",  "synth", "hf-load", "recurrent"};
+
 struct BenchOptions {
   ModelPathFlags paths;
-  std::string only = "golden,verilator,gen,forward,stories15m,prune,on-macro,hf-load,recurrent";
+  std::string only = "golden,verilator,gen,forward,stories15m,prune,on-macro,hf-load,recurrent";  // all but synth
   std::string out = "bench-out";
   int vectors = 20000;
   bool hf_keep = false;
@@ -404,7 +411,7 @@ int RunBench(const std::vector<std::string>& args) {
   po::options_description own("bench");
   own.add_options()
       ("only", po::value(&o.only)->default_value(o.only),
-       "comma list of golden, verilator, gen, forward, stories15m, prune, on-macro, synth, hf-load, recurrent")
+       fmt::format("comma list of {}", fmt::join(kBenchParts, ", ")).c_str())
       ("vectors", po::value(&o.vectors)->default_value(o.vectors), "vectors for golden/Verilator")
       ("hf-keep", po::bool_switch(&o.hf_keep),
        "keep hf-load's 1 GiB checkpoint in <out>/hf-load-checkpoint (to time a prune on it)")
@@ -420,12 +427,8 @@ int RunBench(const std::vector<std::string>& args) {
     s = c + 1;
   }
   for (const auto& p : parts) {
-    if (p != "golden" && p != "verilator" && p != "gen" && p != "forward" && p != "stories15m" && p != "prune" &&
-        p != "on-macro" && p != "synth" && p != "hf-load" && p != "recurrent") {
-      throw UsageError(fmt::format(
-          "--only {}: '{}' must be one of golden, verilator, gen, forward, stories15m, prune, on-macro, synth, "
-          "hf-load, recurrent",
-          o.only, p));
+    if (std::find(kBenchParts.begin(), kBenchParts.end(), p) == kBenchParts.end()) {
+      throw UsageError(fmt::format("--only {}: '{}' must be one of {}", o.only, p, fmt::join(kBenchParts, ", ")));
     }
   }
   auto want = [&](const char* n) { return std::find(parts.begin(), parts.end(), n) != parts.end(); };
