@@ -32,25 +32,35 @@ auto InFile(const std::string& source, F&& f) {
   }
 }
 
-MacroParams ParamsFrom(const Json& p, const std::string& source) {
-  return MacroParams{.subs = IntAt(p, "P", source),
-                     .rows = IntAt(p, "R", source),
-                     .cols = IntAt(p, "C", source),
-                     .sel_group = IntAt(p, "G", source),
-                     .a_bits = IntAt(p, "A", source),
-                     .w_bits = IntAt(p, "W", source)};
+// MacroConfig::Create and the style parsers word their errors with the
+// flags (--subs 3: ...); a file has keys, so the message names the key
+// (P = 3: ...) and the file.
+std::string KeyWorded(std::string message) {
+  static constexpr std::pair<std::string_view, std::string_view> kFlagKeys[] = {
+      {"--subs ", "P = "},      {"--rows ", "R = "},   {"--cols ", "C = "},  {"--sel-group ", "G = "},
+      {"--a-bits ", "A = "},    {"--w-bits ", "W = "}, {"--mac ", "mac = "}, {"--storage ", "storage = "}};
+  for (const auto& [flag, key] : kFlagKeys) {
+    if (message.rfind(flag, 0) == 0) return std::string(key) + message.substr(flag.size());
+  }
+  return message;
 }
 
-// P..W from `params`, the optional "mac" and "storage" from `styles`.
+// P..W from `params` (integers, range-checked before any arithmetic), the
+// optional "mac" and "storage" from `styles`.
 MacroConfig ConfigFrom(const Json& params, const Json& styles, const std::string& source) {
-  MacroParams p = ParamsFrom(params, source);
-  return InFile(source, [&] {
+  MacroParams p{.subs = static_cast<int>(JsonInteger(params, "P", 0, 1 << 16, source)),
+                .rows = static_cast<int>(JsonInteger(params, "R", 0, 1 << 16, source)),
+                .cols = static_cast<int>(JsonInteger(params, "C", 0, 1 << 16, source)),
+                .sel_group = static_cast<int>(JsonInteger(params, "G", 1, 1 << 16, source)),
+                .a_bits = static_cast<int>(JsonInteger(params, "A", 0, 64, source)),
+                .w_bits = static_cast<int>(JsonInteger(params, "W", 0, 64, source))};
+  try {
     if (styles.contains("mac")) p.mac = ParseMacStyle(StringAt(styles, "mac", source));
-    if (styles.contains("storage")) {
-      p.storage = ParseStorageKind(StringAt(styles, "storage", source));
-    }
+    if (styles.contains("storage")) p.storage = ParseStorageKind(StringAt(styles, "storage", source));
     return MacroConfig::Create(p);
-  });
+  } catch (const UsageError& e) {
+    throw Error(fmt::format("{}: {}", source, KeyWorded(e.what())));
+  }
 }
 
 nlohmann::ordered_json SixParams(const MacroConfig& c) {
@@ -84,6 +94,10 @@ nlohmann::ordered_json ConfigToJson(const MacroConfig& config) {
 
 MacroConfig ConfigFromJson(const Json& j, const std::string& source) {
   return ConfigFrom(j, j, source);
+}
+
+MacroConfig ConfigFromJson(const Json& params, const Json& styles, const std::string& source) {
+  return ConfigFrom(params, styles, source);
 }
 
 Manifest DerivedManifest(Arch arch, const MacroConfig& config) {

@@ -18,10 +18,15 @@ namespace flexcim {
 // {"P", "R", "C", "G", "A", "W"} and, only when not the default, "mac"
 // ("bit-serial") and "storage" ("latch").
 nlohmann::ordered_json ConfigToJson(const MacroConfig& config);
-// Reads that object back. Throws flexcim::Error "<source>: <message>" for a
-// missing or mistyped key and for values outside the ranges of
-// MacroConfig::Create (the message names the key as the flag).
+// Reads that object back: the one reader of a configuration in JSON (the
+// manifest, the pruned container's header, sweep manifests). Throws
+// flexcim::Error "<source>: <message>" for a missing or mistyped key and for
+// values outside the ranges of MacroConfig::Create, worded with the key
+// ("x.json: P = 3: must be a power of two in [1, 16]").
 MacroConfig ConfigFromJson(const nlohmann::json& j, const std::string& source);
+// The same with P..W in `params` and the optional "mac"/"storage" keys in
+// `styles` (a manifest keeps the styles beside "params").
+MacroConfig ConfigFromJson(const nlohmann::json& params, const nlohmann::json& styles, const std::string& source);
 
 // manifest.json of `flexcim gen`.
 struct Manifest {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/config_json.h"
 #include "core/errors.h"
 #include "core/input_file.h"
 #include "core/json_input.h"
@@ -43,15 +44,7 @@ DesignManifest ParseDesignManifest(std::string_view text, std::string_view sourc
     }
   }
   if (!known) throw Error(fmt::format("{}: 'arch' is \"{}\"; must be flexcim, dense or sparse12", context, arch));
-  m.config = JsonMacroConfig(JsonObject(j, "params", context), context + ": 'params'");
-  try {
-    if (j.contains("mac")) m.config = m.config.WithMac(ParseMacStyle(JsonString(j, "mac", context)));
-    if (j.contains("storage")) {
-      m.config = m.config.WithStorage(ParseStorageKind(JsonString(j, "storage", context)));
-    }
-  } catch (const UsageError& e) {
-    throw Error(fmt::format("{}: {}", context, e.what()));
-  }
+  m.config = ConfigFromJson(JsonObject(j, "params", context), j, context);
   m.top = JsonString(j, "top", context);
   if (!IsIdentifier(m.top)) throw Error(fmt::format("{}: 'top' \"{}\" is not a Verilog module name", context, m.top));
   m.latency = static_cast<int>(JsonInteger(j, "latency", 0, 1024, context));

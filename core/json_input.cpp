@@ -111,22 +111,4 @@ const nlohmann::json& JsonObject(const nlohmann::json& object, std::string_view 
   return v;
 }
 
-MacroConfig JsonMacroConfig(const nlohmann::json& object, std::string_view context) {
-  static constexpr std::pair<std::string_view, std::string_view> kFlagKeys[] = {
-      {"--subs ", "P = "},      {"--rows ", "R = "},   {"--cols ", "C = "},
-      {"--sel-group ", "G = "}, {"--a-bits ", "A = "}, {"--w-bits ", "W = "}};
-  const std::string c(context);
-  try {
-    return MacroConfig::Create(JsonInteger(object, "P", 0, 1 << 16, c), JsonInteger(object, "R", 0, 1 << 16, c),
-                               JsonInteger(object, "C", 0, 1 << 16, c), JsonInteger(object, "G", 1, 1 << 16, c),
-                               JsonInteger(object, "A", 0, 64, c), JsonInteger(object, "W", 0, 64, c));
-  } catch (const UsageError& e) {
-    std::string message = e.what();
-    for (const auto& [flag, key] : kFlagKeys) {
-      if (message.rfind(flag, 0) == 0) message = std::string(key) + message.substr(flag.size());
-    }
-    throw Error(fmt::format("{}: {}", context, message));
-  }
-}
-
 }  // namespace flexcim

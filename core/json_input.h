@@ -10,7 +10,6 @@
 #include <string>
 #include <string_view>
 
-#include "core/macro_config.h"
 
 namespace flexcim {
 
@@ -44,9 +43,4 @@ bool JsonBool(const nlohmann::json& object, std::string_view key, std::string_vi
 const nlohmann::json& JsonArray(const nlohmann::json& object, std::string_view key, std::string_view context);
 const nlohmann::json& JsonObject(const nlohmann::json& object, std::string_view key,
                                  std::string_view context);
-// {P, R, C, G, A, W} as a validated MacroConfig; an invalid one is an Error
-// worded with these keys ("CONTEXT: P = 3: must be a power of two in [1, 16]"),
-// not a UsageError naming flags the user never passed.
-MacroConfig JsonMacroConfig(const nlohmann::json& object, std::string_view context);
-
 }  // namespace flexcim

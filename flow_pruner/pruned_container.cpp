@@ -11,6 +11,7 @@
 #include "core/errors.h"
 #include "core/atomic_file.h"
 #include "core/input_file.h"
+#include "core/config_json.h"
 #include "core/json_input.h"
 #include "core/sha256.h"
 
@@ -214,7 +215,7 @@ PrunedContainer ParseContainer(std::string_view file, const std::string& name) {
     throw Error(fmt::format("{}: 'format' is not \"flexcim-pruned\"", context));
   }
   PrunedContainer c;
-  c.config = JsonMacroConfig(JsonObject(h, "macro", context), context + " 'macro'");
+  c.config = ConfigFromJson(JsonObject(h, "macro", context), context + " 'macro'");
   c.w_bits = static_cast<int>(JsonInteger(h, "w_bits", 2, c.config.w_bits(), context));
   c.a_bits = static_cast<int>(JsonInteger(h, "a_bits", 2, c.config.a_bits(), context));
   c.hardware_legal = JsonBool(h, "hardware_legal", context);

@@ -69,11 +69,11 @@ TEST(ConfigJson, RoundTripAndErrorsNameTheFile) {
               ConfigFromJson(nlohmann::json::parse(R"({"P":2,"R":8,"C":4,"G":1,"A":6,"W":5,"mac":"serial"})"),
                              "x.json");
             }),
-            "x.json: --mac serial: must be one of bit-parallel, bit-serial");
+            "x.json: mac = serial: must be one of bit-parallel, bit-serial");
   EXPECT_EQ(ErrorOf([] {
               ConfigFromJson(nlohmann::json::parse(R"({"P":3,"R":8,"C":4,"G":1,"A":6,"W":5})"), "x.json");
             }),
-            "x.json: --subs 3: must be a power of two in [1, 16]");
+            "x.json: P = 3: must be a power of two in [1, 16]");
 }
 
 TEST(ConfigJson, ManifestRoundTripAndStaleManifestRefused) {

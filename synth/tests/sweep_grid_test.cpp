@@ -117,7 +117,7 @@ TEST_F(SweepManifestTest, PointsKeepTheirStyleThroughTheManifest) {
     ADD_FAILURE() << "mac 'nibble' was accepted";
   } catch (const Error& e) {
     EXPECT_EQ(std::string(e.what()),
-              fmt::format("{0}: --mac nibble: must be one of bit-parallel, bit-serial", path.string()));
+              fmt::format("{0}: mac = nibble: must be one of bit-parallel, bit-serial", path.string()));
   }
 }
 
