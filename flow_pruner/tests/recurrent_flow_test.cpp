@@ -113,6 +113,14 @@ TEST(RecurrentFlow, RwkvUniformAndFlowAtHalfWithLegalMasks) {
     }
   }
 
+  PruneSettings owl_settings = Settings(PruneMethod::kOwl, Reconstruction::kNone);
+  owl_settings.nm = NmPattern{4, 8};  // OWL keeps M = 8 and moves N by outlier ratio
+  const BlockModelPruneResult owl = RunBlockModelPrune(dense, calibration, owl_settings, 8, 8, "sha");
+  EXPECT_TRUE(owl.assignment.exact);
+  EXPECT_EQ(owl.block_sparsity(), 0.5);
+  for (const BlockChoice& b : owl.blocks) EXPECT_EQ(b.pattern.m, 8);
+  ExpectLegalMasks(owl);
+
   const BlockModelPruneResult flow = RunBlockModelPrune(
       dense, calibration, Settings(PruneMethod::kFlow, Reconstruction::kObs), 8, 8, "sha");
   EXPECT_TRUE(flow.assignment.exact);
