@@ -3,7 +3,7 @@
 # (flow_pruner/recurrent_report.h, docs/FLOW.md): rwkv.cpp's tiny RWKV v5.2
 # pruned at 0.5 with legal masks (uniform 2:4 and FLOW, without and with OBS
 # reconstruction), calibrated on byte blocks 0:127 and scored on the distinct
-# held-out byte blocks 3300:3499; and Mamba-2.8b's shapes at 2:4 on the three
+# held-out byte blocks 3300:3499; and Mamba-2.8b's shapes at 2:4 on 64 macros of each of the three
 # architectures (decode and prefill). Usage: recurrent_report.sh BUILD RUN
 set -euo pipefail
 BUILD=${1:?usage: recurrent_report.sh BUILD RUN}
@@ -24,5 +24,5 @@ for method in uniform flow; do
   done
 done
 echo "== Mamba-2.8b shapes at 2:4"
-"$FLEXCIM" perf --shape mamba-2.8b --nm 2:4 --arch flexcim,dense,sparse12 \
+"$FLEXCIM" perf --shape mamba-2.8b --nm 2:4 --macros 64 --arch flexcim,dense,sparse12 \
   --json "$RUN/recurrent/perf-mamba-2.8b.json"
