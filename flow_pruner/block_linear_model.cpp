@@ -36,6 +36,12 @@ PerplexityResult EvaluateBlockModelPerplexity(const BlockLinearModel& model,
   });
 }
 
+std::vector<int> BlockLinearModel::OutlierOrder() const {
+  std::vector<int> order(LinearNames().size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+  return order;
+}
+
 std::string BlockLinearName(const BlockLinearModel& model, int block, int index) {
   return fmt::format("{}.{}", block, model.LinearNames().at(index));
 }

@@ -48,11 +48,11 @@ class BlockLinearModel {
   virtual int num_blocks() const = 0;
   // The linear layers of a block, e.g. in_proj, x_proj, dt_proj, out_proj.
   virtual std::vector<std::string> LinearNames() const = 0;
-  // Weight (out x in) of block `block`'s linear layer `index`.
-  virtual Matrix& Linear(int block, int index) = 0;
-  const Matrix& Linear(int block, int index) const {
-    return const_cast<BlockLinearModel*>(this)->Linear(block, index);
-  }
+  // Weight (out x in) of block `block`'s linear layer `index`; Error for
+  // one that does not exist.
+  virtual const Matrix& Linear(int block, int index) const = 0;
+  // The same for writing (pruning): Error for a read-only model.
+  virtual Matrix& MutableLinear(int block, int index) = 0;
   // Block 0's input for `tokens`. Throws Error for an empty sequence or a
   // token outside the vocabulary.
   virtual BlockActivations Embed(std::span<const int> tokens) const = 0;
@@ -62,6 +62,19 @@ class BlockLinearModel {
   virtual Matrix Head(const BlockActivations& a) const = 0;
   // A copy of the whole model (the pipeline prunes the copy).
   virtual std::unique_ptr<BlockLinearModel> CloneModel() const = 0;
+
+  // Layers that see the same input name one owner (a Llama's wk and wv
+  // name wq, w3 names w1), whose calibration statistics they share;
+  // default: every layer its own.
+  virtual int InputOwner(int index) const { return index; }
+  // The order in which a block's layers' outlier positions are concatenated
+  // for its locality D_i (a Llama: the reference's q k v o gate up down);
+  // default: LinearNames() order.
+  virtual std::vector<int> OutlierOrder() const;
+  // After block `block`'s weights are reconstructed: rounds them to the
+  // dtype the model is written in (a Hugging Face checkpoint's BF16/F16), so
+  // later blocks compute with what is written; default: nothing.
+  virtual void RoundBlockToStorage(int /*block*/) {}
 };
 
 // y = input W^T through `hooks` (observe, then the executor or the GEMM):

@@ -15,6 +15,7 @@
 // the chunks in order: the result does not depend on the thread count.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,14 +39,39 @@ struct BlockModelPruneResult {
   double weight_sparsity() const;
 };
 
-// Throws UsageError for a method or priority named above, a pattern the
-// macro cannot run, a missing --nm, an infeasible target without
-// allow_nearest, or a layer with fewer inputs than a chosen M (naming the
-// block and layer).
+// Wanda S_j of every block's linear layers: [block][layer index][input].
+using BlockLinearStats = std::vector<std::vector<std::vector<double>>>;
+
+// The dense model's statistics, one block per step over every sample's
+// activations: per sample the sum over its tokens of x_j^2, the samples
+// added in order and divided by their count (as calibration.h computes
+// them, bit for bit).
+BlockLinearStats CalibrateBlocks(const BlockLinearModel& dense,
+                                 const std::vector<std::vector<int>>& calibration, int threads,
+                                 bool progress);
+
+// What a family's own pipeline adds (prune_pipeline.h for a Llama).
+struct BlockPruneHooks {
+  // CalibrateBlocks(dense, calibration) computed beforehand; null: computed here.
+  const BlockLinearStats* dense_stats = nullptr;
+  // Chooses the assignment from the normalised O_i and D_i instead of
+  // flow/uniform/owl (then every method and priority is accepted).
+  std::function<FlowAssignment(const std::vector<double>& o_norm, const std::vector<double>& d_norm)> select;
+};
+
+// Throws UsageError for a method or priority named above (without
+// hooks.select), a pattern the macro cannot run, a missing --nm, an
+// infeasible target without allow_nearest, or a layer with fewer inputs
+// than a chosen M (naming the block and layer).
 BlockModelPruneResult RunBlockModelPrune(const BlockLinearModel& dense,
                                          const std::vector<std::vector<int>>& calibration,
                                          const PruneSettings& settings, int w_bits, int a_bits,
-                                         const std::string& source_model_sha256);
+                                         const std::string& source_model_sha256,
+                                         const BlockPruneHooks& hooks = {});
+
+// The solver options of `settings` (alpha, beta, candidates, target,
+// forced-dense blocks and mode, locality direction).
+FlowSolverOptions SolverOptions(const PruneSettings& settings);
 
 // "Layer i: N:M" lines, the reference's text format.
 std::string LayerPatternText(const BlockModelPruneResult& r);

@@ -132,7 +132,7 @@ std::vector<std::string> MambaModel::LinearNames() const {
   return {"in_proj", "x_proj", "dt_proj", "out_proj"};
 }
 
-Matrix& MambaModel::Linear(int block, int index) {
+const Matrix& MambaModel::Linear(int block, int index) const {
   if (block < 0 || block >= config.n_layer || index < 0 ||
       index >= static_cast<int>(kMambaLinears.size())) {
     throw Error(fmt::format("{}: no linear layer {} in block {}", source, index, block));

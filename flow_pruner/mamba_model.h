@@ -18,6 +18,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "flow_pruner/matrix.h"
@@ -83,7 +84,10 @@ class MambaModel : public RecurrentLanguageModel {
   // embedding and the head stay outside.
   int num_blocks() const override { return config.n_layer; }
   std::vector<std::string> LinearNames() const override;
-  Matrix& Linear(int block, int index) override;
+  const Matrix& Linear(int block, int index) const override;
+  Matrix& MutableLinear(int block, int index) override {
+    return const_cast<Matrix&>(std::as_const(*this).Linear(block, index));
+  }
   BlockActivations Embed(std::span<const int> tokens) const override;
   void RunBlock(int block, BlockActivations& a, const BlockLinearHooks& hooks) const override;
   Matrix Head(const BlockActivations& a) const override;

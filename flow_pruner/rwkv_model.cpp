@@ -318,13 +318,13 @@ std::vector<std::string> RwkvModel::LinearNames() const {
           "ffn.receptance", "ffn.key", "ffn.value"};
 }
 
-Matrix& RwkvModel::Linear(int block, int index) {
+const Matrix& RwkvModel::Linear(int block, int index) const {
   const int count = version_major == 7 ? static_cast<int>(kV7Linears.size())
                                        : static_cast<int>(kV5Linears.size());
   if (block < 0 || block >= n_layer || index < 0 || index >= count) {
     throw Error(fmt::format("{}: no linear layer {} in block {}", path, index, block));
   }
-  RwkvLayer& l = layers[block];
+  const RwkvLayer& l = layers[block];
   return version_major == 7 ? l.*kV7Linears[index] : l.*kV5Linears[index];
 }
 

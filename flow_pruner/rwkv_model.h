@@ -33,6 +33,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "flow_pruner/matrix.h"
@@ -106,7 +107,10 @@ class RwkvModel : public RecurrentLanguageModel {
   // with the recurrence).
   int num_blocks() const override { return n_layer; }
   std::vector<std::string> LinearNames() const override;
-  Matrix& Linear(int block, int index) override;
+  const Matrix& Linear(int block, int index) const override;
+  Matrix& MutableLinear(int block, int index) override {
+    return const_cast<Matrix&>(std::as_const(*this).Linear(block, index));
+  }
   BlockActivations Embed(std::span<const int> tokens) const override;
   void RunBlock(int block, BlockActivations& a, const BlockLinearHooks& hooks) const override;
   Matrix Head(const BlockActivations& a) const override;

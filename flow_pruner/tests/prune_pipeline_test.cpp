@@ -433,8 +433,10 @@ namespace flexcim::pruner {
 namespace {
 
 // The family-neutral flow (block_model_pruning.h) on a Llama seen through
-// BlockLinearModel gives the Llama pipeline's container exactly (uniform
-// 2:4, legal masks, with and without OBS; eight calibration blocks).
+// BlockLinearModel, with its own block-by-block dense calibration and
+// selection, gives the Llama pipeline's container exactly (Calibrate's
+// statistics, the Llama selection; uniform 2:4, legal masks, with and
+// without OBS; eight calibration blocks).
 TEST(PrunePipeline, TheFamilyNeutralFlowOnALlamaGivesTheSameContainer) {
   const std::vector<std::vector<int>> calibration(Data().calibration.begin(),
                                                   Data().calibration.begin() + 8);
