@@ -1,7 +1,5 @@
 #include "flow_pruner/block_linear_model.h"
 
-#include <fmt/format.h>
-
 #include "flow_pruner/gemm.h"
 
 namespace flexcim::pruner {
@@ -40,10 +38,6 @@ std::vector<int> BlockLinearModel::OutlierOrder() const {
   std::vector<int> order(LinearNames().size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
   return order;
-}
-
-std::string BlockLinearName(const BlockLinearModel& model, int block, int index) {
-  return fmt::format("{}.{}", block, model.LinearNames().at(index));
 }
 
 }  // namespace flexcim::pruner

@@ -94,7 +94,4 @@ PerplexityResult EvaluateBlockModelPerplexity(const BlockLinearModel& model,
                                               const PerplexityOptions& options,
                                               const LinearExecutor* executor = nullptr);
 
-// "block.name" of every linear layer, for messages.
-std::string BlockLinearName(const BlockLinearModel& model, int block, int index);
-
 }  // namespace flexcim::pruner

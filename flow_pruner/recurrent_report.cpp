@@ -26,9 +26,7 @@ std::string Render(const fs::path& file, const json& j, Section section) {
   try {
     return section(j);
   } catch (const json::exception& e) {
-    std::string what = e.what();
-    if (const size_t close = what.find("] "); close != std::string::npos) what = what.substr(close + 2);
-    throw Error(fmt::format("{}: unexpected content: {}", file.string(), what));
+    throw Error(fmt::format("{}: unexpected content: {}", file.string(), JsonErrorText(e)));
   }
 }
 

@@ -212,6 +212,18 @@ TEST(RecurrentFlow, CliPruneMapAndEvalOfRwkv) {
   EXPECT_EQ(qj["mode"], "W8A8 fake-quantised");
   EXPECT_EQ(oj["total_nll"], qj["total_nll"]);
   EXPECT_EQ(qj["mean_nll"], pj["evaluation"]["pruned_quantized"]["mean_nll"]);
+
+  // A prune.json naming another source model: refused by its sha256.
+  auto other = pj;
+  const std::string v7 = testdata::CheckedDataFile("rwkv/tiny-rwkv-7v0-834K-FP32.bin");
+  other["source_model"] = v7;
+  flexcim::testing::WriteBytes(dir + "/p/prune.json", other.dump(2));
+  const auto refused = Flexcim(fmt::format("eval --pruned '{}/p' --blocks 300 --quiet", dir));
+  EXPECT_EQ(refused.code, 1);
+  EXPECT_EQ(refused.err, fmt::format("flexcim eval: error: {} does not belong to {}/p/pruned.flexcim: its "
+                                     "sha256 differs from the container's source model (a model of another "
+                                     "prune run?)\n",
+                                     v7, dir));
 }
 
 }  // namespace
