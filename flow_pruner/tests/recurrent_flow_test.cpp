@@ -213,6 +213,23 @@ TEST(RecurrentFlow, CliPruneMapAndEvalOfRwkv) {
   EXPECT_EQ(oj["total_nll"], qj["total_nll"]);
   EXPECT_EQ(qj["mean_nll"], pj["evaluation"]["pruned_quantized"]["mean_nll"]);
 
+  // `flexcim report`'s recurrent section from <run>/recurrent/: the row of
+  // the FLOW + OBS run, the runs not made named as missing.
+  std::filesystem::create_directories(dir + "/run/recurrent/rwkv/flow-obs");
+  std::filesystem::copy_file(dir + "/p/prune.json", dir + "/run/recurrent/rwkv/flow-obs/prune.json");
+  const auto report = Flexcim(fmt::format("report --run '{}/run'", dir));
+  ASSERT_EQ(report.code, 0) << report.err;
+  EXPECT_NE(report.out.find(fmt::format(
+                "| FLOW | OBS | 1:2 2:2 2:2 4:4 2:4 2:4 2:4 2:4 1:8 1:8 1:8 1:8 | {:.4f} | {:.4f} | {:.4f} | {:.4f} |\n",
+                pj["achieved_weight_sparsity"].get<double>(), pj["evaluation"]["dense"]["perplexity"].get<double>(),
+                pj["evaluation"]["pruned"]["perplexity"].get<double>(),
+                pj["evaluation"]["pruned_quantized"]["perplexity"].get<double>())),
+            std::string::npos)
+      << report.out;
+  EXPECT_NE(report.out.find(fmt::format("Missing: {}/run/recurrent/rwkv/uniform-none/prune.json", dir)),
+            std::string::npos);
+  EXPECT_NE(report.out.find(fmt::format("Missing: {}/run/recurrent/perf-mamba-2.8b.json", dir)), std::string::npos);
+
   // A prune.json naming another source model: refused by its sha256.
   auto other = pj;
   const std::string v7 = testdata::CheckedDataFile("rwkv/tiny-rwkv-7v0-834K-FP32.bin");
