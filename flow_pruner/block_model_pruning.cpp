@@ -352,12 +352,4 @@ BlockModelPruneResult RunBlockModelPrune(const BlockLinearModel& dense,
   return r;
 }
 
-std::string LayerPatternText(const BlockModelPruneResult& r) {
-  std::string s;
-  for (size_t i = 0; i < r.blocks.size(); ++i) {
-    s += fmt::format("Layer {}: {}\n", i, r.blocks[i].pattern.ToString());
-  }
-  return s;
-}
-
 }  // namespace flexcim::pruner

@@ -74,6 +74,6 @@ BlockModelPruneResult RunBlockModelPrune(const BlockLinearModel& dense,
 FlowSolverOptions SolverOptions(const PruneSettings& settings);
 
 // "Layer i: N:M" lines, the reference's text format.
-std::string LayerPatternText(const BlockModelPruneResult& r);
+inline std::string LayerPatternText(const BlockModelPruneResult& r) { return LayerPatternText(r.blocks); }
 
 }  // namespace flexcim::pruner

@@ -200,10 +200,10 @@ PruneResult RunPrune(const LlamaModel& dense, const CalibrationStats& dense_stat
   return r;
 }
 
-std::string LayerPatternText(const PruneResult& r) {
+std::string LayerPatternText(const std::vector<BlockChoice>& blocks) {
   std::string s;
-  for (size_t i = 0; i < r.blocks.size(); ++i) {
-    s += fmt::format("Layer {}: {}\n", i, r.blocks[i].pattern.ToString());
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    s += fmt::format("Layer {}: {}\n", i, blocks[i].pattern.ToString());
   }
   return s;
 }

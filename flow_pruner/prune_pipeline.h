@@ -117,6 +117,7 @@ PruneResult RunPrune(const LlamaModel& dense, const CalibrationStats& dense_stat
                      const std::string& source_model_sha256);
 
 // "Layer i: N:M" lines, the reference's text format.
-std::string LayerPatternText(const PruneResult& r);
+std::string LayerPatternText(const std::vector<BlockChoice>& blocks);
+inline std::string LayerPatternText(const PruneResult& r) { return LayerPatternText(r.blocks); }
 
 }  // namespace flexcim::pruner
