@@ -16,15 +16,6 @@
 
 namespace flexcim::pruner {
 
-double BlockModelPruneResult::weight_sparsity() const {
-  int64_t total = 0, kept = 0;
-  for (const auto& b : blocks) {
-    total += b.weights;
-    kept += b.kept;
-  }
-  return total > 0 ? 1.0 - static_cast<double>(kept) / total : 0.0;
-}
-
 namespace {
 
 constexpr int kChunks = 8;  // fixed, so the Hessian sums do not depend on threads

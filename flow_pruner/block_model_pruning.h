@@ -36,7 +36,7 @@ struct BlockModelPruneResult {
   PrunedContainer container;                 // masks + W-bit weights + scales
   std::vector<std::string> warnings;
   double block_sparsity() const { return assignment.achieved_sparsity; }
-  double weight_sparsity() const;
+  double weight_sparsity() const { return WeightSparsity(blocks); }
 };
 
 // Wanda S_j of every block's linear layers: [block][layer index][input].

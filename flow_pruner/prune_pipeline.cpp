@@ -41,7 +41,7 @@ Reconstruction ParseReconstruction(std::string_view text) {
   throw UsageError(fmt::format("--reconstruct {}: must be one of none, obs", text));
 }
 
-double PruneResult::weight_sparsity() const {
+double WeightSparsity(const std::vector<BlockChoice>& blocks) {
   int64_t total = 0, kept = 0;
   for (const auto& b : blocks) {
     total += b.weights;
