@@ -12,7 +12,7 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 300
 CLANG_ENV = CC=clang CXX=clang++
 
-.PHONY: deps build test sanitize fuzz demo bench sweep clean
+.PHONY: deps build test sanitize fuzz demo bench sweep clean recurrent-report
 
 deps:
 	@bash scripts/install-deps.sh
@@ -51,6 +51,11 @@ demo: deps
 	@$(CONFIGURE)
 	@cmake --build $(BUILD) -j $(JOBS) --target $(DEMO_TARGETS)
 	@bash scripts/demo.sh $(BUILD)
+
+# The recurrent section of `flexcim report --run $(RUN)` (docs/FLOW.md).
+RUN ?= $(BUILD)/demo
+recurrent-report: build
+	@bash scripts/recurrent_report.sh $(BUILD) $(RUN)
 
 bench: build
 	@$(BUILD)/cli/flexcim bench --out $(BUILD)/bench

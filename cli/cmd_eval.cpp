@@ -28,6 +28,7 @@
 #include "flow_pruner/model_inputs.h"
 #include "flow_pruner/model_reader.h"
 #include "flow_pruner/perplexity.h"
+#include "flow_pruner/prune_outputs.h"
 #include "flow_pruner/pruned_container.h"
 #include "flow_pruner/quantized_eval.h"
 #include "flow_pruner/recurrent_inputs.h"
@@ -115,18 +116,40 @@ void ReportEval(const EvalOptions& o, const pruner::ModelPaths& paths, const pru
 
 // A recurrent model (RWKV file, Mamba directory): fp32 perplexity, each
 // block from an empty state.
+// With a pruned container (--pruned DIR of a recurrent model's prune), its
+// linear layers W/A fake-quantised or on the macro, the rest of the source
+// model as it is.
 int RunRecurrentEval(const EvalOptions& o, const pruner::ModelPaths& paths,
-                     std::unique_ptr<pruner::RecurrentLanguageModel> model, bool tokenizer_given) {
+                     std::unique_ptr<pruner::RecurrentLanguageModel> model, bool tokenizer_given,
+                     const pruner::PrunedContainer* container, const std::string& mode) {
   using namespace flexcim::pruner;
   const RecurrentInputs inputs = RecurrentInputs::Load(paths, std::move(model), tokenizer_given);
+  const std::string container_path = (std::filesystem::path(o.pruned) / "pruned.flexcim").string();
+  if (container && ModelSha256(paths.model) != container->source_model_sha256) {
+    throw Error(fmt::format("{} does not belong to {}: its sha256 differs from the container's "
+                            "source model (a model of another prune run?)",
+                            paths.model, container_path));
+  }
   const BlockSlice slice = ParseBlockSlice(o.blocks, inputs.num_blocks());
   PerplexityOptions options;
   options.threads = o.threads;
   options.progress = !o.quiet;
-  const PerplexityResult r = EvaluateRecurrentPerplexity(*inputs.model, inputs.EncodeSlice(o.blocks), options);
+  std::unique_ptr<LinearExecutor> executor;
+  if (container && o.on_macro) {
+    auto macro = std::make_unique<MacroLinearExecutor>(*container, inputs.model->LinearNames(),
+                                                       GoldenMacroRunner());
+    std::cout << fmt::format("{}: {} linear layers in {} tiles on macro {}\n", o.pruned,
+                             container->layers.size(), macro->tiles(), container->config.Name());
+    executor = std::move(macro);
+  } else if (container) {
+    executor = std::make_unique<QuantizedLinearExecutor>(*container, inputs.model->LinearNames());
+  }
+  const PerplexityResult r =
+      EvaluateRecurrentPerplexity(*inputs.model, inputs.EncodeSlice(o.blocks), options, executor.get());
+  if (container) std::cout << fmt::format("{}: {}\n", o.pruned, mode);
   ModelPaths shown = paths;
   if (inputs.byte_level()) shown.tokenizer.clear();
-  ReportEval(o, shown, slice, r, "fp32", inputs.model->Describe());
+  ReportEval(o, shown, slice, r, mode, inputs.model->Describe());
   return 0;
 }
 
@@ -150,9 +173,12 @@ int RunEval(const std::vector<std::string>& args) {
       throw UsageError(fmt::format("--pruned {}: not a directory (a `flexcim prune --out` directory)",
                                    o.pruned));
     }
-    // llama2.c input: DIR/pruned.bin; Hugging Face input: DIR itself.
-    path_flags.model = std::filesystem::exists(dir / "pruned.bin") ? (dir / "pruned.bin").string()
-                                                                    : dir.string();
+    // llama2.c input: DIR/pruned.bin; Hugging Face input: DIR itself; a
+    // recurrent model's prune: the source model prune.json names.
+    const std::string source = PrunedSourceModel(dir);
+    path_flags.model = !source.empty()                        ? source
+                       : std::filesystem::exists(dir / "pruned.bin") ? (dir / "pruned.bin").string()
+                                                                     : dir.string();
     container = ReadContainer(dir / "pruned.flexcim");
     mode = fmt::format("W{}A{} fake-quantised", container->w_bits, container->a_bits);
     if (o.on_macro) {
@@ -176,10 +202,9 @@ int RunEval(const std::vector<std::string>& args) {
   if (container) inputs_by_flag.push_back({"--pruned", std::filesystem::path(o.pruned) / "pruned.flexcim"});
   RefuseOutputOverInputs({"--json", o.json}, inputs_by_flag);
   if (!o.json.empty()) RequireWritableTarget("--json", o.json);
-  if (!container) {
-    if (auto recurrent = LoadRecurrentModel(paths.model)) {
-      return RunRecurrentEval(o, paths, std::move(recurrent), vm->count("tokenizer") > 0);
-    }
+  if (auto recurrent = LoadRecurrentModel(paths.model)) {
+    return RunRecurrentEval(o, paths, std::move(recurrent), vm->count("tokenizer") > 0,
+                            container ? &*container : nullptr, mode);
   }
   const ModelInputs inputs = ModelInputs::Load(paths);
   const LlamaModel& model = inputs.model;

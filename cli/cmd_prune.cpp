@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <functional>
 #include <fmt/ranges.h>
 
 #include <iostream>
@@ -18,6 +19,7 @@
 #include "flow_pruner/prune_outputs.h"
 #include "flow_pruner/prune_report.h"
 #include "flow_pruner/quantized_eval.h"
+#include "flow_pruner/recurrent_inputs.h"
 
 namespace flexcim::cli {
 namespace {
@@ -332,6 +334,10 @@ int RunReport(const PruneOptions& o) {
   if (model_path.filename().empty()) model_path = model_path.parent_path();  // "DIR/"
   rs.model_name = model_path.stem().string();
   RefuseOutputOverInputs({"--out", o.out}, ModelInputFlags(paths));
+  if (LoadRecurrentModel(paths.model)) {
+    throw UsageError(fmt::format("--report: {} is a recurrent model; prune it without --report "
+                                 "(`flexcim report` has its recurrent section)", paths.model));
+  }
   const ModelInputs inputs = ModelInputs::Load(paths);
   rs.base = ToSettings(o, inputs.model.config.n_layers);
   const auto calibration = inputs.EncodeSlice(o.calib_blocks);
@@ -346,6 +352,72 @@ int RunReport(const PruneOptions& o) {
   std::cout << PruneReportMarkdown(report);
   std::cout << fmt::format(
       "wrote {}/{{report.md, report.json, flow_blocks.svg, select_group.svg, select_group.json}}\n", o.out);
+  return 0;
+}
+
+// The dense, pruned and pruned W/A-bit perplexities (each computed by the
+// family's function with these options), unless --no-eval.
+using Perplexity = std::function<PerplexityResult(const PerplexityOptions&)>;
+std::optional<PruneEvaluation> EvaluatePrune(const PruneOptions& o, const MacroConfig& c, const Perplexity& dense,
+                                             const Perplexity& pruned, const Perplexity& quantized) {
+  if (o.no_eval) return std::nullopt;
+  PerplexityOptions popt;
+  popt.threads = o.threads;
+  popt.progress = !o.quiet;
+  PruneEvaluation e;
+  e.blocks = o.eval_blocks;
+  popt.progress_label = "eval dense";
+  e.dense = dense(popt);
+  popt.progress_label = "eval pruned";
+  e.pruned = pruned(popt);
+  popt.progress_label = fmt::format("eval pruned W{}A{}", c.w_bits(), c.a_bits());
+  e.pruned_quantized = quantized(popt);
+  return e;
+}
+
+// The lines after the table: perplexities and the files written.
+void PrintPruneTail(const std::optional<PruneEvaluation>& eval, const MacroConfig& c, const std::string& out,
+                    const std::vector<std::string>& files) {
+  if (eval) {
+    std::cout << fmt::format(
+        "perplexity on blocks {} ({} predictions): dense {:.4f}, pruned {:.4f}, pruned W{}A{} {:.4f}\n",
+        eval->blocks, eval->dense.predictions, eval->dense.perplexity(), eval->pruned.perplexity(), c.w_bits(),
+        c.a_bits(), eval->pruned_quantized->perplexity());
+  }
+  std::cout << fmt::format("wrote {}/{{{}}}\n", out, fmt::join(files, ", "));
+}
+
+// A recurrent model (rwkv.cpp file, Hugging Face Mamba directory): the
+// block-model flow (flow_pruner/block_model_pruning.h), evaluated in fp32,
+// pruned fp32 and pruned W/A-bit, each block from an empty state.
+int RunRecurrentPrune(const PruneOptions& o, const ModelPaths& paths,
+                      std::unique_ptr<RecurrentLanguageModel> model, bool tokenizer_given) {
+  const RecurrentInputs inputs = RecurrentInputs::Load(paths, std::move(model), tokenizer_given);
+  const RecurrentLanguageModel& dense = *inputs.model;
+  const PruneSettings settings = ToSettings(o, dense.num_blocks());
+  const auto calibration = inputs.EncodeSlice(o.calib_blocks);
+  std::vector<std::vector<int>> evaluation;
+  if (!o.no_eval) evaluation = inputs.EncodeSlice(o.eval_blocks);
+  const std::string source = std::filesystem::absolute(paths.model).lexically_normal().string();
+  const BlockModelPruneResult result =
+      RunBlockModelPrune(dense, calibration, settings, settings.config.w_bits(),
+                         settings.config.a_bits(), ModelSha256(paths.model));
+  for (const std::string& w : result.warnings) std::cerr << "prune: warning: " << w << "\n";
+  const std::optional<PruneEvaluation> eval = EvaluatePrune(
+      o, settings.config, [&](const PerplexityOptions& p) { return EvaluateRecurrentPerplexity(dense, evaluation, p); },
+      [&](const PerplexityOptions& p) { return EvaluateBlockModelPerplexity(*result.pruned, evaluation, p); },
+      [&](const PerplexityOptions& p) {
+        const QuantizedLinearExecutor quantized(result.container, result.linear_names);
+        return EvaluateBlockModelPerplexity(*result.pruned, evaluation, p, &quantized);
+      });
+  const std::vector<std::string> files =
+      WritePruneOutputs(result, dense.Describe(), source, eval, o.out);
+  std::cout << fmt::format("{} pruning of {} ({}) for macro {} ({} masks, {} per block)\n", o.method,
+                           paths.model, dense.Describe(), settings.config.Name(),
+                           settings.hardware_legal ? fmt::format("legal G={}", settings.config.sel_group()) : "free",
+                           fmt::join(result.linear_names, ", "));
+  std::cout << PruneResultTable(result);
+  PrintPruneTail(eval, settings.config, o.out, files);
   return 0;
 }
 
@@ -364,6 +436,9 @@ int RunPrune(const std::vector<std::string>& args) {
   (void)ToSettings(o, 1 << 20);
   const ModelPaths paths = o.paths.Resolve();
   RefuseOutputOverInputs({"--out", o.out}, ModelInputFlags(paths));
+  if (auto recurrent = LoadRecurrentModel(paths.model)) {
+    return RunRecurrentPrune(o, paths, std::move(recurrent), vm->count("tokenizer") > 0);
+  }
   const ModelInputs inputs = ModelInputs::Load(paths);
   const PruneSettings settings = ToSettings(o, inputs.model.config.n_layers);
   const auto calibration = inputs.EncodeSlice(o.calib_blocks);
@@ -374,22 +449,12 @@ int RunPrune(const std::vector<std::string>& args) {
                                       settings.config.a_bits(), ModelSha256(paths.model));
   for (const std::string& w : result.warnings) std::cerr << "prune: warning: " << w << "\n";
 
-  std::optional<PruneEvaluation> eval;
-  if (!o.no_eval) {
-    PerplexityOptions popt;
-    popt.threads = o.threads;
-    popt.progress = !o.quiet;
-    PruneEvaluation e;
-    e.blocks = o.eval_blocks;
-    popt.progress_label = "eval dense";
-    e.dense = EvaluatePerplexity(inputs.model, evaluation, popt);
-    popt.progress_label = "eval pruned";
-    e.pruned = EvaluatePerplexity(result.pruned, evaluation, popt);
-    popt.progress_label = fmt::format("eval pruned W{}A{}", settings.config.w_bits(), settings.config.a_bits());
-    e.pruned_quantized = EvaluateQuantized(result.pruned, evaluation,
-                                           {settings.config.w_bits(), settings.config.a_bits()}, popt);
-    eval = e;
-  }
+  const std::optional<PruneEvaluation> eval = EvaluatePrune(
+      o, settings.config, [&](const PerplexityOptions& p) { return EvaluatePerplexity(inputs.model, evaluation, p); },
+      [&](const PerplexityOptions& p) { return EvaluatePerplexity(result.pruned, evaluation, p); },
+      [&](const PerplexityOptions& p) {
+        return EvaluateQuantized(result.pruned, evaluation, {settings.config.w_bits(), settings.config.a_bits()}, p);
+      });
   const std::vector<std::string> files = WritePruneOutputs(result, eval, o.out, o.save_quantized);
 
   std::cout << fmt::format("{} pruning of {} ({}) for macro {} ({} masks)\n", o.method, paths.model,
@@ -397,13 +462,7 @@ int RunPrune(const std::vector<std::string>& args) {
                            settings.config.Name(),
                            settings.hardware_legal ? fmt::format("legal G={}", settings.config.sel_group()) : "free");
   std::cout << PruneResultTable(result);
-  if (eval) {
-    std::cout << fmt::format(
-        "perplexity on blocks {} ({} predictions): dense {:.4f}, pruned {:.4f}, pruned W{}A{} {:.4f}\n",
-        eval->blocks, eval->dense.predictions, eval->dense.perplexity(), eval->pruned.perplexity(),
-        settings.config.w_bits(), settings.config.a_bits(), eval->pruned_quantized->perplexity());
-  }
-  std::cout << fmt::format("wrote {}/{{{}}}\n", o.out, fmt::join(files, ", "));
+  PrintPruneTail(eval, settings.config, o.out, files);
   return 0;
 }
 

@@ -16,6 +16,7 @@
 #include "core/errors.h"
 #include "core/json_input.h"
 #include "core/output_directory.h"
+#include "flow_pruner/recurrent_report.h"
 #include "golden/perf_model.h"
 #include "golden/perf_report.h"
 
@@ -238,6 +239,8 @@ int RunReport(const std::vector<std::string>& args) {
     }
   }();
   md += perf.markdown;
+  const pruner::RecurrentReport recurrent = pruner::BuildRecurrentReport(run);  // <run>/recurrent/, if any
+  md += recurrent.markdown;
   std::cout << (summary_only ? perf.summary : md);
   if (!o.out.empty()) {
     json j;
@@ -247,6 +250,7 @@ int RunReport(const std::vector<std::string>& args) {
     if (verify_layer) j["verify_layer"] = *verify_layer;
     if (synth) j["synth"] = *synth;
     j["performance"] = perf.json;
+    if (!recurrent.json.is_null()) j["recurrent"] = recurrent.json;
     WriteOutputDirectory(o.out, "report", [&](const fs::path& staging) {
       WriteTextFile(staging / "report.md", md);
       WriteTextFile(staging / "summary.md", perf.summary);

@@ -24,7 +24,9 @@ LinearKind Owner(LinearKind k) {
   }
 }
 
-// h (n x n, lower triangle) += x^T x for x tokens x n.
+
+}  // namespace
+
 void AddGram(const Matrix& x, std::vector<double>& h, std::vector<double>& xt) {
   const int t = x.rows, n = x.cols;
   xt.resize(static_cast<size_t>(n) * t);
@@ -43,8 +45,6 @@ void AddGram(const Matrix& x, std::vector<double>& h, std::vector<double>& xt) {
     }
   }
 }
-
-}  // namespace
 
 CalibrationStream::CalibrationStream(const LlamaModel& model,
                                      const std::vector<std::vector<int>>& samples, int threads)

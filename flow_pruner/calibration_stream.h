@@ -32,6 +32,10 @@ struct BlockHessians {
   const std::vector<double>& operator[](LinearKind kind) const { return *h[LinearIndex(kind)]; }
 };
 
+// h (n x n row-major, lower triangle only) += x^T x for x (tokens x n), in
+// double; `xt` is scratch. A symmetric H needs its upper triangle mirrored.
+void AddGram(const Matrix& x, std::vector<double>& h, std::vector<double>& xt);
+
 class CalibrationStream {
  public:
   // The embeddings of every sample (block 0's input). Throws Error for no

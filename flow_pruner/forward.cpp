@@ -40,7 +40,7 @@ void ApplyLinear(const ForwardHooks& hooks, int layer, LinearKind kind, const Ma
   }
   if (hooks.observe_input) hooks.observe_input(layer, kind, *used);
   if (hooks.executor) {
-    hooks.executor->Run(layer, kind, *used, weight, y);
+    hooks.executor->Run(layer, LinearIndex(kind), *used, weight, y);
   } else {
     LinearForward(*used, weight, y);
   }

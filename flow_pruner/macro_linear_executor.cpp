@@ -35,22 +35,39 @@ MacroLinearExecutor::MacroLinearExecutor(const PrunedContainer& container,
     : QuantizedLinearExecutor(RequireLegal(container)),
       config_(container.config),
       runner_(std::move(runner)) {
+  EncodeTiles(container);
+}
+
+MacroLinearExecutor::MacroLinearExecutor(const PrunedContainer& container,
+                                         const std::vector<std::string>& names,
+                                         IntegerLayerRunner runner)
+    : QuantizedLinearExecutor(RequireLegal(container), names),
+      config_(container.config),
+      runner_(std::move(runner)) {
+  EncodeTiles(container);
+}
+
+void MacroLinearExecutor::EncodeTiles(const PrunedContainer& container) {
+  const int per_block = static_cast<int>(names().size());
   tiled_.resize(blocks());
-  for (int b = 0; b < blocks(); ++b) tiled_[b].resize(kNumLinearKinds);
+  for (int b = 0; b < blocks(); ++b) tiled_[b].resize(per_block);
   for (const PrunedLayer& l : container.layers) {
     const golden::LayerWeights w{l.rows, l.cols,
                                  std::vector<int32_t>(l.weights.begin(), l.weights.end()), l.mask};
-    for (LinearKind k : kAllLinearKinds) {
-      if (LinearName(k) == l.name) tiled_[l.block][LinearIndex(k)] = golden::EncodeLayer(config_, l.pattern, w);
+    for (int k = 0; k < per_block; ++k) {
+      if (names()[k] == l.name) tiled_[l.block][k] = golden::EncodeLayer(config_, l.pattern, w);
     }
   }
 }
 
-const golden::TiledLayer& MacroLinearExecutor::tiled(int block, LinearKind kind) const {
+const golden::TiledLayer& MacroLinearExecutor::tiled(int block, int index) const {
   if (block < 0 || block >= blocks()) {
     throw Error(fmt::format("macro executor: block {} outside [0, {})", block, blocks()));
   }
-  return *tiled_[block][LinearIndex(kind)];
+  if (index < 0 || index >= static_cast<int>(names().size())) {
+    throw Error(fmt::format("macro executor: block {} has no linear layer {}", block, index));
+  }
+  return *tiled_[block][index];
 }
 
 int64_t MacroLinearExecutor::tiles() const {
@@ -61,9 +78,9 @@ int64_t MacroLinearExecutor::tiles() const {
   return n;
 }
 
-std::vector<int32_t> MacroLinearExecutor::Accumulate(int block, LinearKind kind,
+std::vector<int32_t> MacroLinearExecutor::Accumulate(int block, int index,
                                                      const QuantizedRows& x) const {
-  return runner_(tiled(block, kind), x.q, x.rows);
+  return runner_(tiled(block, index), x.q, x.rows);
 }
 
 }  // namespace flexcim::pruner

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "flow_pruner/pruned_container.h"
@@ -34,19 +35,26 @@ class MacroLinearExecutor final : public QuantizedLinearExecutor {
   // its select group) and flexcim::Error for a malformed container
   // (a block without one of its seven linear layers, a layer twice).
   MacroLinearExecutor(const PrunedContainer& container, IntegerLayerRunner runner);
+  // The same for a model whose blocks' linear layers are `names`
+  // (BlockLinearModel::LinearNames(), e.g. RWKV's or Mamba's).
+  MacroLinearExecutor(const PrunedContainer& container, const std::vector<std::string>& names,
+                      IntegerLayerRunner runner);
 
   const MacroConfig& config() const { return config_; }
-  const golden::TiledLayer& tiled(int block, LinearKind kind) const;
+  const golden::TiledLayer& tiled(int block, LinearKind kind) const {
+    return tiled(block, LinearIndex(kind));
+  }
+  const golden::TiledLayer& tiled(int block, int index) const;
   int64_t tiles() const;  // over every layer
 
  protected:
-  std::vector<int32_t> Accumulate(int block, LinearKind kind,
-                                  const QuantizedRows& x) const override;
+  std::vector<int32_t> Accumulate(int block, int index, const QuantizedRows& x) const override;
 
  private:
+  void EncodeTiles(const PrunedContainer& container);
   MacroConfig config_;
   IntegerLayerRunner runner_;
-  std::vector<std::vector<std::optional<golden::TiledLayer>>> tiled_;  // [block][LinearIndex]
+  std::vector<std::vector<std::optional<golden::TiledLayer>>> tiled_;  // [block][index]
 };
 
 }  // namespace flexcim::pruner

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <cmath>
 
 #include "core/errors.h"
@@ -24,13 +25,19 @@ void AddBias(Matrix& y, const std::vector<float>& bias) {
   }
 }
 
-void MambaMixer(const MambaConfig& c, const MambaLayer& L, Matrix& x, std::vector<float>& conv_state,
-                std::vector<float>& ssm_state) {
+// The macro's linear layers of a block (MambaModel::LinearNames()).
+enum MambaLinear { kInProj, kXProj, kDtProj, kOutProj };
+constexpr std::array<Matrix MambaLayer::*, 4> kMambaLinears = {
+    &MambaLayer::in_proj, &MambaLayer::x_proj, &MambaLayer::dt_proj, &MambaLayer::out_proj};
+
+void MambaMixer(const MambaConfig& c, const MambaLayer& L, int layer, Matrix& x,
+                std::vector<float>& conv_state, std::vector<float>& ssm_state,
+                const BlockLinearHooks& hooks) {
   const int T = x.rows, E = c.d_inner(), N = c.d_state, K = c.d_conv, R = c.dt_rank;
   Matrix h;
   RmsNormRows(x, L.norm, h, c.norm_eps);
   Matrix xz;
-  LinearForward(h, L.in_proj, xz);
+  RunBlockLinear(hooks, layer, kInProj, h, L.in_proj, xz);
   AddBias(xz, L.in_proj_bias);
 
   // Causal depthwise convolution over the u half, window = conv state + inputs.
@@ -50,11 +57,11 @@ void MambaMixer(const MambaConfig& c, const MambaLayer& L, Matrix& x, std::vecto
   }
 
   Matrix dbc;
-  LinearForward(u, L.x_proj, dbc);
+  RunBlockLinear(hooks, layer, kXProj, u, L.x_proj, dbc);
   Matrix dt_in(T, R);
   for (int t = 0; t < T; ++t) std::copy(dbc.row(t), dbc.row(t) + R, dt_in.row(t));
   Matrix dt;
-  LinearForward(dt_in, L.dt_proj, dt);
+  RunBlockLinear(hooks, layer, kDtProj, dt_in, L.dt_proj, dt);
 
   Matrix y(T, E);
   for (int t = 0; t < T; ++t) {
@@ -75,7 +82,7 @@ void MambaMixer(const MambaConfig& c, const MambaLayer& L, Matrix& x, std::vecto
     }
   }
   Matrix out;
-  LinearForward(y, L.out_proj, out);
+  RunBlockLinear(hooks, layer, kOutProj, y, L.out_proj, out);
   AddBias(out, L.out_proj_bias);
   for (size_t i = 0; i < x.data.size(); ++i) x.data[i] += out.data[i];
 }
@@ -90,7 +97,7 @@ MambaState MambaModel::EmptyState() const {
   return s;
 }
 
-Matrix MambaModel::Run(std::span<const int> tokens, MambaState& state) const {
+BlockActivations MambaModel::Embed(std::span<const int> tokens) const {
   if (tokens.empty()) throw Error(fmt::format("{}: no tokens to run", source));
   const int T = static_cast<int>(tokens.size());
   Matrix x(T, config.d_model);
@@ -101,16 +108,48 @@ Matrix MambaModel::Run(std::span<const int> tokens, MambaState& state) const {
     }
     std::copy(embedding.row(tokens[t]), embedding.row(tokens[t]) + config.d_model, x.row(t));
   }
-  for (int l = 0; l < config.n_layer; ++l) MambaMixer(config, layers[l], x, state.conv[l], state.ssm[l]);
+  return BlockActivations{std::move(x), Matrix()};
+}
+
+void MambaModel::RunBlock(int block, BlockActivations& a, const BlockLinearHooks& hooks) const {
+  if (block < 0 || block >= config.n_layer) {
+    throw Error(fmt::format("{}: block {} outside [0, {})", source, block, config.n_layer));
+  }
+  const size_t E = static_cast<size_t>(config.d_inner());
+  std::vector<float> conv(static_cast<size_t>(config.d_conv - 1) * E, 0.0f);
+  std::vector<float> ssm(E * config.d_state, 0.0f);
+  MambaMixer(config, layers[block], block, a.x, conv, ssm, hooks);
+}
+
+Matrix MambaModel::Head(const BlockActivations& a) const {
   Matrix h, logits;
-  RmsNormRows(x, norm_f, h, config.norm_eps);
+  RmsNormRows(a.x, norm_f, h, config.norm_eps);
   LinearForward(h, lm_head ? *lm_head : embedding, logits);
   return logits;
 }
 
-Matrix MambaModel::SequenceLogits(std::span<const int> tokens) const {
-  MambaState state = EmptyState();
-  return Run(tokens, state);
+std::vector<std::string> MambaModel::LinearNames() const {
+  return {"in_proj", "x_proj", "dt_proj", "out_proj"};
+}
+
+const Matrix& MambaModel::Linear(int block, int index) const {
+  if (block < 0 || block >= config.n_layer || index < 0 ||
+      index >= static_cast<int>(kMambaLinears.size())) {
+    throw Error(fmt::format("{}: no linear layer {} in block {}", source, index, block));
+  }
+  return layers[block].*kMambaLinears[index];
+}
+
+std::unique_ptr<BlockLinearModel> MambaModel::CloneModel() const {
+  return std::make_unique<MambaModel>(*this);
+}
+
+Matrix MambaModel::Run(std::span<const int> tokens, MambaState& state) const {
+  BlockActivations a = Embed(tokens);
+  for (int l = 0; l < config.n_layer; ++l) {
+    MambaMixer(config, layers[l], l, a.x, state.conv[l], state.ssm[l], {});
+  }
+  return Head(a);
 }
 
 }  // namespace flexcim::pruner

@@ -14,9 +14,11 @@
 // carry their state (the last d_conv - 1 conv inputs, s).
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "flow_pruner/matrix.h"
@@ -71,12 +73,25 @@ class MambaModel : public RecurrentLanguageModel {
 
   int vocab_size() const override { return config.vocab_size; }
   std::string Describe() const override { return description; }
-  Matrix SequenceLogits(std::span<const int> tokens) const override;
 
   MambaState EmptyState() const;
   // Logits (tokens x vocab) of `tokens` run from `state`, which is advanced.
   // Throws Error for an empty sequence or a token outside the vocabulary.
   Matrix Run(std::span<const int> tokens, MambaState& state) const;
+
+  // BlockLinearModel: in_proj, x_proj, dt_proj, out_proj of every layer go
+  // to the macro; the norm, convolution, scan, A_log, D, the biases, the
+  // embedding and the head stay outside.
+  int num_blocks() const override { return config.n_layer; }
+  std::vector<std::string> LinearNames() const override;
+  const Matrix& Linear(int block, int index) const override;
+  Matrix& MutableLinear(int block, int index) override {
+    return const_cast<Matrix&>(std::as_const(*this).Linear(block, index));
+  }
+  BlockActivations Embed(std::span<const int> tokens) const override;
+  void RunBlock(int block, BlockActivations& a, const BlockLinearHooks& hooks) const override;
+  Matrix Head(const BlockActivations& a) const override;
+  std::unique_ptr<BlockLinearModel> CloneModel() const override;
 };
 
 }  // namespace flexcim::pruner

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/json_input.h"
 #include "core/output_directory.h"
 #include "flow_pruner/model_reader.h"
 #include "flow_pruner/quantized_eval.h"
@@ -15,12 +16,13 @@ nlohmann::json PerplexityJson(const PerplexityResult& p) {
           {"tokens", p.tokens},       {"seconds", p.seconds}};
 }
 
-}  // namespace
-
-nlohmann::json PruneResultJson(const PruneResult& r, const std::optional<PruneEvaluation>& eval) {
+// The selection and its blocks, common to a Llama's PruneResult and a
+// BlockModelPruneResult.
+template <typename Result>
+nlohmann::json SelectionJson(const Result& r, const std::string& model_format) {
   const PruneSettings& s = r.settings;
   nlohmann::json j;
-  j["model_format"] = DescribeModelFormat(r.pruned);
+  j["model_format"] = model_format;
   j["method"] = PruneMethodName(s.method);
   j["target_sparsity"] = s.target;
   j["reconstruct"] = ReconstructionName(s.reconstruct);
@@ -59,6 +61,44 @@ nlohmann::json PruneResultJson(const PruneResult& r, const std::optional<PruneEv
                            {"weights", b.weights},
                            {"kept", b.kept}});
   }
+  j["warnings"] = r.warnings;
+  return j;
+}
+
+void AddEvaluationJson(nlohmann::json& j, const std::optional<PruneEvaluation>& eval,
+                       const PrunedContainer& container) {
+  if (eval) {
+    j["evaluation"] = {{"blocks", eval->blocks},
+                       {"dense", PerplexityJson(eval->dense)},
+                       {"pruned", PerplexityJson(eval->pruned)}};
+    if (eval->pruned_quantized) {
+      j["evaluation"]["pruned_quantized"] = PerplexityJson(*eval->pruned_quantized);
+      j["evaluation"]["quantized_bits"] = {{"w", container.w_bits}, {"a", container.a_bits}};
+    }
+  }
+}
+
+template <typename Result>
+std::string BlockTable(const Result& r) {
+  std::string s = fmt::format("{:>5} {:>10} {:>9} {:>12} {:>7} {:>7} {:>7} {:>9}\n", "block",
+                              "O_i (%)", "outliers", "D_i", "O norm", "D norm", "N:M", "kept");
+  for (size_t i = 0; i < r.blocks.size(); ++i) {
+    const BlockChoice& b = r.blocks[i];
+    s += fmt::format("{:>5} {:>10.4f} {:>9} {:>12.4e} {:>7.3f} {:>7.3f} {:>7} {:>8.1f}%\n", i,
+                     b.stats.ratio_percent, b.stats.outliers, b.stats.locality, b.outlier_norm,
+                     b.locality_norm, b.pattern.ToString(),
+                     100.0 * static_cast<double>(b.kept) / static_cast<double>(b.weights));
+  }
+  s += fmt::format("mean block sparsity {:.4f} (target {:.4f}{}), weight sparsity {:.4f}\n",
+                   r.block_sparsity(), r.settings.target,
+                   r.assignment.exact ? "" : ", NOT exact: nearest achievable", r.weight_sparsity());
+  return s;
+}
+
+}  // namespace
+
+nlohmann::json PruneResultJson(const PruneResult& r, const std::optional<PruneEvaluation>& eval) {
+  nlohmann::json j = SelectionJson(r, DescribeModelFormat(r.pruned));
   if (r.search) {
     const SearchResult& sr = *r.search;
     nlohmann::json deltas = nlohmann::json::array();
@@ -75,33 +115,45 @@ nlohmann::json PruneResultJson(const PruneResult& r, const std::optional<PruneEv
                    {"rounds", sr.rounds},
                    {"moves", sr.log}};
   }
-  j["warnings"] = r.warnings;
-  if (eval) {
-    j["evaluation"] = {{"blocks", eval->blocks},
-                       {"dense", PerplexityJson(eval->dense)},
-                       {"pruned", PerplexityJson(eval->pruned)}};
-    if (eval->pruned_quantized) {
-      j["evaluation"]["pruned_quantized"] = PerplexityJson(*eval->pruned_quantized);
-      j["evaluation"]["quantized_bits"] = {{"w", r.container.w_bits}, {"a", r.container.a_bits}};
-    }
-  }
+  AddEvaluationJson(j, eval, r.container);
   return j;
 }
 
-std::string PruneResultTable(const PruneResult& r) {
-  std::string s = fmt::format("{:>5} {:>10} {:>9} {:>12} {:>7} {:>7} {:>7} {:>9}\n", "block",
-                              "O_i (%)", "outliers", "D_i", "O norm", "D norm", "N:M", "kept");
-  for (size_t i = 0; i < r.blocks.size(); ++i) {
-    const BlockChoice& b = r.blocks[i];
-    s += fmt::format("{:>5} {:>10.4f} {:>9} {:>12.4e} {:>7.3f} {:>7.3f} {:>7} {:>8.1f}%\n", i,
-                     b.stats.ratio_percent, b.stats.outliers, b.stats.locality, b.outlier_norm,
-                     b.locality_norm, b.pattern.ToString(),
-                     100.0 * static_cast<double>(b.kept) / static_cast<double>(b.weights));
-  }
-  s += fmt::format("mean block sparsity {:.4f} (target {:.4f}{}), weight sparsity {:.4f}\n",
-                   r.block_sparsity(), r.settings.target,
-                   r.assignment.exact ? "" : ", NOT exact: nearest achievable", r.weight_sparsity());
-  return s;
+std::string PruneResultTable(const PruneResult& r) { return BlockTable(r); }
+
+nlohmann::json PruneResultJson(const BlockModelPruneResult& r, const std::string& model_format,
+                               const std::string& source_model,
+                               const std::optional<PruneEvaluation>& eval) {
+  nlohmann::json j = SelectionJson(r, model_format);
+  j["linear_layers"] = r.linear_names;
+  j["source_model"] = source_model;
+  j["source_model_sha256"] = r.container.source_model_sha256;
+  AddEvaluationJson(j, eval, r.container);
+  return j;
+}
+
+std::string PruneResultTable(const BlockModelPruneResult& r) { return BlockTable(r); }
+
+std::vector<std::string> WritePruneOutputs(const BlockModelPruneResult& r,
+                                           const std::string& model_format,
+                                           const std::string& source_model,
+                                           const std::optional<PruneEvaluation>& eval,
+                                           const std::filesystem::path& out_dir) {
+  WriteOutputDirectory(out_dir, "prune", [&](const std::filesystem::path& staging) {
+    WriteTextFile(staging / "layers.txt", LayerPatternText(r));
+    WriteTextFile(staging / "prune.json",
+                  PruneResultJson(r, model_format, source_model, eval).dump(2) + "\n");
+    WriteContainer(r.container, staging / "pruned.flexcim");
+  });
+  return {"layers.txt", "prune.json", "pruned.flexcim"};
+}
+
+std::string PrunedSourceModel(const std::filesystem::path& out_dir) {
+  const std::filesystem::path json_path = out_dir / "prune.json";
+  if (!std::filesystem::exists(json_path)) return "";
+  const nlohmann::json j = ReadJsonFile(json_path);
+  if (!j.is_object() || !j.contains("source_model") || !j["source_model"].is_string()) return "";
+  return j["source_model"].get<std::string>();
 }
 
 std::vector<std::string> WritePruneOutputs(const PruneResult& r,

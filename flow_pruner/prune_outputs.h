@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "flow_pruner/block_model_pruning.h"
 #include "flow_pruner/perplexity.h"
 #include "flow_pruner/prune_pipeline.h"
 
@@ -35,5 +36,26 @@ std::vector<std::string> WritePruneOutputs(const PruneResult& r,
                                            const std::optional<PruneEvaluation>& eval,
                                            const std::filesystem::path& out_dir,
                                            bool fake_quantized_weights = false);
+
+// A BlockLinearModel's prune (RWKV, Mamba): layers.txt, prune.json (with the
+// block's linear layer names and the source model's path and sha256) and
+// pruned.flexcim. No model file: everything pruning changes is the linear
+// layers, whose masked, reconstructed W-bit weights are in pruned.flexcim;
+// `flexcim eval --pruned DIR` runs them with the source model's other
+// weights (its sha256 must match the container's).
+nlohmann::json PruneResultJson(const BlockModelPruneResult& r, const std::string& model_format,
+                               const std::string& source_model,
+                               const std::optional<PruneEvaluation>& eval);
+std::string PruneResultTable(const BlockModelPruneResult& r);
+std::vector<std::string> WritePruneOutputs(const BlockModelPruneResult& r,
+                                           const std::string& model_format,
+                                           const std::string& source_model,
+                                           const std::optional<PruneEvaluation>& eval,
+                                           const std::filesystem::path& out_dir);
+// The source model a prune output directory names in prune.json (written
+// for a BlockLinearModel's prune), or "" when it names none (a Llama's
+// directory, which holds its model). Throws Error for a prune.json that is
+// not JSON.
+std::string PrunedSourceModel(const std::filesystem::path& out_dir);
 
 }  // namespace flexcim::pruner

@@ -3,14 +3,10 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include <optional>
-
 #include "core/errors.h"
-#include "flow_pruner/block_pruning.h"
+#include "flow_pruner/block_model_pruning.h"
 #include "flow_pruner/calibration.h"
-#include "flow_pruner/hf_checkpoint.h"
-#include "flow_pruner/nm_mask.h"
-#include "flow_pruner/quantize.h"
+#include "flow_pruner/llama_block_model.h"
 
 namespace flexcim::pruner {
 
@@ -45,7 +41,7 @@ Reconstruction ParseReconstruction(std::string_view text) {
   throw UsageError(fmt::format("--reconstruct {}: must be one of none, obs", text));
 }
 
-double PruneResult::weight_sparsity() const {
+double WeightSparsity(const std::vector<BlockChoice>& blocks) {
   int64_t total = 0, kept = 0;
   for (const auto& b : blocks) {
     total += b.weights;
@@ -56,28 +52,10 @@ double PruneResult::weight_sparsity() const {
 
 namespace {
 
-// The reference's order for outlier positions: q, k, v, o, gate, up, down.
-constexpr LinearKind kReferenceOrder[] = {LinearKind::kQ,  LinearKind::kK,  LinearKind::kV,
-                                          LinearKind::kO,  LinearKind::kW1, LinearKind::kW3,
-                                          LinearKind::kW2};
-
-std::string AssignmentText(const std::vector<NmPattern>& ps) {
-  std::vector<std::string> names;
-  for (const NmPattern& p : ps) names.push_back(p.ToString());
-  return fmt::format("{}", fmt::join(names, ","));
-}
-
 FlowAssignment Select(const PruneSettings& s, const LlamaModel& dense,
                       const std::vector<double>& o_norm, const std::vector<double>& d_norm,
                       const MeasuredCosts* measured, const SearchResult* search) {
-  FlowSolverOptions options;
-  options.alpha = s.alpha;
-  options.beta = s.beta;
-  options.candidates = s.candidates.empty() ? SupportedPatterns(s.config) : s.candidates;
-  options.target_sparsity = s.target;
-  options.forced_dense = s.keep_dense;
-  options.forced_mode = s.keep_dense_mode;
-  options.locality_direction = s.locality_direction;
+  const FlowSolverOptions options = SolverOptions(s);
   const int blocks = static_cast<int>(o_norm.size());
   switch (s.method) {
     case PruneMethod::kFlow: {
@@ -151,37 +129,8 @@ PruneResult RunPrune(const LlamaModel& dense, const CalibrationStats& dense_stat
   }
   PruneResult r;
   r.settings = s;
-  CalibrationOptions copt;
-  copt.threads = s.threads;
-  copt.progress = s.progress;
-  std::vector<double> o_raw(L), d_raw(L);
-  r.blocks.resize(L);
-  for (int i = 0; i < L; ++i) {
-    std::vector<Matrix> metrics;
-    for (LinearKind k : kReferenceOrder) {
-      metrics.push_back(WandaMetric(dense.layers[i].linear(k), dense_stats.layers[i][k]));
-    }
-    std::vector<const Matrix*> ptrs;
-    for (const Matrix& m : metrics) ptrs.push_back(&m);
-    r.blocks[i].stats = BlockOutlierStats(ptrs, s.outliers);
-    if (!r.blocks[i].stats.locality_defined) {
-      r.warnings.push_back(fmt::format("block {}: fewer than 2 outliers, locality set to 0", i));
-    }
-    o_raw[i] = r.blocks[i].stats.ratio_percent;
-    d_raw[i] = r.blocks[i].stats.locality;
-  }
-  const Normalized o_norm = NormalizeAcrossBlocks(o_raw, s.lamda);
-  const Normalized d_norm = NormalizeAcrossBlocks(d_raw, s.lamda);
-  r.normalisation_degenerate_o = o_norm.all_equal;
-  r.normalisation_degenerate_d = d_norm.all_equal;
-  if (o_norm.all_equal) r.warnings.push_back("all blocks have the same outlier ratio: 0.5 used for each");
-  if (d_norm.all_equal) r.warnings.push_back("all blocks have the same locality: 0.5 used for each");
-  for (int i = 0; i < L; ++i) {
-    r.blocks[i].outlier_norm = o_norm.values[i];
-    r.blocks[i].locality_norm = d_norm.values[i];
-  }
-
-  // 2. One pattern per block.
+  // The Llama-only selections: costs measured by running the model, the
+  // measured-loss search.
   if (s.method == PruneMethod::kFlowMeasured) {
     r.measured_costs = s.measured_costs;
     if (!r.measured_costs) {
@@ -224,92 +173,37 @@ PruneResult RunPrune(const LlamaModel& dense, const CalibrationStats& dense_stat
     so.progress = s.progress;
     r.search = std::make_shared<const SearchResult>(SearchAssignment(dense, calibration, so));
   }
-  r.assignment = Select(s, dense, o_norm.values, d_norm.values, r.measured_costs.get(), r.search.get());
-  if (!r.assignment.exact && s.method != PruneMethod::kUniform && !s.allow_nearest) {
-    throw UsageError(fmt::format(
-        "--target {}: no assignment reaches it exactly; the closest achievable mean sparsity is "
-        "{:.6f} with {} (pass --allow-nearest to use it)",
-        s.target, r.assignment.achieved_sparsity, AssignmentText(r.assignment.patterns)));
-  }
-  for (const NmPattern& p : r.assignment.patterns) p.RequireSupportedBy(s.config, "pattern");
-  // A layer with fewer inputs than M keeps min(N, inputs) per row: nothing
-  // would be pruned while the target is reported as met. Refuse instead.
-  for (int i = 0; i < L; ++i) {
-    const NmPattern& p = r.assignment.patterns[i];
-    if (p.dense()) continue;
-    for (LinearKind k : kAllLinearKinds) {
-      const int inputs = dense.layers[i].linear(k).cols;
-      if (inputs < p.m) {
-        throw UsageError(fmt::format(
-            "pattern {} for block {}: layer {} has {} inputs, fewer than M = {}, so N:M would prune "
-            "nothing there; use patterns with M <= {} for this model",
-            p.ToString(), i, LinearName(k), inputs, p.m, inputs));
-      }
-    }
-  }
 
-  // 3. Sequential pruning and quantisation.
-  r.pruned = dense;
-  r.container.config = s.config;
-  r.container.w_bits = w_bits;
-  r.container.a_bits = a_bits;
-  r.container.hardware_legal = s.hardware_legal;
-  r.container.method = std::string(PruneMethodName(s.method));
-  r.container.source_model_sha256 = source_model_sha256;
-  CalibrationOptions quiet = copt;
-  quiet.progress = false;
-  const bool obs = s.reconstruct == Reconstruction::kObs;
-  std::optional<CalibrationStream> stream;
-  if (obs) stream.emplace(r.pruned, calibration, s.threads);
+  // Everything else is the family-neutral flow (block_model_pruning.h) on
+  // the model seen as blocks of linear layers.
+  BlockLinearStats stats(L);
   for (int i = 0; i < L; ++i) {
-    const NmPattern pattern = r.assignment.patterns[i];
-    r.blocks[i].pattern = pattern;
-    if (s.progress) {
-      fmt::print(stderr, "prune: block {} -> {}{}{}\n", i, pattern.ToString(),
-                 obs ? ", OBS reconstruction" : "",
-                 i == 0 ? "" : " (statistics from the pruned blocks before it)");
-    }
-    std::array<Mask, kNumLinearKinds> masks;
-    if (obs) {
-      const BlockHessians hessians = stream->Hessians(r.pruned.layers[i]);
-      masks = ReconstructBlockLinears(r.pruned.layers[i], i, hessians, pattern, s.hardware_legal,
-                                      s.config.sel_group(), s.threads, r.warnings, s.obs);
-      // The written checkpoint stores the input dtype: compute on with that.
-      RoundBlockToStorageDtype(r.pruned, i);
-      if (i + 1 < L) stream->Advance(r.pruned.layers[i]);
-    } else {
-      const LayerStats stats =
-          i == 0 ? dense_stats.layers[0] : CalibrateLayer(r.pruned, calibration, i, quiet);
-      masks = PruneBlockLinears(r.pruned.layers[i], stats, pattern, s.hardware_legal,
-                                s.config.sel_group());
-    }
-    r.blocks[i].tile_passes = BlockTilePasses(s.config, r.pruned.layers[i], pattern);
-    if (r.measured_costs) r.blocks[i].measured_cost = r.measured_costs->Cost(i, pattern);
-    for (LinearKind k : kAllLinearKinds) {
-      const Matrix& w = r.pruned.layers[i].linear(k);
-      const Mask& mask = masks[LinearIndex(k)];
-      r.blocks[i].weights += static_cast<int64_t>(w.size());
-      r.blocks[i].kept += KeptCount(mask);
-      const QuantizedRows q = QuantizeWeights(w, w_bits);
-      PrunedLayer layer;
-      layer.block = i;
-      layer.name = std::string(LinearName(k));
-      layer.rows = w.rows;
-      layer.cols = w.cols;
-      layer.pattern = pattern;
-      layer.mask = mask;
-      layer.weights.assign(q.q.begin(), q.q.end());
-      layer.scales.assign(q.scale.begin(), q.scale.end());
-      r.container.layers.push_back(std::move(layer));
-    }
+    for (LinearKind k : kAllLinearKinds) stats[i].push_back(dense_stats.layers[i][k]);
+  }
+  BlockPruneHooks hooks;
+  hooks.dense_stats = &stats;
+  hooks.select = [&](const std::vector<double>& o_norm, const std::vector<double>& d_norm) {
+    return Select(s, dense, o_norm, d_norm, r.measured_costs.get(), r.search.get());
+  };
+  BlockModelPruneResult flow = RunBlockModelPrune(LlamaBlockModel::View(dense), calibration, s, w_bits,
+                                                  a_bits, source_model_sha256, hooks);
+  r.blocks = std::move(flow.blocks);
+  r.assignment = std::move(flow.assignment);
+  r.normalisation_degenerate_o = flow.normalisation_degenerate_o;
+  r.normalisation_degenerate_d = flow.normalisation_degenerate_d;
+  r.warnings = std::move(flow.warnings);
+  r.pruned = std::move(static_cast<LlamaBlockModel&>(*flow.pruned).owned_model());
+  r.container = std::move(flow.container);
+  if (r.measured_costs) {
+    for (int i = 0; i < L; ++i) r.blocks[i].measured_cost = r.measured_costs->Cost(i, r.blocks[i].pattern);
   }
   return r;
 }
 
-std::string LayerPatternText(const PruneResult& r) {
+std::string LayerPatternText(const std::vector<BlockChoice>& blocks) {
   std::string s;
-  for (size_t i = 0; i < r.blocks.size(); ++i) {
-    s += fmt::format("Layer {}: {}\n", i, r.blocks[i].pattern.ToString());
+  for (size_t i = 0; i < blocks.size(); ++i) {
+    s += fmt::format("Layer {}: {}\n", i, blocks[i].pattern.ToString());
   }
   return s;
 }

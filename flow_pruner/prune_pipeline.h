@@ -83,6 +83,9 @@ struct BlockChoice {
   std::optional<double> measured_cost;  // flow-measured: c_i of the chosen pattern
 };
 
+// Fraction of the blocks' linear-layer weights their masks remove.
+double WeightSparsity(const std::vector<BlockChoice>& blocks);
+
 struct PruneResult {
   PruneSettings settings;
   std::vector<BlockChoice> blocks;
@@ -95,7 +98,7 @@ struct PruneResult {
   double block_sparsity() const { return assignment.achieved_sparsity; }
   // Fraction of linear-layer weights removed (row-end groups with fewer
   // than M inputs keep min(N, inputs), so this can differ slightly).
-  double weight_sparsity() const;
+  double weight_sparsity() const { return WeightSparsity(blocks); }
   LlamaModel pruned;             // fp32, masked (not quantised)
   PrunedContainer container;     // masks + W-bit weights + scales
   std::vector<std::string> warnings;
@@ -117,6 +120,7 @@ PruneResult RunPrune(const LlamaModel& dense, const CalibrationStats& dense_stat
                      const std::string& source_model_sha256);
 
 // "Layer i: N:M" lines, the reference's text format.
-std::string LayerPatternText(const PruneResult& r);
+std::string LayerPatternText(const std::vector<BlockChoice>& blocks);
+inline std::string LayerPatternText(const PruneResult& r) { return LayerPatternText(r.blocks); }
 
 }  // namespace flexcim::pruner

@@ -1,6 +1,7 @@
 #include "flow_pruner/quantized_eval.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <optional>
 
@@ -11,17 +12,16 @@ namespace flexcim::pruner {
 
 namespace {
 
-LinearKind KindNamed(const std::string& name) {
-  for (LinearKind k : kAllLinearKinds) {
-    if (LinearName(k) == name) return k;
-  }
-  throw Error(fmt::format("pruned container: unknown layer name '{}'", name));
+std::vector<std::string> LlamaLinearNames() {
+  std::vector<std::string> names;
+  for (LinearKind k : kAllLinearKinds) names.emplace_back(LinearName(k));
+  return names;
 }
 
 }  // namespace
 
 QuantizedLinearExecutor::QuantizedLinearExecutor(const LlamaModel& model, const QuantBits& bits)
-    : bits_(bits) {
+    : bits_(bits), names_(LlamaLinearNames()) {
   QuantMax(bits.w_bits);
   QuantMax(bits.a_bits);
   for (const LlamaLayer& l : model.layers) {
@@ -44,15 +44,27 @@ QuantizedLinearExecutor::QuantizedLinearExecutor(const LlamaModel& model, const 
 }
 
 QuantizedLinearExecutor::QuantizedLinearExecutor(const PrunedContainer& c)
-    : bits_{c.w_bits, c.a_bits} {
+    : QuantizedLinearExecutor(c, LlamaLinearNames()) {}
+
+QuantizedLinearExecutor::QuantizedLinearExecutor(const PrunedContainer& c,
+                                                 const std::vector<std::string>& names)
+    : bits_{c.w_bits, c.a_bits}, names_(names) {
   QuantMax(c.w_bits);
   QuantMax(c.a_bits);
+  const int per_block = static_cast<int>(names_.size());
+  auto index_of = [&](const std::string& name) {
+    for (int i = 0; i < per_block; ++i) {
+      if (names_[i] == name) return i;
+    }
+    throw Error(fmt::format("pruned container: unknown layer name '{}' (this model's block has {})",
+                            name, fmt::join(names_, ", ")));
+  };
   int blocks = 0;
   for (const PrunedLayer& l : c.layers) blocks = std::max(blocks, l.block + 1);
   std::vector<std::vector<std::optional<Layer>>> found(
-      blocks, std::vector<std::optional<Layer>>(kNumLinearKinds));
+      blocks, std::vector<std::optional<Layer>>(per_block));
   for (const PrunedLayer& l : c.layers) {
-    auto& slot = found[l.block][LinearIndex(KindNamed(l.name))];
+    auto& slot = found[l.block][index_of(l.name)];
     if (slot) throw Error(fmt::format("pruned container: layer {}.{} listed twice", l.block, l.name));
     Layer layer{l.rows, l.cols, std::vector<int32_t>(l.weights.begin(), l.weights.end()),
                 Matrix(l.rows, l.cols), std::vector<double>(l.scales.begin(), l.scales.end())};
@@ -64,9 +76,9 @@ QuantizedLinearExecutor::QuantizedLinearExecutor(const PrunedContainer& c)
   }
   for (int b = 0; b < blocks; ++b) {
     std::vector<Layer> block;
-    for (LinearKind k : kAllLinearKinds) {
-      auto& slot = found[b][LinearIndex(k)];
-      if (!slot) throw Error(fmt::format("pruned container: block {} has no layer {}", b, LinearName(k)));
+    for (int k = 0; k < per_block; ++k) {
+      auto& slot = found[b][k];
+      if (!slot) throw Error(fmt::format("pruned container: block {} has no layer {}", b, names_[k]));
       block.push_back(std::move(*slot));
     }
     layers_.push_back(std::move(block));
@@ -74,12 +86,14 @@ QuantizedLinearExecutor::QuantizedLinearExecutor(const PrunedContainer& c)
   KeepOneCodeCopy();
 }
 
-const QuantizedLinearExecutor::Layer& QuantizedLinearExecutor::layer(int block,
-                                                                      LinearKind kind) const {
+const QuantizedLinearExecutor::Layer& QuantizedLinearExecutor::layer(int block, int index) const {
   if (block < 0 || block >= blocks()) {
     throw Error(fmt::format("quantised layer: block {} outside [0, {})", block, blocks()));
   }
-  return layers_[block][LinearIndex(kind)];
+  if (index < 0 || index >= static_cast<int>(names_.size())) {
+    throw Error(fmt::format("quantised layer: block {} has no linear layer {}", block, index));
+  }
+  return layers_[block][index];
 }
 
 bool QuantizedLinearExecutor::FloatGemmIsExact(int cols) const {
@@ -99,9 +113,9 @@ void QuantizedLinearExecutor::KeepOneCodeCopy() {
   }
 }
 
-std::vector<int32_t> QuantizedLinearExecutor::Accumulate(int block, LinearKind kind,
+std::vector<int32_t> QuantizedLinearExecutor::Accumulate(int block, int index,
                                                          const QuantizedRows& x) const {
-  const Layer& l = layer(block, kind);
+  const Layer& l = layer(block, index);
   std::vector<int32_t> acc(static_cast<size_t>(x.rows) * l.rows);
   if (FloatGemmIsExact(l.cols)) {
     // fp32 is exact here (FloatGemmIsExact).
@@ -123,20 +137,20 @@ std::vector<int32_t> QuantizedLinearExecutor::Accumulate(int block, LinearKind k
   return acc;
 }
 
-void QuantizedLinearExecutor::Run(int block, LinearKind kind, const Matrix& input,
+void QuantizedLinearExecutor::Run(int block, int index, const Matrix& input,
                                   const Matrix& weight, Matrix& y) const {
-  const Layer& l = layer(block, kind);
+  const Layer& l = layer(block, index);
   if (input.cols != l.cols || weight.rows != l.rows || weight.cols != l.cols) {
     throw Error(fmt::format("quantised layer {}.{}: codes are {}x{}, the model's weight is {}x{} "
                             "with {} inputs",
-                            block, LinearName(kind), l.rows, l.cols, weight.rows, weight.cols,
+                            block, names_[index], l.rows, l.cols, weight.rows, weight.cols,
                             input.cols));
   }
   const QuantizedRows qa = QuantizeActivations(input, bits_.a_bits);
-  const std::vector<int32_t> acc = Accumulate(block, kind, qa);
+  const std::vector<int32_t> acc = Accumulate(block, index, qa);
   if (acc.size() != static_cast<size_t>(input.rows) * l.rows) {
     throw Error(fmt::format("quantised layer {}.{}: {} accumulators, expected {} tokens x {} outputs",
-                            block, LinearName(kind), acc.size(), input.rows, l.rows));
+                            block, names_[index], acc.size(), input.rows, l.rows));
   }
   if (y.rows != input.rows || y.cols != l.rows) y = Matrix(input.rows, l.rows);
   for (int t = 0; t < input.rows; ++t) {

@@ -17,9 +17,11 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "flow_pruner/linear_executor.h"
+#include "flow_pruner/llama_model.h"
 #include "flow_pruner/perplexity.h"
 #include "flow_pruner/pruned_container.h"
 #include "flow_pruner/quantize.h"
@@ -36,12 +38,18 @@ class QuantizedLinearExecutor : public LinearExecutor {
   // Codes and scales of every block linear layer of `model`.
   QuantizedLinearExecutor(const LlamaModel& model, const QuantBits& bits);
   // Codes and scales as a pruned container stores them (its W/A bits).
+  // `names`: the linear layers of every block, in the order the model's
+  // executor index counts them (without: a Llama's, by LinearIndex). Throws
+  // Error naming the block and layer when the container lacks one, lists
+  // one twice or names one the model does not have.
   explicit QuantizedLinearExecutor(const PrunedContainer& container);
+  QuantizedLinearExecutor(const PrunedContainer& container, const std::vector<std::string>& names);
 
-  void Run(int layer, LinearKind kind, const Matrix& input, const Matrix& weight,
+  void Run(int block, int index, const Matrix& input, const Matrix& weight,
            Matrix& y) const override;
 
   int blocks() const { return static_cast<int>(layers_.size()); }
+  const std::vector<std::string>& names() const { return names_; }
   const QuantBits& bits() const { return bits_; }
 
  protected:
@@ -54,17 +62,17 @@ class QuantizedLinearExecutor : public LinearExecutor {
     Matrix codes_f;              // the same codes as floats (exact GEMM path)
     std::vector<double> scales;  // s_w, float-rounded
   };
-  const Layer& layer(int block, LinearKind kind) const;
+  const Layer& layer(int block, int index) const;
   // Step 3: tokens x rows accumulators for codes x (tokens x cols).
-  virtual std::vector<int32_t> Accumulate(int block, LinearKind kind,
-                                          const QuantizedRows& x) const;
+  virtual std::vector<int32_t> Accumulate(int block, int index, const QuantizedRows& x) const;
 
  private:
   bool FloatGemmIsExact(int cols) const;
   void KeepOneCodeCopy();  // drops the copy Accumulate does not use
 
   QuantBits bits_;
-  std::vector<std::vector<Layer>> layers_;  // [block][LinearIndex]
+  std::vector<std::string> names_;          // of a block's linear layers, by index
+  std::vector<std::vector<Layer>> layers_;  // [block][index]
 };
 
 // The model with every block linear layer's weights fake-quantised to

@@ -4,12 +4,9 @@ namespace flexcim::pruner {
 
 PerplexityResult EvaluateRecurrentPerplexity(const RecurrentLanguageModel& model,
                                              const std::vector<std::vector<int>>& sequences,
-                                             const PerplexityOptions& options) {
-  return ScoreSequences(sequences, options, [&](int i) {
-    const std::span<const int> tokens = sequences[i];
-    if (tokens.size() < 2) return SequenceNll{};
-    return NllOfLogits(model.SequenceLogits(tokens.first(tokens.size() - 1)), tokens);
-  });
+                                             const PerplexityOptions& options,
+                                             const LinearExecutor* executor) {
+  return EvaluateBlockModelPerplexity(model, sequences, options, executor);
 }
 
 std::vector<std::vector<int>> BlocksAsBytes(const std::vector<std::string>& blocks) {

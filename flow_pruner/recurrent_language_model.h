@@ -9,30 +9,36 @@
 #include <string>
 #include <vector>
 
+#include "flow_pruner/block_linear_model.h"
 #include "flow_pruner/matrix.h"
 #include "flow_pruner/perplexity.h"
 
 namespace flexcim::pruner {
 
-class RecurrentLanguageModel {
+// Its blocks' linear layers go through BlockLinearModel, so the pruning flow,
+// the quantised and the on-macro evaluation run on it.
+class RecurrentLanguageModel : public BlockLinearModel {
  public:
   virtual ~RecurrentLanguageModel() = default;
   virtual int vocab_size() const = 0;
   // "RWKV v5.2 (rwkv.cpp FP32)", "Hugging Face MambaForCausalLM (BF16)", ...
   virtual std::string Describe() const = 0;
   // Logits (tokens x vocab) of every position of `tokens`, from an empty
-  // state. Throws Error for a token outside the vocabulary.
-  virtual Matrix SequenceLogits(std::span<const int> tokens) const = 0;
+  // state (BlockModelLogits with the fp32 GEMM). Throws Error for a token
+  // outside the vocabulary.
+  Matrix SequenceLogits(std::span<const int> tokens) const { return BlockModelLogits(*this, tokens); }
   // True when the token ids are the bytes of the text (RWKV's tiny models).
   virtual bool byte_vocabulary() const { return false; }
 };
 
 // Perplexity of `model` over `sequences` (each scored from an empty state;
-// a sequence of L tokens gives L - 1 predictions). Sequences run in parallel,
-// sums are added in sequence order: the result does not depend on threads.
+// a sequence of L tokens gives L - 1 predictions), its linear layers in fp32
+// or through `executor`. Sequences run in parallel, sums are added in
+// sequence order: the result does not depend on threads.
 PerplexityResult EvaluateRecurrentPerplexity(const RecurrentLanguageModel& model,
                                              const std::vector<std::vector<int>>& sequences,
-                                             const PerplexityOptions& options = {});
+                                             const PerplexityOptions& options = {},
+                                             const LinearExecutor* executor = nullptr);
 
 // The bytes of each text block as token ids 0..255 (byte-vocabulary models).
 std::vector<std::vector<int>> BlocksAsBytes(const std::vector<std::string>& blocks);

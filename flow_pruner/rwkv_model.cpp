@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "core/errors.h"
@@ -60,15 +61,27 @@ void KeepLastRow(const Matrix& x, std::vector<float>& carried) {
 
 float Sigmoid(float v) { return 1.0f / (1.0f + std::exp(-v)); }
 
-void TimeMixing(const RwkvModel& m, const RwkvLayer& L, Matrix& x, std::vector<float>& att_x,
-                std::vector<float>& wkv_state) {
+// The macro's linear layers of a block, by version (RwkvModel::LinearNames()).
+enum V5Linear { kR5, kK5, kV5, kG5, kO5, kFfnR5, kFfnK5, kFfnV5 };
+enum V7Linear { kR7, kK7, kV7, kO7, kFfnK7, kFfnV7 };
+constexpr std::array<Matrix RwkvLayer::*, 8> kV5Linears = {
+    &RwkvLayer::att_receptance, &RwkvLayer::att_key,        &RwkvLayer::att_value,
+    &RwkvLayer::att_gate,       &RwkvLayer::att_output,     &RwkvLayer::ffn_receptance,
+    &RwkvLayer::ffn_key,        &RwkvLayer::ffn_value};
+constexpr std::array<Matrix RwkvLayer::*, 6> kV7Linears = {
+    &RwkvLayer::att_receptance, &RwkvLayer::att_key, &RwkvLayer::att_value,
+    &RwkvLayer::att_output,     &RwkvLayer::ffn_key, &RwkvLayer::ffn_value};
+
+void TimeMixing(const RwkvModel& m, const RwkvLayer& L, int layer, Matrix& x,
+                std::vector<float>& att_x, std::vector<float>& wkv_state,
+                const BlockLinearHooks& hooks) {
   const int T = x.rows, C = m.n_embed, H = m.head_count, N = m.head_size;
   const Matrix xn = LayerNormRows(x, L.ln1);
   Matrix r, k, v, g;
-  LinearForward(TokenShiftMix(xn, att_x, L.time_mix_r), L.att_receptance, r);
-  LinearForward(TokenShiftMix(xn, att_x, L.time_mix_k), L.att_key, k);
-  LinearForward(TokenShiftMix(xn, att_x, L.time_mix_v), L.att_value, v);
-  LinearForward(TokenShiftMix(xn, att_x, L.time_mix_g), L.att_gate, g);
+  RunBlockLinear(hooks, layer, kR5, TokenShiftMix(xn, att_x, L.time_mix_r), L.att_receptance, r);
+  RunBlockLinear(hooks, layer, kK5, TokenShiftMix(xn, att_x, L.time_mix_k), L.att_key, k);
+  RunBlockLinear(hooks, layer, kV5, TokenShiftMix(xn, att_x, L.time_mix_v), L.att_value, v);
+  RunBlockLinear(hooks, layer, kG5, TokenShiftMix(xn, att_x, L.time_mix_g), L.att_gate, g);
   KeepLastRow(xn, att_x);
 
   Matrix y(T, C);
@@ -99,21 +112,22 @@ void TimeMixing(const RwkvModel& m, const RwkvLayer& L, Matrix& x, std::vector<f
     }
   }
   Matrix o;
-  LinearForward(y, L.att_output, o);
+  RunBlockLinear(hooks, layer, kO5, y, L.att_output, o);
   for (size_t i = 0; i < x.data.size(); ++i) x.data[i] += o.data[i];
 }
 
-void ChannelMixing(const RwkvLayer& L, Matrix& x, std::vector<float>& ffn_x) {
+void ChannelMixing(const RwkvLayer& L, int layer, Matrix& x, std::vector<float>& ffn_x,
+                   const BlockLinearHooks& hooks) {
   const Matrix xn = LayerNormRows(x, L.ln2);
   Matrix r, k, kv;
-  LinearForward(TokenShiftMix(xn, ffn_x, L.ffn_time_mix_r), L.ffn_receptance, r);
-  LinearForward(TokenShiftMix(xn, ffn_x, L.ffn_time_mix_k), L.ffn_key, k);
+  RunBlockLinear(hooks, layer, kFfnR5, TokenShiftMix(xn, ffn_x, L.ffn_time_mix_r), L.ffn_receptance, r);
+  RunBlockLinear(hooks, layer, kFfnK5, TokenShiftMix(xn, ffn_x, L.ffn_time_mix_k), L.ffn_key, k);
   KeepLastRow(xn, ffn_x);
   for (float& e : k.data) {
     const float relu = e > 0.0f ? e : 0.0f;
     e = relu * relu;
   }
-  LinearForward(k, L.ffn_value, kv);
+  RunBlockLinear(hooks, layer, kFfnV5, k, L.ffn_value, kv);
   for (size_t i = 0; i < x.data.size(); ++i) x.data[i] += Sigmoid(r.data[i]) * kv.data[i];
 }
 
@@ -144,7 +158,8 @@ float Tanh(float v) { return std::tanh(v); }
 float SigmoidF(float v) { return Sigmoid(v); }
 
 void TimeMixingV7(const RwkvModel& m, const RwkvLayer& L, int layer, Matrix& x, Matrix& v_first,
-                  std::vector<float>& att_x, std::vector<float>& wkv_state) {
+                  std::vector<float>& att_x, std::vector<float>& wkv_state,
+                  const BlockLinearHooks& hooks) {
   const int T = x.rows, C = m.n_embed, H = m.head_count, N = m.head_size;
   const Rwkv7Mix& p = L.v7;
   const Matrix xn = LayerNormRows(x, L.ln1);
@@ -153,9 +168,9 @@ void TimeMixingV7(const RwkvModel& m, const RwkvLayer& L, int layer, Matrix& x, 
                xa = ShiftDelta(xn, att_x, p.x_a), xg = ShiftDelta(xn, att_x, p.x_g);
   KeepLastRow(xn, att_x);
   Matrix r, k, v;
-  LinearForward(xr, L.att_receptance, r);
-  LinearForward(xk, L.att_key, k);
-  LinearForward(xv, L.att_value, v);
+  RunBlockLinear(hooks, layer, kR7, xr, L.att_receptance, r);
+  RunBlockLinear(hooks, layer, kK7, xk, L.att_key, k);
+  RunBlockLinear(hooks, layer, kV7, xv, L.att_value, v);
   const Matrix g = LowRank(xg, p.g1, p.g2, SigmoidF);
   Matrix a = LowRank(xa, p.a1, p.a2, nullptr);
   Matrix w = LowRank(xw, p.w1, p.w2, Tanh);
@@ -223,20 +238,21 @@ void TimeMixingV7(const RwkvModel& m, const RwkvLayer& L, int layer, Matrix& x, 
     }
   }
   Matrix o;
-  LinearForward(y, L.att_output, o);
+  RunBlockLinear(hooks, layer, kO7, y, L.att_output, o);
   for (size_t i = 0; i < x.data.size(); ++i) x.data[i] += o.data[i];
 }
 
-void ChannelMixingV7(const RwkvLayer& L, Matrix& x, std::vector<float>& ffn_x) {
+void ChannelMixingV7(const RwkvLayer& L, int layer, Matrix& x, std::vector<float>& ffn_x,
+                     const BlockLinearHooks& hooks) {
   const Matrix xn = LayerNormRows(x, L.ln2);
   Matrix k, kv;
-  LinearForward(ShiftDelta(xn, ffn_x, L.v7.ffn_x_k), L.ffn_key, k);
+  RunBlockLinear(hooks, layer, kFfnK7, ShiftDelta(xn, ffn_x, L.v7.ffn_x_k), L.ffn_key, k);
   KeepLastRow(xn, ffn_x);
   for (float& e : k.data) {
     const float relu = e > 0.0f ? e : 0.0f;
     e = relu * relu;
   }
-  LinearForward(k, L.ffn_value, kv);
+  RunBlockLinear(hooks, layer, kFfnV7, k, L.ffn_value, kv);
   for (size_t i = 0; i < x.data.size(); ++i) x.data[i] += kv.data[i];
 }
 
@@ -254,7 +270,19 @@ RwkvState RwkvModel::EmptyState() const {
   return s;
 }
 
-Matrix RwkvModel::Run(std::span<const int> tokens, RwkvState& state) const {
+void RwkvModel::RunLayer(int layer, BlockActivations& a, std::vector<float>& att_x,
+                         std::vector<float>& ffn_x, std::vector<float>& wkv,
+                         const BlockLinearHooks& hooks) const {
+  if (version_major == 7) {
+    TimeMixingV7(*this, layers[layer], layer, a.x, a.carried, att_x, wkv, hooks);
+    ChannelMixingV7(layers[layer], layer, a.x, ffn_x, hooks);
+  } else {
+    TimeMixing(*this, layers[layer], layer, a.x, att_x, wkv, hooks);
+    ChannelMixing(layers[layer], layer, a.x, ffn_x, hooks);
+  }
+}
+
+BlockActivations RwkvModel::Embed(std::span<const int> tokens) const {
   if (tokens.empty()) throw Error(fmt::format("{}: no tokens to run", path));
   const int T = static_cast<int>(tokens.size());
   Matrix e(T, n_embed);
@@ -264,25 +292,52 @@ Matrix RwkvModel::Run(std::span<const int> tokens, RwkvState& state) const {
     }
     std::copy(emb.row(tokens[t]), emb.row(tokens[t]) + n_embed, e.row(t));
   }
-  Matrix x = LayerNormRows(e, ln0);
-  Matrix v_first;  // v7: layer 0's values, per token
-  for (int l = 0; l < n_layer; ++l) {
-    if (version_major == 7) {
-      TimeMixingV7(*this, layers[l], l, x, v_first, state.att_x[l], state.wkv[l]);
-      ChannelMixingV7(layers[l], x, state.ffn_x[l]);
-    } else {
-      TimeMixing(*this, layers[l], x, state.att_x[l], state.wkv[l]);
-      ChannelMixing(layers[l], x, state.ffn_x[l]);
-    }
+  return BlockActivations{LayerNormRows(e, ln0), Matrix()};
+}
+
+void RwkvModel::RunBlock(int block, BlockActivations& a, const BlockLinearHooks& hooks) const {
+  if (block < 0 || block >= n_layer) {
+    throw Error(fmt::format("{}: block {} outside [0, {})", path, block, n_layer));
   }
+  std::vector<float> att_x(n_embed, 0.0f), ffn_x(n_embed, 0.0f);
+  std::vector<float> wkv(static_cast<size_t>(head_count) * head_size * head_size, 0.0f);
+  RunLayer(block, a, att_x, ffn_x, wkv, hooks);
+}
+
+Matrix RwkvModel::Head(const BlockActivations& a) const {
   Matrix logits;
-  LinearForward(LayerNormRows(x, ln_out), head, logits);
+  LinearForward(LayerNormRows(a.x, ln_out), head, logits);
   return logits;
 }
 
-Matrix RwkvModel::SequenceLogits(std::span<const int> tokens) const {
-  RwkvState state = EmptyState();
-  return Run(tokens, state);
+std::vector<std::string> RwkvModel::LinearNames() const {
+  if (version_major == 7) {
+    return {"att.receptance", "att.key", "att.value", "att.output", "ffn.key", "ffn.value"};
+  }
+  return {"att.receptance", "att.key", "att.value", "att.gate", "att.output",
+          "ffn.receptance", "ffn.key", "ffn.value"};
+}
+
+const Matrix& RwkvModel::Linear(int block, int index) const {
+  const int count = version_major == 7 ? static_cast<int>(kV7Linears.size())
+                                       : static_cast<int>(kV5Linears.size());
+  if (block < 0 || block >= n_layer || index < 0 || index >= count) {
+    throw Error(fmt::format("{}: no linear layer {} in block {}", path, index, block));
+  }
+  const RwkvLayer& l = layers[block];
+  return version_major == 7 ? l.*kV7Linears[index] : l.*kV5Linears[index];
+}
+
+std::unique_ptr<BlockLinearModel> RwkvModel::CloneModel() const {
+  return std::make_unique<RwkvModel>(*this);
+}
+
+Matrix RwkvModel::Run(std::span<const int> tokens, RwkvState& state) const {
+  BlockActivations a = Embed(tokens);
+  for (int l = 0; l < n_layer; ++l) {
+    RunLayer(l, a, state.att_x[l], state.ffn_x[l], state.wkv[l], {});
+  }
+  return Head(a);
 }
 
 }  // namespace flexcim::pruner

@@ -30,8 +30,10 @@
 // results; only the WKV recurrence runs token by token.
 #pragma once
 
+#include <memory>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "flow_pruner/matrix.h"
@@ -89,7 +91,6 @@ class RwkvModel : public RecurrentLanguageModel {
 
   int vocab_size() const override { return n_vocab; }
   std::string Describe() const override;
-  Matrix SequenceLogits(std::span<const int> tokens) const override;
   // rwkv.cpp's tiny models have 256 tokens, the byte values.
   bool byte_vocabulary() const override { return n_vocab == 256; }
 
@@ -98,6 +99,27 @@ class RwkvModel : public RecurrentLanguageModel {
   // Logits (tokens x vocab) of `tokens` run from `state`, which is advanced
   // past them. Throws Error for an empty sequence or a token outside [0, n_vocab).
   Matrix Run(std::span<const int> tokens, RwkvState& state) const;
+
+  // BlockLinearModel: the macro's linear layers of a block, v5.2
+  // att.{receptance,key,value,gate,output}, ffn.{receptance,key,value};
+  // v7 att.{receptance,key,value,output}, ffn.{key,value} (its low-rank
+  // decay, gate, in-context rate and value-residual matrices stay outside,
+  // with the recurrence).
+  int num_blocks() const override { return n_layer; }
+  std::vector<std::string> LinearNames() const override;
+  const Matrix& Linear(int block, int index) const override;
+  Matrix& MutableLinear(int block, int index) override {
+    return const_cast<Matrix&>(std::as_const(*this).Linear(block, index));
+  }
+  BlockActivations Embed(std::span<const int> tokens) const override;
+  void RunBlock(int block, BlockActivations& a, const BlockLinearHooks& hooks) const override;
+  Matrix Head(const BlockActivations& a) const override;
+  std::unique_ptr<BlockLinearModel> CloneModel() const override;
+
+ private:
+  // Block `layer` on `a` with its state (att_x, ffn_x, wkv) advanced.
+  void RunLayer(int layer, BlockActivations& a, std::vector<float>& att_x, std::vector<float>& ffn_x,
+                std::vector<float>& wkv, const BlockLinearHooks& hooks) const;
 };
 
 }  // namespace flexcim::pruner

@@ -11,6 +11,8 @@
 #include <filesystem>
 
 #include "core/errors.h"
+#include "flow_pruner/block_model_pruning.h"
+#include "flow_pruner/llama_block_model.h"
 #include "flow_pruner/model_inputs.h"
 #include "flow_pruner/nm_mask.h"
 #include "flow_pruner/perplexity.h"
@@ -421,6 +423,42 @@ TEST(PrunePipeline, FlowAtHalfWithTheDefaultMacro) {
   {
     SCOPED_TRACE("LegalMasksPassTheChecker");
     CheckLegalMasksPassTheChecker();
+  }
+}
+
+}  // namespace
+}  // namespace flexcim::pruner
+
+namespace flexcim::pruner {
+namespace {
+
+// The family-neutral flow (block_model_pruning.h) on a Llama seen through
+// BlockLinearModel, with its own block-by-block dense calibration and
+// selection, gives the Llama pipeline's container exactly (Calibrate's
+// statistics, the Llama selection; uniform 2:4, legal masks, with and
+// without OBS; eight calibration blocks).
+TEST(PrunePipeline, TheFamilyNeutralFlowOnALlamaGivesTheSameContainer) {
+  const std::vector<std::vector<int>> calibration(Data().calibration.begin(),
+                                                  Data().calibration.begin() + 8);
+  const LlamaBlockModel blocks(Data().inputs.model);
+  for (const Reconstruction r : {Reconstruction::kNone, Reconstruction::kObs}) {
+    PruneSettings s;
+    s.method = PruneMethod::kUniform;
+    s.nm = NmPattern{2, 4};
+    s.reconstruct = r;
+    s.progress = false;
+    const PruneResult llama = RunPrune(Data().inputs.model, calibration, s, 8, 8, kSha);
+    const BlockModelPruneResult neutral = RunBlockModelPrune(blocks, calibration, s, 8, 8, kSha);
+    ASSERT_EQ(neutral.container.layers.size(), llama.container.layers.size());
+    for (size_t i = 0; i < llama.container.layers.size(); ++i) {
+      const PrunedLayer& a = llama.container.layers[i];
+      const PrunedLayer& b = neutral.container.layers[i];
+      EXPECT_EQ(a.name, b.name);
+      EXPECT_EQ(a.mask, b.mask) << ReconstructionName(r) << " " << a.block << "." << a.name;
+      EXPECT_EQ(a.weights, b.weights) << ReconstructionName(r) << " " << a.block << "." << a.name;
+      EXPECT_EQ(a.scales, b.scales) << ReconstructionName(r) << " " << a.block << "." << a.name;
+    }
+    EXPECT_EQ(neutral.weight_sparsity(), llama.weight_sparsity());
   }
 }
 
