@@ -18,6 +18,7 @@
 #include "core/output_directory.h"
 #include "golden/perf_model.h"
 #include "golden/perf_report.h"
+#include "golden/schedule_gain.h"
 
 namespace flexcim::cli {
 namespace {
@@ -130,6 +131,15 @@ std::string SynthSection(const json& j) {
   return s + "\n\n";
 }
 
+// What the overlapped schedule buys (docs/ACCEL.md): stories15M's and
+// Llama-2-7B's shapes at 2:4 on the accelerator's Q = 4 macros.
+golden::ScheduleGainReport ScheduleGainSection(const MacroConfig& config, int64_t tokens) {
+  const std::vector<golden::ModelShape> shapes{
+      golden::ReadModelShape(std::string(FLEXCIM_SOURCE_DIR) + "/testdata/perf/stories15m-shape.json"),
+      golden::ReadModelShape("llama2-7b")};
+  return golden::BuildScheduleGainReport(config, shapes, NmPattern::Parse("2:4", "schedule section"), 4, tokens);
+}
+
 std::string Missing(const std::string& section, const fs::path& file, const std::string& how) {
   return fmt::format("## {}\n\nMissing: {} not found ({}).\n\n", section, file.string(), how);
 }
@@ -238,6 +248,8 @@ int RunReport(const std::vector<std::string>& args) {
     }
   }();
   md += perf.markdown;
+  const golden::ScheduleGainReport schedule_gain = ScheduleGainSection(in.config, tokens);
+  md += schedule_gain.markdown;
   std::cout << (summary_only ? perf.summary : md);
   if (!o.out.empty()) {
     json j;
@@ -247,6 +259,7 @@ int RunReport(const std::vector<std::string>& args) {
     if (verify_layer) j["verify_layer"] = *verify_layer;
     if (synth) j["synth"] = *synth;
     j["performance"] = perf.json;
+    j["schedule_gain"] = schedule_gain.json;
     WriteOutputDirectory(o.out, "report", [&](const fs::path& staging) {
       WriteTextFile(staging / "report.md", md);
       WriteTextFile(staging / "summary.md", perf.summary);
