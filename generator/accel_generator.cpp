@@ -33,6 +33,8 @@ GeneratedDesign GenerateAccel(const AccelConfig& c) {
                     depth, width, ports, ports, ports == 1 ? "" : "s"),
         [&](vast::VerilogFile& f) { return EmitAccelSram(f, width, depth, ports); }));
   }
+  design.files.push_back(RenderModuleFile(flags, "A registered copy of a control bit (fanout replication).",
+                                          [&](vast::VerilogFile& f) { return EmitAccelBitCopy(f); }));
   {
     const int lanes = c.out_lanes(), lane_width = c.out_width();
     design.files.push_back(RenderModuleFile(

@@ -101,6 +101,20 @@ vast::Module* EmitAccelSram(vast::VerilogFile& file, int width, int depth, int p
   return m.result();
 }
 
+vast::Module* EmitAccelBitCopy(vast::VerilogFile& file) {
+  vast::ModuleBuilder m(file, kAccelBitCopyName);
+  auto clk = m.AddInput("clk", 1);
+  auto d = m.AddInput("d", 1);
+  auto q = m.AddOutput("q", 1);
+  m.AddComment("A registered copy of a control bit: one instance per load group, so that synthesis keeps the "
+               "copies (it would merge identical flip-flops of one module) and no control net drives more than "
+               "one lane's 32 muxes.");
+  auto r = m.AddReg("q_r", 1);
+  m.ClockedAssign(clk, r, d);
+  m.Assign(q, r);
+  return m.result();
+}
+
 std::string AccelAccumulateName(int lanes, int lane_width) {
   return fmt::format("accel_accumulate_l{}_o{}", lanes, lane_width);
 }
@@ -108,7 +122,7 @@ std::string AccelAccumulateName(int lanes, int lane_width) {
 vast::Module* EmitAccelAccumulate(vast::VerilogFile& file, int lanes, int lane_width) {
   const int OW = lane_width;
   vast::ModuleBuilder m(file, AccelAccumulateName(lanes, OW));
-  auto first = m.AddInput("first", 1);
+  auto first = m.AddInput("first", lanes);  // one copy per lane (a 32-bit mux select each)
   auto lane_in = m.AddInput("lanes", lanes * OW);
   auto old = m.AddInput("old", lanes * 32);
   auto sum = m.AddOutput("sum", lanes * 32);
@@ -124,7 +138,8 @@ vast::Module* EmitAccelAccumulate(vast::VerilogFile& file, int lanes, int lane_w
           file.Make<vast::Replicate>(file.Int(static_cast<uint64_t>(32 - OW)), lane_in.Bit(l * OW + OW - 1)),
           lane_in.Slice(l * OW + OW - 1, l * OW)});
     }
-    m.Assign(sum.Slice(l * 32 + 31, l * 32), o.Mux(first, lane, o.Add(old.Slice(l * 32 + 31, l * 32), lane)));
+    m.Assign(sum.Slice(l * 32 + 31, l * 32),
+             o.Mux(Sel(first, l, l), lane, o.Add(old.Slice(l * 32 + 31, l * 32), lane)));
   }
   if (OW > 32) {
     auto unused = m.AddWire("lanes_high_unused", 1);
@@ -199,8 +214,6 @@ vast::Module* EmitAccelTop(vast::VerilogFile& file, const AccelConfig& c, const 
                    m.AddReg(fmt::format("in_valid_p{}", q), 1)});
   }
   const int LANE_BITS = BitsFor(PC) - (PC == 1 ? 1 : 0);  // log2(P*C): P and C are powers of two
-  std::optional<vast::RegNet> obuf_lane;
-  if (LANE_BITS > 0) obuf_lane = m.AddReg("obuf_lane", LANE_BITS);
   m.Assign(busy_o, busy);
   m.Assign(done_o, done);
   m.Assign(error_o, error);
@@ -501,9 +514,18 @@ vast::Module* EmitAccelTop(vast::VerilogFile& file, const AccelConfig& c, const 
       m.Assign(row, o.Add(x.orow, cnt));
       auto next_row = m.AddWire(fmt::format("obuf_next_row{}", q), ORB);
       m.Assign(next_row, o.Add(row, o.Ext(out_valid[q], 1, ORB)));
+      // One registered copy of `first` per lane: first changes at the take, outputs come P*R + L or more
+      // cycles later, so the copies' cycle of delay is never seen.
+      auto first_lanes = m.AddWire(fmt::format("first_lanes{}", q), PC);
+      for (int l = 0; l < PC; ++l) {
+        m.AddInstance(kAccelBitCopyName, fmt::format("u_first{}_{}", q, l),
+                      {Connection::In("clk", clk), Connection::In("d", x.first),
+                       Connection::Out("q", PC == 1 ? vast::ContinuousTarget(first_lanes)
+                                                    : vast::ContinuousTarget(first_lanes.Bit(l)))});
+      }
       auto sum = m.AddWire(fmt::format("obuf_sum{}", q), PC * 32);
       m.AddInstance(AccelAccumulateName(PC, OW), fmt::format("u_acc{}", q),
-                    {Connection::In("first", x.first), Connection::In("lanes", out_data[q]),
+                    {Connection::In("first", first_lanes), Connection::In("lanes", out_data[q]),
                      Connection::In("old", Sel(rdata, (q + 1) * PC * 32 - 1, q * PC * 32)),
                      Connection::Out("sum", sum)});
       we_bits.push_back(out_valid[q]);
@@ -521,9 +543,20 @@ vast::Module* EmitAccelTop(vast::VerilogFile& file, const AccelConfig& c, const 
                   {Connection::In("clk", clk), Connection::In("we", cat(we_bits)),
                    Connection::In("waddr", cat(waddrs)), Connection::In("wdata", cat(wdatas)),
                    Connection::In("raddr", cat(raddrs)), Connection::Out("rdata", rdata)});
-    if (obuf_lane) {
-      m.ClockedAssign(clk, *obuf_lane, Sel(obuf_addr, LANE - 1, 0));
-      m.Assign(obuf_rdata, file.Part(rdata, o.Op(BinaryOp::kMul, *obuf_lane, file.Int(32)), 32));
+    if (LANE > 0) {
+      // The host's lane, registered with the row read: one copy per output bit, so that no select
+      // drives more than one bit's P*C:1 mux.
+      for (int i = 0; i < 32; ++i) {
+        auto lane = m.AddWire(fmt::format("obuf_lane{}", i), LANE);
+        for (int b = 0; b < LANE; ++b) {
+          m.AddInstance(kAccelBitCopyName, fmt::format("u_obuf_lane{}_{}", i, b),
+                        {Connection::In("clk", clk), Connection::In("d", obuf_addr.Bit(b)),
+                         Connection::Out("q", LANE == 1 ? vast::ContinuousTarget(lane)
+                                                        : vast::ContinuousTarget(lane.Bit(b)))});
+        }
+        m.Assign(obuf_rdata.Bit(i),
+                 file.Bit(rdata, o.Add(o.Op(BinaryOp::kMul, lane, file.Int(32)), file.Int(static_cast<uint64_t>(i)))));
+      }
     } else {
       m.Assign(obuf_rdata, rdata.Slice(31, 0));
     }

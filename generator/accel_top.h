@@ -19,9 +19,14 @@ namespace flexcim::gen {
 std::string AccelSramName(int width, int depth, int ports = 1);
 vast::Module* EmitAccelSram(vast::VerilogFile& file, int width, int depth, int ports = 1);
 
+// "accel_bit_copy": q is d one cycle later (one flip-flop per instance, so
+// that synthesis keeps replicated control bits apart).
+inline constexpr char kAccelBitCopyName[] = "accel_bit_copy";
+vast::Module* EmitAccelBitCopy(vast::VerilogFile& file);
+
 // "accel_accumulate_l<lanes>_o<lane width>": combinational; sum lane l =
-// first ? sign-extended lane l : old word l + sign-extended lane l (32-bit
-// wraparound).
+// first[l] ? sign-extended lane l : old word l + sign-extended lane l
+// (32-bit wraparound).
 std::string AccelAccumulateName(int lanes, int lane_width);
 vast::Module* EmitAccelAccumulate(vast::VerilogFile& file, int lanes, int lane_width);
 

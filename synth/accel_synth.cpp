@@ -134,6 +134,8 @@ AccelSynthResult RunAccelSynth(const AccelSynthOptions& o) {
   ys += fmt::format("blackbox {}\n", cut);
   ys += fmt::format("hierarchy -check -top {}\n", r.top);
   ys += fmt::format("expose -evert{}\n", selection);
+  // The cut instances' clock pins are not paths of the logic.
+  ys += fmt::format("delete -port {}/w:*.clk\n", r.top);
   ys += fmt::format("synth -top {}\n", r.top);
   ys += fmt::format("dfflibmap -liberty {}\n", liberty.string());
   ys += fmt::format("abc -liberty {}\n", liberty.string());
