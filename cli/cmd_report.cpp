@@ -134,9 +134,11 @@ std::string SynthSection(const json& j) {
 // What the overlapped schedule buys (docs/ACCEL.md): stories15M's and
 // Llama-2-7B's shapes at 2:4 on the accelerator's Q = 4 macros.
 golden::ScheduleGainReport ScheduleGainSection(const MacroConfig& config, int64_t tokens) {
-  const std::vector<golden::ModelShape> shapes{
+  std::vector<golden::ModelShape> shapes{
       golden::ReadModelShape(std::string(FLEXCIM_SOURCE_DIR) + "/testdata/perf/stories15m-shape.json"),
       golden::ReadModelShape("llama2-7b")};
+  shapes[0].name = "stories15M";
+  shapes[1].name = "Llama-2-7B";
   return golden::BuildScheduleGainReport(config, shapes, NmPattern::Parse("2:4", "schedule section"), 4, tokens);
 }
 

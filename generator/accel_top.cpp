@@ -554,8 +554,12 @@ vast::Module* EmitAccelTop(vast::VerilogFile& file, const AccelConfig& c, const 
                          Connection::Out("q", LANE == 1 ? vast::ContinuousTarget(lane)
                                                         : vast::ContinuousTarget(lane.Bit(b)))});
         }
-        m.Assign(obuf_rdata.Bit(i),
-                 file.Bit(rdata, o.Add(o.Op(BinaryOp::kMul, lane, file.Int(32)), file.Int(static_cast<uint64_t>(i)))));
+        // Bit i of every word of port 0's row, lane l at bit l.
+        auto column = m.AddWire(fmt::format("obuf_bit{}", i), PC);
+        std::vector<Expression*> bits;
+        for (int l = PC - 1; l >= 0; --l) bits.push_back(rdata.Bit(l * 32 + i));
+        m.Assign(column, file.Make<vast::Concat>(bits));
+        m.Assign(obuf_rdata.Bit(i), file.Bit(column, lane));
       }
     } else {
       m.Assign(obuf_rdata, rdata.Slice(31, 0));
