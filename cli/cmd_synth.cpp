@@ -120,7 +120,7 @@ void Progress(const std::string& line) { std::cerr << fmt::format("flexcim synth
 int SynthAccel(const SynthCmdOptions& o, const po::variables_map& vm) {
   for (const char* flag : {"activity", "activity-from", "activity-vcd", "jobs", "no-power-breakdown", "input-activity"}) {
     if (vm.count(flag) && !vm[flag].defaulted()) {
-      throw UsageError(fmt::format("--accel: --{} is for macro power; the accelerator report has none", flag));
+      throw UsageError(fmt::format("--accel: --{} does not apply to the accelerator's area and clock report", flag));
     }
   }
   const std::vector<std::string> archs = CommaList("arch", o.archs);
