@@ -11,6 +11,7 @@
 #include "core/errors.h"
 #include "core/json_input.h"
 #include "core/subprocess.h"
+#include "generator/accel_top.h"
 #include "synth/area_breakdown.h"
 #include "synth/liberty_cells.h"
 #include "synth/liberty_setup.h"
@@ -53,11 +54,6 @@ void RunTool(const std::vector<std::string>& command, const fs::path& log, const
   }
 }
 
-std::string SramModule(int width, int depth, int ports) {
-  return ports == 1 ? fmt::format("accel_sram_w{}_d{}", width, depth)
-                    : fmt::format("accel_sram_w{}_d{}_p{}", width, depth, ports);
-}
-
 // The critical path of OpenSTA's first report_checks (from "Startpoint" to "slack").
 std::string CriticalPathText(const std::string& log) {
   const size_t begin = log.find("Startpoint:");
@@ -85,7 +81,7 @@ std::vector<AccelSramUse> AccelSramUses(const nlohmann::json& manifest) {
   const int desc_bits = a.at("descriptor").at("bits").get<int>();
   const int lanes = a.at("out_lanes").get<int>();
   auto use = [](std::string role, int width, int depth, int ports, int instances) {
-    return AccelSramUse{.role = std::move(role), .module = SramModule(width, depth, ports), .width = width,
+    return AccelSramUse{.role = std::move(role), .module = gen::AccelSramName(width, depth, ports), .width = width,
                         .depth = depth, .ports = ports, .instances = instances};
   };
   return {use("weight buffer", row_bits, a.at("wbuf_rows").get<int>(), 1, 1),
