@@ -19,6 +19,7 @@
 #include "flow_pruner/recurrent_report.h"
 #include "golden/perf_model.h"
 #include "golden/perf_report.h"
+#include "golden/schedule_gain.h"
 
 namespace flexcim::cli {
 namespace {
@@ -131,6 +132,17 @@ std::string SynthSection(const json& j) {
   return s + "\n\n";
 }
 
+// What the overlapped schedule buys (docs/ACCEL.md): stories15M's and
+// Llama-2-7B's shapes at 2:4 on the accelerator's Q = 4 macros.
+golden::ScheduleGainReport ScheduleGainSection(const MacroConfig& config, int64_t tokens) {
+  std::vector<golden::ModelShape> shapes{
+      golden::ReadModelShape(std::string(FLEXCIM_SOURCE_DIR) + "/testdata/perf/stories15m-shape.json"),
+      golden::ReadModelShape("llama2-7b")};
+  shapes[0].name = "stories15M";
+  shapes[1].name = "Llama-2-7B";
+  return golden::BuildScheduleGainReport(config, shapes, NmPattern::Parse("2:4", "schedule section"), 4, tokens);
+}
+
 std::string Missing(const std::string& section, const fs::path& file, const std::string& how) {
   return fmt::format("## {}\n\nMissing: {} not found ({}).\n\n", section, file.string(), how);
 }
@@ -239,6 +251,8 @@ int RunReport(const std::vector<std::string>& args) {
     }
   }();
   md += perf.markdown;
+  const golden::ScheduleGainReport schedule_gain = ScheduleGainSection(in.config, tokens);
+  md += schedule_gain.markdown;
   const pruner::RecurrentReport recurrent = pruner::BuildRecurrentReport(run);  // <run>/recurrent/, if any
   md += recurrent.markdown;
   std::cout << (summary_only ? perf.summary : md);
@@ -250,6 +264,7 @@ int RunReport(const std::vector<std::string>& args) {
     if (verify_layer) j["verify_layer"] = *verify_layer;
     if (synth) j["synth"] = *synth;
     j["performance"] = perf.json;
+    j["schedule_gain"] = schedule_gain.json;
     if (!recurrent.json.is_null()) j["recurrent"] = recurrent.json;
     WriteOutputDirectory(o.out, "report", [&](const fs::path& staging) {
       WriteTextFile(staging / "report.md", md);

@@ -11,12 +11,17 @@
 #include <iostream>
 #include <map>
 
+#include "cli/accel_flags.h"
 #include "cli/command_registry.h"
 #include "cli/flag_parsing.h"
 #include "core/arch_traits.h"
 #include "core/errors.h"
+#include "core/atomic_file.h"
 #include "core/input_file.h"
 #include "core/output_directory.h"
+#include "generator/accel_generator.h"
+#include "generator/design_writer.h"
+#include "synth/accel_synth.h"
 #include "synth/activity_file.h"
 #include "synth/design_source.h"
 #include "synth/ppa_report.h"
@@ -42,6 +47,9 @@ struct SynthCmdOptions {
   std::string combine;
   int jobs = 1;
   bool no_power_breakdown = false;
+  bool accel = false;
+  AccelParams accel_params;
+  double macro_area_um2 = 0;
 };
 
 po::options_description SynthFlags(SynthCmdOptions& o) {
@@ -70,7 +78,16 @@ po::options_description SynthFlags(SynthCmdOptions& o) {
       ("combine", po::value(&o.combine),
        "R1.json,R2.json,...: synthesise nothing; write one report (table, overheads, plot) of the results "
        "in these report.json files of earlier runs (variants measured one at a time)");
+  own.add_options()
+      ("accel", po::bool_switch(&o.accel),
+       "the accelerator of `flexcim gen --accel` (docs/ACCEL.md): area and clock of the logic the macros do not "
+       "cover (macros and SRAM models cut out), SRAMs at a published sky130 SRAM's area per bit; writes "
+       "accel_report.json/md")
+      ("macro-area-um2", po::value(&o.macro_area_um2),
+       "with --accel: one macro's area (e.g. from docs/PPA.md) for the overhead; default: synthesise the macro "
+       "(area only)");
   flags.add(own);
+  flags.add(AccelOptions(o.accel_params));
   AddDataDirOption(flags, o.data_dir);
   return flags;
 }
@@ -98,6 +115,60 @@ void RequireVcdOfDesign(const std::string& vcd, const std::map<std::string, doub
 }
 
 void Progress(const std::string& line) { std::cerr << fmt::format("flexcim synth: {}\n", line); }
+
+// --accel: the accelerator's logic without macros and SRAMs (docs/ACCEL.md).
+int SynthAccel(const SynthCmdOptions& o, const po::variables_map& vm) {
+  for (const char* flag : {"activity", "activity-from", "activity-vcd", "jobs", "no-power-breakdown", "input-activity"}) {
+    if (vm.count(flag) && !vm[flag].defaulted()) {
+      throw UsageError(fmt::format("--accel: --{} does not apply to the accelerator's area and clock report", flag));
+    }
+  }
+  const std::vector<std::string> archs = CommaList("arch", o.archs);
+  if (archs.size() != 1) throw UsageError(fmt::format("--arch {}: --accel takes one architecture", o.archs));
+  const std::vector<MacroConfig> configs = o.macro.ToConfigs();
+  if (configs.size() != 1) throw UsageError("--accel: give one --mac and one --storage");
+  if (vm.count("macro-area-um2") && !(o.macro_area_um2 > 0 && o.macro_area_um2 < 1e15)) {
+    throw UsageError(fmt::format("--macro-area-um2 {}: must be > 0", o.macro_area_um2));
+  }
+  const AccelConfig accel = AccelConfig::Create(ParseArch(archs.front()), configs.front(), o.accel_params);
+  const fs::path work = o.work_dir.empty() ? fs::path(o.out_dir) / "work" : fs::path(o.work_dir);
+  if (!o.work_dir.empty()) ClaimOutputDirectory({"--work", o.work_dir}, "synth");
+  ClaimOutputDirectory({"--out", o.out_dir}, "synth");
+  const auto start = std::chrono::steady_clock::now();
+  const fs::path dir = work / accel.TopName();
+  Progress(fmt::format("generating {}", accel.TopName()));
+  gen::WriteDesign(gen::GenerateAccel(accel), dir / "rtl");
+  synth::AccelSynthOptions so;
+  so.rtl_dir = dir / "rtl";
+  so.work_dir = dir / "synth";
+  so.data_dir = o.data_dir;
+  so.run_sta = !o.no_sta;
+  so.progress = Progress;
+  const synth::AccelSynthResult r = synth::RunAccelSynth(so);
+  std::optional<double> macro_area;
+  std::string source;
+  if (vm.count("macro-area-um2")) {
+    macro_area = o.macro_area_um2;
+    source = "--macro-area-um2";
+  } else {
+    synth::SynthFlowOptions flow;
+    flow.rtl_dir = so.rtl_dir;  // the macro's manifest and files are the design's own (FLEXCIM.md 5b)
+    flow.work_dir = dir / "macro_synth";
+    flow.data_dir = o.data_dir;
+    flow.run_sta = false;
+    flow.progress = Progress;
+    macro_area = synth::RunSynthFlow(flow).area.total_area;
+    source = fmt::format("Yosys, this run ({})", (dir / "macro_synth").string());
+  }
+  const auto report = synth::AccelSynthJson(r, macro_area, source);
+  WriteFileAtomically(fs::path(o.out_dir) / "accel_report.json", report.dump(2) + "\n");
+  const std::string md = synth::AccelSynthMarkdown(report);
+  WriteFileAtomically(fs::path(o.out_dir) / "accel_report.md", md);
+  std::cout << md;
+  Progress(fmt::format("done in {:.1f} s; wrote {}/accel_report.md and accel_report.json",
+                       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), o.out_dir));
+  return 0;
+}
 
 // --combine: one report of the results of earlier runs.
 int Combine(const SynthCmdOptions& o, const po::variables_map& vm) {
@@ -146,6 +217,11 @@ int RunSynth(const std::vector<std::string>& args) {
                              "[macro flags] [--mac M1,M2] [--arch A,B] [--out DIR] | --combine R1.json,R2.json");
   if (!vm) return 0;
   if (vm->count("combine")) return Combine(o, *vm);
+  if (o.accel) return SynthAccel(o, *vm);
+  for (const char* flag : {"macro-area-um2", "macros", "wbuf-rows", "abuf-words", "obuf-rows", "descriptors",
+                           "max-tokens"}) {
+    if (vm->count(flag) && !(*vm)[flag].defaulted()) throw UsageError(fmt::format("--{}: only with --accel", flag));
+  }
   const std::vector<MacroConfig> configs = o.macro.ToConfigs();
   const auto archs = CommaList("arch", o.archs);
   for (const auto& a : archs) synth::CheckArch(a);

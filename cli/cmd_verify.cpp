@@ -50,6 +50,7 @@ struct VerifyOptions {
                            .max_tokens = 8};
   std::string schedule = "overlapped";
   std::string pruned, layer, layer_shape = "16x32", nm = "1:2";
+  int block = -1;
   int tokens = 2;
 };
 
@@ -91,6 +92,9 @@ po::options_description VerifyFlags(VerifyOptions& o) {
       ("schedule", po::value(&o.schedule)->default_value(o.schedule), "with --accel: serial or overlapped")
       ("pruned", po::value(&o.pruned), "with --accel: a `flexcim prune` output directory or its pruned.flexcim")
       ("layer", po::value(&o.layer), "with --pruned: the layer, e.g. 0.wq")
+      ("block", po::value(&o.block),
+       "with --pruned, instead of --layer: every linear layer of this decoder block (wq wk wv wo w1 w2 w3), one "
+       "run each; attention, the norms, SiLU gating and the residuals stay outside the accelerator")
       ("layer-shape", po::value(&o.layer_shape)->default_value(o.layer_shape),
        "with --accel and no --pruned: a random legal layer of OUTxIN")
       ("nm", po::value(&o.nm)->default_value(o.nm), "with --accel and no --pruned: its N:M pattern")
@@ -109,24 +113,40 @@ int RunAccelVerify(const VerifyOptions& o) {
   }
   if (o.tokens < 1) throw UsageError(fmt::format("--tokens {}: must be >= 1", o.tokens));
   const AccelConfig config = AccelConfig::Create(ParseArch(o.arch), o.macro.ToConfig(), o.accel_params);
+  if (o.block < -1) throw UsageError(fmt::format("--block {}: must be >= 0", o.block));
+  if (o.block >= 0 && o.pruned.empty()) throw UsageError(fmt::format("--block {}: only with --pruned", o.block));
   std::mt19937_64 rng(o.seed);
   verif::AccelLayer layer;
   layer.tokens = o.tokens;
+  std::vector<verif::AccelLayer> block_layers;
   if (!o.pruned.empty()) {
-    if (o.layer.empty()) throw UsageError("--pruned: give the layer with --layer (e.g. 0.wq)");
+    if (o.layer.empty() == (o.block < 0)) {
+      throw UsageError("--pruned: give the layer with --layer (e.g. 0.wq) or a whole block with --block (e.g. 3)");
+    }
     fs::path path = o.pruned;
     if (fs::is_directory(path)) path /= "pruned.flexcim";
     const pruner::PrunedContainer c = pruner::ReadContainer(path);
-    for (const pruner::PrunedLayer& l : c.layers) {
-      if (fmt::format("{}.{}", l.block, l.name) != o.layer) continue;
-      layer.name = o.layer;
-      layer.pattern = l.pattern;
-      layer.weights = {l.rows, l.cols, std::vector<int32_t>(l.weights.begin(), l.weights.end()), l.mask};
-    }
-    if (layer.name.empty()) throw UsageError(fmt::format("--layer {}: no such layer in {}", o.layer, path.string()));
     const int64_t lo = -(int64_t{1} << (config.macro().a_bits() - 1)), hi = -lo - 1;
-    layer.x.resize(static_cast<size_t>(o.tokens) * layer.weights.in_features);
-    for (auto& a : layer.x) a = static_cast<int32_t>(std::uniform_int_distribution<int64_t>(lo, hi)(rng));
+    auto accel_layer = [&](const pruner::PrunedLayer& l) {
+      verif::AccelLayer a;
+      a.name = fmt::format("{}.{}", l.block, l.name);
+      a.tokens = o.tokens;
+      a.pattern = l.pattern;
+      a.weights = {l.rows, l.cols, std::vector<int32_t>(l.weights.begin(), l.weights.end()), l.mask};
+      a.x.resize(static_cast<size_t>(o.tokens) * a.weights.in_features);
+      for (auto& v : a.x) v = static_cast<int32_t>(std::uniform_int_distribution<int64_t>(lo, hi)(rng));
+      return a;
+    };
+    for (const pruner::PrunedLayer& l : c.layers) {
+      if (o.block >= 0 && l.block == o.block) block_layers.push_back(accel_layer(l));
+      if (o.block < 0 && fmt::format("{}.{}", l.block, l.name) == o.layer) layer = accel_layer(l);
+    }
+    if (o.block >= 0 && block_layers.empty()) {
+      throw UsageError(fmt::format("--block {}: no layer of block {} in {}", o.block, o.block, path.string()));
+    }
+    if (o.block < 0 && layer.name.empty()) {
+      throw UsageError(fmt::format("--layer {}: no such layer in {}", o.layer, path.string()));
+    }
   } else {
     int out = 0, in = 0;
     char x = 0;
@@ -142,7 +162,9 @@ int RunAccelVerify(const VerifyOptions& o) {
     layer.x = std::move(r.x);
   }
   // Refused here, before minutes of building, when the descriptors are bad.
-  const verif::AccelProgram program = verif::MakeAccelProgram(config, layer, schedule);
+  for (const verif::AccelLayer& l : block_layers) (void)verif::MakeAccelProgram(config, l, schedule);
+  const verif::AccelProgram program =
+      block_layers.empty() ? verif::MakeAccelProgram(config, layer, schedule) : verif::AccelProgram{};
   const fs::path work =
       o.work.empty() ? fs::temp_directory_path() / ("flexcim-verify-" + config.TopName()) : fs::path(o.work);
   // As for a macro: a --work of the user's own is not filled with ours.
@@ -152,6 +174,20 @@ int RunAccelVerify(const VerifyOptions& o) {
     ClaimOutputDirectory({"--work", o.work}, "verify");
   }
   auto progress = [](const std::string& line) { std::cerr << "verify: " << line << "\n"; };
+  if (!block_layers.empty()) {
+    const verif::AccelLayersResult r = verif::RunAccelLayers(config, block_layers, schedule, work, progress);
+    for (const std::string& line : r.lines) std::cout << line << "\n";
+    if (r.exit_code != 0) {
+      std::cerr << fmt::format("verify: MISMATCH: the accelerator {} disagrees on block {} (work dir {})\n",
+                               config.TopName(), o.block, work.string());
+      return r.exit_code;
+    }
+    std::cout << fmt::format("block {}: {} linear layers, one run each (attention, norms, SiLU gating and "
+                             "residuals outside the accelerator)\nverified {} outputs, 0 mismatches; {} cycles, "
+                             "equal to the system model\n",
+                             o.block, block_layers.size(), r.outputs, r.cycles);
+    return 0;
+  }
   progress(fmt::format("layer {}: {} tiles, {} tokens, {} schedule on {} macros", layer.name,
                        program.descriptors.size(), layer.tokens, o.schedule, config.macros()));
   const verif::AccelRunResult r =

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
+
 #include "generator/accel_top.h"
 #include "generator/arch_generator.h"
 #include "generator/design_render.h"
@@ -13,16 +16,31 @@ GeneratedDesign GenerateAccel(const AccelConfig& c) {
   const std::string macro_top = design.top;
   const std::string flags = c.Flags();
   const AccelParams& p = c.params();
-  std::vector<std::pair<int, int>> srams{{c.row_bits(), p.wbuf_rows}};
-  if (std::pair{c.act_bits(), p.abuf_words} != srams.front()) srams.push_back({c.act_bits(), p.abuf_words});
+  // Every SRAM model once: {width, depth, ports}.
+  std::vector<std::array<int, 3>> srams;
+  for (const std::array<int, 3>& sram : {std::array<int, 3>{c.row_bits(), p.wbuf_rows, 1},
+                                         std::array<int, 3>{c.act_bits(), p.abuf_words, 1},
+                                         std::array<int, 3>{c.desc_bits(), p.descriptors, 1},
+                                         std::array<int, 3>{c.out_lanes() * 32, p.obuf_rows, c.macros()}}) {
+    if (std::find(srams.begin(), srams.end(), sram) == srams.end()) srams.push_back(sram);
+  }
   for (const auto& sram : srams) {
-    const int width = sram.first, depth = sram.second;  // named, so the lambda can capture them
+    const int width = sram[0], depth = sram[1], ports = sram[2];  // named, so the lambda can capture them
     design.files.push_back(RenderModuleFile(
         flags,
-        fmt::format("Behavioural synchronous SRAM: {} words of {} bits, one write and one registered read "
-                    "per cycle (docs/ACCEL.md).",
-                    depth, width),
-        [&](vast::VerilogFile& f) { return EmitAccelSram(f, width, depth); }));
+        fmt::format("Behavioural synchronous SRAM: {} words of {} bits, {} write and {} registered read port{} "
+                    "(docs/ACCEL.md).",
+                    depth, width, ports, ports, ports == 1 ? "" : "s"),
+        [&](vast::VerilogFile& f) { return EmitAccelSram(f, width, depth, ports); }));
+  }
+  design.files.push_back(RenderModuleFile(flags, "A registered copy of a control bit (fanout replication).",
+                                          [&](vast::VerilogFile& f) { return EmitAccelBitCopy(f); }));
+  {
+    const int lanes = c.out_lanes(), lane_width = c.out_width();
+    design.files.push_back(RenderModuleFile(
+        flags, fmt::format("Accumulate adders of one output row: {} lanes of {} bits into 32-bit words.", lanes,
+                           lane_width),
+        [&](vast::VerilogFile& f) { return EmitAccelAccumulate(f, lanes, lane_width); }));
   }
   design.files.push_back(RenderModuleFile(
       flags,

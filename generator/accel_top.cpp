@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <optional>
 #include <vector>
 
@@ -58,30 +59,94 @@ Expression* Sel(const vast::Net& net, int hi, int lo) {
 
 }  // namespace
 
-std::string AccelSramName(int width, int depth) { return fmt::format("accel_sram_w{}_d{}", width, depth); }
+std::string AccelSramName(int width, int depth, int ports) {
+  return ports == 1 ? fmt::format("accel_sram_w{}_d{}", width, depth)
+                    : fmt::format("accel_sram_w{}_d{}_p{}", width, depth, ports);
+}
 
-vast::Module* EmitAccelSram(vast::VerilogFile& file, int width, int depth) {
+vast::Module* EmitAccelSram(vast::VerilogFile& file, int width, int depth, int ports) {
   const int ab = BitsFor(depth);
-  vast::ModuleBuilder m(file, AccelSramName(width, depth));
+  vast::ModuleBuilder m(file, AccelSramName(width, depth, ports));
   auto clk = m.AddInput("clk", 1);
-  auto we = m.AddInput("we", 1);
-  auto waddr = m.AddInput("waddr", ab);
-  auto wdata = m.AddInput("wdata", width);
-  auto raddr = m.AddInput("raddr", ab);
-  auto rdata = m.AddOutput("rdata", width);
-  m.AddComment(fmt::format("{} words of {} bits; word i at mem[i*{} +: {}]. One write and one read per "
-                           "cycle; the read data is registered (valid the cycle after raddr).",
-                           depth, width, width, width));
+  auto we = m.AddInput("we", ports);
+  auto waddr = m.AddInput("waddr", ports * ab);
+  auto wdata = m.AddInput("wdata", ports * width);
+  auto raddr = m.AddInput("raddr", ports * ab);
+  auto rdata = m.AddOutput("rdata", ports * width);
+  m.AddComment(fmt::format("{} words of {} bits; word i at mem[i*{} +: {}]. {} write and {} read port{} (port k "
+                           "on bits k of we, k*{} of the addresses, k*{} of the data); the read data is "
+                           "registered (valid the cycle after raddr).",
+                           depth, width, width, width, ports == 1 ? "One" : std::to_string(ports),
+                           ports == 1 ? "one" : std::to_string(ports), ports == 1 ? "" : "s", ab, width));
   auto mem = m.AddReg("mem", width * depth);
-  auto rdata_r = m.AddReg("rdata_r", width);
+  auto rdata_r = m.AddReg("rdata_r", ports * width);
   m.Assign(rdata, rdata_r);
   Ops o{file};
   auto* body = file.Block();
-  auto* write = file.Block();
-  m.NonblockingAssign(write, mem.Part(o.Op(BinaryOp::kMul, waddr, file.Int(width)), width), wdata);
-  body->Add(file.Make<vast::If>(we, write, file.Block()));
-  m.NonblockingAssign(body, rdata_r, file.Part(mem, o.Op(BinaryOp::kMul, raddr, file.Int(width)), width));
+  for (int k = 0; k < ports; ++k) {
+    Expression* wa = Sel(waddr, (k + 1) * ab - 1, k * ab);
+    Expression* ra = Sel(raddr, (k + 1) * ab - 1, k * ab);
+    auto* write = file.Block();
+    m.NonblockingAssign(write, mem.Part(o.Op(BinaryOp::kMul, wa, file.Int(width)), width),
+                        Sel(wdata, (k + 1) * width - 1, k * width));
+    body->Add(file.Make<vast::If>(Sel(we, k, k), write, file.Block()));
+    Expression* read = file.Part(mem, o.Op(BinaryOp::kMul, ra, file.Int(width)), width);
+    if (ports == 1) {
+      m.NonblockingAssign(body, rdata_r, read);
+    } else {
+      m.NonblockingAssign(body, rdata_r.Slice((k + 1) * width - 1, k * width), read);
+    }
+  }
   m.AlwaysFf(clk, body);
+  return m.result();
+}
+
+vast::Module* EmitAccelBitCopy(vast::VerilogFile& file) {
+  vast::ModuleBuilder m(file, kAccelBitCopyName);
+  auto clk = m.AddInput("clk", 1);
+  auto d = m.AddInput("d", 1);
+  auto q = m.AddOutput("q", 1);
+  m.AddComment("A registered copy of a control bit: one instance per load group, so that synthesis keeps the "
+               "copies (it would merge identical flip-flops of one module) and no control net drives more than "
+               "one lane's 32 muxes.");
+  auto r = m.AddReg("q_r", 1);
+  m.ClockedAssign(clk, r, d);
+  m.Assign(q, r);
+  return m.result();
+}
+
+std::string AccelAccumulateName(int lanes, int lane_width) {
+  return fmt::format("accel_accumulate_l{}_o{}", lanes, lane_width);
+}
+
+vast::Module* EmitAccelAccumulate(vast::VerilogFile& file, int lanes, int lane_width) {
+  const int OW = lane_width;
+  vast::ModuleBuilder m(file, AccelAccumulateName(lanes, OW));
+  auto first = m.AddInput("first", lanes);  // one copy per lane (a 32-bit mux select each)
+  auto lane_in = m.AddInput("lanes", lanes * OW);
+  auto old = m.AddInput("old", lanes * 32);
+  auto sum = m.AddOutput("sum", lanes * 32);
+  m.AddComment("One output row: lane l of a macro's output, sign-extended to 32 bits, replaces word l (first) "
+               "or is added to it with 32-bit wraparound.");
+  Ops o{file};
+  for (int l = 0; l < lanes; ++l) {
+    Expression* lane;
+    if (OW >= 32) {
+      lane = lane_in.Slice(l * OW + 31, l * OW);
+    } else {
+      lane = file.Make<vast::Concat>(std::vector<Expression*>{
+          file.Make<vast::Replicate>(file.Int(static_cast<uint64_t>(32 - OW)), lane_in.Bit(l * OW + OW - 1)),
+          lane_in.Slice(l * OW + OW - 1, l * OW)});
+    }
+    m.Assign(sum.Slice(l * 32 + 31, l * 32),
+             o.Mux(Sel(first, l, l), lane, o.Add(old.Slice(l * 32 + 31, l * 32), lane)));
+  }
+  if (OW > 32) {
+    auto unused = m.AddWire("lanes_high_unused", 1);
+    std::vector<Expression*> parts{o.K(1, 0)};
+    for (int l = 0; l < lanes; ++l) parts.push_back(lane_in.Slice(l * OW + OW - 1, l * OW + 32));
+    m.Assign(unused, file.Make<vast::Unary>(vast::UnaryOp::kReduceAnd, file.Make<vast::Concat>(parts)));
+  }
   return m.result();
 }
 
@@ -133,7 +198,6 @@ vast::Module* EmitAccelTop(vast::VerilogFile& file, const AccelConfig& c, const 
   auto port_row = m.AddReg("port_row", RIB), port_wbase = m.AddReg("port_wbase", WAB);
   auto round_loaded = m.AddReg("round_loaded", 1);
   auto wr_idx_p = m.AddReg("wr_idx_p", RIB);
-  auto desc_mem = m.AddReg("desc_mem", DB * p.descriptors);
   struct Macro {
     vast::RegNet phase, abase, orow;
     std::optional<vast::RegNet> nlog2;  // flexcim only (in_nlog2)
@@ -149,16 +213,16 @@ vast::Module* EmitAccelTop(vast::VerilogFile& file, const AccelConfig& c, const 
                    m.AddReg(fmt::format("outcnt{}", q), TKB), m.AddReg(fmt::format("wr_en_p{}", q), 1),
                    m.AddReg(fmt::format("in_valid_p{}", q), 1)});
   }
-  auto obuf = m.AddReg("obuf", p.obuf_rows * PC * 32);
-  auto obuf_rdata_r = m.AddReg("obuf_rdata_r", 32);
+  const int LANE_BITS = BitsFor(PC) - (PC == 1 ? 1 : 0);  // log2(P*C): P and C are powers of two
   m.Assign(busy_o, busy);
   m.Assign(done_o, done);
   m.Assign(error_o, error);
-  m.Assign(obuf_rdata, obuf_rdata_r);
 
   // ------------------------------------------------------- combinational
+  // Descriptor buffer (an SRAM model, registered read): the read address runs one step ahead of
+  // next_tile (0 at start, next_tile + 1 at a take), so desc_cur is always descriptor next_tile.
   auto desc_cur = m.AddWire("desc_cur", DB);
-  m.Assign(desc_cur, file.Part(desc_mem, o.Op(BinaryOp::kMul, next_tile, file.Int(DB)), DB));
+  auto desc_raddr = m.AddWire("desc_raddr", DAB);
   auto d_wbase = m.AddWire("d_wbase", WAB), d_abase = m.AddWire("d_abase", AAB);
   auto d_orow = m.AddWire("d_orow", ORB), d_nlog2 = m.AddWire("d_nlog2", 4), d_first = m.AddWire("d_first", 1);
   m.Assign(d_wbase, desc_cur.Slice(c.desc_wbase_lsb() + WAB - 1, c.desc_wbase_lsb()));
@@ -200,6 +264,15 @@ vast::Module* EmitAccelTop(vast::VerilogFile& file, const AccelConfig& c, const 
   m.Assign(want, o.And(o.And(busy, o.Not(port_active)), tiles_left));
   m.Assign(take, o.And(o.And(want, may_start), o.Not(bad)));
   m.Assign(fault, o.And(want, bad));
+  {
+    Expression* index = Sel(next_tile, DAB - 1, 0);
+    m.Assign(desc_raddr, o.Mux(o.And(start, o.Not(busy)), o.K(DAB, 0),
+                               o.Mux(take, o.Add(index, o.K(DAB, 1)), index)));
+    m.AddInstance(AccelSramName(DB, p.descriptors), "u_desc",
+                  {Connection::In("clk", clk), Connection::In("we", desc_we), Connection::In("waddr", desc_addr),
+                   Connection::In("wdata", desc_wdata), Connection::In("raddr", desc_raddr),
+                   Connection::Out("rdata", desc_cur)});
+  }
   auto finish = m.AddWire("finish", 1);
   m.Assign(finish, o.And(o.And(busy, o.Not(tiles_left)), all_free));
   auto port_last = m.AddWire("port_last", 1);
@@ -294,14 +367,6 @@ vast::Module* EmitAccelTop(vast::VerilogFile& file, const AccelConfig& c, const 
                           o.And(go, o.Or(o.And(take, o.Eq(next_macro, qid)),
                                          o.And(port_active, o.Eq(port_macro, qid)))));
     }
-    m.AlwaysFf(clk, body);
-  }
-  // Descriptor register file (host writes).
-  {
-    auto* body = file.Block();
-    auto* write = file.Block();
-    m.NonblockingAssign(write, desc_mem.Part(o.Op(BinaryOp::kMul, desc_addr, file.Int(DB)), DB), desc_wdata);
-    o.If(body, desc_we, write, file.Block());
     m.AlwaysFf(clk, body);
   }
 
@@ -423,45 +488,82 @@ vast::Module* EmitAccelTop(vast::VerilogFile& file, const AccelConfig& c, const 
   }
 
   // ------------------------------------------- output buffer (accumulators)
-  m.AddComment("Output buffer: lane l of a macro's output for token t of its tile is added to word "
-               "(orow + t) * P*C + l (written when the tile is the first along K), 32-bit wraparound.");
+  m.AddComment("Output buffer: an SRAM model of obuf_rows rows of P*C 32-bit words with one read and one write "
+               "port per macro. Macro q's port reads, every cycle, the row of its next output (orow + outputs "
+               "received + out_valid: the registered read lands with that output), and with out_valid writes "
+               "the row back: lane l replaces word l (first tile along K) or is added to it (32-bit "
+               "wraparound). When not busy, port 0 reads the host's row (obuf_addr / P*C).");
   {
-    auto* body = file.Block();
+    const int LANE = LANE_BITS;
+    const int OAB = c.obuf_addr_bits();
+    std::vector<Expression*> we_bits, waddrs, wdatas, raddrs;
+    auto rdata = m.AddWire("obuf_rrow", Q * PC * 32);
+    auto host_row = m.AddWire("obuf_host_row", ORB);
+    {
+      const int row_bits = OAB - LANE;  // obuf_addr's row part
+      Expression* row = row_bits <= 0 ? o.K(ORB, 0)
+                        : row_bits >= ORB ? Sel(obuf_addr, LANE + ORB - 1, LANE)
+                                          : o.Ext(Sel(obuf_addr, OAB - 1, LANE), row_bits, ORB);
+      m.Assign(host_row, row);
+    }
     for (int q = 0; q < Q; ++q) {
       const Macro& x = mac[q];
-      auto obase = m.AddWire(fmt::format("obase{}", q), MB);
-      m.Assign(obase, o.Op(BinaryOp::kMul, o.Add(o.Ext(x.orow, ORB, MB), o.Ext(x.outcnt, TKB, MB)),
-                           o.K(MB, static_cast<uint64_t>(PC))));
-      auto lanes = m.AddWire(fmt::format("out_lanes{}", q), PC * 32);
+      auto row = m.AddWire(fmt::format("obuf_row{}", q), ORB);
+      // orow + outputs received < obuf_rows (checked at the take): fits ORB bits.
+      Expression* cnt = TKB >= ORB ? Sel(x.outcnt, ORB - 1, 0) : o.Ext(x.outcnt, TKB, ORB);
+      m.Assign(row, o.Add(x.orow, cnt));
+      auto next_row = m.AddWire(fmt::format("obuf_next_row{}", q), ORB);
+      m.Assign(next_row, o.Add(row, o.Ext(out_valid[q], 1, ORB)));
+      // One registered copy of `first` per lane: first changes at the take, outputs come P*R + L or more
+      // cycles later, so the copies' cycle of delay is never seen.
+      auto first_lanes = m.AddWire(fmt::format("first_lanes{}", q), PC);
       for (int l = 0; l < PC; ++l) {
-        Expression* lane;
-        if (OW >= 32) {
-          lane = out_data[q].Slice(l * OW + 31, l * OW);
-        } else {
-          lane = file.Make<vast::Concat>(std::vector<Expression*>{
-              file.Make<vast::Replicate>(file.Int(static_cast<uint64_t>(32 - OW)), out_data[q].Bit(l * OW + OW - 1)),
-              out_data[q].Slice(l * OW + OW - 1, l * OW)});
-        }
-        m.Assign(lanes.Slice(l * 32 + 31, l * 32), lane);
+        m.AddInstance(kAccelBitCopyName, fmt::format("u_first{}_{}", q, l),
+                      {Connection::In("clk", clk), Connection::In("d", x.first),
+                       Connection::Out("q", PC == 1 ? vast::ContinuousTarget(first_lanes)
+                                                    : vast::ContinuousTarget(first_lanes.Bit(l)))});
       }
-      if (OW > 32) {
-        auto unused = m.AddWire(fmt::format("out_high_unused{}", q), 1);
-        std::vector<Expression*> parts{o.K(1, 0)};
-        for (int l = 0; l < PC; ++l) parts.push_back(out_data[q].Slice(l * OW + OW - 1, l * OW + 32));
-        m.Assign(unused, file.Make<vast::Unary>(vast::UnaryOp::kReduceAnd, file.Make<vast::Concat>(parts)));
-      }
-      auto* acc = file.Block();
-      for (int l = 0; l < PC; ++l) {
-        Expression* word = o.Op(BinaryOp::kMul, o.Add(obase, o.K(MB, static_cast<uint64_t>(l))), file.Int(32));
-        Expression* lane = lanes.Slice(l * 32 + 31, l * 32);
-        m.NonblockingAssign(acc, obuf.Part(word, 32),
-                            o.Mux(x.first, lane, o.Add(file.Part(obuf, word, 32), lane)));
-      }
-      o.If(body, out_valid[q], acc, file.Block());
+      auto sum = m.AddWire(fmt::format("obuf_sum{}", q), PC * 32);
+      m.AddInstance(AccelAccumulateName(PC, OW), fmt::format("u_acc{}", q),
+                    {Connection::In("first", first_lanes), Connection::In("lanes", out_data[q]),
+                     Connection::In("old", Sel(rdata, (q + 1) * PC * 32 - 1, q * PC * 32)),
+                     Connection::Out("sum", sum)});
+      we_bits.push_back(out_valid[q]);
+      waddrs.push_back(row);
+      wdatas.push_back(sum);
+      raddrs.push_back(q == 0 ? o.Mux(busy, next_row, host_row) : static_cast<Expression*>(next_row));
     }
-    m.NonblockingAssign(body, obuf_rdata_r,
-                        file.Part(obuf, o.Op(BinaryOp::kMul, obuf_addr, file.Int(32)), 32));
-    m.AlwaysFf(clk, body);
+    // Concatenations list the most significant part first.
+    auto cat = [&](std::vector<Expression*> parts) -> Expression* {
+      if (parts.size() == 1) return parts.front();
+      std::reverse(parts.begin(), parts.end());
+      return file.Make<vast::Concat>(parts);
+    };
+    m.AddInstance(AccelSramName(PC * 32, p.obuf_rows, Q), "u_obuf",
+                  {Connection::In("clk", clk), Connection::In("we", cat(we_bits)),
+                   Connection::In("waddr", cat(waddrs)), Connection::In("wdata", cat(wdatas)),
+                   Connection::In("raddr", cat(raddrs)), Connection::Out("rdata", rdata)});
+    if (LANE > 0) {
+      // The host's lane, registered with the row read: one copy per output bit, so that no select
+      // drives more than one bit's P*C:1 mux.
+      for (int i = 0; i < 32; ++i) {
+        auto lane = m.AddWire(fmt::format("obuf_lane{}", i), LANE);
+        for (int b = 0; b < LANE; ++b) {
+          m.AddInstance(kAccelBitCopyName, fmt::format("u_obuf_lane{}_{}", i, b),
+                        {Connection::In("clk", clk), Connection::In("d", obuf_addr.Bit(b)),
+                         Connection::Out("q", LANE == 1 ? vast::ContinuousTarget(lane)
+                                                        : vast::ContinuousTarget(lane.Bit(b)))});
+        }
+        // Bit i of every word of port 0's row, lane l at bit l.
+        auto column = m.AddWire(fmt::format("obuf_bit{}", i), PC);
+        std::vector<Expression*> bits;
+        for (int l = PC - 1; l >= 0; --l) bits.push_back(rdata.Bit(l * 32 + i));
+        m.Assign(column, file.Make<vast::Concat>(bits));
+        m.Assign(obuf_rdata.Bit(i), file.Bit(column, lane));
+      }
+    } else {
+      m.Assign(obuf_rdata, rdata.Slice(31, 0));
+    }
   }
   return m.result();
 }

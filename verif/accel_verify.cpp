@@ -56,4 +56,29 @@ AccelRunResult RunAccelProgram(const AccelConfig& config, const nlohmann::json& 
   return r;
 }
 
+AccelLayersResult RunAccelLayers(const AccelConfig& config, const std::vector<AccelLayer>& layers,
+                                 golden::Schedule schedule, const fs::path& work,
+                                 const std::function<void(const std::string&)>& progress) {
+  std::vector<AccelProgram> programs;
+  for (const AccelLayer& layer : layers) programs.push_back(MakeAccelProgram(config, layer, schedule));
+  AccelLayersResult r;
+  for (const AccelProgram& p : programs) {
+    if (progress) {
+      progress(fmt::format("layer {}: {} tiles, {} tokens, {} schedule on {} macros", p.layer, p.descriptors.size(),
+                           p.tokens, golden::ScheduleName(schedule), config.macros()));
+    }
+    const AccelRunResult run = RunAccelProgram(config, p.ToJson(config), work, "program", progress);
+    std::string out = run.output;
+    while (!out.empty() && out.back() == '\n') out.pop_back();
+    r.lines.push_back(fmt::format("layer {}: {}", p.layer, out));
+    if (run.exit_code != 0) {
+      r.exit_code = run.exit_code;
+      return r;
+    }
+    r.outputs += static_cast<int64_t>(p.expected.size());
+    r.cycles += p.expected_cycles;
+  }
+  return r;
+}
+
 }  // namespace flexcim::verif

@@ -42,4 +42,16 @@ AccelRunResult RunAccelProgram(const AccelConfig& config, const nlohmann::json& 
                                const std::filesystem::path& work, const std::string& program_name,
                                const std::function<void(const std::string&)>& progress);
 
+// Several layers (e.g. the linear layers of one decoder block) through one
+// accelerator, one run each (buffers and descriptors reloaded per layer):
+// every program is built and checked before anything is built or run.
+struct AccelLayersResult {
+  int exit_code = 0;            // 0 every layer equal, 3 the first layer that disagrees stopped it
+  std::vector<std::string> lines;  // "layer <name>: <the testbench's line>" per layer run
+  int64_t outputs = 0, cycles = 0;  // sums over the layers that ran equal
+};
+AccelLayersResult RunAccelLayers(const AccelConfig& config, const std::vector<AccelLayer>& layers,
+                                 golden::Schedule schedule, const std::filesystem::path& work,
+                                 const std::function<void(const std::string&)>& progress);
+
 }  // namespace flexcim::verif

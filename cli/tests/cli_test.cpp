@@ -66,6 +66,17 @@ TEST(Cli, BadFlagsNameTheFlagAndValue) {
       {"bench --only golden,warp",
        "flexcim bench: error: --only golden,warp: 'warp' must be one of golden, verilator, gen, forward, stories15m, prune, on-macro, synth, hf-load, recurrent\n"},
       {"report --run /nonexistent/run", "flexcim report: error: --run /nonexistent/run: not a directory\n"},
+      {"verify --accel --block 3", "flexcim verify: error: --block 3: only with --pruned\n"},
+      {"verify --accel --block -2 --pruned x", "flexcim verify: error: --block -2: must be >= 0\n"},
+      {"verify --accel --pruned x --layer 0.wq --block 3",
+       "flexcim verify: error: --pruned: give the layer with --layer (e.g. 0.wq) or a whole block with --block "
+       "(e.g. 3)\n"},
+      {"synth --macros 4 --out x", "flexcim synth: error: --macros: only with --accel\n"},
+      {"synth --accel --jobs 2 --out x",
+       "flexcim synth: error: --accel: --jobs does not apply to the accelerator's area and clock report\n"},
+      {"synth --accel --macro-area-um2 0 --out x", "flexcim synth: error: --macro-area-um2 0: must be > 0\n"},
+      {"synth --accel --arch flexcim,dense --out x",
+       "flexcim synth: error: --arch flexcim,dense: --accel takes one architecture\n"},
   };
   for (const Case& c : cases) {
     const CliRun r = Flexcim(c.args);

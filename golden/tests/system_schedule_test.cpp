@@ -6,6 +6,7 @@
 #include <random>
 
 #include "core/errors.h"
+#include "golden/schedule_gain.h"
 #include "golden/system_model.h"
 
 namespace flexcim::golden {
@@ -90,6 +91,39 @@ TEST(SystemSchedule, FlagValues) {
   } catch (const UsageError& e) {
     EXPECT_STREQ(e.what(), "--schedule fast: must be one of serial, overlapped, parallel-ports");
   }
+}
+
+// The report's section (docs/ACCEL.md "What the overlap buys"): the
+// figures of `flexcim perf --shape testdata/perf/stories15m-shape.json --nm
+// 2:4 --macros 4 --schedule serial|overlapped`.
+TEST(ScheduleGain, Stories15mShapeOnFourDefaultMacros) {
+  ModelShape shape;
+  shape.name = "stories15M";
+  shape.blocks = 6;
+  shape.dim = 288;
+  shape.hidden = 768;
+  shape.heads = 6;
+  shape.kv_heads = 6;
+  const ScheduleGainReport r =
+      BuildScheduleGainReport(MacroConfig::Default(), {shape}, NmPattern::Parse("2:4", "--nm"), 4, 128);
+  ASSERT_EQ(r.rows.size(), 3u);
+  EXPECT_EQ(r.rows[0].arch, Arch::kFlexcim);
+  EXPECT_EQ(r.rows[0].decode_serial, 209232);
+  EXPECT_EQ(r.rows[0].decode_overlapped, 203088);
+  EXPECT_EQ(r.rows[0].prefill_serial, 312102);
+  EXPECT_EQ(r.rows[0].prefill_overlapped, 208422);
+  for (size_t i : {1u, 2u}) {  // dense and fixed 1:2 take the same tiles at 2:4
+    EXPECT_EQ(r.rows[i].decode_serial, 418272);
+    EXPECT_EQ(r.rows[i].decode_overlapped, 405840);
+    EXPECT_EQ(r.rows[i].prefill_serial, 620964);
+    EXPECT_EQ(r.rows[i].prefill_overlapped, 411174);
+  }
+  EXPECT_NE(r.markdown.find("| stories15M | flexcim | 209,232 | 203,088 | 1.03x | 312,102 | 208,422 | 1.50x |\n"),
+            std::string::npos)
+      << r.markdown;
+  EXPECT_EQ(r.json.at("rows").at(2).at("arch"), "sparse12");
+  EXPECT_EQ(r.json.at("rows").at(0).at("prefill_overlapped_cycles"), 208422);
+  EXPECT_EQ(r.json.at("macros"), 4);
 }
 
 }  // namespace

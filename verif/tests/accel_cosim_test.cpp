@@ -11,6 +11,9 @@
 
 #include <random>
 
+#include "flow_pruner/model_reader.h"
+#include "flow_pruner/prune_pipeline.h"
+#include "flow_pruner/tests/test_data.h"
 #include "verif/accel_verify.h"
 
 namespace flexcim::verif {
@@ -53,10 +56,11 @@ void RunRandomLayers(const AccelConfig& c, uint64_t seed, int layers) {
   EXPECT_GE(run, layers);  // most layers fit: at least one schedule of each on average
 }
 
+// Buffers large enough for a whole stories260K decoder block (w1: 688 tiles at 1:2).
 AccelConfig BitParallel() {
   return AccelConfig::Create(Arch::kFlexcim, MacroConfig::Create(2, 2, 2, 2, 4, 4),
-                             {.macros = 2, .wbuf_rows = 256, .abuf_words = 32, .obuf_rows = 32, .descriptors = 32,
-                              .max_tokens = 4});
+                             {.macros = 2, .wbuf_rows = 4096, .abuf_words = 128, .obuf_rows = 128,
+                              .descriptors = 1024, .max_tokens = 4});
 }
 
 TEST(AccelCosim, RandomLayersBothSchedulesBitParallel) { RunRandomLayers(BitParallel(), 21, 12); }
@@ -95,9 +99,10 @@ TEST(AccelCosim, OutOfRangeDescriptorRaisesError) {
     TileDescriptor bad;
   };
   const TileDescriptor d1 = good.descriptors[1];
-  for (const Case& k : {Case{"weight rows past the buffer", {254, d1.abase, d1.orow, 0, true}},
-                        Case{"activation words past the buffer", {d1.wbase, 31, d1.orow, 0, true}},
-                        Case{"output rows past the buffer", {d1.wbase, d1.abase, 31, 0, true}},
+  const AccelParams& b = c.params();
+  for (const Case& k : {Case{"weight rows past the buffer", {b.wbuf_rows - 2, d1.abase, d1.orow, 0, true}},
+                        Case{"activation words past the buffer", {d1.wbase, b.abuf_words - 1, d1.orow, 0, true}},
+                        Case{"output rows past the buffer", {d1.wbase, d1.abase, b.obuf_rows - 1, 0, true}},
                         Case{"log2 N above log2 P", {d1.wbase, d1.abase, d1.orow, 2, true}}}) {
     AccelProgram p = good;
     p.descriptors[1] = k.bad;
@@ -112,6 +117,49 @@ TEST(AccelCosim, OutOfRangeDescriptorRaisesError) {
   nlohmann::json j = good.ToJson(c);
   j["expect_error"] = true;
   EXPECT_EQ(RunAccelProgram(c, j, Work(c), "good_as_bad", nullptr).exit_code, 3);
+}
+
+// A whole decoder block from buffers: the seven linear layers of block 3 of
+// stories260K pruned at 1:2 for this macro (A = W = 4), one run each, both
+// schedules; attention, the norms and SiLU gating are not the accelerator's.
+TEST(AccelCosim, Stories260kDecoderBlockFromBuffers) {
+  const AccelConfig c = BitParallel();
+  const pruner::LlamaModel dense = pruner::LoadModel(pruner::testdata::CheckedDataFile("stories260K.bin"));
+  pruner::PruneSettings s;
+  s.method = pruner::PruneMethod::kUniform;
+  s.nm = NmPattern::Parse("1:2", "--nm");
+  s.config = c.macro();
+  s.progress = false;
+  s.threads = 1;
+  const pruner::PruneResult pruned = pruner::RunPrune(dense, {{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}}, s, 4, 4, "");
+  std::mt19937_64 rng(260);
+  std::vector<AccelLayer> layers;
+  for (const pruner::PrunedLayer& l : pruned.container.layers) {
+    if (l.block != 3) continue;
+    AccelLayer a{fmt::format("{}.{}", l.block, l.name), l.pattern,
+                 {l.rows, l.cols, std::vector<int32_t>(l.weights.begin(), l.weights.end()), l.mask}, {}, 2};
+    a.x.resize(static_cast<size_t>(2 * l.cols));
+    for (auto& v : a.x) v = std::uniform_int_distribution<int>(-8, 7)(rng);
+    layers.push_back(std::move(a));
+  }
+  ASSERT_EQ(layers.size(), 7u);
+  for (golden::Schedule schedule : {golden::Schedule::kSerial, golden::Schedule::kOverlapped}) {
+    int64_t outputs = 0, cycles = 0;
+    std::vector<std::string> want;
+    for (const AccelLayer& l : layers) {
+      const AccelProgram p = MakeAccelProgram(c, l, schedule);
+      outputs += static_cast<int64_t>(p.expected.size());
+      cycles += p.expected_cycles;
+      want.push_back(fmt::format("layer {}: verified {} outputs, 0 mismatches; {} cycles, equal to the system model",
+                                 l.name, p.expected.size(), p.expected_cycles));
+    }
+    const AccelLayersResult r = RunAccelLayers(c, layers, schedule, Work(c), nullptr);
+    EXPECT_EQ(r.exit_code, 0);
+    EXPECT_EQ(r.lines, want);
+    EXPECT_EQ(r.outputs, outputs);
+    EXPECT_EQ(r.cycles, cycles);
+    EXPECT_EQ(r.outputs, 2 * (64 + 32 + 32 + 64 + 172 + 64 + 172)) << "every output of every layer, 2 tokens";
+  }
 }
 
 }  // namespace
