@@ -53,7 +53,9 @@ verilate(flexcim_accel_tb
   TOP_MODULE {top}
   PREFIX Vaccel_top
   VERILATOR_ARGS -Wall --x-assign unique --x-initial unique --timescale 1ns/1ns
-  OPT_FAST -O1)
+  OPT_FAST -O1
+  OPT_SLOW -O0
+  OPT_GLOBAL -Os)
 )",
       fmt::arg("rtl", rtl_dir.string()), fmt::arg("src", FLEXCIM_SOURCE_DIR), fmt::arg("sources", sources),
       fmt::arg("top", top));

@@ -72,6 +72,9 @@ fs::path BuildTestbench(const TestbenchBuildOptions& o) {
   const std::string cmake = fmt::format(
       R"(# Written by flexcim: verilates {rtl} with the generic testbench.
 # FLEXCIM_TRACE (vcd, fst or empty) compiles waveform support into the model.
+# The model's evaluation is optimised (OPT_FAST); its run-once code and
+# Verilator's runtime get Verilator's own defaults (-O0, -Os), which compile
+# much faster.
 cmake_minimum_required(VERSION 3.25)
 project(flexcim_testbench CXX)
 set(CMAKE_CXX_STANDARD 20)
@@ -98,7 +101,9 @@ verilate(flexcim_tb ${{trace_option}}
   TOP_MODULE {top}
   PREFIX Vtb_top
   VERILATOR_ARGS -Wall --x-assign unique --x-initial unique --timescale 1ns/1ns
-  OPT_FAST -O2)
+  OPT_FAST -O2
+  OPT_SLOW -O0
+  OPT_GLOBAL -Os)
 )",
       fmt::arg("rtl", o.rtl_dir.string()), fmt::arg("src", FLEXCIM_SOURCE_DIR),
       fmt::arg("libs", CMakeList({FLEXCIM_TB_LINK_LIBS})), fmt::arg("sources", CMakeList(sources)),

@@ -25,6 +25,8 @@
 
 #if VM_TRACE_FST
 #include <verilated_fst_c.h>
+
+#include "verif/fst_file_check.h"
 #elif VM_TRACE_VCD
 #include <verilated_vcd_c.h>
 #endif
@@ -109,6 +111,7 @@ class WaveformFile {
 
   void Dump(uint64_t time) {
     trace_->dump(time);
+    last_time_ = time;
     ThrowOnWriteError();  // at once: not minutes of simulation into a full disk
   }
 
@@ -116,6 +119,15 @@ class WaveformFile {
   void Finish() {
     trace_->close();
     ThrowOnWriteError();
+#if VM_TRACE_FST
+    // GTKWave's FST writer ignores failed writes (a full disk): it closes a
+    // truncated file and says nothing, so the file is checked here.
+    if (const std::string problem = FstFileProblem(tmp_, last_time_); !problem.empty()) {
+      std::remove(tmp_.c_str());
+      throw Error(fmt::format("--trace {}: write failed: the FST file is incomplete ({}); is the disk full?",
+                              path_.string(), problem));
+    }
+#endif
     std::error_code ec;
     std::filesystem::rename(tmp_, path_, ec);
     if (ec) {
@@ -135,13 +147,16 @@ class WaveformFile {
 #endif
   }
 
-  // Temporaries of testbenches that were killed (their pid no longer runs).
+  // Temporaries of testbenches that were killed (their pid no longer runs),
+  // with the FST writer's "<temporary>.hier" beside them.
   void RemoveLeftovers() const {
     const std::filesystem::path dir = path_.has_parent_path() ? path_.parent_path() : ".";
     const std::string stem = path_.filename().string() + ".tmp.";
     std::error_code ec;
     for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-      if (IsLeftoverOfDeadProcess(it->path().filename().string(), stem)) {
+      std::string name = it->path().filename().string();
+      if (name.ends_with(".hier")) name.resize(name.size() - 5);
+      if (IsLeftoverOfDeadProcess(name, stem)) {
         std::error_code ignored;
         std::filesystem::remove(it->path(), ignored);
       }
@@ -150,6 +165,7 @@ class WaveformFile {
 
   std::filesystem::path path_;
   std::string tmp_;
+  uint64_t last_time_ = 0;  // of the last Dump
 #if !VM_TRACE_FST
   CheckedVcdFile file_;  // outlives trace_, which writes through it
 #endif

@@ -38,14 +38,28 @@ void WriteBytes(const fs::path& p, const std::string& bytes) {
   out << bytes;
 }
 
-CliRun Flexcim(const std::string& args, const fs::path& cwd) {
+namespace {
+
+// `prefix` is shell text run before flexcim in the same shell.
+CliRun RunFlexcim(const std::string& prefix, const std::string& args, int timeout_seconds) {
   Scratch s;
-  const std::string cd = cwd.empty() ? "" : fmt::format("cd {} && ", ShellQuote(cwd.string()));
-  const std::string cmd = fmt::format("{}timeout -k 5 300 {} {} >{} 2>{} </dev/null", cd, ShellQuote(FLEXCIM_BIN), args,
-                                      ShellQuote((s.path() / "out").string()),
+  const std::string cmd = fmt::format("{}timeout -k 5 {} {} {} >{} 2>{} </dev/null", prefix, timeout_seconds,
+                                      ShellQuote(FLEXCIM_BIN), args, ShellQuote((s.path() / "out").string()),
                                       ShellQuote((s.path() / "err").string()));
   const int status = std::system(cmd.c_str());
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, Slurp(s.path() / "out"), Slurp(s.path() / "err")};
+}
+
+}  // namespace
+
+CliRun Flexcim(const std::string& args, const fs::path& cwd) {
+  return RunFlexcim(cwd.empty() ? "" : fmt::format("cd {} && ", ShellQuote(cwd.string())), args, 300);
+}
+
+CliRun FlexcimOnFullDisk(const std::string& args, uint64_t max_file_bytes, int timeout_seconds) {
+  // sh's ulimit -f counts 512-byte blocks.
+  return RunFlexcim(fmt::format("trap '' XFSZ && ulimit -f {} && ", (max_file_bytes + 511) / 512), args,
+                    timeout_seconds);
 }
 
 pruner::PrunedContainer SmallContainer() {

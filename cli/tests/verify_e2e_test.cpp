@@ -1,9 +1,11 @@
 // flexcim verify end to end on small configurations outside the snapshot
 // list (generation, the written CMake project, Verilator, the run):
 // the reused build, waveforms (a valid VCD with the top's ports and one
-// rising clock edge per cycle), and a real mismatch (exit 3) on an RTL
-// edited by hand; for FlexCiM and for the baselines (--arch), whose
-// measured toggle rates feed `synth --activity-from`.
+// rising clock edge per cycle; a complete FST), a real mismatch (exit 3)
+// on an RTL edited by hand, and a waveform on a full disk (exit 1, no
+// temporary); for FlexCiM and for the baselines (--arch), whose measured
+// toggle rates feed `synth --activity-from`. Each test reuses one
+// testbench build for all its runs: CI pays for every Verilator build.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -118,7 +120,36 @@ void TurnFirstAdderIntoSubtractor(const fs::path& rtl, const std::string& prefix
   ASSERT_TRUE(edited) << "no " << prefix << " file in " << rtl;
 }
 
-TEST(VerifyE2e, RandomRunAndReplayWithWaveformsReuseOneBuild) {
+// The temporaries beside a waveform file ("<name>.tmp.<pid>...").
+std::vector<std::string> TemporariesOf(const fs::path& trace) {
+  std::vector<std::string> found;
+  const std::string stem = trace.filename().string() + ".tmp.";
+  for (const auto& e : fs::directory_iterator(trace.parent_path())) {
+    if (e.path().filename().string().rfind(stem, 0) == 0) found.push_back(e.path().filename().string());
+  }
+  return found;
+}
+
+// `flexcim verify <args> --trace <trace>` on a "full disk": every file
+// limited to 2 MiB, above what the reused build rewrites (CMake's
+// dependency files, ~300 KB; CMake resets SIGXFSZ for its children) and
+// below the waveform of the run. Exit 1 in bounded time, the testbench's
+// one line naming the trace file (`reason` after "write failed: "), no
+// waveform, no temporary.
+void ExpectFullDiskTraceFails(const std::string& args, const fs::path& trace, const std::string& reason) {
+  const CliRun r = testing::FlexcimOnFullDisk(fmt::format("verify {} --trace {}", args, trace.string()),
+                                              2 << 20, 120);
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_NE(r.err.find(fmt::format("\nflexcim_tb: error: --trace {}: write failed: {}\n", trace.string(), reason)),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("failed (exit 1) before comparing every output; its message is above"), std::string::npos)
+      << r.err;
+  EXPECT_FALSE(fs::exists(trace));
+  EXPECT_EQ(TemporariesOf(trace), std::vector<std::string>{});
+}
+
+TEST(VerifyE2e, RandomRunReplayEditedRtlAndFullDiskReuseOneBuild) {
   const fs::path base = kWork / "waveforms", work = base / "work", vcd = base / "random.vcd";
   fs::remove_all(base);
   fs::create_directories(base);
@@ -158,34 +189,39 @@ TEST(VerifyE2e, RandomRunAndReplayWithWaveformsReuseOneBuild) {
   EXPECT_NE(second.err.find("verify: reusing the testbench build in"), std::string::npos) << second.err;
   EXPECT_EQ(second.err.find("compiling"), std::string::npos) << second.err;
   ExpectEdges(ReadVcd(replay_vcd), 12);
-}
 
-TEST(VerifyE2e, EditedRtlIsAMismatchWithExitCode3AndAWaveform) {
-  const fs::path base = kWork / "mismatch", rtl = base / "edited_rtl", work = base / "work", vcd = base / "m.vcd";
-  fs::remove_all(base);
-  fs::create_directories(base);
+  // The same configuration edited by hand (an adder turned into a
+  // subtractor), verified in the same work directory: the testbench build
+  // is reused (only the model is re-verilated), the mismatch is exit 3 and
+  // the waveform locates the first one.
+  const fs::path rtl = base / "edited_rtl", mismatch_vcd = base / "m.vcd";
   ASSERT_EQ(Flexcim(fmt::format("gen {} --out {}", kConfig, rtl.string())).code, 0);
   ASSERT_NO_FATAL_FAILURE(TurnFirstAdderIntoSubtractor(rtl, "flexcim_adder_tree_"));
   const CliRun r = Flexcim(fmt::format("verify --rtl {} --vectors 300 --work {} --trace {}", rtl.string(),
-                                       work.string(), vcd.string()));
+                                       work.string(), mismatch_vcd.string()));
   EXPECT_EQ(r.code, 3) << r.err;
-  std::smatch m;
   ASSERT_TRUE(std::regex_search(r.out, m, std::regex("^verified [0-9]+ vectors, ([1-9][0-9]*) mismatches, latency")))
       << r.out;
   ASSERT_TRUE(std::regex_search(r.err, m, std::regex("waveform of ([0-9]+) edges: .*; first mismatch at edge ([0-9]+), "
                                                     "time ([0-9]+)\n")))
       << r.err;
-  const size_t edges = std::stoul(m[1]), first = std::stoul(m[2]);
-  EXPECT_EQ(std::stoul(m[3]), 10 * first + 5);
+  const size_t edges = std::stoul(m[1]), first_mismatch = std::stoul(m[2]);
+  EXPECT_EQ(std::stoul(m[3]), 10 * first_mismatch + 5);
   EXPECT_NE(r.err.find(fmt::format("verify: MISMATCH: the RTL of p2_r2_c2_g1_a3_w2 disagrees with the golden model "
                                    "(testbench {}, work dir {})\n",
                                    (work / "tb" / "build-vcd" / "flexcim_tb").string(), work.string())),
             std::string::npos)
       << r.err;
-  const Vcd v = ReadVcd(vcd);
+  EXPECT_NE(r.err.find("verify: reusing the testbench build in"), std::string::npos) << r.err;
+  const Vcd v = ReadVcd(mismatch_vcd);
   ExpectPorts(v, rtl / "manifest.json");
   ExpectEdges(v, edges);
-  EXPECT_LT(first, edges);
+  EXPECT_LT(first_mismatch, edges);
+
+  // A full disk (issue 16): Verilator's VCD writer deadlocked; the
+  // testbench's checked writer stops at the first failed write.
+  ExpectFullDiskTraceFails(fmt::format("--rtl {} --vectors 100000 --work {}", rtl.string(), work.string()),
+                           base / "full.vcd", "File too large");
 }
 
 // The baselines go through the same testbench: a random run with a
@@ -247,15 +283,22 @@ TEST(VerifyE2e, BaselineRandomRunReplayAndActivityReuseOneBuild) {
   }
 }
 
-TEST(VerifyE2e, BaselineEditedRtlIsAMismatchWithExitCode3) {
-  const fs::path base = kWork / "baseline_mismatch", rtl = base / "edited_rtl", work = base / "work";
+// ... with an FST waveform: written complete beside the mismatch, and
+// refused on a full disk (GTKWave's FST writer closes a truncated file
+// without a word; the testbench checks the file it wrote).
+TEST(VerifyE2e, BaselineEditedRtlIsAMismatchWithExitCode3AndAnFstWaveform) {
+  const fs::path base = kWork / "baseline_mismatch", rtl = base / "edited_rtl", work = base / "work",
+                 fst = base / "m.fst";
   fs::remove_all(base);
   fs::create_directories(base);
   ASSERT_EQ(Flexcim(fmt::format("gen --arch dense --subs 1 --rows 2 --cols 2 --a-bits 3 --w-bits 2 --out {}",
                                 rtl.string())).code, 0);
   ASSERT_NO_FATAL_FAILURE(TurnFirstAdderIntoSubtractor(rtl, "dcim_dense_adder_tree_"));
-  const CliRun r = Flexcim(fmt::format("verify --rtl {} --vectors 300 --work {}", rtl.string(), work.string()));
+  const CliRun r = Flexcim(fmt::format("verify --rtl {} --vectors 300 --work {} --trace {}", rtl.string(),
+                                       work.string(), fst.string()));
   EXPECT_EQ(r.code, 3) << r.err;
+  EXPECT_GT(fs::file_size(fst), 330u);  // more than the FST header
+  EXPECT_EQ(TemporariesOf(fst), std::vector<std::string>{});
   std::smatch m;
   ASSERT_TRUE(std::regex_search(r.out, m, std::regex("^verified [0-9]+ vectors, [1-9][0-9]* mismatches, latency 2 "
                                                     "cycles\n  dense_p1_r2_c2_a3_w2 \\(dense\\): cycle [0-9]+: vector "
@@ -264,9 +307,15 @@ TEST(VerifyE2e, BaselineEditedRtlIsAMismatchWithExitCode3) {
       << r.out;
   EXPECT_NE(r.err.find(fmt::format("verify: MISMATCH: the RTL of dense_p1_r2_c2_a3_w2 disagrees with the golden model "
                                    "(testbench {}, work dir {})\n",
-                                   (work / "tb" / "build" / "flexcim_tb").string(), work.string())),
+                                   (work / "tb" / "build-fst" / "flexcim_tb").string(), work.string())),
             std::string::npos)
       << r.err;
+
+  // A full disk: the FST the writer closed is cut off at 2 MiB.
+  ExpectFullDiskTraceFails(fmt::format("--rtl {} --vectors 100000 --work {}", rtl.string(), work.string()),
+                           base / "full.fst",
+                           "the FST file is incomplete (block 1 at byte 330 runs past the end of the file "
+                           "(2097152 bytes)); is the disk full?");
 }
 
 }  // namespace
