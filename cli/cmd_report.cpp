@@ -17,7 +17,7 @@
 #include "core/json_input.h"
 #include "core/output_directory.h"
 #include "golden/perf_model.h"
-#include "golden/perf_report.h"
+#include "codesign/perf_report.h"
 
 namespace flexcim::cli {
 namespace {
@@ -207,26 +207,26 @@ int RunReport(const std::vector<std::string>& args) {
   md += synth ? Render(run / "synth" / "report.json", *synth, SynthSection)
               : Missing("PPA", run / "synth" / "report.json", "run `flexcim synth --out <run>/synth`");
 
-  golden::PerfReportInputs in;
+  codesign::PerfReportInputs in;
   in.macros = qs;
   in.tokens = tokens;
   in.buffer_pj_per_bit = buffer_pj_per_bit;
   in.energy_file = energy.empty() ? run / "synth" / "energy.json" : fs::path(energy);
   in.profile_file = profile;
-  const golden::PerfReport perf = [&] {
+  const codesign::PerfReport perf = [&] {
     try {
       if (prune_report) {
-        in.config = golden::ParseMacroConfigName(prune_report->at("macro").get<std::string>());
+        in.config = codesign::ParseMacroConfigName(prune_report->at("macro").get<std::string>());
         in.prune_report = *prune_report;
       } else {
         if (prune) {
-          in.config = golden::ParseMacroConfigName(prune->at("macro").get<std::string>());
+          in.config = codesign::ParseMacroConfigName(prune->at("macro").get<std::string>());
           in.prune = *prune;
         }
         in.prune_report_missing = fmt::format("{} not found: run `flexcim prune --report --out <run>/prune_report`",
                                               (run / "prune_report" / "report.json").string());
       }
-      return golden::BuildPerfReport(in);
+      return codesign::BuildPerfReport(in);
     } catch (const nlohmann::json::exception& e) {
       // A field of the run's JSON that is missing or of the wrong type.
       std::string what = e.what();
