@@ -21,6 +21,7 @@ std::string_view PruneMethodName(PruneMethod m) {
     case PruneMethod::kUniform: return "uniform";
     case PruneMethod::kOwl: return "owl";
     case PruneMethod::kSearch: return "search";
+    case PruneMethod::kAssigned: return "assigned";
   }
   return "?";
 }
@@ -108,6 +109,16 @@ FlowAssignment Select(const PruneSettings& s, const LlamaModel& dense,
       return SolveOwl(o_norm, options, s.nm->m);
     case PruneMethod::kSearch:
       return search->assignment;
+    case PruneMethod::kAssigned: {
+      if (static_cast<int>(s.assigned.size()) != blocks) {
+        throw UsageError(fmt::format("assigned patterns: {} given, the model has {} blocks", s.assigned.size(), blocks));
+      }
+      FlowAssignment a;
+      a.patterns = s.assigned;
+      for (const NmPattern& p : a.patterns) a.achieved_sparsity += p.sparsity() / blocks;
+      a.target_sparsity = a.achieved_sparsity;
+      return a;
+    }
     case PruneMethod::kUniform:
       if (!s.nm) throw UsageError("--method uniform needs --nm N:M");
       return UniformAssignment(blocks, *s.nm, s.nm->sparsity(), s.keep_dense);
@@ -225,7 +236,8 @@ PruneResult RunPrune(const LlamaModel& dense, const CalibrationStats& dense_stat
     r.search = std::make_shared<const SearchResult>(SearchAssignment(dense, calibration, so));
   }
   r.assignment = Select(s, dense, o_norm.values, d_norm.values, r.measured_costs.get(), r.search.get());
-  if (!r.assignment.exact && s.method != PruneMethod::kUniform && !s.allow_nearest) {
+  if (!r.assignment.exact && s.method != PruneMethod::kUniform && s.method != PruneMethod::kAssigned &&
+      !s.allow_nearest) {
     throw UsageError(fmt::format(
         "--target {}: no assignment reaches it exactly; the closest achievable mean sparsity is "
         "{:.6f} with {} (pass --allow-nearest to use it)",
