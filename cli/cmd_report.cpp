@@ -1,4 +1,5 @@
-// flexcim report: one summary of an end-to-end run (what `make demo` does):
+// flexcim report: one summary of an end-to-end run (what `make demo` does),
+// headed by the iso-perplexity table of `flexcim codesign` (codesign/):
 // the FLOW assignment and perplexities (prune.json), the mapping (map.json),
 // the co-simulation results (verify*.json) and the PPA (synth report.json).
 // Every number is read from those machine-readable files; nothing is
@@ -17,6 +18,7 @@
 #include "core/json_input.h"
 #include "core/output_directory.h"
 #include "golden/perf_model.h"
+#include "codesign/iso_table.h"
 #include "codesign/perf_report.h"
 
 namespace flexcim::cli {
@@ -190,7 +192,14 @@ int RunReport(const std::vector<std::string>& args) {
   const auto verify_layer = ReadJson(run / "verify_layer.json");
   const auto synth = ReadJson(run / "synth" / "report.json");
   const auto prune_report = ReadJson(run / "prune_report" / "report.json");
+  const auto codesign = ReadJson(run / "codesign" / "codesign.json");
   std::string md = fmt::format("# FlexCiM end-to-end report ({})\n\n", run.string());
+  // The headline: each architecture's best model at equal perplexity.
+  const std::string headline =
+      codesign ? Render(run / "codesign" / "codesign.json", *codesign, codesign::IsoPerplexityMarkdown) + "\n"
+               : Missing("At equal perplexity", run / "codesign" / "codesign.json",
+                         "run `flexcim codesign --out <run>/codesign`");
+  md += headline;
   md += prune ? Render(run / "prune" / "prune.json", *prune, PruneSection)
               : Missing("FLOW pruning", run / "prune" / "prune.json", "run `flexcim prune --out <run>/prune`");
   md += map ? Render(run / "map" / "map.json", *map, MapSection) : Missing("Mapping", run / "map" / "map.json", "run `flexcim map --out <run>/map`");
@@ -238,7 +247,7 @@ int RunReport(const std::vector<std::string>& args) {
     }
   }();
   md += perf.markdown;
-  std::cout << (summary_only ? perf.summary : md);
+  std::cout << (summary_only ? headline + perf.summary : md);
   if (!o.out.empty()) {
     json j;
     if (prune) j["prune"] = *prune;
@@ -247,10 +256,14 @@ int RunReport(const std::vector<std::string>& args) {
     if (verify_layer) j["verify_layer"] = *verify_layer;
     if (synth) j["synth"] = *synth;
     j["performance"] = perf.json;
+    if (codesign) j["codesign"] = *codesign;
     WriteOutputDirectory(o.out, "report", [&](const fs::path& staging) {
       WriteTextFile(staging / "report.md", md);
-      WriteTextFile(staging / "summary.md", perf.summary);
+      WriteTextFile(staging / "summary.md", headline + perf.summary);
       for (const auto& [name, svg] : perf.svgs) WriteTextFile(staging / name, svg);
+      if (codesign) {
+        for (const auto& [name, svg] : codesign::CodesignCharts(*codesign)) WriteTextFile(staging / name, svg);
+      }
       WriteTextFile(staging / "report.json", j.dump(2) + "\n");
     });
   }
