@@ -99,6 +99,7 @@ struct PruneRecord {
   double heldout_ppl = 0;     // W8A8
   double block_sparsity = 0;
   std::vector<golden::ModelLayer> layers;  // real masks
+  std::shared_ptr<const pruner::LlamaModel> pruned;  // until the held-out perplexity is measured
 };
 
 // A setting the points are chosen and reported at.
@@ -332,7 +333,7 @@ CodesignResult RunCodesign(const pruner::LlamaModel& dense, const std::vector<st
 
   // 3. Sequential prunes of chosen assignments (cached).
   std::map<std::pair<std::string, std::vector<NmPattern>>, PruneRecord> prunes;
-  auto prune_of = [&](const Curve& c, const std::vector<NmPattern>& ps) -> const PruneRecord& {
+  auto prune_of = [&](const Curve& c, const std::vector<NmPattern>& ps) -> PruneRecord& {
     const auto key = std::make_pair(c.Key(), ps);
     if (auto it = prunes.find(key); it != prunes.end()) return it->second;
     pruner::PruneSettings st;
@@ -360,17 +361,23 @@ CodesignResult RunCodesign(const pruner::LlamaModel& dense, const std::vector<st
       rec.heldout_ppl = dense_heldout;
     } else {
       rec.validation_ppl = pruner::EvaluateQuantized(r.pruned, validation, bits, q).perplexity();
-      rec.heldout_ppl = pruner::EvaluateQuantized(r.pruned, heldout, bits, q).perplexity();
+      rec.pruned = std::make_shared<pruner::LlamaModel>(r.pruned);  // held-out only if chosen
     }
     rec.block_sparsity = r.block_sparsity();
     rec.layers = ContainerLayers(r.container);
     pruner::WritePruneOutputs(r, std::nullopt, staging / "prunes" / name);
     if (o.progress) {
-      fmt::print(stderr, "codesign: pruned {} {}: W8A8 validation {:.4f} ({:.3f}x), held-out {:.4f} ({:.3f}x)\n",
-                 c.Label(), PatternsText(ps), rec.validation_ppl, rec.validation_ppl / dense_validation,
-                 rec.heldout_ppl, rec.heldout_ppl / dense_heldout);
+      fmt::print(stderr, "codesign: pruned {} {}: W8A8 validation {:.4f} ({:.3f}x)\n", c.Label(), PatternsText(ps),
+                 rec.validation_ppl, rec.validation_ppl / dense_validation);
     }
     return prunes.emplace(key, std::move(rec)).first->second;
+  };
+  auto measure_heldout = [&](PruneRecord& rec) {
+    if (!rec.pruned) return;
+    pruner::PerplexityOptions q = popt;
+    q.progress_label = "codesign held-out " + rec.name;
+    rec.heldout_ppl = pruner::EvaluateQuantized(*rec.pruned, heldout, bits, q).perplexity();
+    rec.pruned.reset();
   };
 
   // Settings: every style at equal cells, and at equal area against each FlexCiM G.
@@ -419,12 +426,12 @@ CodesignResult RunCodesign(const pruner::LlamaModel& dense, const std::vector<st
                    {"G", c.arch == Arch::kFlexcim ? json(c.G) : json(nullptr)}, {"label", c.Label()},
                    {"style", set.style.Name()}, {"area_mode", set.equal_area ? "equal_area" : "equal_cells"},
                    {"reference_G", set.equal_area ? json(set.reference_G) : json(nullptr)}};
-        const PruneRecord* rec = nullptr;
+        PruneRecord* rec = nullptr;
         const PathPoint* chosen = nullptr;
         int tries = 0;
         for (const auto& [cost, p] : order) {
           ++tries;
-          const PruneRecord& r = prune_of(c, p->patterns);
+          PruneRecord& r = prune_of(c, p->patterns);
           if (r.validation_ppl <= budget * dense_validation) {
             rec = &r;
             chosen = p;
@@ -440,6 +447,7 @@ CodesignResult RunCodesign(const pruner::LlamaModel& dense, const std::vector<st
           continue;
         }
         ch["reachable"] = true;
+        measure_heldout(*rec);
         ch["patterns"] = PatternsText(chosen->patterns);
         ch["sparsified"] = std::ranges::any_of(chosen->patterns, [](const NmPattern& p) { return !p.dense(); });
         ch["block_sparsity"] = rec->block_sparsity;
