@@ -380,6 +380,51 @@ CodesignResult RunCodesign(const pruner::LlamaModel& dense, const std::vector<st
     rec.pruned.reset();
   };
 
+  // Per curve, style and budget: the furthest point along the path that
+  // meets the budget on the validation blocks (W8A8, sequential pruning).
+  // Candidates are the path points whose estimate meets it; validation
+  // perplexity grows along the path, so a bisection finds the furthest one
+  // (the start, every block dense, always meets it).
+  struct Selection {
+    const PathPoint* point = nullptr;
+    PruneRecord* record = nullptr;
+    int tries = 0;
+  };
+  std::map<std::tuple<std::string, CellStyle, double>, Selection> selections;
+  auto select = [&](const Curve& c, const CellStyle& style, double budget) -> const Selection& {
+    const auto key = std::make_tuple(c.Key(), style, budget);
+    if (auto it = selections.find(key); it != selections.end()) return it->second;
+    const std::vector<PathPoint>& path = paths.at({c.Key(), style});
+    size_t eligible = 0;
+    while (eligible < path.size() && std::exp(path[eligible].validation_nll - variants.dense_nll()) <= budget) {
+      ++eligible;
+    }
+    Selection sel;
+    auto meets = [&](size_t i) {
+      ++sel.tries;
+      return prune_of(c, path[i].patterns).validation_ppl <= budget * dense_validation;
+    };
+    size_t lo = 0, hi = eligible;  // path[lo] meets (the start); path[hi..] not tried or not met
+    if (eligible == 0) {
+      hi = 0;
+    } else {
+      while (hi - lo > 1) {
+        const size_t mid = lo + (hi - lo) / 2;
+        if (meets(mid)) {
+          lo = mid;
+        } else {
+          hi = mid;
+        }
+      }
+      PruneRecord& r = prune_of(c, path[lo].patterns);
+      if (r.validation_ppl <= budget * dense_validation) {
+        sel.point = &path[lo];
+        sel.record = &r;
+      }
+    }
+    return selections.emplace(key, sel).first->second;
+  };
+
   // Settings: every style at equal cells, and at equal area against each FlexCiM G.
   std::vector<Setting> settings;
   std::vector<std::string> notes;
@@ -411,33 +456,16 @@ CodesignResult RunCodesign(const pruner::LlamaModel& dense, const std::vector<st
         if (!ops) continue;  // said in the notes below
         q = golden::EqualAreaMacros(o.macros, ops_of(*reference, set.style)->area_um2, ops->area_um2);
       }
-      const std::vector<PathPoint>& path = paths.at({c.Key(), set.style});
-      for (double budget : o.budgets) {
-        // Eligible path points by estimate, cheapest first at this setting.
-        std::vector<std::pair<double, const PathPoint*>> order;
-        for (const PathPoint& p : path) {
-          if (std::exp(p.validation_nll - variants.dense_nll()) <= budget) {
-            order.emplace_back(objective_of(shape_perf(c, set.style, p.patterns, q)), &p);
-          }
-        }
-        std::stable_sort(order.begin(), order.end(),
-                         [](const auto& a, const auto& b) { return a.first < b.first; });
+      for (size_t budget_index = 0; budget_index < o.budgets.size(); ++budget_index) {
+        const double budget = o.budgets[budget_index];
+        const Selection& sel = select(c, set.style, budget);
         json ch = {{"budget", budget}, {"arch", ArchName(c.arch)},
                    {"G", c.arch == Arch::kFlexcim ? json(c.G) : json(nullptr)}, {"label", c.Label()},
                    {"style", set.style.Name()}, {"area_mode", set.equal_area ? "equal_area" : "equal_cells"},
                    {"reference_G", set.equal_area ? json(set.reference_G) : json(nullptr)}};
-        PruneRecord* rec = nullptr;
-        const PathPoint* chosen = nullptr;
-        int tries = 0;
-        for (const auto& [cost, p] : order) {
-          ++tries;
-          PruneRecord& r = prune_of(c, p->patterns);
-          if (r.validation_ppl <= budget * dense_validation) {
-            rec = &r;
-            chosen = p;
-            break;
-          }
-        }
+        PruneRecord* rec = sel.record;
+        const PathPoint* chosen = sel.point;
+        const int tries = sel.tries;
         ch["tries"] = tries;
         if (!rec) {
           ch["reachable"] = false;
