@@ -110,13 +110,7 @@ int RunCodesign(const std::vector<std::string>& args) {
   o.tokens = f.tokens;
   o.buffer_pj_per_bit = f.buffer_pj_per_bit;
   if (!f.energy.empty()) {
-    size_t start = 0;
-    while (true) {
-      const size_t comma = f.energy.find(',', start);
-      o.energy_files.emplace_back(f.energy.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-      if (comma == std::string::npos) break;
-      start = comma + 1;
-    }
+    for (const std::string& file : codesign::SplitCommaList(f.energy)) o.energy_files.emplace_back(file);
   }
   o.slices = f.slices;
   o.obs.refine_iterations = f.obs_refine;

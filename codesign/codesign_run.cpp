@@ -27,18 +27,6 @@ using nlohmann::json;
 
 namespace {
 
-std::vector<std::string> SplitList(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (true) {
-    const size_t comma = text.find(',', start);
-    out.push_back(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return out;
-}
-
 // One architecture (FlexCiM at a select group, fixed 1:2, dense): what it
 // runs per block, with which masks, on which configuration.
 struct Curve {
@@ -111,13 +99,24 @@ struct Setting {
 
 }  // namespace
 
+std::vector<std::string> SplitCommaList(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (true) {
+    const size_t comma = text.find(',', start);
+    out.push_back(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (comma == std::string::npos) return out;
+    start = comma + 1;
+  }
+}
+
 std::string CellStyle::Name() const {
   return fmt::format("{}/{}", MacStyleName(mac), StorageKindName(storage));
 }
 
 std::vector<CellStyle> ParseCellStyles(const std::string& text) {
   std::vector<CellStyle> out;
-  for (const std::string& item : SplitList(text)) {
+  for (const std::string& item : SplitCommaList(text)) {
     const size_t slash = item.find('/');
     if (slash == std::string::npos) {
       throw UsageError(fmt::format("--styles {}: each style is MAC/STORAGE, e.g. bit-parallel/ff or bit-serial/latch",
@@ -138,7 +137,7 @@ std::vector<CellStyle> ParseCellStyles(const std::string& text) {
 
 std::vector<double> ParseBudgets(const std::string& text) {
   std::vector<double> out;
-  for (const std::string& item : SplitList(text)) {
+  for (const std::string& item : SplitCommaList(text)) {
     double v = 0;
     size_t used = 0;
     try {
@@ -161,7 +160,7 @@ std::vector<double> ParseBudgets(const std::string& text) {
 
 std::vector<int> ParseGroups(const std::string& text) {
   std::vector<int> out;
-  for (const std::string& item : SplitList(text)) {
+  for (const std::string& item : SplitCommaList(text)) {
     int g = 0;
     size_t used = 0;
     try {

@@ -44,6 +44,8 @@ struct CellStyle {
 
 // "bit-parallel/ff,bit-serial/latch". UsageError naming --styles.
 std::vector<CellStyle> ParseCellStyles(const std::string& text);
+// "a,b,,c" -> {"a", "b", "", "c"} (every item, empty ones included).
+std::vector<std::string> SplitCommaList(const std::string& text);
 // "1.05,1.1,2": each a number >= 1.0 (relative to the dense W8A8
 // perplexity). UsageError "--budgets X: ..." naming the bad item.
 std::vector<double> ParseBudgets(const std::string& text);

@@ -6,6 +6,7 @@
 #include <set>
 #include <vector>
 
+#include "codesign/codesign_run.h"
 #include "core/svg_chart.h"
 
 namespace flexcim::codesign {
@@ -61,23 +62,12 @@ const json* Find(const json& choices, double budget, const std::string& arch, co
   return nullptr;
 }
 
-std::vector<std::string> Split(const std::string& s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (true) {
-    const size_t comma = s.find(',', start);
-    out.push_back(s.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-    if (comma == std::string::npos) return out;
-    start = comma + 1;
-  }
-}
-
 // The blocks whose decode time differs most between the two points.
 std::string Drivers(const json& flex, const json& base, bool time) {
   const auto fb = flex.at("block_decode_cycles").get<std::vector<int64_t>>();
   const auto bb = base.at("block_decode_cycles").get<std::vector<int64_t>>();
-  const auto fp = Split(flex.at("patterns").get<std::string>());
-  const auto bp = Split(base.at("patterns").get<std::string>());
+  const auto fp = SplitCommaList(flex.at("patterns").get<std::string>());
+  const auto bp = SplitCommaList(base.at("patterns").get<std::string>());
   const double ff = time ? flex.at("compute_fmax_mhz").get<double>() : 1.0;
   const double bf = time ? base.at("compute_fmax_mhz").get<double>() : 1.0;
   std::vector<std::pair<double, size_t>> diff;
