@@ -150,9 +150,9 @@ std::string IsoPerplexityMarkdown(const json& cd) {
         if (rs) {
           drivers.push_back(fmt::format("- {}: vs fixed 1:2 {}", where, Drivers(*f, *s, rs->time)));
           std::vector<std::string> lost;
-          if (rs->decode < 1) lost.push_back(fmt::format("decode {:.2f}x", rs->decode));
-          if (rs->prefill < 1) lost.push_back(fmt::format("prefill {:.2f}x", rs->prefill));
-          if (rs->energy && *rs->energy < 1) lost.push_back(fmt::format("energy {:.2f}x", *rs->energy));
+          if (rs->decode < 1) lost.push_back(fmt::format("decode {:.3f}x", rs->decode));
+          if (rs->prefill < 1) lost.push_back(fmt::format("prefill {:.3f}x", rs->prefill));
+          if (rs->energy && *rs->energy < 1) lost.push_back(fmt::format("energy {:.3f}x", *rs->energy));
           if (!lost.empty()) losses.push_back(fmt::format("- {}: FlexCiM loses to fixed 1:2 in {}", where,
                                                           fmt::join(lost, ", ")));
           if (budget == kTargetBudget && any_equal_area &&
@@ -163,9 +163,9 @@ std::string IsoPerplexityMarkdown(const json& cd) {
         if (rd) {
           drivers.push_back(fmt::format("- {}: vs dense {}", where, Drivers(*f, *d, rd->time)));
           std::vector<std::string> lost;
-          if (rd->decode < 1) lost.push_back(fmt::format("decode {:.2f}x", rd->decode));
-          if (rd->prefill < 1) lost.push_back(fmt::format("prefill {:.2f}x", rd->prefill));
-          if (rd->energy && *rd->energy < 1) lost.push_back(fmt::format("energy {:.2f}x", *rd->energy));
+          if (rd->decode < 1) lost.push_back(fmt::format("decode {:.3f}x", rd->decode));
+          if (rd->prefill < 1) lost.push_back(fmt::format("prefill {:.3f}x", rd->prefill));
+          if (rd->energy && *rd->energy < 1) lost.push_back(fmt::format("energy {:.3f}x", *rd->energy));
           if (!lost.empty()) {
             losses.push_back(fmt::format("- {}: FlexCiM loses to dense DCiM in {}", where, fmt::join(lost, ", ")));
           }
