@@ -1,7 +1,6 @@
 // flexcim perf: latency and energy per token of a model on Q macros of each
-// architecture (docs/PERF.md): golden/arch_mapping (tiles per layer),
-// golden/system_model (cycles), golden/perf_model (energies from a
-// `flexcim energy` file). Only flags and dispatch here.
+// architecture (docs/PERF.md), tabulated by codesign/perf_table (equal
+// cells and equal area). Only flags and dispatch here.
 #include <fmt/format.h>
 
 #include <filesystem>
@@ -14,6 +13,7 @@
 #include "core/errors.h"
 #include "core/output_directory.h"
 #include "core/baseline_config.h"
+#include "codesign/perf_table.h"
 #include "flow_pruner/pruned_container.h"
 #include "golden/perf_model.h"
 
@@ -66,10 +66,6 @@ bool MacroFlagsGiven(const po::variables_map& vm) {
   return false;
 }
 
-std::string Num(const nlohmann::json& v, const char* format) {
-  return v.is_null() ? std::string("-") : fmt::format(fmt::runtime(format), v.get<double>());
-}
-
 int RunPerf(const std::vector<std::string>& args) {
   PerfOptions o;
   const auto vm = ParseFlags(args, PerfFlags(o), "perf",
@@ -100,93 +96,34 @@ int RunPerf(const std::vector<std::string>& args) {
                                               {"--energy", o.energy}});
   if (!o.json.empty()) RequireWritableTarget("--json", o.json);
 
-  MacroConfig config = o.macro.ToConfig();
-  std::vector<golden::ModelLayer> layers;
-  std::string source;
-  std::string outside;  // with --shape: what stays off the macros
+  codesign::PerfTableInputs in;
+  in.config = o.macro.ToConfig();
+  in.archs = archs;
+  in.macros = o.macros;
+  in.tokens = o.tokens;
+  in.schedule = schedule;
+  in.energy_file = o.energy;
+  in.buffer_pj_per_bit = o.buffer_pj_per_bit;
   if (!o.pruned.empty()) {
     if (!o.nm.empty() || !o.patterns.empty()) throw UsageError("--nm / --patterns: only with --shape");
-    fs::path path = o.pruned;
-    if (fs::is_directory(path)) path /= "pruned.flexcim";
-    const pruner::PrunedContainer c = pruner::ReadContainer(path);
-    if (!MacroFlagsGiven(*vm)) config = c.config;
-    for (const pruner::PrunedLayer& l : c.layers) {
-      golden::LayerWeights w{l.rows, l.cols, std::vector<int32_t>(l.weights.begin(), l.weights.end()), l.mask};
-      layers.push_back({l.block, l.name, l.rows, l.cols, l.pattern, std::move(w)});
-    }
-    source = path.string();
+    const pruner::PrunedContainer c = pruner::ReadContainer(pruned_file);
+    if (!MacroFlagsGiven(*vm)) in.config = c.config;
+    in.layers = codesign::ContainerLayers(c);
+    in.source = pruned_file.string();
   } else {
     if (o.nm.empty() == o.patterns.empty()) throw UsageError("--nm / --patterns: give exactly one with --shape");
     const golden::ModelShape shape = golden::ReadModelShape(o.shape);
     const std::vector<NmPattern> patterns =
         o.nm.empty() ? golden::ReadLayerPatterns(o.patterns)
                      : std::vector<NmPattern>(static_cast<size_t>(shape.blocks), NmPattern::Parse(o.nm, "--nm"));
-    layers = golden::ShapeLayers(shape, patterns);
-    source = fmt::format("{} ({})", shape.name, o.nm.empty() ? o.patterns : o.nm);
-    outside = shape.OutsideTheComparison();
+    in.layers = golden::ShapeLayers(shape, patterns);
+    in.source = fmt::format("{} ({})", shape.name, o.nm.empty() ? o.patterns : o.nm);
+    in.outside = shape.OutsideTheComparison();
   }
-
-  std::map<Arch, golden::OperationEnergies> energies;
-  if (!o.energy.empty()) energies = golden::ReadOperationEnergies(o.energy, config);
-  std::string missing_energies;
-  auto ops_of = [&](Arch a) -> std::optional<golden::OperationEnergies> {
-    if (auto it = energies.find(a); it != energies.end()) return it->second;
-    if (!o.energy.empty()) {
-      missing_energies += fmt::format("\n{} has no energies for {} {}: its energy columns are empty.", o.energy,
-                                      ArchName(a), golden::EnergyConfigName(a, config));
-    }
-    return std::nullopt;
-  };
-
-  nlohmann::json out = nlohmann::json::object();
-  std::string table = fmt::format(
-      "{} on {} macros of {} each ({} architectures), prefill {} tokens{}\n\n"
-      "| arch | macros | regime | tiles | decode cycles | decode µs | prefill cycles | pJ/token | "
-      "pJ/token +buffer | decode util. | cell util. |\n|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
-      source, o.macros, config.Name(), archs.size(), o.tokens,
-      schedule == golden::Schedule::kParallelPorts ? "" : fmt::format(", {} schedule", o.schedule));
-  auto row = [&](const std::string& label, const nlohmann::json& j) {
-    table += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.1f}% | {:.1f}% |\n", label,
-                         j["macros"].get<int>(), j["regime"].get<std::string>(), j["tiles"].get<int64_t>(),
-                         j["decode_cycles"].get<int64_t>(), Num(j["decode_us"], "{:.3f}"),
-                         j["prefill_cycles"].get<int64_t>(), Num(j["energy_per_token_pj"], "{:.4g}"),
-                         Num(j["energy_per_token_with_buffer_pj"], "{:.4g}"),
-                         100 * j["decode_utilisation"].get<double>(), 100 * j["cell_utilisation"].get<double>());
-  };
-  const std::optional<golden::OperationEnergies> flexcim_ops =
-      energies.count(Arch::kFlexcim) ? std::optional(energies.at(Arch::kFlexcim)) : std::nullopt;
-  std::string equal_area_rows;
-  for (Arch a : archs) {
-    const auto ops = ops_of(a);
-    const golden::ArchPerf perf = golden::EvaluateArch(a, config, layers, o.macros, o.tokens, ops, o.buffer_pj_per_bit, schedule);
-    nlohmann::json j = golden::ToJson(perf);
-    j["source"] = source;
-    row(ArchName(a), j);
-    if (ops && flexcim_ops) {
-      const int q = golden::EqualAreaMacros(o.macros, flexcim_ops->area_um2, ops->area_um2);
-      nlohmann::json eq = golden::ToJson(
-          golden::EvaluateArch(a, config, layers, q, o.tokens, ops, o.buffer_pj_per_bit, schedule));
-      eq.erase("layers");
-      const std::string before = table;
-      row(fmt::format("{} (equal area)", ArchName(a)), eq);
-      equal_area_rows += table.substr(before.size());
-      table = before;
-      j["equal_area"] = eq;
-    } else {
-      j["equal_area"] = nullptr;
-    }
-    out[ArchName(a)] = j;
-  }
-  table += equal_area_rows;
-  table += missing_energies.empty() ? "" : missing_energies + "\n";
-  if (o.energy.empty()) table += "\nNo --energy file: cycles only (see docs/PERF.md to measure energies).\n";
-  if (!outside.empty()) {
-    table += "\n" + outside + "\n";
-    out["outside_the_comparison"] = outside;
-  }
-  std::cout << table;
+  const codesign::PerfTable t = codesign::BuildPerfTable(in);
+  std::cout << t.text;
   if (!o.json.empty()) {
-    WriteFileAtomically(o.json, out.dump(2) + "\n");
+    WriteFileAtomically(o.json, t.json.dump(2) + "\n");
     std::cout << fmt::format("wrote {}\n", o.json);
   }
   return 0;

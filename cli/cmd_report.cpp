@@ -1,4 +1,5 @@
-// flexcim report: one summary of an end-to-end run (what `make demo` does):
+// flexcim report: one summary of an end-to-end run (what `make demo` does),
+// headed by the iso-perplexity table of `flexcim codesign` (codesign/):
 // the FLOW assignment and perplexities (prune.json), the mapping (map.json),
 // the co-simulation results (verify*.json) and the PPA (synth report.json).
 // Every number is read from those machine-readable files; nothing is
@@ -18,8 +19,9 @@
 #include "core/output_directory.h"
 #include "flow_pruner/recurrent_report.h"
 #include "golden/perf_model.h"
-#include "golden/perf_report.h"
 #include "golden/schedule_gain.h"
+#include "codesign/iso_table.h"
+#include "codesign/perf_report.h"
 
 namespace flexcim::cli {
 namespace {
@@ -203,7 +205,14 @@ int RunReport(const std::vector<std::string>& args) {
   const auto verify_layer = ReadJson(run / "verify_layer.json");
   const auto synth = ReadJson(run / "synth" / "report.json");
   const auto prune_report = ReadJson(run / "prune_report" / "report.json");
+  const auto codesign = ReadJson(run / "codesign" / "codesign.json");
   std::string md = fmt::format("# FlexCiM end-to-end report ({})\n\n", run.string());
+  // The headline: each architecture's best model at equal perplexity.
+  const std::string headline =
+      codesign ? Render(run / "codesign" / "codesign.json", *codesign, codesign::IsoPerplexityMarkdown) + "\n"
+               : Missing("At equal perplexity", run / "codesign" / "codesign.json",
+                         "run `flexcim codesign --out <run>/codesign`");
+  md += headline;
   md += prune ? Render(run / "prune" / "prune.json", *prune, PruneSection)
               : Missing("FLOW pruning", run / "prune" / "prune.json", "run `flexcim prune --out <run>/prune`");
   md += map ? Render(run / "map" / "map.json", *map, MapSection) : Missing("Mapping", run / "map" / "map.json", "run `flexcim map --out <run>/map`");
@@ -220,26 +229,26 @@ int RunReport(const std::vector<std::string>& args) {
   md += synth ? Render(run / "synth" / "report.json", *synth, SynthSection)
               : Missing("PPA", run / "synth" / "report.json", "run `flexcim synth --out <run>/synth`");
 
-  golden::PerfReportInputs in;
+  codesign::PerfReportInputs in;
   in.macros = qs;
   in.tokens = tokens;
   in.buffer_pj_per_bit = buffer_pj_per_bit;
   in.energy_file = energy.empty() ? run / "synth" / "energy.json" : fs::path(energy);
   in.profile_file = profile;
-  const golden::PerfReport perf = [&] {
+  const codesign::PerfReport perf = [&] {
     try {
       if (prune_report) {
-        in.config = golden::ParseMacroConfigName(prune_report->at("macro").get<std::string>());
+        in.config = codesign::ParseMacroConfigName(prune_report->at("macro").get<std::string>());
         in.prune_report = *prune_report;
       } else {
         if (prune) {
-          in.config = golden::ParseMacroConfigName(prune->at("macro").get<std::string>());
+          in.config = codesign::ParseMacroConfigName(prune->at("macro").get<std::string>());
           in.prune = *prune;
         }
         in.prune_report_missing = fmt::format("{} not found: run `flexcim prune --report --out <run>/prune_report`",
                                               (run / "prune_report" / "report.json").string());
       }
-      return golden::BuildPerfReport(in);
+      return codesign::BuildPerfReport(in);
     } catch (const nlohmann::json::exception& e) {
       // A field of the run's JSON that is missing or of the wrong type.
       std::string what = e.what();
@@ -255,7 +264,7 @@ int RunReport(const std::vector<std::string>& args) {
   md += schedule_gain.markdown;
   const pruner::RecurrentReport recurrent = pruner::BuildRecurrentReport(run);  // <run>/recurrent/, if any
   md += recurrent.markdown;
-  std::cout << (summary_only ? perf.summary : md);
+  std::cout << (summary_only ? headline + perf.summary : md);
   if (!o.out.empty()) {
     json j;
     if (prune) j["prune"] = *prune;
@@ -266,10 +275,14 @@ int RunReport(const std::vector<std::string>& args) {
     j["performance"] = perf.json;
     j["schedule_gain"] = schedule_gain.json;
     if (!recurrent.json.is_null()) j["recurrent"] = recurrent.json;
+    if (codesign) j["codesign"] = *codesign;
     WriteOutputDirectory(o.out, "report", [&](const fs::path& staging) {
       WriteTextFile(staging / "report.md", md);
-      WriteTextFile(staging / "summary.md", perf.summary);
+      WriteTextFile(staging / "summary.md", headline + perf.summary);
       for (const auto& [name, svg] : perf.svgs) WriteTextFile(staging / name, svg);
+      if (codesign) {
+        for (const auto& [name, svg] : codesign::CodesignCharts(*codesign)) WriteTextFile(staging / name, svg);
+      }
       WriteTextFile(staging / "report.json", j.dump(2) + "\n");
     });
   }

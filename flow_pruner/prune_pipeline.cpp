@@ -17,6 +17,7 @@ std::string_view PruneMethodName(PruneMethod m) {
     case PruneMethod::kUniform: return "uniform";
     case PruneMethod::kOwl: return "owl";
     case PruneMethod::kSearch: return "search";
+    case PruneMethod::kAssigned: return "assigned";
   }
   return "?";
 }
@@ -86,6 +87,17 @@ FlowAssignment Select(const PruneSettings& s, const LlamaModel& dense,
       return SolveOwl(o_norm, options, s.nm->m);
     case PruneMethod::kSearch:
       return search->assignment;
+    case PruneMethod::kAssigned: {
+      if (static_cast<int>(s.assigned.size()) != blocks) {
+        throw UsageError(fmt::format("assigned patterns: {} given, the model has {} blocks", s.assigned.size(), blocks));
+      }
+      FlowAssignment a;
+      a.patterns = s.assigned;
+      for (const NmPattern& p : a.patterns) a.achieved_sparsity += p.sparsity() / blocks;
+      a.target_sparsity = a.achieved_sparsity;
+      a.exact = true;  // the given list is the assignment: it meets its own sparsity
+      return a;
+    }
     case PruneMethod::kUniform:
       if (!s.nm) throw UsageError("--method uniform needs --nm N:M");
       return UniformAssignment(blocks, *s.nm, s.nm->sparsity(), s.keep_dense);

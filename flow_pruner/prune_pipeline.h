@@ -32,7 +32,9 @@ namespace flexcim::pruner {
 // flow: FLOW's outlier objective; flow-measured: the same DP over measured
 // block costs (measured_costs.h); uniform; owl: OWL-style.
 // search: measured-loss search over assignments (search_selection.h).
-enum class PruneMethod { kFlow, kFlowMeasured, kUniform, kOwl, kSearch };
+// assigned: the patterns of `PruneSettings::assigned`, chosen elsewhere
+// (codesign/: one per block, e.g. by a latency / perplexity search).
+enum class PruneMethod { kFlow, kFlowMeasured, kUniform, kOwl, kSearch, kAssigned };
 std::string_view PruneMethodName(PruneMethod m);
 PruneMethod ParsePruneMethod(std::string_view text);  // UsageError naming --method
 
@@ -47,6 +49,8 @@ struct PruneSettings {
   PruneMethod method = PruneMethod::kFlow;
   // uniform: the pattern; owl: its M fixes the block M. Required for both.
   std::optional<NmPattern> nm;
+  // assigned: one pattern per block (dense ones as N:N).
+  std::vector<NmPattern> assigned;
   double target = 0.5;
   MacroConfig config = MacroConfig::Default();  // candidate set and G
   bool hardware_legal = true;  // false: free N:M masks (not mappable when G > 1)

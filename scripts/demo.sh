@@ -4,8 +4,9 @@
 # stays for the fast unit tests and the one-block RTL check):
 # FLOW-prune with hardware-legal masks, map onto the macro, generate RTL,
 # verify it in Verilator (random traffic and a real pruned layer), Yosys /
-# OpenSTA PPA with the baselines, energy per operation, every pruning method
-# at three sparsities, and one report ending with latency and energy per
+# OpenSTA PPA with the baselines, energy per operation, each architecture's
+# own best model at equal perplexity (flexcim codesign), and one report
+# headed by the iso-perplexity table and ending with latency and energy per
 # token of FlexCiM against fixed 1:2 and dense DCiM (docs/PERF.md).
 set -euo pipefail
 BUILD=${1:-build}
@@ -48,10 +49,10 @@ echo "== 6/9 Yosys area + OpenSTA timing/power (input toggle rates measured on t
 echo "== 7/9 energy per input vector, row write and idle cycle of the three macros (9 OpenSTA runs at the compute-path period, two at a time)"
 "$FLEXCIM" energy --synth "$RUN/synth" --out "$RUN/synth/energy.json" --jobs 2
 
-echo "== 8/9 stories15M: perplexity of uniform, OWL-style and FLOW at 0.5 with G = 1 and G = 16 masks, with OBS reconstruction (SparseGPT's pass, no refinement; blocks 3300:3349, calibration 0:63 to fit the demo; docs/FLOW.md has every G, target and reconstruction setting)"
-"$FLEXCIM" prune "${MODEL[@]}" --report --report-groups 1,16 --report-no-free --report-selectors FLOW \
-  --report-reconstruct obs --report-targets 0.5 --obs-refine 0 \
-  --calib-blocks 0:63 --eval-blocks 3300:3349 --quiet --out "$RUN/prune_report" | tail -3
+echo "== 8/9 at equal perplexity (docs/CODESIGN.md): each architecture's own best stories15M model under 1.25x and 2x the dense W8A8 perplexity (FlexCiM G = 16: its N:M set; fixed 1:2: dense or 1:2 with free masks; dense), OBS reconstruction, lowest decode latency on 16 macros, at equal area with step 7's areas and energies (demo-sized: calibration 0:63, validation 3000:3015, held-out 3300:3349; the full run is in docs/CODESIGN.md). It replaces the equal-sparsity prune --report of earlier demos: docs/FLOW.md has every method, G and target"
+"$FLEXCIM" codesign "${MODEL[@]}" --budgets 1.25,2 --arch flexcim,sparse12,dense --groups 16 \
+  --calib-blocks 0:63 --validation-blocks 3000:3015 --heldout-blocks 3300:3349 \
+  --energy "$RUN/synth/energy.json" --quiet --out "$RUN/codesign" | sed -n "1,12p"
 
 echo "== 9/9 report"
 "$FLEXCIM" report --run "$RUN" --out "$RUN/report" --summary

@@ -37,7 +37,8 @@ TEST(Cli, NoCommandAndUnknownCommandAreUsageErrors) {
 }
 
 TEST(Cli, EveryCommandHasHelp) {
-  for (const char* c : {"gen", "verify", "prune", "eval", "map", "synth", "sweep", "bench", "report", "convert", "perf", "energy"}) {
+  for (const char* c : {"gen", "verify", "prune", "eval", "map", "synth", "sweep", "bench", "report", "convert", "perf", "energy",
+                        "codesign"}) {
     const CliRun r = Flexcim(fmt::format("{} --help", c));
     EXPECT_EQ(r.code, 0) << c;
     EXPECT_EQ(r.out.rfind(fmt::format("usage: flexcim {} ", c), 0), 0u) << c << ": " << r.out;

@@ -20,7 +20,7 @@
 
 #include "core/macro_config.h"
 
-namespace flexcim::golden {
+namespace flexcim::codesign {
 
 struct PerfReportInputs {
   MacroConfig config = MacroConfig::Default();  // P, R, C, A, W; G per row
@@ -50,4 +50,4 @@ MacroConfig ParseMacroConfigName(const std::string& name);
 
 PerfReport BuildPerfReport(const PerfReportInputs& inputs);
 
-}  // namespace flexcim::golden
+}  // namespace flexcim::codesign

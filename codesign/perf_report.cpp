@@ -1,4 +1,4 @@
-#include "golden/perf_report.h"
+#include "codesign/perf_report.h"
 
 #include <fmt/format.h>
 
@@ -14,7 +14,9 @@
 #include "flow_pruner/flow_solver.h"
 #include "golden/perf_model.h"
 
-namespace flexcim::golden {
+namespace flexcim::codesign {
+
+using namespace flexcim::golden;
 
 namespace {
 
@@ -565,4 +567,4 @@ PerfReport BuildPerfReport(const PerfReportInputs& in) {
   return out;
 }
 
-}  // namespace flexcim::golden
+}  // namespace flexcim::codesign
