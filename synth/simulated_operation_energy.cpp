@@ -63,13 +63,13 @@ ActivitySet SimulatedActivity(const verif::OperationActivity& activity, verif::C
 
 SimulatedEnergy MeasureSimulatedEnergy(const SimulatedEnergyOptions& o, const verif::OperationActivity& activity) {
   using verif::CycleClass;
-  if (activity.vectors == 0) throw Error("the trace has no input vector (in_valid never high out of reset)");
-  if (activity.writes == 0) throw Error("the trace has no row write (wr_en never high out of reset)");
   const RegisterPorts cut = CutRegistersToPorts(ReadText(o.netlist), o.top, o.sequential_cells);
   constexpr CycleClass kClasses[] = {CycleClass::kCompute, CycleClass::kWrite, CycleClass::kIdle};
   constexpr const char* kTags[] = {"sim_compute", "sim_row_write", "sim_idle"};
   std::vector<ActivitySet> sets;
   for (CycleClass c : kClasses) sets.push_back(SimulatedActivity(activity, c, o.ports, cut.output_nets, cut.cells));
+  if (activity.vectors == 0) throw Error("the trace has no input vector (in_valid never high out of reset)");
+  if (activity.writes == 0) throw Error("the trace has no row write (wr_en never high out of reset)");
   fs::create_directories(o.work_dir);
   const fs::path netlist = o.work_dir / "activity_netlist.v";
   WriteFileAtomically(netlist, cut.netlist);
