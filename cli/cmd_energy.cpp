@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cmath>
+#include <map>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -102,6 +104,8 @@ struct Job {
   fs::path rtl_dir;
   int latency = 0, write_latency = 1;
   fs::path stimulus, vcd;
+  MacroConfig macro = MacroConfig::Default();
+  std::map<std::string, double> area_um2_by_component;
   double area = 0;
   synth::OperationEnergyOptions options;
 };
@@ -112,10 +116,10 @@ double SecondsSince(std::chrono::steady_clock::time_point t) {
 
 // Energies from simulated activity, one design after the other (a trace of
 // the default macro is about 50 MB; its three OpenSTA runs share --jobs).
-int RunSimulatedEnergy(const EnergyOptions& o, const std::vector<Job>& jobs, const fs::path& work,
-                       const fs::path& liberty, std::chrono::steady_clock::time_point start) {
+int RunSimulatedEnergy(const EnergyOptions& o, const std::vector<Job>& jobs, const fs::path& liberty, std::chrono::steady_clock::time_point start) {
+  const synth::LibertyCells cells = synth::ReadLibertyCells(liberty);
   std::set<std::string> sequential;
-  for (const auto& [name, cell] : synth::ReadLibertyCells(liberty))
+  for (const auto& [name, cell] : cells)
     if (cell.sequential) sequential.insert(name);
   json out;
   out["activity"] = "simulated";
@@ -153,6 +157,10 @@ int RunSimulatedEnergy(const EnergyOptions& o, const std::vector<Job>& jobs, con
     so.sequential_cells = sequential;
     so.work_dir = dir;
     so.jobs = o.jobs;
+    so.per_instance = true;
+    so.cells = &cells;
+    so.breakdown.w_bits = job.macro.w_bits();
+    so.breakdown.element_bits_per_cell = job.arch == "dense" ? 0 : 1;
     const auto t2 = std::chrono::steady_clock::now();
     synth::SimulatedEnergy e;
     try {
@@ -178,13 +186,79 @@ int RunSimulatedEnergy(const EnergyOptions& o, const std::vector<Job>& jobs, con
     out["designs"][job.design] = a;
     results.push_back(e);
   }
+  // The comparison (docs/PPA.md "Comparison at simulated activity"):
+  // 8-bit-equivalent MACs (an A x W MAC counts A*W/64).
+  struct Row {
+    double macs8 = 0, pj_per_mac8 = 0, tops_per_w = 0, tops_per_mm2 = 0;
+  };
+  std::vector<Row> rows(jobs.size());
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    const MacroConfig& m = jobs[i].macro;
+    const synth::OperationEnergy& e = results[i].energy;
+    Row& row = rows[i];
+    row.macs8 = m.cells() * m.a_bits() * m.w_bits() / 64.0;
+    row.pj_per_mac8 = e.vector_pj / row.macs8;
+    row.tops_per_w = 2.0 / row.pj_per_mac8;
+    row.tops_per_mm2 = 2.0 * row.macs8 / m.initiation_interval() * e.fmax_mhz() / jobs[i].area;
+    json& a = out["designs"][jobs[i].design];
+    a["pj_per_mac8"] = row.pj_per_mac8;
+    a["tops_per_w"] = row.tops_per_w;
+    a["tops_per_mm2"] = row.tops_per_mm2;
+  }
+  // FlexCiM against the fixed 1:2 macro of the same cell style and storage.
+  std::string overhead_md;
+  for (size_t f = 0; f < jobs.size(); ++f) {
+    if (jobs[f].arch != "flexcim") continue;
+    for (size_t b = 0; b < jobs.size(); ++b) {
+      if (jobs[b].arch != "sparse12" || jobs[b].macro.mac() != jobs[f].macro.mac() ||
+          jobs[b].macro.storage() != jobs[f].macro.storage()) {
+        continue;
+      }
+      const double area_pct = 100 * (jobs[f].area / jobs[b].area - 1);
+      const double energy_pct = 100 * (rows[f].pj_per_mac8 / rows[b].pj_per_mac8 - 1);
+      json ov = {{"against", jobs[b].design}, {"area_percent", area_pct}, {"energy_per_mac8_percent", energy_pct}};
+      // Per component: the difference as a share of the 1:2 macro's total.
+      std::set<std::string> names;
+      using Amounts = std::map<std::string, double>;
+      for (const Amounts* m : std::initializer_list<const Amounts*>{
+               &jobs[f].area_um2_by_component, &jobs[b].area_um2_by_component, &results[f].vector_pj_by_component,
+               &results[b].vector_pj_by_component}) {
+        for (const auto& [c, v] : *m) names.insert(c);
+      }
+      auto at = [](const std::map<std::string, double>& m, const std::string& c) {
+        const auto it = m.find(c);
+        return it == m.end() ? 0.0 : it->second;
+      };
+      std::string parts;
+      for (const std::string& c : names) {
+        const double da = 100 * (at(jobs[f].area_um2_by_component, c) - at(jobs[b].area_um2_by_component, c)) /
+                          jobs[b].area;
+        const double de = 100 * (at(results[f].vector_pj_by_component, c) / rows[f].macs8 -
+                                 at(results[b].vector_pj_by_component, c) / rows[b].macs8) /
+                          rows[b].pj_per_mac8;
+        ov["components"][c] = {{"area_points", da}, {"energy_points", de}};
+        if (std::abs(da) >= 0.005 || std::abs(de) >= 0.005) parts += fmt::format("{} {:+.2f} / {:+.2f}; ", c, da, de);
+      }
+      out["overhead"][jobs[f].design] = ov;
+      overhead_md += fmt::format("| {} vs {} | {:+.2f}% | {:+.2f}% | {} |\n", jobs[f].design, jobs[b].design, area_pct,
+                                 energy_pct, parts);
+    }
+  }
   WriteFileAtomically(o.out, out.dump(2) + "\n");
-  std::cout << "| design | area (µm²) | compute fmax (MHz) | pJ/vector | pJ/row write | pJ/idle cycle | registers annotated |\n"
-               "|---|---:|---:|---:|---:|---:|---:|\n";
+  std::cout << "| design | area (mm²) | compute fmax (MHz) | pJ/vector | pJ/row write | pJ/idle cycle | pJ/MAC (8b) | "
+               "TOPS/W | TOPS/mm² | registers annotated |\n"
+               "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
   for (size_t i = 0; i < jobs.size(); ++i) {
     const synth::OperationEnergy& e = results[i].energy;
-    std::cout << fmt::format("| {} | {:.0f} | {:.1f} | {:.3f} | {:.3f} | {:.4f} | {} |\n", jobs[i].design, jobs[i].area,
-                             e.fmax_mhz(), e.vector_pj, e.row_write_pj, e.idle_cycle_pj, results[i].registers);
+    std::cout << fmt::format("| {} | {:.3f} | {:.1f} | {:.1f} | {:.1f} | {:.1f} | {:.3f} | {:.4f} | {:.5f} | {} |\n",
+                             jobs[i].design, jobs[i].area / 1e6, e.fmax_mhz(), e.vector_pj, e.row_write_pj,
+                             e.idle_cycle_pj, rows[i].pj_per_mac8, rows[i].tops_per_w, rows[i].tops_per_mm2,
+                             results[i].registers);
+  }
+  if (!overhead_md.empty()) {
+    std::cout << "\n| FlexCiM vs fixed 1:2 | area | energy/MAC | by component (area / energy/MAC, points of the 1:2 "
+                 "total) |\n|---|---:|---:|---|\n"
+              << overhead_md;
   }
   std::cout << fmt::format("energy from simulated activity: {:.0f} s for {} design(s)\nwrote {}\n", SecondsSince(start),
                            jobs.size(), o.out);
@@ -246,6 +320,10 @@ int RunEnergy(const std::vector<std::string>& args) {
     job.rtl_dir = synth_work.parent_path() / "rtl";
     job.latency = checked.latency;
     job.write_latency = manifest.value("write_latency", 1);
+    job.macro = config;
+    for (const auto& [c, v] : JsonObject(r, "area", where).value("components", json::object()).items()) {
+      if (v.is_object() && v.contains("um2")) job.area_um2_by_component[c] = v["um2"].get<double>();
+    }
     job.area = JsonNumber(JsonObject(r, "area", where), "total_um2", 0, 1e15, where + ": area");
     job.options.netlist = synth_work / "sta_netlist.v";
     if (!fs::exists(job.options.netlist) || !r.contains("timing") || r.at("timing").is_null()) {
@@ -329,7 +407,7 @@ int RunEnergy(const std::vector<std::string>& args) {
   const fs::path liberty = synth::PrepareLiberty(o.data_dir, work);
   for (Job& job : jobs) job.options.liberty = liberty;
   const auto start = std::chrono::steady_clock::now();
-  if (simulated) return RunSimulatedEnergy(o, jobs, work, liberty, start);
+  if (simulated) return RunSimulatedEnergy(o, jobs, liberty, start);
   std::vector<synth::OperationEnergyOptions> designs;
   for (const Job& job : jobs) {
     std::cerr << fmt::format("flexcim energy: {} {}: 3 OpenSTA power runs at the compute-path period {:.3f} ns\n",

@@ -8,7 +8,10 @@
 #include "core/atomic_file.h"
 #include "core/errors.h"
 #include "core/parallel_for.h"
+#include "synth/power_breakdown.h"
 #include "synth/register_activity_ports.h"
+
+#include <set>
 
 namespace flexcim::synth {
 
@@ -114,6 +117,30 @@ SimulatedEnergy MeasureSimulatedEnergy(const SimulatedEnergyOptions& o, const ve
   e.row_write_pj = (e.write.total.total - e.idle.total.total) * T * static_cast<double>(out.write_cycles) /
                        static_cast<double>(out.writes) +
                    e.idle_cycle_pj;
+  if (o.per_instance && o.cells != nullptr) {
+    const NetlistHierarchy hierarchy = ParseNetlistHierarchy(cut.netlist);
+    std::array<std::map<std::string, double>, 3> by_component;
+    for (int i = 0; i < 3; ++i) {
+      by_component[i] = PowerByComponent(hierarchy, o.top, {}, out.instance_power_mw[i], *o.cells, o.breakdown);
+    }
+    std::set<std::string> names;
+    for (const auto& m : by_component)
+      for (const auto& [c, mw] : m) names.insert(c);
+    auto at = [](const std::map<std::string, double>& m, const std::string& c) {
+      const auto it = m.find(c);
+      return it == m.end() ? 0.0 : it->second;
+    };
+    for (const std::string& c : names) {
+      const double idle = at(by_component[2], c) * T;
+      out.idle_pj_by_component[c] = idle;
+      out.vector_pj_by_component[c] = (at(by_component[0], c) * T - idle) * static_cast<double>(out.compute_cycles) /
+                                          static_cast<double>(out.vectors) +
+                                      idle * o.initiation_interval;
+      out.row_write_pj_by_component[c] = (at(by_component[1], c) * T - idle) *
+                                             static_cast<double>(out.write_cycles) / static_cast<double>(out.writes) +
+                                         idle;
+    }
+  }
   return out;
 }
 
@@ -121,6 +148,11 @@ nlohmann::json ToJson(const SimulatedEnergy& e) {
   nlohmann::json j = ToJson(e.energy);
   j["activity"] = "simulated";
   j["registers_annotated"] = e.registers;
+  if (!e.vector_pj_by_component.empty()) {
+    j["energy_pj_by_component"] = {{"vector", e.vector_pj_by_component},
+                                   {"row_write", e.row_write_pj_by_component},
+                                   {"idle_cycle", e.idle_pj_by_component}};
+  }
   j["cycles"] = {{"compute", e.compute_cycles}, {"write", e.write_cycles}, {"idle", e.idle_cycles},
                  {"vectors", e.vectors}, {"writes", e.writes}};
   return j;

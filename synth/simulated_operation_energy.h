@@ -21,6 +21,8 @@
 #include <string>
 #include <vector>
 
+#include "synth/area_breakdown.h"
+#include "synth/liberty_cells.h"
 #include "synth/operation_energy.h"
 #include "verif/operation_activity_vcd.h"
 
@@ -37,6 +39,10 @@ struct SimulatedEnergyOptions {
   std::filesystem::path work_dir;          // activity_netlist.v, power_sim_{compute,row_write,idle}.{tcl,log}
   int jobs = 1;                            // OpenSTA runs at once
   bool per_instance = false;               // also every leaf cell's power per run
+  // With per_instance and cells: the energies split by component
+  // (synth/component_map.h, as the synth report's power breakdown).
+  const LibertyCells* cells = nullptr;
+  AreaBreakdownOptions breakdown;
 };
 
 struct SimulatedEnergy {
@@ -46,6 +52,10 @@ struct SimulatedEnergy {
   // With per_instance: mW per leaf cell ("u_storage/w0_reg") of the compute,
   // row-write and idle runs.
   std::array<std::map<std::string, double>, 3> instance_power_mw;
+  // With per_instance and cells: pJ per component of one vector, one row
+  // write and one idle cycle (the decomposition above per component; they
+  // add up to the totals).
+  std::map<std::string, double> vector_pj_by_component, row_write_pj_by_component, idle_pj_by_component;
 };
 
 // The registers' activity (rate, duty) of one cycle class by bit of the
