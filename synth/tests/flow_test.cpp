@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <iostream>
 #include <mutex>
 #include <sstream>
 
@@ -350,15 +351,28 @@ TEST_F(FlowTest, SimulatedActivityOnHierarchyMatchesFlatRunAndKeepsWeightsStill)
     if (cell.sequential) so.sequential_cells.insert(name);
   so.work_dir = root_ / "simulated" / "energy";
   so.per_instance = true;
+  const LibertyCells cells = ReadLibertyCells(so.liberty);
+  so.cells = &cells;
+  so.breakdown.w_bits = 2;
   const SimulatedEnergy e = MeasureSimulatedEnergy(so, act);
   EXPECT_EQ(e.registers, 17);
   const double compute_mw = e.energy.compute.total.total;
   EXPECT_NEAR(compute_mw, flat.timing->power.total, 0.05 * flat.timing->power.total);
+  std::cout << fmt::format("hierarchical {:.6f} mW, flat annotated {:.6f} mW\n", compute_mw, flat.timing->power.total);
   // Energies from the runs: (compute - idle) x T x 10/10 + idle x T, and the same for the write.
   const double T = so.period_ns;
   EXPECT_NEAR(e.energy.idle_cycle_pj, e.energy.idle.total.total * T, 1e-12);
   EXPECT_NEAR(e.energy.vector_pj, compute_mw * T, 1e-9);
   EXPECT_NEAR(e.energy.row_write_pj, e.energy.write.total.total * T, 1e-9);
+  // The components add up to each energy.
+  double vector_sum = 0, write_sum = 0, idle_sum = 0;
+  for (const auto& [c, pj] : e.vector_pj_by_component) vector_sum += pj;
+  for (const auto& [c, pj] : e.row_write_pj_by_component) write_sum += pj;
+  for (const auto& [c, pj] : e.idle_pj_by_component) idle_sum += pj;
+  EXPECT_NEAR(vector_sum, e.energy.vector_pj, 1e-3 * e.energy.vector_pj);
+  EXPECT_NEAR(write_sum, e.energy.row_write_pj, 1e-3 * e.energy.row_write_pj);
+  EXPECT_NEAR(idle_sum, e.energy.idle_cycle_pj, 1e-3 * e.energy.idle_cycle_pj);
+  EXPECT_GT(e.vector_pj_by_component.at(kMultipliers), 0.0);
 
   // Stationary weights: every latch (u_storage) dissipates in the compute
   // run what it does in the idle run, and more while rows are written.
