@@ -284,7 +284,7 @@ int RunEnergy(const std::vector<std::string>& args) {
        "it (e.g. p4_r16_c16_g16_a8_w8, sparse12_p4_r16_c16_a8_w8_bs_latch; repeatable)")
       ("jobs", po::value(&o.jobs)->default_value(o.jobs), "OpenSTA runs at once (over all designs' 3 runs)");
   AddDataDirOption(d, o.data_dir);
-  if (!ParseFlags(args, d, "energy", "--synth DIR --out FILE [--act-activity A] [--write-activity A]")) return 0;
+  if (!ParseFlags(args, d, "energy", "--synth DIR --out FILE [--act-activity A] [--write-activity A] | [--stimulus FILE ... | --activity-vcd DESIGN=TRACE.vcd ...]")) return 0;
   RequireActivity("--act-activity", o.act_activity);
   RequireActivity("--write-activity", o.write_activity);
   if (o.jobs < 1) throw UsageError(fmt::format("--jobs {}: must be >= 1", o.jobs));
