@@ -51,6 +51,7 @@ struct EnergyOptions {
   std::string data_dir;
   std::vector<std::string> stimuli;  // map --stimulus files, one per design
   std::vector<std::string> vcds;     // DESIGN=TRACE.vcd
+  bool no_power_breakdown = false;
 };
 
 // The configuration a stimulus file says it is for (its "config" line);
@@ -157,7 +158,7 @@ int RunSimulatedEnergy(const EnergyOptions& o, const std::vector<Job>& jobs, con
     so.sequential_cells = sequential;
     so.work_dir = dir;
     so.jobs = o.jobs;
-    so.per_instance = true;
+    so.per_instance = !o.no_power_breakdown;
     so.cells = &cells;
     so.breakdown.w_bits = job.macro.w_bits();
     so.breakdown.element_bits_per_cell = job.arch == "dense" ? 0 : 1;
@@ -282,6 +283,8 @@ int RunEnergy(const std::vector<std::string>& args) {
       ("activity-vcd", po::value(&o.vcds)->composing(),
        "energy from simulated activity of an existing trace: DESIGN=TRACE.vcd, DESIGN as a stimulus header names "
        "it (e.g. p4_r16_c16_g16_a8_w8, sparse12_p4_r16_c16_a8_w8_bs_latch; repeatable)")
+      ("no-power-breakdown", po::bool_switch(&o.no_power_breakdown),
+       "with simulated activity: totals only, no split by component (skips OpenSTA's per-instance report)")
       ("jobs", po::value(&o.jobs)->default_value(o.jobs), "OpenSTA runs at once (over all designs' 3 runs)");
   AddDataDirOption(d, o.data_dir);
   if (!ParseFlags(args, d, "energy", "--synth DIR --out FILE [--act-activity A] [--write-activity A] | [--stimulus FILE ... | --activity-vcd DESIGN=TRACE.vcd ...]")) return 0;
