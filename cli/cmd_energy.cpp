@@ -324,7 +324,8 @@ int RunEnergy(const std::vector<std::string>& args) {
     job.latency = checked.latency;
     job.write_latency = manifest.value("write_latency", 1);
     job.macro = config;
-    for (const auto& [c, v] : JsonObject(r, "area", where).value("components", json::object()).items()) {
+    const json area_components = JsonObject(r, "area", where).value("components", json::object());
+    for (const auto& [c, v] : area_components.items()) {
       if (v.is_object() && v.contains("um2")) job.area_um2_by_component[c] = v["um2"].get<double>();
     }
     job.area = JsonNumber(JsonObject(r, "area", where), "total_um2", 0, 1e15, where + ": area");
