@@ -2,12 +2,19 @@
 // write, one idle cycle) and the compute-path fmax of every design of a
 // `flexcim synth` run, from OpenSTA on its netlists
 // (synth/operation_energy.h). Writes the file `flexcim perf --energy` reads.
+// With --stimulus / --activity-vcd the energies come from simulated activity
+// of every port, register and latch instead (synth/simulated_operation_energy.h):
+// each stimulus is replayed on its design's RTL in Verilator with a trace.
 #include <fmt/format.h>
 
 #include <chrono>
+#include <cmath>
+#include <map>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <set>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "cli/command_registry.h"
@@ -22,6 +29,12 @@
 #include "golden/perf_model.h"
 #include "synth/liberty_setup.h"
 #include "synth/operation_energy.h"
+#include "synth/liberty_cells.h"
+#include "synth/simulated_operation_energy.h"
+#include "core/subprocess.h"
+#include "verif/operation_activity_vcd.h"
+#include "verif/stimulus_file.h"
+#include "verif/testbench_build.h"
 
 namespace flexcim::cli {
 namespace {
@@ -36,7 +49,40 @@ struct EnergyOptions {
   double write_activity = 0.5;
   int jobs = 2;
   std::string data_dir;
+  std::vector<std::string> stimuli;  // map --stimulus files, one per design
+  std::vector<std::string> vcds;     // DESIGN=TRACE.vcd
+  bool no_power_breakdown = false;
 };
+
+// The configuration a stimulus file says it is for (its "config" line);
+// the whole file is checked against that design afterwards.
+std::string StimulusConfig(const std::string& path) {
+  const std::string text = ReadRegularFile(path, std::size_t{1} << 31);
+  std::istringstream in(text);
+  std::string magic, config;
+  std::getline(in, magic);
+  std::getline(in, config);
+  if (config.rfind("config ", 0) != 0) throw Error(fmt::format("--stimulus {}:2: expected 'config ...'", path));
+  config = config.substr(7);
+  if (!config.empty() && config.back() == '\r') config.pop_back();
+  return config;
+}
+
+// The testbench of a design, built with VCD tracing under `work`, replays
+// `stimulus` into `trace`.
+void TraceStimulus(const fs::path& rtl_dir, const fs::path& stimulus, const fs::path& work, const fs::path& trace) {
+  auto progress = [](const std::string& line) { std::cerr << "flexcim energy: " << line << "\n"; };
+  const fs::path tb = verif::BuildTestbench(
+      {.rtl_dir = rtl_dir, .work_dir = work / "tb", .trace_format = "vcd", .progress = progress});
+  progress(fmt::format("replaying {} on {} (trace {})", stimulus.string(), rtl_dir.string(), trace.string()));
+  const ProcessResult run = RunProcess({.argv = {tb.string(), "--rtl", fs::absolute(rtl_dir).string(), "--stimulus",
+                                                 fs::absolute(stimulus).string(), "--trace", fs::absolute(trace).string()},
+                                        .cwd = {}, .log = work / "tb_run.log", .stdout_file = {}, .echo = false});
+  if (!run.status.ok()) {
+    throw Error(fmt::format("the testbench {} failed on --stimulus {} (log {})", tb.string(), stimulus.string(),
+                            (work / "tb_run.log").string()));
+  }
+}
 
 // A file of the --synth directory: missing is a usage error (a wrong
 // directory), bad content a runtime error naming the file.
@@ -53,6 +99,173 @@ void RequireActivity(const char* flag, double v) {
   if (!(v >= 0 && v <= 1)) throw UsageError(fmt::format("{} {}: must be in [0, 1]", flag, v));
 }
 
+struct Job {
+  std::string arch, config;
+  std::string design;  // ArchConfig::Name(): what a stimulus header names
+  fs::path rtl_dir;
+  int latency = 0, write_latency = 1;
+  fs::path stimulus, vcd;
+  MacroConfig macro = MacroConfig::Default();
+  std::map<std::string, double> area_um2_by_component;
+  double area = 0;
+  synth::OperationEnergyOptions options;
+};
+
+double SecondsSince(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+// Energies from simulated activity, one design after the other (a trace of
+// the default macro is about 50 MB; its three OpenSTA runs share --jobs).
+int RunSimulatedEnergy(const EnergyOptions& o, const std::vector<Job>& jobs, const fs::path& liberty, std::chrono::steady_clock::time_point start) {
+  const synth::LibertyCells cells = synth::ReadLibertyCells(liberty);
+  std::set<std::string> sequential;
+  for (const auto& [name, cell] : cells)
+    if (cell.sequential) sequential.insert(name);
+  json out;
+  out["activity"] = "simulated";
+  out["synth"] = o.synth_dir;
+  std::vector<synth::SimulatedEnergy> results;
+  for (const Job& job : jobs) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const fs::path dir = job.options.work_dir;
+    fs::create_directories(dir);
+    fs::path vcd = job.vcd;
+    if (vcd.empty()) {
+      vcd = dir / "trace.vcd";
+      TraceStimulus(job.rtl_dir, job.stimulus, dir, vcd);
+    }
+    const double sim_s = SecondsSince(t0);
+    const auto t1 = std::chrono::steady_clock::now();
+    std::ifstream in(vcd);
+    if (!in) throw Error(fmt::format("{}: cannot open", vcd.string()));
+    verif::OperationActivity activity;
+    try {
+      // A vector is in flight for the pipeline latency; a write reaches the
+      // storage write_latency edges after it is sampled.
+      activity = verif::OperationActivityFromVcd(in, job.latency, job.write_latency + 1);
+    } catch (const Error& e) {
+      throw Error(fmt::format("{}: {}", vcd.string(), e.what()));
+    }
+    const double vcd_s = SecondsSince(t1);
+    synth::SimulatedEnergyOptions so;
+    so.liberty = liberty;
+    so.netlist = job.options.netlist;
+    so.top = job.options.top;
+    so.ports = job.options.ports;
+    so.period_ns = job.options.period_ns;
+    so.initiation_interval = job.options.initiation_interval;
+    so.sequential_cells = sequential;
+    so.work_dir = dir;
+    so.jobs = o.jobs;
+    so.per_instance = !o.no_power_breakdown;
+    so.cells = &cells;
+    so.breakdown.w_bits = job.macro.w_bits();
+    so.breakdown.element_bits_per_cell = job.arch == "dense" ? 0 : 1;
+    const auto t2 = std::chrono::steady_clock::now();
+    synth::SimulatedEnergy e;
+    try {
+      e = synth::MeasureSimulatedEnergy(so, activity);
+    } catch (const Error& err) {
+      throw Error(fmt::format("{} {}: {}: {}", job.arch, job.design, vcd.string(), err.what()));
+    }
+    const double sta_s = SecondsSince(t2);
+    std::cerr << fmt::format(
+        "flexcim energy: {} done in {:.0f} s (simulation {:.0f} s, trace {:.0f} s, OpenSTA {:.0f} s): {} registers "
+        "annotated, {} compute / {} write / {} idle cycles, {:.2f} pJ/vector, {:.2f} pJ/row write, {:.3f} pJ/idle "
+        "cycle\n",
+        job.design, SecondsSince(t0), sim_s, vcd_s, sta_s, e.registers, e.compute_cycles, e.write_cycles,
+        e.idle_cycles, e.energy.vector_pj, e.energy.row_write_pj, e.energy.idle_cycle_pj);
+    json a = synth::ToJson(e);
+    a["config"] = job.config;
+    a["design"] = job.design;
+    a["area_um2"] = job.area;
+    a["trace"] = vcd.string();
+    if (!job.stimulus.empty()) a["stimulus"] = job.stimulus.string();
+    a["seconds"] = {{"simulation", sim_s}, {"trace", vcd_s}, {"opensta", sta_s}};
+    out["archs"][job.arch] = a;
+    out["designs"][job.design] = a;
+    results.push_back(e);
+  }
+  // The comparison (docs/PPA.md "Comparison at simulated activity"):
+  // 8-bit-equivalent MACs (an A x W MAC counts A*W/64).
+  struct Row {
+    double macs8 = 0, pj_per_mac8 = 0, tops_per_w = 0, tops_per_mm2 = 0;
+  };
+  std::vector<Row> rows(jobs.size());
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    const MacroConfig& m = jobs[i].macro;
+    const synth::OperationEnergy& e = results[i].energy;
+    Row& row = rows[i];
+    row.macs8 = m.cells() * m.a_bits() * m.w_bits() / 64.0;
+    row.pj_per_mac8 = e.vector_pj / row.macs8;
+    row.tops_per_w = 2.0 / row.pj_per_mac8;
+    row.tops_per_mm2 = 2.0 * row.macs8 / m.initiation_interval() * e.fmax_mhz() / jobs[i].area;
+    json& a = out["designs"][jobs[i].design];
+    a["pj_per_mac8"] = row.pj_per_mac8;
+    a["tops_per_w"] = row.tops_per_w;
+    a["tops_per_mm2"] = row.tops_per_mm2;
+  }
+  // FlexCiM against the fixed 1:2 macro of the same cell style and storage.
+  std::string overhead_md;
+  for (size_t f = 0; f < jobs.size(); ++f) {
+    if (jobs[f].arch != "flexcim") continue;
+    for (size_t b = 0; b < jobs.size(); ++b) {
+      if (jobs[b].arch != "sparse12" || jobs[b].macro.mac() != jobs[f].macro.mac() ||
+          jobs[b].macro.storage() != jobs[f].macro.storage()) {
+        continue;
+      }
+      const double area_pct = 100 * (jobs[f].area / jobs[b].area - 1);
+      const double energy_pct = 100 * (rows[f].pj_per_mac8 / rows[b].pj_per_mac8 - 1);
+      json ov = {{"against", jobs[b].design}, {"area_percent", area_pct}, {"energy_per_mac8_percent", energy_pct}};
+      // Per component: the difference as a share of the 1:2 macro's total.
+      std::set<std::string> names;
+      using Amounts = std::map<std::string, double>;
+      for (const Amounts* m : std::initializer_list<const Amounts*>{
+               &jobs[f].area_um2_by_component, &jobs[b].area_um2_by_component, &results[f].vector_pj_by_component,
+               &results[b].vector_pj_by_component}) {
+        for (const auto& [c, v] : *m) names.insert(c);
+      }
+      auto at = [](const std::map<std::string, double>& m, const std::string& c) {
+        const auto it = m.find(c);
+        return it == m.end() ? 0.0 : it->second;
+      };
+      std::string parts;
+      for (const std::string& c : names) {
+        const double da = 100 * (at(jobs[f].area_um2_by_component, c) - at(jobs[b].area_um2_by_component, c)) /
+                          jobs[b].area;
+        const double de = 100 * (at(results[f].vector_pj_by_component, c) / rows[f].macs8 -
+                                 at(results[b].vector_pj_by_component, c) / rows[b].macs8) /
+                          rows[b].pj_per_mac8;
+        ov["components"][c] = {{"area_points", da}, {"energy_points", de}};
+        if (std::abs(da) >= 0.005 || std::abs(de) >= 0.005) parts += fmt::format("{} {:+.2f} / {:+.2f}; ", c, da, de);
+      }
+      out["overhead"][jobs[f].design] = ov;
+      overhead_md += fmt::format("| {} vs {} | {:+.2f}% | {:+.2f}% | {} |\n", jobs[f].design, jobs[b].design, area_pct,
+                                 energy_pct, parts);
+    }
+  }
+  WriteFileAtomically(o.out, out.dump(2) + "\n");
+  std::cout << "| design | area (mm²) | compute fmax (MHz) | pJ/vector | pJ/row write | pJ/idle cycle | pJ/MAC (8b) | "
+               "TOPS/W | TOPS/mm² | registers annotated |\n"
+               "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    const synth::OperationEnergy& e = results[i].energy;
+    std::cout << fmt::format("| {} | {:.3f} | {:.1f} | {:.1f} | {:.1f} | {:.1f} | {:.3f} | {:.4f} | {:.5f} | {} |\n",
+                             jobs[i].design, jobs[i].area / 1e6, e.fmax_mhz(), e.vector_pj, e.row_write_pj,
+                             e.idle_cycle_pj, rows[i].pj_per_mac8, rows[i].tops_per_w, rows[i].tops_per_mm2,
+                             results[i].registers);
+  }
+  if (!overhead_md.empty()) {
+    std::cout << "\n| FlexCiM vs fixed 1:2 | area | energy/MAC | by component (area / energy/MAC, points of the 1:2 "
+                 "total) |\n|---|---:|---:|---|\n"
+              << overhead_md;
+  }
+  std::cout << fmt::format("energy from simulated activity: {:.0f} s for {} design(s)\nwrote {}\n", SecondsSince(start),
+                           jobs.size(), o.out);
+  return 0;
+}
+
 int RunEnergy(const std::vector<std::string>& args) {
   EnergyOptions o;
   po::options_description d("Energy per operation (docs/PERF.md)");
@@ -64,9 +277,17 @@ int RunEnergy(const std::vector<std::string>& args) {
        "in_act toggles per bit per cycle while vectors stream")
       ("write-activity", po::value(&o.write_activity)->default_value(o.write_activity),
        "toggles per bit per cycle of the write address and data during row writes")
+      ("stimulus", po::value(&o.stimuli)->composing(),
+       "energy from simulated activity: replay this pin-level stimulus (`flexcim map --stimulus-layer`) on the "
+       "design whose configuration its header names, in Verilator with a trace (repeatable: one per design)")
+      ("activity-vcd", po::value(&o.vcds)->composing(),
+       "energy from simulated activity of an existing trace: DESIGN=TRACE.vcd, DESIGN as a stimulus header names "
+       "it (e.g. p4_r16_c16_g16_a8_w8, sparse12_p4_r16_c16_a8_w8_bs_latch; repeatable)")
+      ("no-power-breakdown", po::bool_switch(&o.no_power_breakdown),
+       "with simulated activity: totals only, no split by component (skips OpenSTA's per-instance report)")
       ("jobs", po::value(&o.jobs)->default_value(o.jobs), "OpenSTA runs at once (over all designs' 3 runs)");
   AddDataDirOption(d, o.data_dir);
-  if (!ParseFlags(args, d, "energy", "--synth DIR --out FILE [--act-activity A] [--write-activity A]")) return 0;
+  if (!ParseFlags(args, d, "energy", "--synth DIR --out FILE [--act-activity A] [--write-activity A] | [--stimulus FILE ... | --activity-vcd DESIGN=TRACE.vcd ...]")) return 0;
   RequireActivity("--act-activity", o.act_activity);
   RequireActivity("--write-activity", o.write_activity);
   if (o.jobs < 1) throw UsageError(fmt::format("--jobs {}: must be >= 1", o.jobs));
@@ -78,11 +299,6 @@ int RunEnergy(const std::vector<std::string>& args) {
   // Every file this run reads, so that --out can replace none of them.
   std::vector<FlagPath> inputs = {{"--synth", report_path}};
 
-  struct Job {
-    std::string arch, config;
-    double area = 0;
-    synth::OperationEnergyOptions options;
-  };
   std::vector<Job> jobs;
   for (size_t i = 0; i < results_json.size(); ++i) {
     const json& r = results_json[i];
@@ -103,6 +319,15 @@ int RunEnergy(const std::vector<std::string>& args) {
     const Manifest checked = ManifestFromJson(manifest, manifest_path.string());
     const MacroConfig& config = checked.config;
     job.config = golden::EnergyConfigName(ParseArch(job.arch), config);
+    job.design = ArchConfig(ParseArch(job.arch), config).Name();
+    job.rtl_dir = synth_work.parent_path() / "rtl";
+    job.latency = checked.latency;
+    job.write_latency = manifest.value("write_latency", 1);
+    job.macro = config;
+    const json area_components = JsonObject(r, "area", where).value("components", json::object());
+    for (const auto& [c, v] : area_components.items()) {
+      if (v.is_object() && v.contains("um2")) job.area_um2_by_component[c] = v["um2"].get<double>();
+    }
     job.area = JsonNumber(JsonObject(r, "area", where), "total_um2", 0, 1e15, where + ": area");
     job.options.netlist = synth_work / "sta_netlist.v";
     if (!fs::exists(job.options.netlist) || !r.contains("timing") || r.at("timing").is_null()) {
@@ -124,6 +349,61 @@ int RunEnergy(const std::vector<std::string>& args) {
     jobs.push_back(std::move(job));
   }
 
+  // Simulated activity: every design gets exactly one stimulus or trace,
+  // checked before any tool runs.
+  const bool simulated = !o.stimuli.empty() || !o.vcds.empty();
+  auto design_list = [&] {
+    std::string names;
+    for (const Job& j : jobs) names += (names.empty() ? "" : ", ") + j.design;
+    return names;
+  };
+  auto job_of = [&](const std::string& design) -> Job* {
+    for (Job& j : jobs)
+      if (j.design == design) return &j;
+    return nullptr;
+  };
+  for (const std::string& path : o.stimuli) {
+    if (!fs::is_regular_file(path)) throw UsageError(fmt::format("--stimulus {}: no such file", path));
+    const std::string config = StimulusConfig(path);
+    Job* job = job_of(config);
+    if (job == nullptr) {
+      throw Error(fmt::format("--stimulus {}: the stimulus is for {}, which is not a design of --synth {} ({})",
+                              path, config, o.synth_dir, design_list()));
+    }
+    if (!job->stimulus.empty()) throw UsageError(fmt::format("--stimulus {}: a second stimulus for {}", path, config));
+    (void)verif::ReadStimulusFile(ArchConfig(ParseArch(job->arch), ManifestFromJson(
+                                                                      ReadJsonFile(job->rtl_dir / "manifest.json"),
+                                                                      (job->rtl_dir / "manifest.json").string())
+                                                                      .config),
+                                  path);
+    job->stimulus = path;
+    inputs.push_back({"--stimulus", path});
+  }
+  for (const std::string& spec : o.vcds) {
+    const size_t eq = spec.find('=');
+    if (eq == std::string::npos) throw UsageError(fmt::format("--activity-vcd {}: expected DESIGN=TRACE.vcd", spec));
+    const std::string design = spec.substr(0, eq), path = spec.substr(eq + 1);
+    Job* job = job_of(design);
+    if (job == nullptr) {
+      throw UsageError(fmt::format("--activity-vcd {}: {} is not a design of --synth {} ({})", spec, design,
+                                   o.synth_dir, design_list()));
+    }
+    if (!job->stimulus.empty() || !job->vcd.empty()) {
+      throw UsageError(fmt::format("--activity-vcd {}: {} already has a stimulus or trace", spec, design));
+    }
+    if (!fs::is_regular_file(path)) throw UsageError(fmt::format("--activity-vcd {}: no such file", path));
+    job->vcd = path;
+    inputs.push_back({"--activity-vcd", path});
+  }
+  if (simulated) {
+    for (const Job& j : jobs) {
+      if (j.stimulus.empty() && j.vcd.empty()) {
+        throw UsageError(fmt::format("design {} of --synth {} has no --stimulus or --activity-vcd", j.design,
+                                     o.synth_dir));
+      }
+    }
+  }
+
   // Before minutes of OpenSTA: the output may be none of the inputs.
   RefuseOutputOverInputs({"--out", o.out}, inputs);
   RequireRegularFileOrMissing(o.out);
@@ -131,6 +411,7 @@ int RunEnergy(const std::vector<std::string>& args) {
   const fs::path liberty = synth::PrepareLiberty(o.data_dir, work);
   for (Job& job : jobs) job.options.liberty = liberty;
   const auto start = std::chrono::steady_clock::now();
+  if (simulated) return RunSimulatedEnergy(o, jobs, liberty, start);
   std::vector<synth::OperationEnergyOptions> designs;
   for (const Job& job : jobs) {
     std::cerr << fmt::format("flexcim energy: {} {}: 3 OpenSTA power runs at the compute-path period {:.3f} ns\n",

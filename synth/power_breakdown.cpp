@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <regex>
+#include <tuple>
+#include <unordered_map>
 #include <set>
 #include <sstream>
 #include <vector>
@@ -131,8 +133,21 @@ std::map<std::string, double> PowerByComponent(const NetlistHierarchy& h, const 
                                                const LibertyCells& cells, const AreaBreakdownOptions& options) {
   std::map<std::string, double> out;
   for (const auto& c : ComponentOrder()) out[c] = 0;
+  // Leaves of one instance share its owning module: resolved once per
+  // OpenSTA instance path (the part before the last '/'), which makes the
+  // roll-up of the default macro's 400k leaves linear.
+  std::unordered_map<std::string, std::string> module_of_prefix;
   for (const auto& [leaf, mw] : power) {
-    const auto [module, cell_name] = Resolve(h, top, leaf);
+    const size_t slash = leaf.rfind('/');
+    std::string module, cell_name;
+    const std::string prefix = slash == std::string::npos ? std::string() : leaf.substr(0, slash);
+    if (const auto cached = module_of_prefix.find(prefix); slash != std::string::npos && cached != module_of_prefix.end()) {
+      module = cached->second;
+      cell_name = leaf.substr(slash + 1);
+    } else {
+      std::tie(module, cell_name) = Resolve(h, top, leaf);
+      if (slash != std::string::npos && cell_name == leaf.substr(slash + 1)) module_of_prefix[prefix] = module;
+    }
     std::string type;
     if (const auto it = leaf_cells.find(leaf); it != leaf_cells.end()) {
       type = it->second;

@@ -21,6 +21,10 @@ struct ActivitySet {
   double default_input_activity = 0.0;          // every input but the clock
   std::map<std::string, double> port_activity;  // per input port (overrides the default)
   std::map<std::string, int> constant_ports;    // held at 0/1 (set_case_analysis)
+  std::map<std::string, double> port_duty;      // fraction of time at 1 (default 0.5)
+  // Single port bits' (rate, duty), e.g. the registers' activity bus
+  // (synth/register_activity_ports.h): {"flexcim_act[3]", {0.02, 1.0}}.
+  std::map<std::string, std::pair<double, double>> bit_activity;
 };
 
 struct StaPowerRequest {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "core/errors.h"
 
 namespace flexcim::synth {
@@ -42,7 +44,20 @@ std::string StaConstraints(const StaScriptOptions& o, const std::string& period)
 std::string StaActivity(const StaScriptOptions& o) {
   std::string s = fmt::format("set_power_activity -input -activity {}\n", o.default_input_activity);
   for (const auto& [port, activity] : o.port_activity) {
-    s += fmt::format("set_power_activity -input_ports {} -activity {}\n", PortSelector(o, port), activity);
+    const auto duty = o.port_duty.find(port);
+    s += fmt::format("set_power_activity -input_ports {} -activity {}{}\n", PortSelector(o, port), activity,
+                     duty == o.port_duty.end() ? "" : fmt::format(" -duty {}", duty->second));
+  }
+  std::map<std::pair<double, double>, std::vector<std::string>> by_value;
+  for (const auto& [bit, value] : o.bit_activity) by_value[value].push_back(bit);
+  for (const auto& [value, bits] : by_value) {
+    // get_ports takes a list; 2,000 names a line keeps Tcl lines short.
+    for (size_t i = 0; i < bits.size(); i += 2000) {
+      std::string list;
+      for (size_t j = i; j < std::min(bits.size(), i + 2000); ++j) list += (j > i ? " " : "") + bits[j];
+      s += fmt::format("set_power_activity -input_ports [get_ports {{{}}}] -activity {} -duty {}\n", list,
+                       value.first, value.second);
+    }
   }
   for (const auto& [port, value] : o.constant_ports) {
     s += fmt::format("set_case_analysis {} {}\n", value, PortSelector(o, port));

@@ -27,6 +27,13 @@ struct StaScriptOptions {
   std::map<std::string, double> port_activity;  // port name -> activity (overrides)
   // Ports held constant for power (set_case_analysis), e.g. {"wr_en", 0}.
   std::map<std::string, int> constant_ports;
+  // Fraction of the time at 1 per port (set_power_activity -duty; OpenSTA's
+  // default 0.5 otherwise): a port given here needs a port_activity too.
+  std::map<std::string, double> port_duty;
+  // Single port bits with their own rate and duty (the registers' activity
+  // bus, synth/register_activity_ports.h), e.g. {"flexcim_act[3]", {0.02,
+  // 1.0}}; written as one set_power_activity per distinct (rate, duty).
+  std::map<std::string, std::pair<double, double>> bit_activity;
   // Weight-write and reset inputs: false paths for the compute-path period
   // (the write path is decoupled from compute; docs/PPA.md).
   std::vector<std::string> write_ports;

@@ -75,7 +75,9 @@ VcdToggleRates ToggleRatesFromVcd(std::istream& in, const std::string& clock) {
           throw Error(fmt::format("VCD line {}: malformed $var", line_no));
         }
         words >> range;
-        const size_t top_depth = !scopes.empty() && scopes[0] == "TOP" ? 2 : 1;
+        // Verilator wraps the top module in a scope "TOP" or one of the top's own name.
+        const size_t top_depth =
+            scopes.size() >= 2 && (scopes[0] == "TOP" || scopes[1] == scopes[0]) ? 2 : 1;
         if (scopes.size() < top_depth) continue;  // outside the top module
         std::string path;
         for (size_t i = top_depth; i < scopes.size(); ++i) path += scopes[i] + ".";

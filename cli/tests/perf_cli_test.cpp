@@ -188,6 +188,68 @@ TEST(PerfCli, BadInputsNameTheFlagLayerOrPattern) {
   EXPECT_FALSE(fs::exists(json));
 }
 
+// energy from simulated activity: a stimulus for another configuration is
+// refused before any tool runs, and a trace whose scopes do not match the
+// netlist names the first register it lacks (exit 1 both).
+TEST(EnergyCli, SimulatedActivityRefusesForeignStimulusAndMismatchedTrace) {
+  Scratch s;
+  const fs::path synth = s.path() / "synth", design = synth / "work" / "flexcim_p2_r2_c2_g1_a4_w4";
+  const CliRun gen = Flexcim(fmt::format("gen --subs 2 --rows 2 --cols 2 --sel-group 1 --a-bits 4 --w-bits 4 --out {}",
+                                         (design / "rtl").string()));
+  ASSERT_EQ(gen.code, 0) << gen.err;
+  fs::create_directories(design / "synth");
+  // A netlist with one register, u_store.q_reg, whose output is u_store.q.
+  std::ofstream(design / "synth" / "sta_netlist.v")
+      << "module store(clk, d, q);\n  input clk;\n  input d;\n  output q;\n"
+         "  sky130_fd_sc_hd__dfxtp_1 q_reg (\n    .CLK(clk),\n    .D(d),\n    .Q(q)\n  );\nendmodule\n"
+         "module flexcim_top(clk, d, q);\n  input clk;\n  input d;\n  output q;\n"
+         "  store u_store (\n    .clk(clk),\n    .d(d),\n    .q(q)\n  );\nendmodule\n";
+  nlohmann::json report;
+  report["results"] = {{{"arch", "flexcim"}, {"work_dir", (design / "synth").string()},
+                        {"area", {{"total_um2", 10000.0}}}, {"timing", {{"compute_min_period_ns", 3.0}}}}};
+  std::ofstream(synth / "report.json") << report.dump();
+  const fs::path out = s.path() / "energy.json";
+
+  const fs::path stimulus = s.path() / "stimulus.txt";
+  std::ofstream(stimulus) << "flexcim-stimulus 1\nconfig p4_r16_c16_g16_a8_w8\ncycles 0\n";
+  const CliRun foreign = Flexcim(fmt::format("energy --synth {} --out {} --stimulus {}", synth.string(), out.string(),
+                                             stimulus.string()));
+  EXPECT_EQ(foreign.code, 1);
+  EXPECT_EQ(foreign.err, fmt::format("flexcim energy: error: --stimulus {}: the stimulus is for p4_r16_c16_g16_a8_w8, "
+                                     "which is not a design of --synth {} (p2_r2_c2_g1_a4_w4)\n",
+                                     stimulus.string(), synth.string()));
+  EXPECT_FALSE(fs::exists(synth / "energy_work" / "flexcim_p2_r2_c2_g1_a4_w4" / "tb"));  // no Verilator
+
+  // A trace of every input port of the design but of another hierarchy.
+  const nlohmann::json manifest = ReadJsonFile(design / "rtl" / "manifest.json");
+  std::string vcd = "$scope module TOP $end\n$scope module flexcim_top $end\n";
+  int id = 0;
+  for (const auto& port : manifest["ports"]) {
+    const int width = port["width"].get<int>();
+    vcd += fmt::format("$var wire {} v{} {}{} $end\n", width, id++, port["name"].get<std::string>(),
+                       width > 1 ? fmt::format(" [{}:0]", width - 1) : "");
+  }
+  vcd += "$scope module u_other $end\n$var wire 1 q1 q $end\n$upscope $end\n$upscope $end\n$upscope $end\n"
+         "$enddefinitions $end\n#0\n";
+  for (int i = 0; i < id; ++i) vcd += fmt::format("b0 v{}\n", i);  // clk falls: one cycle
+  const fs::path trace = s.path() / "trace.vcd";
+  std::ofstream(trace) << vcd;
+  const CliRun mismatch = Flexcim(fmt::format("energy --synth {} --out {} --activity-vcd p2_r2_c2_g1_a4_w4={}",
+                                              synth.string(), out.string(), trace.string()));
+  EXPECT_EQ(mismatch.code, 1);
+  EXPECT_EQ(mismatch.err, fmt::format("flexcim energy: error: flexcim p2_r2_c2_g1_a4_w4: {}: the trace has no signal "
+                                      "u_store.q (output of register u_store.q_reg): is it a trace of this design?\n",
+                                      trace.string()));
+  EXPECT_FALSE(fs::exists(out));
+
+  const CliRun unknown = Flexcim(fmt::format("energy --synth {} --out {} --activity-vcd p4_r16_c16_g16_a8_w8={}",
+                                             synth.string(), out.string(), trace.string()));
+  EXPECT_EQ(unknown.code, 2);
+  EXPECT_EQ(unknown.err, fmt::format("flexcim energy: error: --activity-vcd p4_r16_c16_g16_a8_w8={}: "
+                                     "p4_r16_c16_g16_a8_w8 is not a design of --synth {} (p2_r2_c2_g1_a4_w4)\n",
+                                     trace.string(), synth.string()));
+}
+
 TEST(ReportCli, RunDirWithMissingPiecesSaysWhichAndStillWritesTheRest) {
   Scratch s;
   const fs::path run = s.path() / "run", out = s.path() / "report";
