@@ -97,11 +97,11 @@ TEST(PerfCli, ShapeFilePatternsFileAndEnergies) {
   const SmallModel m = WriteSmallModel(s);
   const fs::path energy = s.path() / "energy.json", json = s.path() / "perf.json";
   std::ofstream(energy) << R"({"archs": {
-    "flexcim": {"config": "p2_r2_c2_g2_a4_w4", "area_um2": 1000, "compute_fmax_mhz": 250,
+    "flexcim": {"config": "p2_r2_c2_g2_a4_w4", "area_um2": 1000, "fmax_mhz": 250,
                 "energy_pj": {"vector": 10, "row_write": 2, "idle_cycle": 0.5}},
-    "dense": {"config": "p2_r2_c2_a4_w4", "area_um2": 400, "compute_fmax_mhz": 500,
+    "dense": {"config": "p2_r2_c2_a4_w4", "area_um2": 400, "fmax_mhz": 500,
               "energy_pj": {"vector": 4, "row_write": 1, "idle_cycle": 0.25}},
-    "sparse12": {"config": "p2_r2_c2_a4_w4", "area_um2": 600, "compute_fmax_mhz": 400,
+    "sparse12": {"config": "p2_r2_c2_a4_w4", "area_um2": 600, "fmax_mhz": 400,
                  "energy_pj": {"vector": 6, "row_write": 1.5, "idle_cycle": 0.25}}}})";
   const CliRun r = Flexcim(fmt::format("perf --shape {} --patterns {} {} --energy {} --buffer-pj-per-bit 0.25 --json {}",
                                        m.shape.string(), m.patterns.string(), kSmallMacro, energy.string(),
@@ -162,7 +162,7 @@ TEST(PerfCli, BadInputsNameTheFlagLayerOrPattern) {
        1},
   };
   const fs::path negative = s.path() / "negative.json";
-  std::ofstream(negative) << R"({"archs": {"dense": {"config": "p4_r16_c16_a8_w8", "area_um2": 1, "compute_fmax_mhz": 1,
+  std::ofstream(negative) << R"({"archs": {"dense": {"config": "p4_r16_c16_a8_w8", "area_um2": 1, "fmax_mhz": 1,
                                  "energy_pj": {"vector": -1, "row_write": 1, "idle_cycle": 1}}}})";
   const std::vector<Case> more = {
       {fmt::format("perf --shape llama2-7b --nm 2:4 --energy {} --json {}", negative.string(), json.string()),
