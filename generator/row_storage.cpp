@@ -85,16 +85,20 @@ WriteStages AddWriteStages(vast::ModuleBuilder& m, int rows, const RowStoragePor
       "and the data, edge t+2 stores it",
       1 << h, 1 << l));
   WriteStages stages{m.AddReg("wr_hi_q", 1 << h), m.AddReg("wr_lo_q", 1 << l), l, {}};
-  const vast::Genvar gh = m.AddGenvar("h");
+  if (h == 0) {  // two rows: wr_hi_q is wr_en alone
+    m.ClockedAssign(ports.clk, stages.hi_q, ports.wr_en);
+  } else {
+    const vast::Genvar gh = m.AddGenvar("h");
+    auto& hi_loop = m.For(gh, 1 << h, "g_hi");
+    hi_loop.ClockedAssign(ports.clk, stages.hi_q.Bit(gh),
+                          file.Op(BinaryOp::kLogicalAnd, ports.wr_en,
+                                  file.Op(BinaryOp::kEq, ports.wr_row.Slice(ab - 1, l), gh)));
+  }
   const vast::Genvar gl = m.AddGenvar("l");
-  auto& hi_loop = m.For(gh, 1 << h, "g_hi");
-  vast::Expression* hi_hit =
-      h == 0 ? static_cast<vast::Expression*>(ports.wr_en)
-             : file.Op(BinaryOp::kLogicalAnd, ports.wr_en,
-                       file.Op(BinaryOp::kEq, ports.wr_row.Slice(ab - 1, l), gh));
-  hi_loop.ClockedAssign(ports.clk, stages.hi_q.Bit(gh), hi_hit);
   auto& lo_loop = m.For(gl, 1 << l, "g_lo");
-  lo_loop.ClockedAssign(ports.clk, stages.lo_q.Bit(gl), file.Op(BinaryOp::kEq, ports.wr_row.Slice(l - 1, 0), gl));
+  vast::Expression* lo_row = l == ab ? static_cast<vast::Expression*>(ports.wr_row)
+                                     : static_cast<vast::Expression*>(ports.wr_row.Slice(l - 1, 0));
+  lo_loop.ClockedAssign(ports.clk, stages.lo_q.Bit(gl), file.Op(BinaryOp::kEq, lo_row, gl));
   vast::StatementBlock* capture = file.Block();
   for (const vast::InputNet& port : ports.write) {
     auto q = m.AddReg(port.name() + "_q", port.width());
@@ -120,8 +124,11 @@ void AddRows(vast::ModuleBuilder& m, const std::string& control_module, const va
 
   auto& row = m.For(r, rows, "g_row");
   auto row_hit = row.AddWire("row_hit", 1);
-  row.Assign(row_hit, file.Op(BinaryOp::kBitwiseAnd,
-                              stages.hi_q.Bit(file.Op(BinaryOp::kShiftRight, r, file.Int(static_cast<uint64_t>(l)))),
+  vast::Expression* hi = stages.hi_q.width() == 1
+                            ? static_cast<vast::Expression*>(stages.hi_q)
+                            : static_cast<vast::Expression*>(stages.hi_q.Bit(
+                                  file.Op(BinaryOp::kShiftRight, r, file.Int(static_cast<uint64_t>(l)))));
+  row.Assign(row_hit, file.Op(BinaryOp::kBitwiseAnd, hi,
                               stages.lo_q.Bit(file.Op(BinaryOp::kBitwiseAnd, r,
                                                file.Int(static_cast<uint64_t>((1 << l) - 1))))));
   if (storage == StorageKind::kLatch) {

@@ -14,30 +14,27 @@ module dcim_dense_storage_p1_r2_c1_a2_w2 (
   // write pipeline: edge t captures the write (row predecoded 1 x 2), edge t+1 the row enables and the data, edge t+2 stores it
   reg wr_hi_q;
   reg [1:0] wr_lo_q;
-  genvar h;
   genvar l;
   reg [1:0] wr_w_q;
   reg [1:0] wr_w_q2;
 
+  always @(posedge clk) begin
+    wr_hi_q <= wr_en;
+  end
   always @(posedge clk) begin
     wr_w_q <= wr_w;
     wr_w_q2 <= wr_w_q;
   end
 
   generate
-    for (h = 0; h < 1; h = h + 1) begin : g_hi
-      always @(posedge clk) begin
-        wr_hi_q[h] <= wr_en;
-      end
-    end
     for (l = 0; l < 2; l = l + 1) begin : g_lo
       always @(posedge clk) begin
-        wr_lo_q[l] <= wr_row[0:0] == l;
+        wr_lo_q[l] <= wr_row == l;
       end
     end
     for (r = 0; r < 2; r = r + 1) begin : g_row
       wire row_hit;
-      assign row_hit = wr_hi_q[r >> 1] & wr_lo_q[r & 1];
+      assign row_hit = wr_hi_q & wr_lo_q[r & 1];
       wire w_q_en;
       dcim_dense_ctrl_reg_p1_r2_c1_a2_w2 u_w_q_en (
         .clk(clk),

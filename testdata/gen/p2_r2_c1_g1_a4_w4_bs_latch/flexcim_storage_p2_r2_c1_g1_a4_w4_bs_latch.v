@@ -16,13 +16,15 @@ module flexcim_storage_p2_r2_c1_g1_a4_w4_bs_latch (
   // write pipeline: edge t captures the write (row predecoded 1 x 2), edge t+1 the row enables and the data, edge t+2 stores it
   reg wr_hi_q;
   reg [1:0] wr_lo_q;
-  genvar h;
   genvar l;
   reg [3:0] wr_w_q;
   reg [3:0] wr_w_q2;
   reg wr_e_q;
   reg wr_e_q2;
 
+  always @(posedge clk) begin
+    wr_hi_q <= wr_en;
+  end
   always @(posedge clk) begin
     wr_w_q <= wr_w;
     wr_w_q2 <= wr_w_q;
@@ -31,19 +33,14 @@ module flexcim_storage_p2_r2_c1_g1_a4_w4_bs_latch (
   end
 
   generate
-    for (h = 0; h < 1; h = h + 1) begin : g_hi
-      always @(posedge clk) begin
-        wr_hi_q[h] <= wr_en;
-      end
-    end
     for (l = 0; l < 2; l = l + 1) begin : g_lo
       always @(posedge clk) begin
-        wr_lo_q[l] <= wr_row[0:0] == l;
+        wr_lo_q[l] <= wr_row == l;
       end
     end
     for (r = 0; r < 2; r = r + 1) begin : g_row
       wire row_hit;
-      assign row_hit = wr_hi_q[r >> 1] & wr_lo_q[r & 1];
+      assign row_hit = wr_hi_q & wr_lo_q[r & 1];
       // row latches transparent while clk is low after the enables' edge (t+1 .. t+2)
       wire w_q_en;
       flexcim_ctrl_reg_p2_r2_c1_g1_a4_w4_bs_latch u_w_q_en (
