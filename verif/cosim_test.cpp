@@ -125,7 +125,9 @@ TEST_P(Cosim, LatencyIsExactlyTheConfiguredOne) {
       EXPECT_FALSE(dut->Cycle(w).valid);
     }
   }
-  EXPECT_FALSE(dut->Cycle(idle).valid);  // returns cycle c's outputs
+  // Lw - 1 idle cycles while the last write is in flight (FLEXCIM.md 5b);
+  // the last returns cycle c's outputs.
+  for (int i = 1; i < c.write_latency(); ++i) EXPECT_FALSE(dut->Cycle(idle).valid);
   golden::CycleInput v;
   v.in_valid = true;
   v.in_nlog2 = 0;  // FlexCiM N = 1: each output lane is one sub-macro column
