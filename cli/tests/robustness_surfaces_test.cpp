@@ -245,7 +245,7 @@ TEST(RobustSurfaces, EnergyOutCannotBeTheReportOrNetlistItReads) {
                                      {{{"arch", "flexcim"},
                                        {"work_dir", (design / "synth").string()},
                                        {"area", {{"total_um2", 100.0}}},
-                                       {"timing", {{"compute_min_period_ns", 5.0}}}}}}}
+                                       {"timing", {{"min_period_ns", 5.0}}}}}}}
                          .dump());
   const std::string netlist = (design / "synth" / "sta_netlist.v").string();
   for (const std::string& out : {report.string(), netlist, (design / "rtl" / "manifest.json").string()}) {
