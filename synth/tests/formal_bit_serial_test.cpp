@@ -151,7 +151,8 @@ testing::YosysRun CheckColumn(const MacroConfig& k, bool broken) {
                                                              2 * k.a_bits() + ColumnLatency(k));
   return RunYosys("bs_column",
                   {{"gen.v", GeneratedModule(k, n.serializer) + GeneratedModule(k, n.multiplier) +
-                                 GeneratedModule(k, n.adder_tree) + GeneratedModule(k, n.shift_acc)},
+                                 GeneratedModule(k, n.adder_tree) + GeneratedModule(k, n.shift_acc) +
+                                 GeneratedModule(k, n.control)},
                    {"dut.v", ColumnDut(k)},
                    {"ref.v", ColumnReference(k, broken)}},
                   script);
