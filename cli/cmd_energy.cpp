@@ -335,11 +335,8 @@ int RunEnergy(const std::vector<std::string>& args) {
                               o.synth_dir, job.arch));
     }
     const json& timing = JsonObject(r, "timing", where);
-    if (!timing.contains("compute_min_period_ns")) {
-      throw Error(fmt::format("--synth {}: {} has no compute-path period (synthesise it again with this "
-                              "version of flexcim synth)", o.synth_dir, job.arch));
-    }
-    job.options.period_ns = JsonNumber(timing, "compute_min_period_ns", 1e-6, 1e9, where + ": timing");
+    // The design's one clock: the worst path over write, reset and compute paths.
+    job.options.period_ns = JsonNumber(timing, "min_period_ns", 1e-6, 1e9, where + ": timing");
     job.options.top = checked.top;
     job.options.ports = synth::ManifestPorts(manifest);
     job.options.act_activity = o.act_activity;
@@ -414,13 +411,13 @@ int RunEnergy(const std::vector<std::string>& args) {
   if (simulated) return RunSimulatedEnergy(o, jobs, liberty, start);
   std::vector<synth::OperationEnergyOptions> designs;
   for (const Job& job : jobs) {
-    std::cerr << fmt::format("flexcim energy: {} {}: 3 OpenSTA power runs at the compute-path period {:.3f} ns\n",
+    std::cerr << fmt::format("flexcim energy: {} {}: 3 OpenSTA power runs at the one-clock period {:.3f} ns\n",
                              job.arch, job.config, job.options.period_ns);
     designs.push_back(job.options);
   }
   const std::vector<synth::OperationEnergy> results = synth::MeasureOperationEnergies(
       designs, o.jobs, [&](std::size_t i, const synth::OperationEnergy& e) {
-        std::cerr << fmt::format("flexcim energy: {} done at {:.0f} s: compute fmax {:.1f} MHz, {:.2f} pJ/vector, "
+        std::cerr << fmt::format("flexcim energy: {} done at {:.0f} s: fmax {:.1f} MHz, {:.2f} pJ/vector, "
                                  "{:.2f} pJ/row write, {:.3f} pJ/idle cycle\n",
                                  jobs[i].arch,
                                  std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
@@ -438,7 +435,7 @@ int RunEnergy(const std::vector<std::string>& args) {
     out["archs"][jobs[i].arch] = a;
   }
   WriteFileAtomically(o.out, out.dump(2) + "\n");
-  std::cout << "| arch | configuration | area (µm²) | compute fmax (MHz) | pJ/vector | pJ/row write | pJ/idle cycle |\n"
+  std::cout << "| arch | configuration | area (µm²) | fmax (MHz) | pJ/vector | pJ/row write | pJ/idle cycle |\n"
                "|---|---|---:|---:|---:|---:|---:|\n";
   for (size_t i = 0; i < jobs.size(); ++i) {
     std::cout << fmt::format("| {} | {} | {:.0f} | {:.1f} | {:.3f} | {:.3f} | {:.4f} |\n", jobs[i].arch,

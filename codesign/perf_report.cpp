@@ -472,13 +472,13 @@ PerfReport BuildPerfReport(const PerfReportInputs& in) {
   } else {
     const json e = ReadJsonFile(in.energy_file);  // already checked by ReadOperationEnergies
     md += fmt::format("Energy per operation ({}; OpenSTA at the compute-path period, in_act activity {}, write "
-                      "activity {}):\n\n| arch | configuration | area (mm²) | compute fmax (MHz) | pJ/vector | "
+                      "activity {}):\n\n| arch | configuration | area (mm²) | fmax (MHz) | pJ/vector | "
                       "pJ/row write | pJ/idle cycle |\n|---|---|---:|---:|---:|---:|---:|\n",
                       in.energy_file.string(), e.value("act_activity", 0.0), e.value("write_activity", 0.0));
     for (const auto& [name, a] : e.at("archs").items()) {
       md += fmt::format("| {} | {} | {:.3f} | {:.1f} | {:.3f} | {:.3f} | {:.4f} |\n", name,
                         a.at("config").get<std::string>(), a.at("area_um2").get<double>() / 1e6,
-                        a.at("compute_fmax_mhz").get<double>(), a.at("energy_pj").at("vector").get<double>(),
+                        a.at("fmax_mhz").get<double>(), a.at("energy_pj").at("vector").get<double>(),
                         a.at("energy_pj").at("row_write").get<double>(),
                         a.at("energy_pj").at("idle_cycle").get<double>());
     }

@@ -63,6 +63,7 @@ class AccelConfig {
   int out_width() const;       // out_data lane width
   int latency() const;         // L
   int initiation_interval() const;
+  int write_latency() const { return macro_.write_latency(); }  // Lw of FLEXCIM.md 5b
   int max_nlog2() const;       // log2 P (flexcim), 0 on the baselines
 
   // Address and counter widths (at least 1 bit).

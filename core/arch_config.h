@@ -52,6 +52,7 @@ class ArchConfig {
   int pipeline_register_stages() const { return latency_; }
   int output_edge_offset() const { return latency_ - 1; }
   int initiation_interval() const { return macro_.initiation_interval(); }
+  int write_latency() const { return macro_.write_latency(); }  // Lw of FLEXCIM.md 5b
   bool bit_serial() const { return macro_.bit_serial(); }
 
   bool operator==(const ArchConfig& o) const { return arch_ == o.arch_ && macro_ == o.macro_; }

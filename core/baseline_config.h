@@ -88,6 +88,8 @@ class BaselineConfig {
   int initiation_interval() const { return macro_.initiation_interval(); }
   // Weights (and element bits) are written one array row per cycle.
   int tile_load_cycles() const { return rows(); }
+  // Write latency Lw (FLEXCIM.md 5b): the same row storage as FlexCiM.
+  int write_latency() const { return macro_.write_latency(); }
 
   // "p4_r16_c16_a8_w8": carried by module names, test names, prefixes.
   std::string Name() const {

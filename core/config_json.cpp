@@ -110,12 +110,14 @@ Manifest DerivedManifest(Arch arch, const MacroConfig& config) {
     m.output_width = config.output_width();
     m.latency = config.pipeline_latency();
     m.initiation_interval = config.initiation_interval();
+    m.write_latency = config.write_latency();
   } else {
     const BaselineConfig b = BaselineConfig::For(arch, config);
     m.config = b.macro();
     m.output_width = b.output_width();
     m.latency = b.pipeline_latency();
     m.initiation_interval = b.initiation_interval();
+    m.write_latency = b.write_latency();
   }
   return m;
 }
@@ -138,6 +140,7 @@ nlohmann::ordered_json ManifestToJson(const Manifest& m) {
   j["output_width"] = m.output_width;
   j["latency"] = m.latency;
   j["initiation_interval"] = m.initiation_interval;
+  j["write_latency"] = m.write_latency;
   j["ports"] = ports;
   j["top"] = m.top;
   j["files"] = m.files;
@@ -155,6 +158,9 @@ Manifest ManifestFromJson(const Json& j, const std::string& source) {
   RequireEqual("latency", IntAt(j, "latency", source), m.latency, config, source);
   RequireEqual("initiation_interval", IntAt(j, "initiation_interval", source),
                m.initiation_interval, config, source);
+  // FLEXCIM.md 5b: a manifest without the key means Lw = 1.
+  RequireEqual("write_latency", j.contains("write_latency") ? IntAt(j, "write_latency", source) : 1,
+               m.write_latency, config, source);
   std::vector<PortSpec> ports;
   const Json& list = JsonArray(j, "ports", source);
   for (const Json& p : list) {

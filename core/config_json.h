@@ -35,6 +35,7 @@ struct Manifest {
   int output_width = 0;
   int latency = 0;               // FLEXCIM.md 5b: in_valid in cycle c, out_valid in c+latency
   int initiation_interval = 1;   // cycles between vectors (5, 5c)
+  int write_latency = 1;         // Lw: a write at edge t is seen from edge t+Lw (5b)
   std::vector<PortSpec> ports;
   std::string top;
   std::vector<std::string> files;
@@ -46,7 +47,7 @@ struct Manifest {
 
 // Keys in order: arch, params, mac, storage, latch_modules (latch storage
 // only), output_width, latency,
-// initiation_interval, ports [{name, direction, width}], top, files,
+// initiation_interval, write_latency, ports [{name, direction, width}], top, files,
 // generator_version, flags.
 nlohmann::ordered_json ManifestToJson(const Manifest& manifest);
 // Parses and checks a manifest: the configuration, and latency,

@@ -48,6 +48,9 @@ DesignManifest ParseDesignManifest(std::string_view text, std::string_view sourc
   m.top = JsonString(j, "top", context);
   if (!IsIdentifier(m.top)) throw Error(fmt::format("{}: 'top' \"{}\" is not a Verilog module name", context, m.top));
   m.latency = static_cast<int>(JsonInteger(j, "latency", 0, 1024, context));
+  if (j.contains("write_latency")) {
+    m.write_latency = static_cast<int>(JsonInteger(j, "write_latency", 1, 1024, context));
+  }
   const nlohmann::json& files = JsonArray(j, "files", context);
   if (files.empty()) throw Error(fmt::format("{}: 'files' is empty", context));
   for (size_t i = 0; i < files.size(); ++i) {

@@ -22,6 +22,7 @@ struct DesignManifest {
   std::string top;
   std::vector<std::string> files;  // plain "<name>.v" names, in compile order
   int latency = 0;
+  int write_latency = 1;  // Lw of FLEXCIM.md 5b; 1 when the manifest has no `write_latency`
 };
 
 DesignManifest ParseDesignManifest(std::string_view text, std::string_view source);

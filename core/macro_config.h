@@ -106,6 +106,25 @@ class MacroConfig {
   int initiation_interval() const { return bit_serial() ? a_bits_ : 1; }
   // Weights are written one sub-macro row per cycle.
   int tile_load_cycles() const { return subs_ * rows_; }
+  // Write latency Lw of FLEXCIM.md 5b (manifest key `write_latency`): a
+  // write sampled at edge t is seen by vectors sampled from edge t+Lw on,
+  // and no vector is sampled at edges t+1 .. t+Lw-1. The write path is
+  // pipelined so that it meets the compute clock (docs/ARCHITECTURE.md
+  // "Write pipeline"): edge t captures the write (enable, row predecode,
+  // data), edge t+1 the replicated row enables and the data, edge t+2
+  // stores it (flip-flops; latch rows are open in the low phase after t+1).
+  // Bit-parallel products read the storage at the vector's own sampling
+  // edge: Lw = write_pipeline_stages() + 1 = 3. Bit-serial cells read their
+  // first plane one edge later and would see it from t+2, but every design
+  // states the same Lw = 3 (every cell style, storage kind and
+  // architecture: the baselines share the row storage), so that a pin
+  // stream in contract for one design is in contract for its twins.
+  static constexpr int kWritePipelineStages = 2;
+  int write_pipeline_stages() const { return kWritePipelineStages; }
+  int write_latency() const { return kWritePipelineStages + 1; }
+  // Cycles from a tile's first row write to its first vector: P*R writes,
+  // then Lw - 1 cycles in which no vector may be sampled.
+  int tile_load_span() const { return tile_load_cycles() + write_latency() - 1; }
 
   // "p4_r16_c16_g16_a8_w8": carried by module names, test names, prefixes;
   // "_bs" appended for bit-serial cells, "_latch" for latch storage.

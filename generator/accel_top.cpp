@@ -161,7 +161,10 @@ vast::Module* EmitAccelTop(vast::VerilogFile& file, const AccelConfig& c, const 
   const int DB = c.desc_bits();
   const int PC = c.out_lanes(), OW = c.out_width();
   const int II = c.initiation_interval(), L = c.latency();
-  const int IIB = BitsFor(II), LB = BitsFor(L);
+  // The ii counter also holds the Lw - 1 cycles after a tile's last row
+  // (FLEXCIM.md 5b: no vector while the write is in flight).
+  const int settle = c.write_latency() - 1;
+  const int IIB = BitsFor(std::max(II, settle + 1)), LB = BitsFor(L);
   const int MB = kMathBits;
   const AccelParams& p = c.params();
 
@@ -404,10 +407,13 @@ vast::Module* EmitAccelTop(vast::VerilogFile& file, const AccelConfig& c, const 
     m.NonblockingAssign(on_take, x.first, d_first);
     m.NonblockingAssign(on_take, x.vec, o.K(TKB, 0));
     m.NonblockingAssign(on_take, x.ii, o.K(IIB, 0));
-    // LOADING: the port's last row ends it.
+    // LOADING: the port's last row ends it; the first vector waits Lw - 1
+    // cycles after that row's write (the ii counter, which also runs while
+    // the macro waits for its round).
     auto* on_loaded = file.Block();
     m.NonblockingAssign(on_loaded, x.phase,
                         o.Mux(overlap_r, o.K(kPhaseBits, kComputing), o.K(kPhaseBits, kWaiting)));
+    m.NonblockingAssign(on_loaded, x.ii, o.K(IIB, static_cast<uint64_t>(settle)));
     // COMPUTING (or WAITING with the round loaded): a vector every II cycles.
     auto* on_issue = file.Block();
     m.NonblockingAssign(on_issue, x.vec, o.Add(x.vec, o.K(TKB, 1)));
@@ -430,8 +436,14 @@ vast::Module* EmitAccelTop(vast::VerilogFile& file, const AccelConfig& c, const 
     m.NonblockingAssign(draining, x.drain, o.Sub(x.drain, o.K(LB, 1)));
     o.If(on_drain, o.Eq(x.drain, o.K(LB, 0)), drained, draining);
 
+    auto* settling = file.Block();
+    m.NonblockingAssign(settling, x.ii, o.Sub(x.ii, o.K(IIB, 1)));
+    auto* c_settle = file.Block();
+    o.If(c_settle,
+         o.And(busy, o.And(o.Eq(x.phase, o.K(kPhaseBits, kWaiting)), o.Op(BinaryOp::kNe, x.ii, o.K(IIB, 0)))),
+         settling, file.Block());
     auto* c_drain = file.Block();
-    o.If(c_drain, o.And(busy, o.Eq(x.phase, o.K(kPhaseBits, kDraining))), on_drain, file.Block());
+    o.If(c_drain, o.And(busy, o.Eq(x.phase, o.K(kPhaseBits, kDraining))), on_drain, c_settle);
     auto* c_compute = file.Block();
     o.If(c_compute, compute_now, on_compute, c_drain);
     auto* c_load = file.Block();

@@ -27,13 +27,13 @@ GeneratedDesign GenerateBaseline(const BaselineConfig& config) {
   };
 
   AddColumnModules(add,
-                   {names.multiplier, names.adder_tree, names.serializer, names.shift_acc},
+                   {names.multiplier, names.adder_tree, names.serializer, names.shift_acc, names.control},
                    config.macro(), config.rows(), config.act_lanes(),
                    "column (the output register)");
   if (sparse) {
     add("Cell storage: weights and element bits, one array row written per cycle.",
         [&](vast::VerilogFile& f) {
-          return EmitCellStorage(f, names.storage, config.rows(), config.cols(), config.w_bits(),
+          return EmitCellStorage(f, names.storage, names.control, config.rows(), config.cols(), config.w_bits(),
                                  config.macro().storage());
         });
     add("Fixed 1:2 input selection: each cell takes element e of its row's activation pair.",
@@ -42,7 +42,7 @@ GeneratedDesign GenerateBaseline(const BaselineConfig& config) {
         });
   } else {
     add("Weight storage, one array row written per cycle.", [&](vast::VerilogFile& f) {
-      return EmitRowStorage(f, names.storage, config.rows(),
+      return EmitRowStorage(f, names.storage, names.control, config.rows(),
                             {{"wr_w", "weights", "w_q", config.cols() * config.w_bits()}},
                             config.macro().storage());
     });

@@ -16,6 +16,7 @@ BaselineModuleNames BaselineModuleNames::For(const BaselineConfig& config) {
       .valid_pipe = named("valid_pipe"),
       .serializer = named("serializer"),
       .shift_acc = named("shift_acc"),
+      .control = named("ctrl_reg"),
       .top = arch + "_top",
   };
 }

@@ -20,6 +20,7 @@ struct BaselineModuleNames {
   std::string valid_pipe;    // dcim_<arch>_valid_pipe_<cfg>
   std::string serializer;    // dcim_<arch>_serializer_<cfg> (bit-serial cells only)
   std::string shift_acc;     // dcim_<arch>_shift_acc_<cfg> (bit-serial cells only)
+  std::string control;       // dcim_<arch>_ctrl_reg_<cfg>: replicated write enables, plane flags
   std::string top;           // <arch>_top
 
   static BaselineModuleNames For(const BaselineConfig& config);

@@ -56,7 +56,7 @@ vast::Module* EmitBaselineTop(vast::VerilogFile& file, const BaselineConfig& con
                    Connection::Out("cell_act", *cell_act)});
   }
 
-  EmitColumnArray(m, {names.multiplier, names.adder_tree, names.serializer, names.shift_acc},
+  EmitColumnArray(m, {names.multiplier, names.adder_tree, names.serializer, names.shift_acc, names.control},
                   config.macro(), rows, {c, r},
                   [&]() -> vast::Expression* {
                     return sparse ? Lane(file, *cell_act, {{r, cols * a}, {c, a}}, 0, a)

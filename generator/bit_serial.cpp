@@ -50,13 +50,11 @@ vast::Module* EmitActivationSerializer(vast::VerilogFile& file, const std::strin
   auto acc_first = m.AddOutput("acc_first", 1);
   auto acc_last = m.AddOutput("acc_last", 1);
   auto i = m.AddGenvar("i");
-  auto accept = m.AddWire("accept", 1);
   auto act_q = m.AddReg("act_q", lanes * a);
   auto plane_q = m.AddReg("plane_q", pb);
   auto busy_q = m.AddReg("busy_q", 1);
   auto first = m.AddWire("first", 1);
   auto last = m.AddWire("last", 1);
-  m.Assign(accept, file.Op(BinaryOp::kBitwiseAnd, in_valid, rst_n));
 
   // act_q: the captured vector, shifted right once per cycle so that bit 0
   // of lane i is plane k in the k-th cycle after the capture.
@@ -65,7 +63,7 @@ vast::Module* EmitActivationSerializer(vast::VerilogFile& file, const std::strin
   vast::StatementBlock* shift = file.Block();
   m.NonblockingAssign(shift, act_q, file.Op(BinaryOp::kShiftRight, act_q, file.Int(1)));
   vast::StatementBlock* act_body = file.Block();
-  act_body->Add<vast::If>(file, accept, load, shift);
+  act_body->Add<vast::If>(file, in_valid, load, shift);
   m.AlwaysFf(clk, act_body);
 
   // Plane counter: busy for the A cycles after the capture.
@@ -126,8 +124,9 @@ vast::Module* EmitAndCell(vast::VerilogFile& file, const std::string& name, int 
   return m.result();
 }
 
-vast::Module* EmitShiftAccumulator(vast::VerilogFile& file, const std::string& name, int lanes,
-                                   int in_width, int a_bits) {
+vast::Module* EmitShiftAccumulator(vast::VerilogFile& file, const std::string& name,
+                                   const std::string& control_module, int lanes, int in_width,
+                                   int a_bits) {
   const int iw = in_width;
   const int ow = in_width + a_bits;
   vast::ModuleBuilder m(file, name);
@@ -140,6 +139,16 @@ vast::Module* EmitShiftAccumulator(vast::VerilogFile& file, const std::string& n
   auto acc_q = m.AddReg("acc_q", lanes * ow);
 
   auto& loop = m.For(i, lanes, "g_lane");
+  // Per-lane copies of the plane flags (one cycle after the ports): each
+  // drives one lane's ow-bit muxes, not all C lanes'.
+  auto first_q = loop.AddWire("first_q", 1);
+  auto last_q = loop.AddWire("last_q", 1);
+  loop.AddInstance(control_module, "u_first",
+                   {vast::Connection::In("clk", clk), vast::Connection::In("d", first),
+                    vast::Connection::Out("q", first_q)});
+  loop.AddInstance(control_module, "u_last",
+                   {vast::Connection::In("clk", clk), vast::Connection::In("d", last),
+                    vast::Connection::Out("q", last_q)});
   auto plane = loop.AddWire("plane", iw);
   // acc_q's lane without its bit 0, which the shift drops (it is 0).
   auto acc_hi = loop.AddWire("acc_hi", ow - 1);
@@ -151,11 +160,11 @@ vast::Module* EmitShiftAccumulator(vast::VerilogFile& file, const std::string& n
   loop.Assign(term, file.Make<vast::Concat>(std::vector<vast::Expression*>{
                         plane.Bit(iw - 1), plane, file.Sized(a_bits - 1, 0)}));
   // held = first ? 0 : acc >>> 1 (exact: acc is even whenever it is shifted).
-  loop.Assign(held, file.Mux(first, file.Sized(ow, 0),
+  loop.Assign(held, file.Mux(first_q, file.Sized(ow, 0),
                              file.Make<vast::Concat>(
                                  std::vector<vast::Expression*>{acc_hi.Bit(ow - 2), acc_hi})));
   loop.ClockedAssign(clk, Lane(file, acc_q, {{i, ow}}, 0, ow),
-                     file.Mux(last, file.Op(BinaryOp::kSub, held, term),
+                     file.Mux(last_q, file.Op(BinaryOp::kSub, held, term),
                               file.Op(BinaryOp::kAdd, held, term)));
   m.Assign(sums, acc_q);
   return m.result();

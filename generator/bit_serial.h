@@ -19,6 +19,9 @@ namespace flexcim::gen {
 // `flag_delay` registers so they reach the shift-accumulator together with
 // their plane's column sum. busy_q resets synchronously (reset drops a
 // vector in progress); act_q, the counter and the flag delay line are data.
+// act_q loads on in_valid alone (not qualified by rst_n): it is data, and
+// the pin then drives its load muxes directly (no generated gate with
+// lanes*A loads).
 vast::Module* EmitActivationSerializer(vast::VerilogFile& file, const std::string& name,
                                        int lanes, int a_bits, int flag_delay);
 
@@ -38,7 +41,11 @@ vast::Module* EmitAndCell(vast::VerilogFile& file, const std::string& name, int 
 // subtracting on the last (sign) plane. After A planes acc is
 // sum_k plane_k * 2^k with plane A-1 weighted -2^(A-1): exact, because
 // every value shifted right is even (docs/ARCHITECTURE.md).
-vast::Module* EmitShiftAccumulator(vast::VerilogFile& file, const std::string& name, int lanes,
+// The flags are registered once more inside, per lane (one instance of the
+// one-flip-flop `control_module` each), so they arrive one cycle after the
+// ports and each copy drives one lane's muxes (generator/fanout_limit.h).
+vast::Module* EmitShiftAccumulator(vast::VerilogFile& file, const std::string& name,
+                                   const std::string& control_module, int lanes,
                                    int in_width, int a_bits);
 
 }  // namespace flexcim::gen

@@ -8,6 +8,7 @@
 #include "core/macro_config.h"
 #include "generator/adder_tree.h"
 #include "generator/bit_serial.h"
+#include "generator/control_register.h"
 #include "generator/emit_util.h"
 #include "generator/multiplier.h"
 
@@ -18,6 +19,9 @@ void AddColumnModules(const std::function<void(const std::string&, const EmitFn&
                       int act_lanes, const std::string& acc_role) {
   const bool serial = config.bit_serial();
   const int tree_levels = Log2Exact(rows);
+  add("Replicated control register: one flip-flop, one instance per copy (row write enables, "
+      "accumulator plane flags), so that no copy drives more than the fan-out limit.",
+      [&](vast::VerilogFile& f) { return EmitControlRegister(f, modules.control); });
   if (serial) {
     add(fmt::format("One-bit cell: the activation bit ANDed with the {}-bit weight.",
                     config.w_bits()),
@@ -39,13 +43,15 @@ void AddColumnModules(const std::function<void(const std::string&, const EmitFn&
                   "cycle LSB first.",
                   config.a_bits()),
       [&](vast::VerilogFile& f) {
+        // The plane flags reach the accumulators through one more register
+        // (the shift-accumulator's per-lane copies).
         return EmitActivationSerializer(f, modules.serializer, act_lanes, config.a_bits(),
-                                        1 + tree_levels);
+                                        tree_levels);
       });
   add(fmt::format("Shift-accumulator per {}: planes weighted 2^k, the sign plane -2^(A-1).",
                   acc_role),
       [&](vast::VerilogFile& f) {
-        return EmitShiftAccumulator(f, modules.shift_acc, config.cols(),
+        return EmitShiftAccumulator(f, modules.shift_acc, modules.control, config.cols(),
                                     config.cell_product_width() + tree_levels, config.a_bits());
       });
 }

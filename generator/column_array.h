@@ -20,9 +20,11 @@ struct ColumnModules {
   std::string adder_tree;  // <prefix>_adder_tree_<cfg>
   std::string serializer;  // <prefix>_serializer_<cfg> (bit-serial)
   std::string shift_acc;   // <prefix>_shift_acc_<cfg> (bit-serial)
+  std::string control;     // <prefix>_ctrl_reg_<cfg>: one flip-flop per replicated copy
 };
 
-// Renders, through `add` (description, emitter), the cell, the adder tree
+// Renders, through `add` (description, emitter), the replicated control
+// register (every design's write enables use it), the cell, the adder tree
 // over `rows` products and, for bit-serial cells, the activation serializer
 // (`act_lanes` lanes) and the C-lane shift-accumulator (`acc_role` says
 // where it sits, for the file header).

@@ -35,17 +35,17 @@ GeneratedDesign GenerateFlexcim(const MacroConfig& config) {
   };
 
   AddColumnModules(add,
-                   {names.multiplier, names.adder_tree, names.serializer, names.shift_acc},
+                   {names.multiplier, names.adder_tree, names.serializer, names.shift_acc, names.control},
                    config, config.rows(), config.act_lanes(), "sub-macro column");
   add("Cell storage of one sub-macro: weights and element bits, one row written per cycle.",
       [&](vast::VerilogFile& f) {
-        return EmitCellStorage(f, names.cell_storage, config.rows(), config.cols(),
+        return EmitCellStorage(f, names.cell_storage, names.control, config.rows(), config.cols(),
                                config.w_bits(), config.storage());
       });
   if (config.subs() > 1) {
     add("Pair-select storage of one sub-macro: one select per row and select group.",
         [&](vast::VerilogFile& f) {
-          return EmitSelectStorage(f, names.select_storage, config.rows(),
+          return EmitSelectStorage(f, names.select_storage, names.control, config.rows(),
                                    config.select_groups(), config.sel_bits(), config.storage());
         });
   }

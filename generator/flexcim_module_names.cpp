@@ -16,6 +16,7 @@ FlexcimModuleNames FlexcimModuleNames::For(const MacroConfig& config) {
       .submacro = named("submacro"),
       .merge = named("merge"),
       .merge_control = named("merge_ctrl"),
+      .control = named("ctrl_reg"),
       .valid_pipe = named("valid_pipe"),
       .serializer = named("serializer"),
       .shift_acc = named("shift_acc"),

@@ -19,6 +19,7 @@ struct FlexcimModuleNames {
   std::string submacro;        // flexcim_submacro_<cfg>
   std::string merge;           // flexcim_merge_<cfg>
   std::string merge_control;   // flexcim_merge_ctrl_<cfg> (P > 1 only)
+  std::string control;         // flexcim_ctrl_reg_<cfg>: replicated write enables, plane flags
   std::string valid_pipe;      // flexcim_valid_pipe_<cfg>
   std::string serializer;      // flexcim_serializer_<cfg> (bit-serial cells only)
   std::string shift_acc;       // flexcim_shift_acc_<cfg> (bit-serial cells only)

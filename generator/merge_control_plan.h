@@ -18,12 +18,13 @@
 #pragma once
 
 #include "core/macro_config.h"
+#include "generator/fanout_limit.h"
 
 namespace flexcim::gen {
 
 struct MergeControlPlan {
   // Largest number of loads one control net may drive.
-  static constexpr int kMaxControlFanout = 64;
+  static constexpr int kMaxControlFanout = kMaxGeneratedFanout;
   // The merge module's log2 N input leads its column sums by this many
   // cycles (root and leaf registers).
   static constexpr int kLeadCycles = 2;

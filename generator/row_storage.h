@@ -1,9 +1,11 @@
 // Row-addressed storage in flip-flops or latches (--storage ff|latch): the
 // weight + element-bit cell storage and the pair-select storage of one
-// sub-macro (and the baselines' weight storage). One row is written per
+// sub-macro (and the baselines' weight storage). One row can be written per
 // cycle; nothing is reset (weights are storage, FLEXCIM.md 5b). Every row is
-// read in parallel. Either kind: a write sampled at edge t is read by the
-// vector sampled at edge t+1 (docs/ARCHITECTURE.md "Latch storage").
+// read in parallel. The write path is pipelined (MacroConfig::
+// write_latency(), docs/ARCHITECTURE.md "Write pipeline"): a write sampled at
+// edge t is stored at edge t+2 (flip-flops) or while clk is low after t+1
+// (latches), so either kind holds it from edge t+2 on.
 #pragma once
 
 #include <string>
@@ -26,22 +28,28 @@ struct RowField {
 
 // module <name> (input clk, input wr_en, input [log2(rows)-1:0] wr_row,
 //                input <write ports>..., output <read ports>...)
-// Flip-flops: row r of every field loads at a rising edge t where
-// wr_en && wr_row == r. Latches: wr_en, wr_row and the write ports are
-// captured in flip-flops at t and row r's latches are transparent while clk
-// is low before t+1 (one gate per row); the row reads the same from t+1 on.
-// wr_en is already qualified by the caller (rst_n, sub-macro address).
-vast::Module* EmitRowStorage(vast::VerilogFile& file, const std::string& name, int rows,
+// Edge t captures wr_en with the row predecoded in two halves and the
+// write data; edge t+1 registers row r's enables, one copy per slice of at
+// most kMaxGeneratedFanout bits of a field (each an instance of
+// `control_module`, a one-flip-flop module: generator/control_register.h),
+// and the data again. Flip-flops: the slice loads at edge t+2. Latches:
+// the slice's latches are transparent while clk is low and its enable is
+// set (t+1 .. t+2). wr_en is already qualified by the caller (rst_n,
+// sub-macro address); a write in flight completes whatever rst_n does.
+vast::Module* EmitRowStorage(vast::VerilogFile& file, const std::string& name,
+                             const std::string& control_module, int rows,
                              const std::vector<RowField>& fields, StorageKind storage);
 
 // Weights (W bits) and element bits of every cell of one sub-macro:
 // fields wr_w -> weights and wr_e -> elems.
-vast::Module* EmitCellStorage(vast::VerilogFile& file, const std::string& name, int rows,
-                              int cols, int w_bits, StorageKind storage);
+vast::Module* EmitCellStorage(vast::VerilogFile& file, const std::string& name,
+                              const std::string& control_module, int rows, int cols, int w_bits,
+                              StorageKind storage);
 
 // Pair selects (sel_bits per select group) of one sub-macro:
 // field wr_sel -> sels.
-vast::Module* EmitSelectStorage(vast::VerilogFile& file, const std::string& name, int rows,
-                                int groups, int sel_bits, StorageKind storage);
+vast::Module* EmitSelectStorage(vast::VerilogFile& file, const std::string& name,
+                                const std::string& control_module, int rows, int groups,
+                                int sel_bits, StorageKind storage);
 
 }  // namespace flexcim::gen

@@ -62,7 +62,7 @@ vast::Module* EmitSubmacro(vast::VerilogFile& file, const MacroConfig& config,
   m.AddInstance(names.distribution, "u_distribution", distribution_ports);
 
   EmitColumnArray(
-      m, {names.multiplier, names.adder_tree, names.serializer, names.shift_acc}, config, rows,
+      m, {names.multiplier, names.adder_tree, names.serializer, names.shift_acc, names.control}, config, rows,
       {c, r}, [&] { return Lane(file, cell_act, {{r, cols * a}, {c, a}}, 0, a); }, col_sums);
   return m.result();
 }

@@ -63,6 +63,7 @@ MacroTiming MacroTiming::For(Arch arch, const MacroConfig& config) {
     t.tile_load_cycles = config.tile_load_cycles();
     t.pipeline_latency = config.pipeline_latency();
     t.initiation_interval = config.initiation_interval();
+    t.write_latency = config.write_latency();
     t.row_bits = config.cols() * (config.w_bits() + 1) + config.select_groups() * config.sel_bits();
     return t;
   }
@@ -70,6 +71,7 @@ MacroTiming MacroTiming::For(Arch arch, const MacroConfig& config) {
   t.tile_load_cycles = b.tile_load_cycles();
   t.pipeline_latency = b.pipeline_latency();
   t.initiation_interval = b.initiation_interval();
+  t.write_latency = b.write_latency();
   t.row_bits = b.cols() * (b.w_bits() + (b.has_elements() ? 1 : 0));
   return t;
 }

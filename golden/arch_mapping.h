@@ -36,10 +36,13 @@ struct MacroTiming {
   int tile_load_cycles = 0;     // rows written per tile, one per cycle
   int pipeline_latency = 0;     // L of FLEXCIM.md 5b
   int initiation_interval = 1;  // cycles between two input vectors
+  int write_latency = 1;        // Lw of FLEXCIM.md 5b: the first vector comes Lw cycles after the last row
   int row_bits = 0;             // bits written per row write (weights + metadata)
   int64_t cells = 0;            // weight cells of the macro
 
   static MacroTiming For(Arch arch, const MacroConfig& config);
+  // Cycles after a tile's last row write in which no vector may come: Lw - 1.
+  int write_settle_cycles() const { return write_latency - 1; }
 };
 
 enum class ArchMode { kFlexcim, kDense, kSparse12Native, kSparse12DenseMode };

@@ -8,7 +8,7 @@
 namespace flexcim::golden {
 
 BaselineModel::BaselineModel(const BaselineConfig& config)
-    : PinLevelModel(config.pipeline_latency(), config.initiation_interval()),
+    : PinLevelModel(config.pipeline_latency(), config.initiation_interval(), config.write_latency()),
       config_(config),
       w_(static_cast<size_t>(config.cells()), 0),
       e_(config.has_elements() ? static_cast<size_t>(config.cells()) : 0, 0) {}
@@ -28,6 +28,12 @@ std::vector<int64_t> BaselineModel::Compute(const std::vector<int32_t>& act) con
     out[c] = sum;
   }
   return out;
+}
+
+void BaselineModel::CheckWrite(const CycleInput& in) const {
+  CheckRow(in.wr_row);
+  CheckWeights(in.wr_w);
+  if (config_.has_elements()) CheckElements(in.wr_e);
 }
 
 void BaselineModel::WriteRow(int row, const std::vector<int32_t>& w, const std::vector<uint8_t>& e) {

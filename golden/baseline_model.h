@@ -42,6 +42,7 @@ class BaselineModel final : public PinLevelModel {
 
  private:
   std::vector<int64_t> ComputeVector(const CycleInput& in) const override { return Compute(in.in_act); }
+  void CheckWrite(const CycleInput& in) const override;
   void ApplyWrite(const CycleInput& in) override { WriteRow(in.wr_row, in.wr_w, in.wr_e); }
 
   void CheckRow(int row) const;

@@ -21,6 +21,7 @@ class CycleModel final : public PinLevelModel {
 
  private:
   std::vector<int64_t> ComputeVector(const CycleInput& in) const override;
+  void CheckWrite(const CycleInput& in) const override;
   void ApplyWrite(const CycleInput& in) override;
 
   MacroStorage storage_;

@@ -142,7 +142,7 @@ int64_t LayerCycles(const MacroConfig& config, int64_t tile_count, int64_t token
        __builtin_add_overflow(token_cycles, int64_t{1}, &token_cycles))) {
     throw Error(fmt::format("LayerCycles: {} tiles x {} tokens overflows a 64-bit cycle count", tile_count, tokens));
   }
-  if (__builtin_add_overflow(config.tile_load_cycles() + int64_t{config.pipeline_latency()}, token_cycles, &per_tile) ||
+  if (__builtin_add_overflow(config.tile_load_span() + int64_t{config.pipeline_latency()}, token_cycles, &per_tile) ||
       __builtin_mul_overflow(tile_count, per_tile, &cycles)) {
     throw Error(fmt::format("LayerCycles: {} tiles x {} tokens overflows a 64-bit cycle count", tile_count, tokens));
   }

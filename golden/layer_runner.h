@@ -41,10 +41,11 @@ std::vector<int32_t> RunLayerOnMacroBatch(const TiledLayer& layer, const std::ve
 std::vector<int32_t> MaskedLayerGemv(const LayerWeights& layer, const std::vector<int32_t>& x);
 
 // Layer latency in cycles (FLEXCIM.md 5): sum over tiles of
-// (P*R load cycles + token cycles + pipeline latency L), token cycles =
-// (tokens-1)*II + 1 (tokens for II = 1, 0 without tokens). Per tile: rows
-// written in cycles 0..P*R-1, vectors presented II cycles apart from cycle
-// P*R on, the last output valid L cycles after the last vector (FLEXCIM.md
+// (P*R load cycles + Lw - 1 + token cycles + pipeline latency L), token
+// cycles = (tokens-1)*II + 1 (tokens for II = 1, 0 without tokens). Per
+// tile: rows written in cycles 0..P*R-1, Lw - 1 idle cycles while the last
+// write is in flight (FLEXCIM.md 5b), vectors presented II cycles apart from
+// cycle P*R + Lw - 1 on, the last output valid L cycles after the last vector (FLEXCIM.md
 // 5b), the tile's last cycle; the next tile's first write is in the cycle
 // after it. Throws flexcim::Error when `layer` was mapped for
 // another configuration or tokens < 0.

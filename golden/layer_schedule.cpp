@@ -31,6 +31,8 @@ std::vector<CycleInput> ScheduleLayer(const TiledLayer& layer, const std::vector
         cycles.push_back(std::move(in));
       }
     }
+    // The last row's write is in flight for Lw - 1 more cycles (FLEXCIM.md 5b).
+    for (int i = 1; i < c.write_latency(); ++i) cycles.emplace_back();
     for (int t = 0; t < tokens; ++t) {
       // Vectors II cycles apart (FLEXCIM.md 5c).
       if (t > 0) {

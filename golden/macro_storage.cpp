@@ -73,11 +73,10 @@ void MacroStorage::SetSelect(int k, int r, int q, int s) {
   s_[SelIndex(k, r, q)] = static_cast<uint8_t>(s);
 }
 
-void MacroStorage::WriteRow(int sub, int row, const std::vector<int32_t>& w,
-                            const std::vector<uint8_t>& e, const std::vector<int>& sel) {
+void MacroStorage::CheckWrite(int sub, int row, const std::vector<int32_t>& w,
+                              const std::vector<uint8_t>& e, const std::vector<int>& sel) const {
   const int C = config_.cols();
   const bool single = config_.subs() == 1;
-  // Validate everything first: a rejected write changes nothing.
   if (single) sub = 0;  // wr_sub is ignored when P = 1
   if (sub < 0 || sub >= config_.subs()) {
     RequireInRange("wr_sub", sub, 0, config_.subs() - 1, Param('P', config_.subs()));
@@ -102,6 +101,15 @@ void MacroStorage::WriteRow(int sub, int row, const std::vector<int32_t>& w,
       if (!SelectOk(sel[q])) CheckSelectValue(fmt::format("wr_sel lane {}", q), sel[q]);
     }
   }
+}
+
+void MacroStorage::WriteRow(int sub, int row, const std::vector<int32_t>& w,
+                            const std::vector<uint8_t>& e, const std::vector<int>& sel) {
+  // Validate everything first: a rejected write changes nothing.
+  CheckWrite(sub, row, w, e, sel);
+  const int C = config_.cols();
+  const bool single = config_.subs() == 1;
+  if (single) sub = 0;
   for (int c = 0; c < C; ++c) {
     w_[CellIndex(sub, row, c)] = w[c];
     e_[CellIndex(sub, row, c)] = e[c];

@@ -29,6 +29,9 @@ class MacroStorage {
 
   // One sub-macro row, as the wr_* ports carry it (C weights, C element bits,
   // C/G selects). When P = 1 `sub` and `sel` are ignored, as in the RTL.
+  // Throws what WriteRow throws for these pins, and changes nothing.
+  void CheckWrite(int sub, int row, const std::vector<int32_t>& w, const std::vector<uint8_t>& e,
+                  const std::vector<int>& sel) const;
   void WriteRow(int sub, int row, const std::vector<int32_t>& w, const std::vector<uint8_t>& e,
                 const std::vector<int>& sel);
 

@@ -58,7 +58,7 @@ std::map<Arch, OperationEnergies> ReadOperationEnergies(const std::filesystem::p
     if (a.at("config").get<std::string>() != EnergyConfigName(arch, config)) continue;
     OperationEnergies e;
     e.area_um2 = RequireEnergyValue(a, "area_um2", where, true);
-    e.compute_fmax_mhz = RequireEnergyValue(a, "compute_fmax_mhz", where, true);
+    e.fmax_mhz = RequireEnergyValue(a, "fmax_mhz", where, true);
     if (!a.contains("energy_pj") || !a.at("energy_pj").is_object()) {
       throw Error(fmt::format("{}: no \"energy_pj\" object", where));
     }
@@ -163,8 +163,8 @@ nlohmann::json ToJson(const ArchPerf& p) {
   j["prefill_utilisation"] = s.prefill.Utilisation(p.macros);
   j["cell_utilisation"] = p.CellUtilisation();
   j["kept_weights"] = p.kept_weights;
-  const double fmax = p.ops ? p.ops->compute_fmax_mhz : 0;
-  j["compute_fmax_mhz"] = p.ops ? nlohmann::json(fmax) : nlohmann::json(nullptr);
+  const double fmax = p.ops ? p.ops->fmax_mhz : 0;
+  j["fmax_mhz"] = p.ops ? nlohmann::json(fmax) : nlohmann::json(nullptr);
   j["area_um2"] = p.ops ? nlohmann::json(p.ops->area_um2 * p.macros) : nlohmann::json(nullptr);
   j["decode_us"] = fmax > 0 ? nlohmann::json(s.decode.cycles / fmax) : nlohmann::json(nullptr);
   j["prefill_us"] = fmax > 0 ? nlohmann::json(s.prefill.cycles / fmax) : nlohmann::json(nullptr);

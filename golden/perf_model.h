@@ -30,7 +30,7 @@ struct OperationEnergies {
   double row_write_pj = 0;   // one row write cycle
   double idle_cycle_pj = 0;  // one cycle with no write and no vector (clock + leakage)
   double area_um2 = 0;
-  double compute_fmax_mhz = 0;  // the compute path alone (write pins false-pathed)
+  double fmax_mhz = 0;  // the design's one clock (worst path over write, reset and compute)
 };
 
 // The configuration name an architecture's energies are stored under:
@@ -38,7 +38,7 @@ struct OperationEnergies {
 std::string EnergyConfigName(Arch arch, const MacroConfig& config);
 
 // The file `flexcim energy` writes: {"archs": {"flexcim": {"config":
-// EnergyConfigName, "area_um2", "compute_fmax_mhz", "energy_pj": {"vector",
+// EnergyConfigName, "area_um2", "fmax_mhz", "energy_pj": {"vector",
 // "row_write", "idle_cycle"}, ...}, ...}}. Returns the architectures whose
 // configuration is `config`'s (others are skipped: the caller says which
 // are missing). Throws Error naming the file when it is unreadable or a

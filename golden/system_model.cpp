@@ -23,6 +23,12 @@ int64_t TotalTiles(const std::vector<SystemLayer>& layers) {
   return n;
 }
 
+// Cycles from a tile's first row write to its first vector: P*R writes and
+// Lw - 1 cycles while the last is in flight.
+int64_t TileLoadSpan(const MacroTiming& t) {
+  return CheckedAdd(t.tile_load_cycles, t.write_settle_cycles(), "a tile's load cycles");
+}
+
 // Compute cycles of one tile: first to last vector presentation.
 int64_t TileComputeCycles(const MacroTiming& t, int64_t tokens) {
   return CheckedAdd(CheckedMul(tokens - 1, t.initiation_interval, "the cycle count of a tile (--tokens)"), 1,
@@ -49,13 +55,21 @@ LayerTiming SimulateSharedPortLayer(const MacroTiming& t, const SystemLayer& l, 
   enum class Phase { kFree, kLoading, kWaiting, kComputing, kDraining };
   struct MacroState {
     Phase phase = Phase::kFree;
-    int64_t rows_left = 0, vectors_left = 0, next_vector_cycle = 0;
+    int64_t rows_left = 0, settle_left = 0, vectors_left = 0, next_vector_cycle = 0;
     std::deque<int64_t> in_flight;
   };
   std::vector<MacroState> state(static_cast<size_t>(macros));
   LayerTiming lt;
   lt.name = l.name;
   lt.tiles = l.tiles;
+  // A macro's Lw - 1 cycles after its last row (no vector yet) count as
+  // weight load, whether it waits for its round meanwhile or not.
+  auto settling = [&lt](MacroState& m) {
+    if (m.settle_left == 0) return false;
+    --m.settle_left;
+    ++lt.split.weight_load;
+    return true;
+  };
   int64_t next_tile = 0;    // the next tile the port serves
   int port_macro = -1;      // the macro being loaded, -1 when the port is idle
   int64_t round_last = -1;  // serial: last tile of the current round
@@ -102,10 +116,12 @@ LayerTiming SimulateSharedPortLayer(const MacroTiming& t, const SystemLayer& l, 
           ++lt.split.weight_load;
           if (m.rows_left == 0) {
             port_done = true;
+            m.settle_left = t.write_settle_cycles();
             m.phase = schedule == Schedule::kSerial ? Phase::kWaiting : Phase::kComputing;
           }
           break;
         case Phase::kWaiting:
+          if (settling(m)) break;
           if (!round_loaded) {
             ++lt.split.idle;
             break;
@@ -113,6 +129,7 @@ LayerTiming SimulateSharedPortLayer(const MacroTiming& t, const SystemLayer& l, 
           m.phase = Phase::kComputing;
           [[fallthrough]];
         case Phase::kComputing:
+          if (settling(m)) break;
           if (m.next_vector_cycle < 0) m.next_vector_cycle = cycle;
           if (cycle == m.next_vector_cycle) {
             m.in_flight.push_back(cycle + t.pipeline_latency);
@@ -164,11 +181,14 @@ Schedule ParseSchedule(const std::string& text) {
 int64_t StreamedLayerCycles(const MacroTiming& t, int64_t tiles, int macros, int64_t tokens, Schedule schedule) {
   RequireArguments(macros, tokens);
   const int64_t load = t.tile_load_cycles;
-  const int64_t run = TileComputeCycles(t, tokens) + t.pipeline_latency;  // first vector to last output
+  // From the last row write to the last output: Lw - 1 cycles without a
+  // vector, then the tokens' vectors and the pipeline.
+  const int64_t run = t.write_settle_cycles() + TileComputeCycles(t, tokens) + t.pipeline_latency;
   switch (schedule) {
     case Schedule::kParallelPorts:
       return CheckedMul((tiles + macros - 1) / macros, load + run, "a layer's cycle count (--tokens)");
     case Schedule::kSerial: {
+      // The round's last macro is loaded last and settles last.
       int64_t cycles = 0;
       for (int64_t first = 0; first < tiles; first += macros) {
         cycles += std::min<int64_t>(macros, tiles - first) * load + run;
@@ -210,7 +230,7 @@ std::string RegimeName(WeightRegime regime) {
 
 int64_t TileCycles(const MacroTiming& t, int64_t tokens) {
   constexpr std::string_view kWhat = "the cycle count of a tile (--tokens)";
-  return CheckedAdd(CheckedAdd(t.tile_load_cycles, TileComputeCycles(t, tokens), kWhat), t.pipeline_latency, kWhat);
+  return CheckedAdd(CheckedAdd(TileLoadSpan(t), TileComputeCycles(t, tokens), kWhat), t.pipeline_latency, kWhat);
 }
 
 WeightRegime ChooseRegime(const std::vector<SystemLayer>& layers, int macros) {
@@ -231,9 +251,9 @@ PassTiming ModelPass(const MacroTiming& t, const std::vector<SystemLayer>& layer
     LayerTiming lt;
     lt.name = l.name;
     lt.tiles = l.tiles;
-    const int64_t load = resident ? 0 : t.tile_load_cycles;
+    const int64_t load = resident ? 0 : TileLoadSpan(t);  // row writes, then Lw - 1 cycles
     const std::string what = fmt::format("the cycle count of layer {} (--tokens)", l.name);
-    lt.cycles = resident ? (l.tiles > 0 ? TileCycles(t, tokens) - t.tile_load_cycles : 0)
+    lt.cycles = resident ? (l.tiles > 0 ? TileCycles(t, tokens) - TileLoadSpan(t) : 0)
                          : StreamedLayerCycles(t, l.tiles, macros, tokens, schedule);
     lt.split.weight_load = CheckedMul(l.tiles, load, what);
     lt.split.compute = CheckedMul(l.tiles, TileComputeCycles(t, tokens), what);
@@ -243,7 +263,7 @@ PassTiming ModelPass(const MacroTiming& t, const std::vector<SystemLayer>& layer
                    what),
         lt.split.pipeline_fill, what);
     lt.vectors = CheckedMul(l.tiles, tokens, what);
-    lt.row_writes = lt.split.weight_load;
+    lt.row_writes = resident ? 0 : CheckedMul(l.tiles, t.tile_load_cycles, what);
     AddLayer(pass, std::move(lt));
   }
   return pass;
@@ -259,7 +279,9 @@ SystemTiming ModelSystem(const MacroTiming& t, const std::vector<SystemLayer>& l
   s.total_tiles = TotalTiles(layers);
   if (s.regime == WeightRegime::kResident && s.total_tiles > 0) {
     s.initial_row_writes = CheckedMul(s.total_tiles, t.tile_load_cycles, "the initial weight load");
-    s.initial_load_cycles = SharedPort(schedule) ? s.initial_row_writes : t.tile_load_cycles;
+    // The last row written, then Lw - 1 cycles before the first vector.
+    s.initial_load_cycles =
+        (SharedPort(schedule) ? s.initial_row_writes : t.tile_load_cycles) + t.write_settle_cycles();
   }
   s.decode = ModelPass(t, layers, macros, 1, s.regime, schedule);
   s.prefill = ModelPass(t, layers, macros, prefill_tokens, s.regime, schedule);
@@ -289,7 +311,7 @@ PassTiming SimulatePass(const MacroTiming& t, const std::vector<SystemLayer>& la
     struct MacroState {
       int64_t tiles_left = 0;
       bool in_tile = false;
-      int64_t rows_left = 0, vectors_left = 0, next_vector_cycle = 0;
+      int64_t rows_left = 0, settle_left = 0, vectors_left = 0, next_vector_cycle = 0;
       std::deque<int64_t> in_flight;  // output cycles
     };
     std::vector<MacroState> state(static_cast<size_t>(macros));
@@ -309,6 +331,7 @@ PassTiming SimulatePass(const MacroTiming& t, const std::vector<SystemLayer>& la
           m.in_tile = true;
           --m.tiles_left;
           m.rows_left = resident ? 0 : t.tile_load_cycles;
+          m.settle_left = resident ? 0 : t.write_settle_cycles();
           m.vectors_left = tokens;
           m.next_vector_cycle = -1;
         }
@@ -319,6 +342,11 @@ PassTiming SimulatePass(const MacroTiming& t, const std::vector<SystemLayer>& la
         if (m.rows_left > 0) {  // one row written this cycle
           --m.rows_left;
           ++lt.row_writes;
+          ++lt.split.weight_load;
+          continue;
+        }
+        if (m.settle_left > 0) {  // the last row's write in flight (Lw - 1 cycles)
+          --m.settle_left;
           ++lt.split.weight_load;
           continue;
         }

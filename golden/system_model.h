@@ -14,11 +14,13 @@
 //   spread over the Q macros round robin (tile j on macro j mod Q; resident:
 //   model tile j on macro j); a macro runs its tiles one after the other,
 //   each exactly as the cycle model runs a tile (FLEXCIM.md 5): write its
-//   rows, present the tokens' vectors every II cycles, wait for the last
-//   output. Partial sums along K are added in the 32-bit accumulator outside
+//   rows, wait Lw - 1 cycles while the last write is in flight (the write
+//   latency of 5b), present the tokens' vectors every II cycles, wait for
+//   the last output. Partial sums along K are added in the 32-bit accumulator outside
 //   the macros as they leave (no macro cycles).
 // - Cycle split, in macro-cycles (summed over the Q macros, so the four
-//   parts add up to Q x cycles): weight_load (row writes), compute (from a
+//   parts add up to Q x cycles): weight_load (row writes and each tile's
+//   Lw - 1 cycles after its last row; row_writes counts the writes), compute (from a
 //   tile's first vector to its last vector's presentation cycle,
 //   (tokens-1)*II + 1 per tile), pipeline_fill (the L cycles after it until
 //   the last output), idle (a macro with nothing to do while the layer runs).
@@ -77,7 +79,9 @@ std::string RegimeName(WeightRegime regime);  // "resident", "streamed"
 //   read per cycle (one macro row) shared by the Q macros. A layer's tiles
 //   run in rounds of Q (tile j on macro j mod Q); a round loads its macros
 //   one after the other, then all of them compute; the next round starts
-//   after the round's last output: round = m*load + (T-1)*II + 1 + L.
+//   after the round's last output: round = m*load + Lw-1 + (T-1)*II + 1 + L
+//   (a macro's Lw - 1 cycles run from its own last row, so only the
+//   round's last macro makes the others wait for them).
 // - kOverlapped: the same port; tile j starts loading as soon as the port
 //   is free (tile j-1 loaded) and its macro has delivered the last output of
 //   its previous tile (j-Q), and computes as soon as it is loaded, so a
@@ -105,7 +109,7 @@ struct SystemTiming {
   PassTiming prefill;  // T tokens at once
 };
 
-// Cycles of one tile on one macro: load + (tokens-1)*II + 1 + L; for
+// Cycles of one tile on one macro: load + Lw-1 + (tokens-1)*II + 1 + L; for
 // bit-parallel cells this is LayerCycles(config, 1, tokens).
 int64_t TileCycles(const MacroTiming& timing, int64_t tokens);
 

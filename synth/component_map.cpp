@@ -28,7 +28,11 @@ std::string ComponentLabel(const std::string& c) {
 // Flip-flops inside datapath blocks (product, adder-tree, merge and valid
 // registers) are the pipeline; the storage blocks' flip-flops are storage.
 // The merging network's replicated control registers (merge_ctrl) exist
-// only for its configurability, so their flip-flops count as merge.
+// only for its configurability, so their flip-flops count as merge. The
+// other replicated control registers (ctrl_reg: row write enables,
+// accumulator plane flags) are pipeline registers; the write pipeline's
+// data and predecode flip-flops sit in the storage module and count as
+// storage (split by bit count like the cells).
 // Baselines (dcim_<arch>_<block>_<cfg>, <arch>_top): storage holds the
 // weights (dense) or weights + element bits (sparse12, split by bit count
 // like FlexCiM's cell storage); sparse12's per-cell 2:1 element muxes are
@@ -38,6 +42,7 @@ std::string ComponentLabel(const std::string& c) {
 const std::vector<ComponentRule>& ComponentRules() {
   static const std::vector<ComponentRule> kRules = {
       {"merge_ctrl", kMerge, kMerge, false},
+      {"ctrl_reg", kTopGlue, kPipelineRegisters, false},
       {"select_storage", kSelectStorage, kSelectStorage, false},
       {"storage", kWeightStorage, kWeightStorage, true},
       {"mul", kMultipliers, kPipelineRegisters, false},

@@ -102,8 +102,8 @@ nlohmann::json ToJson(const OperationEnergy& e) {
     return nlohmann::json{{"total", PowerJson(p.total)}, {"sequential", PowerJson(p.sequential)},
                           {"combinational", PowerJson(p.combinational)}};
   };
-  return {{"compute_period_ns", e.period_ns},
-          {"compute_fmax_mhz", e.fmax_mhz()},
+  return {{"period_ns", e.period_ns},
+          {"fmax_mhz", e.fmax_mhz()},
           {"initiation_interval", e.initiation_interval},
           {"power_mw", {{"compute", power(e.compute)}, {"row_write", power(e.write)}, {"idle", power(e.idle)}}},
           {"energy_pj", {{"vector", e.vector_pj}, {"row_write", e.row_write_pj}, {"idle_cycle", e.idle_cycle_pj}}}};

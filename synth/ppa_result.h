@@ -52,10 +52,15 @@ struct PpaResult {
   double Mac8PerMac() const;
   std::optional<double> EnergyPerMac8Pj() const;
   std::optional<double> TopsPerWatt() const;      // 2 ops per 8-bit MAC
-  // At the compute fmax (write ports false-pathed; the reported fmax when
-  // the run had no compute path).
+  // The design's one clock: the fmax of the worst path over all paths
+  // (write, reset and compute; FLEXCIM.md 5b: the macro has one clock).
+  // Every time figure (TOPS/mm², perf, report) uses it.
+  std::optional<double> ClockMhz() const;
+  // The compute path alone (write and reset ports false-pathed; the
+  // reported fmax when the run had no compute path): printed, labelled
+  // "compute-only", never used for a time figure.
   std::optional<double> ComputeFmaxMhz() const;
-  std::optional<double> TopsPerMm2() const;
+  std::optional<double> TopsPerMm2() const;  // at ClockMhz()
   double AreaPerWeightUm2() const;
 };
 

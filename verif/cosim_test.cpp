@@ -125,7 +125,9 @@ TEST_P(Cosim, LatencyIsExactlyTheConfiguredOne) {
       EXPECT_FALSE(dut->Cycle(w).valid);
     }
   }
-  EXPECT_FALSE(dut->Cycle(idle).valid);  // returns cycle c's outputs
+  // Lw - 1 idle cycles while the last write is in flight (FLEXCIM.md 5b);
+  // the last returns cycle c's outputs.
+  for (int i = 1; i < c.write_latency(); ++i) EXPECT_FALSE(dut->Cycle(idle).valid);
   golden::CycleInput v;
   v.in_valid = true;
   v.in_nlog2 = 0;  // FlexCiM N = 1: each output lane is one sub-macro column
@@ -141,15 +143,15 @@ TEST_P(Cosim, LatencyIsExactlyTheConfiguredOne) {
   }
 }
 
-// FLEXCIM.md 5b at the edge itself: the vector sampled at the same edge as
-// a write reads the row as it was, the vector of the next edge the new row
-// (latch storage opens a row's latches only in the half cycle after the
-// write's edge). Rows of the last sub-macro (FlexCiM; the baselines' one
+// FLEXCIM.md 5b at the edges themselves: the vector sampled at the same
+// edge as a write reads the row as it was, the vector sampled Lw edges
+// later (the write latency; the edges between are idle, as the contract
+// requires) the new row. Rows of the last sub-macro (FlexCiM; the baselines' one
 // array) go from weight 1 to -1 one per vector pair, with every activation
 // 1: its column sums are rows - 2r, then rows - 2r - 2 (rows: R of a
 // sub-macro, P*R of a baseline array). Bit-serial cells: a write during a
 // vector's cycles is out of contract (FLEXCIM.md 5c).
-TEST_P(Cosim, AWriteIsSeenFromTheNextEdgeNotItsOwn) {
+TEST_P(Cosim, AWriteIsSeenWriteLatencyEdgesLaterNotAtItsOwn) {
   const CosimSnapshot& p = GetParam();
   const ArchConfig& c = p.config;
   if (c.bit_serial()) GTEST_SKIP() << "a write in a vector's own cycle is out of contract";
@@ -172,11 +174,14 @@ TEST_P(Cosim, AWriteIsSeenFromTheNextEdgeNotItsOwn) {
     for (int r = 0; r < c.write_rows(); ++r) s.cycles.push_back(write(k, r, 1));
   }
   const int last_sub = c.write_subs() - 1;
+  const int settle = c.write_latency() - 1;  // idle edges while a write is in flight
+  s.cycles.resize(s.cycles.size() + settle);
   for (int r = 0; r < c.write_rows(); ++r) {
     golden::CycleInput both = write(last_sub, r, -1);
     both.in_valid = true;
     both.in_act = vector.in_act;
     s.cycles.push_back(both);
+    s.cycles.resize(s.cycles.size() + settle);
     s.cycles.push_back(vector);
   }
   s.cycles.resize(s.cycles.size() + c.pipeline_latency() + 1);

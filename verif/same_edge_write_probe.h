@@ -1,7 +1,7 @@
 // The same-edge write check of FLEXCIM.md 5b (as this project's macros
 // define it, docs/ARCHITECTURE.md "Latch storage"), for the co-simulation
 // suite of every architecture: a vector sampled at the same edge as a write reads
-// the row as it was, the vector of the next edge the new row.
+// the row as it was, the vector sampled write-latency edges later the new row.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -13,7 +13,7 @@ namespace flexcim::verif {
 
 // `stimulus` (.cycles, .stats) loads weight 1 everywhere, then rewrites
 // `rows` rows of the observed column to -1, one per pair of vectors (the
-// first on the write's own edge, the second on the next), every activation
+// first on the write's own edge, the second Lw edges later), every activation
 // 1. Lane `lane` of the valid outputs must read rows - 2r, then
 // rows - 2r - 2, and the golden model must agree (run_cosim on a fresh DUT).
 template <typename MakeDut, typename Stimulus, typename RunCosimFn>

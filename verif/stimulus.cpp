@@ -43,9 +43,11 @@ class StimulusBuilder : public RandomPins {
     Push(in);
   }
 
-  // A vector, after idling until the initiation interval has passed.
+  // A vector, after idling until the initiation interval has passed and no
+  // write is in flight (FLEXCIM.md 5b: the write latency Lw).
   void Vector() {
-    while (last_vector_edge_ >= 0 && edge() < last_vector_edge_ + c_.initiation_interval()) {
+    while ((last_vector_edge_ >= 0 && edge() < last_vector_edge_ + c_.initiation_interval()) ||
+           (last_write_edge_ >= 0 && edge() < last_write_edge_ + c_.write_latency())) {
       Idle();
     }
     golden::CycleInput in = Junk();
@@ -94,7 +96,10 @@ class StimulusBuilder : public RandomPins {
         last_vector_edge_ = edge();
         in_flight_.push_back(edge());
       }
-      if (in.wr_en) ++out_.stats.writes;
+      if (in.wr_en) {
+        ++out_.stats.writes;
+        last_write_edge_ = edge();
+      }
     }
     out_.cycles.push_back(in);
   }
@@ -102,6 +107,7 @@ class StimulusBuilder : public RandomPins {
   const ArchConfig& c_;
   Stimulus out_;
   int64_t last_vector_edge_ = -1;
+  int64_t last_write_edge_ = -1;  // a write is in flight before edge last_write_edge_ + Lw
   std::deque<int64_t> in_flight_;  // input edges of vectors in flight
 };
 
@@ -137,7 +143,8 @@ Stimulus RandomStimulus(const ArchConfig& config, const StimulusOptions& options
       const int64_t gap = b.Uniform(1, 2 * depth);
       for (int64_t g = 0; g < gap; ++g) b.Idle();
     } else if (kind < 96 && options.mid_run_rewrites) {
-      // Rewrite a few rows, then a vector on the very next edge sees them.
+      // Rewrite a few rows, then a vector on the first edge that sees them
+      // (Lw after the last write).
       b.Drain();
       const int64_t n = b.Uniform(1, 4);
       for (int64_t i = 0; i < n; ++i) {

@@ -73,6 +73,13 @@ std::string StimulusContract::Check(const golden::CycleInput& in) {
         "writing while a vector is in flight is out of contract (FLEXCIM.md 5b)",
         last_vector_edge_, delivered_at);
   }
+  if (in.in_valid && last_write_edge_ >= 0 && edge < last_write_edge_ + c.write_latency()) {
+    return fmt::format(
+        "in_valid while the write sampled at edge {} is in flight (write latency {}: vectors from "
+        "edge {} on see it): out of contract (FLEXCIM.md 5b)",
+        last_write_edge_, c.write_latency(), last_write_edge_ + c.write_latency());
+  }
+  if (in.wr_en) last_write_edge_ = edge;
   if (in.in_valid) {
     if (in.in_nlog2 > c.max_nlog2()) {
       return fmt::format("in_nlog2 = {} on a valid vector: must be in 0..log2 P = {}", in.in_nlog2,

@@ -11,7 +11,10 @@
 //   a vector sampled at edge s is in flight at edges s .. s + L - 1, the
 //   edge at which the output register loads it (L = latency, FLEXCIM.md
 //   5b); a reset drops every vector in flight;
-// - vectors are at least the initiation interval apart (5c).
+// - vectors are at least the initiation interval apart (5c);
+// - no vector is sampled while a write is in flight: a write sampled at
+//   edge t is seen from edge t + Lw (the write latency), and a vector at
+//   edges t+1 .. t+Lw-1 is refused (5b).
 #pragma once
 
 #include <cstdint>
@@ -38,6 +41,7 @@ class StimulusContract {
   std::vector<InputPin> pins_;
   int64_t edge_ = 0;
   int64_t last_vector_edge_ = -1;  // -1: none in flight since the last reset
+  int64_t last_write_edge_ = -1;   // -1: no write yet (a reset does not cancel one in flight)
 };
 
 }  // namespace flexcim::verif

@@ -148,12 +148,13 @@ TEST(Cli, MapCountsTilesAndCyclesAndWritesAStimulus) {
   std::ifstream in(s.path() / "map" / "map.json");
   const nlohmann::json j = nlohmann::json::parse(in);
   // K = 8 = R*M: one tile along K; 4 outputs / ((P/N)*C = 2): two tiles.
-  // Latency 1 + log2 2 + log2 2 = 3; cycles = 2 * (P*R + 10 + 3) = 34.
+  // Latency 1 + log2 2 + log2 2 = 3; cycles = 2 * (P*R + Lw - 1 + 10 + 3) =
+  // 38 (Lw = 3: the first vector two cycles after a tile's last row write).
   EXPECT_EQ(j["latency"], 3);
   EXPECT_EQ(j["total"]["tiles"], 2);
-  EXPECT_EQ(j["total"]["cycles"], 34);
+  EXPECT_EQ(j["total"]["cycles"], 38);
   EXPECT_EQ(j["layers"][0]["golden_equals_gemv"], true);
-  EXPECT_EQ(j["stimulus"]["cycles"], 1 + 2 * (4 + 3 + 3));  // power-on reset + schedule
+  EXPECT_EQ(j["stimulus"]["cycles"], 1 + 2 * (4 + 2 + 3 + 3));  // power-on reset + schedule
   EXPECT_TRUE(fs::exists(s.path() / "map" / "stimulus.txt"));
 
   const CliRun missing = Flexcim(fmt::format("map --pruned {} --out {} --stimulus-layer 7.wq", s.path().string(),

@@ -27,7 +27,8 @@ nlohmann::json ReadJsonFile(const fs::path& p) {
 // Llama-2-7B at 2:4 on the default macro, 64 macros each:
 // flexcim tiles per block: wq, wk, wv, wo 64 x 128 each, w1, w3 64 x 344,
 // w2 172 x 128 -> 98816; x 32 blocks. Decode: per layer ceil(tiles/64)
-// rounds of (64 load + 1 + L) cycles.
+// rounds of (64 load + Lw - 1 = 2 + 1 + L) cycles (FLEXCIM.md 5b: the first
+// vector comes Lw = 3 cycles after the last row write).
 TEST(PerfCli, LlamaShapesCountTilesAndCycles) {
   Scratch s;
   const fs::path json = s.path() / "perf.json";
@@ -37,8 +38,8 @@ TEST(PerfCli, LlamaShapesCountTilesAndCycles) {
   const int64_t L = MacroConfig::Default().pipeline_latency();
   EXPECT_EQ(j["flexcim"]["tiles"], 3162112);
   EXPECT_EQ(j["flexcim"]["regime"], "streamed");
-  EXPECT_EQ(j["flexcim"]["decode_cycles"], 32 * (4 * 128 + 3 * 344) * (64 + 1 + L));
-  EXPECT_EQ(j["flexcim"]["prefill_cycles"], 32 * (4 * 128 + 3 * 344) * (64 + 128 + L));
+  EXPECT_EQ(j["flexcim"]["decode_cycles"], 32 * (4 * 128 + 3 * 344) * (64 + 2 + 1 + L));
+  EXPECT_EQ(j["flexcim"]["prefill_cycles"], 32 * (4 * 128 + 3 * 344) * (64 + 2 + 128 + L));
   EXPECT_EQ(j["dense"]["tiles"], 2 * 3162112);
   EXPECT_EQ(j["sparse12"]["tiles"], 2 * 3162112);  // 2:4 may keep both of a pair: dense mode
   EXPECT_TRUE(j["flexcim"]["energy_per_token_pj"].is_null());
@@ -59,8 +60,8 @@ TEST(PerfCli, MambaShapesCountTilesAndCyclesAndSayWhatIsOutside) {
   const nlohmann::json j = ReadJsonFile(json);
   const int64_t L = MacroConfig::Default().pipeline_latency();
   EXPECT_EQ(j["flexcim"]["tiles"], 64 * 20160);
-  EXPECT_EQ(j["flexcim"]["decode_cycles"], 64 * 316 * (64 + 1 + L));
-  EXPECT_EQ(j["flexcim"]["prefill_cycles"], 64 * 316 * (64 + 128 + L));
+  EXPECT_EQ(j["flexcim"]["decode_cycles"], 64 * 316 * (64 + 2 + 1 + L));
+  EXPECT_EQ(j["flexcim"]["prefill_cycles"], 64 * 316 * (64 + 2 + 128 + L));
   EXPECT_EQ(j["dense"]["tiles"], 2 * 64 * 20160);
   const std::string outside =
       "Mamba: in_proj, x_proj, dt_proj and out_proj of every block run on the macros; the selective scan (exp, "
@@ -97,11 +98,11 @@ TEST(PerfCli, ShapeFilePatternsFileAndEnergies) {
   const SmallModel m = WriteSmallModel(s);
   const fs::path energy = s.path() / "energy.json", json = s.path() / "perf.json";
   std::ofstream(energy) << R"({"archs": {
-    "flexcim": {"config": "p2_r2_c2_g2_a4_w4", "area_um2": 1000, "compute_fmax_mhz": 250,
+    "flexcim": {"config": "p2_r2_c2_g2_a4_w4", "area_um2": 1000, "fmax_mhz": 250,
                 "energy_pj": {"vector": 10, "row_write": 2, "idle_cycle": 0.5}},
-    "dense": {"config": "p2_r2_c2_a4_w4", "area_um2": 400, "compute_fmax_mhz": 500,
+    "dense": {"config": "p2_r2_c2_a4_w4", "area_um2": 400, "fmax_mhz": 500,
               "energy_pj": {"vector": 4, "row_write": 1, "idle_cycle": 0.25}},
-    "sparse12": {"config": "p2_r2_c2_a4_w4", "area_um2": 600, "compute_fmax_mhz": 400,
+    "sparse12": {"config": "p2_r2_c2_a4_w4", "area_um2": 600, "fmax_mhz": 400,
                  "energy_pj": {"vector": 6, "row_write": 1.5, "idle_cycle": 0.25}}}})";
   const CliRun r = Flexcim(fmt::format("perf --shape {} --patterns {} {} --energy {} --buffer-pj-per-bit 0.25 --json {}",
                                        m.shape.string(), m.patterns.string(), kSmallMacro, energy.string(),
@@ -114,18 +115,19 @@ TEST(PerfCli, ShapeFilePatternsFileAndEnergies) {
   EXPECT_EQ(j["sparse12"]["tiles"], 108);
   EXPECT_EQ(j["dense"]["tiles"], 144);
   const int64_t L = MacroConfig::Create(2, 2, 2, 2, 4, 4).pipeline_latency();
-  // One macro, streamed: each tile 4 row writes, 1 vector, L fill cycles.
-  EXPECT_EQ(j["flexcim"]["decode_cycles"], 108 * (4 + 1 + L));
-  EXPECT_DOUBLE_EQ(j["flexcim"]["energy_per_token_pj"].get<double>(), 108 * 10.0 + 432 * 2.0 + 108 * L * 0.5);
+  // One macro, streamed: each tile 4 row writes, Lw - 1 = 2 cycles while the
+  // last is in flight (idle energy), 1 vector, L fill cycles.
+  EXPECT_EQ(j["flexcim"]["decode_cycles"], 108 * (4 + 2 + 1 + L));
+  EXPECT_DOUBLE_EQ(j["flexcim"]["energy_per_token_pj"].get<double>(), 108 * 10.0 + 432 * 2.0 + 108 * (L + 2) * 0.5);
   // Buffer: 432 rows of C*(W+1) + (C/G)*SB = 11 bits at 0.25 pJ/bit.
   EXPECT_DOUBLE_EQ(j["flexcim"]["energy_per_token_with_buffer_pj"].get<double>(),
-                   108 * 10.0 + 432 * 2.0 + 108 * L * 0.5 + 432 * 11 * 0.25);
-  EXPECT_DOUBLE_EQ(j["flexcim"]["decode_us"].get<double>(), 108.0 * (5 + L) / 250);
-  EXPECT_DOUBLE_EQ(j["dense"]["energy_per_token_pj"].get<double>(), 144 * 4.0 + 576 * 1.0 + 144 * L * 0.25);
+                   108 * 10.0 + 432 * 2.0 + 108 * (L + 2) * 0.5 + 432 * 11 * 0.25);
+  EXPECT_DOUBLE_EQ(j["flexcim"]["decode_us"].get<double>(), 108.0 * (7 + L) / 250);
+  EXPECT_DOUBLE_EQ(j["dense"]["energy_per_token_pj"].get<double>(), 144 * 4.0 + 576 * 1.0 + 144 * (L + 2) * 0.25);
   // Equal area: 1000/400 -> 3 dense macros, 1000/600 -> 2 sparse12 macros.
   EXPECT_EQ(j["dense"]["equal_area"]["macros"], 3);
   // Per layer ceil(tiles / 3) rounds: dense tiles per block 8, 4, 4, 8, 16, 16, 16 -> 28 rounds.
-  EXPECT_EQ(j["dense"]["equal_area"]["decode_cycles"], 2 * 28 * (4 + 1 + L));
+  EXPECT_EQ(j["dense"]["equal_area"]["decode_cycles"], 2 * 28 * (4 + 2 + 1 + L));
   EXPECT_EQ(j["sparse12"]["equal_area"]["macros"], 2);
   EXPECT_EQ(j["flexcim"]["equal_area"]["macros"], 1);
   EXPECT_NE(r.out.find("| dense (equal area) | 3 | streamed | 144 |"), std::string::npos) << r.out;
@@ -162,7 +164,7 @@ TEST(PerfCli, BadInputsNameTheFlagLayerOrPattern) {
        1},
   };
   const fs::path negative = s.path() / "negative.json";
-  std::ofstream(negative) << R"({"archs": {"dense": {"config": "p4_r16_c16_a8_w8", "area_um2": 1, "compute_fmax_mhz": 1,
+  std::ofstream(negative) << R"({"archs": {"dense": {"config": "p4_r16_c16_a8_w8", "area_um2": 1, "fmax_mhz": 1,
                                  "energy_pj": {"vector": -1, "row_write": 1, "idle_cycle": 1}}}})";
   const std::vector<Case> more = {
       {fmt::format("perf --shape llama2-7b --nm 2:4 --energy {} --json {}", negative.string(), json.string()),
@@ -257,12 +259,12 @@ TEST(ReportCli, RunDirWithMissingPiecesSaysWhichAndStillWritesTheRest) {
   const CliRun r = Flexcim(fmt::format("report --run {} --out {} --summary --macros 1", run.string(), out.string()));
   ASSERT_EQ(r.code, 0) << r.err;
   // The Llama-2-7B rows need no run pieces: uniform 2:4 on one default
-  // macro, 3162112 tiles of (64 + 1 + L) cycles; twice the tiles on sparse12
+  // macro, 3162112 tiles of (64 + 2 + 1 + L) cycles (Lw - 1 = 2); twice the tiles on sparse12
   // (dense mode) and dense, as many on sparse12 running uniform 1:2.
   const int64_t L = MacroConfig::Default().pipeline_latency();
   EXPECT_NE(r.out.find(fmt::format("| Llama-2-7B shapes | uniform 2:4 | 1 | - | - ({}) | - | 2.00x / - | 1.00x / - | "
                                    "2.00x / - |",
-                                   3162112 * (65 + L))),
+                                   3162112 * (67 + L))),
             std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find(fmt::format("Shipped model: missing ({}/prune_report/report.json not found", run.string())),

@@ -245,7 +245,7 @@ TEST(RobustSurfaces, EnergyOutCannotBeTheReportOrNetlistItReads) {
                                      {{{"arch", "flexcim"},
                                        {"work_dir", (design / "synth").string()},
                                        {"area", {{"total_um2", 100.0}}},
-                                       {"timing", {{"compute_min_period_ns", 5.0}}}}}}}
+                                       {"timing", {{"min_period_ns", 5.0}}}}}}}
                          .dump());
   const std::string netlist = (design / "synth" / "sta_netlist.v").string();
   for (const std::string& out : {report.string(), netlist, (design / "rtl" / "manifest.json").string()}) {
@@ -376,7 +376,7 @@ TEST(RobustSurfaces, LibraryTextNeverReachesTheUser) {
   EXPECT_EQ(r.err, fmt::format("flexcim energy: error: {}: results[0]: 'arch' is 5; must be a string\n", report.string()));
   // An energy file whose area is 0 (it divides the equal-area comparison).
   const fs::path energy = s.path() / "e0.json";
-  WriteBytes(energy, R"({"archs": {"flexcim": {"config": "p4_r16_c16_g16_a8_w8", "area_um2": 0, "compute_fmax_mhz": 1,
+  WriteBytes(energy, R"({"archs": {"flexcim": {"config": "p4_r16_c16_g16_a8_w8", "area_um2": 0, "fmax_mhz": 1,
                          "energy_pj": {"vector": 1, "row_write": 1, "idle_cycle": 1}}}})");
   r = Flexcim(fmt::format("perf --shape llama2-7b --nm 2:4 --energy {}", energy.string()));
   EXPECT_EQ(r.code, 1);

@@ -32,7 +32,9 @@ TEST(ComponentNames, EveryArchitectureMapsOntoKnownComponents) {
   EXPECT_EQ(flex.count(""), 0u);  // no unknown module
   EXPECT_EQ(flex.at("merge_ctrl"), P(synth::kMerge, synth::kMerge));
   EXPECT_EQ(flex.at("merge"), P(synth::kMerge, synth::kPipelineRegisters));
-  EXPECT_EQ(flex.size(), 10u);
+  // The replicated row-enable / plane-flag registers (generator/fanout_limit.h).
+  EXPECT_EQ(flex.at("ctrl_reg"), P(synth::kTopGlue, synth::kPipelineRegisters));
+  EXPECT_EQ(flex.size(), 11u);
 
   const auto dense = Components(Arch::kDense, k);
   EXPECT_EQ(dense.count(""), 0u);
@@ -41,13 +43,14 @@ TEST(ComponentNames, EveryArchitectureMapsOntoKnownComponents) {
                        {"mul", {synth::kMultipliers, synth::kPipelineRegisters}},
                        {"adder_tree", {synth::kAdderTrees, synth::kPipelineRegisters}},
                        {"valid_pipe", {synth::kTopGlue, synth::kPipelineRegisters}},
-                       {"top", {synth::kTopGlue, synth::kPipelineRegisters}}}));
+                       {"top", {synth::kTopGlue, synth::kPipelineRegisters}},
+                       {"ctrl_reg", {synth::kTopGlue, synth::kPipelineRegisters}}}));
   EXPECT_TRUE(synth::RuleForModule("dcim_dense_storage_p4_r4_c4_a8_w8").cell_storage);
 
   const auto sparse = Components(Arch::kSparse12, k);
   EXPECT_EQ(sparse.count(""), 0u);
   EXPECT_EQ(sparse.at("distribution"), P(synth::kDistribution, synth::kPipelineRegisters));
-  EXPECT_EQ(sparse.size(), 6u);
+  EXPECT_EQ(sparse.size(), 7u);
   EXPECT_TRUE(synth::RuleForModule("dcim_sparse12_storage_p4_r4_c4_a8_w8").cell_storage);
 }
 

@@ -37,6 +37,7 @@ TEST(GenerateFlexcim, DefaultManifest) {
     "output_width": 22,
     "latency": 7,
     "initiation_interval": 1,
+    "write_latency": 3,
     "ports": [
       {"name": "clk", "direction": "input", "width": 1},
       {"name": "rst_n", "direction": "input", "width": 1},
@@ -54,6 +55,7 @@ TEST(GenerateFlexcim, DefaultManifest) {
     ],
     "top": "flexcim_top",
     "files": [
+      "flexcim_ctrl_reg_p4_r16_c16_g16_a8_w8.v",
       "flexcim_mul_p4_r16_c16_g16_a8_w8.v",
       "flexcim_adder_tree_p4_r16_c16_g16_a8_w8.v",
       "flexcim_storage_p4_r16_c16_g16_a8_w8.v",
@@ -77,6 +79,7 @@ TEST(GenerateFlexcim, SingleSubMacroHasNoSelectStorageAndIgnoresPins) {
   const GeneratedDesign d = GenerateFlexcim(config);
   EXPECT_EQ(d.latency, 4);  // products + log2 4 adder levels + one output stage
   EXPECT_EQ(FileNames(d), (std::vector<std::string>{
+                              "flexcim_ctrl_reg_p1_r4_c4_g4_a8_w8.v",
                               "flexcim_mul_p1_r4_c4_g4_a8_w8.v",
                               "flexcim_adder_tree_p1_r4_c4_g4_a8_w8.v",
                               "flexcim_storage_p1_r4_c4_g4_a8_w8.v",
@@ -189,9 +192,10 @@ TEST(GenerateFlexcim, BitSerialManifestAndBlocks) {
                         "flexcim_mul_p4_r16_c16_g16_a8_w8_bs.v"}) {
     EXPECT_NE(std::find(files.begin(), files.end(), f), files.end()) << f;
   }
-  // The cell is an AND of one activation bit with the weight.
-  EXPECT_NE(d.files[0].text.find("assign product = weight & {8{act}};"), std::string::npos)
-      << d.files[0].text;
+  // The cell is an AND of one activation bit with the weight (file 0 is
+  // the replicated control register).
+  EXPECT_NE(d.files[1].text.find("assign product = weight & {8{act}};"), std::string::npos)
+      << d.files[1].text;
 }
 
 TEST(GenerateFlexcim, LargestMacroIsFastAndSmall) {

@@ -153,16 +153,18 @@ TEST(LayerCycles, LoadPlusTokensPlusLatencyPerTile) {
   testing::LegalMask(l, {2, 4}, 16, rv);
   const TiledLayer t = EncodeLayer(d, {2, 4}, l);
   ASSERT_EQ(t.tiles.size(), 8u);
-  EXPECT_EQ(LayerCycles(d, t, 10), 8 * (64 + 10 + 7));
-  EXPECT_EQ(LayerCycles(d, t, 0), 8 * (64 + 7));
-  EXPECT_EQ(LayerCycles(d, 3, 100), 3 * (64 + 100 + 7));
+  // Per tile: P*R = 64 row writes, Lw - 1 = 2 cycles while the last is in
+  // flight (FLEXCIM.md 5b), the tokens, L = 7.
+  EXPECT_EQ(LayerCycles(d, t, 10), 8 * (64 + 2 + 10 + 7));
+  EXPECT_EQ(LayerCycles(d, t, 0), 8 * (64 + 2 + 7));
+  EXPECT_EQ(LayerCycles(d, 3, 100), 3 * (64 + 2 + 100 + 7));
   EXPECT_EQ(ErrorOf([&] { LayerCycles(MacroConfig::Create(4, 16, 16, 1, 8, 8), t, 1); }),
             "LayerCycles: layer mapped for p4_r16_c16_g16_a8_w8, asked for p4_r16_c16_g1_a8_w8");
 }
 
 // One tile driven through the cycle model cycle by cycle: rows written in
-// cycles 0..P*R-1, tokens in P*R..P*R+tokens-1, the last output valid in
-// cycle P*R + tokens - 1 + L (returned by the Step of the cycle before it),
+// cycles 0..P*R-1, Lw - 1 idle cycles, tokens in P*R+Lw-1..P*R+Lw-1+tokens-1,
+// the last output valid in cycle P*R + Lw - 1 + tokens - 1 + L (returned by the Step of the cycle before it),
 // i.e. the tile takes exactly LayerCycles(config, 1, tokens) cycles
 // (0 .. that cycle), and the outputs are right.
 TEST(LayerCycles, MatchesTheCycleModelForOneTile) {
@@ -201,6 +203,7 @@ TEST(LayerCycles, MatchesTheCycleModelForOneTile) {
       step(in);
     }
   }
+  for (int i = 1; i < c.write_latency(); ++i) step(CycleInput{});  // the last write in flight
   for (int tok = 0; tok < tokens; ++tok) {
     x.push_back(RandomActivations(16, 8, rv));
     CycleInput in;
@@ -210,7 +213,7 @@ TEST(LayerCycles, MatchesTheCycleModelForOneTile) {
     step(in);
   }
   while (outputs < tokens) step(CycleInput{});
-  EXPECT_EQ(last_output_edge + 1, 16 + tokens - 1 + c.pipeline_latency());  // output cycle
+  EXPECT_EQ(last_output_edge + 1, 16 + 2 + tokens - 1 + c.pipeline_latency());  // output cycle
   EXPECT_EQ(last_output_edge + 2, LayerCycles(c, 1, tokens));
 }
 

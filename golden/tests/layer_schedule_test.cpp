@@ -41,7 +41,7 @@ TEST(LayerSchedule, CycleModelOnTheScheduleComputesTheLayerInExactlyLayerCycles)
   for (auto& v : x) v = a(rng);
   const auto cycles = ScheduleLayer(layer, x, tokens);
   EXPECT_EQ(static_cast<int64_t>(cycles.size()), LayerCycles(c, layer, tokens));
-  EXPECT_EQ(cycles.size(), 6u * (16 + 5 + 5));  // 2 x 3 tiles, each P*R + tokens + L (L = 5)
+  EXPECT_EQ(cycles.size(), 6u * (16 + 2 + 5 + 5));  // 2 x 3 tiles, each P*R + Lw-1 + tokens + L (L = 5)
   const auto y = RunScheduleOnCycleModel(layer, tokens, cycles);
   for (int t = 0; t < tokens; ++t) {
     const std::vector<int32_t> xt(x.begin() + t * 42, x.begin() + (t + 1) * 42);
@@ -62,9 +62,9 @@ TEST(LayerSchedule, BitSerialSpacesTokensByTheInitiationInterval) {
   std::uniform_int_distribution<int> a(-128, 127);
   for (auto& v : x) v = a(rng);
   const auto cycles = ScheduleLayer(layer, x, tokens);
-  // 6 tiles, each P*R + (tokens-1)*II + 1 + L = 16 + 4*8 + 1 + 14.
+  // 6 tiles, each P*R + Lw-1 + (tokens-1)*II + 1 + L = 16 + 2 + 4*8 + 1 + 14.
   EXPECT_EQ(c.pipeline_latency(), 14);
-  EXPECT_EQ(cycles.size(), 6u * (16 + 32 + 1 + 14));
+  EXPECT_EQ(cycles.size(), 6u * (16 + 2 + 32 + 1 + 14));
   EXPECT_EQ(static_cast<int64_t>(cycles.size()), LayerCycles(c, layer, tokens));
   const auto y = RunScheduleOnCycleModel(layer, tokens, cycles);
   for (int t = 0; t < tokens; ++t) {

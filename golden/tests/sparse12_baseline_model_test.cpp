@@ -23,11 +23,14 @@ CycleInput Write(int row, std::vector<int32_t> w, std::vector<uint8_t> e) {
 }
 CycleInput Vector(const std::vector<int32_t>& act = kAct) { return testing::VectorPins(act); }
 
+// Edges 0, 1, then 2 and 3 idle while the last write is in flight (Lw = 3).
 // out[0] = 3*x[0][1] + -2*x[1][0] = -6 - 6 = -12;
 // out[1] = -1*x[0][0] + 5*x[1][1] = -1 + 20 = 19.
 void Load(BaselineModel& m) {
   EXPECT_FALSE(m.Step(Write(0, {3, -1}, {1, 0})).valid);
   EXPECT_FALSE(m.Step(Write(1, {-2, 5}, {0, 1})).valid);
+  EXPECT_FALSE(m.Step(CycleInput{}).valid);
+  EXPECT_FALSE(m.Step(CycleInput{}).valid);
 }
 
 TEST(Sparse12BaselineModel, EachCellTakesItsElementOfTheRowPair) {
@@ -50,16 +53,18 @@ TEST(Sparse12BaselineModel, LatencyTwoAndPipelined) {
   both.in_valid = true;
   both.in_act = kAct;
   std::vector<CycleOutput> outs;
-  for (const auto& in : {both, Vector(), CycleInput{}, CycleInput{}}) {
-    outs.push_back(m.Step(in));  // edges 2..5
+  for (const auto& in : {both, CycleInput{}, CycleInput{}, Vector(), CycleInput{}, CycleInput{}}) {
+    outs.push_back(m.Step(in));  // edges 4..9
   }
   EXPECT_FALSE(outs[0].valid);
-  ASSERT_TRUE(outs[1].valid);  // presented in cycle 2, valid in cycle 4 = 2 + L
+  ASSERT_TRUE(outs[1].valid);  // presented in cycle 4, valid in cycle 6 = 4 + L
   EXPECT_EQ(outs[1].data, (std::vector<int64_t>{-12, 19}));
-  ASSERT_TRUE(outs[2].valid);
-  EXPECT_EQ(outs[2].data, (std::vector<int64_t>{-6, -1}));  // row 1 cleared
-  EXPECT_EQ(outs[2].vector_index, 1);
+  EXPECT_FALSE(outs[2].valid);
   EXPECT_FALSE(outs[3].valid);
+  ASSERT_TRUE(outs[4].valid);  // presented in cycle 7 = 4 + Lw: sees the write
+  EXPECT_EQ(outs[4].data, (std::vector<int64_t>{-6, -1}));  // row 1 cleared
+  EXPECT_EQ(outs[4].vector_index, 1);
+  EXPECT_FALSE(outs[5].valid);
 }
 
 TEST(Sparse12BaselineModel, DefaultMacroLatencyAndExtremes) {
@@ -90,7 +95,7 @@ TEST(Sparse12BaselineModel, BadElementBitsAndPairsAreRejected) {
   EXPECT_EQ(ErrorOf([&] { m.Step(Vector({1, 2})); }), "in_act has 2 lanes: must have P*R*2 = 4");
   EXPECT_EQ(ErrorOf([&] { m.Step(Vector({1, 2, 3, 128})); }),
             "in_act lane 3 (x[1][1]) 128: must be in [-128, 127] for A = 8");
-  EXPECT_EQ(m.cycle(), 2);
+  EXPECT_EQ(m.cycle(), 4);
   EXPECT_EQ(m.weight(0, 1), -1);
 }
 

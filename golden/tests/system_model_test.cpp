@@ -31,7 +31,8 @@ TEST(SystemModel, OneMacroEqualsLayerCyclesExactly) {
       EXPECT_EQ(p.cycles, LayerCycles(c, 11, tokens)) << c.Name() << " tokens " << tokens;
       for (const LayerTiming& l : p.layers) EXPECT_EQ(l.cycles, LayerCycles(c, l.tiles, tokens));
       EXPECT_EQ(TileCycles(t, tokens), LayerCycles(c, 1, tokens));
-      EXPECT_EQ(p.split.weight_load, 11 * c.tile_load_cycles());
+      EXPECT_EQ(p.split.weight_load, 11 * c.tile_load_span());  // rows and Lw - 1 per tile
+      EXPECT_EQ(p.row_writes, 11 * c.tile_load_cycles());
       EXPECT_EQ(p.split.idle, 0);
       EXPECT_EQ(p.split.total(), p.cycles);
     }
@@ -46,20 +47,21 @@ TEST(SystemModel, OneMacroEqualsLayerCyclesExactly) {
 TEST(SystemModel, SpreadsTilesAndChoosesRegime) {
   const MacroTiming t = MacroTiming::For(Arch::kFlexcim, MacroConfig::Default());  // load 64
   const int64_t L = t.pipeline_latency;
+  ASSERT_EQ(t.write_settle_cycles(), 2);  // Lw - 1 after a tile's last row
   const std::vector<SystemLayer> layers = {{"a", 5}, {"b", 2}};
   const SystemTiming streamed = ModelSystem(t, layers, 4, 10);
   EXPECT_EQ(streamed.regime, WeightRegime::kStreamed);
   EXPECT_EQ(streamed.initial_load_cycles, 0);
   // layer a: 5 tiles on 4 macros -> 2 rounds; b: 1 round.
-  EXPECT_EQ(streamed.prefill.layers[0].cycles, 2 * (64 + 10 + L));
-  EXPECT_EQ(streamed.prefill.layers[1].cycles, 64 + 10 + L);
+  EXPECT_EQ(streamed.prefill.layers[0].cycles, 2 * (64 + 2 + 10 + L));
+  EXPECT_EQ(streamed.prefill.layers[1].cycles, 64 + 2 + 10 + L);
   EXPECT_EQ(streamed.prefill.split.compute, 7 * 10);
   EXPECT_EQ(streamed.prefill.row_writes, 7 * 64);
   EXPECT_EQ(streamed.decode.vectors, 7);
   EXPECT_EQ(streamed.prefill.split.total(), 4 * streamed.prefill.cycles);
   const SystemTiming resident = ModelSystem(t, layers, 7, 10);
   EXPECT_EQ(resident.regime, WeightRegime::kResident);
-  EXPECT_EQ(resident.initial_load_cycles, 64);
+  EXPECT_EQ(resident.initial_load_cycles, 64 + 2);
   EXPECT_EQ(resident.initial_row_writes, 7 * 64);
   EXPECT_EQ(resident.decode.cycles, 2 * (1 + L));
   EXPECT_EQ(resident.decode.row_writes, 0);
@@ -76,6 +78,7 @@ TEST(SystemModel, EventSimulationAgreesWithClosedFormOnRandomCases) {
     t.tile_load_cycles = uniform(1, 9);
     t.pipeline_latency = uniform(1, 7);
     t.initiation_interval = uniform(1, 4);
+    t.write_latency = uniform(1, 4);
     std::vector<SystemLayer> layers;
     for (int l = uniform(1, 4); l > 0; --l) layers.push_back({"l" + std::to_string(l), uniform(0, 9)});
     const int macros = uniform(1, 6);
@@ -87,7 +90,8 @@ TEST(SystemModel, EventSimulationAgreesWithClosedFormOnRandomCases) {
       const PassTiming closed = ModelPass(t, layers, macros, tokens, regime);
       const PassTiming simulated = SimulatePass(t, layers, macros, tokens, regime);
       ASSERT_EQ(closed, simulated) << "trial " << trial << " macros " << macros << " tokens " << tokens
-                                   << " II " << t.initiation_interval << " " << RegimeName(regime);
+                                   << " II " << t.initiation_interval << " Lw " << t.write_latency << " "
+                                   << RegimeName(regime);
     }
   }
 }

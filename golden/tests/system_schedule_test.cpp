@@ -66,7 +66,8 @@ TEST(SystemSchedule, SimulationAgreesWithTheModelOnRandomCases) {
   std::mt19937_64 rng(21);
   auto uniform = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
   for (int trial = 0; trial < 400; ++trial) {
-    const MacroTiming t = Timing(uniform(1, 9), uniform(1, 7), uniform(1, 4));
+    MacroTiming t = Timing(uniform(1, 9), uniform(1, 7), uniform(1, 4));
+    t.write_latency = uniform(1, 4);
     std::vector<SystemLayer> layers;
     for (int l = uniform(1, 4); l > 0; --l) layers.push_back({"l" + std::to_string(l), uniform(0, 11)});
     const int macros = uniform(1, 6);
@@ -74,7 +75,7 @@ TEST(SystemSchedule, SimulationAgreesWithTheModelOnRandomCases) {
     for (Schedule s : {Schedule::kSerial, Schedule::kOverlapped}) {
       const PassTiming model = ModelPass(t, layers, macros, tokens, WeightRegime::kStreamed, s);
       const PassTiming simulated = SimulatePass(t, layers, macros, tokens, WeightRegime::kStreamed, s);
-      ASSERT_EQ(model, simulated) << "trial " << trial << " " << ScheduleName(s);
+      ASSERT_EQ(model, simulated) << "trial " << trial << " " << ScheduleName(s) << " Lw " << t.write_latency;
       // Overlap never loses to the serial schedule.
       ASSERT_LE(model.cycles, ModelPass(t, layers, macros, tokens, WeightRegime::kStreamed, Schedule::kSerial).cycles);
     }

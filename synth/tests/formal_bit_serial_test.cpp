@@ -151,7 +151,8 @@ testing::YosysRun CheckColumn(const MacroConfig& k, bool broken) {
                                                              2 * k.a_bits() + ColumnLatency(k));
   return RunYosys("bs_column",
                   {{"gen.v", GeneratedModule(k, n.serializer) + GeneratedModule(k, n.multiplier) +
-                                 GeneratedModule(k, n.adder_tree) + GeneratedModule(k, n.shift_acc)},
+                                 GeneratedModule(k, n.adder_tree) + GeneratedModule(k, n.shift_acc) +
+                                 GeneratedModule(k, n.control)},
                    {"dut.v", ColumnDut(k)},
                    {"ref.v", ColumnReference(k, broken)}},
                   script);
@@ -202,29 +203,34 @@ std::string TwinConnections(const ArchConfig& k, const std::string& prefix) {
 
 // The bit-serial top, its output masked by out_valid, and the contract as
 // assumptions: vectors at most every A cycles, no write in the cycle of a
-// vector or while one is in flight (L cycles), log2 N legal.
+// vector or while one is in flight (L cycles), no vector while a write is
+// in flight (Lw - 1 cycles after it), log2 N legal.
 std::string SerialTwin(const ArchConfig& bs) {
   return fmt::format(R"(module bs_dut (
 {ports});
   wire [{out_hi}:0] out_data;
   bs_top u_top ({conn});
   assign out = out_valid ? out_data : {out_w}'d0;
-  reg seen = 1'b0;
-  reg [7:0] gap;
+  reg seen = 1'b0, wseen = 1'b0;
+  reg [7:0] gap, wgap;
   always @(posedge clk) begin
     seen <= seen | in_valid;
     gap <= in_valid ? 8'd0 : (gap == 8'd255 ? gap : gap + 8'd1);
+    wseen <= wseen | wr_en;
+    wgap <= wr_en ? 8'd0 : (wgap == 8'd255 ? wgap : wgap + 8'd1);
   end
   always @* begin
     if (in_valid && seen) assume(gap + 8'd1 >= {II});
     if (wr_en) assume(!in_valid);
     if (wr_en && seen) assume(gap + 8'd1 >= {L});
+    if (in_valid && wseen) assume(wgap + 8'd1 >= {Lw});
 {nlog2}  end
 endmodule
 )",
                      fmt::arg("ports", TwinPorts(bs)), fmt::arg("out_hi", bs.output_lanes() * bs.output_width() - 1),
                      fmt::arg("conn", TwinConnections(bs, "")), fmt::arg("out_w", bs.output_lanes() * bs.output_width()),
                      fmt::arg("II", bs.initiation_interval()), fmt::arg("L", bs.pipeline_latency()),
+                     fmt::arg("Lw", bs.write_latency()),
                      fmt::arg("nlog2", bs.traits().has_pair_select
                                            ? fmt::format("    if (in_valid) assume(in_nlog2 <= {});\n", bs.max_nlog2())
                                            : std::string()));
@@ -270,12 +276,14 @@ endmodule
 }
 
 // The bit-parallel twin is delayed by the difference of the two latencies;
-// the bound covers loading every storage row, one vector and its latency.
+// the bound covers loading every storage row, the write latency, one vector
+// and its latency.
 testing::YosysRun CheckTopTwins(Arch arch, const MacroConfig& macro, bool broken) {
   const ArchConfig bs(arch, macro), bp(arch, macro.WithMac(MacStyle::kBitParallel));
   const std::string script = testing::SequentialMiterScript(
       {"gen_bs.v", "gen_bp.v", "-formal bs_dut.v", "bp_dut.v"}, "bs_dut", "bp_dut",
-      bs.write_subs() * bs.write_rows() + bs.initiation_interval() + bs.pipeline_latency() + 1);
+      bs.write_subs() * bs.write_rows() + bs.write_latency() - 1 + bs.initiation_interval() +
+          bs.pipeline_latency() + 1);
   return RunYosys(fmt::format("bs_top_{}", ArchName(arch)),
                   {{"gen_bs.v", RenamedTop(bs, "bs_top")},
                    {"gen_bp.v", RenamedTop(bp, "bp_top")},

@@ -45,11 +45,13 @@ TEST(AccelProgram, LayoutOutputsAndCycles) {
   EXPECT_EQ(p.descriptors, want);
   EXPECT_EQ(p.wbuf.size(), 16u);
   EXPECT_EQ(p.abuf.size(), 4u);  // 2 k-tiles x 2 tokens
-  // Overlapped: tiles start loading at 0, 4, 9 (macro 0 busy until its last
-  // output at 8), 13; the last ends at 13 + 4 + 2 + 3 = 22; + 2 start cycles.
-  EXPECT_EQ(p.expected_cycles, 24);
-  // Serial: 2 rounds of 2 x 4 loads + 2 tokens + L 3 = 26, + 2.
-  EXPECT_EQ(MakeAccelProgram(Config(), layer, golden::Schedule::kSerial).expected_cycles, 28);
+  // Overlapped: a tile's first vector comes Lw - 1 = 2 cycles after its last
+  // row (FLEXCIM.md 5b); tiles start loading at 0, 4, 11 (macro 0 busy until
+  // its last output at 10), 15; the last ends at 15 + 4 + 2 + 2 + 3 = 26;
+  // + 2 start cycles.
+  EXPECT_EQ(p.expected_cycles, 28);
+  // Serial: 2 rounds of 2 x 4 loads + 2 + 2 tokens + L 3 = 30, + 2.
+  EXPECT_EQ(MakeAccelProgram(Config(), layer, golden::Schedule::kSerial).expected_cycles, 32);
   // Every output of both tokens, at (orow + t) * P*C + lane, equal to the GEMV.
   ASSERT_EQ(p.expected.size(), 16u);
   for (int t = 0; t < 2; ++t) {

@@ -110,6 +110,35 @@ TEST(StimulusContract, NoWriteWhileAVectorIsInFlight) {
 }  // namespace
 // The baselines: their own pin widths (wr_row addresses P*R array rows),
 // and the pins they lack carry nothing.
+// FLEXCIM.md 5b: a write sampled at edge t is seen from edge t + Lw (3); a
+// vector at t+1 .. t+Lw-1 is refused, one at t itself or at t + Lw is not,
+// and a reset in between does not cancel the write in flight.
+TEST(StimulusContract, NoVectorWhileAWriteIsInFlight) {
+  ASSERT_EQ(kConfig.write_latency(), 3);
+  golden::CycleInput write = Idle();
+  write.wr_en = true;
+  golden::CycleInput vector = Idle();
+  vector.in_valid = true;
+  golden::CycleInput both = write;
+  both.in_valid = true;
+  golden::CycleInput reset = Idle();
+  reset.rst_n = false;
+  const std::string refused =
+      "in_valid while the write sampled at edge 0 is in flight (write latency 3: vectors from edge 3 on see "
+      "it): out of contract (FLEXCIM.md 5b)";
+  for (int gap = 1; gap < 3; ++gap) {
+    StimulusContract c(kConfig);
+    ASSERT_EQ(c.Check(write), "");
+    for (int i = 1; i < gap; ++i) ASSERT_EQ(c.Check(i == 1 ? reset : Idle()), "");
+    EXPECT_EQ(c.Check(vector), refused) << "gap " << gap;
+  }
+  StimulusContract ok(kConfig);
+  EXPECT_EQ(ok.Check(both), "");  // the vector at the write's own edge reads the old row
+  EXPECT_EQ(ok.Check(Idle()), "");
+  EXPECT_EQ(ok.Check(Idle()), "");
+  EXPECT_EQ(ok.Check(vector), "");  // edge 3 = 0 + Lw
+}
+
 TEST(StimulusContract, BaselinePinsAreTheirOwn) {
   const ArchConfig dense(Arch::kDense, MacroConfig::Create(2, 4, 4, 4, 4, 3));  // 8 rows: wr_row 3 bits
   golden::CycleInput in;

@@ -11,13 +11,40 @@ module dcim_dense_storage_p1_r2_c1_a2_w2 (
 );
 
   genvar r;
+  // write pipeline: edge t captures the write (row predecoded 1 x 2), edge t+1 the row enables and the data, edge t+2 stores it
+  reg wr_hi_q;
+  reg [1:0] wr_lo_q;
+  genvar l;
+  reg [1:0] wr_w_q;
+  reg [1:0] wr_w_q2;
+
+  always @(posedge clk) begin
+    wr_hi_q <= wr_en;
+  end
+  always @(posedge clk) begin
+    wr_w_q <= wr_w;
+    wr_w_q2 <= wr_w_q;
+  end
 
   generate
+    for (l = 0; l < 2; l = l + 1) begin : g_lo
+      always @(posedge clk) begin
+        wr_lo_q[l] <= wr_row == l;
+      end
+    end
     for (r = 0; r < 2; r = r + 1) begin : g_row
+      wire row_hit;
+      assign row_hit = wr_hi_q & wr_lo_q[r & 1];
+      wire w_q_en;
+      dcim_dense_ctrl_reg_p1_r2_c1_a2_w2 u_w_q_en (
+        .clk(clk),
+        .d(row_hit),
+        .q(w_q_en)
+      );
       reg [1:0] w_q;
       always @(posedge clk) begin
-        if (wr_en && wr_row == r) begin
-          w_q <= wr_w;
+        if (w_q_en) begin
+          w_q <= wr_w_q2;
         end
       end
       assign weights[r * 2 +: 2] = w_q;

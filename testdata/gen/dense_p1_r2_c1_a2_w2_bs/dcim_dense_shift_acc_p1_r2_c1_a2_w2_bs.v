@@ -17,6 +17,18 @@ module dcim_dense_shift_acc_p1_r2_c1_a2_w2_bs (
 
   generate
     for (i = 0; i < 1; i = i + 1) begin : g_lane
+      wire first_q;
+      wire last_q;
+      dcim_dense_ctrl_reg_p1_r2_c1_a2_w2_bs u_first (
+        .clk(clk),
+        .d(first),
+        .q(first_q)
+      );
+      dcim_dense_ctrl_reg_p1_r2_c1_a2_w2_bs u_last (
+        .clk(clk),
+        .d(last),
+        .q(last_q)
+      );
       wire [2:0] plane;
       wire [3:0] acc_hi;
       wire [4:0] term;
@@ -24,9 +36,9 @@ module dcim_dense_shift_acc_p1_r2_c1_a2_w2_bs (
       assign plane = plane_sums[i * 3 +: 3];
       assign acc_hi = acc_q[i * 5 + 1 +: 4];
       assign term = {plane[2], plane, 1'd0};
-      assign held = first ? 5'd0 : {acc_hi[3], acc_hi};
+      assign held = first_q ? 5'd0 : {acc_hi[3], acc_hi};
       always @(posedge clk) begin
-        acc_q[i * 5 +: 5] <= last ? held - term : held + term;
+        acc_q[i * 5 +: 5] <= last_q ? held - term : held + term;
       end
     end
   endgenerate

@@ -13,23 +13,21 @@ module dcim_dense_serializer_p1_r2_c1_a2_w2_bs_latch (
 );
 
   genvar i;
-  wire accept;
   reg [3:0] act_q;
   reg plane_q;
   reg busy_q;
   wire first;
   wire last;
-  reg [1:0] first_q;
-  reg [1:0] last_q;
+  reg first_q;
+  reg last_q;
 
-  assign accept = in_valid & rst_n;
   assign first = busy_q & plane_q == 1'd0;
   assign last = busy_q & plane_q == 1'd1;
-  assign acc_first = first_q[1];
-  assign acc_last = last_q[1];
+  assign acc_first = first_q;
+  assign acc_last = last_q;
 
   always @(posedge clk) begin
-    if (accept) begin
+    if (in_valid) begin
       act_q <= in_act;
     end else begin
       act_q <= act_q >> 1;
@@ -47,10 +45,10 @@ module dcim_dense_serializer_p1_r2_c1_a2_w2_bs_latch (
     end
   end
   always @(posedge clk) begin
-    first_q <= {first_q[0:0], first};
+    first_q <= first;
   end
   always @(posedge clk) begin
-    last_q <= {last_q[0:0], last};
+    last_q <= last;
   end
 
   generate

@@ -11,13 +11,43 @@ module dcim_dense_storage_p2_r4_c8_a3_w5 (
 );
 
   genvar r;
+  // write pipeline: edge t captures the write (row predecoded 2 x 4), edge t+1 the row enables and the data, edge t+2 stores it
+  reg [1:0] wr_hi_q;
+  reg [3:0] wr_lo_q;
+  genvar h;
+  genvar l;
+  reg [39:0] wr_w_q;
+  reg [39:0] wr_w_q2;
+
+  always @(posedge clk) begin
+    wr_w_q <= wr_w;
+    wr_w_q2 <= wr_w_q;
+  end
 
   generate
+    for (h = 0; h < 2; h = h + 1) begin : g_hi
+      always @(posedge clk) begin
+        wr_hi_q[h] <= wr_en && wr_row[2:2] == h;
+      end
+    end
+    for (l = 0; l < 4; l = l + 1) begin : g_lo
+      always @(posedge clk) begin
+        wr_lo_q[l] <= wr_row[1:0] == l;
+      end
+    end
     for (r = 0; r < 8; r = r + 1) begin : g_row
+      wire row_hit;
+      assign row_hit = wr_hi_q[r >> 2] & wr_lo_q[r & 3];
+      wire w_q_en;
+      dcim_dense_ctrl_reg_p2_r4_c8_a3_w5 u_w_q_en (
+        .clk(clk),
+        .d(row_hit),
+        .q(w_q_en)
+      );
       reg [39:0] w_q;
       always @(posedge clk) begin
-        if (wr_en && wr_row == r) begin
-          w_q <= wr_w;
+        if (w_q_en) begin
+          w_q <= wr_w_q2;
         end
       end
       assign weights[r * 40 +: 40] = w_q;

@@ -11,16 +11,59 @@ module dcim_dense_storage_p4_r16_c16_a8_w8 (
 );
 
   genvar r;
+  // write pipeline: edge t captures the write (row predecoded 8 x 8), edge t+1 the row enables and the data, edge t+2 stores it
+  reg [7:0] wr_hi_q;
+  reg [7:0] wr_lo_q;
+  genvar h;
+  genvar l;
+  reg [127:0] wr_w_q;
+  reg [127:0] wr_w_q2;
+
+  always @(posedge clk) begin
+    wr_w_q <= wr_w;
+    wr_w_q2 <= wr_w_q;
+  end
 
   generate
-    for (r = 0; r < 64; r = r + 1) begin : g_row
-      reg [127:0] w_q;
+    for (h = 0; h < 8; h = h + 1) begin : g_hi
       always @(posedge clk) begin
-        if (wr_en && wr_row == r) begin
-          w_q <= wr_w;
+        wr_hi_q[h] <= wr_en && wr_row[5:3] == h;
+      end
+    end
+    for (l = 0; l < 8; l = l + 1) begin : g_lo
+      always @(posedge clk) begin
+        wr_lo_q[l] <= wr_row[2:0] == l;
+      end
+    end
+    for (r = 0; r < 64; r = r + 1) begin : g_row
+      wire row_hit;
+      assign row_hit = wr_hi_q[r >> 3] & wr_lo_q[r & 7];
+      wire w_q_0_en;
+      dcim_dense_ctrl_reg_p4_r16_c16_a8_w8 u_w_q_0_en (
+        .clk(clk),
+        .d(row_hit),
+        .q(w_q_0_en)
+      );
+      reg [63:0] w_q_0;
+      always @(posedge clk) begin
+        if (w_q_0_en) begin
+          w_q_0 <= wr_w_q2[63:0];
         end
       end
-      assign weights[r * 128 +: 128] = w_q;
+      assign weights[r * 128 +: 64] = w_q_0;
+      wire w_q_1_en;
+      dcim_dense_ctrl_reg_p4_r16_c16_a8_w8 u_w_q_1_en (
+        .clk(clk),
+        .d(row_hit),
+        .q(w_q_1_en)
+      );
+      reg [63:0] w_q_1;
+      always @(posedge clk) begin
+        if (w_q_1_en) begin
+          w_q_1 <= wr_w_q2[127:64];
+        end
+      end
+      assign weights[r * 128 + 64 +: 64] = w_q_1;
     end
   endgenerate
 endmodule

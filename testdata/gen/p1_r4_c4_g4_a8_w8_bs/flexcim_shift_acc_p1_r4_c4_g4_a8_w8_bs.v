@@ -17,6 +17,18 @@ module flexcim_shift_acc_p1_r4_c4_g4_a8_w8_bs (
 
   generate
     for (i = 0; i < 4; i = i + 1) begin : g_lane
+      wire first_q;
+      wire last_q;
+      flexcim_ctrl_reg_p1_r4_c4_g4_a8_w8_bs u_first (
+        .clk(clk),
+        .d(first),
+        .q(first_q)
+      );
+      flexcim_ctrl_reg_p1_r4_c4_g4_a8_w8_bs u_last (
+        .clk(clk),
+        .d(last),
+        .q(last_q)
+      );
       wire [9:0] plane;
       wire [16:0] acc_hi;
       wire [17:0] term;
@@ -24,9 +36,9 @@ module flexcim_shift_acc_p1_r4_c4_g4_a8_w8_bs (
       assign plane = plane_sums[i * 10 +: 10];
       assign acc_hi = acc_q[i * 18 + 1 +: 17];
       assign term = {plane[9], plane, 7'd0};
-      assign held = first ? 18'd0 : {acc_hi[16], acc_hi};
+      assign held = first_q ? 18'd0 : {acc_hi[16], acc_hi};
       always @(posedge clk) begin
-        acc_q[i * 18 +: 18] <= last ? held - term : held + term;
+        acc_q[i * 18 +: 18] <= last_q ? held - term : held + term;
       end
     end
   endgenerate

@@ -11,13 +11,40 @@ module flexcim_select_storage_p2_r2_c1_g1_a4_w4_bs (
 );
 
   genvar r;
+  // write pipeline: edge t captures the write (row predecoded 1 x 2), edge t+1 the row enables and the data, edge t+2 stores it
+  reg wr_hi_q;
+  reg [1:0] wr_lo_q;
+  genvar l;
+  reg wr_sel_q;
+  reg wr_sel_q2;
+
+  always @(posedge clk) begin
+    wr_hi_q <= wr_en;
+  end
+  always @(posedge clk) begin
+    wr_sel_q <= wr_sel;
+    wr_sel_q2 <= wr_sel_q;
+  end
 
   generate
+    for (l = 0; l < 2; l = l + 1) begin : g_lo
+      always @(posedge clk) begin
+        wr_lo_q[l] <= wr_row == l;
+      end
+    end
     for (r = 0; r < 2; r = r + 1) begin : g_row
+      wire row_hit;
+      assign row_hit = wr_hi_q & wr_lo_q[r & 1];
+      wire s_q_en;
+      flexcim_ctrl_reg_p2_r2_c1_g1_a4_w4_bs u_s_q_en (
+        .clk(clk),
+        .d(row_hit),
+        .q(s_q_en)
+      );
       reg s_q;
       always @(posedge clk) begin
-        if (wr_en && wr_row == r) begin
-          s_q <= wr_sel;
+        if (s_q_en) begin
+          s_q <= wr_sel_q2;
         end
       end
       assign sels[r +: 1] = s_q;

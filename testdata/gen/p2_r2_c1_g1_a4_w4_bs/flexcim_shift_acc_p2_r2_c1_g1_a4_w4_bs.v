@@ -17,6 +17,18 @@ module flexcim_shift_acc_p2_r2_c1_g1_a4_w4_bs (
 
   generate
     for (i = 0; i < 1; i = i + 1) begin : g_lane
+      wire first_q;
+      wire last_q;
+      flexcim_ctrl_reg_p2_r2_c1_g1_a4_w4_bs u_first (
+        .clk(clk),
+        .d(first),
+        .q(first_q)
+      );
+      flexcim_ctrl_reg_p2_r2_c1_g1_a4_w4_bs u_last (
+        .clk(clk),
+        .d(last),
+        .q(last_q)
+      );
       wire [4:0] plane;
       wire [7:0] acc_hi;
       wire [8:0] term;
@@ -24,9 +36,9 @@ module flexcim_shift_acc_p2_r2_c1_g1_a4_w4_bs (
       assign plane = plane_sums[i * 5 +: 5];
       assign acc_hi = acc_q[i * 9 + 1 +: 8];
       assign term = {plane[4], plane, 3'd0};
-      assign held = first ? 9'd0 : {acc_hi[7], acc_hi};
+      assign held = first_q ? 9'd0 : {acc_hi[7], acc_hi};
       always @(posedge clk) begin
-        acc_q[i * 9 +: 9] <= last ? held - term : held + term;
+        acc_q[i * 9 +: 9] <= last_q ? held - term : held + term;
       end
     end
   endgenerate

@@ -11,13 +11,43 @@ module flexcim_select_storage_p4_r16_c16_g16_a8_w8 (
 );
 
   genvar r;
+  // write pipeline: edge t captures the write (row predecoded 4 x 4), edge t+1 the row enables and the data, edge t+2 stores it
+  reg [3:0] wr_hi_q;
+  reg [3:0] wr_lo_q;
+  genvar h;
+  genvar l;
+  reg [1:0] wr_sel_q;
+  reg [1:0] wr_sel_q2;
+
+  always @(posedge clk) begin
+    wr_sel_q <= wr_sel;
+    wr_sel_q2 <= wr_sel_q;
+  end
 
   generate
+    for (h = 0; h < 4; h = h + 1) begin : g_hi
+      always @(posedge clk) begin
+        wr_hi_q[h] <= wr_en && wr_row[3:2] == h;
+      end
+    end
+    for (l = 0; l < 4; l = l + 1) begin : g_lo
+      always @(posedge clk) begin
+        wr_lo_q[l] <= wr_row[1:0] == l;
+      end
+    end
     for (r = 0; r < 16; r = r + 1) begin : g_row
+      wire row_hit;
+      assign row_hit = wr_hi_q[r >> 2] & wr_lo_q[r & 3];
+      wire s_q_en;
+      flexcim_ctrl_reg_p4_r16_c16_g16_a8_w8 u_s_q_en (
+        .clk(clk),
+        .d(row_hit),
+        .q(s_q_en)
+      );
       reg [1:0] s_q;
       always @(posedge clk) begin
-        if (wr_en && wr_row == r) begin
-          s_q <= wr_sel;
+        if (s_q_en) begin
+          s_q <= wr_sel_q2;
         end
       end
       assign sels[r * 2 +: 2] = s_q;

@@ -13,18 +13,75 @@ module flexcim_storage_p4_r16_c16_g16_a8_w8 (
 );
 
   genvar r;
+  // write pipeline: edge t captures the write (row predecoded 4 x 4), edge t+1 the row enables and the data, edge t+2 stores it
+  reg [3:0] wr_hi_q;
+  reg [3:0] wr_lo_q;
+  genvar h;
+  genvar l;
+  reg [127:0] wr_w_q;
+  reg [127:0] wr_w_q2;
+  reg [15:0] wr_e_q;
+  reg [15:0] wr_e_q2;
+
+  always @(posedge clk) begin
+    wr_w_q <= wr_w;
+    wr_w_q2 <= wr_w_q;
+    wr_e_q <= wr_e;
+    wr_e_q2 <= wr_e_q;
+  end
 
   generate
-    for (r = 0; r < 16; r = r + 1) begin : g_row
-      reg [127:0] w_q;
-      reg [15:0] e_q;
+    for (h = 0; h < 4; h = h + 1) begin : g_hi
       always @(posedge clk) begin
-        if (wr_en && wr_row == r) begin
-          w_q <= wr_w;
-          e_q <= wr_e;
+        wr_hi_q[h] <= wr_en && wr_row[3:2] == h;
+      end
+    end
+    for (l = 0; l < 4; l = l + 1) begin : g_lo
+      always @(posedge clk) begin
+        wr_lo_q[l] <= wr_row[1:0] == l;
+      end
+    end
+    for (r = 0; r < 16; r = r + 1) begin : g_row
+      wire row_hit;
+      assign row_hit = wr_hi_q[r >> 2] & wr_lo_q[r & 3];
+      wire w_q_0_en;
+      flexcim_ctrl_reg_p4_r16_c16_g16_a8_w8 u_w_q_0_en (
+        .clk(clk),
+        .d(row_hit),
+        .q(w_q_0_en)
+      );
+      reg [63:0] w_q_0;
+      always @(posedge clk) begin
+        if (w_q_0_en) begin
+          w_q_0 <= wr_w_q2[63:0];
         end
       end
-      assign weights[r * 128 +: 128] = w_q;
+      assign weights[r * 128 +: 64] = w_q_0;
+      wire w_q_1_en;
+      flexcim_ctrl_reg_p4_r16_c16_g16_a8_w8 u_w_q_1_en (
+        .clk(clk),
+        .d(row_hit),
+        .q(w_q_1_en)
+      );
+      reg [63:0] w_q_1;
+      always @(posedge clk) begin
+        if (w_q_1_en) begin
+          w_q_1 <= wr_w_q2[127:64];
+        end
+      end
+      assign weights[r * 128 + 64 +: 64] = w_q_1;
+      wire e_q_en;
+      flexcim_ctrl_reg_p4_r16_c16_g16_a8_w8 u_e_q_en (
+        .clk(clk),
+        .d(row_hit),
+        .q(e_q_en)
+      );
+      reg [15:0] e_q;
+      always @(posedge clk) begin
+        if (e_q_en) begin
+          e_q <= wr_e_q2;
+        end
+      end
       assign elems[r * 16 +: 16] = e_q;
     end
   endgenerate

@@ -13,23 +13,21 @@ module flexcim_serializer_p4_r16_c16_g16_a8_w8_bs (
 );
 
   genvar i;
-  wire accept;
   reg [1023:0] act_q;
   reg [2:0] plane_q;
   reg busy_q;
   wire first;
   wire last;
-  reg [4:0] first_q;
-  reg [4:0] last_q;
+  reg [3:0] first_q;
+  reg [3:0] last_q;
 
-  assign accept = in_valid & rst_n;
   assign first = busy_q & plane_q == 3'd0;
   assign last = busy_q & plane_q == 3'd7;
-  assign acc_first = first_q[4];
-  assign acc_last = last_q[4];
+  assign acc_first = first_q[3];
+  assign acc_last = last_q[3];
 
   always @(posedge clk) begin
-    if (accept) begin
+    if (in_valid) begin
       act_q <= in_act;
     end else begin
       act_q <= act_q >> 1;
@@ -47,10 +45,10 @@ module flexcim_serializer_p4_r16_c16_g16_a8_w8_bs (
     end
   end
   always @(posedge clk) begin
-    first_q <= {first_q[3:0], first};
+    first_q <= {first_q[2:0], first};
   end
   always @(posedge clk) begin
-    last_q <= {last_q[3:0], last};
+    last_q <= {last_q[2:0], last};
   end
 
   generate

@@ -17,6 +17,18 @@ module flexcim_shift_acc_p4_r16_c16_g16_a8_w8_bs (
 
   generate
     for (i = 0; i < 16; i = i + 1) begin : g_lane
+      wire first_q;
+      wire last_q;
+      flexcim_ctrl_reg_p4_r16_c16_g16_a8_w8_bs u_first (
+        .clk(clk),
+        .d(first),
+        .q(first_q)
+      );
+      flexcim_ctrl_reg_p4_r16_c16_g16_a8_w8_bs u_last (
+        .clk(clk),
+        .d(last),
+        .q(last_q)
+      );
       wire [11:0] plane;
       wire [18:0] acc_hi;
       wire [19:0] term;
@@ -24,9 +36,9 @@ module flexcim_shift_acc_p4_r16_c16_g16_a8_w8_bs (
       assign plane = plane_sums[i * 12 +: 12];
       assign acc_hi = acc_q[i * 20 + 1 +: 19];
       assign term = {plane[11], plane, 7'd0};
-      assign held = first ? 20'd0 : {acc_hi[18], acc_hi};
+      assign held = first_q ? 20'd0 : {acc_hi[18], acc_hi};
       always @(posedge clk) begin
-        acc_q[i * 20 +: 20] <= last ? held - term : held + term;
+        acc_q[i * 20 +: 20] <= last_q ? held - term : held + term;
       end
     end
   endgenerate

@@ -13,18 +13,62 @@ module flexcim_storage_p4_r4_c4_g2_a16_w16 (
 );
 
   genvar r;
+  // write pipeline: edge t captures the write (row predecoded 2 x 2), edge t+1 the row enables and the data, edge t+2 stores it
+  reg [1:0] wr_hi_q;
+  reg [1:0] wr_lo_q;
+  genvar h;
+  genvar l;
+  reg [63:0] wr_w_q;
+  reg [63:0] wr_w_q2;
+  reg [3:0] wr_e_q;
+  reg [3:0] wr_e_q2;
+
+  always @(posedge clk) begin
+    wr_w_q <= wr_w;
+    wr_w_q2 <= wr_w_q;
+    wr_e_q <= wr_e;
+    wr_e_q2 <= wr_e_q;
+  end
 
   generate
-    for (r = 0; r < 4; r = r + 1) begin : g_row
-      reg [63:0] w_q;
-      reg [3:0] e_q;
+    for (h = 0; h < 2; h = h + 1) begin : g_hi
       always @(posedge clk) begin
-        if (wr_en && wr_row == r) begin
-          w_q <= wr_w;
-          e_q <= wr_e;
+        wr_hi_q[h] <= wr_en && wr_row[1:1] == h;
+      end
+    end
+    for (l = 0; l < 2; l = l + 1) begin : g_lo
+      always @(posedge clk) begin
+        wr_lo_q[l] <= wr_row[0:0] == l;
+      end
+    end
+    for (r = 0; r < 4; r = r + 1) begin : g_row
+      wire row_hit;
+      assign row_hit = wr_hi_q[r >> 1] & wr_lo_q[r & 1];
+      wire w_q_en;
+      flexcim_ctrl_reg_p4_r4_c4_g2_a16_w16 u_w_q_en (
+        .clk(clk),
+        .d(row_hit),
+        .q(w_q_en)
+      );
+      reg [63:0] w_q;
+      always @(posedge clk) begin
+        if (w_q_en) begin
+          w_q <= wr_w_q2;
         end
       end
       assign weights[r * 64 +: 64] = w_q;
+      wire e_q_en;
+      flexcim_ctrl_reg_p4_r4_c4_g2_a16_w16 u_e_q_en (
+        .clk(clk),
+        .d(row_hit),
+        .q(e_q_en)
+      );
+      reg [3:0] e_q;
+      always @(posedge clk) begin
+        if (e_q_en) begin
+          e_q <= wr_e_q2;
+        end
+      end
       assign elems[r * 4 +: 4] = e_q;
     end
   endgenerate

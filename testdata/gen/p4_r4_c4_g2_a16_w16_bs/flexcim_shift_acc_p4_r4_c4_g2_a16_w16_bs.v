@@ -17,6 +17,18 @@ module flexcim_shift_acc_p4_r4_c4_g2_a16_w16_bs (
 
   generate
     for (i = 0; i < 4; i = i + 1) begin : g_lane
+      wire first_q;
+      wire last_q;
+      flexcim_ctrl_reg_p4_r4_c4_g2_a16_w16_bs u_first (
+        .clk(clk),
+        .d(first),
+        .q(first_q)
+      );
+      flexcim_ctrl_reg_p4_r4_c4_g2_a16_w16_bs u_last (
+        .clk(clk),
+        .d(last),
+        .q(last_q)
+      );
       wire [17:0] plane;
       wire [32:0] acc_hi;
       wire [33:0] term;
@@ -24,9 +36,9 @@ module flexcim_shift_acc_p4_r4_c4_g2_a16_w16_bs (
       assign plane = plane_sums[i * 18 +: 18];
       assign acc_hi = acc_q[i * 34 + 1 +: 33];
       assign term = {plane[17], plane, 15'd0};
-      assign held = first ? 34'd0 : {acc_hi[32], acc_hi};
+      assign held = first_q ? 34'd0 : {acc_hi[32], acc_hi};
       always @(posedge clk) begin
-        acc_q[i * 34 +: 34] <= last ? held - term : held + term;
+        acc_q[i * 34 +: 34] <= last_q ? held - term : held + term;
       end
     end
   endgenerate

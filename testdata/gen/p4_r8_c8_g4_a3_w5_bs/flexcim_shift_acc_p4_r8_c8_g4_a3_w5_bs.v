@@ -17,6 +17,18 @@ module flexcim_shift_acc_p4_r8_c8_g4_a3_w5_bs (
 
   generate
     for (i = 0; i < 8; i = i + 1) begin : g_lane
+      wire first_q;
+      wire last_q;
+      flexcim_ctrl_reg_p4_r8_c8_g4_a3_w5_bs u_first (
+        .clk(clk),
+        .d(first),
+        .q(first_q)
+      );
+      flexcim_ctrl_reg_p4_r8_c8_g4_a3_w5_bs u_last (
+        .clk(clk),
+        .d(last),
+        .q(last_q)
+      );
       wire [7:0] plane;
       wire [9:0] acc_hi;
       wire [10:0] term;
@@ -24,9 +36,9 @@ module flexcim_shift_acc_p4_r8_c8_g4_a3_w5_bs (
       assign plane = plane_sums[i * 8 +: 8];
       assign acc_hi = acc_q[i * 11 + 1 +: 10];
       assign term = {plane[7], plane, 2'd0};
-      assign held = first ? 11'd0 : {acc_hi[9], acc_hi};
+      assign held = first_q ? 11'd0 : {acc_hi[9], acc_hi};
       always @(posedge clk) begin
-        acc_q[i * 11 +: 11] <= last ? held - term : held + term;
+        acc_q[i * 11 +: 11] <= last_q ? held - term : held + term;
       end
     end
   endgenerate

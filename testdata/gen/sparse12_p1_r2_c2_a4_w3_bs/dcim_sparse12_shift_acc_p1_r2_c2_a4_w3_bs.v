@@ -17,6 +17,18 @@ module dcim_sparse12_shift_acc_p1_r2_c2_a4_w3_bs (
 
   generate
     for (i = 0; i < 2; i = i + 1) begin : g_lane
+      wire first_q;
+      wire last_q;
+      dcim_sparse12_ctrl_reg_p1_r2_c2_a4_w3_bs u_first (
+        .clk(clk),
+        .d(first),
+        .q(first_q)
+      );
+      dcim_sparse12_ctrl_reg_p1_r2_c2_a4_w3_bs u_last (
+        .clk(clk),
+        .d(last),
+        .q(last_q)
+      );
       wire [3:0] plane;
       wire [6:0] acc_hi;
       wire [7:0] term;
@@ -24,9 +36,9 @@ module dcim_sparse12_shift_acc_p1_r2_c2_a4_w3_bs (
       assign plane = plane_sums[i * 4 +: 4];
       assign acc_hi = acc_q[i * 8 + 1 +: 7];
       assign term = {plane[3], plane, 3'd0};
-      assign held = first ? 8'd0 : {acc_hi[6], acc_hi};
+      assign held = first_q ? 8'd0 : {acc_hi[6], acc_hi};
       always @(posedge clk) begin
-        acc_q[i * 8 +: 8] <= last ? held - term : held + term;
+        acc_q[i * 8 +: 8] <= last_q ? held - term : held + term;
       end
     end
   endgenerate

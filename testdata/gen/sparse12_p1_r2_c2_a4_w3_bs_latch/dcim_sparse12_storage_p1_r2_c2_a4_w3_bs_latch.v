@@ -13,32 +13,64 @@ module dcim_sparse12_storage_p1_r2_c2_a4_w3_bs_latch (
 );
 
   genvar r;
-  // write captured at its edge t; row latches transparent while clk is low (t+1/2 .. t+1)
-  reg wr_en_q;
-  reg wr_row_q;
+  // write pipeline: edge t captures the write (row predecoded 1 x 2), edge t+1 the row enables and the data, edge t+2 stores it
+  reg wr_hi_q;
+  reg [1:0] wr_lo_q;
+  genvar l;
   reg [5:0] wr_w_q;
+  reg [5:0] wr_w_q2;
   reg [1:0] wr_e_q;
+  reg [1:0] wr_e_q2;
 
   always @(posedge clk) begin
-    wr_en_q <= wr_en;
-    wr_row_q <= wr_row;
+    wr_hi_q <= wr_en;
+  end
+  always @(posedge clk) begin
     wr_w_q <= wr_w;
+    wr_w_q2 <= wr_w_q;
     wr_e_q <= wr_e;
+    wr_e_q2 <= wr_e_q;
   end
 
   generate
+    for (l = 0; l < 2; l = l + 1) begin : g_lo
+      always @(posedge clk) begin
+        wr_lo_q[l] <= wr_row == l;
+      end
+    end
     for (r = 0; r < 2; r = r + 1) begin : g_row
-      wire gate;
+      wire row_hit;
+      assign row_hit = wr_hi_q & wr_lo_q[r & 1];
+      // row latches transparent while clk is low after the enables' edge (t+1 .. t+2)
+      wire w_q_en;
+      dcim_sparse12_ctrl_reg_p1_r2_c2_a4_w3_bs_latch u_w_q_en (
+        .clk(clk),
+        .d(row_hit),
+        .q(w_q_en)
+      );
       reg [5:0] w_q;
-      reg [1:0] e_q;
-      assign gate = !clk && wr_en_q && wr_row_q == r;
+      wire w_q_gate;
+      assign w_q_gate = !clk && w_q_en;
       always_latch begin
-        if (gate) begin
-          w_q = wr_w_q;
-          e_q = wr_e_q;
+        if (w_q_gate) begin
+          w_q = wr_w_q2;
         end
       end
       assign weights[r * 6 +: 6] = w_q;
+      wire e_q_en;
+      dcim_sparse12_ctrl_reg_p1_r2_c2_a4_w3_bs_latch u_e_q_en (
+        .clk(clk),
+        .d(row_hit),
+        .q(e_q_en)
+      );
+      reg [1:0] e_q;
+      wire e_q_gate;
+      assign e_q_gate = !clk && e_q_en;
+      always_latch begin
+        if (e_q_gate) begin
+          e_q = wr_e_q2;
+        end
+      end
       assign elems[r * 2 +: 2] = e_q;
     end
   endgenerate

@@ -13,23 +13,21 @@ module dcim_sparse12_serializer_p2_r8_c4_a16_w16_bs (
 );
 
   genvar i;
-  wire accept;
   reg [511:0] act_q;
   reg [3:0] plane_q;
   reg busy_q;
   wire first;
   wire last;
-  reg [4:0] first_q;
-  reg [4:0] last_q;
+  reg [3:0] first_q;
+  reg [3:0] last_q;
 
-  assign accept = in_valid & rst_n;
   assign first = busy_q & plane_q == 4'd0;
   assign last = busy_q & plane_q == 4'd15;
-  assign acc_first = first_q[4];
-  assign acc_last = last_q[4];
+  assign acc_first = first_q[3];
+  assign acc_last = last_q[3];
 
   always @(posedge clk) begin
-    if (accept) begin
+    if (in_valid) begin
       act_q <= in_act;
     end else begin
       act_q <= act_q >> 1;
@@ -47,10 +45,10 @@ module dcim_sparse12_serializer_p2_r8_c4_a16_w16_bs (
     end
   end
   always @(posedge clk) begin
-    first_q <= {first_q[3:0], first};
+    first_q <= {first_q[2:0], first};
   end
   always @(posedge clk) begin
-    last_q <= {last_q[3:0], last};
+    last_q <= {last_q[2:0], last};
   end
 
   generate

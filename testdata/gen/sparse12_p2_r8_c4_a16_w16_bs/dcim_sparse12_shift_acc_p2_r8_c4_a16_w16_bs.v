@@ -17,6 +17,18 @@ module dcim_sparse12_shift_acc_p2_r8_c4_a16_w16_bs (
 
   generate
     for (i = 0; i < 4; i = i + 1) begin : g_lane
+      wire first_q;
+      wire last_q;
+      dcim_sparse12_ctrl_reg_p2_r8_c4_a16_w16_bs u_first (
+        .clk(clk),
+        .d(first),
+        .q(first_q)
+      );
+      dcim_sparse12_ctrl_reg_p2_r8_c4_a16_w16_bs u_last (
+        .clk(clk),
+        .d(last),
+        .q(last_q)
+      );
       wire [19:0] plane;
       wire [34:0] acc_hi;
       wire [35:0] term;
@@ -24,9 +36,9 @@ module dcim_sparse12_shift_acc_p2_r8_c4_a16_w16_bs (
       assign plane = plane_sums[i * 20 +: 20];
       assign acc_hi = acc_q[i * 36 + 1 +: 35];
       assign term = {plane[19], plane, 15'd0};
-      assign held = first ? 36'd0 : {acc_hi[34], acc_hi};
+      assign held = first_q ? 36'd0 : {acc_hi[34], acc_hi};
       always @(posedge clk) begin
-        acc_q[i * 36 +: 36] <= last ? held - term : held + term;
+        acc_q[i * 36 +: 36] <= last_q ? held - term : held + term;
       end
     end
   endgenerate
