@@ -489,7 +489,7 @@ CodesignResult RunCodesign(const pruner::LlamaModel& dense, const std::vector<st
             golden::EvaluateArch(c.arch, styled, rec->layers, q, o.tokens, ops, o.buffer_pj_per_bit);
         json pj = golden::ToJson(perf);
         for (const char* k : {"macros", "tiles", "regime", "decode_cycles", "prefill_cycles", "prefill_tokens",
-                              "compute_fmax_mhz", "decode_us", "prefill_us", "energy_per_token_pj",
+                              "fmax_mhz", "decode_us", "prefill_us", "energy_per_token_pj",
                               "energy_per_token_with_buffer_pj", "area_um2", "decode_utilisation"}) {
           ch[k] = pj.at(k);
         }

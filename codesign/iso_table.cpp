@@ -68,8 +68,8 @@ std::string Drivers(const json& flex, const json& base, bool time) {
   const auto bb = base.at("block_decode_cycles").get<std::vector<int64_t>>();
   const auto fp = SplitCommaList(flex.at("patterns").get<std::string>());
   const auto bp = SplitCommaList(base.at("patterns").get<std::string>());
-  const double ff = time ? flex.at("compute_fmax_mhz").get<double>() : 1.0;
-  const double bf = time ? base.at("compute_fmax_mhz").get<double>() : 1.0;
+  const double ff = time ? flex.at("fmax_mhz").get<double>() : 1.0;
+  const double bf = time ? base.at("fmax_mhz").get<double>() : 1.0;
   std::vector<std::pair<double, size_t>> diff;
   for (size_t b = 0; b < fb.size() && b < bb.size(); ++b) diff.emplace_back(bb[b] / bf - fb[b] / ff, b);
   std::sort(diff.begin(), diff.end(), [](const auto& a, const auto& b) {

@@ -454,7 +454,8 @@ TEST(Robustness, ActivityJsonIsRangeChecked) {
 
 TEST(Robustness, CycleCountsCannotOverflow) {
   const MacroConfig c = MacroConfig::Default();
-  EXPECT_EQ(golden::LayerCycles(c, 3, 10), 3 * (c.tile_load_cycles() + 10 + c.pipeline_latency()));
+  EXPECT_EQ(golden::LayerCycles(c, 3, 10),
+            3 * (c.tile_load_span() + 10 + c.pipeline_latency()));
   try {
     golden::LayerCycles(c, int64_t{1} << 40, int64_t{1} << 32);
     FAIL() << "no error";
@@ -470,7 +471,7 @@ TEST(Robustness, GenWritesToRtlOutByDefault) {
   const std::string gen = "gen --subs 2 --rows 4 --cols 4";
   CliRun r = Flexcim(gen, s.path());
   EXPECT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(r.out, "wrote 10 files and manifest.json to rtl_out/p2_r4_c4_g4_a8_w8: top flexcim_top, latency "
+  EXPECT_EQ(r.out, "wrote 11 files and manifest.json to rtl_out/p2_r4_c4_g4_a8_w8: top flexcim_top, latency "
                    + std::to_string(MacroConfig::Create(2, 4, 4, 0, 8, 8).pipeline_latency()) + "\n");
   EXPECT_TRUE(fs::is_regular_file(s.path() / "rtl_out" / "p2_r4_c4_g4_a8_w8" / "manifest.json"));
   // Again: its own earlier output is replaced; a baseline lands beside it.

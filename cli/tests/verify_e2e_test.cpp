@@ -169,15 +169,17 @@ TEST(VerifyE2e, RandomRunReplayEditedRtlAndFullDiskReuseOneBuild) {
   ExpectEdges(random, cycles);
   EXPECT_FALSE(fs::exists(fmt::format("{}.tmp.", vcd.string())));
 
-  // A hand-written replay of 12 edges: reset, load the 4 rows, 3 vectors, drain.
+  // A hand-written replay of 14 edges: reset, load the 4 rows, Lw - 1 = 2
+  // cycles for the last write to settle (FLEXCIM.md 5b), 3 vectors, drain.
   const fs::path stim = base / "replay.txt", replay_vcd = base / "replay.vcd";
   {
     std::ofstream s(stim);
-    s << "flexcim-stimulus 1\nconfig p2_r2_c2_g1_a3_w2\ncycles 12\n";
+    s << "flexcim-stimulus 1\nconfig p2_r2_c2_g1_a3_w2\ncycles 14\n";
     const std::string idle_data = "| 0 0 | 0 0 | 0 0 | 0 0 0 0 0 0 0 0\n";
     s << "0 0 0 0 0 0 " << idle_data;
     for (int k = 0; k < 2; ++k)
       for (int r = 0; r < 2; ++r) s << fmt::format("1 1 {} {} 0 0 | 1 -2 | {} 1 | 1 0 | 0 0 0 0 0 0 0 0\n", k, r, r);
+    for (int i = 0; i < 2; ++i) s << "1 0 0 0 0 0 " << idle_data;
     for (int v = 0; v < 3; ++v) s << fmt::format("1 0 0 0 1 {} | 0 0 | 0 0 | 0 0 | 1 2 3 -4 {} 0 -1 1\n", v % 2, v);
     for (int i = 0; i < 4; ++i) s << "1 0 0 0 0 0 " << idle_data;
   }
@@ -188,7 +190,7 @@ TEST(VerifyE2e, RandomRunReplayEditedRtlAndFullDiskReuseOneBuild) {
   EXPECT_NE(second.err.find("verify: unchanged design p2_r2_c2_g1_a3_w2 in"), std::string::npos) << second.err;
   EXPECT_NE(second.err.find("verify: reusing the testbench build in"), std::string::npos) << second.err;
   EXPECT_EQ(second.err.find("compiling"), std::string::npos) << second.err;
-  ExpectEdges(ReadVcd(replay_vcd), 12);
+  ExpectEdges(ReadVcd(replay_vcd), 14);
 
   // The same configuration edited by hand (an adder turned into a
   // subtractor), verified in the same work directory: the testbench build
@@ -251,15 +253,17 @@ TEST(VerifyE2e, BaselineRandomRunReplayAndActivityReuseOneBuild) {
   for (const auto& [port, rate] : result.at("input_toggle_rates").items()) ports.push_back(port);
   EXPECT_EQ(ports, (std::vector<std::string>{"in_act", "in_valid", "rst_n", "wr_e", "wr_en", "wr_row", "wr_w"}));
 
-  // Reset, load both rows (w = 1, -2; e = row), 3 vectors, drain:
+  // Reset, load both rows (w = 1, -2; e = row), Lw - 1 = 2 settle cycles,
+  // 3 vectors, drain:
   // out[c] = sum over r of w[r][c] * x[r][e[r][c]].
   const fs::path stim = base / "replay.txt";
   {
     std::ofstream s(stim);
-    s << "flexcim-stimulus 1\nconfig sparse12_p1_r2_c2_a3_w2\ncycles 9\n";
+    s << "flexcim-stimulus 1\nconfig sparse12_p1_r2_c2_a3_w2\ncycles 11\n";
     const std::string idle_data = "| 0 0 | 0 0 | | 0 0 0 0\n";
     s << "0 0 0 0 0 0 " << idle_data;
     for (int r = 0; r < 2; ++r) s << fmt::format("1 1 0 {} 0 0 | 1 -2 | {} {} | | 0 0 0 0\n", r, r, r);
+    for (int i = 0; i < 2; ++i) s << "1 0 0 0 0 0 " << idle_data;
     for (int v = 0; v < 3; ++v) s << fmt::format("1 0 0 0 1 0 | 0 0 | 0 0 | | 1 2 3 {}\n", v - 4);
     for (int i = 0; i < 3; ++i) s << "1 0 0 0 0 0 " << idle_data;
   }
@@ -269,7 +273,7 @@ TEST(VerifyE2e, BaselineRandomRunReplayAndActivityReuseOneBuild) {
   EXPECT_EQ(second.out.substr(0, second.out.find('\n')), "verified 3 vectors, 0 mismatches, latency 2 cycles");
   EXPECT_NE(second.err.find("verify: unchanged design sparse12_p1_r2_c2_a3_w2 in"), std::string::npos) << second.err;
   EXPECT_NE(second.err.find("verify: reusing the testbench build in"), std::string::npos) << second.err;
-  ExpectEdges(ReadVcd(vcd), 9);
+  ExpectEdges(ReadVcd(vcd), 11);
 
   // synth --activity-from: the baseline's measured rates are its ports' power activity.
   const fs::path synth_out = base / "synth";

@@ -101,7 +101,10 @@ TEST_F(FlowTest, SmallConfigurationsGiveCompleteReports) {
   req.period_ns = 10.0;
   req.work_dir = work;
   req.tag = "idle";
-  req.activity.constant_ports = {{"wr_en", 0}, {"rst_n", 1}};
+  // Every input still (activity 0, wr_en low by that), reset released. Not
+  // set_case_analysis 0 on wr_en: Debian's OpenSTA 2.0.17 crashes on it for
+  // some netlists (synth/operation_energy.cpp says the same).
+  req.activity.constant_ports = {{"rst_n", 1}};
   const StaPowerResult idle = RunStaPower(req);
   req.tag = "busy";
   req.activity.default_input_activity = 0.5;
