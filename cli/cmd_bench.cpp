@@ -185,7 +185,7 @@ void BenchVerilator(std::vector<Row>& rows, nlohmann::json& j, const fs::path& w
 }
 
 void BenchGenerator(std::vector<Row>& rows, nlohmann::json& j, const fs::path& work) {
-  const MacroConfig c = MacroConfig::Create(16, 256, 256, 256, 8, 8);
+  const MacroConfig c = MacroConfig::Create({.subs = 16, .rows = 256, .cols = 256, .sel_group = 256, .a_bits = 8, .w_bits = 8});
   const auto t = Clock::now();
   gen::WriteDesign(gen::GenerateFlexcim(c), work / "gen_p16_r256_c256");
   const double s = Seconds(t);

@@ -105,7 +105,7 @@ int RunCodesign(const std::vector<std::string>& args) {
   if (f.buffer_pj_per_bit < 0) throw UsageError(fmt::format("--buffer-pj-per-bit {}: must be >= 0", f.buffer_pj_per_bit));
   if (f.obs_refine < 0) throw UsageError(fmt::format("--obs-refine {}: must be >= 0", f.obs_refine));
   if (f.threads < 0) throw UsageError(fmt::format("--threads {}: must be >= 0", f.threads));
-  o.base = MacroConfig::Create(f.subs, f.rows, f.cols, f.cols, f.a_bits, f.w_bits);
+  o.base = MacroConfig::Create({.subs = f.subs, .rows = f.rows, .cols = f.cols, .sel_group = f.cols, .a_bits = f.a_bits, .w_bits = f.w_bits});
   o.macros = f.macros;
   o.tokens = f.tokens;
   o.buffer_pj_per_bit = f.buffer_pj_per_bit;

@@ -17,6 +17,7 @@
 #include "core/errors.h"
 #include "core/json_input.h"
 #include "core/output_directory.h"
+#include "flow_pruner/model_reader.h"
 #include "flow_pruner/recurrent_report.h"
 #include "golden/perf_model.h"
 #include "golden/schedule_gain.h"
@@ -244,6 +245,14 @@ int RunReport(const std::vector<std::string>& args) {
         if (prune) {
           in.config = codesign::ParseMacroConfigName(prune->at("macro").get<std::string>());
           in.prune = *prune;
+          // The point's model is the run's pruned checkpoint (llama2.c).
+          const fs::path pruned_model = run / "prune" / "pruned.bin";
+          if (fs::is_regular_file(pruned_model)) {
+            const pruner::LlamaConfig c = pruner::LoadModel(pruned_model.string()).config;
+            in.prune_shape = golden::ModelShape{.name = fmt::format("pruned model ({})", pruned_model.string()),
+                                                .blocks = c.n_layers, .dim = c.dim, .hidden = c.hidden_dim,
+                                                .heads = c.n_heads, .kv_heads = c.n_kv_heads};
+          }
         }
         in.prune_report_missing = fmt::format("{} not found: run `flexcim prune --report --out <run>/prune_report`",
                                               (run / "prune_report" / "report.json").string());

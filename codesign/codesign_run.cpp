@@ -227,7 +227,7 @@ CodesignResult RunCodesign(const pruner::LlamaModel& dense, const std::vector<st
         c.arch = a;
         c.G = G;
         c.mask = {true, G};
-        c.config = MacroConfig::Create(o.base.subs(), o.base.rows(), C, G, o.base.a_bits(), o.base.w_bits());
+        c.config = MacroConfig::Create({.subs = o.base.subs(), .rows = o.base.rows(), .cols = C, .sel_group = G, .a_bits = o.base.a_bits(), .w_bits = o.base.w_bits()});
         c.options.push_back(dense_pattern);
         for (const NmPattern& p : SupportedPatterns(c.config)) {
           if (!p.dense()) c.options.push_back(p);
@@ -238,7 +238,7 @@ CodesignResult RunCodesign(const pruner::LlamaModel& dense, const std::vector<st
       Curve c;
       c.arch = a;
       c.mask = {false, 1};
-      c.config = MacroConfig::Create(o.base.subs(), o.base.rows(), C, C, o.base.a_bits(), o.base.w_bits());
+      c.config = MacroConfig::Create({.subs = o.base.subs(), .rows = o.base.rows(), .cols = C, .sel_group = C, .a_bits = o.base.a_bits(), .w_bits = o.base.w_bits()});
       c.options.push_back(dense_pattern);
       if (a == Arch::kSparse12) c.options.push_back({1, 2});
       curves.push_back(c);

@@ -76,8 +76,7 @@ class Evaluator {
   }
 
   void Evaluate(Point& p, const ModelShape& shape) {
-    const MacroConfig config = MacroConfig::Create(in_.config.subs(), in_.config.rows(), in_.config.cols(), p.G,
-                                                   in_.config.a_bits(), in_.config.w_bits());
+    const MacroConfig config = MacroConfig::Create({.subs = in_.config.subs(), .rows = in_.config.rows(), .cols = in_.config.cols(), .sel_group = p.G, .a_bits = in_.config.a_bits(), .w_bits = in_.config.w_bits()});
     const std::map<Arch, OperationEnergies> energies =
         have_energy_file_ ? ReadOperationEnergies(in_.energy_file, config) : std::map<Arch, OperationEnergies>{};
     const std::vector<ModelLayer> layers = ShapeLayers(shape, p.patterns);
@@ -116,7 +115,8 @@ std::vector<NmPattern> ParsePatterns(const json& list) {
 // The shipped model of the run: the prune report's "model" (name and
 // shape, issue 17); reports written before it have none and are of
 // stories260K.
-ModelShape ShippedShape(const std::optional<json>& report) {
+ModelShape ShippedShape(const std::optional<json>& report, const std::optional<ModelShape>& prune_shape) {
+  if ((!report || !report->contains("model")) && prune_shape) return *prune_shape;
   if (!report || !report->contains("model")) {
     ModelShape s = ReadModelShape("stories260k");
     s.name = "stories260K";
@@ -410,8 +410,7 @@ MacroConfig ParseMacroConfigName(const std::string& name) {
     throw Error(fmt::format("macro name \"{}\": expected p<P>_r<R>_c<C>_g<G>_a<A>_w<W>", name));
   }
   try {
-    return MacroConfig::Create(std::stoi(m[1]), std::stoi(m[2]), std::stoi(m[3]), std::stoi(m[4]), std::stoi(m[5]),
-                               std::stoi(m[6]));
+    return MacroConfig::Create({.subs = std::stoi(m[1]), .rows = std::stoi(m[2]), .cols = std::stoi(m[3]), .sel_group = std::stoi(m[4]), .a_bits = std::stoi(m[5]), .w_bits = std::stoi(m[6])});
   } catch (const UsageError& e) {  // worded with flags; here it is a file's field
     throw Error(fmt::format("macro name \"{}\": not a valid configuration ({})", name, e.what()));
   }
@@ -433,7 +432,7 @@ PerfReport BuildPerfReport(const PerfReportInputs& in) {
     }
     return out;
   };
-  const ModelShape shipped_shape = ShippedShape(in.prune_report);
+  const ModelShape shipped_shape = ShippedShape(in.prune_report, in.prune_shape);
   const std::string& shipped_name = shipped_shape.name;
   if (in.prune_report) {
     points = at_each_q(ShippedPoints(*in.prune_report, in.config, shipped_name));

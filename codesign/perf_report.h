@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/macro_config.h"
+#include "golden/model_layers.h"
 
 namespace flexcim::codesign {
 
@@ -34,6 +35,9 @@ struct PerfReportInputs {
   // Without a prune report: the run's own pruning (prune.json of `flexcim
   // prune`), one shipped-model point at its G.
   std::optional<nlohmann::json> prune;
+  // The shape of that pruned model (its llama2.c header); absent: stories260K,
+  // the model of runs written before the prune report named its model.
+  std::optional<golden::ModelShape> prune_shape;
   std::filesystem::path energy_file;  // empty or missing: cycles only
   std::filesystem::path profile_file;  // Llama-2-7B outlier profile
 };

@@ -43,12 +43,6 @@ MacroConfig MacroConfig::Create(const MacroParams& params) {
   return MacroConfig(p);
 }
 
-MacroConfig MacroConfig::Create(int subs, int rows, int cols, int sel_group, int a_bits,
-                                int w_bits) {
-  return Create(MacroParams{.subs = subs, .rows = rows, .cols = cols, .sel_group = sel_group,
-                            .a_bits = a_bits, .w_bits = w_bits});
-}
-
 MacroConfig MacroConfig::WithMac(MacStyle mac) const {
   MacroParams p = params();
   p.mac = mac;
@@ -62,8 +56,8 @@ MacroConfig MacroConfig::WithStorage(StorageKind storage) const {
 }
 
 MacroConfig MacroConfig::Default() {
-  return Create(kDefaultSubs, kDefaultRows, kDefaultCols, kDefaultCols, kDefaultBits,
-                kDefaultBits);
+  return Create({.subs = kDefaultSubs, .rows = kDefaultRows, .cols = kDefaultCols, .sel_group = kDefaultCols,
+                 .a_bits = kDefaultBits, .w_bits = kDefaultBits});
 }
 
 int MacroConfig::sel_bits() const { return log2_subs() > 0 ? log2_subs() : 1; }

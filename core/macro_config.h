@@ -40,10 +40,6 @@ class MacroConfig {
   // the allowed range, e.g. "--rows 24: must be a power of two in [2, 256]".
   // sel_group 0 means "G = C"; negative is a UsageError.
   static MacroConfig Create(const MacroParams& params);
-  // Positional form of Create(MacroParams) for the six numbers (bit-parallel
-  // cells, flip-flop storage).
-  static MacroConfig Create(int subs, int rows, int cols, int sel_group,
-                            int a_bits, int w_bits);
   static MacroConfig Default();
 
   // The six parameters.

@@ -42,7 +42,7 @@ std::vector<MaskColumn> MaskColumns(const ReportSettings& s) {
   const MacroConfig& b = s.base.config;
   for (int g : s.groups) {
     cols.push_back({fmt::format("G={}", g),
-                    MacroConfig::Create(b.subs(), b.rows(), b.cols(), g, b.a_bits(), b.w_bits()),
+                    MacroConfig::Create({.subs = b.subs(), .rows = b.rows(), .cols = b.cols(), .sel_group = g, .a_bits = b.a_bits(), .w_bits = b.w_bits()}),
                     true});
   }
   return cols;

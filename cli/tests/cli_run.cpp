@@ -64,7 +64,7 @@ CliRun FlexcimOnFullDisk(const std::string& args, uint64_t max_file_bytes, int t
 
 pruner::PrunedContainer SmallContainer() {
   pruner::PrunedContainer c;
-  c.config = MacroConfig::Create(2, 2, 2, 1, 8, 8);
+  c.config = MacroConfig::Create({.subs = 2, .rows = 2, .cols = 2, .sel_group = 1, .a_bits = 8, .w_bits = 8});
   c.method = "uniform";
   pruner::PrunedLayer l;
   l.block = 0;

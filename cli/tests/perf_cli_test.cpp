@@ -114,7 +114,7 @@ TEST(PerfCli, ShapeFilePatternsFileAndEnergies) {
   EXPECT_EQ(j["flexcim"]["tiles"], 108);
   EXPECT_EQ(j["sparse12"]["tiles"], 108);
   EXPECT_EQ(j["dense"]["tiles"], 144);
-  const int64_t L = MacroConfig::Create(2, 2, 2, 2, 4, 4).pipeline_latency();
+  const int64_t L = MacroConfig::Create({.subs = 2, .rows = 2, .cols = 2, .sel_group = 2, .a_bits = 4, .w_bits = 4}).pipeline_latency();
   // One macro, streamed: each tile 4 row writes, Lw - 1 = 2 cycles while the
   // last is in flight (idle energy), 1 vector, L fill cycles.
   EXPECT_EQ(j["flexcim"]["decode_cycles"], 108 * (4 + 2 + 1 + L));

@@ -47,7 +47,7 @@ void WriteExecutable(const fs::path& p, const std::string& script) {
 fs::path SweepRunWithJobs(const Scratch& s, const std::string& jobs) {
   const fs::path run = s.path() / "run";
   synth::SweepManifest m;
-  m.points.push_back({"flexcim", MacroConfig::Create(1, 2, 2, 1, 4, 4)});
+  m.points.push_back({"flexcim", MacroConfig::Create({.subs = 1, .rows = 2, .cols = 2, .sel_group = 1, .a_bits = 4, .w_bits = 4})});
   m.data_dir = s.path();
   m.liberty = s.path() / "none.lib";
   m.out_dir = s.path() / "merged";
@@ -551,7 +551,7 @@ TEST(RobustSurfaces, NonFinitePerplexityIsAnError) {
 TEST(RobustSurfaces, ActivityVcdOfAnotherDesignIsRefused) {
   // A VCD holding every port of flexcim p1_r2_c2_g2_a4_w4, three clock edges.
   Scratch s;
-  const MacroConfig traced = MacroConfig::Create(1, 2, 2, 2, 4, 4);
+  const MacroConfig traced = MacroConfig::Create({.subs = 1, .rows = 2, .cols = 2, .sel_group = 2, .a_bits = 4, .w_bits = 4});
   std::string vcd = "$scope module TOP $end\n$scope module flexcim_top $end\n";
   int id = 0;
   std::vector<std::pair<std::string, int>> codes;

@@ -59,7 +59,7 @@ TEST(ArchTraits, TopPortsOfEveryArchitecture) {
 }
 
 TEST(ConfigJson, RoundTripAndErrorsNameTheFile) {
-  const MacroConfig bs = MacroConfig::Create(2, 8, 4, 1, 6, 5).WithMac(MacStyle::kBitSerial);
+  const MacroConfig bs = MacroConfig::Create({.subs = 2, .rows = 8, .cols = 4, .sel_group = 1, .a_bits = 6, .w_bits = 5}).WithMac(MacStyle::kBitSerial);
   EXPECT_EQ(ConfigToJson(bs).dump(),
             R"({"P":2,"R":8,"C":4,"G":1,"A":6,"W":5,"mac":"bit-serial"})");
   EXPECT_EQ(ConfigToJson(MacroConfig::Default()).dump(),
@@ -77,7 +77,7 @@ TEST(ConfigJson, RoundTripAndErrorsNameTheFile) {
 }
 
 TEST(ConfigJson, ManifestRoundTripAndStaleManifestRefused) {
-  const MacroConfig bs = MacroConfig::Create(2, 4, 4, 2, 4, 4).WithMac(MacStyle::kBitSerial);
+  const MacroConfig bs = MacroConfig::Create({.subs = 2, .rows = 4, .cols = 4, .sel_group = 2, .a_bits = 4, .w_bits = 4}).WithMac(MacStyle::kBitSerial);
   for (const Arch arch : {Arch::kFlexcim, Arch::kDense, Arch::kSparse12}) {
     Manifest m = DerivedManifest(arch, bs);
     m.files = {"a.v"};

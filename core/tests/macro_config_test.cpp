@@ -9,7 +9,7 @@ namespace {
 
 std::string CreateError(int p, int r, int c, int g, int a, int w) {
   try {
-    MacroConfig::Create(p, r, c, g, a, w);
+    MacroConfig::Create({.subs = p, .rows = r, .cols = c, .sel_group = g, .a_bits = a, .w_bits = w});
   } catch (const UsageError& e) {
     return e.what();
   }
@@ -34,7 +34,7 @@ TEST(MacroConfig, DefaultDerivedWidths) {
 }
 
 TEST(MacroConfig, SingleSubMacroHasOneIgnoredSelectBitAndAnOutputStage) {
-  const MacroConfig c = MacroConfig::Create(1, 4, 4, 4, 8, 8);
+  const MacroConfig c = MacroConfig::Create({.subs = 1, .rows = 4, .cols = 4, .sel_group = 4, .a_bits = 8, .w_bits = 8});
   EXPECT_EQ(c.sel_bits(), 1);
   EXPECT_EQ(c.output_width(), 18);
   EXPECT_EQ(c.merge_stages(), 1);
@@ -43,7 +43,7 @@ TEST(MacroConfig, SingleSubMacroHasOneIgnoredSelectBitAndAnOutputStage) {
 }
 
 TEST(MacroConfig, SelGroupZeroMeansAllColumns) {
-  EXPECT_EQ(MacroConfig::Create(2, 8, 32, 0, 8, 8).sel_group(), 32);
+  EXPECT_EQ(MacroConfig::Create({.subs = 2, .rows = 8, .cols = 32, .sel_group = 0, .a_bits = 8, .w_bits = 8}).sel_group(), 32);
 }
 
 TEST(MacroConfig, ErrorsNameFlagValueAndRange) {
@@ -59,7 +59,7 @@ TEST(MacroConfig, ErrorsNameFlagValueAndRange) {
 }
 
 TEST(MacroConfig, FlagsRoundTrip) {
-  EXPECT_EQ(MacroConfig::Create(8, 8, 8, 2, 8, 8).Flags(),
+  EXPECT_EQ(MacroConfig::Create({.subs = 8, .rows = 8, .cols = 8, .sel_group = 2, .a_bits = 8, .w_bits = 8}).Flags(),
             "--subs 8 --rows 8 --cols 8 --sel-group 2 --a-bits 8 --w-bits 8");
 }
 

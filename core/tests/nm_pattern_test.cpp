@@ -19,7 +19,7 @@ TEST(NmPattern, SupportedPatternsOfDefaultMacro) {
 }
 
 TEST(NmPattern, SingleSubMacroRunsOnlyOneToTwo) {
-  EXPECT_EQ(Names(SupportedPatterns(MacroConfig::Create(1, 4, 4, 4, 8, 8))), "1:2 ");
+  EXPECT_EQ(Names(SupportedPatterns(MacroConfig::Create({.subs = 1, .rows = 4, .cols = 4, .sel_group = 4, .a_bits = 8, .w_bits = 8}))), "1:2 ");
 }
 
 TEST(NmPattern, DenseRunsAsTwoTwo) {

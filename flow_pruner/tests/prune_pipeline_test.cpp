@@ -160,7 +160,7 @@ TEST(PrunePipeline, UniformLegalMasksPassTheChecker) {
   PruneSettings s;
   s.method = PruneMethod::kUniform;
   s.nm = NmPattern{2, 8};
-  s.config = MacroConfig::Create(4, 16, 16, 4, 8, 8);
+  s.config = MacroConfig::Create({.subs = 4, .rows = 16, .cols = 16, .sel_group = 4, .a_bits = 8, .w_bits = 8});
   s.progress = false;
   const PruneResult r = Prune(s);
   for (const PrunedLayer& l : r.container.layers) {

@@ -44,7 +44,7 @@ PrunedLayer RandomLayer(int block, const std::string& name, int rows, int cols, 
 PrunedContainer Sample() {
   std::mt19937 rng(7);
   PrunedContainer c;
-  c.config = MacroConfig::Create(4, 16, 16, 4, 8, 6);
+  c.config = MacroConfig::Create({.subs = 4, .rows = 16, .cols = 16, .sel_group = 4, .a_bits = 8, .w_bits = 6});
   c.w_bits = 6;
   c.a_bits = 8;
   c.hardware_legal = true;

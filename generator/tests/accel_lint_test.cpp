@@ -70,14 +70,14 @@ void ExpectClean(const AccelConfig& c) {
 // One test per configuration (each a few seconds): every architecture, both
 // cell styles, latch storage, and P = 1 (no wr_sub lanes) with 1-bit widths.
 AccelConfig LintCase(int i) {
-  const MacroConfig m = MacroConfig::Create(2, 2, 2, 2, 4, 4);
+  const MacroConfig m = MacroConfig::Create({.subs = 2, .rows = 2, .cols = 2, .sel_group = 2, .a_bits = 4, .w_bits = 4});
   switch (i) {
     case 0: return Small(Arch::kFlexcim, m, 2);
     case 1: return Small(Arch::kDense, m, 3);
     case 2: return Small(Arch::kSparse12, m.WithMac(MacStyle::kBitSerial), 1);
     case 3: return Small(Arch::kFlexcim, m.WithStorage(StorageKind::kLatch).WithMac(MacStyle::kBitSerial), 2);
     default:
-      return AccelConfig::Create(Arch::kFlexcim, MacroConfig::Create(1, 2, 1, 1, 8, 8),
+      return AccelConfig::Create(Arch::kFlexcim, MacroConfig::Create({.subs = 1, .rows = 2, .cols = 1, .sel_group = 1, .a_bits = 8, .w_bits = 8}),
                                  {.macros = 1, .wbuf_rows = 2, .abuf_words = 1, .obuf_rows = 1, .descriptors = 1,
                                   .max_tokens = 1});
   }
@@ -88,7 +88,7 @@ TEST_P(AccelLintCase, VerilatorSilentAndYosysElaborates) { ExpectClean(LintCase(
 INSTANTIATE_TEST_SUITE_P(Configs, AccelLintCase, ::testing::Range(0, 5));
 
 TEST(AccelLint, NamesAndManifest) {
-  const AccelConfig c = Small(Arch::kFlexcim, MacroConfig::Create(2, 2, 2, 2, 4, 4), 2);
+  const AccelConfig c = Small(Arch::kFlexcim, MacroConfig::Create({.subs = 2, .rows = 2, .cols = 2, .sel_group = 2, .a_bits = 4, .w_bits = 4}), 2);
   EXPECT_EQ(c.TopName(), "accel_p2_r2_c2_g2_a4_w4_q2_wb40_ab6_ob5_d3_t4");
   const GeneratedDesign d = GenerateAccel(c);
   EXPECT_EQ(d.top, c.TopName());
@@ -100,12 +100,12 @@ TEST(AccelLint, NamesAndManifest) {
   // Row: C*W weights + C element bits + (C/G)*SB selects = 8 + 2 + 1.
   EXPECT_EQ(d.manifest["accel"]["row_bits"], 11);
   EXPECT_EQ(d.manifest["accel"]["descriptor"]["bits"], 6 + 3 + 3 + 4 + 1);
-  EXPECT_EQ(Small(Arch::kDense, MacroConfig::Create(2, 2, 2, 2, 4, 4), 3).TopName(),
+  EXPECT_EQ(Small(Arch::kDense, MacroConfig::Create({.subs = 2, .rows = 2, .cols = 2, .sel_group = 2, .a_bits = 4, .w_bits = 4}), 3).TopName(),
             "accel_dense_p2_r2_c2_a4_w4_q3_wb40_ab6_ob5_d3_t4");
 }
 
 TEST(AccelLint, BadSizesNameTheFlag) {
-  const MacroConfig m = MacroConfig::Create(2, 4, 2, 2, 4, 4);
+  const MacroConfig m = MacroConfig::Create({.subs = 2, .rows = 4, .cols = 2, .sel_group = 2, .a_bits = 4, .w_bits = 4});
   auto usage = [&](AccelParams p) {
     try {
       AccelConfig::Create(Arch::kFlexcim, m, p);
@@ -122,7 +122,7 @@ TEST(AccelLint, BadSizesNameTheFlag) {
 }
 
 TEST(AccelLint, DescriptorBitsRoundTrip) {
-  const AccelConfig c = Small(Arch::kFlexcim, MacroConfig::Create(2, 2, 2, 2, 4, 4), 2);
+  const AccelConfig c = Small(Arch::kFlexcim, MacroConfig::Create({.subs = 2, .rows = 2, .cols = 2, .sel_group = 2, .a_bits = 4, .w_bits = 4}), 2);
   const TileDescriptor d{.wbase = 36, .abase = 5, .orow = 4, .nlog2 = 1, .first = true};
   EXPECT_EQ(c.PackDescriptor(d), 36u | 5u << 6 | 4u << 9 | 1u << 12 | 1u << 16);
   EXPECT_EQ(c.UnpackDescriptor(c.PackDescriptor(d)), d);

@@ -27,7 +27,7 @@ std::map<std::string, std::pair<std::string, std::string>> Components(Arch arch,
 
 TEST(ComponentNames, EveryArchitectureMapsOntoKnownComponents) {
   using P = std::pair<std::string, std::string>;
-  const MacroConfig k = MacroConfig::Create(4, 4, 4, 2, 8, 8);
+  const MacroConfig k = MacroConfig::Create({.subs = 4, .rows = 4, .cols = 4, .sel_group = 2, .a_bits = 8, .w_bits = 8});
   const auto flex = Components(Arch::kFlexcim, k);
   EXPECT_EQ(flex.count(""), 0u);  // no unknown module
   EXPECT_EQ(flex.at("merge_ctrl"), P(synth::kMerge, synth::kMerge));

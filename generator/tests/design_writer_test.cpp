@@ -35,7 +35,7 @@ std::vector<std::string> Entries(const fs::path& dir) {
   return names;
 }
 
-GeneratedDesign SmallDesign() { return GenerateFlexcim(MacroConfig::Create(2, 2, 1, 1, 4, 4)); }
+GeneratedDesign SmallDesign() { return GenerateFlexcim(MacroConfig::Create({.subs = 2, .rows = 2, .cols = 1, .sel_group = 1, .a_bits = 4, .w_bits = 4})); }
 
 std::string ErrorOf(const GeneratedDesign& d, const fs::path& out) {
   try {
@@ -127,7 +127,7 @@ TEST(WriteDesignIfChanged, IdenticalDesignKeepsFilesAndTimestamps) {
   EXPECT_FALSE(WriteDesignIfChanged(SmallDesign(), out));  // regenerated, byte-identical
   for (const auto& e : fs::directory_iterator(out)) EXPECT_EQ(fs::last_write_time(e.path()), old_time) << e.path();
   // Another configuration into the same directory rewrites it completely.
-  const GeneratedDesign other = GenerateFlexcim(MacroConfig::Create(2, 2, 2, 1, 4, 4));
+  const GeneratedDesign other = GenerateFlexcim(MacroConfig::Create({.subs = 2, .rows = 2, .cols = 2, .sel_group = 1, .a_bits = 4, .w_bits = 4}));
   EXPECT_TRUE(WriteDesignIfChanged(other, out));
   for (const GeneratedFile& f : other.files) EXPECT_EQ(ReadFile(out / f.name), f.text);
   // One edited file is enough to rewrite.

@@ -29,7 +29,7 @@ size_t Count(const std::string& text, const std::string& what) {
 }
 
 TEST(LatchStorage, OnlyTheStorageModulesChangeAndTheManifestListsThem) {
-  const MacroConfig base = MacroConfig::Create(2, 4, 4, 2, 4, 4);
+  const MacroConfig base = MacroConfig::Create({.subs = 2, .rows = 4, .cols = 4, .sel_group = 2, .a_bits = 4, .w_bits = 4});
   for (const Arch arch : {Arch::kFlexcim, Arch::kDense, Arch::kSparse12}) {
     for (const MacStyle mac : {MacStyle::kBitParallel, MacStyle::kBitSerial}) {
       const MacroConfig ff = base.WithMac(mac);

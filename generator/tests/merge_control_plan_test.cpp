@@ -20,20 +20,20 @@ TEST(MergeControlPlan, DefaultConfiguration) {
 
 TEST(MergeControlPlan, LargestAndSmallestConfigurations) {
   // O = 16+16+8+4 = 44: one column per leaf, 4096 leaves, 64 roots of 64.
-  const MergeControlPlan big = MergeControlPlan::For(MacroConfig::Create(16, 256, 256, 1, 16, 16));
+  const MergeControlPlan big = MergeControlPlan::For(MacroConfig::Create({.subs = 16, .rows = 256, .cols = 256, .sel_group = 1, .a_bits = 16, .w_bits = 16}));
   EXPECT_EQ(big.columns_per_leaf, 1);
   EXPECT_EQ(big.leaves, 4096);
   EXPECT_EQ(big.roots, 64);
   EXPECT_EQ(big.leaves_per_root, 64);
   // Narrow data: O = 2+2+1+1 = 6, 8 columns per leaf (48 loads), capped at C.
-  const MergeControlPlan narrow = MergeControlPlan::For(MacroConfig::Create(2, 2, 16, 16, 2, 2));
+  const MergeControlPlan narrow = MergeControlPlan::For(MacroConfig::Create({.subs = 2, .rows = 2, .cols = 16, .sel_group = 16, .a_bits = 2, .w_bits = 2}));
   EXPECT_EQ(narrow.columns_per_leaf, 8);
   EXPECT_EQ(narrow.leaves, 4);
-  const MergeControlPlan one_col = MergeControlPlan::For(MacroConfig::Create(2, 2, 1, 1, 4, 4));
+  const MergeControlPlan one_col = MergeControlPlan::For(MacroConfig::Create({.subs = 2, .rows = 2, .cols = 1, .sel_group = 1, .a_bits = 4, .w_bits = 4}));
   EXPECT_EQ(one_col.columns_per_leaf, 1);
   EXPECT_EQ(one_col.leaves, 2);
   EXPECT_EQ(one_col.roots, 1);
-  const MergeControlPlan none = MergeControlPlan::For(MacroConfig::Create(1, 4, 4, 4, 8, 8));
+  const MergeControlPlan none = MergeControlPlan::For(MacroConfig::Create({.subs = 1, .rows = 4, .cols = 4, .sel_group = 4, .a_bits = 8, .w_bits = 8}));
   EXPECT_EQ(none.levels, 0);
   EXPECT_EQ(none.control_registers(), 0);
 }
@@ -42,7 +42,7 @@ TEST(MergeControlPlan, EveryControlNetStaysWithinFanout) {
   for (int p = 2; p <= 16; p *= 2) {
     for (int c = 1; c <= 256; c *= 2) {
       for (int bits : {2, 8, 16}) {
-        const MacroConfig k = MacroConfig::Create(p, 256, c, 1, bits, bits);
+        const MacroConfig k = MacroConfig::Create({.subs = p, .rows = 256, .cols = c, .sel_group = 1, .a_bits = bits, .w_bits = bits});
         const MergeControlPlan plan = MergeControlPlan::For(k);
         const int leaf_loads = plan.columns_per_leaf * k.output_width();
         EXPECT_TRUE(leaf_loads <= MergeControlPlan::kMaxControlFanout ||

@@ -28,23 +28,23 @@ inline MacroConfig Latch(const MacroConfig& c) { return c.WithStorage(StorageKin
 
 inline std::vector<MacroConfig> SnapshotConfigs() {
   return {
-      MacroConfig::Create(4, 16, 16, 16, 8, 8), MacroConfig::Create(1, 4, 4, 4, 8, 8),
-      MacroConfig::Create(2, 8, 4, 1, 8, 8),    MacroConfig::Create(8, 8, 8, 2, 8, 8),
-      MacroConfig::Create(2, 2, 1, 1, 4, 4),    MacroConfig::Create(4, 4, 4, 2, 16, 16),
-      MacroConfig::Create(4, 8, 8, 4, 3, 5),
+      MacroConfig::Create({.subs = 4, .rows = 16, .cols = 16, .sel_group = 16, .a_bits = 8, .w_bits = 8}), MacroConfig::Create({.subs = 1, .rows = 4, .cols = 4, .sel_group = 4, .a_bits = 8, .w_bits = 8}),
+      MacroConfig::Create({.subs = 2, .rows = 8, .cols = 4, .sel_group = 1, .a_bits = 8, .w_bits = 8}),    MacroConfig::Create({.subs = 8, .rows = 8, .cols = 8, .sel_group = 2, .a_bits = 8, .w_bits = 8}),
+      MacroConfig::Create({.subs = 2, .rows = 2, .cols = 1, .sel_group = 1, .a_bits = 4, .w_bits = 4}),    MacroConfig::Create({.subs = 4, .rows = 4, .cols = 4, .sel_group = 2, .a_bits = 16, .w_bits = 16}),
+      MacroConfig::Create({.subs = 4, .rows = 8, .cols = 8, .sel_group = 4, .a_bits = 3, .w_bits = 5}),
       // Beyond the list: wide columns with 1 < G < C, odd widths.
-      MacroConfig::Create(2, 4, 32, 8, 6, 4),
+      MacroConfig::Create({.subs = 2, .rows = 4, .cols = 32, .sel_group = 8, .a_bits = 6, .w_bits = 4}),
       // Bit-serial cells (FLEXCIM.md 5c): the default, P = 1, the smallest
       // macro, odd widths, 16-bit data.
-      BitSerial(MacroConfig::Create(4, 16, 16, 16, 8, 8)),
-      BitSerial(MacroConfig::Create(1, 4, 4, 4, 8, 8)),
-      BitSerial(MacroConfig::Create(2, 2, 1, 1, 4, 4)),
-      BitSerial(MacroConfig::Create(4, 8, 8, 4, 3, 5)),
-      BitSerial(MacroConfig::Create(4, 4, 4, 2, 16, 16)),
+      BitSerial(MacroConfig::Create({.subs = 4, .rows = 16, .cols = 16, .sel_group = 16, .a_bits = 8, .w_bits = 8})),
+      BitSerial(MacroConfig::Create({.subs = 1, .rows = 4, .cols = 4, .sel_group = 4, .a_bits = 8, .w_bits = 8})),
+      BitSerial(MacroConfig::Create({.subs = 2, .rows = 2, .cols = 1, .sel_group = 1, .a_bits = 4, .w_bits = 4})),
+      BitSerial(MacroConfig::Create({.subs = 4, .rows = 8, .cols = 8, .sel_group = 4, .a_bits = 3, .w_bits = 5})),
+      BitSerial(MacroConfig::Create({.subs = 4, .rows = 4, .cols = 4, .sel_group = 2, .a_bits = 16, .w_bits = 16})),
       // Latch storage (docs/ARCHITECTURE.md "Latch storage"), twins of flip-flop
       // snapshots above: G = 1 selects with each cell style.
-      Latch(MacroConfig::Create(2, 8, 4, 1, 8, 8)),
-      Latch(BitSerial(MacroConfig::Create(2, 2, 1, 1, 4, 4))),
+      Latch(MacroConfig::Create({.subs = 2, .rows = 8, .cols = 4, .sel_group = 1, .a_bits = 8, .w_bits = 8})),
+      Latch(BitSerial(MacroConfig::Create({.subs = 2, .rows = 2, .cols = 1, .sel_group = 1, .a_bits = 4, .w_bits = 4}))),
   };
 }
 
@@ -54,23 +54,23 @@ inline std::vector<MacroConfig> SnapshotConfigs() {
 // odd or 16-bit widths. verif/ co-simulates each one.
 inline std::vector<BaselineConfig> BaselineSnapshotConfigs() {
   return {
-      BaselineConfig::For(Arch::kDense, MacroConfig::Create(4, 16, 16, 16, 8, 8)),
-      BaselineConfig::For(Arch::kDense, MacroConfig::Create(1, 2, 1, 1, 2, 2)),
-      BaselineConfig::For(Arch::kDense, MacroConfig::Create(2, 4, 8, 8, 3, 5)),
-      BaselineConfig::For(Arch::kSparse12, MacroConfig::Create(4, 16, 16, 16, 8, 8)),
-      BaselineConfig::For(Arch::kSparse12, MacroConfig::Create(1, 2, 2, 2, 4, 3)),
-      BaselineConfig::For(Arch::kSparse12, MacroConfig::Create(2, 8, 4, 4, 16, 16)),
+      BaselineConfig::For(Arch::kDense, MacroConfig::Create({.subs = 4, .rows = 16, .cols = 16, .sel_group = 16, .a_bits = 8, .w_bits = 8})),
+      BaselineConfig::For(Arch::kDense, MacroConfig::Create({.subs = 1, .rows = 2, .cols = 1, .sel_group = 1, .a_bits = 2, .w_bits = 2})),
+      BaselineConfig::For(Arch::kDense, MacroConfig::Create({.subs = 2, .rows = 4, .cols = 8, .sel_group = 8, .a_bits = 3, .w_bits = 5})),
+      BaselineConfig::For(Arch::kSparse12, MacroConfig::Create({.subs = 4, .rows = 16, .cols = 16, .sel_group = 16, .a_bits = 8, .w_bits = 8})),
+      BaselineConfig::For(Arch::kSparse12, MacroConfig::Create({.subs = 1, .rows = 2, .cols = 2, .sel_group = 2, .a_bits = 4, .w_bits = 3})),
+      BaselineConfig::For(Arch::kSparse12, MacroConfig::Create({.subs = 2, .rows = 8, .cols = 4, .sel_group = 4, .a_bits = 16, .w_bits = 16})),
       // Bit-serial cells: the smallest arrays and odd / 16-bit widths.
-      BaselineConfig::For(Arch::kDense, BitSerial(MacroConfig::Create(1, 2, 1, 1, 2, 2))),
-      BaselineConfig::For(Arch::kDense, BitSerial(MacroConfig::Create(2, 4, 8, 8, 3, 5))),
-      BaselineConfig::For(Arch::kSparse12, BitSerial(MacroConfig::Create(1, 2, 2, 2, 4, 3))),
-      BaselineConfig::For(Arch::kSparse12, BitSerial(MacroConfig::Create(2, 8, 4, 4, 16, 16))),
+      BaselineConfig::For(Arch::kDense, BitSerial(MacroConfig::Create({.subs = 1, .rows = 2, .cols = 1, .sel_group = 1, .a_bits = 2, .w_bits = 2}))),
+      BaselineConfig::For(Arch::kDense, BitSerial(MacroConfig::Create({.subs = 2, .rows = 4, .cols = 8, .sel_group = 8, .a_bits = 3, .w_bits = 5}))),
+      BaselineConfig::For(Arch::kSparse12, BitSerial(MacroConfig::Create({.subs = 1, .rows = 2, .cols = 2, .sel_group = 2, .a_bits = 4, .w_bits = 3}))),
+      BaselineConfig::For(Arch::kSparse12, BitSerial(MacroConfig::Create({.subs = 2, .rows = 8, .cols = 4, .sel_group = 4, .a_bits = 16, .w_bits = 16}))),
       // Latch storage, twins of flip-flop snapshots above, each cell style.
-      BaselineConfig::For(Arch::kDense, Latch(MacroConfig::Create(2, 4, 8, 8, 3, 5))),
-      BaselineConfig::For(Arch::kDense, Latch(BitSerial(MacroConfig::Create(1, 2, 1, 1, 2, 2)))),
-      BaselineConfig::For(Arch::kSparse12, Latch(MacroConfig::Create(1, 2, 2, 2, 4, 3))),
+      BaselineConfig::For(Arch::kDense, Latch(MacroConfig::Create({.subs = 2, .rows = 4, .cols = 8, .sel_group = 8, .a_bits = 3, .w_bits = 5}))),
+      BaselineConfig::For(Arch::kDense, Latch(BitSerial(MacroConfig::Create({.subs = 1, .rows = 2, .cols = 1, .sel_group = 1, .a_bits = 2, .w_bits = 2})))),
+      BaselineConfig::For(Arch::kSparse12, Latch(MacroConfig::Create({.subs = 1, .rows = 2, .cols = 2, .sel_group = 2, .a_bits = 4, .w_bits = 3}))),
       BaselineConfig::For(Arch::kSparse12,
-                          Latch(BitSerial(MacroConfig::Create(1, 2, 2, 2, 4, 3)))),
+                          Latch(BitSerial(MacroConfig::Create({.subs = 1, .rows = 2, .cols = 2, .sel_group = 2, .a_bits = 4, .w_bits = 3})))),
   };
 }
 

@@ -40,8 +40,8 @@ void ExpectEveryArchEqualsGemv(const MacroConfig& c, const NmPattern& p, const L
 
 TEST(ArchMapping, EveryArchEqualsGemvOnRandomLegalLayers) {
   RandomValues rv(91);
-  const MacroConfig configs[] = {MacroConfig::Create(4, 4, 4, 4, 8, 8), MacroConfig::Create(2, 2, 2, 1, 4, 5),
-                                 MacroConfig::Create(8, 2, 4, 2, 6, 6)};
+  const MacroConfig configs[] = {MacroConfig::Create({.subs = 4, .rows = 4, .cols = 4, .sel_group = 4, .a_bits = 8, .w_bits = 8}), MacroConfig::Create({.subs = 2, .rows = 2, .cols = 2, .sel_group = 1, .a_bits = 4, .w_bits = 5}),
+                                 MacroConfig::Create({.subs = 8, .rows = 2, .cols = 4, .sel_group = 2, .a_bits = 6, .w_bits = 6})};
   for (const MacroConfig& c : configs) {
     for (const NmPattern& p : SupportedPatterns(c)) {
       for (auto [out, in] : {std::pair{5, 13}, std::pair{16, 32}, std::pair{9, 40}}) {
@@ -58,7 +58,7 @@ TEST(ArchMapping, EveryArchEqualsGemvOnRandomLegalLayers) {
 }
 
 TEST(ArchMapping, Sparse12IsNativeOnlyWhenNoPairKeepsBoth) {
-  const MacroConfig c = MacroConfig::Create(2, 4, 4, 1, 8, 8);  // P*R = 8 rows, G = 1
+  const MacroConfig c = MacroConfig::Create({.subs = 2, .rows = 4, .cols = 4, .sel_group = 1, .a_bits = 8, .w_bits = 8});  // P*R = 8 rows, G = 1
   LayerWeights l{2, 20, std::vector<int32_t>(40, 3), std::vector<uint8_t>(40, 0)};
   for (int o = 0; o < 2; ++o)
     for (int i = 0; i < 20; i += 2) l.keep[o * 20 + i + (o + i / 2) % 2] = 1;  // one per pair

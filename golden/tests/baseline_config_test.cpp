@@ -31,24 +31,24 @@ TEST(BaselineConfig, DefaultDense) {
 }
 
 TEST(BaselineConfig, Sparse12TakesPairsAndIgnoresG) {
-  const BaselineConfig s = BaselineConfig::For(Arch::kSparse12, MacroConfig::Create(2, 8, 4, 1, 6, 5));
+  const BaselineConfig s = BaselineConfig::For(Arch::kSparse12, MacroConfig::Create({.subs = 2, .rows = 8, .cols = 4, .sel_group = 1, .a_bits = 6, .w_bits = 5}));
   EXPECT_TRUE(s.has_elements());
   EXPECT_EQ(s.rows(), 16);
   EXPECT_EQ(s.act_lanes(), 32);
   EXPECT_EQ(s.output_width(), 6 + 5 + 4);
   EXPECT_EQ(s.pipeline_latency(), 5);
   EXPECT_EQ(s.macro().sel_group(), 4);  // G normalised to C
-  EXPECT_EQ(s, BaselineConfig::For(Arch::kSparse12, MacroConfig::Create(2, 8, 4, 4, 6, 5)));
+  EXPECT_EQ(s, BaselineConfig::For(Arch::kSparse12, MacroConfig::Create({.subs = 2, .rows = 8, .cols = 4, .sel_group = 4, .a_bits = 6, .w_bits = 5})));
   EXPECT_EQ(s.QualifiedName(), "sparse12_p2_r8_c4_a6_w5");
 }
 
 TEST(BaselineConfig, SmallestAndLargest) {
-  const BaselineConfig small = BaselineConfig::For(Arch::kDense, MacroConfig::Create(1, 2, 1, 1, 2, 2));
+  const BaselineConfig small = BaselineConfig::For(Arch::kDense, MacroConfig::Create({.subs = 1, .rows = 2, .cols = 1, .sel_group = 1, .a_bits = 2, .w_bits = 2}));
   EXPECT_EQ(small.rows(), 2);
   EXPECT_EQ(small.row_addr_bits(), 1);
   EXPECT_EQ(small.pipeline_latency(), 2);  // products, then one adder level = the output
   const BaselineConfig big =
-      BaselineConfig::For(Arch::kSparse12, MacroConfig::Create(16, 256, 256, 1, 16, 16));
+      BaselineConfig::For(Arch::kSparse12, MacroConfig::Create({.subs = 16, .rows = 256, .cols = 256, .sel_group = 1, .a_bits = 16, .w_bits = 16}));
   EXPECT_EQ(big.rows(), 4096);
   EXPECT_EQ(big.pipeline_latency(), 13);
   EXPECT_EQ(big.output_width(), 44);

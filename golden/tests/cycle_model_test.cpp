@@ -13,7 +13,7 @@ using testing::RunEdges;
 using testing::ValidEdges;
 
 // P=2, R=2, C=1, G=1: L = 1 + log2 R + max(1, log2 P) = 3.
-MacroConfig Small() { return MacroConfig::Create(2, 2, 1, 1, 8, 8); }
+MacroConfig Small() { return MacroConfig::Create({.subs = 2, .rows = 2, .cols = 1, .sel_group = 1, .a_bits = 8, .w_bits = 8}); }
 const std::vector<int32_t> kAct = {1, -2, 3, 4, -5, 6, 7, -8};
 
 CycleInput Idle() { return CycleInput{}; }
@@ -37,8 +37,8 @@ void Load(CycleModel& m) {
 TEST(CycleModel, LatencyIsTheRegisterStageCount) {
   EXPECT_EQ(CycleModel(Small()).latency(), 3);
   EXPECT_EQ(CycleModel(MacroConfig::Default()).latency(), 7);
-  EXPECT_EQ(CycleModel(MacroConfig::Create(1, 4, 2, 2, 8, 8)).latency(), 4);
-  EXPECT_EQ(CycleModel(MacroConfig::Create(16, 256, 1, 1, 8, 8)).latency(), 13);
+  EXPECT_EQ(CycleModel(MacroConfig::Create({.subs = 1, .rows = 4, .cols = 2, .sel_group = 2, .a_bits = 8, .w_bits = 8})).latency(), 4);
+  EXPECT_EQ(CycleModel(MacroConfig::Create({.subs = 16, .rows = 256, .cols = 1, .sel_group = 1, .a_bits = 8, .w_bits = 8})).latency(), 13);
 }
 
 // The Step of cycle t returns cycle t+1's pins: a vector presented in cycle 6
@@ -181,7 +181,7 @@ TEST(CycleModel, IllegalInputThrowsAndChangesNothing) {
 }
 
 TEST(CycleModel, SingleSubMacroAndDefaultMacro) {
-  CycleModel one(MacroConfig::Create(1, 4, 2, 2, 8, 8));  // L = 1 + 2 + 1 output stage
+  CycleModel one(MacroConfig::Create({.subs = 1, .rows = 4, .cols = 2, .sel_group = 2, .a_bits = 8, .w_bits = 8}));  // L = 1 + 2 + 1 output stage
   CycleInput w = Write(1, 3, 0, 0, 1);                    // wr_sub and wr_sel ignored when P = 1
   w.wr_w = {5, -1};
   w.wr_e = {1, 0};
@@ -234,7 +234,7 @@ TEST(CycleModel, BitSerialHonoursTheInitiationInterval) {
 }
 
 TEST(CycleModel, MatchesReferenceComputeOnRandomTraffic) {
-  const MacroConfig c = MacroConfig::Create(4, 4, 8, 2, 6, 5);
+  const MacroConfig c = MacroConfig::Create({.subs = 4, .rows = 4, .cols = 8, .sel_group = 2, .a_bits = 6, .w_bits = 5});
   testing::RandomValues rv(7);
   CycleModel m(c);
   MacroStorage shadow(c);

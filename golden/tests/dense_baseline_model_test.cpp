@@ -14,7 +14,7 @@ using testing::RunEdges;
 using testing::ValidEdges;
 
 // P=2, R=2, C=2, A=W=8: 4 rows, L = 1 + log2 4 = 3, O = 8+8+2 = 18.
-BaselineConfig Small() { return BaselineConfig::For(Arch::kDense, MacroConfig::Create(2, 2, 2, 2, 8, 8)); }
+BaselineConfig Small() { return BaselineConfig::For(Arch::kDense, MacroConfig::Create({.subs = 2, .rows = 2, .cols = 2, .sel_group = 2, .a_bits = 8, .w_bits = 8})); }
 const std::vector<int32_t> kAct = {1, -2, 3, 4};
 
 CycleInput Idle() { return CycleInput{}; }
@@ -70,7 +70,7 @@ TEST(DenseBaselineModel, BackToBackAndSmallestLatency) {
 
   // P*R = 2: L = 2, the vector of cycle 4 (Lw = 3 after the last write) is
   // out during cycle 6.
-  BaselineModel tiny(BaselineConfig::For(Arch::kDense, MacroConfig::Create(1, 2, 1, 1, 2, 2)));
+  BaselineModel tiny(BaselineConfig::For(Arch::kDense, MacroConfig::Create({.subs = 1, .rows = 2, .cols = 1, .sel_group = 1, .a_bits = 2, .w_bits = 2})));
   EXPECT_EQ(tiny.latency(), 2);
   const auto t = RunEdges(tiny, {Write(0, {-2}), Write(1, {1}), Idle(), Idle(), Vector({-2, -2}), Idle()});
   EXPECT_EQ(ValidEdges(t, 0), (std::vector<int64_t>{5}));

@@ -61,17 +61,17 @@ TEST(FastModel, EqualsReferenceOverManyConfigurations) {
   // Extremes and the int32/int64 boundary (A+W+log2R = 31 vs 32).
   const std::vector<MacroConfig> fixed = {
       MacroConfig::Default(),
-      MacroConfig::Create(1, 2, 1, 1, 2, 2),
-      MacroConfig::Create(1, 256, 8, 8, 8, 8),
-      MacroConfig::Create(16, 2, 8, 1, 8, 8),
-      MacroConfig::Create(2, 4, 16, 4, 3, 9),
-      MacroConfig::Create(4, 16, 32, 2, 8, 8),
-      MacroConfig::Create(4, 8, 16, 8, 8, 8),
-      MacroConfig::Create(8, 128, 8, 8, 12, 12),  // 31 bits: int32 kernels
-      MacroConfig::Create(8, 256, 8, 8, 12, 12),  // 32 bits: int64
-      MacroConfig::Create(2, 2, 8, 8, 16, 14),    // 31 bits
-      MacroConfig::Create(16, 256, 16, 16, 16, 16),
-      MacroConfig::Create(4, 16, 256, 256, 8, 8),
+      MacroConfig::Create({.subs = 1, .rows = 2, .cols = 1, .sel_group = 1, .a_bits = 2, .w_bits = 2}),
+      MacroConfig::Create({.subs = 1, .rows = 256, .cols = 8, .sel_group = 8, .a_bits = 8, .w_bits = 8}),
+      MacroConfig::Create({.subs = 16, .rows = 2, .cols = 8, .sel_group = 1, .a_bits = 8, .w_bits = 8}),
+      MacroConfig::Create({.subs = 2, .rows = 4, .cols = 16, .sel_group = 4, .a_bits = 3, .w_bits = 9}),
+      MacroConfig::Create({.subs = 4, .rows = 16, .cols = 32, .sel_group = 2, .a_bits = 8, .w_bits = 8}),
+      MacroConfig::Create({.subs = 4, .rows = 8, .cols = 16, .sel_group = 8, .a_bits = 8, .w_bits = 8}),
+      MacroConfig::Create({.subs = 8, .rows = 128, .cols = 8, .sel_group = 8, .a_bits = 12, .w_bits = 12}),  // 31 bits: int32 kernels
+      MacroConfig::Create({.subs = 8, .rows = 256, .cols = 8, .sel_group = 8, .a_bits = 12, .w_bits = 12}),  // 32 bits: int64
+      MacroConfig::Create({.subs = 2, .rows = 2, .cols = 8, .sel_group = 8, .a_bits = 16, .w_bits = 14}),    // 31 bits
+      MacroConfig::Create({.subs = 16, .rows = 256, .cols = 16, .sel_group = 16, .a_bits = 16, .w_bits = 16}),
+      MacroConfig::Create({.subs = 4, .rows = 16, .cols = 256, .sel_group = 256, .a_bits = 8, .w_bits = 8}),
   };
   for (const MacroConfig& c : fixed) {
     ExpectEqualToReference(c, rv, 3, false);
@@ -81,17 +81,16 @@ TEST(FastModel, EqualsReferenceOverManyConfigurations) {
   for (int i = 0; i < 150; ++i) {
     const int p = 1 << rv.Uniform(0, 4), r = 1 << rv.Uniform(1, 6), c = 1 << rv.Uniform(0, 6);
     const int g = 1 << rv.Uniform(0, Log2Exact(c));
-    const MacroConfig cfg = MacroConfig::Create(p, r, c, g, static_cast<int>(rv.Uniform(2, 16)),
-                                                static_cast<int>(rv.Uniform(2, 16)));
+    const MacroConfig cfg = MacroConfig::Create({.subs = p, .rows = r, .cols = c, .sel_group = g, .a_bits = static_cast<int>(rv.Uniform(2, 16)), .w_bits = static_cast<int>(rv.Uniform(2, 16))});
     ExpectEqualToReference(cfg, rv, 2, rv.Chance(20));
   }
 }
 
 TEST(FastModel, PicksTheKernelThatApplies) {
   RandomValues rv(1);
-  const MacroStorage narrow(MacroConfig::Create(2, 2, 4, 4, 8, 8));
+  const MacroStorage narrow(MacroConfig::Create({.subs = 2, .rows = 2, .cols = 4, .sel_group = 4, .a_bits = 8, .w_bits = 8}));
   EXPECT_EQ(FastModel(narrow).kernel(), FastKernel::kScalarInt32);  // C < 8
-  const MacroStorage wide(MacroConfig::Create(2, 4, 8, 8, 16, 16));
+  const MacroStorage wide(MacroConfig::Create({.subs = 2, .rows = 4, .cols = 8, .sel_group = 8, .a_bits = 16, .w_bits = 16}));
   EXPECT_EQ(FastModel(wide).kernel(), FastKernel::kScalarInt64);
   EXPECT_EQ(FastModel(wide, FastKernel::kScalarInt32).kernel(), FastKernel::kScalarInt64);
   const MacroStorage d(MacroConfig::Default());

@@ -56,8 +56,8 @@ void ExpectLayerMatchesGemv(const Case& t, bool legal_for_g, RandomValues& rv) {
 
 TEST(RunLayerOnMacro, FreeMasksOnSelectGroupOneEqualPlainGemv) {
   RandomValues rv(17);
-  const MacroConfig g1 = MacroConfig::Create(4, 4, 4, 1, 8, 8);
-  const MacroConfig g1_wide = MacroConfig::Create(8, 4, 4, 1, 6, 7);
+  const MacroConfig g1 = MacroConfig::Create({.subs = 4, .rows = 4, .cols = 4, .sel_group = 1, .a_bits = 8, .w_bits = 8});
+  const MacroConfig g1_wide = MacroConfig::Create({.subs = 8, .rows = 4, .cols = 4, .sel_group = 1, .a_bits = 6, .w_bits = 7});
   for (const Case& c : std::vector<Case>{
            {g1, {1, 2}, 13, 37},
            {g1, {2, 4}, 9, 50},
@@ -68,8 +68,8 @@ TEST(RunLayerOnMacro, FreeMasksOnSelectGroupOneEqualPlainGemv) {
            {g1, {8, 8}, 7, 19},
            {g1_wide, {8, 16}, 9, 100},
            {g1_wide, {4, 16}, 33, 65},
-           {MacroConfig::Create(1, 4, 2, 1, 8, 8), {1, 2}, 5, 23},
-           {MacroConfig::Create(16, 2, 1, 1, 8, 8), {16, 32}, 3, 70},
+           {MacroConfig::Create({.subs = 1, .rows = 4, .cols = 2, .sel_group = 1, .a_bits = 8, .w_bits = 8}), {1, 2}, 5, 23},
+           {MacroConfig::Create({.subs = 16, .rows = 2, .cols = 1, .sel_group = 1, .a_bits = 8, .w_bits = 8}), {16, 32}, 3, 70},
        }) {
     for (int rep = 0; rep < 3; ++rep) ExpectLayerMatchesGemv(c, false, rv);
   }
@@ -78,9 +78,9 @@ TEST(RunLayerOnMacro, FreeMasksOnSelectGroupOneEqualPlainGemv) {
 TEST(RunLayerOnMacro, LegalMasksForLargerSelectGroupsEqualPlainGemv) {
   RandomValues rv(23);
   const MacroConfig d = MacroConfig::Default();  // G = C = 16
-  const MacroConfig g2 = MacroConfig::Create(4, 8, 8, 2, 8, 8);
-  const MacroConfig g4 = MacroConfig::Create(8, 4, 4, 4, 8, 8);
-  const MacroConfig p2 = MacroConfig::Create(2, 2, 2, 2, 8, 8);
+  const MacroConfig g2 = MacroConfig::Create({.subs = 4, .rows = 8, .cols = 8, .sel_group = 2, .a_bits = 8, .w_bits = 8});
+  const MacroConfig g4 = MacroConfig::Create({.subs = 8, .rows = 4, .cols = 4, .sel_group = 4, .a_bits = 8, .w_bits = 8});
+  const MacroConfig p2 = MacroConfig::Create({.subs = 2, .rows = 2, .cols = 2, .sel_group = 2, .a_bits = 8, .w_bits = 8});
   for (const Case& c : std::vector<Case>{
            {d, {1, 2}, 40, 100},
            {d, {2, 4}, 40, 200},
@@ -99,8 +99,8 @@ TEST(RunLayerOnMacro, LegalMasksForLargerSelectGroupsEqualPlainGemv) {
            {p2, {2, 4}, 6, 11},
            {p2, {1, 4}, 7, 13},
            {p2, {2, 2}, 3, 5},
-           {MacroConfig::Create(1, 4, 4, 2, 8, 8), {1, 2}, 9, 17},
-           {MacroConfig::Create(4, 4, 16, 16, 16, 16), {2, 8}, 40, 172},
+           {MacroConfig::Create({.subs = 1, .rows = 4, .cols = 4, .sel_group = 2, .a_bits = 8, .w_bits = 8}), {1, 2}, 9, 17},
+           {MacroConfig::Create({.subs = 4, .rows = 4, .cols = 16, .sel_group = 16, .a_bits = 16, .w_bits = 16}), {2, 8}, 40, 172},
        }) {
     for (int rep = 0; rep < 3; ++rep) ExpectLayerMatchesGemv(c, true, rv);
   }
@@ -108,7 +108,7 @@ TEST(RunLayerOnMacro, LegalMasksForLargerSelectGroupsEqualPlainGemv) {
 
 TEST(RunLayerOnMacro, AccumulatesInThirtyTwoBitsWithWraparound) {
   // A = W = 16, 1:2, K = 64 (16 tiles along K): 32 products of 32767^2.
-  const MacroConfig c = MacroConfig::Create(2, 2, 1, 1, 16, 16);
+  const MacroConfig c = MacroConfig::Create({.subs = 2, .rows = 2, .cols = 1, .sel_group = 1, .a_bits = 16, .w_bits = 16});
   LayerWeights l{1, 64, std::vector<int32_t>(64, 32767), std::vector<uint8_t>(64, 0)};
   for (int i = 0; i < 64; i += 2) l.keep[i] = 1;
   const TiledLayer t = EncodeLayer(c, {1, 2}, l);
@@ -123,7 +123,7 @@ TEST(RunLayerOnMacro, AccumulatesInThirtyTwoBitsWithWraparound) {
 }
 
 TEST(LayerActivationsToWindows, GroupActivationsThenZeros) {
-  const MacroConfig c = MacroConfig::Create(2, 2, 1, 1, 8, 8);
+  const MacroConfig c = MacroConfig::Create({.subs = 2, .rows = 2, .cols = 1, .sel_group = 1, .a_bits = 8, .w_bits = 8});
   LayerWeights l{1, 3, {1, 1, 1}, {1, 0, 1}};
   const TiledLayer t12 = EncodeLayer(c, {1, 2}, l);  // M = 2: 4 inputs per tile
   EXPECT_EQ(LayerActivationsToWindows(t12, 0, {1, 2, 3}),
@@ -158,7 +158,7 @@ TEST(LayerCycles, LoadPlusTokensPlusLatencyPerTile) {
   EXPECT_EQ(LayerCycles(d, t, 10), 8 * (64 + 2 + 10 + 7));
   EXPECT_EQ(LayerCycles(d, t, 0), 8 * (64 + 2 + 7));
   EXPECT_EQ(LayerCycles(d, 3, 100), 3 * (64 + 2 + 100 + 7));
-  EXPECT_EQ(ErrorOf([&] { LayerCycles(MacroConfig::Create(4, 16, 16, 1, 8, 8), t, 1); }),
+  EXPECT_EQ(ErrorOf([&] { LayerCycles(MacroConfig::Create({.subs = 4, .rows = 16, .cols = 16, .sel_group = 1, .a_bits = 8, .w_bits = 8}), t, 1); }),
             "LayerCycles: layer mapped for p4_r16_c16_g16_a8_w8, asked for p4_r16_c16_g1_a8_w8");
 }
 
@@ -168,7 +168,7 @@ TEST(LayerCycles, LoadPlusTokensPlusLatencyPerTile) {
 // i.e. the tile takes exactly LayerCycles(config, 1, tokens) cycles
 // (0 .. that cycle), and the outputs are right.
 TEST(LayerCycles, MatchesTheCycleModelForOneTile) {
-  const MacroConfig c = MacroConfig::Create(4, 4, 4, 2, 8, 8);
+  const MacroConfig c = MacroConfig::Create({.subs = 4, .rows = 4, .cols = 4, .sel_group = 2, .a_bits = 8, .w_bits = 8});
   RandomValues rv(9);
   LayerWeights l = testing::RandomWeights(8, 16, 8, rv);
   testing::LegalMask(l, {2, 4}, 2, rv);

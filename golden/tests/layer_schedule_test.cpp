@@ -32,7 +32,7 @@ LayerWeights RandomTwoFour(int out, int in, std::mt19937_64& rng) {
 
 TEST(LayerSchedule, CycleModelOnTheScheduleComputesTheLayerInExactlyLayerCycles) {
   std::mt19937_64 rng(5);
-  const MacroConfig c = MacroConfig::Create(4, 4, 4, 1, 8, 8);
+  const MacroConfig c = MacroConfig::Create({.subs = 4, .rows = 4, .cols = 4, .sel_group = 1, .a_bits = 8, .w_bits = 8});
   const LayerWeights w = RandomTwoFour(12, 42, rng);  // 3 x 3 tiles, K padded
   const TiledLayer layer = EncodeLayer(c, {2, 4}, w);
   const int tokens = 5;
@@ -54,7 +54,7 @@ TEST(LayerSchedule, CycleModelOnTheScheduleComputesTheLayerInExactlyLayerCycles)
 // schedule's length and the cycle model computes the layer exactly.
 TEST(LayerSchedule, BitSerialSpacesTokensByTheInitiationInterval) {
   std::mt19937_64 rng(6);
-  const MacroConfig c = MacroConfig::Create(4, 4, 4, 1, 8, 8).WithMac(MacStyle::kBitSerial);
+  const MacroConfig c = MacroConfig::Create({.subs = 4, .rows = 4, .cols = 4, .sel_group = 1, .a_bits = 8, .w_bits = 8}).WithMac(MacStyle::kBitSerial);
   const LayerWeights w = RandomTwoFour(12, 42, rng);
   const TiledLayer layer = EncodeLayer(c, {2, 4}, w);
   const int tokens = 5;
@@ -75,7 +75,7 @@ TEST(LayerSchedule, BitSerialSpacesTokensByTheInitiationInterval) {
 
 TEST(LayerSchedule, Errors) {
   std::mt19937_64 rng(1);
-  const MacroConfig c = MacroConfig::Create(2, 2, 2, 1, 8, 8);
+  const MacroConfig c = MacroConfig::Create({.subs = 2, .rows = 2, .cols = 2, .sel_group = 1, .a_bits = 8, .w_bits = 8});
   const TiledLayer layer = EncodeLayer(c, {2, 4}, RandomTwoFour(2, 4, rng));
   try {
     ScheduleLayer(layer, std::vector<int32_t>(7), 2);

@@ -10,7 +10,7 @@ namespace {
 using testing::ErrorOf;
 
 TEST(MacroStorage, StartsAllZero) {
-  const MacroStorage s(MacroConfig::Create(2, 2, 4, 2, 8, 8));
+  const MacroStorage s(MacroConfig::Create({.subs = 2, .rows = 2, .cols = 4, .sel_group = 2, .a_bits = 8, .w_bits = 8}));
   for (int k = 0; k < 2; ++k) {
     for (int r = 0; r < 2; ++r) {
       for (int c = 0; c < 4; ++c) {
@@ -23,7 +23,7 @@ TEST(MacroStorage, StartsAllZero) {
 }
 
 TEST(MacroStorage, SettersStoreAndCheckRanges) {
-  MacroStorage s(MacroConfig::Create(2, 2, 4, 2, 8, 6));
+  MacroStorage s(MacroConfig::Create({.subs = 2, .rows = 2, .cols = 4, .sel_group = 2, .a_bits = 8, .w_bits = 6}));
   s.SetWeight(1, 1, 3, -32);
   s.SetElement(1, 1, 3, 1);
   s.SetSelect(1, 1, 1, 1);
@@ -45,7 +45,7 @@ TEST(MacroStorage, SettersStoreAndCheckRanges) {
 }
 
 TEST(MacroStorage, WriteRowWritesOneSubMacroRow) {
-  MacroStorage s(MacroConfig::Create(4, 2, 4, 2, 8, 8));
+  MacroStorage s(MacroConfig::Create({.subs = 4, .rows = 2, .cols = 4, .sel_group = 2, .a_bits = 8, .w_bits = 8}));
   s.WriteRow(2, 1, {1, -2, 127, -128}, {0, 1, 1, 0}, {3, 1});
   EXPECT_EQ(s.weight(2, 1, 0), 1);
   EXPECT_EQ(s.weight(2, 1, 3), -128);
@@ -58,7 +58,7 @@ TEST(MacroStorage, WriteRowWritesOneSubMacroRow) {
 }
 
 TEST(MacroStorage, RejectedWriteRowChangesNothing) {
-  MacroStorage s(MacroConfig::Create(4, 2, 4, 2, 8, 8));
+  MacroStorage s(MacroConfig::Create({.subs = 4, .rows = 2, .cols = 4, .sel_group = 2, .a_bits = 8, .w_bits = 8}));
   const MacroStorage before = s;
   EXPECT_EQ(ErrorOf([&] {
               s.WriteRow(0, 0, {1, 2, 3, 128}, {0, 0, 0, 0}, {0, 0});
@@ -92,7 +92,7 @@ TEST(MacroStorage, RejectedWriteRowChangesNothing) {
 }
 
 TEST(MacroStorage, SingleSubMacroIgnoresSubAndSelect) {
-  MacroStorage s(MacroConfig::Create(1, 2, 2, 2, 8, 8));
+  MacroStorage s(MacroConfig::Create({.subs = 1, .rows = 2, .cols = 2, .sel_group = 2, .a_bits = 8, .w_bits = 8}));
   s.WriteRow(1, 1, {5, -6}, {1, 0}, {1});  // as the pins carry junk: ignored
   EXPECT_EQ(s.weight(0, 1, 0), 5);
   EXPECT_EQ(s.weight(0, 1, 1), -6);

@@ -18,7 +18,7 @@ void SetCell(MacroStorage& s, int k, int r, int c, int32_t w, int e) {
 const std::vector<int32_t> kAct22 = {1, -2, 3, 4, -5, 6, 7, -8};
 
 TEST(ReferenceCompute, TwoSubMacrosTwoRowsOneColumnByHand) {
-  MacroStorage s(MacroConfig::Create(2, 2, 1, 1, 8, 8));
+  MacroStorage s(MacroConfig::Create({.subs = 2, .rows = 2, .cols = 1, .sel_group = 1, .a_bits = 8, .w_bits = 8}));
   SetCell(s, 0, 0, 0, 3, 1);  // s=1, e=1: x[0][3] = 4  -> 12
   s.SetSelect(0, 0, 0, 1);
   SetCell(s, 0, 1, 0, -2, 0);  // s=0, e=0: x[1][0] = -5 -> 10
@@ -30,7 +30,7 @@ TEST(ReferenceCompute, TwoSubMacrosTwoRowsOneColumnByHand) {
 }
 
 TEST(ReferenceCompute, SelectPerColumnWhenGIsOne) {
-  MacroStorage s(MacroConfig::Create(2, 2, 2, 1, 8, 8));
+  MacroStorage s(MacroConfig::Create({.subs = 2, .rows = 2, .cols = 2, .sel_group = 1, .a_bits = 8, .w_bits = 8}));
   SetCell(s, 0, 0, 0, 3, 1);
   s.SetSelect(0, 0, 0, 1);  // x[0][3] = 4   -> 12
   SetCell(s, 0, 1, 0, -2, 0);
@@ -52,7 +52,7 @@ TEST(ReferenceCompute, SelectPerColumnWhenGIsOne) {
 }
 
 TEST(ReferenceCompute, MergesAlignedGroupsOfN) {
-  MacroStorage s(MacroConfig::Create(4, 2, 1, 1, 8, 8));
+  MacroStorage s(MacroConfig::Create({.subs = 4, .rows = 2, .cols = 1, .sel_group = 1, .a_bits = 8, .w_bits = 8}));
   for (int k = 0; k < 4; ++k) SetCell(s, k, 0, 0, k + 1, 0);  // col[k] = (k+1) * x[0][0]
   std::vector<int32_t> act(16, 0);
   act[0] = 1;
@@ -63,7 +63,7 @@ TEST(ReferenceCompute, MergesAlignedGroupsOfN) {
 }
 
 TEST(ReferenceCompute, SingleSubMacro) {
-  MacroStorage s(MacroConfig::Create(1, 2, 2, 2, 8, 8));
+  MacroStorage s(MacroConfig::Create({.subs = 1, .rows = 2, .cols = 2, .sel_group = 2, .a_bits = 8, .w_bits = 8}));
   SetCell(s, 0, 0, 0, 2, 1);   // x[0][1] = -4 -> -8
   SetCell(s, 0, 1, 0, -3, 0);  // x[1][0] = 5  -> -15
   SetCell(s, 0, 0, 1, 7, 0);   // x[0][0] = 3  -> 21
@@ -77,7 +77,7 @@ TEST(ReferenceCompute, SingleSubMacro) {
 
 TEST(ReferenceCompute, ExtremesFitTheirWidths) {
   // A = W = 8, R = 2: column sum 17 bits, output 18 bits.
-  MacroStorage s(MacroConfig::Create(2, 2, 1, 1, 8, 8));
+  MacroStorage s(MacroConfig::Create({.subs = 2, .rows = 2, .cols = 1, .sel_group = 1, .a_bits = 8, .w_bits = 8}));
   for (int k = 0; k < 2; ++k) {
     for (int r = 0; r < 2; ++r) SetCell(s, k, r, 0, -128, 0);
   }
@@ -88,7 +88,7 @@ TEST(ReferenceCompute, ExtremesFitTheirWidths) {
   EXPECT_EQ(ReferenceCompute(s, max_act, 1), (std::vector<int64_t>{-65024, 0}));
 
   // The widest macro: A = W = 16, P = 16, R = 256: O = 44 bits.
-  const MacroConfig wide = MacroConfig::Create(16, 256, 1, 1, 16, 16);
+  const MacroConfig wide = MacroConfig::Create({.subs = 16, .rows = 256, .cols = 1, .sel_group = 1, .a_bits = 16, .w_bits = 16});
   MacroStorage w(wide);
   for (int k = 0; k < 16; ++k) {
     for (int r = 0; r < 256; ++r) SetCell(w, k, r, 0, -32768, 0);

@@ -14,7 +14,7 @@ using testing::ErrorOf;
 // P=1, R=2, C=2, A=W=8: 2 rows, L = 1 + log2 2 = 2, O = 17. Pairs x[0] = (1, -2),
 // x[1] = (3, 4) on lanes 2r+i.
 BaselineConfig Small() {
-  return BaselineConfig::For(Arch::kSparse12, MacroConfig::Create(1, 2, 2, 2, 8, 8));
+  return BaselineConfig::For(Arch::kSparse12, MacroConfig::Create({.subs = 1, .rows = 2, .cols = 2, .sel_group = 2, .a_bits = 8, .w_bits = 8}));
 }
 const std::vector<int32_t> kAct = {1, -2, 3, 4};
 

@@ -22,8 +22,8 @@ std::string UsageOf(auto&& f) {
 }
 
 TEST(SystemModel, OneMacroEqualsLayerCyclesExactly) {
-  for (const MacroConfig& c : {MacroConfig::Default(), MacroConfig::Create(1, 2, 1, 1, 4, 4),
-                               MacroConfig::Create(8, 4, 2, 1, 8, 8)}) {
+  for (const MacroConfig& c : {MacroConfig::Default(), MacroConfig::Create({.subs = 1, .rows = 2, .cols = 1, .sel_group = 1, .a_bits = 4, .w_bits = 4}),
+                               MacroConfig::Create({.subs = 8, .rows = 4, .cols = 2, .sel_group = 1, .a_bits = 8, .w_bits = 8})}) {
     const MacroTiming t = MacroTiming::For(Arch::kFlexcim, c);
     const std::vector<SystemLayer> layers = {{"0.wq", 3}, {"0.w1", 7}, {"0.w2", 1}};
     for (int64_t tokens : {1, 2, 128}) {

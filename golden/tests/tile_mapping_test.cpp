@@ -29,7 +29,7 @@ std::ostream& operator<<(std::ostream& os, const Cell& c) {
 
 TEST(EncodeLayer, SlotsOrderedByPairThenElementByHand) {
   // P=2, R=2, C=1, 2:4: one output block of sub-macros 0 and 1, 8 inputs per tile.
-  const MacroConfig c = MacroConfig::Create(2, 2, 1, 1, 8, 8);
+  const MacroConfig c = MacroConfig::Create({.subs = 2, .rows = 2, .cols = 1, .sel_group = 1, .a_bits = 8, .w_bits = 8});
   const std::vector<int32_t> w = {1, 2, 3, 4, 5, 6, 7, 8};
   {
     // Group 0 keeps inputs 1 (pair 0, e 1) and 2 (pair 1, e 0); group 1 keeps 4.
@@ -55,7 +55,7 @@ TEST(EncodeLayer, SlotsOrderedByPairThenElementByHand) {
 
 TEST(EncodeLayer, SelectGroupSharesPairsElementsPerOutput) {
   // P=2, R=2, C=2, G=2, 2:4; K = 4 pads to one tile of 8 inputs (group 1 is padding).
-  const MacroConfig c = MacroConfig::Create(2, 2, 2, 2, 8, 8);
+  const MacroConfig c = MacroConfig::Create({.subs = 2, .rows = 2, .cols = 2, .sel_group = 2, .a_bits = 8, .w_bits = 8});
   const LayerWeights l = Layer(2, 4, {10, 11, 12, 13, 20, 21, 22, 23}, {0, 1, 1, 0, 1, 0, 0, 1});
   const TiledLayer t = EncodeLayer(c, {2, 4}, l);
   EXPECT_EQ(t.k_tiles, 1);
@@ -111,7 +111,7 @@ TEST(EncodeLayer, TileGridAndRanges) {
 
 TEST(EncodeLayer, CanonicalEncodeTwiceGivesIdenticalBits) {
   RandomValues rv(11);
-  const MacroConfig c = MacroConfig::Create(4, 4, 8, 4, 8, 8);
+  const MacroConfig c = MacroConfig::Create({.subs = 4, .rows = 4, .cols = 8, .sel_group = 4, .a_bits = 8, .w_bits = 8});
   for (const NmPattern p : {NmPattern{2, 8}, NmPattern{1, 4}, NmPattern{4, 8}}) {
     LayerWeights l = testing::RandomWeights(37, 172, 8, rv);
     testing::LegalMask(l, p, 4, rv);
@@ -129,7 +129,7 @@ TEST(EncodeLayer, CanonicalEncodeTwiceGivesIdenticalBits) {
 
 TEST(EncodeLayer, IllegalMaskForSelectGroupThrowsExactMessage) {
   // G = C = 2: outputs 0 and 1 need pair 0 twice (output 1) and pair 1 once.
-  const MacroConfig c = MacroConfig::Create(2, 2, 2, 2, 8, 8);
+  const MacroConfig c = MacroConfig::Create({.subs = 2, .rows = 2, .cols = 2, .sel_group = 2, .a_bits = 8, .w_bits = 8});
   const LayerWeights l = Layer(2, 4, std::vector<int32_t>(8, 1), {1, 0, 1, 0, 1, 1, 0, 0});
   const std::string want =
       "mask not legal for select group G = 2: layer rows 0..1, input group 0 (inputs 0..3) need 3 "
@@ -137,7 +137,7 @@ TEST(EncodeLayer, IllegalMaskForSelectGroupThrowsExactMessage) {
   EXPECT_EQ(ErrorOf([&] { EncodeLayer(c, {2, 4}, l); }), want);
   EXPECT_EQ(ErrorOf([&] { RequireLegalMask(c, {2, 4}, l); }), want);
   // The same mask is legal for G = 1.
-  EXPECT_NO_THROW(EncodeLayer(MacroConfig::Create(2, 2, 2, 1, 8, 8), {2, 4}, l));
+  EXPECT_NO_THROW(EncodeLayer(MacroConfig::Create({.subs = 2, .rows = 2, .cols = 2, .sel_group = 1, .a_bits = 8, .w_bits = 8}), {2, 4}, l));
 }
 
 TEST(EncodeLayer, IllegalMaskInAPaddedGroupOfTheDefaultMacro) {
@@ -155,7 +155,7 @@ TEST(EncodeLayer, IllegalMaskInAPaddedGroupOfTheDefaultMacro) {
 }
 
 TEST(EncodeLayer, RejectsBadLayersWithExactMessages) {
-  const MacroConfig c = MacroConfig::Create(2, 2, 2, 2, 8, 8);
+  const MacroConfig c = MacroConfig::Create({.subs = 2, .rows = 2, .cols = 2, .sel_group = 2, .a_bits = 8, .w_bits = 8});
   EXPECT_EQ(
       ErrorOf([&] {
         EncodeLayer(c, {2, 4}, Layer(2, 4, std::vector<int32_t>(8, 0), {1, 1, 1, 0, 0, 0, 0, 0}));
@@ -182,7 +182,7 @@ TEST(EncodeLayer, RejectsBadLayersWithExactMessages) {
       EncodeLayer(c, {2, 8}, Layer(2, 4, std::vector<int32_t>(8, 0), std::vector<uint8_t>(8, 0))),
       UsageError);
   // 4:4 runs as 2:2, which needs P >= 2.
-  EXPECT_THROW(EncodeLayer(MacroConfig::Create(1, 2, 2, 2, 8, 8), {4, 4},
+  EXPECT_THROW(EncodeLayer(MacroConfig::Create({.subs = 1, .rows = 2, .cols = 2, .sel_group = 2, .a_bits = 8, .w_bits = 8}), {4, 4},
                            Layer(2, 4, std::vector<int32_t>(8, 0), std::vector<uint8_t>(8, 0))),
                UsageError);
 }

@@ -23,7 +23,7 @@ TEST(AccelSynth, SmallAcceleratorLogicWithoutMacrosAndSrams) {
   const fs::path root = fs::temp_directory_path() / fmt::format("flexcim_accel_synth_test_{}", ::getpid());
   fs::remove_all(root);
   const AccelConfig c =
-      AccelConfig::Create(Arch::kFlexcim, MacroConfig::Create(2, 2, 2, 2, 4, 4),
+      AccelConfig::Create(Arch::kFlexcim, MacroConfig::Create({.subs = 2, .rows = 2, .cols = 2, .sel_group = 2, .a_bits = 4, .w_bits = 4}),
                           {.macros = 2, .wbuf_rows = 8, .abuf_words = 4, .obuf_rows = 4, .descriptors = 4,
                            .max_tokens = 2});
   gen::WriteDesign(gen::GenerateAccel(c), root / "rtl");

@@ -49,7 +49,7 @@ class FlowTest : public ::testing::Test {
 
 TEST_F(FlowTest, SmallConfigurationsGiveCompleteReports) {
   std::vector<PpaResult> results;
-  for (const auto& k : {MacroConfig::Create(2, 2, 2, 1, 4, 4), MacroConfig::Create(4, 2, 2, 2, 4, 4)}) {
+  for (const auto& k : {MacroConfig::Create({.subs = 2, .rows = 2, .cols = 2, .sel_group = 1, .a_bits = 4, .w_bits = 4}), MacroConfig::Create({.subs = 4, .rows = 2, .cols = 2, .sel_group = 2, .a_bits = 4, .w_bits = 4})}) {
     SynthFlowOptions o = Options(k.Name());
     gen::WriteDesign(gen::GenerateFlexcim(k), o.rtl_dir);
     const PpaResult r = RunSynthFlow(o);
@@ -93,11 +93,11 @@ TEST_F(FlowTest, SmallConfigurationsGiveCompleteReports) {
   // Power of one activity set (synth/sta_power.h) on the last netlist: an
   // idle cycle (every input still, writes held off) costs less than a
   // cycle of full input traffic, and energy = power x period.
-  const fs::path work = root_ / MacroConfig::Create(4, 2, 2, 2, 4, 4).Name() / "synth";
+  const fs::path work = root_ / MacroConfig::Create({.subs = 4, .rows = 2, .cols = 2, .sel_group = 2, .a_bits = 4, .w_bits = 4}).Name() / "synth";
   StaPowerRequest req;
   req.liberty = PrepareLiberty(FLEXCIM_TEST_DATA_DIR, work);
   req.netlist = work / "sta_netlist.v";
-  req.ports = PortsFromManifest(root_ / MacroConfig::Create(4, 2, 2, 2, 4, 4).Name() / "rtl" / "manifest.json");
+  req.ports = PortsFromManifest(root_ / MacroConfig::Create({.subs = 4, .rows = 2, .cols = 2, .sel_group = 2, .a_bits = 4, .w_bits = 4}).Name() / "rtl" / "manifest.json");
   req.period_ns = 10.0;
   req.work_dir = work;
   req.tag = "idle";
@@ -128,8 +128,8 @@ TEST_F(FlowTest, DesignsRunInParallelGiveTheSequentialResultsInOrder) {
   std::vector<SynthFlowOptions> designs;
   std::mutex mu;
   std::vector<std::string> lines;
-  for (const auto& k : {MacroConfig::Create(2, 2, 2, 1, 4, 4), MacroConfig::Create(1, 2, 2, 2, 3, 3),
-                        MacroConfig::Create(4, 2, 1, 1, 2, 2)}) {
+  for (const auto& k : {MacroConfig::Create({.subs = 2, .rows = 2, .cols = 2, .sel_group = 1, .a_bits = 4, .w_bits = 4}), MacroConfig::Create({.subs = 1, .rows = 2, .cols = 2, .sel_group = 2, .a_bits = 3, .w_bits = 3}),
+                        MacroConfig::Create({.subs = 4, .rows = 2, .cols = 1, .sel_group = 1, .a_bits = 2, .w_bits = 2})}) {
     SynthFlowOptions o = Options("par_" + k.Name());
     gen::WriteDesign(gen::GenerateFlexcim(k), o.rtl_dir);
     o.power_breakdown = false;
@@ -236,7 +236,7 @@ TEST_F(FlowTest, MeantLatchesAreMappedToDlxtpAndTimed) {
 // sky130 dlxtp_1 latch (no $dlatch left), the latch check passes with the
 // manifest's latch_modules, and OpenSTA times the latches.
 TEST_F(FlowTest, GeneratedLatchStorageMapsToDlxtpAndIsTimed) {
-  const MacroConfig k = MacroConfig::Create(2, 2, 2, 1, 4, 4).WithStorage(StorageKind::kLatch);
+  const MacroConfig k = MacroConfig::Create({.subs = 2, .rows = 2, .cols = 2, .sel_group = 1, .a_bits = 4, .w_bits = 4}).WithStorage(StorageKind::kLatch);
   SynthFlowOptions o = Options(k.Name());
   gen::WriteDesign(gen::GenerateFlexcim(k), o.rtl_dir);
   const PpaResult r = RunSynthFlow(o);

@@ -74,14 +74,14 @@ sat -verify -prove-asserts -show-ports miter
 }
 
 TEST(FormalDistribution, EqualsReferenceMux) {
-  for (const auto& k : {MacroConfig::Create(4, 2, 4, 2, 2, 2), MacroConfig::Create(2, 2, 2, 1, 3, 2),
-                        MacroConfig::Create(8, 2, 2, 2, 2, 2), MacroConfig::Create(1, 2, 2, 2, 2, 2)}) {
+  for (const auto& k : {MacroConfig::Create({.subs = 4, .rows = 2, .cols = 4, .sel_group = 2, .a_bits = 2, .w_bits = 2}), MacroConfig::Create({.subs = 2, .rows = 2, .cols = 2, .sel_group = 1, .a_bits = 3, .w_bits = 2}),
+                        MacroConfig::Create({.subs = 8, .rows = 2, .cols = 2, .sel_group = 2, .a_bits = 2, .w_bits = 2}), MacroConfig::Create({.subs = 1, .rows = 2, .cols = 2, .sel_group = 2, .a_bits = 2, .w_bits = 2})}) {
     testing::ExpectProved(CheckDistribution(k, false), k.Name());
   }
 }
 
 TEST(FormalDistribution, BrokenReferenceFails) {
-  testing::ExpectProofFails(CheckDistribution(MacroConfig::Create(4, 2, 4, 2, 2, 2), true));
+  testing::ExpectProofFails(CheckDistribution(MacroConfig::Create({.subs = 4, .rows = 2, .cols = 4, .sel_group = 2, .a_bits = 2, .w_bits = 2}), true));
 }
 
 // The generated merge, driven as flexcim_top drives it: log2 N leads the
@@ -167,14 +167,14 @@ testing::YosysRun CheckMerge(const MacroConfig& k, bool broken) {
 }
 
 TEST(FormalMerge, EqualsFlatSumsForEveryN) {
-  for (const auto& k : {MacroConfig::Create(2, 2, 2, 2, 2, 2), MacroConfig::Create(4, 2, 2, 2, 2, 2),
-                        MacroConfig::Create(8, 2, 1, 1, 2, 2)}) {
+  for (const auto& k : {MacroConfig::Create({.subs = 2, .rows = 2, .cols = 2, .sel_group = 2, .a_bits = 2, .w_bits = 2}), MacroConfig::Create({.subs = 4, .rows = 2, .cols = 2, .sel_group = 2, .a_bits = 2, .w_bits = 2}),
+                        MacroConfig::Create({.subs = 8, .rows = 2, .cols = 1, .sel_group = 1, .a_bits = 2, .w_bits = 2})}) {
     testing::ExpectProved(CheckMerge(k, false), k.Name());
   }
 }
 
 TEST(FormalMerge, BrokenReferenceFails) {
-  testing::ExpectProofFails(CheckMerge(MacroConfig::Create(4, 2, 2, 2, 2, 2), true));
+  testing::ExpectProofFails(CheckMerge(MacroConfig::Create({.subs = 4, .rows = 2, .cols = 2, .sel_group = 2, .a_bits = 2, .w_bits = 2}), true));
 }
 
 }  // namespace

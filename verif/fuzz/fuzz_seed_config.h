@@ -6,6 +6,6 @@
 
 namespace flexcim::fuzz {
 
-inline MacroConfig SeedConfig() { return MacroConfig::Create(2, 4, 4, 2, 8, 8); }
+inline MacroConfig SeedConfig() { return MacroConfig::Create({.subs = 2, .rows = 4, .cols = 4, .sel_group = 2, .a_bits = 8, .w_bits = 8}); }
 
 }  // namespace flexcim::fuzz

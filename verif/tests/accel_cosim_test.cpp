@@ -58,7 +58,7 @@ void RunRandomLayers(const AccelConfig& c, uint64_t seed, int layers) {
 
 // Buffers large enough for a whole stories260K decoder block (w1: 688 tiles at 1:2).
 AccelConfig BitParallel() {
-  return AccelConfig::Create(Arch::kFlexcim, MacroConfig::Create(2, 2, 2, 2, 4, 4),
+  return AccelConfig::Create(Arch::kFlexcim, MacroConfig::Create({.subs = 2, .rows = 2, .cols = 2, .sel_group = 2, .a_bits = 4, .w_bits = 4}),
                              {.macros = 2, .wbuf_rows = 4096, .abuf_words = 128, .obuf_rows = 128,
                               .descriptors = 1024, .max_tokens = 4});
 }
@@ -66,14 +66,14 @@ AccelConfig BitParallel() {
 TEST(AccelCosim, RandomLayersBothSchedulesBitParallel) { RunRandomLayers(BitParallel(), 21, 12); }
 
 TEST(AccelCosim, RandomLayersBothSchedulesDense) {
-  RunRandomLayers(AccelConfig::Create(Arch::kDense, MacroConfig::Create(2, 2, 2, 2, 4, 4),
+  RunRandomLayers(AccelConfig::Create(Arch::kDense, MacroConfig::Create({.subs = 2, .rows = 2, .cols = 2, .sel_group = 2, .a_bits = 4, .w_bits = 4}),
                                       {.macros = 2, .wbuf_rows = 256, .abuf_words = 32, .obuf_rows = 32,
                                        .descriptors = 32, .max_tokens = 4}),
                   23, 8);
 }
 
 TEST(AccelCosim, RandomLayersBothSchedulesSparse12) {
-  RunRandomLayers(AccelConfig::Create(Arch::kSparse12, MacroConfig::Create(2, 2, 2, 2, 4, 4),
+  RunRandomLayers(AccelConfig::Create(Arch::kSparse12, MacroConfig::Create({.subs = 2, .rows = 2, .cols = 2, .sel_group = 2, .a_bits = 4, .w_bits = 4}),
                                       {.macros = 2, .wbuf_rows = 256, .abuf_words = 32, .obuf_rows = 32,
                                        .descriptors = 32, .max_tokens = 4}),
                   24, 8);
@@ -81,7 +81,7 @@ TEST(AccelCosim, RandomLayersBothSchedulesSparse12) {
 
 TEST(AccelCosim, RandomLayersBothSchedulesBitSerialThreeMacros) {
   const AccelConfig c = AccelConfig::Create(
-      Arch::kFlexcim, MacroConfig::Create(2, 2, 2, 1, 3, 4).WithMac(MacStyle::kBitSerial),
+      Arch::kFlexcim, MacroConfig::Create({.subs = 2, .rows = 2, .cols = 2, .sel_group = 1, .a_bits = 3, .w_bits = 4}).WithMac(MacStyle::kBitSerial),
       {.macros = 3, .wbuf_rows = 256, .abuf_words = 32, .obuf_rows = 32, .descriptors = 32, .max_tokens = 4});
   RunRandomLayers(c, 22, 8);
 }

@@ -14,7 +14,7 @@ namespace {
 
 // P=2 R=2 C=2 G=2 A=4 W=4: a tile is 4 rows, L = 3; Q = 2.
 AccelConfig Config() {
-  return AccelConfig::Create(Arch::kFlexcim, MacroConfig::Create(2, 2, 2, 2, 4, 4),
+  return AccelConfig::Create(Arch::kFlexcim, MacroConfig::Create({.subs = 2, .rows = 2, .cols = 2, .sel_group = 2, .a_bits = 4, .w_bits = 4}),
                              {.macros = 2, .wbuf_rows = 32, .abuf_words = 8, .obuf_rows = 8, .descriptors = 6,
                               .max_tokens = 4});
 }

@@ -10,7 +10,7 @@ namespace {
 
 // p2_r4_c4_g2_a4_w3: SB = 1, log2 R = 2, C/G = 2 select lanes, 16 act lanes,
 // L = output_edge_offset() = pipeline_latency() - 1: edges a vector is in flight.
-const ArchConfig kConfig(Arch::kFlexcim, MacroConfig::Create(2, 4, 4, 2, 4, 3));
+const ArchConfig kConfig(Arch::kFlexcim, MacroConfig::Create({.subs = 2, .rows = 4, .cols = 4, .sel_group = 2, .a_bits = 4, .w_bits = 3}));
 
 golden::CycleInput Idle() {
   golden::CycleInput in;
@@ -24,11 +24,11 @@ golden::CycleInput Idle() {
 std::string CheckOne(const golden::CycleInput& in) { return StimulusContract(kConfig).Check(in); }
 
 TEST(StimulusContract, RandomStimuliStayInContract) {
-  for (const ArchConfig& c : {kConfig, ArchConfig(Arch::kFlexcim, MacroConfig::Create(1, 2, 1, 1, 2, 2)),
+  for (const ArchConfig& c : {kConfig, ArchConfig(Arch::kFlexcim, MacroConfig::Create({.subs = 1, .rows = 2, .cols = 1, .sel_group = 1, .a_bits = 2, .w_bits = 2})),
                               ArchConfig(Arch::kFlexcim, MacroConfig::Default()),
-                              ArchConfig(Arch::kFlexcim, MacroConfig::Create(8, 8, 4, 1, 5, 7)),
-                              ArchConfig(Arch::kDense, MacroConfig::Create(2, 4, 8, 8, 3, 5)),
-                              ArchConfig(Arch::kSparse12, MacroConfig::Create(1, 2, 2, 2, 4, 3).WithMac(MacStyle::kBitSerial))}) {
+                              ArchConfig(Arch::kFlexcim, MacroConfig::Create({.subs = 8, .rows = 8, .cols = 4, .sel_group = 1, .a_bits = 5, .w_bits = 7})),
+                              ArchConfig(Arch::kDense, MacroConfig::Create({.subs = 2, .rows = 4, .cols = 8, .sel_group = 8, .a_bits = 3, .w_bits = 5})),
+                              ArchConfig(Arch::kSparse12, MacroConfig::Create({.subs = 1, .rows = 2, .cols = 2, .sel_group = 2, .a_bits = 4, .w_bits = 3}).WithMac(MacStyle::kBitSerial))}) {
     StimulusContract contract(c);
     const Stimulus s = RandomStimulus(c, {.vectors = 300, .seed = 11});
     for (size_t i = 0; i < s.cycles.size(); ++i) ASSERT_EQ(contract.Check(s.cycles[i]), "") << c.Name() << " edge " << i;
@@ -140,7 +140,7 @@ TEST(StimulusContract, NoVectorWhileAWriteIsInFlight) {
 }
 
 TEST(StimulusContract, BaselinePinsAreTheirOwn) {
-  const ArchConfig dense(Arch::kDense, MacroConfig::Create(2, 4, 4, 4, 4, 3));  // 8 rows: wr_row 3 bits
+  const ArchConfig dense(Arch::kDense, MacroConfig::Create({.subs = 2, .rows = 4, .cols = 4, .sel_group = 4, .a_bits = 4, .w_bits = 3}));  // 8 rows: wr_row 3 bits
   golden::CycleInput in;
   in.wr_w.assign(4, 0);
   in.in_act.assign(8, 0);
@@ -156,7 +156,7 @@ TEST(StimulusContract, BaselinePinsAreTheirOwn) {
   EXPECT_EQ(StimulusContract(dense).Check(in), "");
   in.wr_e[2] = 1;
   EXPECT_EQ(StimulusContract(dense).Check(in), "wr_e carries a value: dense_top has no wr_e pin");
-  const ArchConfig sparse(Arch::kSparse12, MacroConfig::Create(2, 4, 4, 4, 4, 3));  // 16 act lanes
+  const ArchConfig sparse(Arch::kSparse12, MacroConfig::Create({.subs = 2, .rows = 4, .cols = 4, .sel_group = 4, .a_bits = 4, .w_bits = 3}));  // 16 act lanes
   golden::CycleInput v;
   v.in_valid = true;
   v.in_act.assign(16, 0);

@@ -28,7 +28,7 @@ std::string ErrorOf(const ArchConfig& c, const fs::path& p) {
 }
 
 TEST(StimulusFile, RoundTripKeepsEveryEnabledPin) {
-  const ArchConfig c(Arch::kFlexcim, MacroConfig::Create(2, 4, 4, 2, 6, 5));
+  const ArchConfig c(Arch::kFlexcim, MacroConfig::Create({.subs = 2, .rows = 4, .cols = 4, .sel_group = 2, .a_bits = 6, .w_bits = 5}));
   const Stimulus s = RandomStimulus(c, {.vectors = 50, .seed = 3});
   const fs::path p = Temp("rt");
   WriteStimulusFile(c, s.cycles, p);
@@ -46,7 +46,7 @@ TEST(StimulusFile, RoundTripKeepsEveryEnabledPin) {
 }
 
 TEST(StimulusFile, BadInputsNameFileAndLine) {
-  const ArchConfig c(Arch::kFlexcim, MacroConfig::Create(2, 2, 1, 1, 4, 4));
+  const ArchConfig c(Arch::kFlexcim, MacroConfig::Create({.subs = 2, .rows = 2, .cols = 1, .sel_group = 1, .a_bits = 4, .w_bits = 4}));
   const fs::path p = Temp("bad");
   std::ofstream(p) << "flexcim-stimulus 1\nconfig p4_r16_c16_g16_a8_w8\ncycles 1\n";
   EXPECT_EQ(ErrorOf(c, p), p.string() + ":2: stimulus is for p4_r16_c16_g16_a8_w8, the design is p2_r2_c1_g1_a4_w4");
@@ -64,7 +64,7 @@ TEST(StimulusFile, BadInputsNameFileAndLine) {
 }
 
 TEST(StimulusFile, OutOfContractCyclesAreStimulusErrors) {
-  const ArchConfig c(Arch::kFlexcim, MacroConfig::Create(2, 2, 1, 1, 4, 4));
+  const ArchConfig c(Arch::kFlexcim, MacroConfig::Create({.subs = 2, .rows = 2, .cols = 1, .sel_group = 1, .a_bits = 4, .w_bits = 4}));
   const fs::path p = Temp("contract");
   const std::string head = "flexcim-stimulus 1\nconfig p2_r2_c1_g1_a4_w4\n";
   std::ofstream(p) << head << "cycles 1\n2 0 0 0 0 0 | 0 | 0 | 0 | 0 0 0 0 0 0 0 0\n";

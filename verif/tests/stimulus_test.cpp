@@ -28,11 +28,11 @@ TEST(Stimulus, SameSeedSameStream) {
 TEST(Stimulus, StaysInsideTheContractAndStresses) {
   for (const ArchConfig& c :
        {ArchConfig(Arch::kFlexcim, MacroConfig::Default()),
-        ArchConfig(Arch::kFlexcim, MacroConfig::Create(1, 4, 4, 4, 8, 8)),
-        ArchConfig(Arch::kFlexcim, MacroConfig::Create(8, 8, 8, 2, 8, 8)),
+        ArchConfig(Arch::kFlexcim, MacroConfig::Create({.subs = 1, .rows = 4, .cols = 4, .sel_group = 4, .a_bits = 8, .w_bits = 8})),
+        ArchConfig(Arch::kFlexcim, MacroConfig::Create({.subs = 8, .rows = 8, .cols = 8, .sel_group = 2, .a_bits = 8, .w_bits = 8})),
         ArchConfig(Arch::kDense, MacroConfig::Default()),
-        ArchConfig(Arch::kDense, MacroConfig::Create(1, 2, 1, 1, 2, 2)),
-        ArchConfig(Arch::kSparse12, MacroConfig::Create(2, 4, 8, 8, 3, 5))}) {
+        ArchConfig(Arch::kDense, MacroConfig::Create({.subs = 1, .rows = 2, .cols = 1, .sel_group = 1, .a_bits = 2, .w_bits = 2})),
+        ArchConfig(Arch::kSparse12, MacroConfig::Create({.subs = 2, .rows = 4, .cols = 8, .sel_group = 8, .a_bits = 3, .w_bits = 5}))}) {
     // Seed 12: the Lw - 1 idles before a vector after a write (FLEXCIM.md 5b)
     // shift the random stream; with seed 11 the default macro's run drew no
     // reset.

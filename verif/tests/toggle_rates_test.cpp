@@ -6,7 +6,7 @@ namespace flexcim::verif {
 namespace {
 
 TEST(ToggleRates, CountsBitFlipsPerBitPerClock) {
-  const ArchConfig c(Arch::kFlexcim, MacroConfig::Create(2, 2, 1, 1, 4, 4));  // in_act: 2*4 lanes x 4 bits
+  const ArchConfig c(Arch::kFlexcim, MacroConfig::Create({.subs = 2, .rows = 2, .cols = 1, .sel_group = 1, .a_bits = 4, .w_bits = 4}));  // in_act: 2*4 lanes x 4 bits
   std::vector<golden::CycleInput> s(3);
   s[0].in_valid = false;
   s[1].in_valid = true;
@@ -31,7 +31,7 @@ TEST(ToggleRates, CountsBitFlipsPerBitPerClock) {
 // A baseline's rates are those of its own ports (dense_top: no wr_sub,
 // wr_e, wr_sel, in_nlog2), as `synth --activity-from` reads them.
 TEST(ToggleRates, BaselinePortsOnly) {
-  const ArchConfig c(Arch::kDense, MacroConfig::Create(1, 2, 1, 1, 4, 4));  // in_act: 2 lanes x 4 bits
+  const ArchConfig c(Arch::kDense, MacroConfig::Create({.subs = 1, .rows = 2, .cols = 1, .sel_group = 1, .a_bits = 4, .w_bits = 4}));  // in_act: 2 lanes x 4 bits
   std::vector<golden::CycleInput> s(2);
   s[0].in_act = {0, 0};
   s[1].in_act = {3, 0};  // 2 bits flip
