@@ -503,6 +503,27 @@ TEST(RobustSurfaces, HfLayerCountMustMatchTheTensorsPresent) {
   EXPECT_EQ(Slurp(hf / "model.safetensors"), before);
 }
 
+// A run with its prune but no prune report (the demo since `codesign`
+// replaced `prune --report`): the report's point is the run's pruned
+// checkpoint, with that checkpoint's shape (2 blocks of dim 8 here), not the
+// stories260K fallback of old runs (5 blocks: "2 patterns for 5 blocks").
+TEST(RobustSurfaces, ReportWithoutPruneReportTakesThePrunedCheckpointsShape) {
+  Scratch s;
+  const fs::path run = s.path() / "run", out = s.path() / "report";
+  fs::create_directories(run / "prune");
+  WriteTinyModel(run / "prune" / "pruned.bin", 2, 0.01f);
+  WriteBytes(run / "prune" / "prune.json",
+             R"({"macro": "p4_r16_c16_g16_a8_w8", "method": "flow", "target_sparsity": 0.5, "masks": "legal G=16",
+                 "achieved_block_sparsity": 0.5, "achieved_weight_sparsity": 0.5, "exact": true,
+                 "blocks": [{"block": 0, "outlier_ratio_percent": 1.0, "locality": 0.5, "pattern": "2:4"},
+                            {"block": 1, "outlier_ratio_percent": 1.0, "locality": 0.5, "pattern": "1:2"}]})");
+  const CliRun r = Flexcim(fmt::format("report --run {} --out {} --summary --macros 1", run.string(), out.string()));
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string model = fmt::format("pruned model ({})", (run / "prune" / "pruned.bin").string());
+  EXPECT_NE(r.out.find(fmt::format("| {} | FLOW 0.5 | 1 | - |", model)), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(fmt::format("- {}, FLOW 0.5: 2:4 1:2\n", model)), std::string::npos) << r.out;
+}
+
 TEST(RobustSurfaces, PrunedModelMustBelongToItsContainer) {
   Scratch s;
   const fs::path dir = s.path() / "pruned";
