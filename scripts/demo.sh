@@ -46,7 +46,7 @@ echo "== 6/9 Yosys area + OpenSTA timing/power (input toggle rates measured on t
 "$FLEXCIM" synth --arch flexcim,dense,sparse12 --activity-from "$RUN/verify_layer.json" \
   --jobs 2 --no-power-breakdown --work "$RUN/synth_work" --out "$RUN/synth" | tail -25
 
-echo "== 7/9 energy per input vector, row write and idle cycle of the three macros (9 OpenSTA runs at the compute-path period, two at a time)"
+echo "== 7/9 energy per input vector, row write and idle cycle of the three macros (9 OpenSTA runs at each design's one-clock period, two at a time)"
 "$FLEXCIM" energy --synth "$RUN/synth" --out "$RUN/synth/energy.json" --jobs 2
 
 echo "== 8/9 at equal perplexity (docs/CODESIGN.md): each architecture's own best stories15M model under 1.25x and 2x the dense W8A8 perplexity (FlexCiM G = 16: its N:M set; fixed 1:2: dense or 1:2 with free masks; dense), OBS reconstruction, lowest decode latency on 16 macros, at equal area with step 7's areas and energies (demo-sized: calibration 0:63, validation 3000:3015, held-out 3300:3349; the full run is in docs/CODESIGN.md). It replaces the equal-sparsity prune --report of earlier demos: docs/FLOW.md has every method, G and target"
