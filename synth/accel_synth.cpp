@@ -18,6 +18,7 @@
 #include "synth/sta_report.h"
 #include "synth/sta_script.h"
 #include "synth/tool_check.h"
+#include "synth/tool_run.h"
 #include "synth/yosys_stat.h"
 
 namespace flexcim::synth {
@@ -25,34 +26,6 @@ namespace flexcim::synth {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string ReadText(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(fmt::format("cannot read {}", path.string()));
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-double Seconds(std::chrono::steady_clock::time_point since) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
-}
-
-// The tool's own error lines, or the script to repeat by hand.
-void RunTool(const std::vector<std::string>& command, const fs::path& log, const fs::path& script,
-             const std::string& tool) {
-  try {
-    RunLogged(command, log, tool);
-  } catch (const Error& e) {
-    std::ifstream in(log);
-    std::string line, errors;
-    while (std::getline(in, line)) {
-      if (line.rfind("ERROR", 0) == 0 || line.rfind("Error", 0) == 0) errors += "\n  " + line;
-    }
-    if (errors.empty()) throw Error(fmt::format("{} (script {})", e.what(), script.string()));
-    throw Error(fmt::format("{} failed on {} (log {}):{}", tool, script.string(), log.string(), errors));
-  }
-}
 
 // The critical path of OpenSTA's first report_checks (from "Startpoint" to "slack").
 std::string CriticalPathText(const std::string& log) {
