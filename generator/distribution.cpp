@@ -9,8 +9,21 @@ namespace flexcim::gen {
 
 using vast::BinaryOp;
 
+vast::Module* EmitPairMux(vast::VerilogFile& file, const std::string& name,
+                          const MacroConfig& config) {
+  const int a = config.bit_serial() ? 1 : config.a_bits();  // one bit plane when bit-serial
+  const int pair_width = 2 * a;
+  const int sb = config.sel_bits();
+  vast::ModuleBuilder m(file, name);
+  auto pairs = m.AddInput("pairs", config.window() * a);
+  auto sel = m.AddInput("sel", sb);
+  auto pair = m.AddOutput("pair", pair_width);
+  m.Assign(pair, pairs.Part(file.Op(BinaryOp::kMul, sel, file.Int(pair_width)), pair_width));
+  return m.result();
+}
+
 vast::Module* EmitDistribution(vast::VerilogFile& file, const std::string& name,
-                               const MacroConfig& config) {
+                               const std::string& pair_mux_name, const MacroConfig& config) {
   const int rows = config.rows();
   const int cols = config.cols();
   const int group = config.sel_group();
@@ -33,18 +46,19 @@ vast::Module* EmitDistribution(vast::VerilogFile& file, const std::string& name,
 
   auto& group_loop = m.For(r, rows, "g_row").For(q, groups, "g_group");
 
-  // The P:1 pair mux of this row and select group.
+  // The P:1 pair mux of this row and select group: its own instance, so the
+  // stored select drives 2A-bit muxes once per group and synthesis cannot
+  // fold it into every cell's element mux (fan-out, docs/ARCHITECTURE.md).
   auto pair = group_loop.AddWire("pair", pair_width);
-  vast::Expression* pair_start = nullptr;
   if (has_select) {
-    auto sel = group_loop.AddWire("sel", sb);
-    group_loop.Assign(sel, Lane(file, *sels, {{r, groups * sb}, {q, sb}}, 0, sb));
-    pair_start = file.Op(BinaryOp::kAdd, Linear(file, {{r, row_act_width}}),
-                         file.Op(BinaryOp::kMul, sel, file.Int(pair_width)));
+    group_loop.AddInstance(
+        pair_mux_name, "u_pair_mux",
+        {vast::Connection::In("pairs", Lane(file, act, {{r, row_act_width}}, 0, row_act_width)),
+         vast::Connection::In("sel", Lane(file, *sels, {{r, groups * sb}, {q, sb}}, 0, sb)),
+         vast::Connection::Out("pair", pair)});
   } else {
-    pair_start = Linear(file, {{r, row_act_width}});
+    group_loop.Assign(pair, act.Part(Linear(file, {{r, row_act_width}}), pair_width));
   }
-  group_loop.Assign(pair, act.Part(pair_start, pair_width));
 
   // The 2:1 element mux of every cell of the group: x[2s] or x[2s+1].
   auto& cell_loop = group_loop.For(g, group, "g_cell");

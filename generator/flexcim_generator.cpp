@@ -53,10 +53,15 @@ GeneratedDesign GenerateFlexcim(const MacroConfig& config) {
                                    config.select_groups(), config.sel_bits(), config.storage());
         });
   }
+  if (config.subs() > 1) {
+    add("P:1 pair mux of one row and select group (an instance per group: the stored select "
+        "drives it once, not every cell).",
+        [&](vast::VerilogFile& f) { return EmitPairMux(f, names.pair_mux, config); });
+  }
   add(fmt::format("Distribution network of one sub-macro: P:1 pair mux per row and select "
                   "group, 2:1 element mux per cell ({}-bit activations).",
                   serial ? 1 : config.a_bits()),
-      [&](vast::VerilogFile& f) { return EmitDistribution(f, names.distribution, config); });
+      [&](vast::VerilogFile& f) { return EmitDistribution(f, names.distribution, names.pair_mux, config); });
   add(serial ? "One sub-macro: storage, distribution, AND cells, product registers, one adder "
                "tree per column (one bit plane's column sums per cycle)."
              : "One sub-macro: storage, distribution, product registers, one adder tree per "

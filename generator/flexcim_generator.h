@@ -8,6 +8,7 @@
 //       flexcim_storage_<cfg>           u_storage         (weights + element bits)
 //       flexcim_select_storage_<cfg>    u_select_storage  (P > 1)
 //       flexcim_distribution_<cfg>      u_distribution    (P:1 pair + 2:1 element mux)
+//         flexcim_distribution_pair_mux_<cfg>  g_row[r].g_group[q].u_pair_mux (P > 1)
 //       flexcim_mul_<cfg>               g_col[c].g_row[r].u_mul
 //       flexcim_adder_tree_<cfg>        g_col[c].u_adder_tree
 //     flexcim_merge_<cfg>               u_merge

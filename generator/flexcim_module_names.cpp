@@ -13,6 +13,7 @@ FlexcimModuleNames FlexcimModuleNames::For(const MacroConfig& config) {
       .cell_storage = named("storage"),
       .select_storage = named("select_storage"),
       .distribution = named("distribution"),
+      .pair_mux = named("distribution_pair_mux"),
       .submacro = named("submacro"),
       .merge = named("merge"),
       .merge_control = named("merge_ctrl"),

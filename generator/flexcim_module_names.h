@@ -16,6 +16,7 @@ struct FlexcimModuleNames {
   std::string cell_storage;    // flexcim_storage_<cfg>
   std::string select_storage;  // flexcim_select_storage_<cfg> (P > 1 only)
   std::string distribution;    // flexcim_distribution_<cfg>
+  std::string pair_mux;        // flexcim_distribution_pair_mux_<cfg> (P > 1 only)
   std::string submacro;        // flexcim_submacro_<cfg>
   std::string merge;           // flexcim_merge_<cfg>
   std::string merge_control;   // flexcim_merge_ctrl_<cfg> (P > 1 only)

@@ -471,7 +471,7 @@ TEST(Robustness, GenWritesToRtlOutByDefault) {
   const std::string gen = "gen --subs 2 --rows 4 --cols 4";
   CliRun r = Flexcim(gen, s.path());
   EXPECT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(r.out, "wrote 11 files and manifest.json to rtl_out/p2_r4_c4_g4_a8_w8: top flexcim_top, latency "
+  EXPECT_EQ(r.out, "wrote 12 files and manifest.json to rtl_out/p2_r4_c4_g4_a8_w8: top flexcim_top, latency "
                    + std::to_string(MacroConfig::Create({.subs = 2, .rows = 4, .cols = 4, .sel_group = 0, .a_bits = 8, .w_bits = 8}).pipeline_latency()) + "\n");
   EXPECT_TRUE(fs::is_regular_file(s.path() / "rtl_out" / "p2_r4_c4_g4_a8_w8" / "manifest.json"));
   // Again: its own earlier output is replaced; a baseline lands beside it.

@@ -60,6 +60,7 @@ TEST(GenerateFlexcim, DefaultManifest) {
       "flexcim_adder_tree_p4_r16_c16_g16_a8_w8.v",
       "flexcim_storage_p4_r16_c16_g16_a8_w8.v",
       "flexcim_select_storage_p4_r16_c16_g16_a8_w8.v",
+      "flexcim_distribution_pair_mux_p4_r16_c16_g16_a8_w8.v",
       "flexcim_distribution_p4_r16_c16_g16_a8_w8.v",
       "flexcim_submacro_p4_r16_c16_g16_a8_w8.v",
       "flexcim_merge_ctrl_p4_r16_c16_g16_a8_w8.v",

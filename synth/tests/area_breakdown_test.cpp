@@ -60,6 +60,7 @@ TEST(ComponentMap, MatchesBlockNames) {
   EXPECT_EQ(RuleForModule("flexcim_adder_tree_p4_r16_c16_g16_a8_w8").comb_component, kAdderTrees);
   EXPECT_EQ(RuleForModule("flexcim_adder_tree_p4_r16_c16_g16_a8_w8").seq_component, kPipelineRegisters);
   EXPECT_EQ(RuleForModule("flexcim_distribution_p4_r16_c16_g16_a8_w8").comb_component, kDistribution);
+  EXPECT_EQ(RuleForModule("flexcim_distribution_pair_mux_p4_r16_c16_g16_a8_w8").comb_component, kDistribution);
   EXPECT_EQ(RuleForModule("flexcim_merge_p4_r16_c16_g16_a8_w8").comb_component, kMerge);
   EXPECT_EQ(RuleForModule("flexcim_merge_p4_r16_c16_g16_a8_w8").seq_component, kPipelineRegisters);
   EXPECT_EQ(RuleForModule("flexcim_top").comb_component, kTopGlue);

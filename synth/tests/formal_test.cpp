@@ -59,7 +59,11 @@ endmodule
 }
 
 testing::YosysRun CheckDistribution(const MacroConfig& k, bool broken) {
-  const std::string gen_name = gen::FlexcimModuleNames::For(k).distribution;
+  const gen::FlexcimModuleNames names = gen::FlexcimModuleNames::For(k);
+  const std::string& gen_name = names.distribution;
+  // With P > 1 the distribution instantiates its pair mux (its own module).
+  const std::string gen_text =
+      GeneratedModule(k, gen_name) + (k.subs() > 1 ? GeneratedModule(k, names.pair_mux) : std::string());
   const std::string script = fmt::format(R"(read_verilog gen.v
 read_verilog ref.v
 proc
@@ -69,7 +73,7 @@ hierarchy -top miter
 sat -verify -prove-asserts -show-ports miter
 )",
                                          gen_name);
-  return RunYosys("dist", {{"gen.v", GeneratedModule(k, gen_name)}, {"ref.v", ReferenceDistribution(k, broken)}},
+  return RunYosys("dist", {{"gen.v", gen_text}, {"ref.v", ReferenceDistribution(k, broken)}},
                   script);
 }
 

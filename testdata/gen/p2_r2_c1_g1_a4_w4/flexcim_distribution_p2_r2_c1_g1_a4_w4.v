@@ -17,9 +17,11 @@ module flexcim_distribution_p2_r2_c1_g1_a4_w4 (
     for (r = 0; r < 2; r = r + 1) begin : g_row
       for (q = 0; q < 1; q = q + 1) begin : g_group
         wire [7:0] pair;
-        wire sel;
-        assign sel = sels[r + q +: 1];
-        assign pair = act[r * 16 + sel * 8 +: 8];
+        flexcim_distribution_pair_mux_p2_r2_c1_g1_a4_w4 u_pair_mux (
+          .pairs(act[r * 16 +: 16]),
+          .sel(sels[r + q +: 1]),
+          .pair(pair)
+        );
         for (g = 0; g < 1; g = g + 1) begin : g_cell
           assign cell_act[r * 4 + q * 4 + g * 4 +: 4] = elems[r + q + g] ? pair[7:4] : pair[3:0];
         end

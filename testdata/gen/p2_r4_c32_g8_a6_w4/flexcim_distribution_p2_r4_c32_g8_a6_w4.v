@@ -17,9 +17,11 @@ module flexcim_distribution_p2_r4_c32_g8_a6_w4 (
     for (r = 0; r < 4; r = r + 1) begin : g_row
       for (q = 0; q < 4; q = q + 1) begin : g_group
         wire [11:0] pair;
-        wire sel;
-        assign sel = sels[r * 4 + q +: 1];
-        assign pair = act[r * 24 + sel * 12 +: 12];
+        flexcim_distribution_pair_mux_p2_r4_c32_g8_a6_w4 u_pair_mux (
+          .pairs(act[r * 24 +: 24]),
+          .sel(sels[r * 4 + q +: 1]),
+          .pair(pair)
+        );
         for (g = 0; g < 8; g = g + 1) begin : g_cell
           assign cell_act[r * 192 + q * 48 + g * 6 +: 6] = elems[r * 32 + q * 8 + g] ? pair[11:6] : pair[5:0];
         end

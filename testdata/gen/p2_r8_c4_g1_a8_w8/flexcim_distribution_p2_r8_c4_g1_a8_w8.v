@@ -17,9 +17,11 @@ module flexcim_distribution_p2_r8_c4_g1_a8_w8 (
     for (r = 0; r < 8; r = r + 1) begin : g_row
       for (q = 0; q < 4; q = q + 1) begin : g_group
         wire [15:0] pair;
-        wire sel;
-        assign sel = sels[r * 4 + q +: 1];
-        assign pair = act[r * 32 + sel * 16 +: 16];
+        flexcim_distribution_pair_mux_p2_r8_c4_g1_a8_w8 u_pair_mux (
+          .pairs(act[r * 32 +: 32]),
+          .sel(sels[r * 4 + q +: 1]),
+          .pair(pair)
+        );
         for (g = 0; g < 1; g = g + 1) begin : g_cell
           assign cell_act[r * 32 + q * 8 + g * 8 +: 8] = elems[r * 4 + q + g] ? pair[15:8] : pair[7:0];
         end

@@ -17,9 +17,11 @@ module flexcim_distribution_p4_r16_c16_g16_a8_w8 (
     for (r = 0; r < 16; r = r + 1) begin : g_row
       for (q = 0; q < 1; q = q + 1) begin : g_group
         wire [15:0] pair;
-        wire [1:0] sel;
-        assign sel = sels[r * 2 + q * 2 +: 2];
-        assign pair = act[r * 64 + sel * 16 +: 16];
+        flexcim_distribution_pair_mux_p4_r16_c16_g16_a8_w8 u_pair_mux (
+          .pairs(act[r * 64 +: 64]),
+          .sel(sels[r * 2 + q * 2 +: 2]),
+          .pair(pair)
+        );
         for (g = 0; g < 16; g = g + 1) begin : g_cell
           assign cell_act[r * 128 + q * 128 + g * 8 +: 8] = elems[r * 16 + q * 16 + g] ? pair[15:8] : pair[7:0];
         end

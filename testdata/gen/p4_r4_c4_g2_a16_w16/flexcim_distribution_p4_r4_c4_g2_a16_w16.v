@@ -17,9 +17,11 @@ module flexcim_distribution_p4_r4_c4_g2_a16_w16 (
     for (r = 0; r < 4; r = r + 1) begin : g_row
       for (q = 0; q < 2; q = q + 1) begin : g_group
         wire [31:0] pair;
-        wire [1:0] sel;
-        assign sel = sels[r * 4 + q * 2 +: 2];
-        assign pair = act[r * 128 + sel * 32 +: 32];
+        flexcim_distribution_pair_mux_p4_r4_c4_g2_a16_w16 u_pair_mux (
+          .pairs(act[r * 128 +: 128]),
+          .sel(sels[r * 4 + q * 2 +: 2]),
+          .pair(pair)
+        );
         for (g = 0; g < 2; g = g + 1) begin : g_cell
           assign cell_act[r * 64 + q * 32 + g * 16 +: 16] = elems[r * 4 + q * 2 + g] ? pair[31:16] : pair[15:0];
         end

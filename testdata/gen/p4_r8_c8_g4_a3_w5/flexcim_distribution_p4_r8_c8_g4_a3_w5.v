@@ -17,9 +17,11 @@ module flexcim_distribution_p4_r8_c8_g4_a3_w5 (
     for (r = 0; r < 8; r = r + 1) begin : g_row
       for (q = 0; q < 2; q = q + 1) begin : g_group
         wire [5:0] pair;
-        wire [1:0] sel;
-        assign sel = sels[r * 4 + q * 2 +: 2];
-        assign pair = act[r * 24 + sel * 6 +: 6];
+        flexcim_distribution_pair_mux_p4_r8_c8_g4_a3_w5 u_pair_mux (
+          .pairs(act[r * 24 +: 24]),
+          .sel(sels[r * 4 + q * 2 +: 2]),
+          .pair(pair)
+        );
         for (g = 0; g < 4; g = g + 1) begin : g_cell
           assign cell_act[r * 24 + q * 12 + g * 3 +: 3] = elems[r * 8 + q * 4 + g] ? pair[5:3] : pair[2:0];
         end

@@ -17,9 +17,11 @@ module flexcim_distribution_p8_r8_c8_g2_a8_w8 (
     for (r = 0; r < 8; r = r + 1) begin : g_row
       for (q = 0; q < 4; q = q + 1) begin : g_group
         wire [15:0] pair;
-        wire [2:0] sel;
-        assign sel = sels[r * 12 + q * 3 +: 3];
-        assign pair = act[r * 128 + sel * 16 +: 16];
+        flexcim_distribution_pair_mux_p8_r8_c8_g2_a8_w8 u_pair_mux (
+          .pairs(act[r * 128 +: 128]),
+          .sel(sels[r * 12 + q * 3 +: 3]),
+          .pair(pair)
+        );
         for (g = 0; g < 2; g = g + 1) begin : g_cell
           assign cell_act[r * 64 + q * 16 + g * 8 +: 8] = elems[r * 8 + q * 2 + g] ? pair[15:8] : pair[7:0];
         end
