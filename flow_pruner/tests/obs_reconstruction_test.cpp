@@ -7,6 +7,7 @@
 
 #include "core/errors.h"
 #include "flow_pruner/block_pruning.h"
+#include "flow_pruner/layer_search_selection.h"
 
 namespace flexcim::pruner {
 namespace {
@@ -330,6 +331,70 @@ TEST(ObsReconstruction, BadShapesNameTheArgument) {
     FAIL();
   } catch (const Error& e) {
     EXPECT_STREQ(e.what(), "ObsPruneLayer: H[1][1] = nan is not finite");
+  }
+}
+
+}  // namespace
+}  // namespace flexcim::pruner
+
+// The per-layer search's exact weighted choice (layer_search_selection.h):
+// against every combination of small random instances, and by hand.
+namespace flexcim::pruner {
+namespace {
+
+TEST(WeightedLevels, ByHand) {
+  // Two layers of weight 3 and one of weight 8 at sparsity 0, 4/8 and 6/8.
+  const std::vector<std::vector<std::pair<int64_t, double>>> options = {
+      {{0, 0.0}, {12, 1.0}, {18, 5.0}},
+      {{0, 0.0}, {12, 1.5}, {18, 5.0}},
+      {{0, 0.0}, {32, 1.0}, {48, 2.5}},
+  };
+  // 56 = 4/8 of all 14 weights: only every layer at 4/8.
+  EXPECT_EQ(SolveWeightedLevels(options, 56), (std::vector<int>{1, 1, 1}));
+  // 36 = 18 + 18 + 0 only.
+  EXPECT_EQ(SolveWeightedLevels(options, 36), (std::vector<int>{2, 2, 0}));
+  // 60 = 12 + 0 + 48 (cost 3.5) or 0 + 12 + 48 (cost 4).
+  EXPECT_EQ(SolveWeightedLevels(options, 60), (std::vector<int>{1, 0, 2}));
+  EXPECT_TRUE(SolveWeightedLevels(options, 7).empty());
+  EXPECT_TRUE(SolveWeightedLevels({}, 0).empty());
+}
+
+TEST(WeightedLevels, EqualsExhaustiveSearchOverRandomInstances) {
+  std::mt19937 rng(17);
+  std::uniform_int_distribution<int> level(0, 3), weight(1, 4), count(2, 5);
+  std::uniform_real_distribution<double> cost(0.0, 1.0);
+  const int64_t units[4] = {0, 4, 6, 7};
+  for (int trial = 0; trial < 200; ++trial) {
+    const int n = count(rng);
+    std::vector<std::vector<std::pair<int64_t, double>>> options(n);
+    for (auto& o : options) {
+      const int w = weight(rng);
+      for (int64_t u : units) o.push_back({u * w, cost(rng)});
+    }
+    int64_t target = 0;
+    for (auto& o : options) target += o[level(rng)].first;
+    // Exhaustive: the least cost over the 4^n choices adding to the target.
+    double best = 1e300;
+    for (int code = 0; code < (1 << (2 * n)); ++code) {
+      int64_t sum = 0;
+      double c = 0.0;
+      for (int i = 0; i < n; ++i) {
+        const int k = (code >> (2 * i)) & 3;
+        sum += options[i][k].first;
+        c += options[i][k].second;
+      }
+      if (sum == target) best = std::min(best, c);
+    }
+    const std::vector<int> chosen = SolveWeightedLevels(options, target);
+    ASSERT_EQ(chosen.size(), static_cast<size_t>(n)) << "trial " << trial;
+    int64_t sum = 0;
+    double c = 0.0;
+    for (int i = 0; i < n; ++i) {
+      sum += options[i][chosen[i]].first;
+      c += options[i][chosen[i]].second;
+    }
+    EXPECT_EQ(sum, target) << "trial " << trial;
+    EXPECT_NEAR(c, best, 1e-12) << "trial " << trial;
   }
 }
 
