@@ -47,6 +47,7 @@ struct PruneOptions {
   bool allow_nearest = false;
   std::string reconstruct = "obs";
   int obs_refine = 10;
+  int obs_reselect = 0;
   int search_samples = 16;
   std::string search_granularity = "block";
   int search_rounds = 12;
@@ -106,6 +107,10 @@ po::options_description PruneFlags(PruneOptions& o) {
        "obs: after each layer's SparseGPT pass, this many conjugate-gradient steps on every row's "
        "kept weights towards the least-squares optimum under the chosen mask (0 = SparseGPT as "
        "published; 10 by default: stories15M 2:4 at G = 16 29.86 -> 22.44)")
+      ("obs-reselect", po::value(&o.obs_reselect)->default_value(o.obs_reselect),
+       "obs: then at most this many rounds of re-choosing each layer's legal mask from the refined "
+       "weights (kept weights by what dropping them costs, dropped ones by what restoring them "
+       "gains), each kept only if the layer's output error falls; 0 = off")
       ("search-samples", po::value(&o.search_samples)->default_value(o.search_samples),
        "search: the first N calibration blocks score every candidate assignment (mean NLL)")
       ("search-granularity", po::value(&o.search_granularity)->default_value(o.search_granularity),
@@ -299,6 +304,8 @@ PruneSettings ToSettings(const PruneOptions& o, int blocks) {
   s.search_granularity = ParseSearchGranularity(o.search_granularity);
   if (o.obs_refine < 0) throw UsageError(fmt::format("--obs-refine {}: must be >= 0", o.obs_refine));
   s.obs.refine_iterations = o.obs_refine;
+  if (o.obs_reselect < 0) throw UsageError(fmt::format("--obs-reselect {}: must be >= 0", o.obs_reselect));
+  s.obs.reselect_iterations = o.obs_reselect;
   s.search_rounds = o.search_rounds;
   if (o.threads < 0) throw UsageError(fmt::format("--threads {}: must be >= 0", o.threads));
   s.threads = o.threads;

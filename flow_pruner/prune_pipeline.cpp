@@ -183,6 +183,7 @@ PruneResult RunPruneFrom(const LlamaModel& dense, const CalibrationStats& dense_
     // Variants only rank assignments: SparseGPT's pass without the CG
     // refinement (3x cheaper); the chosen assignment is pruned with s.obs.
     so.obs.refine_iterations = 0;
+    so.obs.reselect_iterations = 0;
     so.granularity = s.search_granularity;
     so.score_samples = s.search_samples;
     so.max_rounds = s.search_rounds;

@@ -241,6 +241,49 @@ TEST(ObsReconstruction, MasksLegalForEverySelectGroup) {
   }
 }
 
+// Mask re-selection (ObsOptions::reselect_iterations) never increases the
+// layer's output error against the pass + refinement it starts from, keeps
+// every mask legal for its G and N per group, zeroes what it drops, and
+// changes some mask over these random layers.
+TEST(ObsReconstruction, MaskReselectionNeverIncreasesTheErrorAndStaysLegal) {
+  int changed = 0, cases = 0;
+  for (uint64_t seed = 1; seed <= 6; ++seed) {
+    std::mt19937_64 rng(seed);
+    const int rows = 16, cols = 32;
+    const std::vector<double> h = Gram(RandomInputs(rng, 80, cols));
+    const Matrix w = RandomWeights(rng, rows, cols);
+    for (const NmPattern& p : {NmPattern{2, 4}, NmPattern{4, 8}, NmPattern{1, 4}}) {
+      for (int g : {1, 4, 16}) {
+        ObsOptions o;
+        o.refine_iterations = 10;
+        Matrix base = w;
+        const ObsLayerResult r0 = ObsPruneLayer(base, h, p, true, g, o);
+        o.reselect_iterations = 4;
+        Matrix again = w;
+        const ObsLayerResult r1 = ObsPruneLayer(again, h, p, true, g, o);
+        EXPECT_LE(LayerOutputError(w, again, h), LayerOutputError(w, base, h))
+            << "seed " << seed << " " << p.ToString() << " G=" << g;
+        std::string why;
+        EXPECT_TRUE(IsLegalMask(r1.mask, rows, cols, p, g, &why)) << p.ToString() << " G=" << g << ": " << why;
+        for (int row = 0; row < rows; ++row) {
+          for (int g0 = 0; g0 < cols; g0 += p.m) {
+            int kept = 0;
+            for (int e = 0; e < p.m; ++e) kept += r1.mask[static_cast<size_t>(row) * cols + g0 + e];
+            EXPECT_EQ(kept, p.n);
+          }
+        }
+        for (size_t i = 0; i < r1.mask.size(); ++i) {
+          if (!r1.mask[i]) EXPECT_EQ(again.data[i], 0.0f);
+        }
+        changed += r1.mask != r0.mask;
+        ++cases;
+      }
+    }
+  }
+  EXPECT_EQ(cases, 6 * 3 * 3);
+  EXPECT_GT(changed, 0);
+}
+
 TEST(ObsReconstruction, DeadInputsZeroedWithoutNan) {
   std::mt19937_64 rng(9);
   Matrix x = RandomInputs(rng, 40, 8);
