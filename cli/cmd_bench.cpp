@@ -14,7 +14,10 @@
 //            classifier's shape, CPU time per token (independent of other
 //            load on the machine), and the peak RSS over the fp32 model (< 4)
 //   recurrent  RWKV v5.2 forward vs a same-size Llama, one thread (target: RWKV within 2x)
-//   prune    FLOW prune (calibration + selection + pruning + one evaluation) (< 20 s)
+//   prune    FLOW prune (calibration + selection + pruning + one evaluation) (< 20 s);
+//            stories15M FLOW 0.5 with OBS reconstruction as `flexcim prune`
+//            runs it (in place) + one held-out evaluation (< 3 min, issue 17),
+//            and its peak RSS over the fp32 model (< 4)
 //   on-macro perplexity of the held-out blocks with every pruned layer of the
 //            FLOW 0.5 model on the golden macro's tiles (< 60 s, issue 10)
 //   synth    Yosys + OpenSTA of the default configuration (< 2 min)
@@ -28,6 +31,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <utility>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -358,6 +362,43 @@ void BenchPrune(std::vector<Row>& rows, nlohmann::json& j, const pruner::ModelIn
   j["prune"] = {{"seconds", secs}, {"perplexity", p.perplexity()}};
 }
 
+// Issue 17: `flexcim prune`'s path on the model users see: FLOW at 0.5 with
+// OBS reconstruction (the CLI's defaults), the dense model pruned in place,
+// then one evaluation of the held-out slice; its wall time (< 3 min) and the
+// peak RSS of the section over the fp32 model (< 4).
+void BenchPruneStories15M(std::vector<Row>& rows, nlohmann::json& j, const std::string& data_dir) {
+  const bool hwm_reset = static_cast<bool>(std::ofstream("/proc/self/clear_refs") << "5");
+  const auto t = Clock::now();
+  pruner::ModelPaths paths = pruner::ModelPaths::InDataDir(data_dir);
+  paths.model = data_dir + "/stories15M.bin";
+  paths.tokenizer = data_dir + "/tokenizer.bin";
+  pruner::ModelInputs inputs = pruner::ModelInputs::Load(paths);
+  double fp32_bytes = 0.0;
+  for (const auto& tensor : pruner::TensorsInFileOrder(std::as_const(inputs.model))) fp32_bytes += 4.0 * tensor.size;
+  const auto calib = inputs.EncodeSlice("0:255");
+  const auto eval = inputs.EncodeSlice("3300:4299");
+  pruner::PruneSettings s;
+  s.reconstruct = pruner::Reconstruction::kObs;
+  s.obs.refine_iterations = 10;
+  s.progress = false;
+  const pruner::PruneResult r = pruner::RunPruneInPlace(std::move(inputs.model), calib, s, 8, 8, "");
+  pruner::PerplexityOptions o;
+  o.progress = false;
+  const pruner::PerplexityResult p = pruner::EvaluatePerplexity(r.pruned, eval, o);
+  const double secs = Seconds(t);
+  const int64_t peak = PeakRssBytes();
+  rows.push_back({"stories15M FLOW 0.5 + OBS prune (calib 0:255) + eval 3300:4299", secs, "s", "< 180"});
+  rows.push_back({fmt::format("  peak RSS / fp32 model ({:.0f} / {:.0f} MiB){}", peak / 1048576.0,
+                              fp32_bytes / 1048576.0, hwm_reset ? "" : " (whole bench)"),
+                  peak / fp32_bytes, "ratio", "< 4"});
+  j["prune_stories15m"] = {{"seconds", secs},
+                           {"perplexity", p.perplexity()},
+                           {"peak_rss_bytes", peak},
+                           {"peak_rss_since_section_start", hwm_reset},
+                           {"fp32_model_bytes", fp32_bytes},
+                           {"peak_over_fp32", peak / fp32_bytes}};
+}
+
 void BenchOnMacro(std::vector<Row>& rows, nlohmann::json& j, const pruner::ModelInputs& inputs) {
   pruner::PruneSettings s;
   s.progress = false;
@@ -443,7 +484,12 @@ int RunBench(const std::vector<std::string>& args) {
   if (want("forward") || want("prune") || want("on-macro")) {
     const pruner::ModelInputs inputs = pruner::ModelInputs::Load(o.paths.Resolve());
     if (want("forward")) { step("forward pass"); BenchForward(rows, j, inputs); }
-    if (want("prune")) { step("FLOW prune"); BenchPrune(rows, j, inputs); }
+    if (want("prune")) {
+      step("FLOW prune");
+      BenchPrune(rows, j, inputs);
+      step("stories15M FLOW + OBS prune");
+      BenchPruneStories15M(rows, j, o.paths.data_dir);
+    }
     if (want("on-macro")) { step("perplexity on the golden macro"); BenchOnMacro(rows, j, inputs); }
   }
   if (want("recurrent")) {

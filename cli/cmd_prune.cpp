@@ -47,7 +47,9 @@ struct PruneOptions {
   bool allow_nearest = false;
   std::string reconstruct = "obs";
   int obs_refine = 10;
+  int obs_reselect = 0;
   int search_samples = 16;
+  std::string search_granularity = "block";
   int search_rounds = 12;
   std::string calib_blocks = "0:255";
   std::string eval_blocks = "3300:4299";
@@ -105,8 +107,15 @@ po::options_description PruneFlags(PruneOptions& o) {
        "obs: after each layer's SparseGPT pass, this many conjugate-gradient steps on every row's "
        "kept weights towards the least-squares optimum under the chosen mask (0 = SparseGPT as "
        "published; 10 by default: stories15M 2:4 at G = 16 29.86 -> 22.44)")
+      ("obs-reselect", po::value(&o.obs_reselect)->default_value(o.obs_reselect),
+       "obs: then at most this many rounds of re-choosing each layer's legal mask from the refined "
+       "weights (kept weights by what dropping them costs, dropped ones by what restoring them "
+       "gains), each kept only if the layer's output error falls; 0 = off")
       ("search-samples", po::value(&o.search_samples)->default_value(o.search_samples),
        "search: the first N calibration blocks score every candidate assignment (mean NLL)")
+      ("search-granularity", po::value(&o.search_granularity)->default_value(o.search_granularity),
+       "search: block (the seven linear layers of a block share a pattern) | layer (each linear "
+       "layer its own pattern; the parameter-weighted mean sparsity meets --target exactly)")
       ("search-rounds", po::value(&o.search_rounds)->default_value(o.search_rounds),
        "search: at most this many rounds of pair moves at constant sparsity")
       ("calib-blocks", po::value(&o.calib_blocks)->default_value(o.calib_blocks), "calibration text blocks A:B")
@@ -292,8 +301,11 @@ PruneSettings ToSettings(const PruneOptions& o, int blocks) {
   if (o.search_samples < 1) throw UsageError(fmt::format("--search-samples {}: must be >= 1", o.search_samples));
   if (o.search_rounds < 0) throw UsageError(fmt::format("--search-rounds {}: must be >= 0", o.search_rounds));
   s.search_samples = o.search_samples;
+  s.search_granularity = ParseSearchGranularity(o.search_granularity);
   if (o.obs_refine < 0) throw UsageError(fmt::format("--obs-refine {}: must be >= 0", o.obs_refine));
   s.obs.refine_iterations = o.obs_refine;
+  if (o.obs_reselect < 0) throw UsageError(fmt::format("--obs-reselect {}: must be >= 0", o.obs_reselect));
+  s.obs.reselect_iterations = o.obs_reselect;
   s.search_rounds = o.search_rounds;
   if (o.threads < 0) throw UsageError(fmt::format("--threads {}: must be >= 0", o.threads));
   s.threads = o.threads;
@@ -355,23 +367,26 @@ int RunReport(const PruneOptions& o) {
   return 0;
 }
 
+// The options of every perplexity `flexcim prune` prints.
+PerplexityOptions EvalOptions(const PruneOptions& o, std::string label) {
+  PerplexityOptions popt;
+  popt.threads = o.threads;
+  popt.progress = !o.quiet;
+  popt.progress_label = std::move(label);
+  return popt;
+}
+
 // The dense, pruned and pruned W/A-bit perplexities (each computed by the
 // family's function with these options), unless --no-eval.
 using Perplexity = std::function<PerplexityResult(const PerplexityOptions&)>;
 std::optional<PruneEvaluation> EvaluatePrune(const PruneOptions& o, const MacroConfig& c, const Perplexity& dense,
                                              const Perplexity& pruned, const Perplexity& quantized) {
   if (o.no_eval) return std::nullopt;
-  PerplexityOptions popt;
-  popt.threads = o.threads;
-  popt.progress = !o.quiet;
   PruneEvaluation e;
   e.blocks = o.eval_blocks;
-  popt.progress_label = "eval dense";
-  e.dense = dense(popt);
-  popt.progress_label = "eval pruned";
-  e.pruned = pruned(popt);
-  popt.progress_label = fmt::format("eval pruned W{}A{}", c.w_bits(), c.a_bits());
-  e.pruned_quantized = quantized(popt);
+  e.dense = dense(EvalOptions(o, "eval dense"));
+  e.pruned = pruned(EvalOptions(o, "eval pruned"));
+  e.pruned_quantized = quantized(EvalOptions(o, fmt::format("eval pruned W{}A{}", c.w_bits(), c.a_bits())));
   return e;
 }
 
@@ -439,18 +454,23 @@ int RunPrune(const std::vector<std::string>& args) {
   if (auto recurrent = LoadRecurrentModel(paths.model)) {
     return RunRecurrentPrune(o, paths, std::move(recurrent), vm->count("tokenizer") > 0);
   }
-  const ModelInputs inputs = ModelInputs::Load(paths);
+  ModelInputs inputs = ModelInputs::Load(paths);
   const PruneSettings settings = ToSettings(o, inputs.model.config.n_layers);
   const auto calibration = inputs.EncodeSlice(o.calib_blocks);
   std::vector<std::vector<int>> evaluation;
   if (!o.no_eval) evaluation = inputs.EncodeSlice(o.eval_blocks);
+  const std::string model_format = DescribeModelFormat(inputs.model);
 
-  const PruneResult result = RunPrune(inputs.model, calibration, settings, settings.config.w_bits(),
-                                      settings.config.a_bits(), ModelSha256(paths.model));
+  // The dense perplexity first: the pruning then consumes the dense model
+  // (pruned in place, one copy of the weights in memory).
+  std::optional<PerplexityResult> dense_perplexity;
+  if (!o.no_eval) dense_perplexity = EvaluatePerplexity(inputs.model, evaluation, EvalOptions(o, "eval dense"));
+  const PruneResult result = RunPruneInPlace(std::move(inputs.model), calibration, settings, settings.config.w_bits(),
+                                             settings.config.a_bits(), ModelSha256(paths.model));
   for (const std::string& w : result.warnings) std::cerr << "prune: warning: " << w << "\n";
 
   const std::optional<PruneEvaluation> eval = EvaluatePrune(
-      o, settings.config, [&](const PerplexityOptions& p) { return EvaluatePerplexity(inputs.model, evaluation, p); },
+      o, settings.config, [&](const PerplexityOptions&) { return *dense_perplexity; },
       [&](const PerplexityOptions& p) { return EvaluatePerplexity(result.pruned, evaluation, p); },
       [&](const PerplexityOptions& p) {
         return EvaluateQuantized(result.pruned, evaluation, {settings.config.w_bits(), settings.config.a_bits()}, p);
@@ -458,7 +478,7 @@ int RunPrune(const std::vector<std::string>& args) {
   const std::vector<std::string> files = WritePruneOutputs(result, eval, o.out, o.save_quantized);
 
   std::cout << fmt::format("{} pruning of {} ({}) for macro {} ({} masks)\n", o.method, paths.model,
-                           DescribeModelFormat(inputs.model),
+                           model_format,
                            settings.config.Name(),
                            settings.hardware_legal ? fmt::format("legal G={}", settings.config.sel_group()) : "free");
   std::cout << PruneResultTable(result);

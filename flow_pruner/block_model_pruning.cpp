@@ -50,42 +50,60 @@ class BlockStream {
     auto inputs = [&](int k) { return static_cast<size_t>(model.Linear(block, k).cols); };
     const int chunks = std::min(kChunks, n);
     std::vector<std::vector<std::vector<double>>> per_sample(n);  // [sample][layer] S sums
-    std::vector<std::vector<std::vector<double>>> per_chunk(chunks);  // [chunk][layer] H sums
-    ParallelFor(chunks, threads_, [&](int c) {
-      std::vector<std::vector<double>>& grams = per_chunk[c];
-      if (want_h) {
-        grams.resize(layers);
-        for (int k = 0; k < layers; ++k) {
-          if (owner[k] == k) grams[k].assign(inputs(k) * inputs(k), 0.0);
-        }
-      }
-      std::vector<double> scratch;
-      const int first = static_cast<int>(static_cast<int64_t>(n) * c / chunks);
-      const int last = static_cast<int>(static_cast<int64_t>(n) * (c + 1) / chunks);
-      for (int i = first; i < last; ++i) {
-        std::vector<std::vector<double>>& sums = per_sample[i];
-        sums.resize(layers);
-        for (int k = 0; k < layers; ++k) {
-          if (owner[k] == k) sums[k].assign(inputs(k), 0.0);
-        }
-        BlockLinearHooks hooks;
-        hooks.observe_input = [&](int, int k, const Matrix& x) {
-          if (owner[k] != k) return;
-          std::vector<double>& s = sums[k];
-          for (int t = 0; t < x.rows; ++t) {
-            const float* row = x.row(t);
-            for (int j = 0; j < x.cols; ++j) s[j] += static_cast<double>(row[j]) * row[j];
+    // H: the chunks run in waves of one per thread, each wave added to the
+    // total in chunk order as it ends (the same sums as adding every chunk
+    // at the end), so only `threads` chunk Hessians are held at a time.
+    std::vector<std::vector<double>> h_total(want_h ? layers : 0);
+    for (int k = 0; k < static_cast<int>(h_total.size()); ++k) {
+      if (owner[k] == k) h_total[k].assign(inputs(k) * inputs(k), 0.0);
+    }
+    const int wave = EffectiveThreads(threads_, chunks);
+    for (int c0 = 0; c0 < chunks; c0 += wave) {
+      const int in_wave = std::min(wave, chunks - c0);
+      std::vector<std::vector<std::vector<double>>> per_chunk(in_wave);  // [chunk in wave][layer] H sums
+      ParallelFor(in_wave, threads_, [&](int w) {
+        const int c = c0 + w;
+        std::vector<std::vector<double>>& grams = per_chunk[w];
+        if (want_h) {
+          grams.resize(layers);
+          for (int k = 0; k < layers; ++k) {
+            if (owner[k] == k) grams[k].assign(inputs(k) * inputs(k), 0.0);
           }
-          if (want_h) AddGram(x, grams[k], scratch);
-        };
-        if (advance) {
-          model.RunBlock(block, streams_[i], hooks);
-        } else {
-          BlockActivations a = streams_[i];
-          model.RunBlock(block, a, hooks);
+        }
+        std::vector<double> scratch;
+        const int first = static_cast<int>(static_cast<int64_t>(n) * c / chunks);
+        const int last = static_cast<int>(static_cast<int64_t>(n) * (c + 1) / chunks);
+        for (int i = first; i < last; ++i) {
+          std::vector<std::vector<double>>& sums = per_sample[i];
+          sums.resize(layers);
+          for (int k = 0; k < layers; ++k) {
+            if (owner[k] == k) sums[k].assign(inputs(k), 0.0);
+          }
+          BlockLinearHooks hooks;
+          hooks.observe_input = [&](int, int k, const Matrix& x) {
+            if (owner[k] != k) return;
+            std::vector<double>& s = sums[k];
+            for (int t = 0; t < x.rows; ++t) {
+              const float* row = x.row(t);
+              for (int j = 0; j < x.cols; ++j) s[j] += static_cast<double>(row[j]) * row[j];
+            }
+            if (want_h) AddGram(x, grams[k], scratch);
+          };
+          if (advance) {
+            model.RunBlock(block, streams_[i], hooks);
+          } else {
+            BlockActivations a = streams_[i];
+            model.RunBlock(block, a, hooks);
+          }
+        }
+      });
+      for (const auto& grams : per_chunk) {
+        for (int k = 0; k < static_cast<int>(h_total.size()); ++k) {
+          if (owner[k] != k) continue;
+          for (size_t e = 0; e < h_total[k].size(); ++e) h_total[k][e] += grams[k][e];
         }
       }
-    });
+    }
     BlockInputs total;
     total.s.resize(layers);
     if (want_h) total.h.resize(layers);
@@ -99,10 +117,7 @@ class BlockStream {
       for (double& v : s) v /= n;
       if (!want_h) continue;
       const size_t d = inputs(k);
-      std::vector<double> h(d * d, 0.0);
-      for (const auto& grams : per_chunk) {
-        for (size_t e = 0; e < h.size(); ++e) h[e] += grams[k][e];
-      }
+      std::vector<double>& h = h_total[k];
       for (size_t a = 0; a < d; ++a) {
         for (size_t b = 0; b < a; ++b) h[b * d + a] = h[a * d + b];
       }
@@ -249,13 +264,31 @@ BlockModelPruneResult RunBlockModelPrune(const BlockLinearModel& dense,
         "{:.6f} with {} (pass --allow-nearest to use it)",
         s.target, r.assignment.achieved_sparsity, fmt::join(names, ",")));
   }
-  for (const NmPattern& p : r.assignment.patterns) p.RequireSupportedBy(s.config, "pattern");
+  if (!r.assignment.layer_patterns.empty()) {
+    if (static_cast<int>(r.assignment.layer_patterns.size()) != L) {
+      throw Error(fmt::format("prune: per-layer assignment has {} blocks, the model has {}",
+                              r.assignment.layer_patterns.size(), L));
+    }
+    for (const auto& block : r.assignment.layer_patterns) {
+      if (static_cast<int>(block.size()) != K) {
+        throw Error(fmt::format("prune: per-layer assignment has {} layers in a block, the model has {}",
+                                block.size(), K));
+      }
+    }
+  }
+  // The pattern of block i's linear layer k.
+  auto pattern_of = [&](int i, int k) {
+    return r.assignment.layer_patterns.empty() ? r.assignment.patterns[i] : r.assignment.layer_patterns[i][k];
+  };
+  for (int i = 0; i < L; ++i) {
+    for (int k = 0; k < K; ++k) pattern_of(i, k).RequireSupportedBy(s.config, "pattern");
+  }
   // A layer with fewer inputs than M keeps min(N, inputs) per row: nothing
   // would be pruned while the target is reported as met. Refuse instead.
   for (int i = 0; i < L; ++i) {
-    const NmPattern& p = r.assignment.patterns[i];
-    if (p.dense()) continue;
     for (int k = 0; k < K; ++k) {
+      const NmPattern p = pattern_of(i, k);
+      if (p.dense()) continue;
       const int inputs = dense.Linear(i, k).cols;
       if (inputs < p.m) {
         throw UsageError(fmt::format(
@@ -268,7 +301,7 @@ BlockModelPruneResult RunBlockModelPrune(const BlockLinearModel& dense,
 
   // 3. Sequential pruning and quantisation: block i's statistics come from
   // the blocks before it as they are now (pruned, reconstructed).
-  r.pruned = dense.CloneModel();
+  r.pruned = hooks.prune_in_place ? std::move(*hooks.prune_in_place) : dense.CloneModel();
   BlockLinearModel& pruned = *r.pruned;
   r.container.config = s.config;
   r.container.w_bits = w_bits;
@@ -281,8 +314,15 @@ BlockModelPruneResult RunBlockModelPrune(const BlockLinearModel& dense,
   for (int i = 0; i < L; ++i) {
     const NmPattern pattern = r.assignment.patterns[i];
     r.blocks[i].pattern = pattern;
+    if (!r.assignment.layer_patterns.empty()) r.blocks[i].layer_patterns = r.assignment.layer_patterns[i];
+    std::string pattern_text = pattern.ToString();
+    if (!r.blocks[i].layer_patterns.empty()) {
+      std::vector<std::string> names;
+      for (int k = 0; k < K; ++k) names.push_back(fmt::format("{} {}", r.linear_names[k], pattern_of(i, k).ToString()));
+      pattern_text = fmt::format("{}", fmt::join(names, ", "));
+    }
     if (s.progress) {
-      fmt::print(stderr, "prune: block {} -> {}{}{}\n", i, pattern.ToString(),
+      fmt::print(stderr, "prune: block {} -> {}{}{}\n", i, pattern_text,
                  obs ? ", OBS reconstruction" : "",
                  i == 0 ? "" : " (statistics from the pruned blocks before it)");
     }
@@ -294,7 +334,7 @@ BlockModelPruneResult RunBlockModelPrune(const BlockLinearModel& dense,
     std::vector<ObsLayerResult> results(obs ? K : 0);
     if (obs) {
       ParallelFor(K, s.threads, [&](int k) {
-        results[k] = ObsPruneLayer(pruned.MutableLinear(i, k), *in.h[k], pattern, s.hardware_legal,
+        results[k] = ObsPruneLayer(pruned.MutableLinear(i, k), *in.h[k], pattern_of(i, k), s.hardware_legal,
                                    s.config.sel_group(), s.obs);
       });
     }
@@ -313,9 +353,10 @@ BlockModelPruneResult RunBlockModelPrune(const BlockLinearModel& dense,
         masks[k] = std::move(res.mask);
       } else {
         const Matrix metric = WandaMetric(w, stats[k]);
-        masks[k] = pattern.dense()       ? Mask(w.size(), 1)
-                   : s.hardware_legal ? LegalNmMask(metric, pattern, s.config.sel_group())
-                                      : FreeNmMask(metric, pattern);
+        const NmPattern p = pattern_of(i, k);
+        masks[k] = p.dense()          ? Mask(w.size(), 1)
+                   : s.hardware_legal ? LegalNmMask(metric, p, s.config.sel_group())
+                                      : FreeNmMask(metric, p);
         ApplyMask(w, masks[k]);
       }
     }
@@ -326,14 +367,14 @@ BlockModelPruneResult RunBlockModelPrune(const BlockLinearModel& dense,
       const Matrix& w = pruned.Linear(i, k);
       r.blocks[i].weights += static_cast<int64_t>(w.size());
       r.blocks[i].kept += KeptCount(masks[k]);
-      r.blocks[i].tile_passes += golden::LayerTileGrid(s.config, pattern, w.rows, w.cols).count();
+      r.blocks[i].tile_passes += golden::LayerTileGrid(s.config, pattern_of(i, k), w.rows, w.cols).count();
       const QuantizedRows q = QuantizeWeights(w, w_bits);
       PrunedLayer layer;
       layer.block = i;
       layer.name = r.linear_names[k];
       layer.rows = w.rows;
       layer.cols = w.cols;
-      layer.pattern = pattern;
+      layer.pattern = pattern_of(i, k);
       layer.mask = std::move(masks[k]);
       layer.weights.assign(q.q.begin(), q.q.end());
       layer.scales.assign(q.scale.begin(), q.scale.end());

@@ -57,6 +57,10 @@ struct BlockPruneHooks {
   // Chooses the assignment from the normalised O_i and D_i instead of
   // flow/uniform/owl (then every method and priority is accepted).
   std::function<FlowAssignment(const std::vector<double>& o_norm, const std::vector<double>& d_norm)> select;
+  // When set: the model to prune (the same weights as `dense`, e.g. `dense`
+  // itself, whose owner hands it over) instead of dense.CloneModel(); the
+  // pipeline reads `dense` no more once pruning starts.
+  std::unique_ptr<BlockLinearModel>* prune_in_place = nullptr;
 };
 
 // Throws UsageError for a method or priority named above (without

@@ -34,29 +34,37 @@ std::vector<LayerStats> Collect(const LlamaModel& model,
   const int n = static_cast<int>(samples.size());
   if (n == 0) throw Error("calibration: no samples");
   const int num_layers = last - first + 1;
-  std::vector<std::vector<LayerStats>> per_sample(n);
-  ProgressReporter progress("calibrate", n, "samples", options.progress);
-  ParallelFor(n, options.threads, [&](int i) {
-    std::vector<LayerStats> stats(num_layers, ZeroStats(c));
-    ForwardHooks hooks;
-    hooks.transform_input = options.transform_input;
-    hooks.observe_input = [&](int layer, LinearKind kind, const Matrix& x) {
-      if (layer < first || layer > last) return;
-      std::vector<double>& s = stats[layer - first][kind];
-      for (int t = 0; t < x.rows; ++t) {
-        const float* row = x.row(t);
-        for (int j = 0; j < x.cols; ++j) s[j] += static_cast<double>(row[j]) * row[j];
-      }
-    };
-    RunTransformerLayers(model, samples[i], last + 1, hooks);
-    per_sample[i] = std::move(stats);
-    progress.Advance();
-  });
-  progress.Finish();
+  // Samples run in waves; each wave's per-sample sums are added to the
+  // total in sample order as it ends (the same sums as adding every sample
+  // at the end) and freed, so memory does not grow with the sample count.
   std::vector<LayerStats> total(num_layers, ZeroStats(c));
-  for (int i = 0; i < n; ++i) {
-    for (int l = 0; l < num_layers; ++l) AddStats(total[l], per_sample[i][l]);
+  const int wave = 16 * EffectiveThreads(options.threads, n);
+  std::vector<std::vector<LayerStats>> per_sample(std::min(wave, n));
+  ProgressReporter progress("calibrate", n, "samples", options.progress);
+  for (int w0 = 0; w0 < n; w0 += wave) {
+    const int in_wave = std::min(wave, n - w0);
+    ParallelFor(in_wave, options.threads, [&](int wi) {
+      const int i = w0 + wi;
+      std::vector<LayerStats> stats(num_layers, ZeroStats(c));
+      ForwardHooks hooks;
+      hooks.transform_input = options.transform_input;
+      hooks.observe_input = [&](int layer, LinearKind kind, const Matrix& x) {
+        if (layer < first || layer > last) return;
+        std::vector<double>& s = stats[layer - first][kind];
+        for (int t = 0; t < x.rows; ++t) {
+          const float* row = x.row(t);
+          for (int j = 0; j < x.cols; ++j) s[j] += static_cast<double>(row[j]) * row[j];
+        }
+      };
+      RunTransformerLayers(model, samples[i], last + 1, hooks);
+      per_sample[wi] = std::move(stats);
+      progress.Advance();
+    });
+    for (int wi = 0; wi < in_wave; ++wi) {
+      for (int l = 0; l < num_layers; ++l) AddStats(total[l], per_sample[wi][l]);
+    }
   }
+  progress.Finish();
   for (LayerStats& stats : total) {
     for (auto& s : stats.s) {
       for (double& v : s) v /= n;

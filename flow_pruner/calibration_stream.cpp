@@ -61,34 +61,47 @@ BlockHessians CalibrationStream::Hessians(const LlamaLayer& layer) const {
   const int chunks = std::min(kChunks, n);
   auto inputs = [&](LinearKind k) { return layer.linear(k).cols; };
   using Sums = std::array<std::vector<double>, kNumLinearKinds>;
-  std::vector<Sums> per_chunk(chunks);
-  ParallelFor(chunks, threads_, [&](int c) {
-    Sums& sums = per_chunk[c];
-    for (LinearKind k : kOwners) {
-      sums[LinearIndex(k)].assign(static_cast<size_t>(inputs(k)) * inputs(k), 0.0);
+  // The chunks run in waves of one per thread and each wave is added to the
+  // total in chunk order as it ends (the same sums as adding every chunk at
+  // the end): only `threads` chunk Hessians are held at a time.
+  std::array<std::vector<double>, kNumLinearKinds> total;
+  for (LinearKind k : kOwners) total[LinearIndex(k)].assign(static_cast<size_t>(inputs(k)) * inputs(k), 0.0);
+  const int wave = EffectiveThreads(threads_, chunks);
+  for (int c0 = 0; c0 < chunks; c0 += wave) {
+    const int in_wave = std::min(wave, chunks - c0);
+    std::vector<Sums> per_chunk(in_wave);
+    ParallelFor(in_wave, threads_, [&](int w) {
+      const int c = c0 + w;
+      Sums& sums = per_chunk[w];
+      for (LinearKind k : kOwners) {
+        sums[LinearIndex(k)].assign(static_cast<size_t>(inputs(k)) * inputs(k), 0.0);
+      }
+      std::vector<double> scratch;
+      ForwardHooks hooks;
+      hooks.observe_input = [&](int, LinearKind kind, const Matrix& x) {
+        if (Owner(kind) != kind) return;
+        AddGram(x, sums[LinearIndex(kind)], scratch);
+      };
+      const int first = static_cast<int>(static_cast<int64_t>(n) * c / chunks);
+      const int last = static_cast<int>(static_cast<int64_t>(n) * (c + 1) / chunks);
+      for (int i = first; i < last; ++i) {
+        Matrix x = streams_[i];
+        RunTransformerBlock(config_, layer, block_, x, hooks);
+      }
+    });
+    for (const Sums& sums : per_chunk) {
+      for (LinearKind k : kOwners) {
+        std::vector<double>& h = total[LinearIndex(k)];
+        const std::vector<double>& part = sums[LinearIndex(k)];
+        for (size_t i = 0; i < h.size(); ++i) h[i] += part[i];
+      }
     }
-    std::vector<double> scratch;
-    ForwardHooks hooks;
-    hooks.observe_input = [&](int, LinearKind kind, const Matrix& x) {
-      if (Owner(kind) != kind) return;
-      AddGram(x, sums[LinearIndex(kind)], scratch);
-    };
-    const int first = static_cast<int>(static_cast<int64_t>(n) * c / chunks);
-    const int last = static_cast<int>(static_cast<int64_t>(n) * (c + 1) / chunks);
-    for (int i = first; i < last; ++i) {
-      Matrix x = streams_[i];
-      RunTransformerBlock(config_, layer, block_, x, hooks);
-    }
-  });
+  }
   BlockHessians result;
   for (const Matrix& s : streams_) result.tokens += s.rows;
   for (LinearKind k : kOwners) {
     const int d = inputs(k);
-    std::vector<double> h(static_cast<size_t>(d) * d, 0.0);
-    for (const Sums& sums : per_chunk) {
-      const std::vector<double>& part = sums[LinearIndex(k)];
-      for (size_t i = 0; i < h.size(); ++i) h[i] += part[i];
-    }
+    std::vector<double>& h = total[LinearIndex(k)];
     for (int a = 0; a < d; ++a) {
       for (int b = 0; b < a; ++b) h[static_cast<size_t>(b) * d + a] = h[static_cast<size_t>(a) * d + b];
     }

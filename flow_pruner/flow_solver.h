@@ -47,6 +47,11 @@ struct FlowSolverOptions {
 
 struct FlowAssignment {
   std::vector<NmPattern> patterns;  // one per block
+  // Per-layer assignments (`--search-granularity layer`): [block][linear
+  // layer] the pattern of each layer, patterns[block] then the pattern of
+  // most of the block's weights, and achieved_sparsity the fraction of
+  // linear-layer weights pruned. Empty: every layer has patterns[block].
+  std::vector<std::vector<NmPattern>> layer_patterns;
   double objective = 0.0;           // over all blocks, forced ones included
   double achieved_sparsity = 0.0;   // mean over all blocks, forced ones included
   double target_sparsity = 0.0;

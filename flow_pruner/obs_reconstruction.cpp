@@ -101,6 +101,54 @@ Mask ChooseMask(const Matrix& scores, const NmPattern& pattern, bool hardware_le
   return hardware_legal ? LegalNmMask(scores, pattern, sel_group) : FreeNmMask(scores, pattern);
 }
 
+// Mask re-selection after the pass (ObsOptions::reselect_iterations): with
+// E(v) = (v - original)^T Hd (v - original) per row and the current weights
+// v near the optimum under the mask, keeping weight j is worth about
+// v_j^2 Hd_jj (what E grows by if it alone is dropped) and restoring a
+// dropped j about g_j^2 / (4 Hd_jj), g = 2 Hd (v - original) (what E falls by
+// if it alone moves optimally). The legal mask of the largest summed worth
+// is chosen, its kept weights are refined from v (the restored ones from 0)
+// with max(refine_iterations, 10) CG steps, and it replaces the current mask
+// only when the layer's output error (LayerOutputError) falls; stops at the
+// first non-improving or unchanged mask.
+void ReselectMask(Matrix& w, const Matrix& original, const std::vector<double>& h, ObsLayerResult& result,
+                  const NmPattern& pattern, bool hardware_legal, int sel_group, const ObsOptions& options) {
+  if (options.reselect_iterations <= 0 || pattern.dense()) return;
+  const int rows = w.rows, n = w.cols;
+  const double lambda = result.damping * MeanDiagonal(h, n);
+  double error = LayerOutputError(original, w, h);
+  for (int it = 0; it < options.reselect_iterations; ++it) {
+    Matrix worth(rows, n);
+    std::vector<double> diff(n);
+    for (int r = 0; r < rows; ++r) {
+      for (int j = 0; j < n; ++j) diff[j] = static_cast<double>(w.at(r, j)) - original.at(r, j);
+      for (int j = 0; j < n; ++j) {
+        const double hjj = h[static_cast<size_t>(j) * n + j] + lambda;
+        const size_t at = static_cast<size_t>(r) * n + j;
+        if (result.mask[at]) {
+          const double v = w.data[at];
+          worth.data[at] = static_cast<float>(v * v * hjj);
+        } else {
+          const double* hj = h.data() + static_cast<size_t>(j) * n;
+          double g = lambda * diff[j];
+          for (int k = 0; k < n; ++k) g += hj[k] * diff[k];
+          worth.data[at] = static_cast<float>(g * g / hjj);  // (2g)^2 / (4 Hd_jj)
+        }
+      }
+    }
+    Mask candidate = ChooseMask(worth, pattern, hardware_legal, sel_group);
+    if (candidate == result.mask) return;
+    Matrix trial = w;
+    ApplyMask(trial, candidate);
+    RefineUnderMask(trial, original, h, candidate, result.damping, std::max(options.refine_iterations, 10));
+    const double trial_error = LayerOutputError(original, trial, h);
+    if (!(trial_error < error)) return;
+    w = std::move(trial);
+    result.mask = std::move(candidate);
+    error = trial_error;
+  }
+}
+
 // The SparseGPT pass. With `fixed` the mask is given; otherwise it is chosen
 // per group of `pattern.m` columns from the OBS saliencies.
 ObsLayerResult Pass(Matrix& w, const std::vector<double>& hessian, const Mask* fixed,
@@ -208,6 +256,7 @@ ObsLayerResult Pass(Matrix& w, const std::vector<double>& hessian, const Mask* f
   if (options.refine_iterations > 0) {
     RefineUnderMask(w, original, h, result.mask, result.damping, options.refine_iterations);
   }
+  if (!fixed) ReselectMask(w, original, h, result, pattern, hardware_legal, sel_group, options);
   return result;
 }
 

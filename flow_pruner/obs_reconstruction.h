@@ -53,6 +53,11 @@ struct ObsOptions {
   // kept weights towards the exact optimum under the chosen mask (the damped
   // objective; CG never increases it). 0 = SparseGPT as published.
   int refine_iterations = 0;
+  // Then at most this many rounds of mask re-selection: the legal mask of
+  // the largest estimated worth (kept weights by what dropping them costs,
+  // dropped ones by what restoring them gains) refined and taken only when
+  // the layer's output error falls (never increases it). 0 = off.
+  int reselect_iterations = 0;
 };
 
 struct ObsLayerResult {

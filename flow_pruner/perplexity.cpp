@@ -92,14 +92,30 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) double LogSumExp(co
 SequenceNll ScoreSequence(const LlamaModel& model, std::span<const int> tokens,
                           const ForwardHooks& hooks) {
   if (tokens.size() < 2) return {};
-  // One logits buffer per thread (up to seq_len x vocab floats), reused
-  // from sequence to sequence.
+  const Matrix x = RunTransformerLayers(model, tokens.first(tokens.size() - 1), model.config.n_layers, hooks);
+  // The classifier in slices of kRows positions: one logits buffer per
+  // thread of kRows x vocab floats (8 MB for a 32,000-token vocabulary, not
+  // seq_len x vocab), reused from slice to slice. Each row's logits do not
+  // depend on the slicing and the NLL is summed position by position as
+  // NllOfLogits does, so the result is the same.
+  constexpr int kRows = 64;
   thread_local Matrix logits;
-  ClassifierLogits(model,
-                   RunTransformerLayers(model, tokens.first(tokens.size() - 1),
-                                        model.config.n_layers, hooks),
-                   logits);
-  return NllOfLogits(logits, tokens);
+  thread_local Matrix slice;
+  SequenceNll result;
+  for (int r0 = 0; r0 < x.rows; r0 += kRows) {
+    const int rows = std::min(kRows, x.rows - r0);
+    slice.rows = rows;
+    slice.cols = x.cols;
+    slice.data.assign(x.data.begin() + static_cast<std::ptrdiff_t>(r0) * x.cols,
+                      x.data.begin() + static_cast<std::ptrdiff_t>(r0 + rows) * x.cols);
+    ClassifierLogits(model, slice, logits);
+    for (int t = 0; t < rows; ++t) {
+      const float* row = logits.row(t);
+      result.sum_nll += LogSumExp(row, logits.cols) - static_cast<double>(row[tokens[r0 + t + 1]]);
+      ++result.predictions;
+    }
+  }
+  return result;
 }
 
 SequenceNll NllOfLogits(const Matrix& logits, std::span<const int> tokens) {

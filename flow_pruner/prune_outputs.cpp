@@ -1,6 +1,7 @@
 #include "flow_pruner/prune_outputs.h"
 
 #include <fmt/format.h>
+#include <malloc.h>
 
 #include "core/json_input.h"
 #include "core/output_directory.h"
@@ -10,6 +11,14 @@
 namespace flexcim::pruner {
 
 namespace {
+
+// Each linear layer's pattern (empty: the block's pattern for every layer).
+nlohmann::json LayerPatternNames(const BlockChoice& b) {
+  nlohmann::json names = nlohmann::json::array();
+  for (const NmPattern& p : b.layer_patterns) names.push_back(p.ToString());
+  return names;
+}
+
 
 nlohmann::json PerplexityJson(const PerplexityResult& p) {
   return {{"mean_nll", p.mean_nll()}, {"perplexity", p.perplexity()}, {"predictions", p.predictions},
@@ -57,6 +66,7 @@ nlohmann::json SelectionJson(const Result& r, const std::string& model_format) {
                            {"outlier_ratio_norm", b.outlier_norm},
                            {"locality_norm", b.locality_norm},
                            {"pattern", b.pattern.ToString()},
+                           {"layer_patterns", LayerPatternNames(b)},
                            {"sparsity", b.pattern.sparsity()},
                            {"weights", b.weights},
                            {"kept", b.kept}});
@@ -88,6 +98,14 @@ std::string BlockTable(const Result& r) {
                      b.stats.ratio_percent, b.stats.outliers, b.stats.locality, b.outlier_norm,
                      b.locality_norm, b.pattern.ToString(),
                      100.0 * static_cast<double>(b.kept) / static_cast<double>(b.weights));
+    if (!b.layer_patterns.empty()) {
+      std::vector<std::string> names;
+      for (size_t k = 0; k < b.layer_patterns.size(); ++k) {
+        // Per-layer assignments come from the Llama search: its layer names.
+        names.push_back(fmt::format("{} {}", LinearName(kAllLinearKinds.at(k)), b.layer_patterns[k].ToString()));
+      }
+      s += fmt::format("      per layer: {}\n", fmt::join(names, ", "));
+    }
   }
   s += fmt::format("mean block sparsity {:.4f} (target {:.4f}{}), weight sparsity {:.4f}\n",
                    r.block_sparsity(), r.settings.target,
@@ -160,6 +178,11 @@ std::vector<std::string> WritePruneOutputs(const PruneResult& r,
                                            const std::optional<PruneEvaluation>& eval,
                                            const std::filesystem::path& out_dir,
                                            bool fake_quantized_weights) {
+  // The evaluations before this leave freed heap resident (glibc keeps it
+  // for reuse); the model file about to be built is one more copy of the
+  // weights, so the freed heap goes back to the OS first (peak RSS of
+  // `flexcim prune`, issue 17).
+  malloc_trim(0);
   std::vector<std::string> files = {"layers.txt", "prune.json"};
   WriteOutputDirectory(out_dir, "prune", [&](const std::filesystem::path& staging) {
     WriteTextFile(staging / "layers.txt", LayerPatternText(r));

@@ -130,9 +130,13 @@ PruneResult RunPrune(const LlamaModel& dense, const std::vector<std::vector<int>
   return RunPrune(dense, dense_stats, calibration, s, w_bits, a_bits, source_model_sha256);
 }
 
-PruneResult RunPrune(const LlamaModel& dense, const CalibrationStats& dense_stats,
-                     const std::vector<std::vector<int>>& calibration, const PruneSettings& s,
-                     int w_bits, int a_bits, const std::string& source_model_sha256) {
+namespace {
+
+// RunPrune with the dense statistics; `in_place`: the owner of `dense`, pruned in place.
+PruneResult RunPruneFrom(const LlamaModel& dense, const CalibrationStats& dense_stats,
+                         const std::vector<std::vector<int>>& calibration, const PruneSettings& s,
+                         int w_bits, int a_bits, const std::string& source_model_sha256,
+                         std::unique_ptr<BlockLinearModel>* in_place) {
   CheckSettings(dense, s);
   const int L = dense.config.n_layers;
   if (static_cast<int>(dense_stats.layers.size()) != L) {
@@ -179,6 +183,8 @@ PruneResult RunPrune(const LlamaModel& dense, const CalibrationStats& dense_stat
     // Variants only rank assignments: SparseGPT's pass without the CG
     // refinement (3x cheaper); the chosen assignment is pruned with s.obs.
     so.obs.refine_iterations = 0;
+    so.obs.reselect_iterations = 0;
+    so.granularity = s.search_granularity;
     so.score_samples = s.search_samples;
     so.max_rounds = s.search_rounds;
     so.threads = s.threads;
@@ -194,6 +200,7 @@ PruneResult RunPrune(const LlamaModel& dense, const CalibrationStats& dense_stat
   }
   BlockPruneHooks hooks;
   hooks.dense_stats = &stats;
+  hooks.prune_in_place = in_place;
   hooks.select = [&](const std::vector<double>& o_norm, const std::vector<double>& d_norm) {
     return Select(s, dense, o_norm, d_norm, r.measured_costs.get(), r.search.get());
   };
@@ -210,6 +217,28 @@ PruneResult RunPrune(const LlamaModel& dense, const CalibrationStats& dense_stat
     for (int i = 0; i < L; ++i) r.blocks[i].measured_cost = r.measured_costs->Cost(i, r.blocks[i].pattern);
   }
   return r;
+}
+
+}  // namespace
+
+PruneResult RunPrune(const LlamaModel& dense, const CalibrationStats& dense_stats,
+                     const std::vector<std::vector<int>>& calibration, const PruneSettings& s,
+                     int w_bits, int a_bits, const std::string& source_model_sha256) {
+  return RunPruneFrom(dense, dense_stats, calibration, s, w_bits, a_bits, source_model_sha256, nullptr);
+}
+
+PruneResult RunPruneInPlace(LlamaModel&& dense, const std::vector<std::vector<int>>& calibration,
+                            const PruneSettings& s, int w_bits, int a_bits,
+                            const std::string& source_model_sha256) {
+  auto owner = std::make_unique<LlamaBlockModel>(std::move(dense));
+  const LlamaModel& model = owner->owned_model();
+  CheckSettings(model, s);
+  CalibrationOptions copt;
+  copt.threads = s.threads;
+  copt.progress = s.progress;
+  const CalibrationStats dense_stats = Calibrate(model, calibration, copt);
+  std::unique_ptr<BlockLinearModel> in_place = std::move(owner);
+  return RunPruneFrom(model, dense_stats, calibration, s, w_bits, a_bits, source_model_sha256, &in_place);
 }
 
 std::string LayerPatternText(const std::vector<BlockChoice>& blocks) {

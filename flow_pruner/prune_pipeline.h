@@ -72,6 +72,7 @@ struct PruneSettings {
   ObsOptions obs;  // damping and column block of the reconstruction
   int search_samples = 16;  // search: calibration blocks scored per candidate
   int search_rounds = 12;   // search: rounds of pair moves
+  SearchGranularity search_granularity = SearchGranularity::kBlock;  // search: per block or per layer
   int threads = 0;
   bool progress = true;
 };
@@ -81,6 +82,9 @@ struct BlockChoice {
   double outlier_norm = 0.0;   // normalised O_i in [0, 1]
   double locality_norm = 0.0;  // normalised D_i in [0, 1]
   NmPattern pattern;
+  // Per-layer assignments: each linear layer's pattern (pattern is then the
+  // one of most of the block's weights); empty: pattern for every layer.
+  std::vector<NmPattern> layer_patterns;
   int64_t weights = 0;         // weights in the block's linear layers
   int64_t kept = 0;            // after the mask
   int64_t tile_passes = 0;     // tiles of the block's linear layers on the macro
@@ -122,6 +126,14 @@ PruneResult RunPrune(const LlamaModel& dense, const CalibrationStats& dense_stat
                      const std::vector<std::vector<int>>& calibration,
                      const PruneSettings& settings, int w_bits, int a_bits,
                      const std::string& source_model_sha256);
+
+// The same, consuming the dense model: its blocks are pruned in place and
+// it becomes PruneResult::pruned, so the process holds one copy of the
+// model instead of two (`flexcim prune` evaluates the dense model first).
+// The result is identical to RunPrune's.
+PruneResult RunPruneInPlace(LlamaModel&& dense, const std::vector<std::vector<int>>& calibration,
+                            const PruneSettings& settings, int w_bits, int a_bits,
+                            const std::string& source_model_sha256);
 
 // "Layer i: N:M" lines, the reference's text format.
 std::string LayerPatternText(const std::vector<BlockChoice>& blocks);

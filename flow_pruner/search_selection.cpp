@@ -14,30 +14,49 @@
 #include "flow_pruner/block_pruning.h"
 #include "flow_pruner/calibration_stream.h"
 #include "flow_pruner/forward.h"
+#include "flow_pruner/layer_search_selection.h"
 #include "flow_pruner/perplexity.h"
 
 namespace flexcim::pruner {
 
 namespace {
 
-// Sparsity (M-N)/M as an exact fraction over 2^k * 3 * 5 * 7 (every M the
-// macro runs divides it), so sums of levels compare exactly.
-constexpr int64_t kDenominator = 8 * 9 * 5 * 7 * 16;
+constexpr int64_t kDenominator = kSearchDenominator;
 
-int64_t SparsityUnits(const NmPattern& p) {
-  if (kDenominator % p.m != 0) {
+int64_t SparsityUnits(const NmPattern& p) { return SearchSparsityUnits(p); }
+
+}  // namespace
+
+int64_t SearchSparsityUnits(const NmPattern& p) {
+  if (kSearchDenominator % p.m != 0) {
     throw UsageError(fmt::format("--method search: pattern {} has an M the search cannot add exactly",
                                  p.ToString()));
   }
-  return static_cast<int64_t>(p.m - p.n) * (kDenominator / p.m);
+  return static_cast<int64_t>(p.m - p.n) * (kSearchDenominator / p.m);
 }
 
-// Mean NLL of the score samples whose residual streams at block `first` are
-// `inputs`, with `layers[b]` for blocks b >= first. When `cache` is given,
-// (*cache)[b][s] receives block b's input for b > first.
-double JointNll(const LlamaModel& model, const std::vector<const LlamaLayer*>& layers, int first,
-                const std::vector<Matrix>& inputs, const std::vector<std::vector<int>>& samples,
-                int threads, std::vector<std::vector<Matrix>>* cache) {
+std::string_view SearchGranularityName(SearchGranularity g) {
+  return g == SearchGranularity::kLayer ? "layer" : "block";
+}
+
+SearchGranularity ParseSearchGranularity(std::string_view text) {
+  if (text == "block") return SearchGranularity::kBlock;
+  if (text == "layer") return SearchGranularity::kLayer;
+  throw UsageError(fmt::format("--search-granularity {}: must be one of block, layer", text));
+}
+
+std::vector<std::vector<int>> SearchScoreSamples(const std::vector<std::vector<int>>& calibration, int count) {
+  std::vector<std::vector<int>> scored;
+  for (int s = 0; s < std::min<int>(count, static_cast<int>(calibration.size())); ++s) {
+    if (calibration[s].size() >= 2) scored.push_back(calibration[s]);
+  }
+  if (scored.empty()) throw Error("--method search: no calibration block has 2 or more tokens");
+  return scored;
+}
+
+double SuffixNll(const LlamaModel& model, const std::vector<const LlamaLayer*>& layers, int first,
+                 const std::vector<Matrix>& inputs, const std::vector<std::vector<int>>& samples,
+                 int threads, std::vector<std::vector<Matrix>>* cache) {
   const int n = static_cast<int>(samples.size());
   const int L = model.config.n_layers;
   std::vector<SequenceNll> per(n);
@@ -58,10 +77,19 @@ double JointNll(const LlamaModel& model, const std::vector<const LlamaLayer*>& l
   return predictions > 0 ? total / predictions : 0.0;
 }
 
+namespace {
+
+double JointNll(const LlamaModel& model, const std::vector<const LlamaLayer*>& layers, int first,
+                const std::vector<Matrix>& inputs, const std::vector<std::vector<int>>& samples,
+                int threads, std::vector<std::vector<Matrix>>* cache) {
+  return SuffixNll(model, layers, first, inputs, samples, threads, cache);
+}
+
 }  // namespace
 
 SearchResult SearchAssignment(const LlamaModel& dense, const std::vector<std::vector<int>>& calibration,
                               const SearchOptions& o) {
+  if (o.granularity == SearchGranularity::kLayer) return SearchLayerAssignment(dense, calibration, o);
   const int L = dense.config.n_layers;
   if (calibration.empty()) throw Error("--method search: no calibration samples");
   SearchResult result;
@@ -77,11 +105,7 @@ SearchResult SearchAssignment(const LlamaModel& dense, const std::vector<std::ve
 
   // Score samples: the first score_samples calibration blocks (last token
   // only predicted, never fed).
-  std::vector<std::vector<int>> scored;
-  for (int s = 0; s < std::min<int>(o.score_samples, static_cast<int>(calibration.size())); ++s) {
-    if (calibration[s].size() >= 2) scored.push_back(calibration[s]);
-  }
-  if (scored.empty()) throw Error("--method search: no calibration block has 2 or more tokens");
+  const std::vector<std::vector<int>> scored = SearchScoreSamples(calibration, o.score_samples);
   const int S = static_cast<int>(scored.size());
   std::vector<std::vector<Matrix>> dense_inputs(L, std::vector<Matrix>(S));
   ParallelFor(S, o.threads, [&](int s) {

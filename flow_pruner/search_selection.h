@@ -26,7 +26,9 @@
 // Selection never sees text outside the calibration slice.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/nm_pattern.h"
@@ -36,8 +38,17 @@
 
 namespace flexcim::pruner {
 
+// What one choice of the search covers: a whole block (its seven linear
+// layers share a pattern), or each linear layer on its own
+// (layer_search_selection.h).
+enum class SearchGranularity { kBlock, kLayer };
+std::string_view SearchGranularityName(SearchGranularity g);
+// "block" or "layer"; UsageError naming --search-granularity otherwise.
+SearchGranularity ParseSearchGranularity(std::string_view text);
+
 struct SearchOptions {
   std::vector<NmPattern> candidates;  // dense ones included
+  SearchGranularity granularity = SearchGranularity::kBlock;
   double target = 0.5;
   std::vector<int> keep_dense;
   bool hardware_legal = true;
@@ -64,7 +75,26 @@ struct SearchResult {
   std::vector<std::string> log;  // one line per accepted move
 };
 
+// Sparsity (M-N)/M as an exact fraction over kSearchDenominator (every M
+// the macro runs divides it), so sums of levels compare exactly; UsageError
+// for an M that does not divide it.
+inline constexpr int64_t kSearchDenominator = 8 * 9 * 5 * 7 * 16;
+int64_t SearchSparsityUnits(const NmPattern& p);
+
+// Dispatches on options.granularity (kLayer: SearchLayerAssignment).
 SearchResult SearchAssignment(const LlamaModel& dense, const std::vector<std::vector<int>>& calibration,
                               const SearchOptions& options);
+
+// Mean next-token NLL of `samples` whose residual streams at block `first`
+// are `inputs`, with `layers[b]` for blocks b >= first (samples in parallel,
+// sums in sample order). When `cache` is given, (*cache)[b][s] receives
+// block b's input for b > first.
+double SuffixNll(const LlamaModel& model, const std::vector<const LlamaLayer*>& layers, int first,
+                 const std::vector<Matrix>& inputs, const std::vector<std::vector<int>>& samples,
+                 int threads, std::vector<std::vector<Matrix>>* cache);
+
+// The score samples (the first `count` calibration blocks with 2 or more
+// tokens); Error when none.
+std::vector<std::vector<int>> SearchScoreSamples(const std::vector<std::vector<int>>& calibration, int count);
 
 }  // namespace flexcim::pruner

@@ -7,6 +7,7 @@
 
 #include "core/errors.h"
 #include "flow_pruner/block_pruning.h"
+#include "flow_pruner/layer_search_selection.h"
 
 namespace flexcim::pruner {
 namespace {
@@ -240,6 +241,49 @@ TEST(ObsReconstruction, MasksLegalForEverySelectGroup) {
   }
 }
 
+// Mask re-selection (ObsOptions::reselect_iterations) never increases the
+// layer's output error against the pass + refinement it starts from, keeps
+// every mask legal for its G and N per group, zeroes what it drops, and
+// changes some mask over these random layers.
+TEST(ObsReconstruction, MaskReselectionNeverIncreasesTheErrorAndStaysLegal) {
+  int changed = 0, cases = 0;
+  for (uint64_t seed = 1; seed <= 6; ++seed) {
+    std::mt19937_64 rng(seed);
+    const int rows = 16, cols = 32;
+    const std::vector<double> h = Gram(RandomInputs(rng, 80, cols));
+    const Matrix w = RandomWeights(rng, rows, cols);
+    for (const NmPattern& p : {NmPattern{2, 4}, NmPattern{4, 8}, NmPattern{1, 4}}) {
+      for (int g : {1, 4, 16}) {
+        ObsOptions o;
+        o.refine_iterations = 10;
+        Matrix base = w;
+        const ObsLayerResult r0 = ObsPruneLayer(base, h, p, true, g, o);
+        o.reselect_iterations = 4;
+        Matrix again = w;
+        const ObsLayerResult r1 = ObsPruneLayer(again, h, p, true, g, o);
+        EXPECT_LE(LayerOutputError(w, again, h), LayerOutputError(w, base, h))
+            << "seed " << seed << " " << p.ToString() << " G=" << g;
+        std::string why;
+        EXPECT_TRUE(IsLegalMask(r1.mask, rows, cols, p, g, &why)) << p.ToString() << " G=" << g << ": " << why;
+        for (int row = 0; row < rows; ++row) {
+          for (int g0 = 0; g0 < cols; g0 += p.m) {
+            int kept = 0;
+            for (int e = 0; e < p.m; ++e) kept += r1.mask[static_cast<size_t>(row) * cols + g0 + e];
+            EXPECT_EQ(kept, p.n);
+          }
+        }
+        for (size_t i = 0; i < r1.mask.size(); ++i) {
+          if (!r1.mask[i]) EXPECT_EQ(again.data[i], 0.0f);
+        }
+        changed += r1.mask != r0.mask;
+        ++cases;
+      }
+    }
+  }
+  EXPECT_EQ(cases, 6 * 3 * 3);
+  EXPECT_GT(changed, 0);
+}
+
 TEST(ObsReconstruction, DeadInputsZeroedWithoutNan) {
   std::mt19937_64 rng(9);
   Matrix x = RandomInputs(rng, 40, 8);
@@ -330,6 +374,70 @@ TEST(ObsReconstruction, BadShapesNameTheArgument) {
     FAIL();
   } catch (const Error& e) {
     EXPECT_STREQ(e.what(), "ObsPruneLayer: H[1][1] = nan is not finite");
+  }
+}
+
+}  // namespace
+}  // namespace flexcim::pruner
+
+// The per-layer search's exact weighted choice (layer_search_selection.h):
+// against every combination of small random instances, and by hand.
+namespace flexcim::pruner {
+namespace {
+
+TEST(WeightedLevels, ByHand) {
+  // Two layers of weight 3 and one of weight 8 at sparsity 0, 4/8 and 6/8.
+  const std::vector<std::vector<std::pair<int64_t, double>>> options = {
+      {{0, 0.0}, {12, 1.0}, {18, 5.0}},
+      {{0, 0.0}, {12, 1.5}, {18, 5.0}},
+      {{0, 0.0}, {32, 1.0}, {48, 2.5}},
+  };
+  // 56 = 4/8 of all 14 weights: only every layer at 4/8.
+  EXPECT_EQ(SolveWeightedLevels(options, 56), (std::vector<int>{1, 1, 1}));
+  // 36 = 18 + 18 + 0 only.
+  EXPECT_EQ(SolveWeightedLevels(options, 36), (std::vector<int>{2, 2, 0}));
+  // 60 = 12 + 0 + 48 (cost 3.5) or 0 + 12 + 48 (cost 4).
+  EXPECT_EQ(SolveWeightedLevels(options, 60), (std::vector<int>{1, 0, 2}));
+  EXPECT_TRUE(SolveWeightedLevels(options, 7).empty());
+  EXPECT_TRUE(SolveWeightedLevels({}, 0).empty());
+}
+
+TEST(WeightedLevels, EqualsExhaustiveSearchOverRandomInstances) {
+  std::mt19937 rng(17);
+  std::uniform_int_distribution<int> level(0, 3), weight(1, 4), count(2, 5);
+  std::uniform_real_distribution<double> cost(0.0, 1.0);
+  const int64_t units[4] = {0, 4, 6, 7};
+  for (int trial = 0; trial < 200; ++trial) {
+    const int n = count(rng);
+    std::vector<std::vector<std::pair<int64_t, double>>> options(n);
+    for (auto& o : options) {
+      const int w = weight(rng);
+      for (int64_t u : units) o.push_back({u * w, cost(rng)});
+    }
+    int64_t target = 0;
+    for (auto& o : options) target += o[level(rng)].first;
+    // Exhaustive: the least cost over the 4^n choices adding to the target.
+    double best = 1e300;
+    for (int code = 0; code < (1 << (2 * n)); ++code) {
+      int64_t sum = 0;
+      double c = 0.0;
+      for (int i = 0; i < n; ++i) {
+        const int k = (code >> (2 * i)) & 3;
+        sum += options[i][k].first;
+        c += options[i][k].second;
+      }
+      if (sum == target) best = std::min(best, c);
+    }
+    const std::vector<int> chosen = SolveWeightedLevels(options, target);
+    ASSERT_EQ(chosen.size(), static_cast<size_t>(n)) << "trial " << trial;
+    int64_t sum = 0;
+    double c = 0.0;
+    for (int i = 0; i < n; ++i) {
+      sum += options[i][chosen[i]].first;
+      c += options[i][chosen[i]].second;
+    }
+    EXPECT_EQ(sum, target) << "trial " << trial;
+    EXPECT_NEAR(c, best, 1e-12) << "trial " << trial;
   }
 }
 

@@ -399,6 +399,77 @@ TEST(PrunePipeline, SearchMeetsTheTargetExactly) {
   EXPECT_GT(r.search->evaluations, 0);
 }
 
+// Per-layer search (issue 17): the parameter-weighted sparsity of the
+// chosen layer patterns is exactly the target, every layer's mask is legal
+// for the macro's G, the container holds each layer's own pattern, and the
+// local search never ends above its start (8 calibration blocks, 2 scored;
+// candidates dense, 2:4 and 1:4).
+TEST(PrunePipeline, LayerSearchMeetsTheWeightedTargetWithLegalMasksAtEveryG) {
+  const std::vector<std::vector<int>> calibration(Data().calibration.begin(),
+                                                  Data().calibration.begin() + 8);
+  for (const int g : {1, 4, 16}) {
+    SCOPED_TRACE(fmt::format("G = {}", g));
+    PruneSettings s;
+    s.method = PruneMethod::kSearch;
+    s.search_granularity = SearchGranularity::kLayer;
+    s.candidates = {NmPattern{4, 4}, NmPattern{2, 4}, NmPattern{1, 4}};
+    s.target = 0.5;
+    s.reconstruct = Reconstruction::kObs;
+    s.obs.refine_iterations = 0;
+    s.search_samples = 2;
+    s.search_rounds = 1;
+    s.progress = false;
+    s.config = MacroConfig::Create({.subs = 4, .rows = 16, .cols = 16, .sel_group = g, .a_bits = 8, .w_bits = 8});
+    const PruneResult r = RunPrune(Data().inputs.model, calibration, s, 8, 8, kSha);
+    ASSERT_TRUE(r.search);
+    EXPECT_TRUE(r.assignment.exact);
+    EXPECT_DOUBLE_EQ(r.block_sparsity(), 0.5);
+    ASSERT_EQ(r.assignment.layer_patterns.size(), 5u);
+    ASSERT_EQ(r.container.layers.size(), 35u);
+    // sum of rows*cols*(M-N)/M over layers == total / 2, in eighths (M | 8).
+    int64_t pruned_eighths = 0, total = 0;
+    for (const PrunedLayer& l : r.container.layers) {
+      EXPECT_EQ(l.pattern, r.assignment.layer_patterns[l.block][&l - &r.container.layers[l.block * 7]])
+          << l.block << "." << l.name;
+      ASSERT_EQ(8 % l.pattern.m, 0);
+      pruned_eighths += static_cast<int64_t>(l.rows) * l.cols * (l.pattern.m - l.pattern.n) * (8 / l.pattern.m);
+      total += static_cast<int64_t>(l.rows) * l.cols;
+      std::string why;
+      EXPECT_TRUE(IsLegalMask(l.mask, l.rows, l.cols, l.pattern, g, &why)) << l.block << "." << l.name << ": " << why;
+    }
+    EXPECT_EQ(pruned_eighths, 4 * total);
+    EXPECT_EQ(r.search->loss_delta.size(), 35u);
+    EXPECT_LE(r.search->final_nll, r.search->start_nll);
+    EXPECT_GT(r.search->evaluations, 0);
+  }
+}
+
+// RunPruneInPlace (flexcim prune: one copy of the model) gives RunPrune's
+// pruned model and container exactly.
+TEST(PrunePipeline, PruningInPlaceEqualsPruningACopy) {
+  const std::vector<std::vector<int>> calibration(Data().calibration.begin(),
+                                                  Data().calibration.begin() + 8);
+  PruneSettings s;
+  s.method = PruneMethod::kUniform;
+  s.nm = NmPattern{2, 4};
+  s.reconstruct = Reconstruction::kObs;
+  s.progress = false;
+  const PruneResult copy = RunPrune(Data().inputs.model, calibration, s, 8, 8, kSha);
+  LlamaModel consumed = Data().inputs.model;
+  const PruneResult in_place = RunPruneInPlace(std::move(consumed), calibration, s, 8, 8, kSha);
+  ASSERT_EQ(in_place.container.layers.size(), copy.container.layers.size());
+  for (size_t i = 0; i < copy.container.layers.size(); ++i) {
+    EXPECT_EQ(in_place.container.layers[i].mask, copy.container.layers[i].mask) << i;
+    EXPECT_EQ(in_place.container.layers[i].weights, copy.container.layers[i].weights) << i;
+  }
+  for (int b = 0; b < 5; ++b) {
+    for (LinearKind k : kAllLinearKinds) {
+      EXPECT_EQ(in_place.pruned.layers[b].linear(k).data, copy.pruned.layers[b].linear(k).data) << b;
+    }
+  }
+  EXPECT_EQ(in_place.pruned.token_embedding.data, Data().inputs.model.token_embedding.data);
+}
+
 TEST(PrunePipeline, FlowAtHalfWithTheDefaultMacro) {
   {
     SCOPED_TRACE("FlowDefaultMacroAssignmentIsPinned");
