@@ -3,10 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <filesystem>
 #include <map>
 
+#include "codesign/perf_report.h"
 #include "codesign/perf_table.h"
 #include "codesign/point_settings.h"
 #include "core/errors.h"
@@ -26,15 +26,11 @@ struct Candidate {
   Arch arch = Arch::kFlexcim;
   MacroConfig config = MacroConfig::Default();
   golden::OperationEnergies ops;
+  fs::path energy_file;
 };
 
 MacroConfig RunBase(const DesignSweepRun& run) {
-  const std::string name = run.codesign.at("config").get<std::string>();
-  int P = 0, R = 0, C = 0, G = 0, A = 0, W = 0;
-  if (std::sscanf(name.c_str(), "p%d_r%d_c%d_g%d_a%d_w%d", &P, &R, &C, &G, &A, &W) != 6) {
-    throw Error(fmt::format("{}: 'config' is \"{}\": not a macro configuration name", run.source, name));
-  }
-  return MacroConfig::Create({.subs = P, .rows = R, .cols = C, .sel_group = C, .a_bits = A, .w_bits = W});
+  return ParseMacroConfigName(run.codesign.at("config").get<std::string>());
 }
 
 std::string DesignLabel(Arch arch, const MacroConfig& c, const std::string& style) {
@@ -83,7 +79,7 @@ json DesignSweep(const std::vector<DesignSweepRun>& runs, double budget) {
                                       run.source));
         continue;
       }
-      candidates.push_back({&run, &c, arch, config, e->first});
+      candidates.push_back({&run, &c, arch, config, e->first, e->second});
     }
   }
   if (!any_budget) throw UsageError(fmt::format("--budget {}: no run has a point at this budget", budget));
@@ -130,6 +126,7 @@ json DesignSweep(const std::vector<DesignSweepRun>& runs, double budget) {
                     {"prefill_us_per_token", pj.at("prefill_us").get<double>() / static_cast<double>(tokens)},
                     {"energy_per_token_pj", pj.at("energy_per_token_pj")},
                     {"prune_dir", dir},
+                    {"energy_file", c.energy_file.string()},
                     {"run", c.run->source}});
   }
   // FlexCiM against fixed 1:2 of the same P and style (same area).

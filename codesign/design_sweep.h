@@ -26,7 +26,7 @@ struct DesignSweepRun {
 // "area_um2" (the common area), "rows" (one per design with energies:
 // arch, label, P, G, style, config, macro_area_um2, macros, fmax_mhz,
 // patterns, heldout_ppl, heldout_ratio, decode_us, prefill_us_per_token,
-// energy_per_token_pj, prune_dir, run, and for FlexCiM the ratios
+// energy_per_token_pj, prune_dir, energy_file, run, and for FlexCiM the ratios
 // fixed 1:2 / FlexCiM at its P and style: decode_vs_fixed12,
 // energy_vs_fixed12), "best_decode" and "best_energy" (indices into rows,
 // FlexCiM only), "target" (1.5x decode and 1.3x energy against fixed 1:2:

@@ -3,9 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cstdio>
 
 #include "codesign/codesign_run.h"
+#include "codesign/perf_report.h"
 #include "codesign/perf_table.h"
 #include "core/errors.h"
 #include "flow_pruner/pruned_container.h"
@@ -151,13 +151,7 @@ json ChoicesAtSettings(const std::vector<ChosenPoint>& points, const SettingsInp
 
 json RescoreCodesign(const json& cd, const std::vector<fs::path>& energy_files, const std::string& source) {
   SettingsInputs in;
-  const std::string config = cd.at("config").get<std::string>();
-  int P = 0, R = 0, C = 0, G = 0, A = 0, W = 0;
-  if (std::sscanf(config.c_str(), "p%d_r%d_c%d_g%d_a%d_w%d", &P, &R, &C, &G, &A, &W) != 6) {
-    throw Error(fmt::format("{}: 'config' is \"{}\": not a macro configuration name (p4_r16_c16_g16_a8_w8)", source,
-                            config));
-  }
-  in.base = MacroConfig::Create({.subs = P, .rows = R, .cols = C, .sel_group = C, .a_bits = A, .w_bits = W});
+  in.base = ParseMacroConfigName(cd.at("config").get<std::string>());
   for (const json& a : cd.at("archs")) in.archs.push_back(ParseArch(a.get<std::string>()));
   in.groups = cd.at("groups").get<std::vector<int>>();
   in.styles = cd.at("styles").get<std::vector<std::string>>();
