@@ -40,7 +40,7 @@ int RunCodesignSweep(const std::vector<std::string>& args) {
   if (!ParseFlags(args, d, "codesign-sweep", "--runs A/codesign.json,B/codesign.json [--budget 1.25] --out DIR")) {
     return 0;
   }
-  const std::vector<double> budgets = codesign::ParseBudgets(f.budget);
+  const std::vector<double> budgets = codesign::ParseBudgets(f.budget, "--budget");
   if (budgets.size() != 1) throw UsageError(fmt::format("--budget {}: give one budget", f.budget));
   std::vector<FlagPath> inputs;
   std::vector<codesign::DesignSweepRun> runs;

@@ -104,7 +104,7 @@ std::vector<CellStyle> ParseCellStyles(const std::string& text) {
   return out;
 }
 
-std::vector<double> ParseBudgets(const std::string& text) {
+std::vector<double> ParseBudgets(const std::string& text, const std::string& flag) {
   std::vector<double> out;
   for (const std::string& item : SplitCommaList(text)) {
     double v = 0;
@@ -115,11 +115,11 @@ std::vector<double> ParseBudgets(const std::string& text) {
       used = 0;
     }
     if (item.empty() || used != item.size() || !std::isfinite(v)) {
-      throw UsageError(fmt::format("--budgets {}: not a number (budgets are perplexity / dense W8A8, e.g. 1.25)", item));
+      throw UsageError(fmt::format("{} {}: not a number (budgets are perplexity / dense W8A8, e.g. 1.25)", flag, item));
     }
     if (v < 1.0) {
-      throw UsageError(fmt::format("--budgets {}: must be >= 1.0 (a perplexity budget relative to the dense W8A8 model)",
-                                   item));
+      throw UsageError(fmt::format("{} {}: must be >= 1.0 (a perplexity budget relative to the dense W8A8 model)",
+                                   flag, item));
     }
     if (std::find(out.begin(), out.end(), v) == out.end()) out.push_back(v);
   }
