@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 
 #include "cli/tests/cli_run.h"
@@ -179,6 +180,15 @@ TEST(CodesignCli, TinySweepNamesTheFastestAndLeastEnergyConfigurationAtEqualArea
                        "than fixed 1:2 at equal area, <= 1.25x dense): not assessed at 2x (above 1.25x)"),
             std::string::npos)
       << r.out;
+  // `flexcim report` names it after the iso table when the sweep is in the run directory.
+  fs::create_directories(s.path() / "run" / "codesign_sweep");
+  fs::copy(out, s.path() / "run" / "codesign_sweep" / "sweep", fs::copy_options::recursive);
+  const CliRun rep = Flexcim(fmt::format("report --run {} --out {}", (s.path() / "run").string(),
+                                         (s.path() / "report").string()));
+  ASSERT_EQ(rep.code, 0) << rep.err;
+  std::ifstream report_md(s.path() / "report" / "report.md");
+  const std::string md((std::istreambuf_iterator<char>(report_md)), std::istreambuf_iterator<char>());
+  EXPECT_NE(md.find("**Best decode latency at 2x, equal area: FlexCiM P=2 G=4 bit-serial/latch**"), std::string::npos);
   // The named design and its fixed 1:2 reproduce under perf --pruned at their macros.
   const nlohmann::json* fixed12 = nullptr;
   for (const nlohmann::json& row : rows) {
