@@ -82,9 +82,12 @@ for style in "${STYLE_LIST[@]}"; do
     work="$OUT/designs/work/$tag"
     resume=()
     [ -e "$work/sweep_manifest.json" ] && resume=(--resume)
-    "${HEAVY[@]}" "$FLEXCIM" sweep --subs "$P" --sel-groups "$(IFS=,; echo "${groups[*]}")" --rows "$ROWS" --cols "$COLS" \
-      --arch "$(IFS=,; echo "${archs[*]}")" --mac "$mac" --storage "$storage" --executor "$EXECUTOR" --jobs "$JOBS" \
-      --work "$work" --out "$OUT/designs/$tag" "${resume[@]}" | tail -n 1
+    # A finished sweep of these designs (no failed point) is not run again.
+    if ! jq -e '.failed == [] and (.results | length) > 0' "$OUT/designs/$tag/sweep.json" > /dev/null 2>&1; then
+      "${HEAVY[@]}" "$FLEXCIM" sweep --subs "$P" --sel-groups "$(IFS=,; echo "${groups[*]}")" --rows "$ROWS" \
+        --cols "$COLS" --arch "$(IFS=,; echo "${archs[*]}")" --mac "$mac" --storage "$storage" --executor "$EXECUTOR" \
+        --jobs "$JOBS" --work "$work" --out "$OUT/designs/$tag" "${resume[@]}" | tail -n 1
+    fi
     for result in "$work"/*/result.json; do
       point=$(basename "$(dirname "$result")")
       [ -e "$OUT/designs/energy_$point.json" ] && continue
