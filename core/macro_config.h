@@ -79,7 +79,7 @@ class MacroConfig {
   // then one per merge level (log2 P), or a single output register when
   // P = 1. Bit-serial cells add serial_stages() = A + 1: the activation
   // capture and A-1 further planes ahead of the last plane's products, and
-  // the shift-accumulator after the adder tree. See docs/ARCHITECTURE.md.
+  // the shift-accumulator after the merging network. See docs/ARCHITECTURE.md.
   int adder_stages() const { return log2_rows(); }
   int merge_stages() const { return log2_subs() > 0 ? log2_subs() : 1; }
   int serial_stages() const { return bit_serial() ? a_bits_ + 1 : 0; }
@@ -88,6 +88,15 @@ class MacroConfig {
   }
   // Width of a cell's product: A+W, or W for a bit-serial AND cell.
   int cell_product_width() const { return bit_serial() ? w_bits_ : product_width(); }
+  // Width of a sub-macro column's output, the merging network's input lane:
+  // the column sum (A+W+log2 R), or for bit-serial cells the column's sum of
+  // one bit plane (W+log2 R), which is merged plane by plane and
+  // shift-accumulated after the merge (docs/ARCHITECTURE.md "Where the
+  // merge sits").
+  int submacro_output_width() const { return cell_product_width() + log2_rows(); }
+  // Width of a merging-network lane: the sum of P sub-macro outputs. O for
+  // bit-parallel cells; bit-serial cells accumulate it to O over A planes.
+  int merge_lane_width() const { return submacro_output_width() + log2_subs(); }
   // Latency L of FLEXCIM.md 5b, counted as testbenches count it: a vector
   // presented in cycle c (in_valid high during c, sampled at the edge that
   // ends c) is on out_data with out_valid high during cycle c+L. L is the

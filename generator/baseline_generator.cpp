@@ -29,7 +29,10 @@ GeneratedDesign GenerateBaseline(const BaselineConfig& config) {
   AddColumnModules(add,
                    {names.multiplier, names.adder_tree, names.serializer, names.shift_acc, names.control},
                    config.macro(), config.rows(), config.act_lanes(),
-                   "column (the output register)");
+                   {.lanes = config.cols(),
+                    .in_width = config.macro().cell_product_width() + config.adder_stages(),
+                    .plane_delay = 0,
+                    .role = "column (the output register)"});
   if (sparse) {
     add("Cell storage: weights and element bits, one array row written per cycle.",
         [&](vast::VerilogFile& f) {

@@ -152,20 +152,32 @@ vast::Module* EmitShiftAccumulator(vast::VerilogFile& file, const std::string& n
   auto plane = loop.AddWire("plane", iw);
   // acc_q's lane without its bit 0, which the shift drops (it is 0).
   auto acc_hi = loop.AddWire("acc_hi", ow - 1);
-  auto term = loop.AddWire("term", ow);
   auto held = loop.AddWire("held", ow);
+  // The plane, sign-extended by one bit, inverted on the last plane.
+  auto addend = loop.AddWire("addend", iw + 1);
+  // held[ow-1:A-1] + addend + last: one adder with carry-in `last`.
+  auto upper = loop.AddWire("upper", iw + 1);
   loop.Assign(plane, Lane(file, plane_sums, {{i, iw}}, 0, iw));
   loop.Assign(acc_hi, Lane(file, acc_q, {{i, ow}}, 1, ow - 1));
-  // term = plane sign-extended by one bit, times 2^(A-1).
-  loop.Assign(term, file.Make<vast::Concat>(std::vector<vast::Expression*>{
-                        plane.Bit(iw - 1), plane, file.Sized(a_bits - 1, 0)}));
   // held = first ? 0 : acc >>> 1 (exact: acc is even whenever it is shifted).
   loop.Assign(held, file.Mux(first_q, file.Sized(ow, 0),
                              file.Make<vast::Concat>(
                                  std::vector<vast::Expression*>{acc_hi.Bit(ow - 2), acc_hi})));
+  loop.Assign(addend,
+              file.Op(BinaryOp::kBitwiseXor,
+                      file.Make<vast::Concat>(std::vector<vast::Expression*>{plane.Bit(iw - 1), plane}),
+                      file.Make<vast::Replicate>(file.Int(static_cast<uint64_t>(iw + 1)), last_q)));
+  loop.Assign(upper,
+              file.Op(BinaryOp::kAdd,
+                      file.Op(BinaryOp::kAdd, held.Slice(ow - 1, a_bits - 1), addend),
+                      file.Make<vast::Concat>(std::vector<vast::Expression*>{
+                          file.Sized(iw, 0), last_q})));
+  // acc +/- plane * 2^(A-1): the plane's term is 0 below bit A-1, so the
+  // low A-1 bits are held's and one (iw+1)-bit adder with carry-in `last`
+  // forms the rest (subtracting = adding the inverted plane plus one).
   loop.ClockedAssign(clk, Lane(file, acc_q, {{i, ow}}, 0, ow),
-                     file.Mux(last_q, file.Op(BinaryOp::kSub, held, term),
-                              file.Op(BinaryOp::kAdd, held, term)));
+                     file.Make<vast::Concat>(std::vector<vast::Expression*>{
+                         upper, held.Slice(a_bits - 2, 0)}));
   m.Assign(sums, acc_q);
   return m.result();
 }

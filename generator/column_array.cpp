@@ -16,7 +16,7 @@ namespace flexcim::gen {
 
 void AddColumnModules(const std::function<void(const std::string&, const EmitFn&)>& add,
                       const ColumnModules& modules, const MacroConfig& config, int rows,
-                      int act_lanes, const std::string& acc_role) {
+                      int act_lanes, const ShiftAccumulatorPlan& acc) {
   const bool serial = config.bit_serial();
   const int tree_levels = Log2Exact(rows);
   add("Replicated control register: one flip-flop, one instance per copy (row write enables, "
@@ -43,26 +43,29 @@ void AddColumnModules(const std::function<void(const std::string&, const EmitFn&
                   "cycle LSB first.",
                   config.a_bits()),
       [&](vast::VerilogFile& f) {
-        // The plane flags reach the accumulators through one more register
-        // (the shift-accumulator's per-lane copies).
+        // A plane's sum leaves the adder tree tree_levels edges after its
+        // products, then passes acc.plane_delay registers; the plane flags
+        // reach the accumulators through one more register (the
+        // shift-accumulator's per-lane copies).
         return EmitActivationSerializer(f, modules.serializer, act_lanes, config.a_bits(),
-                                        tree_levels);
+                                        tree_levels + acc.plane_delay);
       });
   add(fmt::format("Shift-accumulator per {}: planes weighted 2^k, the sign plane -2^(A-1).",
-                  acc_role),
+                  acc.role),
       [&](vast::VerilogFile& f) {
-        return EmitShiftAccumulator(f, modules.shift_acc, modules.control, config.cols(),
-                                    config.cell_product_width() + tree_levels, config.a_bits());
+        return EmitShiftAccumulator(f, modules.shift_acc, modules.control, acc.lanes,
+                                    acc.in_width, config.a_bits());
       });
 }
 
 void EmitColumnArray(vast::ModuleBuilder& m, const ColumnModules& modules,
                      const MacroConfig& config, int rows, const ColumnGenvars& loops,
-                     const std::function<vast::Expression*()>& cell_act, const vast::Net& sums) {
+                     const std::function<vast::Expression*()>& cell_act, const vast::Net& sums,
+                     SerialColumnOutput serial_output) {
   using vast::Connection;
   vast::VerilogFile& file = m.verilog_file();
   const int cols = config.cols(), w = config.w_bits(), pw = config.cell_product_width();
-  const bool serial = config.bit_serial();
+  const bool accumulate = config.bit_serial() && serial_output == SerialColumnOutput::kAccumulated;
   const int tree_width = pw + Log2Exact(rows);
   const vast::Genvar& c = loops.c;
   const vast::Genvar& r = loops.r;
@@ -71,14 +74,14 @@ void EmitColumnArray(vast::ModuleBuilder& m, const ColumnModules& modules,
   // Product registers, column-major: lane c*rows + r.
   auto products_q = m.AddReg("products_q", rows * cols * pw);
   std::optional<vast::WireNet> plane_sums;
-  if (serial) plane_sums = m.AddWire("plane_sums", cols * tree_width);
-  const vast::Net& tree_out = serial ? *plane_sums : sums;
+  if (accumulate) plane_sums = m.AddWire("plane_sums", cols * tree_width);
+  const vast::Net& tree_out = accumulate ? *plane_sums : sums;
 
   auto& col_loop = m.For(c, cols, "g_col");
   auto& row_loop = col_loop.For(r, rows, "g_row");
   auto product = row_loop.AddWire("product", pw);
   row_loop.AddInstance(
-      modules.cell, serial ? "u_cell" : "u_mul",
+      modules.cell, config.bit_serial() ? "u_cell" : "u_mul",
       {Connection::In("act", cell_act()),
        Connection::In("weight", Lane(file, weights, {{r, cols * w}, {c, w}}, 0, w)),
        Connection::Out("product", product)});
@@ -88,7 +91,7 @@ void EmitColumnArray(vast::ModuleBuilder& m, const ColumnModules& modules,
       {Connection::In("clk", clk),
        Connection::In("products", Lane(file, products_q, {{c, rows * pw}}, 0, rows * pw)),
        Connection::Out("sum", Lane(file, tree_out, {{c, tree_width}}, 0, tree_width))});
-  if (serial) {
+  if (accumulate) {
     m.AddInstance(modules.shift_acc, "u_shift_acc",
                   {Connection::In("clk", clk), Connection::In("first", m.Get("acc_first")),
                    Connection::In("last", m.Get("acc_last")),

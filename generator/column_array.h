@@ -23,14 +23,22 @@ struct ColumnModules {
   std::string control;     // <prefix>_ctrl_reg_<cfg>: one flip-flop per replicated copy
 };
 
+// Where a bit-serial design shift-accumulates its plane sums.
+struct ShiftAccumulatorPlan {
+  int lanes;         // accumulator lanes
+  int in_width;      // width of a lane's plane sum
+  int plane_delay;   // registers from the adder tree's output to the accumulator's input
+  std::string role;  // where it sits, for the file header
+};
+
 // Renders, through `add` (description, emitter), the replicated control
 // register (every design's write enables use it), the cell, the adder tree
 // over `rows` products and, for bit-serial cells, the activation serializer
-// (`act_lanes` lanes) and the C-lane shift-accumulator (`acc_role` says
-// where it sits, for the file header).
+// (`act_lanes` lanes; its plane flags are delayed to meet `acc`'s input) and
+// the shift-accumulator `acc`.
 void AddColumnModules(const std::function<void(const std::string&, const EmitFn&)>& add,
                       const ColumnModules& modules, const MacroConfig& config, int rows,
-                      int act_lanes, const std::string& acc_role);
+                      int act_lanes, const ShiftAccumulatorPlan& acc);
 
 // The module's genvars the column array loops over (column, row).
 struct ColumnGenvars {
@@ -38,14 +46,22 @@ struct ColumnGenvars {
   vast::Genvar r;
 };
 
+// What a bit-serial column array puts on `sums`.
+enum class SerialColumnOutput {
+  kAccumulated,  // the shift-accumulated column sums (the array holds the accumulator)
+  kPlaneSums,    // each plane's column sums (accumulated further on)
+};
+
 // Adds to `m` (which has the nets "clk" and "weights"): per column of
 // `rows` cells (C = config.cols()) a cell and a product register per row and
-// an adder tree; for bit-serial cells the plane-sum net and the
-// shift-accumulator (taking the nets "acc_first"/"acc_last"). `cell_act()`
-// builds cell (r, c)'s activation inside the generate loops; cell (r, c)'s
-// weight is weights[(r*C + c)*W +: W]; the C column sums drive `sums`.
+// an adder tree; for bit-serial cells with kAccumulated the plane-sum net and
+// the C-lane shift-accumulator (taking the nets "acc_first"/"acc_last").
+// `cell_act()` builds cell (r, c)'s activation inside the generate loops;
+// cell (r, c)'s weight is weights[(r*C + c)*W +: W]; the C column sums drive
+// `sums`.
 void EmitColumnArray(vast::ModuleBuilder& m, const ColumnModules& modules,
                      const MacroConfig& config, int rows, const ColumnGenvars& loops,
-                     const std::function<vast::Expression*()>& cell_act, const vast::Net& sums);
+                     const std::function<vast::Expression*()>& cell_act, const vast::Net& sums,
+                     SerialColumnOutput serial_output = SerialColumnOutput::kAccumulated);
 
 }  // namespace flexcim::gen

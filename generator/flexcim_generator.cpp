@@ -36,7 +36,11 @@ GeneratedDesign GenerateFlexcim(const MacroConfig& config) {
 
   AddColumnModules(add,
                    {names.multiplier, names.adder_tree, names.serializer, names.shift_acc, names.control},
-                   config, config.rows(), config.act_lanes(), "sub-macro column");
+                   config, config.rows(), config.act_lanes(),
+                   {.lanes = config.output_lanes(),
+                    .in_width = config.merge_lane_width(),
+                    .plane_delay = config.merge_stages(),
+                    .role = "output lane, after the merging network (the output register)"});
   add("Cell storage of one sub-macro: weights and element bits, one row written per cycle.",
       [&](vast::VerilogFile& f) {
         return EmitCellStorage(f, names.cell_storage, names.control, config.rows(), config.cols(),
@@ -54,7 +58,7 @@ GeneratedDesign GenerateFlexcim(const MacroConfig& config) {
                   serial ? 1 : config.a_bits()),
       [&](vast::VerilogFile& f) { return EmitDistribution(f, names.distribution, config); });
   add(serial ? "One sub-macro: storage, distribution, AND cells, product registers, one adder "
-               "tree per column, shift-accumulators."
+               "tree per column (one bit plane's column sums per cycle)."
              : "One sub-macro: storage, distribution, product registers, one adder tree per "
                "column.",
       [&](vast::VerilogFile& f) { return EmitSubmacro(f, config, names); });
@@ -63,9 +67,14 @@ GeneratedDesign GenerateFlexcim(const MacroConfig& config) {
         [&](vast::VerilogFile& f) { return EmitControlRegister(f, names.merge_control); });
   }
   add(config.subs() > 1
-          ? "Merging network: one registered level per log2 P, lanes summed for l <= log2 N; "
-            "per-level control registered in replicated root and leaf copies."
-          : "Output register (P = 1: nothing to merge).",
+          ? (serial ? "Merging network over bit-plane sums: one registered level per log2 P, "
+                      "lanes summed for l <= log2 N; per-level control registered in "
+                      "replicated root and leaf copies."
+                    : "Merging network: one registered level per log2 P, lanes summed for "
+                      "l <= log2 N; per-level control registered in replicated root and leaf "
+                      "copies.")
+          : (serial ? "Plane-sum register (P = 1: nothing to merge)."
+                    : "Output register (P = 1: nothing to merge)."),
       [&](vast::VerilogFile& f) {
         return EmitMergeNetwork(f, names.merge, names.merge_control, config);
       });

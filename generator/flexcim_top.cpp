@@ -18,7 +18,7 @@ vast::Module* EmitFlexcimTop(vast::VerilogFile& file, const MacroConfig& config,
                              const FlexcimModuleNames& names) {
   const int subs = config.subs();
   const bool multi = subs > 1;
-  const int sub_out_width = config.cols() * config.column_sum_width();
+  const int sub_out_width = config.cols() * config.submacro_output_width();
 
   const bool serial = config.bit_serial();
   vast::ModuleBuilder m(file, names.top);
@@ -66,10 +66,6 @@ vast::Module* EmitFlexcimTop(vast::VerilogFile& file, const MacroConfig& config,
         Connection::In("wr_e", m.Get("wr_e"))};
     if (multi) ports.push_back(Connection::In("wr_sel", wr_sel));
     ports.push_back(Connection::In("act", m.Get(serial ? "act_plane" : "in_act")));
-    if (serial) {
-      ports.push_back(Connection::In("acc_first", m.Get("acc_first")));
-      ports.push_back(Connection::In("acc_last", m.Get("acc_last")));
-    }
     ports.push_back(Connection::Out(
         "col_sums", col_sums.Slice((k + 1) * sub_out_width - 1, k * sub_out_width)));
     m.AddInstance(names.submacro, fmt::format("u_sub{}", k), ports);
@@ -78,8 +74,23 @@ vast::Module* EmitFlexcimTop(vast::VerilogFile& file, const MacroConfig& config,
   std::vector<Connection> merge_ports{Connection::In("clk", clk)};
   if (multi) merge_ports.push_back(Connection::In("nlog2", *merge_nlog2));
   merge_ports.push_back(Connection::In("col_sums", col_sums));
-  merge_ports.push_back(Connection::Out("out_data", m.Get("out_data")));
+  if (!serial) {
+    merge_ports.push_back(Connection::Out("out_data", m.Get("out_data")));
+    m.AddInstance(names.merge, "u_merge", merge_ports);
+    return m.result();
+  }
+  // Bit-serial: the merging network merges each bit plane's column sums; one
+  // shift-accumulator per output lane accumulates the merged planes and is
+  // the output register.
+  auto merged_planes =
+      m.AddWire("merged_planes", config.output_lanes() * config.merge_lane_width());
+  merge_ports.push_back(Connection::Out("out_data", merged_planes));
   m.AddInstance(names.merge, "u_merge", merge_ports);
+  m.AddInstance(names.shift_acc, "u_shift_acc",
+                {Connection::In("clk", clk), Connection::In("first", m.Get("acc_first")),
+                 Connection::In("last", m.Get("acc_last")),
+                 Connection::In("plane_sums", merged_planes),
+                 Connection::Out("sums", m.Get("out_data"))});
   return m.result();
 }
 

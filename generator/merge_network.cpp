@@ -67,8 +67,10 @@ vast::Module* EmitMergeNetwork(vast::VerilogFile& file, const std::string& name,
                                const std::string& control_register, const MacroConfig& config) {
   const int subs = config.subs();
   const int cols = config.cols();
-  const int csw = config.column_sum_width();
-  const int o = config.output_width();
+  // Bit-parallel: column sums in, O-bit lanes. Bit-serial: one bit plane's
+  // column sums in, merged plane by plane (the shift-accumulator follows).
+  const int csw = config.submacro_output_width();
+  const int o = config.merge_lane_width();
   const int lanes = config.output_lanes();
   const MergeControlPlan plan = MergeControlPlan::For(config);
   const int levels = plan.levels;
@@ -80,7 +82,7 @@ vast::Module* EmitMergeNetwork(vast::VerilogFile& file, const std::string& name,
   auto col_sums = m.AddInput("col_sums", lanes * csw);
   auto out_data = m.AddOutput("out_data", lanes * o);
   if (levels == 0) {
-    // P = 1: out_data <= col_sums (O equals the column-sum width).
+    // P = 1: out_data <= col_sums (the lane width equals the input width).
     auto out_q = m.AddReg("out_q", lanes * o);
     m.ClockedAssign(clk, out_q, col_sums);
     m.Assign(out_data, out_q);

@@ -19,7 +19,10 @@ namespace flexcim::gen {
 // module <name> (input clk, input [3:0] nlog2 (P > 1 only),
 //   input [P*C*(A+W+log2R)-1:0] col_sums, output [P*C*O-1:0] out_data)
 // `nlog2` is the log2 N of the vector whose column sums are on `col_sums`
-// kLeadCycles cycles later. Latency from col_sums to out_data:
+// kLeadCycles cycles later. Bit-serial cells: `col_sums` carries one bit
+// plane's column sums per cycle (W+log2R bits a lane) and out_data lanes are
+// W+log2R+log2P bits (MacroConfig::submacro_output_width(),
+// merge_lane_width()); `nlog2` is then held for the A planes of a vector. Latency from col_sums to out_data:
 // max(1, log2 P) rising edges; out_data is a register. `control_register`
 // names the module emitted by EmitControlRegister (instantiated per root and
 // leaf control copy, P > 1 only).

@@ -16,7 +16,9 @@ vast::Module* EmitSubmacro(vast::VerilogFile& file, const MacroConfig& config,
   const bool serial = config.bit_serial();
   const int a = serial ? 1 : config.a_bits();  // bits of a cell's activation
   const int w = config.w_bits();
-  const int csw = config.column_sum_width();
+  // Bit-serial: one bit plane's column sums per cycle (merged, then
+  // shift-accumulated after the merging network).
+  const int csw = config.submacro_output_width();
   const bool has_select = config.subs() > 1;
 
   vast::ModuleBuilder m(file, names.submacro);
@@ -27,13 +29,8 @@ vast::Module* EmitSubmacro(vast::VerilogFile& file, const MacroConfig& config,
   auto wr_e = m.AddInput("wr_e", cols);
   std::optional<vast::InputNet> wr_sel;
   if (has_select) wr_sel = m.AddInput("wr_sel", config.select_groups() * config.sel_bits());
-  // Bit-serial: `act` is one bit plane of the window, with the
-  // shift-accumulator's plane flags.
+  // Bit-serial: `act` is one bit plane of the window.
   auto act = m.AddInput("act", config.act_lanes() * a);
-  if (serial) {
-    m.AddInput("acc_first", 1);
-    m.AddInput("acc_last", 1);
-  }
   auto col_sums = m.AddOutput("col_sums", cols * csw);
 
   auto c = m.AddGenvar("c");
@@ -63,7 +60,8 @@ vast::Module* EmitSubmacro(vast::VerilogFile& file, const MacroConfig& config,
 
   EmitColumnArray(
       m, {names.multiplier, names.adder_tree, names.serializer, names.shift_acc, names.control}, config, rows,
-      {c, r}, [&] { return Lane(file, cell_act, {{r, cols * a}, {c, a}}, 0, a); }, col_sums);
+      {c, r}, [&] { return Lane(file, cell_act, {{r, cols * a}, {c, a}}, 0, a); }, col_sums,
+      SerialColumnOutput::kPlaneSums);
   return m.result();
 }
 

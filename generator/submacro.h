@@ -14,7 +14,9 @@ namespace flexcim::gen {
 //   input [C*W-1:0] wr_w, input [C-1:0] wr_e, input [(C/G)*SB-1:0] wr_sel
 //   (P > 1 only), input [R*2P*A-1:0] act, output [C*(A+W+log2R)-1:0] col_sums)
 // wr_en is already qualified (rst_n and sub-macro address). Latency from
-// `act` to `col_sums`: 1 + log2 R rising edges.
+// `act` to `col_sums`: 1 + log2 R rising edges. Bit-serial cells: `act` is
+// one bit plane (R*2P bits) and `col_sums` that plane's column sums
+// (C*(W+log2R) bits, MacroConfig::submacro_output_width()).
 vast::Module* EmitSubmacro(vast::VerilogFile& file, const MacroConfig& config,
                            const FlexcimModuleNames& names);
 

@@ -62,17 +62,36 @@ vast::Module* EmitValidPipeline(vast::VerilogFile& file, const std::string& name
     // merge level 1 captures the vector (MergeControlPlan::kLeadCycles):
     // stage log2 R - 1, i.e. the in_nlog2 pins themselves when R = 2.
     // nlog2_q lane s-1 is the log2 N of stage s, for stages 1..log2 R - 1.
-    // Bit-serial cells delay the column sums by serial_stages() more.
-    const int stages =
-        config.adder_stages() + config.serial_stages() + 1 - MergeControlPlan::kLeadCycles;
+    //
+    // Bit-serial cells merge the A bit planes of a vector on A consecutive
+    // edges (plane k of the vector sampled at t reaches merge level 1 at
+    // t + 2 + k + log2 R), so merge_nlog2 must show the vector's log2 N
+    // from edge t + log2 R (level 1's root for plane 0) through edge
+    // t + log2 R + A - 1: nlog2_hold loads in_nlog2 at the vector's edge
+    // and holds it until the next vector (at least A edges later), and
+    // log2 R - 1 further registers delay it; the window of A edges it shows
+    // is exactly the planes'.
+    const bool serial = config.bit_serial();
+    const int stages = serial ? config.adder_stages() - 1
+                              : config.adder_stages() + 1 - MergeControlPlan::kLeadCycles;
+    vast::Expression* source = *in_nlog2;
+    if (serial) {
+      auto hold = m.AddReg("nlog2_hold", kNlog2Bits);
+      vast::StatementBlock* load = file.Block();
+      m.NonblockingAssign(load, hold, *in_nlog2);
+      vast::StatementBlock* body = file.Block();
+      body->Add<vast::If>(file, m.Get("in_valid"), load, nullptr);
+      m.AlwaysFf(clk, body);
+      source = hold;
+    }
     if (stages == 0) {
-      m.Assign(*merge_nlog2, *in_nlog2);
+      m.Assign(*merge_nlog2, source);
     } else {
       auto nlog2_q = m.AddReg("nlog2_q", stages * kNlog2Bits);
       vast::Expression* next =
-          stages == 1 ? static_cast<vast::Expression*>(*in_nlog2)
+          stages == 1 ? source
                       : file.Make<vast::Concat>(std::vector<vast::Expression*>{
-                            nlog2_q.Slice((stages - 1) * kNlog2Bits - 1, 0), *in_nlog2});
+                            nlog2_q.Slice((stages - 1) * kNlog2Bits - 1, 0), source});
       m.ClockedAssign(clk, nlog2_q, next);
       m.Assign(*merge_nlog2,
                nlog2_q.Slice(stages * kNlog2Bits - 1, (stages - 1) * kNlog2Bits));

@@ -17,7 +17,10 @@ namespace flexcim::gen {
 // out_valid is the last of pipeline_register_stages() = L stages;
 // merge_nlog2 is the log2 N of the vector at stage log2 R - 1 (stage 0 =
 // the in_nlog2 pins), which merge level 1 captures
-// MergeControlPlan::kLeadCycles edges later.
+// MergeControlPlan::kLeadCycles edges later. Bit-serial cells: the log2 N
+// of the vector whose bit planes merge level 1 captures kLeadCycles edges
+// later, held over its A planes (a register loaded on in_valid, then
+// log2 R - 1 delay registers).
 vast::Module* EmitValidPipeline(vast::VerilogFile& file, const std::string& name,
                                 const MacroConfig& config);
 

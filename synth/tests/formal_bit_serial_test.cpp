@@ -3,13 +3,14 @@
 // must make each check fail.
 //
 // Column: the generated serializer, one-bit AND cells, the column adder tree
-// and the shift-accumulator, wired as the generated sub-macro wires them
-// (product register per cell, first/last from the serializer), against a
+// and the shift-accumulator, wired as the generated design wires them
+// (product register per cell, the plane sums through the merge stages into
+// the accumulator, first/last from the serializer), against a
 // plain reference that sums the products over the A bit planes, the plane of
 // bit A-1 weighted -2^(A-1). Weights are arbitrary but stationary (assumed
 // equal at every step), activations free at every step, vectors at most
 // every A cycles (the initiation interval, assumed). Both sides mask their
-// output with the same valid delay line of D = A + log2 R + 2 cycles (the
+// output with the same valid delay line of D = A + log2 R + max(1, log2 P) + 2 cycles (the
 // column's latency from the sampling edge), so only results are compared.
 // Bounded: from all-zero registers over 2A + D steps, i.e. every input
 // sequence of two back-to-back vectors and everything shorter.
@@ -46,9 +47,9 @@ MacroConfig BitSerial(int subs, int rows, int cols, int sel_group, int a_bits, i
 }
 
 // Cycles from a vector's sampling edge to its column sum on the
-// shift-accumulator's output: the capture, A planes, the product register
-// and log2 R adder levels.
-int ColumnLatency(const MacroConfig& k) { return k.a_bits() + k.log2_rows() + 2; }
+// shift-accumulator's output: the capture, A planes, the product register,
+// log2 R adder levels and the merge stages.
+int ColumnLatency(const MacroConfig& k) { return k.a_bits() + k.log2_rows() + k.merge_stages() + 2; }
 
 // A valid delay line of `depth` stages and the masked output `out`.
 std::string ValidMask(int depth, int out_width, const std::string& value) {
@@ -67,15 +68,27 @@ std::string ColumnModule(const MacroConfig& k, const std::string& name) {
                      name, k.act_lanes() * k.a_bits() - 1, k.rows() * k.w_bits() - 1, k.column_sum_width() - 1);
 }
 
-// One column of R cells: row r takes activation lane r*2P.
+// One column of R cells: row r takes activation lane r*2P. As in the
+// generated top, the column's plane sums pass merge_stages() registers (the
+// merging network, here with nothing to merge) into lane 0 of the
+// shift-accumulator (P*C lanes, the others fed 0).
 std::string ColumnDut(const MacroConfig& k) {
   const gen::FlexcimModuleNames n = gen::FlexcimModuleNames::For(k);
-  const int w = k.w_bits(), rows = k.rows(), plane_w = k.cell_product_width() + k.log2_rows();
+  const int w = k.w_bits(), rows = k.rows(), plane_w = k.submacro_output_width();
+  const int lane_w = k.merge_lane_width(), lanes = k.output_lanes(), acc_w = lane_w + k.a_bits();
+  const std::string sign_ext =
+      lane_w > plane_w ? fmt::format("{{{}{{plane_d[{}][{}]}}}}, ", lane_w - plane_w, k.merge_stages() - 1, plane_w - 1)
+                       : std::string();
+  const std::string upper_lanes =
+      lanes > 1 ? fmt::format("  assign acc_in[{}:{}] = {}'d0;\n", lanes * lane_w - 1, lane_w, (lanes - 1) * lane_w)
+                : std::string();
   return ColumnModule(k, "bs_dut") + fmt::format(R"(  wire [{lanes_hi}:0] act_plane;
   wire acc_first, acc_last;
   reg [{w_hi}:0] products_q;
   wire [{plane_hi}:0] plane_sum;
-  wire [{sum_hi}:0] sums;
+  reg [{plane_hi}:0] plane_d [0:{ms_hi}];
+  wire [{acc_in_hi}:0] acc_in;
+  wire [{sums_hi}:0] sums;
   {ser} u_ser (.clk(clk), .rst_n(1'b1), .in_valid(in_valid), .in_act(in_act), .act_plane(act_plane),
                .acc_first(acc_first), .acc_last(acc_last));
   genvar r;
@@ -87,15 +100,24 @@ std::string ColumnDut(const MacroConfig& k) {
     end
   endgenerate
   {tree} u_tree (.clk(clk), .products(products_q), .sum(plane_sum));
-  {acc} u_acc (.clk(clk), .first(acc_first), .last(acc_last), .plane_sums(plane_sum), .sums(sums));
+  integer s;
+  always @(posedge clk) begin
+    plane_d[0] <= plane_sum;
+    for (s = 1; s <= {ms_hi}; s = s + 1) plane_d[s] <= plane_d[s - 1];
+  end
+  assign acc_in[{lane_hi}:0] = {{{sign_ext}plane_d[{ms_hi}]}};
+{upper_lanes}  {acc} u_acc (.clk(clk), .first(acc_first), .last(acc_last), .plane_sums(acc_in), .sums(sums));
 {mask}endmodule
 )",
-                     fmt::arg("w_hi", rows * w - 1), fmt::arg("sum_hi", k.column_sum_width() - 1),
-                     fmt::arg("lanes_hi", k.act_lanes() - 1),
-                     fmt::arg("plane_hi", plane_w - 1), fmt::arg("ser", n.serializer), fmt::arg("R", rows),
+                     fmt::arg("w_hi", rows * w - 1), fmt::arg("lanes_hi", k.act_lanes() - 1),
+                     fmt::arg("plane_hi", plane_w - 1), fmt::arg("ms_hi", k.merge_stages() - 1),
+                     fmt::arg("acc_in_hi", lanes * lane_w - 1), fmt::arg("sums_hi", lanes * acc_w - 1),
+                     fmt::arg("lane_hi", lane_w - 1), fmt::arg("sign_ext", sign_ext),
+                     fmt::arg("upper_lanes", upper_lanes), fmt::arg("ser", n.serializer), fmt::arg("R", rows),
                      fmt::arg("wb_hi", w - 1), fmt::arg("mul", n.multiplier), fmt::arg("WIN", k.window()),
                      fmt::arg("W", w), fmt::arg("tree", n.adder_tree), fmt::arg("acc", n.shift_acc),
-                     fmt::arg("mask", ValidMask(ColumnLatency(k), k.column_sum_width(), "sums")));
+                     fmt::arg("mask", ValidMask(ColumnLatency(k), k.column_sum_width(),
+                                                fmt::format("sums[{}:0]", k.column_sum_width() - 1))));
 }
 
 // sum over planes k < A of (+-)2^k * sum_r (bit k of x_r ? w_r : 0), the

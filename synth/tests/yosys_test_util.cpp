@@ -12,6 +12,7 @@
 #include "core/errors.h"
 #include "core/subprocess.h"
 #include "generator/flexcim_generator.h"
+#include "synth/tool_run.h"
 
 namespace flexcim::synth::testing {
 
@@ -59,7 +60,7 @@ void ExpectProofFails(const YosysRun& run) {
 }
 
 YosysRun RunYosys(const std::string& tag, const std::vector<std::pair<std::string, std::string>>& files,
-                  const std::string& script) {
+                  const std::string& script, const std::vector<std::string>& outputs) {
   static int counter = 0;
   YosysRun run;
   run.dir = fs::temp_directory_path() / fmt::format("flexcim_synth_test_{}_{}_{}", ::getpid(), tag, counter++);
@@ -78,6 +79,9 @@ YosysRun RunYosys(const std::string& tag, const std::vector<std::pair<std::strin
   std::ostringstream ss;
   ss << in.rdbuf();
   run.log = ss.str();
+  for (const std::string& name : outputs) {
+    if (fs::exists(run.dir / name)) run.outputs[name] = ReadText(run.dir / name);
+  }
   if (std::getenv("FLEXCIM_KEEP_TEST_DIRS") == nullptr) fs::remove_all(run.dir);
   return run;
 }

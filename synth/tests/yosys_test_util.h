@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,6 +15,7 @@ struct YosysRun {
   bool ok = false;
   std::string log;
   std::filesystem::path dir;
+  std::map<std::string, std::string> outputs;  // file name -> text, of the files asked for
 };
 
 // Writes `files` (name -> text) and script.ys into a new temp dir under
@@ -42,7 +44,9 @@ std::string SequentialMiterScript(const std::vector<std::string>& reads, const s
 void ExpectProved(const YosysRun& run, const std::string& what);
 void ExpectProofFails(const YosysRun& run);
 
+// `outputs`: files the script writes whose text the run keeps (in
+// YosysRun::outputs) before the directory is removed.
 YosysRun RunYosys(const std::string& tag, const std::vector<std::pair<std::string, std::string>>& files,
-                  const std::string& script);
+                  const std::string& script, const std::vector<std::string>& outputs = {});
 
 }  // namespace flexcim::synth::testing

@@ -31,14 +31,16 @@ module dcim_dense_shift_acc_p1_r2_c1_a2_w2_bs (
       );
       wire [2:0] plane;
       wire [3:0] acc_hi;
-      wire [4:0] term;
       wire [4:0] held;
+      wire [3:0] addend;
+      wire [3:0] upper;
       assign plane = plane_sums[i * 3 +: 3];
       assign acc_hi = acc_q[i * 5 + 1 +: 4];
-      assign term = {plane[2], plane, 1'd0};
       assign held = first_q ? 5'd0 : {acc_hi[3], acc_hi};
+      assign addend = {plane[2], plane} ^ {4{last_q}};
+      assign upper = held[4:1] + addend + {3'd0, last_q};
       always @(posedge clk) begin
-        acc_q[i * 5 +: 5] <= last_q ? held - term : held + term;
+        acc_q[i * 5 +: 5] <= {upper, held[0:0]};
       end
     end
   endgenerate

@@ -31,14 +31,16 @@ module dcim_dense_shift_acc_p2_r4_c8_a3_w5_bs (
       );
       wire [7:0] plane;
       wire [9:0] acc_hi;
-      wire [10:0] term;
       wire [10:0] held;
+      wire [8:0] addend;
+      wire [8:0] upper;
       assign plane = plane_sums[i * 8 +: 8];
       assign acc_hi = acc_q[i * 11 + 1 +: 10];
-      assign term = {plane[7], plane, 2'd0};
       assign held = first_q ? 11'd0 : {acc_hi[9], acc_hi};
+      assign addend = {plane[7], plane} ^ {9{last_q}};
+      assign upper = held[10:2] + addend + {8'd0, last_q};
       always @(posedge clk) begin
-        acc_q[i * 11 +: 11] <= last_q ? held - term : held + term;
+        acc_q[i * 11 +: 11] <= {upper, held[1:0]};
       end
     end
   endgenerate

@@ -18,13 +18,13 @@ module flexcim_serializer_p1_r4_c4_g4_a8_w8_bs (
   reg busy_q;
   wire first;
   wire last;
-  reg [1:0] first_q;
-  reg [1:0] last_q;
+  reg [2:0] first_q;
+  reg [2:0] last_q;
 
   assign first = busy_q & plane_q == 3'd0;
   assign last = busy_q & plane_q == 3'd7;
-  assign acc_first = first_q[1];
-  assign acc_last = last_q[1];
+  assign acc_first = first_q[2];
+  assign acc_last = last_q[2];
 
   always @(posedge clk) begin
     if (in_valid) begin
@@ -45,10 +45,10 @@ module flexcim_serializer_p1_r4_c4_g4_a8_w8_bs (
     end
   end
   always @(posedge clk) begin
-    first_q <= {first_q[0:0], first};
+    first_q <= {first_q[1:0], first};
   end
   always @(posedge clk) begin
-    last_q <= {last_q[0:0], last};
+    last_q <= {last_q[1:0], last};
   end
 
   generate

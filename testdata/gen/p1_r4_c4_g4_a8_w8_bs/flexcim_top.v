@@ -20,10 +20,11 @@ module flexcim_top (
 
   wire wr_go;
   wire unused_pins;
-  wire [71:0] col_sums;
+  wire [39:0] col_sums;
   wire [7:0] act_plane;
   wire acc_first;
   wire acc_last;
+  wire [39:0] merged_planes;
 
   assign wr_go = wr_en & rst_n;
   assign unused_pins = &{1'd0, wr_sub, wr_sel, in_nlog2};
@@ -50,13 +51,18 @@ module flexcim_top (
     .wr_w(wr_w),
     .wr_e(wr_e),
     .act(act_plane),
-    .acc_first(acc_first),
-    .acc_last(acc_last),
-    .col_sums(col_sums[71:0])
+    .col_sums(col_sums[39:0])
   );
   flexcim_merge_p1_r4_c4_g4_a8_w8_bs u_merge (
     .clk(clk),
     .col_sums(col_sums),
-    .out_data(out_data)
+    .out_data(merged_planes)
+  );
+  flexcim_shift_acc_p1_r4_c4_g4_a8_w8_bs u_shift_acc (
+    .clk(clk),
+    .first(acc_first),
+    .last(acc_last),
+    .plane_sums(merged_planes),
+    .sums(out_data)
   );
 endmodule

@@ -18,13 +18,13 @@ module flexcim_serializer_p2_r2_c1_g1_a4_w4_bs (
   reg busy_q;
   wire first;
   wire last;
-  reg first_q;
-  reg last_q;
+  reg [1:0] first_q;
+  reg [1:0] last_q;
 
   assign first = busy_q & plane_q == 2'd0;
   assign last = busy_q & plane_q == 2'd3;
-  assign acc_first = first_q;
-  assign acc_last = last_q;
+  assign acc_first = first_q[1];
+  assign acc_last = last_q[1];
 
   always @(posedge clk) begin
     if (in_valid) begin
@@ -45,10 +45,10 @@ module flexcim_serializer_p2_r2_c1_g1_a4_w4_bs (
     end
   end
   always @(posedge clk) begin
-    first_q <= first;
+    first_q <= {first_q[0:0], first};
   end
   always @(posedge clk) begin
-    last_q <= last;
+    last_q <= {last_q[0:0], last};
   end
 
   generate

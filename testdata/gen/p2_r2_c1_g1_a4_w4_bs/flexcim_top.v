@@ -21,10 +21,11 @@ module flexcim_top (
   wire wr_go;
   wire [1:0] sub_wr_en;
   wire [3:0] merge_nlog2;
-  wire [17:0] col_sums;
+  wire [9:0] col_sums;
   wire [7:0] act_plane;
   wire acc_first;
   wire acc_last;
+  wire [11:0] merged_planes;
 
   assign wr_go = wr_en & rst_n;
   assign sub_wr_en[0] = wr_go & wr_sub == 1'd0;
@@ -55,9 +56,7 @@ module flexcim_top (
     .wr_e(wr_e),
     .wr_sel(wr_sel),
     .act(act_plane),
-    .acc_first(acc_first),
-    .acc_last(acc_last),
-    .col_sums(col_sums[8:0])
+    .col_sums(col_sums[4:0])
   );
   flexcim_submacro_p2_r2_c1_g1_a4_w4_bs u_sub1 (
     .clk(clk),
@@ -67,14 +66,19 @@ module flexcim_top (
     .wr_e(wr_e),
     .wr_sel(wr_sel),
     .act(act_plane),
-    .acc_first(acc_first),
-    .acc_last(acc_last),
-    .col_sums(col_sums[17:9])
+    .col_sums(col_sums[9:5])
   );
   flexcim_merge_p2_r2_c1_g1_a4_w4_bs u_merge (
     .clk(clk),
     .nlog2(merge_nlog2),
     .col_sums(col_sums),
-    .out_data(out_data)
+    .out_data(merged_planes)
+  );
+  flexcim_shift_acc_p2_r2_c1_g1_a4_w4_bs u_shift_acc (
+    .clk(clk),
+    .first(acc_first),
+    .last(acc_last),
+    .plane_sums(merged_planes),
+    .sums(out_data)
   );
 endmodule

@@ -12,10 +12,10 @@ module flexcim_valid_pipe_p2_r2_c1_g1_a4_w4_bs (
 );
 
   reg [7:0] valid_q;
-  reg [19:0] nlog2_q;
+  reg [3:0] nlog2_hold;
 
   assign out_valid = valid_q[7];
-  assign merge_nlog2 = nlog2_q[19:16];
+  assign merge_nlog2 = nlog2_hold;
 
   always @(posedge clk) begin
     if (!rst_n) begin
@@ -25,6 +25,8 @@ module flexcim_valid_pipe_p2_r2_c1_g1_a4_w4_bs (
     end
   end
   always @(posedge clk) begin
-    nlog2_q <= {nlog2_q[15:0], in_nlog2};
+    if (in_valid) begin
+      nlog2_hold <= in_nlog2;
+    end
   end
 endmodule

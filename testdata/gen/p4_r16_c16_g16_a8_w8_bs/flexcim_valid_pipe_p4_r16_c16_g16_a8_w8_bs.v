@@ -12,10 +12,11 @@ module flexcim_valid_pipe_p4_r16_c16_g16_a8_w8_bs (
 );
 
   reg [15:0] valid_q;
-  reg [47:0] nlog2_q;
+  reg [3:0] nlog2_hold;
+  reg [11:0] nlog2_q;
 
   assign out_valid = valid_q[15];
-  assign merge_nlog2 = nlog2_q[47:44];
+  assign merge_nlog2 = nlog2_q[11:8];
 
   always @(posedge clk) begin
     if (!rst_n) begin
@@ -25,6 +26,11 @@ module flexcim_valid_pipe_p4_r16_c16_g16_a8_w8_bs (
     end
   end
   always @(posedge clk) begin
-    nlog2_q <= {nlog2_q[43:0], in_nlog2};
+    if (in_valid) begin
+      nlog2_hold <= in_nlog2;
+    end
+  end
+  always @(posedge clk) begin
+    nlog2_q <= {nlog2_q[7:0], nlog2_hold};
   end
 endmodule

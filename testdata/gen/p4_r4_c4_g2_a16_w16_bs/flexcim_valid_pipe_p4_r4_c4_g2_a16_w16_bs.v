@@ -12,10 +12,11 @@ module flexcim_valid_pipe_p4_r4_c4_g2_a16_w16_bs (
 );
 
   reg [21:0] valid_q;
-  reg [71:0] nlog2_q;
+  reg [3:0] nlog2_hold;
+  reg [3:0] nlog2_q;
 
   assign out_valid = valid_q[21];
-  assign merge_nlog2 = nlog2_q[71:68];
+  assign merge_nlog2 = nlog2_q[3:0];
 
   always @(posedge clk) begin
     if (!rst_n) begin
@@ -25,6 +26,11 @@ module flexcim_valid_pipe_p4_r4_c4_g2_a16_w16_bs (
     end
   end
   always @(posedge clk) begin
-    nlog2_q <= {nlog2_q[67:0], in_nlog2};
+    if (in_valid) begin
+      nlog2_hold <= in_nlog2;
+    end
+  end
+  always @(posedge clk) begin
+    nlog2_q <= nlog2_hold;
   end
 endmodule

@@ -21,10 +21,11 @@ module flexcim_top (
   wire wr_go;
   wire [3:0] sub_wr_en;
   wire [3:0] merge_nlog2;
-  wire [351:0] col_sums;
+  wire [255:0] col_sums;
   wire [63:0] act_plane;
   wire acc_first;
   wire acc_last;
+  wire [319:0] merged_planes;
 
   assign wr_go = wr_en & rst_n;
   assign sub_wr_en[0] = wr_go & wr_sub == 2'd0;
@@ -57,9 +58,7 @@ module flexcim_top (
     .wr_e(wr_e),
     .wr_sel(wr_sel),
     .act(act_plane),
-    .acc_first(acc_first),
-    .acc_last(acc_last),
-    .col_sums(col_sums[87:0])
+    .col_sums(col_sums[63:0])
   );
   flexcim_submacro_p4_r8_c8_g4_a3_w5_bs u_sub1 (
     .clk(clk),
@@ -69,9 +68,7 @@ module flexcim_top (
     .wr_e(wr_e),
     .wr_sel(wr_sel),
     .act(act_plane),
-    .acc_first(acc_first),
-    .acc_last(acc_last),
-    .col_sums(col_sums[175:88])
+    .col_sums(col_sums[127:64])
   );
   flexcim_submacro_p4_r8_c8_g4_a3_w5_bs u_sub2 (
     .clk(clk),
@@ -81,9 +78,7 @@ module flexcim_top (
     .wr_e(wr_e),
     .wr_sel(wr_sel),
     .act(act_plane),
-    .acc_first(acc_first),
-    .acc_last(acc_last),
-    .col_sums(col_sums[263:176])
+    .col_sums(col_sums[191:128])
   );
   flexcim_submacro_p4_r8_c8_g4_a3_w5_bs u_sub3 (
     .clk(clk),
@@ -93,14 +88,19 @@ module flexcim_top (
     .wr_e(wr_e),
     .wr_sel(wr_sel),
     .act(act_plane),
-    .acc_first(acc_first),
-    .acc_last(acc_last),
-    .col_sums(col_sums[351:264])
+    .col_sums(col_sums[255:192])
   );
   flexcim_merge_p4_r8_c8_g4_a3_w5_bs u_merge (
     .clk(clk),
     .nlog2(merge_nlog2),
     .col_sums(col_sums),
-    .out_data(out_data)
+    .out_data(merged_planes)
+  );
+  flexcim_shift_acc_p4_r8_c8_g4_a3_w5_bs u_shift_acc (
+    .clk(clk),
+    .first(acc_first),
+    .last(acc_last),
+    .plane_sums(merged_planes),
+    .sums(out_data)
   );
 endmodule

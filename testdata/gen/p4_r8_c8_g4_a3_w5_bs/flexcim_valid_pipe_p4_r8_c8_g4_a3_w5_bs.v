@@ -12,10 +12,11 @@ module flexcim_valid_pipe_p4_r8_c8_g4_a3_w5_bs (
 );
 
   reg [9:0] valid_q;
-  reg [23:0] nlog2_q;
+  reg [3:0] nlog2_hold;
+  reg [7:0] nlog2_q;
 
   assign out_valid = valid_q[9];
-  assign merge_nlog2 = nlog2_q[23:20];
+  assign merge_nlog2 = nlog2_q[7:4];
 
   always @(posedge clk) begin
     if (!rst_n) begin
@@ -25,6 +26,11 @@ module flexcim_valid_pipe_p4_r8_c8_g4_a3_w5_bs (
     end
   end
   always @(posedge clk) begin
-    nlog2_q <= {nlog2_q[19:0], in_nlog2};
+    if (in_valid) begin
+      nlog2_hold <= in_nlog2;
+    end
+  end
+  always @(posedge clk) begin
+    nlog2_q <= {nlog2_q[3:0], nlog2_hold};
   end
 endmodule

@@ -31,14 +31,16 @@ module dcim_sparse12_shift_acc_p1_r2_c2_a4_w3_bs_latch (
       );
       wire [3:0] plane;
       wire [6:0] acc_hi;
-      wire [7:0] term;
       wire [7:0] held;
+      wire [4:0] addend;
+      wire [4:0] upper;
       assign plane = plane_sums[i * 4 +: 4];
       assign acc_hi = acc_q[i * 8 + 1 +: 7];
-      assign term = {plane[3], plane, 3'd0};
       assign held = first_q ? 8'd0 : {acc_hi[6], acc_hi};
+      assign addend = {plane[3], plane} ^ {5{last_q}};
+      assign upper = held[7:3] + addend + {4'd0, last_q};
       always @(posedge clk) begin
-        acc_q[i * 8 +: 8] <= last_q ? held - term : held + term;
+        acc_q[i * 8 +: 8] <= {upper, held[2:0]};
       end
     end
   endgenerate

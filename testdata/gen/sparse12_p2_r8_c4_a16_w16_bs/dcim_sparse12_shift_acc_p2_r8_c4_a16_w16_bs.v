@@ -31,14 +31,16 @@ module dcim_sparse12_shift_acc_p2_r8_c4_a16_w16_bs (
       );
       wire [19:0] plane;
       wire [34:0] acc_hi;
-      wire [35:0] term;
       wire [35:0] held;
+      wire [20:0] addend;
+      wire [20:0] upper;
       assign plane = plane_sums[i * 20 +: 20];
       assign acc_hi = acc_q[i * 36 + 1 +: 35];
-      assign term = {plane[19], plane, 15'd0};
       assign held = first_q ? 36'd0 : {acc_hi[34], acc_hi};
+      assign addend = {plane[19], plane} ^ {21{last_q}};
+      assign upper = held[35:15] + addend + {20'd0, last_q};
       always @(posedge clk) begin
-        acc_q[i * 36 +: 36] <= last_q ? held - term : held + term;
+        acc_q[i * 36 +: 36] <= {upper, held[14:0]};
       end
     end
   endgenerate
