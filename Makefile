@@ -12,7 +12,7 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 300
 CLANG_ENV = CC=clang CXX=clang++
 
-.PHONY: deps build test sanitize fuzz demo bench sweep clean recurrent-report
+.PHONY: deps build test sanitize fuzz demo bench sweep clean recurrent-report codesign-sweep
 
 deps:
 	@bash scripts/install-deps.sh
@@ -51,6 +51,16 @@ demo: deps
 	@$(CONFIGURE)
 	@cmake --build $(BUILD) -j $(JOBS) --target $(DEMO_TARGETS)
 	@bash scripts/demo.sh $(BUILD)
+
+# The design sweep (docs/CODESIGN.md): FlexCiM over P x G x cell style, each
+# design synthesised and measured once (cached), each architecture's own
+# best model per P, the configuration with the lowest decode latency and
+# energy per token at 1.25x dense and equal area named. The grid and the
+# executor (local | slurm) are set in the environment: scripts/codesign_sweep.sh.
+codesign-sweep: deps
+	@$(CONFIGURE)
+	@cmake --build $(BUILD) -j $(JOBS) --target flexcim
+	@bash scripts/codesign_sweep.sh $(BUILD)
 
 # The recurrent section of `flexcim report --run $(RUN)` (docs/FLOW.md).
 RUN ?= $(BUILD)/demo

@@ -12,6 +12,8 @@
 #include "cli/model_path_options.h"
 #include "codesign/codesign_run.h"
 #include "codesign/iso_table.h"
+#include "codesign/point_settings.h"
+#include "core/json_input.h"
 #include "core/baseline_config.h"
 #include "core/errors.h"
 #include "core/output_directory.h"
@@ -41,6 +43,7 @@ struct CodesignFlags {
   int a_bits = MacroConfig::kDefaultBits, w_bits = MacroConfig::kDefaultBits;
   int threads = 0;
   bool quiet = false;
+  std::string rescore;
   std::string out;
 };
 
@@ -78,10 +81,53 @@ po::options_description Flags(CodesignFlags& o) {
       ("w-bits", po::value(&o.w_bits)->default_value(o.w_bits), "W (and the weight quantisation)")
       ("threads", po::value(&o.threads)->default_value(o.threads), "worker threads (0: all cores)")
       ("quiet,q", po::bool_switch(&o.quiet), "no progress on stderr")
+      ("rescore", po::value(&o.rescore),
+       "a finished run's codesign.json: report its chosen points again with the --energy files (areas, clocks, "
+       "energies; equal area against every G that has them), without pruning; the model flags are not read")
       ("out", po::value(&o.out)->required(),
        "output directory: codesign.json, codesign.md, codesign_<style>.svg, prunes/<point>/");
   d.add(c);
   return d;
+}
+
+void WriteResult(const fs::path& staging, const codesign::CodesignResult& result) {
+  WriteTextFile(staging / "codesign.json", result.json.dump(2) + "\n");
+  WriteTextFile(staging / "codesign.md", result.markdown);
+  for (const auto& [name, svg] : result.svgs) WriteTextFile(staging / name, svg);
+}
+
+// --rescore: a finished run's chosen points at the settings the --energy
+// files allow (codesign/point_settings.h).
+int Rescore(const CodesignFlags& f, const po::variables_map& vm) {
+  for (const char* flag : {"budgets", "arch", "groups", "styles", "minimise", "macros", "tokens", "buffer-pj-per-bit",
+                           "calib-blocks", "validation-blocks", "heldout-blocks", "obs-refine", "subs", "rows",
+                           "cols", "a-bits", "w-bits", "model", "tokenizer"}) {
+    if (vm.count(flag) && !vm[flag].defaulted()) {
+      throw UsageError(fmt::format("--rescore: the run's own --{} is kept; do not give it", flag));
+    }
+  }
+  if (f.energy.empty()) throw UsageError("--rescore: give the --energy files to report the run with");
+  std::vector<fs::path> energy_files;
+  std::vector<FlagPath> inputs = {{"--rescore", f.rescore}};
+  for (const std::string& file : codesign::SplitCommaList(f.energy)) {
+    energy_files.emplace_back(file);
+    inputs.push_back({"--energy", file});
+  }
+  RefuseOutputOverInputs({"--out", f.out}, inputs);
+  CheckOutputDirectory(f.out, "codesign");
+  const nlohmann::json run = ReadJsonFile(f.rescore);
+  codesign::CodesignResult result;
+  try {
+    result.json = codesign::RescoreCodesign(run, energy_files, f.rescore);
+    result.markdown = codesign::CodesignMarkdown(result.json);
+    result.svgs = codesign::CodesignCharts(result.json);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(fmt::format("--rescore {}: not a codesign.json ({})", f.rescore, e.what()));
+  }
+  WriteOutputDirectory(f.out, "codesign", [&](const fs::path& staging) { WriteResult(staging, result); });
+  std::cout << codesign::IsoPerplexityMarkdown(result.json);
+  std::cout << fmt::format("wrote {}/{{codesign.json, codesign.md}} (prune outputs stay in the run's prunes/)\n", f.out);
+  return 0;
 }
 
 int RunCodesign(const std::vector<std::string>& args) {
@@ -90,6 +136,7 @@ int RunCodesign(const std::vector<std::string>& args) {
                              "--out DIR [--model M --tokenizer T] [--budgets 1.05,1.25,2] [--arch LIST] [--groups 1,4,16] "
                              "[--styles bit-parallel/ff,bit-serial/latch] [--energy FILES]");
   if (!vm) return 0;
+  if (!f.rescore.empty()) return Rescore(f, *vm);
   codesign::CodesignOptions o;
   o.budgets = codesign::ParseBudgets(f.budgets);
   o.archs = ParseArchList(f.archs);
@@ -135,9 +182,7 @@ int RunCodesign(const std::vector<std::string>& args) {
   std::optional<codesign::CodesignResult> result;
   WriteOutputDirectory(f.out, "codesign", [&](const fs::path& staging) {
     result = codesign::RunCodesign(in.model, calibration, validation, heldout, o, staging, f.out);
-    WriteTextFile(staging / "codesign.json", result->json.dump(2) + "\n");
-    WriteTextFile(staging / "codesign.md", result->markdown);
-    for (const auto& [name, svg] : result->svgs) WriteTextFile(staging / name, svg);
+    WriteResult(staging, *result);
   });
   std::cout << codesign::IsoPerplexityMarkdown(result->json);
   std::cout << fmt::format("wrote {}/{{codesign.json, codesign.md, prunes/}}\n", f.out);

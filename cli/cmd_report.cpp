@@ -21,6 +21,7 @@
 #include "flow_pruner/recurrent_report.h"
 #include "golden/perf_model.h"
 #include "golden/schedule_gain.h"
+#include "codesign/design_sweep.h"
 #include "codesign/iso_table.h"
 #include "codesign/perf_report.h"
 
@@ -214,6 +215,9 @@ int RunReport(const std::vector<std::string>& args) {
                : Missing("At equal perplexity", run / "codesign" / "codesign.json",
                          "run `flexcim codesign --out <run>/codesign`");
   md += headline;
+  // The design sweep (`make codesign-sweep`), when it was run into this run directory.
+  const fs::path sweep_file = run / "codesign_sweep" / "sweep" / "design_sweep.json";
+  if (const auto sweep = ReadJson(sweep_file)) md += Render(sweep_file, *sweep, codesign::DesignSweepMarkdown) + "\n";
   md += prune ? Render(run / "prune" / "prune.json", *prune, PruneSection)
               : Missing("FLOW pruning", run / "prune" / "prune.json", "run `flexcim prune --out <run>/prune`");
   md += map ? Render(run / "map" / "map.json", *map, MapSection) : Missing("Mapping", run / "map" / "map.json", "run `flexcim map --out <run>/map`");

@@ -11,6 +11,7 @@
 #include "codesign/greedy_path.h"
 #include "codesign/iso_table.h"
 #include "codesign/perf_table.h"
+#include "codesign/point_settings.h"
 #include "core/errors.h"
 #include "core/nm_pattern.h"
 #include "flow_pruner/prune_outputs.h"
@@ -54,31 +55,6 @@ std::string PatternsText(const std::vector<NmPattern>& ps) {
   return fmt::format("{}", fmt::join(names, ","));
 }
 
-// Operation energies of one architecture and configuration, from the first
-// energy file that has it.
-class EnergyLookup {
- public:
-  explicit EnergyLookup(const std::vector<fs::path>& files) : files_(files) {}
-  std::optional<std::pair<golden::OperationEnergies, fs::path>> Find(Arch arch, const MacroConfig& config) {
-    const std::string key = ArchName(arch) + "/" + golden::EnergyConfigName(arch, config);
-    if (auto it = cache_.find(key); it != cache_.end()) return it->second;
-    std::optional<std::pair<golden::OperationEnergies, fs::path>> found;
-    for (const fs::path& f : files_) {
-      const auto e = golden::ReadOperationEnergies(f, config);
-      if (auto it = e.find(arch); it != e.end()) {
-        found = std::make_pair(it->second, f);
-        break;
-      }
-    }
-    cache_[key] = found;
-    return found;
-  }
-
- private:
-  std::vector<fs::path> files_;
-  std::map<std::string, std::optional<std::pair<golden::OperationEnergies, fs::path>>> cache_;
-};
-
 // One sequential prune of an assignment (cached by curve and patterns).
 struct PruneRecord {
   std::string name;
@@ -88,13 +64,6 @@ struct PruneRecord {
   double block_sparsity = 0;
   std::vector<golden::ModelLayer> layers;  // real masks
   std::shared_ptr<const pruner::LlamaModel> pruned;  // until the held-out perplexity is measured
-};
-
-// A setting the points are chosen and reported at.
-struct Setting {
-  CellStyle style;
-  bool equal_area = false;
-  int reference_G = 0;  // equal area: the FlexCiM G whose area is matched
 };
 
 }  // namespace
@@ -135,7 +104,7 @@ std::vector<CellStyle> ParseCellStyles(const std::string& text) {
   return out;
 }
 
-std::vector<double> ParseBudgets(const std::string& text) {
+std::vector<double> ParseBudgets(const std::string& text, const std::string& flag) {
   std::vector<double> out;
   for (const std::string& item : SplitCommaList(text)) {
     double v = 0;
@@ -146,11 +115,11 @@ std::vector<double> ParseBudgets(const std::string& text) {
       used = 0;
     }
     if (item.empty() || used != item.size() || !std::isfinite(v)) {
-      throw UsageError(fmt::format("--budgets {}: not a number (budgets are perplexity / dense W8A8, e.g. 1.25)", item));
+      throw UsageError(fmt::format("{} {}: not a number (budgets are perplexity / dense W8A8, e.g. 1.25)", flag, item));
     }
     if (v < 1.0) {
-      throw UsageError(fmt::format("--budgets {}: must be >= 1.0 (a perplexity budget relative to the dense W8A8 model)",
-                                   item));
+      throw UsageError(fmt::format("{} {}: must be >= 1.0 (a perplexity budget relative to the dense W8A8 model)",
+                                   flag, item));
     }
     if (std::find(out.begin(), out.end(), v) == out.end()) out.push_back(v);
   }
@@ -424,94 +393,55 @@ CodesignResult RunCodesign(const pruner::LlamaModel& dense, const std::vector<st
     return selections.emplace(key, sel).first->second;
   };
 
-  // Settings: every style at equal cells, and at equal area against each FlexCiM G.
-  std::vector<Setting> settings;
-  std::vector<std::string> notes;
-  for (const CellStyle& s : o.styles) {
-    settings.push_back({s, false, 0});
-    for (const Curve& c : curves) {
-      if (c.arch != Arch::kFlexcim) continue;
-      if (!ops_of(c, s)) {
-        notes.push_back(fmt::format("no energies (area, fmax) for FlexCiM {} in the --energy files: no equal-area "
-                                    "points and no µs or pJ against it",
-                                    c.Styled(s).Name()));
-        continue;
-      }
-      settings.push_back({s, true, c.G});
-    }
-  }
-
-  json choices = json::array();
-  for (const Setting& set : settings) {
-    const Curve* reference = nullptr;
-    for (const Curve& c : curves) {
-      if (c.arch == Arch::kFlexcim && c.G == set.reference_G) reference = &c;
-    }
-    for (const Curve& c : curves) {
-      if (set.equal_area && c.arch == Arch::kFlexcim && c.G != set.reference_G) continue;
-      const auto ops = ops_of(c, set.style);
-      int q = o.macros;
-      if (set.equal_area) {
-        if (!ops) continue;  // said in the notes below
-        q = golden::EqualAreaMacros(o.macros, ops_of(*reference, set.style)->area_um2, ops->area_um2);
-      }
-      for (size_t budget_index = 0; budget_index < o.budgets.size(); ++budget_index) {
-        const double budget = o.budgets[budget_index];
-        const Selection& sel = select(c, set.style, budget);
-        json ch = {{"budget", budget}, {"arch", ArchName(c.arch)},
-                   {"G", c.arch == Arch::kFlexcim ? json(c.G) : json(nullptr)}, {"label", c.Label()},
-                   {"style", set.style.Name()}, {"area_mode", set.equal_area ? "equal_area" : "equal_cells"},
-                   {"reference_G", set.equal_area ? json(set.reference_G) : json(nullptr)}};
-        PruneRecord* rec = sel.record;
-        const PathPoint* chosen = sel.point;
-        const int tries = sel.tries;
-        ch["tries"] = tries;
-        if (!rec) {
+  // The chosen point of every curve, style and budget, then every
+  // setting's figures (point_settings.h).
+  std::vector<ChosenPoint> points;
+  for (const Curve& c : curves) {
+    for (const CellStyle& style : o.styles) {
+      for (double budget : o.budgets) {
+        const Selection& sel = select(c, style, budget);
+        ChosenPoint p;
+        json& ch = p.facts;
+        ch = {{"budget", budget}, {"arch", ArchName(c.arch)},
+              {"G", c.arch == Arch::kFlexcim ? json(c.G) : json(nullptr)}, {"label", c.Label()},
+              {"style", style.Name()}, {"tries", sel.tries}};
+        if (!sel.record) {
           ch["reachable"] = false;
           ch["note"] = fmt::format("no assignment of {} meets {}x dense W8A8 on the validation blocks", c.Label(),
                                    budget);
-          choices.push_back(ch);
+          points.push_back(std::move(p));
           continue;
         }
+        PruneRecord* rec = sel.record;
         ch["reachable"] = true;
         measure_heldout(*rec);
-        ch["patterns"] = PatternsText(chosen->patterns);
-        ch["sparsified"] = std::ranges::any_of(chosen->patterns, [](const NmPattern& p) { return !p.dense(); });
+        ch["patterns"] = PatternsText(sel.point->patterns);
+        ch["sparsified"] = std::ranges::any_of(sel.point->patterns, [](const NmPattern& p) { return !p.dense(); });
         ch["block_sparsity"] = rec->block_sparsity;
         ch["prune_dir"] = rec->dir.string();
-        ch["validation_ppl_estimate"] = std::exp(chosen->validation_nll);
+        ch["validation_ppl_estimate"] = std::exp(sel.point->validation_nll);
         ch["validation_ppl"] = rec->validation_ppl;
         ch["validation_ratio"] = rec->validation_ppl / dense_validation;
         ch["heldout_ppl"] = rec->heldout_ppl;
         ch["heldout_ratio"] = rec->heldout_ppl / dense_heldout;
-        const MacroConfig styled = c.Styled(set.style);
-        const golden::ArchPerf perf =
-            golden::EvaluateArch(c.arch, styled, rec->layers, q, o.tokens, ops, o.buffer_pj_per_bit);
-        json pj = golden::ToJson(perf);
-        for (const char* k : {"macros", "tiles", "regime", "decode_cycles", "prefill_cycles", "prefill_tokens",
-                              "fmax_mhz", "decode_us", "prefill_us", "energy_per_token_pj",
-                              "energy_per_token_with_buffer_pj", "area_um2", "decode_utilisation"}) {
-          ch[k] = pj.at(k);
-        }
-        ch["prefill_us_per_token"] =
-            pj.at("prefill_us").is_null() ? json(nullptr) : json(pj.at("prefill_us").get<double>() / o.tokens);
-        std::vector<int64_t> per_block(L, 0);
-        for (size_t i = 0; i < rec->layers.size(); ++i) {
-          per_block.at(rec->layers[i].block) += perf.system.decode.layers[i].cycles;
-        }
-        ch["block_decode_cycles"] = per_block;
-        const auto file = energies.Find(c.arch, styled);
-        ch["energy_file"] = file ? json(file->second.string()) : json(nullptr);
-        ch["commands"] = {
-            {"eval", fmt::format("flexcim eval --pruned {} --tokenizer {} --blocks {}", rec->dir.string(),
-                                 o.tokenizer_path, o.slices.heldout)},
-            {"perf", fmt::format("flexcim perf --pruned {} --arch {} --macros {} --tokens {} {}{}", rec->dir.string(),
-                                 ArchName(c.arch), q, o.tokens, styled.Flags(),
-                                 file ? " --energy " + file->second.string() : std::string())}};
-        choices.push_back(ch);
+        p.layers = rec->layers;
+        points.push_back(std::move(p));
       }
     }
   }
+  SettingsInputs settings;
+  settings.base = o.base;
+  settings.archs = o.archs;
+  settings.groups = o.groups;
+  for (const CellStyle& s : o.styles) settings.styles.push_back(s.Name());
+  settings.macros = o.macros;
+  settings.tokens = o.tokens;
+  settings.buffer_pj_per_bit = o.buffer_pj_per_bit;
+  settings.energy_files = o.energy_files;
+  settings.tokenizer_path = o.tokenizer_path;
+  settings.heldout_slice = o.slices.heldout;
+  std::vector<std::string> notes;
+  const json choices = ChoicesAtSettings(points, settings, &notes);
 
   CodesignResult out;
   std::vector<std::string> style_names, arch_names;

@@ -47,8 +47,8 @@ std::vector<CellStyle> ParseCellStyles(const std::string& text);
 // "a,b,,c" -> {"a", "b", "", "c"} (every item, empty ones included).
 std::vector<std::string> SplitCommaList(const std::string& text);
 // "1.05,1.1,2": each a number >= 1.0 (relative to the dense W8A8
-// perplexity). UsageError "--budgets X: ..." naming the bad item.
-std::vector<double> ParseBudgets(const std::string& text);
+// perplexity). UsageError "<flag> X: ..." naming the bad item.
+std::vector<double> ParseBudgets(const std::string& text, const std::string& flag = "--budgets");
 // Comma list of positive powers of two (FlexCiM's select groups).
 std::vector<int> ParseGroups(const std::string& text);
 
