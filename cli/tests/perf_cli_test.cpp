@@ -131,6 +131,42 @@ TEST(PerfCli, ShapeFilePatternsFileAndEnergies) {
   EXPECT_EQ(j["sparse12"]["equal_area"]["macros"], 2);
   EXPECT_EQ(j["flexcim"]["equal_area"]["macros"], 1);
   EXPECT_NE(r.out.find("| dense (equal area) | 3 | streamed | 144 |"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(fmt::format("\nEnergies from {}: activity not recorded in the file.\n", energy.string())),
+            std::string::npos)
+      << r.out;
+
+  // Energies from simulated activity (`flexcim energy --stimulus`): the
+  // source of each architecture's energies is printed beside the figures;
+  // a vectorless file says its activities.
+  std::string text = Slurp(energy);
+  for (const auto& [arch, from] : {std::pair{"flexcim", R"("stimulus": "map/stimulus.txt")"},
+                                   {"dense", R"("trace": "d.vcd")"},
+                                   {"sparse12", R"("stimulus": "map/stimulus_sparse12.txt")"}}) {
+    const std::string key = fmt::format("\"{}\": {{", arch);
+    text.insert(text.find(key) + key.size(), fmt::format(R"("activity": "simulated", {}, )", from));
+  }
+  std::ofstream(energy) << text;
+  const CliRun sim = Flexcim(fmt::format("perf --shape {} --patterns {} {} --energy {} --json {}", m.shape.string(),
+                                         m.patterns.string(), kSmallMacro, energy.string(), json.string()));
+  ASSERT_EQ(sim.code, 0) << sim.err;
+  EXPECT_NE(sim.out.find(fmt::format("\nEnergies from {}: simulated activity (dense: d.vcd; flexcim: map/stimulus.txt; "
+                                     "sparse12: map/stimulus_sparse12.txt).\n",
+                                     energy.string())),
+            std::string::npos)
+      << sim.out;
+  EXPECT_DOUBLE_EQ(ReadJsonFile(json)["flexcim"]["energy_per_token_pj"].get<double>(),
+                   108 * 10.0 + 432 * 2.0 + 108 * (L + 2) * 0.5);  // the same energies
+  std::ofstream(energy) << R"({"act_activity": 0.5, "write_activity": 0.25, "archs": {
+    "flexcim": {"config": "p2_r2_c2_g2_a4_w4", "area_um2": 1000, "fmax_mhz": 250,
+                "energy_pj": {"vector": 10, "row_write": 2, "idle_cycle": 0.5}}}})";
+  const CliRun vectorless = Flexcim(fmt::format("perf --shape {} --patterns {} {} --energy {} --arch flexcim",
+                                                m.shape.string(), m.patterns.string(), kSmallMacro, energy.string()));
+  ASSERT_EQ(vectorless.code, 0) << vectorless.err;
+  EXPECT_NE(vectorless.out.find(fmt::format("\nEnergies from {}: vectorless activity (in_act 0.5, write 0.25 toggles "
+                                            "per bit per cycle).\n",
+                                            energy.string())),
+            std::string::npos)
+      << vectorless.out;
 }
 
 TEST(PerfCli, BadInputsNameTheFlagLayerOrPattern) {
