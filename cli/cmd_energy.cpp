@@ -54,6 +54,7 @@ struct EnergyOptions {
   std::vector<std::string> vcds;     // DESIGN=TRACE.vcd
   bool no_power_breakdown = false;
   std::string combine;  // F1.json,F2.json,...: one comparison table of their designs
+  std::string map_dir;  // `flexcim map --stimulus-layer` output: each design's stimulus from its map.json
 };
 
 // The configuration a stimulus file says it is for (its "config" line);
@@ -265,6 +266,9 @@ int RunEnergy(const std::vector<std::string>& args) {
       ("stimulus", po::value(&o.stimuli)->composing(),
        "energy from simulated activity: replay this pin-level stimulus (`flexcim map --stimulus-layer`) on the "
        "design whose configuration its header names, in Verilator with a trace (repeatable: one per design)")
+      ("map", po::value(&o.map_dir),
+       "energy from simulated activity: the --out directory of `flexcim map --stimulus-layer` (with "
+       "--stimulus-mac/--stimulus-storage); every design of --synth takes the stimulus its map.json lists for it")
       ("activity-vcd", po::value(&o.vcds)->composing(),
        "energy from simulated activity of an existing trace: DESIGN=TRACE.vcd, DESIGN as a stimulus header names "
        "it (e.g. p4_r16_c16_g16_a8_w8, sparse12_p4_r16_c16_a8_w8_bs_latch; repeatable)")
@@ -277,8 +281,8 @@ int RunEnergy(const std::vector<std::string>& args) {
   RequireActivity("--write-activity", o.write_activity);
   if (o.jobs < 1) throw UsageError(fmt::format("--jobs {}: must be >= 1", o.jobs));
   if (!o.combine.empty()) {
-    if (!o.synth_dir.empty() || !o.stimuli.empty() || !o.vcds.empty()) {
-      throw UsageError("--combine: measures nothing; give it without --synth, --stimulus or --activity-vcd");
+    if (!o.synth_dir.empty() || !o.stimuli.empty() || !o.vcds.empty() || !o.map_dir.empty()) {
+      throw UsageError("--combine: measures nothing; give it without --synth, --stimulus, --map or --activity-vcd");
     }
     return RunCombine(o);
   }
@@ -340,7 +344,7 @@ int RunEnergy(const std::vector<std::string>& args) {
 
   // Simulated activity: every design gets exactly one stimulus or trace,
   // checked before any tool runs.
-  const bool simulated = !o.stimuli.empty() || !o.vcds.empty();
+  const bool simulated = !o.stimuli.empty() || !o.vcds.empty() || !o.map_dir.empty();
   auto design_list = [&] {
     std::string names;
     for (const Job& j : jobs) names += (names.empty() ? "" : ", ") + j.design;
@@ -351,7 +355,31 @@ int RunEnergy(const std::vector<std::string>& args) {
       if (j.design == design) return &j;
     return nullptr;
   };
-  for (const std::string& path : o.stimuli) {
+  std::vector<std::string> stimuli = o.stimuli;
+  if (!o.map_dir.empty()) {
+    const fs::path map_json = fs::path(o.map_dir) / "map.json";
+    if (!fs::is_regular_file(map_json)) {
+      throw UsageError(fmt::format("--map {}: no map.json (the --out directory of flexcim map)", o.map_dir));
+    }
+    const json map = ReadJsonFile(map_json);
+    inputs.push_back({"--map", map_json});
+    for (const Job& j : jobs) {
+      std::string file;
+      if (map.contains("stimuli") && map.at("stimuli").is_array()) {
+        for (const json& s : map.at("stimuli")) {
+          if (s.is_object() && s.value("design", "") == j.design) file = s.value("file", "");
+        }
+      }
+      if (file.empty()) {
+        throw Error(fmt::format("--map {}: map.json lists no stimulus for {} (map it with --arch {} --stimulus-mac {} "
+                                "--stimulus-storage {})",
+                                o.map_dir, j.design, j.arch, MacStyleName(j.macro.mac()),
+                                StorageKindName(j.macro.storage())));
+      }
+      stimuli.push_back((fs::path(o.map_dir) / file).string());
+    }
+  }
+  for (const std::string& path : stimuli) {
     if (!fs::is_regular_file(path)) throw UsageError(fmt::format("--stimulus {}: no such file", path));
     const std::string config = StimulusConfig(path);
     Job* job = job_of(config);

@@ -258,6 +258,24 @@ TEST(EnergyCli, SimulatedActivityRefusesForeignStimulusAndMismatchedTrace) {
                                      stimulus.string(), synth.string()));
   EXPECT_FALSE(fs::exists(synth / "energy_work" / "flexcim_p2_r2_c2_g1_a4_w4" / "tb"));  // no Verilator
 
+  // --map: each design's stimulus from a map output's map.json.
+  const fs::path map = s.path() / "map";
+  const CliRun no_map = Flexcim(fmt::format("energy --synth {} --out {} --map {}", synth.string(), out.string(),
+                                            map.string()));
+  EXPECT_EQ(no_map.code, 2);
+  EXPECT_EQ(no_map.err, fmt::format("flexcim energy: error: --map {}: no map.json (the --out directory of flexcim "
+                                    "map)\n",
+                                    map.string()));
+  fs::create_directories(map);
+  std::ofstream(map / "map.json") << R"({"stimuli": [{"design": "p4_r16_c16_g16_a8_w8", "file": "stimulus.txt"}]})";
+  const CliRun unlisted = Flexcim(fmt::format("energy --synth {} --out {} --map {}", synth.string(), out.string(),
+                                              map.string()));
+  EXPECT_EQ(unlisted.code, 1);
+  EXPECT_EQ(unlisted.err, fmt::format("flexcim energy: error: --map {}: map.json lists no stimulus for "
+                                      "p2_r2_c2_g1_a4_w4 (map it with --arch flexcim --stimulus-mac bit-parallel "
+                                      "--stimulus-storage ff)\n",
+                                      map.string()));
+
   // A trace of every input port of the design but of another hierarchy.
   const nlohmann::json manifest = ReadJsonFile(design / "rtl" / "manifest.json");
   std::string vcd = "$scope module TOP $end\n$scope module flexcim_top $end\n";
