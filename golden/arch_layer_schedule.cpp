@@ -43,20 +43,14 @@ std::vector<CycleInput> ScheduleArchLayer(const ArchMappedLayer& layer, const st
       }
       cycles.push_back(std::move(in));
     }
-    // The last row's write is in flight for Lw - 1 more cycles (FLEXCIM.md 5b).
-    for (int i = 1; i < b.write_latency(); ++i) cycles.emplace_back();
-    for (int t = 0; t < tokens; ++t) {
-      if (t > 0) {
-        for (int i = 1; i < b.initiation_interval(); ++i) cycles.emplace_back();
-      }
+    AppendTileVectors(cycles, b.write_latency(), b.initiation_interval(), b.pipeline_latency(), tokens, [&](int t) {
       const std::vector<int32_t> token(x.begin() + static_cast<size_t>(t) * K,
                                        x.begin() + static_cast<size_t>(t + 1) * K);
       CycleInput in;
       in.in_valid = true;
       in.in_act = BaselineTileActivations(layer, tile, token);
-      cycles.push_back(std::move(in));
-    }
-    for (int i = 0; i < b.pipeline_latency(); ++i) cycles.emplace_back();
+      return in;
+    });
   }
   return cycles;
 }
