@@ -72,11 +72,12 @@ std::string StimulusConfig(const std::string& path) {
 }
 
 // The testbench of a design, built with VCD tracing under `work`, replays
-// `stimulus` into `trace`.
+// `stimulus` into `trace`. The model is compiled at -O0: a layer's replay is
+// a few thousand cycles, and the default macro's -O2 build took minutes.
 void TraceStimulus(const fs::path& rtl_dir, const fs::path& stimulus, const fs::path& work, const fs::path& trace) {
   auto progress = [](const std::string& line) { std::cerr << "flexcim energy: " << line << "\n"; };
   const fs::path tb = verif::BuildTestbench(
-      {.rtl_dir = rtl_dir, .work_dir = work / "tb", .trace_format = "vcd", .progress = progress});
+      {.rtl_dir = rtl_dir, .work_dir = work / "tb", .trace_format = "vcd", .model_opt = "-O0", .progress = progress});
   progress(fmt::format("replaying {} on {} (trace {})", stimulus.string(), rtl_dir.string(), trace.string()));
   const ProcessResult run = RunProcess({.argv = {tb.string(), "--rtl", fs::absolute(rtl_dir).string(), "--stimulus",
                                                  fs::absolute(stimulus).string(), "--trace", fs::absolute(trace).string()},
