@@ -306,6 +306,50 @@ TEST(EnergyCli, SimulatedActivityRefusesForeignStimulusAndMismatchedTrace) {
                                      trace.string(), synth.string()));
 }
 
+// energy --combine: one table of the designs of several energy files.
+TEST(EnergyCli, CombineTabulatesTheDesignsOfSeveralRuns) {
+  Scratch s;
+  auto design = [](const std::string& arch, const std::string& storage, double area, double pj) {
+    return nlohmann::json{{"arch", arch},
+                          {"macro", {{"P", 4}, {"R", 16}, {"C", 16}, {"G", 16}, {"A", 8}, {"W", 8}, {"storage", storage}}},
+                          {"area_um2", area},
+                          {"fmax_mhz", 100.0},
+                          {"energy_pj", {{"vector", pj}, {"row_write", 1.0}, {"idle_cycle", 0.5}}},
+                          {"area_um2_by_component", {{"multipliers", area}}}};
+  };
+  const fs::path a = s.path() / "ff.json", b = s.path() / "latch.json", out = s.path() / "table.json";
+  std::ofstream(a) << nlohmann::json{{"designs", {{"p4_r16_c16_g16_a8_w8", design("flexcim", "ff", 2e6, 2048)}}}};
+  std::ofstream(b) << nlohmann::json{
+      {"designs",
+       {{"sparse12_p4_r16_c16_a8_w8_latch", design("sparse12", "latch", 1e6, 1024)},
+        {"p4_r16_c16_g16_a8_w8_latch", design("flexcim", "latch", 1.1e6, 1126.4)}}}};
+  const CliRun r = Flexcim(fmt::format("energy --combine {},{} --out {}", b.string(), a.string(), out.string()));
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string md = Slurp(s.path() / "table.md");
+  // Rows by cell style, storage, architecture; 1024 8-bit MACs per vector.
+  EXPECT_NE(md.find("| flexcim | bit-parallel | ff | 2.000 | 100.0 | 2048.0 | 1.0 | 0.5 | 2.000 | 1.0000 | 0.10240 |\n"
+                    "| flexcim | bit-parallel | latch | 1.100 | 100.0 | 1126.4 | 1.0 | 0.5 | 1.100 | 1.8182 | 0.18618 |\n"
+                    "| sparse12 | bit-parallel | latch | 1.000 | 100.0 | 1024.0 | 1.0 | 0.5 | 1.000 | 2.0000 | 0.20480 |\n"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("| bit-parallel | latch | sparse12_p4_r16_c16_a8_w8_latch | +10.00% | +10.00% | multipliers +10.00 "
+                    "(energy not split: measured without it) |"),
+            std::string::npos)
+      << md;
+  EXPECT_EQ(ReadJsonFile(out)["designs"].size(), 3u);
+  const CliRun twice = Flexcim(fmt::format("energy --combine {},{} --out {}", a.string(), a.string(),
+                                           (s.path() / "t2.json").string()));
+  EXPECT_EQ(twice.code, 2);
+  EXPECT_EQ(twice.err, fmt::format("flexcim energy: error: --combine {},{}: '{}' given twice\n", a.string(), a.string(),
+                                   a.string()));
+  const CliRun with_synth = Flexcim(fmt::format("energy --combine {} --synth {} --out {}", a.string(), s.path().string(),
+                                                (s.path() / "t2.json").string()));
+  EXPECT_EQ(with_synth.code, 2);
+  EXPECT_EQ(with_synth.err, "flexcim energy: error: --combine: measures nothing; give it without --synth, --stimulus, "
+                            "--map or --activity-vcd\n");
+  EXPECT_FALSE(fs::exists(s.path() / "t2.json"));
+}
+
 TEST(ReportCli, RunDirWithMissingPiecesSaysWhichAndStillWritesTheRest) {
   Scratch s;
   const fs::path run = s.path() / "run", out = s.path() / "report";
