@@ -375,6 +375,20 @@ TEST(ReportCli, RunDirWithMissingPiecesSaysWhichAndStillWritesTheRest) {
   EXPECT_TRUE(fs::exists(out / "perf_breakdown.svg"));
   const nlohmann::json j = ReadJsonFile(out / "report.json");
   EXPECT_EQ(j["performance"]["missing"]["energies"], "no operation-energy file");
+
+  // With an energy file from simulated activity the report says so beside the table.
+  fs::create_directories(run / "synth");
+  std::ofstream(run / "synth" / "energy.json") << R"({"activity": "simulated", "archs": {"flexcim": {
+    "config": "p4_r16_c16_g16_a8_w8", "area_um2": 4000000, "fmax_mhz": 170, "activity": "simulated",
+    "stimulus": "map/stimulus.txt", "energy_pj": {"vector": 9000, "row_write": 3700, "idle_cycle": 3600}}}})";
+  const CliRun e = Flexcim(fmt::format("report --run {} --out {} --summary --macros 1", run.string(),
+                                       (s.path() / "report2").string()));
+  ASSERT_EQ(e.code, 0) << e.err;
+  EXPECT_NE(Slurp(s.path() / "report2" / "report.md")
+                .find(fmt::format("Energy per operation ({}; OpenSTA at each design's one-clock period; simulated "
+                                  "activity (flexcim: map/stimulus.txt)):",
+                                  (run / "synth" / "energy.json").string())),
+            std::string::npos);
 }
 
 }  // namespace
