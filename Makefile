@@ -62,7 +62,8 @@ recurrent-report: build
 # about an hour of Yosys, Verilator and OpenSTA). Synth directories and
 # energy files already in PPA_DIR are reused; PRUNE is a prune output with
 # the real layer PPA_LAYER (make demo's by default). On a shared machine set
-# HEAVY_LOCK to the machine's lock file.
+# HEAVY_LOCK to the machine's lock file; PPA_ENERGY_FLAGS=--no-power-breakdown
+# skips the energy split by component (about half the OpenSTA time).
 PPA_DIR ?= $(BUILD)/ppa
 PRUNE ?= $(BUILD)/demo/prune
 PPA_LAYER ?= 3.wq

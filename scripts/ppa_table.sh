@@ -11,7 +11,9 @@
 #   scripts/ppa_table.sh BUILD OUT PRUNE LAYER "STYLES" LOCK
 # STYLES: space-separated MAC:STORAGE pairs (default all four). Every
 # synthesis and energy run holds LOCK (flock), niced: one heavy job at a
-# time on a shared machine.
+# time on a shared machine. PPA_ENERGY_FLAGS (environment) is added to
+# every energy run, e.g. --no-power-breakdown (totals only, about half the
+# OpenSTA time).
 set -euo pipefail
 BUILD=${1:-build}
 OUT=${2:-$BUILD/ppa}
@@ -57,7 +59,7 @@ for style in $STYLES; do
     echo "== $mac/$storage: reusing $energy"
   else
     echo "== $mac/$storage: energy from simulated activity"
-    "${HEAVY[@]}" "$FLEXCIM" energy --synth "$synth" --map "$OUT/map" --jobs 2 --out "$energy" \
+    "${HEAVY[@]}" "$FLEXCIM" energy --synth "$synth" --map "$OUT/map" --jobs 2 ${PPA_ENERGY_FLAGS:-} --out "$energy" \
       > "$energy.log" 2>&1 || { tail -5 "$energy.log"; exit 1; }
     grep -E "^flexcim energy: .* done in|^energy from simulated|peak RSS" "$energy.log"
   fi
