@@ -66,6 +66,13 @@ ActivitySet SimulatedActivity(const verif::OperationActivity& activity, verif::C
     }
     a.port_activity[p.name] = idle ? 0.0 : rate / p.width;
     a.port_duty[p.name] = FeasibleDuty(a.port_activity[p.name], duty / p.width);
+    if (p.name == "rst_n") {
+      // Out of reset in every operation: the release edge belongs to no
+      // operation (reset cycles are in no class), though the trace counts it
+      // in the cycle after the reset.
+      a.port_activity[p.name] = 0;
+      a.port_duty[p.name] = 1;
+    }
   }
   for (size_t i = 0; i < register_nets.size(); ++i) {
     const verif::BitActivity* ba = activity.Find(register_nets[i]);
