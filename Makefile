@@ -12,7 +12,7 @@ FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 300
 CLANG_ENV = CC=clang CXX=clang++
 
-.PHONY: deps build test sanitize fuzz demo bench sweep clean recurrent-report codesign-sweep
+.PHONY: deps build test sanitize fuzz demo bench sweep clean recurrent-report codesign-sweep ppa-table
 
 deps:
 	@bash scripts/install-deps.sh
@@ -66,6 +66,23 @@ codesign-sweep: deps
 RUN ?= $(BUILD)/demo
 recurrent-report: build
 	@bash scripts/recurrent_report.sh $(BUILD) $(RUN)
+
+# The comparison table at simulated activity of every architecture x cell
+# style x storage kind at the default size (docs/PPA.md; not part of CI:
+# about an hour of Yosys, Verilator and OpenSTA). Synth directories and
+# energy files already in PPA_DIR are reused; PRUNE is a prune output with
+# the real layer PPA_LAYER (make demo's by default). On a shared machine set
+# HEAVY_LOCK to the machine's lock file; PPA_ENERGY_FLAGS=--no-power-breakdown
+# skips the energy split by component (about half the OpenSTA time).
+PPA_DIR ?= $(BUILD)/ppa
+PRUNE ?= $(BUILD)/demo/prune
+PPA_LAYER ?= 3.wq
+PPA_STYLES ?= bit-parallel:ff bit-parallel:latch bit-serial:ff bit-serial:latch
+HEAVY_LOCK ?= $(BUILD)/heavy.lock
+ppa-table:
+	@$(CONFIGURE)
+	@cmake --build $(BUILD) -j $(JOBS) --target flexcim
+	@bash scripts/ppa_table.sh $(BUILD) $(PPA_DIR) $(PRUNE) $(PPA_LAYER) "$(PPA_STYLES)" $(HEAVY_LOCK)
 
 bench: build
 	@$(BUILD)/cli/flexcim bench --out $(BUILD)/bench

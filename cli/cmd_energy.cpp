@@ -28,6 +28,7 @@
 #include "core/output_directory.h"
 #include "golden/perf_model.h"
 #include "synth/liberty_setup.h"
+#include "synth/energy_comparison.h"
 #include "synth/operation_energy.h"
 #include "synth/liberty_cells.h"
 #include "synth/simulated_operation_energy.h"
@@ -52,6 +53,8 @@ struct EnergyOptions {
   std::vector<std::string> stimuli;  // map --stimulus files, one per design
   std::vector<std::string> vcds;     // DESIGN=TRACE.vcd
   bool no_power_breakdown = false;
+  std::string combine;  // F1.json,F2.json,...: one comparison table of their designs
+  std::string map_dir;  // `flexcim map --stimulus-layer` output: each design's stimulus from its map.json
 };
 
 // The configuration a stimulus file says it is for (its "config" line);
@@ -69,11 +72,12 @@ std::string StimulusConfig(const std::string& path) {
 }
 
 // The testbench of a design, built with VCD tracing under `work`, replays
-// `stimulus` into `trace`.
+// `stimulus` into `trace`. The model is compiled at -O0: a layer's replay is
+// a few thousand cycles, and the default macro's -O2 build took minutes.
 void TraceStimulus(const fs::path& rtl_dir, const fs::path& stimulus, const fs::path& work, const fs::path& trace) {
   auto progress = [](const std::string& line) { std::cerr << "flexcim energy: " << line << "\n"; };
   const fs::path tb = verif::BuildTestbench(
-      {.rtl_dir = rtl_dir, .work_dir = work / "tb", .trace_format = "vcd", .progress = progress});
+      {.rtl_dir = rtl_dir, .work_dir = work / "tb", .trace_format = "vcd", .model_opt = "-O0", .progress = progress});
   progress(fmt::format("replaying {} on {} (trace {})", stimulus.string(), rtl_dir.string(), trace.string()));
   const ProcessResult run = RunProcess({.argv = {tb.string(), "--rtl", fs::absolute(rtl_dir).string(), "--stimulus",
                                                  fs::absolute(stimulus).string(), "--trace", fs::absolute(trace).string()},
@@ -187,82 +191,60 @@ int RunSimulatedEnergy(const EnergyOptions& o, const std::vector<Job>& jobs, con
     out["designs"][job.design] = a;
     results.push_back(e);
   }
-  // The comparison (docs/PPA.md "Comparison at simulated activity"):
-  // 8-bit-equivalent MACs (an A x W MAC counts A*W/64).
-  struct Row {
-    double macs8 = 0, pj_per_mac8 = 0, tops_per_w = 0, tops_per_mm2 = 0;
-  };
-  std::vector<Row> rows(jobs.size());
+  // The comparison (docs/PPA.md "Comparison at simulated activity").
+  std::vector<synth::DesignEnergy> designs;
   for (size_t i = 0; i < jobs.size(); ++i) {
-    const MacroConfig& m = jobs[i].macro;
     const synth::OperationEnergy& e = results[i].energy;
-    Row& row = rows[i];
-    row.macs8 = m.cells() * m.a_bits() * m.w_bits() / 64.0;
-    row.pj_per_mac8 = e.vector_pj / row.macs8;
-    row.tops_per_w = 2.0 / row.pj_per_mac8;
-    row.tops_per_mm2 = 2.0 * row.macs8 / m.initiation_interval() * e.fmax_mhz() / jobs[i].area;
-    json& a = out["designs"][jobs[i].design];
-    a["pj_per_mac8"] = row.pj_per_mac8;
-    a["tops_per_w"] = row.tops_per_w;
-    a["tops_per_mm2"] = row.tops_per_mm2;
+    designs.push_back({.arch = ParseArch(jobs[i].arch),
+                       .macro = jobs[i].macro,
+                       .design = jobs[i].design,
+                       .area_um2 = jobs[i].area,
+                       .area_um2_by_component = jobs[i].area_um2_by_component,
+                       .fmax_mhz = e.fmax_mhz(),
+                       .vector_pj = e.vector_pj,
+                       .row_write_pj = e.row_write_pj,
+                       .idle_cycle_pj = e.idle_cycle_pj,
+                       .vector_pj_by_component = results[i].vector_pj_by_component,
+                       .activity = "simulated",
+                       .source = jobs[i].stimulus.empty() ? jobs[i].vcd.string() : jobs[i].stimulus.string()});
   }
-  // FlexCiM against the fixed 1:2 macro of the same cell style and storage.
-  std::string overhead_md;
-  for (size_t f = 0; f < jobs.size(); ++f) {
-    if (jobs[f].arch != "flexcim") continue;
-    for (size_t b = 0; b < jobs.size(); ++b) {
-      if (jobs[b].arch != "sparse12" || jobs[b].macro.mac() != jobs[f].macro.mac() ||
-          jobs[b].macro.storage() != jobs[f].macro.storage()) {
-        continue;
-      }
-      const double area_pct = 100 * (jobs[f].area / jobs[b].area - 1);
-      const double energy_pct = 100 * (rows[f].pj_per_mac8 / rows[b].pj_per_mac8 - 1);
-      json ov = {{"against", jobs[b].design}, {"area_percent", area_pct}, {"energy_per_mac8_percent", energy_pct}};
-      // Per component: the difference as a share of the 1:2 macro's total.
-      std::set<std::string> names;
-      using Amounts = std::map<std::string, double>;
-      for (const Amounts* m : std::initializer_list<const Amounts*>{
-               &jobs[f].area_um2_by_component, &jobs[b].area_um2_by_component, &results[f].vector_pj_by_component,
-               &results[b].vector_pj_by_component}) {
-        for (const auto& [c, v] : *m) names.insert(c);
-      }
-      auto at = [](const std::map<std::string, double>& m, const std::string& c) {
-        const auto it = m.find(c);
-        return it == m.end() ? 0.0 : it->second;
-      };
-      std::string parts;
-      for (const std::string& c : names) {
-        const double da = 100 * (at(jobs[f].area_um2_by_component, c) - at(jobs[b].area_um2_by_component, c)) /
-                          jobs[b].area;
-        const double de = 100 * (at(results[f].vector_pj_by_component, c) / rows[f].macs8 -
-                                 at(results[b].vector_pj_by_component, c) / rows[b].macs8) /
-                          rows[b].pj_per_mac8;
-        ov["components"][c] = {{"area_points", da}, {"energy_points", de}};
-        if (std::abs(da) >= 0.005 || std::abs(de) >= 0.005) parts += fmt::format("{} {:+.2f} / {:+.2f}; ", c, da, de);
-      }
-      out["overhead"][jobs[f].design] = ov;
-      overhead_md += fmt::format("| {} vs {} | {:+.2f}% | {:+.2f}% | {} |\n", jobs[f].design, jobs[b].design, area_pct,
-                                 energy_pct, parts);
-    }
-  }
+  const synth::EnergyComparison comparison = synth::CompareDesignEnergies(designs);
+  for (const auto& [name, d] : comparison.designs.items()) out["designs"][name].update(d);
+  out["overhead"] = comparison.overhead;
   WriteFileAtomically(o.out, out.dump(2) + "\n");
-  std::cout << "| design | area (mm²) | compute fmax (MHz) | pJ/vector | pJ/row write | pJ/idle cycle | pJ/MAC (8b) | "
-               "TOPS/W | TOPS/mm² | registers annotated |\n"
-               "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
-  for (size_t i = 0; i < jobs.size(); ++i) {
-    const synth::OperationEnergy& e = results[i].energy;
-    std::cout << fmt::format("| {} | {:.3f} | {:.1f} | {:.1f} | {:.1f} | {:.1f} | {:.3f} | {:.4f} | {:.5f} | {} |\n",
-                             jobs[i].design, jobs[i].area / 1e6, e.fmax_mhz(), e.vector_pj, e.row_write_pj,
-                             e.idle_cycle_pj, rows[i].pj_per_mac8, rows[i].tops_per_w, rows[i].tops_per_mm2,
-                             results[i].registers);
-  }
-  if (!overhead_md.empty()) {
-    std::cout << "\n| FlexCiM vs fixed 1:2 | area | energy/MAC | by component (area / energy/MAC, points of the 1:2 "
-                 "total) |\n|---|---:|---:|---|\n"
-              << overhead_md;
-  }
+  std::cout << comparison.markdown;
   std::cout << fmt::format("energy from simulated activity: {:.0f} s for {} design(s)\nwrote {}\n", SecondsSince(start),
                            jobs.size(), o.out);
+  return 0;
+}
+
+// One table of the designs of earlier simulated-activity energy files.
+int RunCombine(const EnergyOptions& o) {
+  std::vector<synth::DesignEnergy> designs;
+  std::vector<FlagPath> inputs;
+  json files = json::array();
+  std::set<std::string> seen;
+  for (const std::string& f : CommaList("combine", o.combine)) {
+    inputs.push_back({"--combine", f});
+    for (synth::DesignEnergy& d : synth::DesignEnergiesFromJson(ReadJsonFile(f), f)) {
+      if (!seen.insert(d.design).second) {
+        throw UsageError(fmt::format("--combine {}: design {} is in two of the files", o.combine, d.design));
+      }
+      designs.push_back(std::move(d));
+    }
+    files.push_back(f);
+  }
+  const fs::path md_path = fs::path(o.out).replace_extension(".md");
+  RefuseOutputOverInputs({"--out", o.out}, inputs);
+  RefuseOutputOverInputs({"--out", md_path.string()}, inputs);
+  RequireRegularFileOrMissing(o.out);
+  RequireRegularFileOrMissing(md_path.string());
+  synth::SortByStyleAndArch(designs);
+  const synth::EnergyComparison comparison = synth::CompareDesignEnergies(designs);
+  const json out = {{"files", files}, {"designs", comparison.designs}, {"overhead", comparison.overhead}};
+  WriteFileAtomically(o.out, out.dump(2) + "\n");
+  WriteFileAtomically(md_path, comparison.markdown);
+  std::cout << comparison.markdown << fmt::format("wrote {} and {}\n", o.out, md_path.string());
   return 0;
 }
 
@@ -270,9 +252,14 @@ int RunEnergy(const std::vector<std::string>& args) {
   EnergyOptions o;
   po::options_description d("Energy per operation (docs/PERF.md)");
   d.add_options()
-      ("synth", po::value(&o.synth_dir)->required(),
+      ("synth", po::value(&o.synth_dir),
        "the --out directory of a `flexcim synth` run (its report.json names each design's netlist)")
-      ("out", po::value(&o.out)->required(), "energy JSON to write (read by `flexcim perf --energy`)")
+      ("out", po::value(&o.out)->required(),
+       "energy JSON to write (read by `flexcim perf --energy`); with --combine the table's JSON, its Markdown "
+       "beside it (.md)")
+      ("combine", po::value(&o.combine),
+       "F1.json,F2.json,...: measure nothing, write one comparison table (docs/PPA.md) of the designs of these "
+       "earlier simulated-activity energy files")
       ("act-activity", po::value(&o.act_activity)->default_value(o.act_activity),
        "in_act toggles per bit per cycle while vectors stream")
       ("write-activity", po::value(&o.write_activity)->default_value(o.write_activity),
@@ -280,6 +267,9 @@ int RunEnergy(const std::vector<std::string>& args) {
       ("stimulus", po::value(&o.stimuli)->composing(),
        "energy from simulated activity: replay this pin-level stimulus (`flexcim map --stimulus-layer`) on the "
        "design whose configuration its header names, in Verilator with a trace (repeatable: one per design)")
+      ("map", po::value(&o.map_dir),
+       "energy from simulated activity: the --out directory of `flexcim map --stimulus-layer` (with "
+       "--stimulus-mac/--stimulus-storage); every design of --synth takes the stimulus its map.json lists for it")
       ("activity-vcd", po::value(&o.vcds)->composing(),
        "energy from simulated activity of an existing trace: DESIGN=TRACE.vcd, DESIGN as a stimulus header names "
        "it (e.g. p4_r16_c16_g16_a8_w8, sparse12_p4_r16_c16_a8_w8_bs_latch; repeatable)")
@@ -291,6 +281,13 @@ int RunEnergy(const std::vector<std::string>& args) {
   RequireActivity("--act-activity", o.act_activity);
   RequireActivity("--write-activity", o.write_activity);
   if (o.jobs < 1) throw UsageError(fmt::format("--jobs {}: must be >= 1", o.jobs));
+  if (!o.combine.empty()) {
+    if (!o.synth_dir.empty() || !o.stimuli.empty() || !o.vcds.empty() || !o.map_dir.empty()) {
+      throw UsageError("--combine: measures nothing; give it without --synth, --stimulus, --map or --activity-vcd");
+    }
+    return RunCombine(o);
+  }
+  if (o.synth_dir.empty()) throw UsageError("--synth: required (or --combine)");
   const fs::path report_path = fs::path(o.synth_dir) / "report.json";
   const json report = ReadSynthJson(report_path, o.synth_dir);
   const json& results_json = JsonArray(report, "results", report_path.string());
@@ -348,7 +345,7 @@ int RunEnergy(const std::vector<std::string>& args) {
 
   // Simulated activity: every design gets exactly one stimulus or trace,
   // checked before any tool runs.
-  const bool simulated = !o.stimuli.empty() || !o.vcds.empty();
+  const bool simulated = !o.stimuli.empty() || !o.vcds.empty() || !o.map_dir.empty();
   auto design_list = [&] {
     std::string names;
     for (const Job& j : jobs) names += (names.empty() ? "" : ", ") + j.design;
@@ -359,7 +356,31 @@ int RunEnergy(const std::vector<std::string>& args) {
       if (j.design == design) return &j;
     return nullptr;
   };
-  for (const std::string& path : o.stimuli) {
+  std::vector<std::string> stimuli = o.stimuli;
+  if (!o.map_dir.empty()) {
+    const fs::path map_json = fs::path(o.map_dir) / "map.json";
+    if (!fs::is_regular_file(map_json)) {
+      throw UsageError(fmt::format("--map {}: no map.json (the --out directory of flexcim map)", o.map_dir));
+    }
+    const json map = ReadJsonFile(map_json);
+    inputs.push_back({"--map", map_json});
+    for (const Job& j : jobs) {
+      std::string file;
+      if (map.contains("stimuli") && map.at("stimuli").is_array()) {
+        for (const json& s : map.at("stimuli")) {
+          if (s.is_object() && s.value("design", "") == j.design) file = s.value("file", "");
+        }
+      }
+      if (file.empty()) {
+        throw Error(fmt::format("--map {}: map.json lists no stimulus for {} (map it with --arch {} --stimulus-mac {} "
+                                "--stimulus-storage {})",
+                                o.map_dir, j.design, j.arch, MacStyleName(j.macro.mac()),
+                                StorageKindName(j.macro.storage())));
+      }
+      stimuli.push_back((fs::path(o.map_dir) / file).string());
+    }
+  }
+  for (const std::string& path : stimuli) {
     if (!fs::is_regular_file(path)) throw UsageError(fmt::format("--stimulus {}: no such file", path));
     const std::string config = StimulusConfig(path);
     Job* job = job_of(config);

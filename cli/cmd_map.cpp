@@ -15,6 +15,7 @@
 #include "core/errors.h"
 #include "core/output_directory.h"
 #include "flow_pruner/pruned_container.h"
+#include "golden/arch_layer_schedule.h"
 #include "golden/arch_mapping.h"
 #include "golden/layer_runner.h"
 #include "golden/layer_schedule.h"
@@ -34,6 +35,8 @@ struct MapOptions {
   std::string stimulus_layer;
   int stimulus_tokens = 16;
   std::string archs = "flexcim";
+  std::string stimulus_macs;      // "": the container's cell style
+  std::string stimulus_storages;  // "": the container's storage kind
 };
 
 po::options_description MapFlags(MapOptions& o) {
@@ -50,10 +53,45 @@ po::options_description MapFlags(MapOptions& o) {
        "also write this layer's pin-level stimulus, e.g. 0.wq (block.name)")
       ("stimulus-tokens", po::value(&o.stimulus_tokens)->default_value(o.stimulus_tokens),
        "tokens in that stimulus")
+      ("stimulus-mac", po::value(&o.stimulus_macs),
+       "cell styles of the stimulus designs, comma list of bit-parallel, bit-serial (default: the "
+       "container's): one stimulus per architecture of --arch x cell style x storage kind")
+      ("stimulus-storage", po::value(&o.stimulus_storages),
+       "storage kinds of the stimulus designs, comma list of ff, latch (default: the container's)")
       ("arch", po::value(&o.archs)->default_value(o.archs),
        "also map every layer onto these architectures' macros of the same configuration "
        "(comma list of flexcim, dense, sparse12) and check each against its GEMV");
   return d;
+}
+
+// The configurations of the stimulus designs: the container's with every
+// listed cell style x storage kind ("" keeps the container's).
+std::vector<MacroConfig> StimulusStyles(const MacroConfig& c, const std::string& macs, const std::string& storages) {
+  std::vector<MacStyle> mac_list;
+  std::vector<StorageKind> storage_list;
+  // ParseMacStyle / ParseStorageKind name --mac / --storage: say which flag.
+  auto renamed = [](const UsageError& e) { return UsageError("--stimulus-" + std::string(e.what()).substr(2)); };
+  for (const std::string& m : macs.empty() ? std::vector<std::string>{} : CommaList("stimulus-mac", macs)) {
+    try {
+      mac_list.push_back(ParseMacStyle(m));
+    } catch (const UsageError& e) {
+      throw renamed(e);
+    }
+  }
+  for (const std::string& st : storages.empty() ? std::vector<std::string>{} : CommaList("stimulus-storage", storages)) {
+    try {
+      storage_list.push_back(ParseStorageKind(st));
+    } catch (const UsageError& e) {
+      throw renamed(e);
+    }
+  }
+  if (mac_list.empty()) mac_list.push_back(c.mac());
+  if (storage_list.empty()) storage_list.push_back(c.storage());
+  std::vector<MacroConfig> out;
+  for (const MacStyle m : mac_list) {
+    for (const StorageKind s : storage_list) out.push_back(c.WithMac(m).WithStorage(s));
+  }
+  return out;
 }
 
 constexpr int64_t kMaxTokens = int64_t{1} << 32;
@@ -111,6 +149,9 @@ int RunMap(const std::vector<std::string>& args) {
   }
   if (o.stimulus_tokens < 1 || o.stimulus_tokens > kMaxCheckTokens) {
     throw UsageError(fmt::format("--stimulus-tokens {}: must be in [1, {}]", o.stimulus_tokens, kMaxCheckTokens));
+  }
+  if (o.stimulus_layer.empty() && (!o.stimulus_macs.empty() || !o.stimulus_storages.empty())) {
+    throw UsageError(fmt::format("--{}: needs --stimulus-layer", o.stimulus_macs.empty() ? "stimulus-storage" : "stimulus-mac"));
   }
   fs::path container_path = o.pruned;
   if (fs::is_directory(container_path)) container_path /= "pruned.flexcim";
@@ -244,39 +285,63 @@ int RunMap(const std::vector<std::string>& args) {
                                     {"dense_mode_layers", s.dense_mode}, {"layers", s.layers}};
   }
 
-  std::vector<golden::CycleInput> stimulus;
+  // One stimulus per design (architecture x cell style x storage kind), all
+  // from the same layer and the same tokens, each checked on its own golden
+  // cycle model against the GEMV before anything is written.
+  struct DesignStimulus {
+    ArchConfig design;
+    std::string file;
+    std::vector<golden::CycleInput> cycles;
+  };
+  std::vector<DesignStimulus> stimuli;
   if (stimulus_source) {
-    const LayerMap* m = nullptr;
-    for (const LayerMap& lm : maps) {
-      if (lm.source == stimulus_source) m = &lm;
-    }
     const std::vector<int32_t> x =
         RandomActivations(c, static_cast<size_t>(o.stimulus_tokens) * stimulus_source->cols, rng);
-    stimulus = golden::ScheduleLayer(m->tiled, x, o.stimulus_tokens);
-    // The cycle model on this stream must compute the layer: check before writing.
-    const auto y = golden::RunScheduleOnCycleModel(m->tiled, o.stimulus_tokens, stimulus);
-    if (!EqualsMaskedGemv(ToLayerWeights(*stimulus_source), x, o.stimulus_tokens, y)) {
-      throw Error(fmt::format("layer {}: the cycle model on the schedule disagrees with the GEMV", o.stimulus_layer));
+    const golden::LayerWeights w = ToLayerWeights(*stimulus_source);
+    for (const MacroConfig& styled : StimulusStyles(c, o.stimulus_macs, o.stimulus_storages)) {
+      for (const Arch arch : archs) {
+        const ArchConfig design(arch, styled);
+        const golden::ArchMappedLayer m =
+            golden::MapArchLayer(arch, styled, stimulus_source->pattern, w, o.stimulus_layer);
+        std::vector<golden::CycleInput> cycles = golden::ScheduleArchLayer(m, x, o.stimulus_tokens);
+        const auto y = golden::RunArchScheduleOnCycleModel(m, o.stimulus_tokens, cycles);
+        if (!EqualsMaskedGemv(w, x, o.stimulus_tokens, y)) {
+          throw Error(fmt::format("layer {} on {}: the cycle model on the schedule disagrees with the GEMV",
+                                  o.stimulus_layer, design.Name()));
+        }
+        // One power-on reset edge first: the pipeline's valid bits start unknown.
+        golden::CycleInput reset;
+        reset.rst_n = false;
+        cycles.insert(cycles.begin(), reset);
+        const bool first = arch == Arch::kFlexcim && styled == c;
+        const std::string file = first ? "stimulus.txt" : fmt::format("stimulus_{}.txt", design.Name());
+        const int64_t writes = m.tiles() * design.write_subs() * design.write_rows();
+        const int64_t vectors = m.tiles() * o.stimulus_tokens;
+        j["stimuli"].push_back({{"design", design.Name()}, {"file", file}, {"cycles", cycles.size()},
+                                {"writes", writes}, {"vectors", vectors}, {"tiles", m.tiles()}});
+        if (first) {
+          j["stimulus"] = {{"layer", o.stimulus_layer}, {"tokens", o.stimulus_tokens}, {"cycles", cycles.size()},
+                           {"file", file}};
+        }
+        md += fmt::format("\nStimulus {}: layer {} on {} ({} tokens, {} tiles: {} row writes, {} vectors, {} cycles "
+                          "incl. one power-on reset edge); its golden cycle model reproduces the layer's GEMV exactly. "
+                          "Run it on the RTL with `flexcim verify {} --stimulus {}`.\n",
+                          file, o.stimulus_layer, design.Name(), o.stimulus_tokens, m.tiles(), writes, vectors,
+                          cycles.size(), design.Flags(), file);
+        stimuli.push_back({design, file, std::move(cycles)});
+      }
     }
-    // One power-on reset edge first: the pipeline's valid bits start unknown.
-    golden::CycleInput reset;
-    reset.rst_n = false;
-    stimulus.insert(stimulus.begin(), reset);
-    j["stimulus"] = {{"layer", o.stimulus_layer}, {"tokens", o.stimulus_tokens}, {"cycles", stimulus.size()},
-                     {"file", "stimulus.txt"}};
-    md += fmt::format("\nStimulus: layer {} ({} tokens, {} cycles incl. one power-on reset edge) in stimulus.txt; the golden cycle model "
-                      "on it reproduces the layer's GEMV exactly. Run it on the RTL with `flexcim verify {} "
-                      "--stimulus stimulus.txt`.\n",
-                      o.stimulus_layer, o.stimulus_tokens, stimulus.size(), c.Flags());
   }
 
   WriteOutputDirectory(o.out, "map", [&](const fs::path& staging) {
     WriteTextFile(staging / "map.json", j.dump(2) + "\n");
     WriteTextFile(staging / "map.md", md);
-    if (stimulus_source) verif::WriteStimulusFile(ArchConfig(Arch::kFlexcim, c), stimulus, staging / "stimulus.txt");
+    for (const DesignStimulus& s : stimuli) verif::WriteStimulusFile(s.design, s.cycles, staging / s.file);
   });
   std::cout << md;
-  std::cout << fmt::format("wrote {}/map.json, map.md{}\n", o.out, stimulus_source ? ", stimulus.txt" : "");
+  std::string files;
+  for (const DesignStimulus& s : stimuli) files += ", " + s.file;
+  std::cout << fmt::format("wrote {}/map.json, map.md{}\n", o.out, files);
   return 0;
 }
 

@@ -470,10 +470,10 @@ PerfReport BuildPerfReport(const PerfReportInputs& in) {
                       in.energy_file.empty() ? "none given" : in.energy_file.string() + " not found");
   } else {
     const json e = ReadJsonFile(in.energy_file);  // already checked by ReadOperationEnergies
-    md += fmt::format("Energy per operation ({}; OpenSTA at the compute-path period, in_act activity {}, write "
-                      "activity {}):\n\n| arch | configuration | area (mm²) | fmax (MHz) | pJ/vector | "
-                      "pJ/row write | pJ/idle cycle |\n|---|---|---:|---:|---:|---:|---:|\n",
-                      in.energy_file.string(), e.value("act_activity", 0.0), e.value("write_activity", 0.0));
+    md += fmt::format("Energy per operation ({}; OpenSTA at each design's one-clock period; {}):\n\n| arch | "
+                      "configuration | area (mm²) | fmax, one clock (MHz) | pJ/vector | pJ/row write | pJ/idle cycle "
+                      "|\n|---|---|---:|---:|---:|---:|---:|\n",
+                      in.energy_file.string(), EnergySourceText(in.energy_file, in.config));
     for (const auto& [name, a] : e.at("archs").items()) {
       md += fmt::format("| {} | {} | {:.3f} | {:.1f} | {:.3f} | {:.3f} | {:.4f} |\n", name,
                         a.at("config").get<std::string>(), a.at("area_um2").get<double>() / 1e6,

@@ -78,7 +78,13 @@ PerfTable BuildPerfTable(const PerfTableInputs& in) {
   }
   table += equal_area_rows;
   table += missing_energies.empty() ? "" : missing_energies + "\n";
-  if (in.energy_file.empty()) table += "\nNo --energy file: cycles only (see docs/PERF.md to measure energies).\n";
+  if (in.energy_file.empty()) {
+    table += "\nNo --energy file: cycles only (see docs/PERF.md to measure energies).\n";
+  } else {
+    const std::string source = golden::EnergySourceText(in.energy_file, in.config);
+    table += fmt::format("\nEnergies from {}: {}.\n", in.energy_file.string(), source);
+    out.json["energy_source"] = {{"file", in.energy_file.string()}, {"activity", source}};
+  }
   if (!in.outside.empty()) {
     table += "\n" + in.outside + "\n";
     out.json["outside_the_comparison"] = in.outside;

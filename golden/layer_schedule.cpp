@@ -31,25 +31,29 @@ std::vector<CycleInput> ScheduleLayer(const TiledLayer& layer, const std::vector
         cycles.push_back(std::move(in));
       }
     }
-    // The last row's write is in flight for Lw - 1 more cycles (FLEXCIM.md 5b).
-    for (int i = 1; i < c.write_latency(); ++i) cycles.emplace_back();
-    for (int t = 0; t < tokens; ++t) {
-      // Vectors II cycles apart (FLEXCIM.md 5c).
-      if (t > 0) {
-        for (int i = 1; i < c.initiation_interval(); ++i) cycles.emplace_back();
-      }
+    AppendTileVectors(cycles, c.write_latency(), c.initiation_interval(), c.pipeline_latency(), tokens, [&](int t) {
       const std::vector<int32_t> token(x.begin() + static_cast<size_t>(t) * K,
                                        x.begin() + static_cast<size_t>(t + 1) * K);
       CycleInput in;
       in.in_valid = true;
       in.in_nlog2 = layer.nlog2();
       in.in_act = LayerActivationsToWindows(layer, tile.k_tile, token);
-      cycles.push_back(std::move(in));
-    }
-    // L idle cycles: the last vector's output is valid in the last of them.
-    for (int i = 0; i < c.pipeline_latency(); ++i) cycles.emplace_back();
+      return in;
+    });
   }
   return cycles;
+}
+
+void AppendTileVectors(std::vector<CycleInput>& cycles, int write_latency, int initiation_interval, int latency,
+                       int tokens, const std::function<CycleInput(int)>& vector) {
+  for (int i = 1; i < write_latency; ++i) cycles.emplace_back();
+  for (int t = 0; t < tokens; ++t) {
+    if (t > 0) {
+      for (int i = 1; i < initiation_interval; ++i) cycles.emplace_back();
+    }
+    cycles.push_back(vector(t));
+  }
+  for (int i = 0; i < latency; ++i) cycles.emplace_back();
 }
 
 std::vector<int32_t> AccumulateLayerOutputs(const TiledLayer& layer, int tokens,

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "golden/cycle_model.h"
@@ -17,6 +18,13 @@ namespace flexcim::golden {
 // x: tokens x K row-major, signed A-bit.
 std::vector<CycleInput> ScheduleLayer(const TiledLayer& layer, const std::vector<int32_t>& x,
                                       int tokens);
+
+// What follows a tile's row writes on every architecture: Lw - 1 edges
+// while the last write is in flight (FLEXCIM.md 5b), one vector per token
+// II edges apart (5c; `vector(t)` gives token t's pins), then L idle edges:
+// the last vector's output is valid in the last of them.
+void AppendTileVectors(std::vector<CycleInput>& cycles, int write_latency, int initiation_interval, int latency,
+                       int tokens, const std::function<CycleInput(int)>& vector);
 
 // The layer output (tokens x O_out) from the valid outputs of the schedule,
 // in the order they appeared. Throws flexcim::Error when their number is not

@@ -71,6 +71,36 @@ std::map<Arch, OperationEnergies> ReadOperationEnergies(const std::filesystem::p
   return out;
 }
 
+std::string EnergySourceText(const std::filesystem::path& file, const MacroConfig& config) {
+  const nlohmann::json j = ReadJsonFile(file);
+  std::string simulated;
+  bool vectorless = false;
+  if (j.contains("archs") && j.at("archs").is_object()) {
+    for (const auto& [name, a] : j.at("archs").items()) {
+      Arch arch = Arch::kFlexcim;
+      try {
+        arch = ParseArch(name);
+      } catch (const UsageError&) {
+        continue;  // ReadOperationEnergies names it
+      }
+      if (!a.is_object() || a.value("config", "") != EnergyConfigName(arch, config)) continue;
+      if (a.value("activity", "") == "simulated") {
+        const std::string from = a.contains("stimulus") ? a.value("stimulus", "") : a.value("trace", "");
+        simulated += fmt::format("{}{}: {}", simulated.empty() ? "" : "; ", name, from.empty() ? "?" : from);
+      } else {
+        vectorless = true;
+      }
+    }
+  }
+  if (!simulated.empty() && !vectorless) return fmt::format("simulated activity ({})", simulated);
+  if (!simulated.empty()) return fmt::format("simulated activity for some ({}), vectorless for the rest", simulated);
+  if (j.contains("act_activity") && j.at("act_activity").is_number()) {
+    return fmt::format("vectorless activity (in_act {}, write {} toggles per bit per cycle)",
+                       j.at("act_activity").get<double>(), j.value("write_activity", 0.0));
+  }
+  return "activity not recorded in the file";
+}
+
 PassEnergy EnergyOfPass(const PassTiming& pass, int macros, const MacroTiming& t, const OperationEnergies& e,
                         double buffer_pj_per_bit) {
   const int64_t busy = pass.vectors * t.initiation_interval + pass.row_writes;

@@ -46,6 +46,14 @@ std::string EnergyConfigName(Arch arch, const MacroConfig& config);
 std::map<Arch, OperationEnergies> ReadOperationEnergies(const std::filesystem::path& file,
                                                         const MacroConfig& config);
 
+// Where the energies of such a file come from, as printed beside the
+// figures: "simulated activity (flexcim: S1; dense: S2)" (each entry's
+// "activity": "simulated" with its "stimulus" or "trace"), "vectorless
+// activity (in_act 0.5, write 0.5 toggles per bit per cycle)" (the file's
+// act_activity / write_activity), or "activity not recorded in the file".
+// Only the architectures whose configuration is `config`'s are named.
+std::string EnergySourceText(const std::filesystem::path& file, const MacroConfig& config);
+
 struct PassEnergy {
   double macro_pj = 0;   // vectors, row writes, idle cycles of the macros
   double buffer_pj = 0;  // weight-buffer reads of the rows written

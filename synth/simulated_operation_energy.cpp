@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include <fstream>
 #include <sstream>
 
@@ -31,6 +33,18 @@ std::string ReadText(const fs::path& path) {
 
 }  // namespace
 
+// A duty the simulated rate allows: a signal toggling r times per cycle
+// spends at least r/2 of its cycles at each value (as the trace measures
+// them, a toggle near a class boundary can leave a toggling signal at duty 0
+// or 1 within the class). OpenSTA 2.0.17 turns such an impossible pair into
+// a NaN power on some cells (the default macro's dense row-write run:
+// "floating point value is Not a Number"), so the duty is moved into
+// [r/2, 1 - r/2]; the rate, which sets the switching power, is kept.
+double FeasibleDuty(double rate, double duty) {
+  const double margin = std::min(rate / 2, 0.5);
+  return std::clamp(duty, margin, 1 - margin);
+}
+
 ActivitySet SimulatedActivity(const verif::OperationActivity& activity, verif::CycleClass cycle_class,
                               const std::vector<PortSpec>& ports, const std::vector<std::string>& register_nets,
                               const std::vector<std::string>& register_cells) {
@@ -51,7 +65,14 @@ ActivitySet SimulatedActivity(const verif::OperationActivity& activity, verif::C
       duty += ba->duty[duty_k];
     }
     a.port_activity[p.name] = idle ? 0.0 : rate / p.width;
-    a.port_duty[p.name] = duty / p.width;
+    a.port_duty[p.name] = FeasibleDuty(a.port_activity[p.name], duty / p.width);
+    if (p.name == "rst_n") {
+      // Out of reset in every operation: the release edge belongs to no
+      // operation (reset cycles are in no class), though the trace counts it
+      // in the cycle after the reset.
+      a.port_activity[p.name] = 0;
+      a.port_duty[p.name] = 1;
+    }
   }
   for (size_t i = 0; i < register_nets.size(); ++i) {
     const verif::BitActivity* ba = activity.Find(register_nets[i]);
@@ -59,7 +80,8 @@ ActivitySet SimulatedActivity(const verif::OperationActivity& activity, verif::C
       throw Error(fmt::format("the trace has no signal {} (output of register {}): is it a trace of this design?",
                               register_nets[i], register_cells[i]));
     }
-    a.bit_activity[fmt::format("{}[{}]", kBus, i)] = {idle ? 0.0 : ba->rate[k], ba->duty[duty_k]};
+    const double rate = idle ? 0.0 : ba->rate[k];
+    a.bit_activity[fmt::format("{}[{}]", kBus, i)] = {rate, FeasibleDuty(rate, ba->duty[duty_k])};
   }
   return a;
 }

@@ -58,6 +58,10 @@ struct SimulatedEnergy {
   std::map<std::string, double> vector_pj_by_component, row_write_pj_by_component, idle_pj_by_component;
 };
 
+// A duty consistent with `rate` toggles per cycle: `duty` clamped into
+// [min(rate/2, 1/2), max(1 - rate/2, 1/2)].
+double FeasibleDuty(double rate, double duty);
+
 // The registers' activity (rate, duty) of one cycle class by bit of the
 // activity bus, and the ports' mean rate and duty. Throws flexcim::Error
 // naming the first register whose output net the trace lacks ("the trace

@@ -2,11 +2,11 @@
 
 #include <fmt/format.h>
 
-#include <cstdio>
 #include <sstream>
 #include <string_view>
 
 #include "core/errors.h"
+#include "verif/vcd_header.h"
 
 namespace flexcim::verif {
 
@@ -32,66 +32,30 @@ struct BitCount {
 
 OperationActivity OperationActivityFromVcd(std::istream& in, int compute_cycles, int write_cycles) {
   std::unordered_map<std::string, Var> vars;  // by id code
-  std::vector<std::string> scopes;
   std::vector<BitCount> counts;
   std::string clk_id, rst_id, valid_id, wr_id;
   int64_t line_no = 0;
   std::string line;
 
-  // Header.
-  bool definitions = true;
-  while (definitions && std::getline(in, line)) {
-    ++line_no;
-    std::istringstream words(line);
-    std::string w;
-    if (!(words >> w)) continue;
-    if (w == "$scope") {
-      std::string kind, name;
-      words >> kind >> name;
-      scopes.push_back(name);
-    } else if (w == "$upscope") {
-      if (!scopes.empty()) scopes.pop_back();
-    } else if (w == "$enddefinitions") {
-      definitions = false;
-    } else if (w == "$var") {
-      std::string type, id, name, range;
-      int width = 0;
-      if (!(words >> type >> width >> id >> name) || width <= 0) {
-        throw Error(fmt::format("VCD line {}: malformed $var", line_no));
-      }
-      words >> range;
-      // Verilator wraps the top module in a scope "TOP" or one of the top's own name.
-      const size_t top_depth =
-          scopes.size() >= 2 && (scopes[0] == "TOP" || scopes[1] == scopes[0]) ? 2 : 1;
-      if (scopes.size() < top_depth) continue;
-      std::string path;
-      for (size_t i = top_depth; i < scopes.size(); ++i) path += scopes[i] + ".";
-      auto [it, fresh] = vars.try_emplace(id);
-      Var& v = it->second;
-      if (fresh) {
-        v.width = width;
-        v.vector = range.size() > 1 && range[0] == '[';
-        if (v.vector) {
-          int msb = 0, lsb = 0;
-          if (std::sscanf(range.c_str(), "[%d:%d]", &msb, &lsb) == 2) {
-            v.lsb = lsb;
-          } else if (std::sscanf(range.c_str(), "[%d]", &msb) == 1) {
-            v.lsb = msb;
-          }
-        }
-        v.first_bit = static_cast<uint32_t>(counts.size());
-        counts.resize(counts.size() + width);
-        v.value.assign(width, 'x');
-      }
-      v.names.push_back(path + name);
-      if (path.empty() && width == 1) {
-        if (name == "clk") clk_id = id;
-        if (name == "rst_n") rst_id = id;
-        if (name == "in_valid") valid_id = id;
-        if (name == "wr_en") wr_id = id;
-      }
+  line_no = ReadVcdHeader(in, [&](const VcdVarDefinition& d) {
+    auto [it, fresh] = vars.try_emplace(d.id);
+    Var& v = it->second;
+    if (fresh) {
+      v.width = d.width;
+      v.vector = d.vector;
+      v.lsb = d.lsb;
+      v.first_bit = static_cast<uint32_t>(counts.size());
+      counts.resize(counts.size() + d.width);
+      v.value.assign(d.width, 'x');
     }
-  }
+    v.names.push_back(d.FullName());
+    if (d.top_level() && d.width == 1) {
+      if (d.name == "clk") clk_id = d.id;
+      if (d.name == "rst_n") rst_id = d.id;
+      if (d.name == "in_valid") valid_id = d.id;
+      if (d.name == "wr_en") wr_id = d.id;
+    }
+  });
   for (const auto& [id, name] : {std::pair{clk_id, "clk"}, {rst_id, "rst_n"}, {valid_id, "in_valid"}, {wr_id, "wr_en"}}) {
     if (id.empty()) throw Error(fmt::format("VCD has no 1-bit '{}' in the top module", name));
   }

@@ -66,6 +66,9 @@ fs::path BuildTestbench(const TestbenchBuildOptions& o) {
   const Manifest manifest = ReadManifest(o.rtl_dir);
   std::vector<std::string> sources;
   for (const std::string& f : manifest.files) sources.push_back(fs::absolute(o.rtl_dir / f).string());
+  if (o.model_opt != "-O0" && o.model_opt != "-O1" && o.model_opt != "-O2") {
+    throw Error(fmt::format("testbench build: model optimisation '{}' is not -O0, -O1 or -O2", o.model_opt));
+  }
   if (o.trace_format != "" && o.trace_format != "vcd" && o.trace_format != "fst") {
     throw Error(fmt::format("testbench build: unknown waveform format '{}'", o.trace_format));
   }
@@ -101,11 +104,11 @@ verilate(flexcim_tb ${{trace_option}}
   TOP_MODULE {top}
   PREFIX Vtb_top
   VERILATOR_ARGS -Wall --x-assign unique --x-initial unique --timescale 1ns/1ns
-  OPT_FAST -O2
+  OPT_FAST {opt}
   OPT_SLOW -O0
   OPT_GLOBAL -Os)
 )",
-      fmt::arg("rtl", o.rtl_dir.string()), fmt::arg("src", FLEXCIM_SOURCE_DIR),
+      fmt::arg("rtl", o.rtl_dir.string()), fmt::arg("src", FLEXCIM_SOURCE_DIR), fmt::arg("opt", o.model_opt),
       fmt::arg("libs", CMakeList({FLEXCIM_TB_LINK_LIBS})), fmt::arg("sources", CMakeList(sources)),
       fmt::arg("top", manifest.top), fmt::arg("arch", ArchName(manifest.arch)),
       fmt::arg("mac", MacStyleName(manifest.config.mac())),

@@ -82,6 +82,10 @@ struct TestbenchBuildOptions {
   std::filesystem::path rtl_dir;    // holds manifest.json and the .v files
   std::filesystem::path work_dir;   // CMake project + build trees go here
   std::string trace_format = "";    // "", "vcd" or "fst": verilate with waveform support
+  // Optimisation of the model's evaluation code (Verilator's OPT_FAST):
+  // "-O2" for long simulations; "-O0" compiles the default macro in seconds
+  // instead of minutes, for short replays (the energy command's traces).
+  std::string model_opt = "-O2";
   std::function<void(const std::string&)> progress;  // one line per step
 };
 

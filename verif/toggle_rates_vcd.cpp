@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/errors.h"
+#include "verif/vcd_header.h"
 
 namespace flexcim::verif {
 
@@ -35,10 +36,8 @@ std::string Widen(const std::string& v, int width) {
 
 VcdToggleRates ToggleRatesFromVcd(std::istream& in, const std::string& clock) {
   std::unordered_map<std::string, VcdVar> vars;  // by id code
-  std::vector<std::string> scopes;
   std::string clock_id;
-  bool definitions = true;
-  int64_t rising = 0, line_no = 0;
+  int64_t rising = 0;
   std::string line;
 
   auto change = [&](const std::string& id, const std::string& raw) {
@@ -54,51 +53,21 @@ VcdToggleRates ToggleRatesFromVcd(std::istream& in, const std::string& clock) {
     v.value = next;
   };
 
+  int64_t line_no = ReadVcdHeader(in, [&](const VcdVarDefinition& d) {
+    VcdVar& v = vars[d.id];
+    v.width = d.width;
+    v.vector = d.vector;
+    v.lsb = d.lsb;
+    v.names.push_back(d.FullName());
+    v.value.assign(d.width, 'x');
+    v.toggles.assign(d.width, 0);
+    if (d.top_level() && d.name == clock && d.width == 1) clock_id = d.id;
+  });
   while (std::getline(in, line)) {
     ++line_no;
     std::istringstream words(line);
     std::string w;
     if (!(words >> w)) continue;
-    if (definitions) {
-      if (w == "$scope") {
-        std::string kind, name;
-        words >> kind >> name;
-        scopes.push_back(name);
-      } else if (w == "$upscope") {
-        if (!scopes.empty()) scopes.pop_back();
-      } else if (w == "$enddefinitions") {
-        definitions = false;
-      } else if (w == "$var") {
-        std::string type, id, name, range;
-        int width = 0;
-        if (!(words >> type >> width >> id >> name) || width <= 0) {
-          throw Error(fmt::format("VCD line {}: malformed $var", line_no));
-        }
-        words >> range;
-        // Verilator wraps the top module in a scope "TOP" or one of the top's own name.
-        const size_t top_depth =
-            scopes.size() >= 2 && (scopes[0] == "TOP" || scopes[1] == scopes[0]) ? 2 : 1;
-        if (scopes.size() < top_depth) continue;  // outside the top module
-        std::string path;
-        for (size_t i = top_depth; i < scopes.size(); ++i) path += scopes[i] + ".";
-        VcdVar& v = vars[id];
-        v.width = width;
-        v.vector = range.size() > 1 && range[0] == '[';
-        if (v.vector) {
-          int msb = 0, lsb = 0;
-          if (std::sscanf(range.c_str(), "[%d:%d]", &msb, &lsb) == 2) {
-            v.lsb = lsb;
-          } else if (std::sscanf(range.c_str(), "[%d]", &msb) == 1) {
-            v.lsb = msb;
-          }
-        }
-        v.names.push_back(path + name);
-        v.value.assign(width, 'x');
-        v.toggles.assign(width, 0);
-        if (path.empty() && name == clock && width == 1) clock_id = id;
-      }
-      continue;
-    }
     if (w[0] == '#' || w[0] == '$') continue;  // time stamps, $dumpvars/$end
     if (w[0] == 'b' || w[0] == 'B') {
       std::string id;

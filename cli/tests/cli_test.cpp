@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "cli/tests/cli_run.h"
+#include "core/json_input.h"
 #include "core/subprocess.h"
 #include "flow_pruner/pruned_container.h"
 #include "synth/component_map.h"
@@ -161,6 +162,48 @@ TEST(Cli, MapCountsTilesAndCyclesAndWritesAStimulus) {
                                           (s.path() / "map2").string()));
   EXPECT_EQ(missing.code, 2);
   EXPECT_EQ(missing.err, "flexcim map: error: --stimulus-layer 7.wq: no such layer (use block.name, e.g. 0.wq)\n");
+  EXPECT_FALSE(fs::exists(s.path() / "map2"));
+}
+
+// One stimulus per design of --arch x --stimulus-mac, each of the same layer
+// and tokens, with exact counts (P=2 R=2 C=2 G=1 A=W=8; the 4 x 8 2:4 layer
+// keeps both of some input pairs, so the fixed 1:2 macro runs it in dense
+// mode like the dense macro: 4 tiles of 4 inputs x 2 outputs; FlexCiM 2).
+// Per tile: 4 row writes + Lw - 1 = 2 + (3 - 1) x II + 1 + L; bit-parallel
+// L = 3, II = 1; bit-serial L = 3 + A + 1 = 12, II = 8. Plus one reset edge.
+TEST(Cli, MapWritesAStimulusPerArchitectureAndCellStyle) {
+  Scratch s;
+  pruner::WriteContainer(SmallContainer(), s.path() / "pruned.flexcim");
+  const CliRun r = Flexcim(fmt::format("map --pruned {} --out {} --arch flexcim,dense,sparse12 --stimulus-layer 0.wq "
+                                       "--stimulus-tokens 3 --stimulus-mac bit-parallel,bit-serial",
+                                       s.path().string(), (s.path() / "map").string()));
+  ASSERT_EQ(r.code, 0) << r.err;
+  const nlohmann::json j = ReadJsonFile(s.path() / "map" / "map.json");
+  std::vector<std::string> got;
+  for (const auto& st : j["stimuli"]) {
+    got.push_back(fmt::format("{} {} {} writes {} vectors {} cycles", st["design"].get<std::string>(),
+                              st["file"].get<std::string>(), st["writes"].get<int>(), st["vectors"].get<int>(),
+                              st["cycles"].get<int>()));
+    EXPECT_TRUE(fs::exists(s.path() / "map" / st["file"].get<std::string>())) << st;
+  }
+  EXPECT_EQ(got, (std::vector<std::string>{
+                     "p2_r2_c2_g1_a8_w8 stimulus.txt 8 writes 6 vectors 25 cycles",
+                     "dense_p2_r2_c2_a8_w8 stimulus_dense_p2_r2_c2_a8_w8.txt 16 writes 12 vectors 49 cycles",
+                     "sparse12_p2_r2_c2_a8_w8 stimulus_sparse12_p2_r2_c2_a8_w8.txt 16 writes 12 vectors 49 cycles",
+                     "p2_r2_c2_g1_a8_w8_bs stimulus_p2_r2_c2_g1_a8_w8_bs.txt 8 writes 6 vectors 71 cycles",
+                     "dense_p2_r2_c2_a8_w8_bs stimulus_dense_p2_r2_c2_a8_w8_bs.txt 16 writes 12 vectors 141 cycles",
+                     "sparse12_p2_r2_c2_a8_w8_bs stimulus_sparse12_p2_r2_c2_a8_w8_bs.txt 16 writes 12 vectors 141 "
+                     "cycles"}));
+  EXPECT_EQ(j["stimulus"]["file"], "stimulus.txt");
+
+  const CliRun bad = Flexcim(fmt::format("map --pruned {} --out {} --stimulus-layer 0.wq --stimulus-mac nibble",
+                                         s.path().string(), (s.path() / "map2").string()));
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_EQ(bad.err, "flexcim map: error: --stimulus-mac nibble: must be one of bit-parallel, bit-serial\n");
+  const CliRun alone = Flexcim(fmt::format("map --pruned {} --out {} --stimulus-storage latch", s.path().string(),
+                                           (s.path() / "map2").string()));
+  EXPECT_EQ(alone.code, 2);
+  EXPECT_EQ(alone.err, "flexcim map: error: --stimulus-storage: needs --stimulus-layer\n");
   EXPECT_FALSE(fs::exists(s.path() / "map2"));
 }
 

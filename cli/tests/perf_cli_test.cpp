@@ -131,6 +131,42 @@ TEST(PerfCli, ShapeFilePatternsFileAndEnergies) {
   EXPECT_EQ(j["sparse12"]["equal_area"]["macros"], 2);
   EXPECT_EQ(j["flexcim"]["equal_area"]["macros"], 1);
   EXPECT_NE(r.out.find("| dense (equal area) | 3 | streamed | 144 |"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(fmt::format("\nEnergies from {}: activity not recorded in the file.\n", energy.string())),
+            std::string::npos)
+      << r.out;
+
+  // Energies from simulated activity (`flexcim energy --stimulus`): the
+  // source of each architecture's energies is printed beside the figures;
+  // a vectorless file says its activities.
+  std::string text = Slurp(energy);
+  for (const auto& [arch, from] : {std::pair{"flexcim", R"("stimulus": "map/stimulus.txt")"},
+                                   {"dense", R"("trace": "d.vcd")"},
+                                   {"sparse12", R"("stimulus": "map/stimulus_sparse12.txt")"}}) {
+    const std::string key = fmt::format("\"{}\": {{", arch);
+    text.insert(text.find(key) + key.size(), fmt::format(R"("activity": "simulated", {}, )", from));
+  }
+  std::ofstream(energy) << text;
+  const CliRun sim = Flexcim(fmt::format("perf --shape {} --patterns {} {} --energy {} --json {}", m.shape.string(),
+                                         m.patterns.string(), kSmallMacro, energy.string(), json.string()));
+  ASSERT_EQ(sim.code, 0) << sim.err;
+  EXPECT_NE(sim.out.find(fmt::format("\nEnergies from {}: simulated activity (dense: d.vcd; flexcim: map/stimulus.txt; "
+                                     "sparse12: map/stimulus_sparse12.txt).\n",
+                                     energy.string())),
+            std::string::npos)
+      << sim.out;
+  EXPECT_DOUBLE_EQ(ReadJsonFile(json)["flexcim"]["energy_per_token_pj"].get<double>(),
+                   108 * 10.0 + 432 * 2.0 + 108 * (L + 2) * 0.5);  // the same energies
+  std::ofstream(energy) << R"({"act_activity": 0.5, "write_activity": 0.25, "archs": {
+    "flexcim": {"config": "p2_r2_c2_g2_a4_w4", "area_um2": 1000, "fmax_mhz": 250,
+                "energy_pj": {"vector": 10, "row_write": 2, "idle_cycle": 0.5}}}})";
+  const CliRun vectorless = Flexcim(fmt::format("perf --shape {} --patterns {} {} --energy {} --arch flexcim",
+                                                m.shape.string(), m.patterns.string(), kSmallMacro, energy.string()));
+  ASSERT_EQ(vectorless.code, 0) << vectorless.err;
+  EXPECT_NE(vectorless.out.find(fmt::format("\nEnergies from {}: vectorless activity (in_act 0.5, write 0.25 toggles "
+                                            "per bit per cycle).\n",
+                                            energy.string())),
+            std::string::npos)
+      << vectorless.out;
 }
 
 TEST(PerfCli, BadInputsNameTheFlagLayerOrPattern) {
@@ -222,6 +258,24 @@ TEST(EnergyCli, SimulatedActivityRefusesForeignStimulusAndMismatchedTrace) {
                                      stimulus.string(), synth.string()));
   EXPECT_FALSE(fs::exists(synth / "energy_work" / "flexcim_p2_r2_c2_g1_a4_w4" / "tb"));  // no Verilator
 
+  // --map: each design's stimulus from a map output's map.json.
+  const fs::path map = s.path() / "map";
+  const CliRun no_map = Flexcim(fmt::format("energy --synth {} --out {} --map {}", synth.string(), out.string(),
+                                            map.string()));
+  EXPECT_EQ(no_map.code, 2);
+  EXPECT_EQ(no_map.err, fmt::format("flexcim energy: error: --map {}: no map.json (the --out directory of flexcim "
+                                    "map)\n",
+                                    map.string()));
+  fs::create_directories(map);
+  std::ofstream(map / "map.json") << R"({"stimuli": [{"design": "p4_r16_c16_g16_a8_w8", "file": "stimulus.txt"}]})";
+  const CliRun unlisted = Flexcim(fmt::format("energy --synth {} --out {} --map {}", synth.string(), out.string(),
+                                              map.string()));
+  EXPECT_EQ(unlisted.code, 1);
+  EXPECT_EQ(unlisted.err, fmt::format("flexcim energy: error: --map {}: map.json lists no stimulus for "
+                                      "p2_r2_c2_g1_a4_w4 (map it with --arch flexcim --stimulus-mac bit-parallel "
+                                      "--stimulus-storage ff)\n",
+                                      map.string()));
+
   // A trace of every input port of the design but of another hierarchy.
   const nlohmann::json manifest = ReadJsonFile(design / "rtl" / "manifest.json");
   std::string vcd = "$scope module TOP $end\n$scope module flexcim_top $end\n";
@@ -252,6 +306,50 @@ TEST(EnergyCli, SimulatedActivityRefusesForeignStimulusAndMismatchedTrace) {
                                      trace.string(), synth.string()));
 }
 
+// energy --combine: one table of the designs of several energy files.
+TEST(EnergyCli, CombineTabulatesTheDesignsOfSeveralRuns) {
+  Scratch s;
+  auto design = [](const std::string& arch, const std::string& storage, double area, double pj) {
+    return nlohmann::json{{"arch", arch},
+                          {"macro", {{"P", 4}, {"R", 16}, {"C", 16}, {"G", 16}, {"A", 8}, {"W", 8}, {"storage", storage}}},
+                          {"area_um2", area},
+                          {"fmax_mhz", 100.0},
+                          {"energy_pj", {{"vector", pj}, {"row_write", 1.0}, {"idle_cycle", 0.5}}},
+                          {"area_um2_by_component", {{"multipliers", area}}}};
+  };
+  const fs::path a = s.path() / "ff.json", b = s.path() / "latch.json", out = s.path() / "table.json";
+  std::ofstream(a) << nlohmann::json{{"designs", {{"p4_r16_c16_g16_a8_w8", design("flexcim", "ff", 2e6, 2048)}}}};
+  std::ofstream(b) << nlohmann::json{
+      {"designs",
+       {{"sparse12_p4_r16_c16_a8_w8_latch", design("sparse12", "latch", 1e6, 1024)},
+        {"p4_r16_c16_g16_a8_w8_latch", design("flexcim", "latch", 1.1e6, 1126.4)}}}};
+  const CliRun r = Flexcim(fmt::format("energy --combine {},{} --out {}", b.string(), a.string(), out.string()));
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string md = Slurp(s.path() / "table.md");
+  // Rows by cell style, storage, architecture; 1024 8-bit MACs per vector.
+  EXPECT_NE(md.find("| flexcim | bit-parallel | ff | 2.000 | 100.0 | 2048.0 | 1.0 | 0.5 | 2.000 | 1.0000 | 0.10240 |\n"
+                    "| flexcim | bit-parallel | latch | 1.100 | 100.0 | 1126.4 | 1.0 | 0.5 | 1.100 | 1.8182 | 0.18618 |\n"
+                    "| sparse12 | bit-parallel | latch | 1.000 | 100.0 | 1024.0 | 1.0 | 0.5 | 1.000 | 2.0000 | 0.20480 |\n"),
+            std::string::npos)
+      << md;
+  EXPECT_NE(md.find("| bit-parallel | latch | sparse12_p4_r16_c16_a8_w8_latch | +10.00% | +10.00% | multipliers +10.00 "
+                    "(energy not split: measured without it) |"),
+            std::string::npos)
+      << md;
+  EXPECT_EQ(ReadJsonFile(out)["designs"].size(), 3u);
+  const CliRun twice = Flexcim(fmt::format("energy --combine {},{} --out {}", a.string(), a.string(),
+                                           (s.path() / "t2.json").string()));
+  EXPECT_EQ(twice.code, 2);
+  EXPECT_EQ(twice.err, fmt::format("flexcim energy: error: --combine {},{}: '{}' given twice\n", a.string(), a.string(),
+                                   a.string()));
+  const CliRun with_synth = Flexcim(fmt::format("energy --combine {} --synth {} --out {}", a.string(), s.path().string(),
+                                                (s.path() / "t2.json").string()));
+  EXPECT_EQ(with_synth.code, 2);
+  EXPECT_EQ(with_synth.err, "flexcim energy: error: --combine: measures nothing; give it without --synth, --stimulus, "
+                            "--map or --activity-vcd\n");
+  EXPECT_FALSE(fs::exists(s.path() / "t2.json"));
+}
+
 TEST(ReportCli, RunDirWithMissingPiecesSaysWhichAndStillWritesTheRest) {
   Scratch s;
   const fs::path run = s.path() / "run", out = s.path() / "report";
@@ -277,6 +375,20 @@ TEST(ReportCli, RunDirWithMissingPiecesSaysWhichAndStillWritesTheRest) {
   EXPECT_TRUE(fs::exists(out / "perf_breakdown.svg"));
   const nlohmann::json j = ReadJsonFile(out / "report.json");
   EXPECT_EQ(j["performance"]["missing"]["energies"], "no operation-energy file");
+
+  // With an energy file from simulated activity the report says so beside the table.
+  fs::create_directories(run / "synth");
+  std::ofstream(run / "synth" / "energy.json") << R"({"activity": "simulated", "archs": {"flexcim": {
+    "config": "p4_r16_c16_g16_a8_w8", "area_um2": 4000000, "fmax_mhz": 170, "activity": "simulated",
+    "stimulus": "map/stimulus.txt", "energy_pj": {"vector": 9000, "row_write": 3700, "idle_cycle": 3600}}}})";
+  const CliRun e = Flexcim(fmt::format("report --run {} --out {} --summary --macros 1", run.string(),
+                                       (s.path() / "report2").string()));
+  ASSERT_EQ(e.code, 0) << e.err;
+  EXPECT_NE(Slurp(s.path() / "report2" / "report.md")
+                .find(fmt::format("Energy per operation ({}; OpenSTA at each design's one-clock period; simulated "
+                                  "activity (flexcim: map/stimulus.txt)):",
+                                  (run / "synth" / "energy.json").string())),
+            std::string::npos);
 }
 
 }  // namespace

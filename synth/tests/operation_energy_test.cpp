@@ -1,4 +1,5 @@
 #include "synth/operation_energy.h"
+#include "synth/simulated_operation_energy.h"
 
 #include <gtest/gtest.h>
 
@@ -38,6 +39,23 @@ TEST(OperationEnergy, DecompositionIsIncrementOverIdlePlusClockAndLeakage) {
   EXPECT_DOUBLE_EQ(e.row_write_pj, (8.67165532 - 8.30856618) * T + idle_pj);
   EXPECT_DOUBLE_EQ(DecomposeOperationEnergy(T, 8, compute, write, idle).vector_pj, 8 * e.vector_pj);
   EXPECT_NEAR(e.fmax_mhz(), 315.0227, 1e-4);
+}
+
+}  // namespace
+}  // namespace flexcim::synth
+
+namespace flexcim::synth {
+namespace {
+
+// A toggling signal measured at duty 0 or 1 within a cycle class is given
+// the nearest duty its rate allows; consistent pairs are kept as they are.
+TEST(SimulatedActivityDuty, ImpossibleDutyMovesIntoTheRangeTheRateAllows) {
+  EXPECT_DOUBLE_EQ(FeasibleDuty(0.25, 0.0), 0.125);
+  EXPECT_DOUBLE_EQ(FeasibleDuty(0.25, 1.0), 0.875);
+  EXPECT_DOUBLE_EQ(FeasibleDuty(0.25, 0.3), 0.3);
+  EXPECT_DOUBLE_EQ(FeasibleDuty(0.0, 0.0), 0.0);  // a still signal keeps its level
+  EXPECT_DOUBLE_EQ(FeasibleDuty(0.0, 1.0), 1.0);
+  EXPECT_DOUBLE_EQ(FeasibleDuty(1.5, 0.1), 0.5);  // faster than once a cycle: half the time at 1
 }
 
 }  // namespace

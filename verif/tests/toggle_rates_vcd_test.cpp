@@ -1,5 +1,11 @@
 #include "verif/toggle_rates_vcd.h"
 
+#include <fmt/format.h>
+
+#include <vector>
+
+#include "verif/vcd_header.h"
+
 #include <gtest/gtest.h>
 
 #include <sstream>
@@ -91,6 +97,45 @@ TEST(ToggleRatesVcd, NoClockIsAnError) {
   } catch (const Error& e) {
     EXPECT_EQ(std::string(e.what()), "VCD line 2: malformed $var");
   }
+}
+
+}  // namespace
+}  // namespace flexcim::verif
+
+namespace flexcim::verif {
+namespace {
+
+// The one header reader both VCD readers use: names below the top scope
+// (Verilator's "TOP" wrapper skipped), aliases as separate calls, ranges.
+TEST(VcdHeader, NamesEveryVarBelowTheTopScopeWithItsRange) {
+  std::istringstream vcd(
+      "$scope module TOP $end\n$var wire 1 ! clk $end\n"
+      "$scope module flexcim_top $end\n$var wire 1 ! clk $end\n$var wire 8 \" in_act [7:0] $end\n"
+      "$scope module u_sub0 $end\n$var wire 3 # w_q [5:3] $end\n$var wire 1 $ b [2] $end\n$upscope $end\n"
+      "$upscope $end\n$upscope $end\n$enddefinitions $end\n#0\n");
+  std::vector<std::string> seen;
+  const int64_t lines = ReadVcdHeader(vcd, [&](const VcdVarDefinition& d) {
+    seen.push_back(fmt::format("{} {} w{} v{} lsb{} top{}", d.id, d.FullName(), d.width, d.vector, d.lsb,
+                               d.top_level()));
+  });
+  EXPECT_EQ(lines, 12);
+  // The wrapper's own copy of a port (before any inner scope) is a top-level alias.
+  EXPECT_EQ(seen, (std::vector<std::string>{"! clk w1 vfalse lsb0 toptrue", "! clk w1 vfalse lsb0 toptrue", "\" in_act w8 vtrue lsb0 toptrue",
+                                            "# u_sub0.w_q w3 vtrue lsb3 topfalse", "$ u_sub0.b w1 vtrue lsb2 topfalse"}));
+  std::string rest;
+  std::getline(vcd, rest);
+  EXPECT_EQ(rest, "#0");  // the body is left for the caller
+  std::istringstream bad("$scope module t $end\n$var wire 0 ! x $end\n");
+  EXPECT_THROW(
+      {
+        try {
+          ReadVcdHeader(bad, [](const VcdVarDefinition&) {});
+        } catch (const Error& e) {
+          EXPECT_STREQ(e.what(), "VCD line 2: malformed $var");
+          throw;
+        }
+      },
+      Error);
 }
 
 }  // namespace
