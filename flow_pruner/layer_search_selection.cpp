@@ -71,35 +71,17 @@ SearchResult SearchLayerAssignment(const LlamaModel& dense, const std::vector<st
                                    const SearchOptions& o) {
   const int L = dense.config.n_layers;
   constexpr int K = kNumLinearKinds;
-  if (calibration.empty()) throw Error("--method search: no calibration samples");
+  SearchStart start = StartSearch(dense, calibration, o, "search (per layer)");
   SearchResult result;
-  std::vector<NmPattern> dense_candidates;
-  for (const NmPattern& p : o.candidates) {
-    (p.dense() ? dense_candidates : result.candidates).push_back(p);
-  }
-  std::sort(result.candidates.begin(), result.candidates.end());
-  result.candidates.erase(std::unique(result.candidates.begin(), result.candidates.end()),
-                          result.candidates.end());
+  result.candidates = std::move(start.sparse_candidates);
+  result.dense_nll = start.dense_nll;
   const int P = static_cast<int>(result.candidates.size());
-  if (P == 0) throw UsageError("--method search: the candidate set has no sparse pattern");
-  const NmPattern dense_pattern = dense_candidates.empty() ? NmPattern{8, 8} : dense_candidates.front();
-
-  const std::vector<std::vector<int>> scored = SearchScoreSamples(calibration, o.score_samples);
+  const std::vector<NmPattern>& dense_candidates = start.dense_candidates;
+  const std::vector<std::vector<int>>& scored = start.scored;
   const int S = static_cast<int>(scored.size());
-  std::vector<std::vector<Matrix>> dense_inputs(L, std::vector<Matrix>(S));
-  ParallelFor(S, o.threads, [&](int s) {
-    const std::span<const int> fed(scored[s].data(), scored[s].size() - 1);
-    dense_inputs[0][s] = RunTransformerLayers(dense, fed, 0);
-  });
-  std::vector<const LlamaLayer*> dense_layers(L);
-  for (int b = 0; b < L; ++b) dense_layers[b] = &dense.layers[b];
-  result.dense_nll = SuffixNll(dense, dense_layers, 0, dense_inputs[0], scored, o.threads, &dense_inputs);
-  if (o.progress) {
-    std::vector<std::string> names;
-    for (const NmPattern& p : result.candidates) names.push_back(p.ToString());
-    fmt::print(stderr, "search (per layer): dense NLL {:.5f} on {} calibration blocks; {} candidates {}\n",
-               result.dense_nll, S, P, fmt::join(names, ","));
-  }
+  std::vector<std::vector<Matrix>>& dense_inputs = start.dense_inputs;
+  const std::vector<const LlamaLayer*>& dense_layers = start.dense_layers;
+  const NmPattern dense_pattern = dense_candidates.empty() ? NmPattern{8, 8} : dense_candidates.front();
 
   // Weights of each layer in units of the greatest common divisor of all sizes.
   int64_t common = 0;

@@ -77,50 +77,55 @@ double SuffixNll(const LlamaModel& model, const std::vector<const LlamaLayer*>& 
   return predictions > 0 ? total / predictions : 0.0;
 }
 
-namespace {
+SearchStart StartSearch(const LlamaModel& dense, const std::vector<std::vector<int>>& calibration,
+                        const SearchOptions& o, const char* label) {
+  const int L = dense.config.n_layers;
+  if (calibration.empty()) throw Error("--method search: no calibration samples");
+  SearchStart start;
+  for (const NmPattern& p : o.candidates) {
+    (p.dense() ? start.dense_candidates : start.sparse_candidates).push_back(p);
+  }
+  std::sort(start.sparse_candidates.begin(), start.sparse_candidates.end());
+  start.sparse_candidates.erase(std::unique(start.sparse_candidates.begin(), start.sparse_candidates.end()),
+                                start.sparse_candidates.end());
+  if (start.sparse_candidates.empty()) throw UsageError("--method search: the candidate set has no sparse pattern");
 
-double JointNll(const LlamaModel& model, const std::vector<const LlamaLayer*>& layers, int first,
-                const std::vector<Matrix>& inputs, const std::vector<std::vector<int>>& samples,
-                int threads, std::vector<std::vector<Matrix>>* cache) {
-  return SuffixNll(model, layers, first, inputs, samples, threads, cache);
+  // Score samples: the first score_samples calibration blocks (last token
+  // only predicted, never fed).
+  start.scored = SearchScoreSamples(calibration, o.score_samples);
+  const int S = static_cast<int>(start.scored.size());
+  start.dense_inputs.assign(L, std::vector<Matrix>(S));
+  ParallelFor(S, o.threads, [&](int s) {
+    const std::span<const int> fed(start.scored[s].data(), start.scored[s].size() - 1);
+    start.dense_inputs[0][s] = RunTransformerLayers(dense, fed, 0);
+  });
+  start.dense_layers.resize(L);
+  for (int b = 0; b < L; ++b) start.dense_layers[b] = &dense.layers[b];
+  start.dense_nll =
+      SuffixNll(dense, start.dense_layers, 0, start.dense_inputs[0], start.scored, o.threads, &start.dense_inputs);
+  if (o.progress) {
+    std::vector<std::string> names;
+    for (const NmPattern& p : start.sparse_candidates) names.push_back(p.ToString());
+    fmt::print(stderr, "{}: dense NLL {:.5f} on {} calibration blocks; {} candidates {}\n", label,
+               start.dense_nll, S, start.sparse_candidates.size(), fmt::join(names, ","));
+  }
+  return start;
 }
-
-}  // namespace
 
 SearchResult SearchAssignment(const LlamaModel& dense, const std::vector<std::vector<int>>& calibration,
                               const SearchOptions& o) {
   if (o.granularity == SearchGranularity::kLayer) return SearchLayerAssignment(dense, calibration, o);
   const int L = dense.config.n_layers;
-  if (calibration.empty()) throw Error("--method search: no calibration samples");
+  SearchStart start = StartSearch(dense, calibration, o, "search");
   SearchResult result;
-  std::vector<NmPattern> dense_candidates;
-  for (const NmPattern& p : o.candidates) {
-    (p.dense() ? dense_candidates : result.candidates).push_back(p);
-  }
-  std::sort(result.candidates.begin(), result.candidates.end());
-  result.candidates.erase(std::unique(result.candidates.begin(), result.candidates.end()),
-                          result.candidates.end());
+  result.candidates = std::move(start.sparse_candidates);
+  result.dense_nll = start.dense_nll;
   const int P = static_cast<int>(result.candidates.size());
-  if (P == 0) throw UsageError("--method search: the candidate set has no sparse pattern");
-
-  // Score samples: the first score_samples calibration blocks (last token
-  // only predicted, never fed).
-  const std::vector<std::vector<int>> scored = SearchScoreSamples(calibration, o.score_samples);
+  const std::vector<NmPattern>& dense_candidates = start.dense_candidates;
+  const std::vector<std::vector<int>>& scored = start.scored;
   const int S = static_cast<int>(scored.size());
-  std::vector<std::vector<Matrix>> dense_inputs(L, std::vector<Matrix>(S));
-  ParallelFor(S, o.threads, [&](int s) {
-    const std::span<const int> fed(scored[s].data(), scored[s].size() - 1);
-    dense_inputs[0][s] = RunTransformerLayers(dense, fed, 0);
-  });
-  std::vector<const LlamaLayer*> dense_layers(L);
-  for (int b = 0; b < L; ++b) dense_layers[b] = &dense.layers[b];
-  result.dense_nll = JointNll(dense, dense_layers, 0, dense_inputs[0], scored, o.threads, &dense_inputs);
-  if (o.progress) {
-    std::vector<std::string> names;
-    for (const NmPattern& p : result.candidates) names.push_back(p.ToString());
-    fmt::print(stderr, "search: dense NLL {:.5f} on {} calibration blocks; {} candidates {}\n",
-               result.dense_nll, S, P, fmt::join(names, ","));
-  }
+  std::vector<std::vector<Matrix>>& dense_inputs = start.dense_inputs;
+  const std::vector<const LlamaLayer*>& dense_layers = start.dense_layers;
 
   // 1-2. Variants from the dense inputs; keep the best per level.
   std::vector<bool> forced(L, false);
@@ -150,7 +155,7 @@ SearchResult SearchAssignment(const LlamaModel& dense, const std::vector<std::ve
         }
         std::vector<const LlamaLayer*> layers = dense_layers;
         layers[b] = &variant;
-        const double nll = JointNll(dense, layers, b, dense_inputs[b], scored, o.threads, nullptr);
+        const double nll = SuffixNll(dense, layers, b, dense_inputs[b], scored, o.threads, nullptr);
         result.loss_delta[b][c] = nll - result.dense_nll;
         const int64_t units = SparsityUnits(p);
         auto it = best[b].find(units);
@@ -226,7 +231,7 @@ SearchResult SearchAssignment(const LlamaModel& dense, const std::vector<std::ve
   double current_nll = 0.0;
   result.start = "dp";
   if (dp_usable) {
-    current_nll = JointNll(dense, layers_of(current), 0, cache[0], scored, o.threads, &cache);
+    current_nll = SuffixNll(dense, layers_of(current), 0, cache[0], scored, o.threads, &cache);
     ++result.evaluations;
   }
   // Every block at the target's level, when the target is a level.
@@ -244,7 +249,7 @@ SearchResult SearchAssignment(const LlamaModel& dense, const std::vector<std::ve
   if (level_usable && level != current) {
     std::vector<std::vector<Matrix>> level_cache(L, std::vector<Matrix>(S));
     level_cache[0] = dense_inputs[0];
-    const double nll = JointNll(dense, layers_of(level), 0, level_cache[0], scored, o.threads, &level_cache);
+    const double nll = SuffixNll(dense, layers_of(level), 0, level_cache[0], scored, o.threads, &level_cache);
     ++result.evaluations;
     if (!dp_usable || nll < current_nll) {
       current = level;
@@ -297,7 +302,7 @@ SearchResult SearchAssignment(const LlamaModel& dense, const std::vector<std::ve
       std::vector<int> a = current;
       a[moves[m].i] = moves[m].ki;
       a[moves[m].j] = moves[m].kj;
-      const double nll = JointNll(dense, layers_of(a), moves[m].i, cache[moves[m].i], scored, o.threads, nullptr);
+      const double nll = SuffixNll(dense, layers_of(a), moves[m].i, cache[moves[m].i], scored, o.threads, nullptr);
       ++result.evaluations;
       if (nll < best_nll - 1e-12) {
         best_nll = nll;
@@ -315,7 +320,7 @@ SearchResult SearchAssignment(const LlamaModel& dense, const std::vector<std::ve
     if (o.progress) fmt::print(stderr, "search: {}\n", result.log.back());
     current[mv.i] = mv.ki;
     current[mv.j] = mv.kj;
-    current_nll = JointNll(dense, layers_of(current), mv.i, cache[mv.i], scored, o.threads, &cache);
+    current_nll = SuffixNll(dense, layers_of(current), mv.i, cache[mv.i], scored, o.threads, &cache);
   }
   result.final_nll = current_nll;
   FlowAssignment& a = result.assignment;

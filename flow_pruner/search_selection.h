@@ -97,4 +97,20 @@ double SuffixNll(const LlamaModel& model, const std::vector<const LlamaLayer*>& 
 // tokens); Error when none.
 std::vector<std::vector<int>> SearchScoreSamples(const std::vector<std::vector<int>>& calibration, int count);
 
+// What every search (per block or per layer) starts from: the sparse
+// candidates (sorted, unique; UsageError when none), the dense ones given,
+// the score samples, the dense model's blocks, every block's dense input on them ([b][s]; filled by
+// the dense pass) and the dense model's NLL on them. `label` names the
+// search in the progress line.
+struct SearchStart {
+  std::vector<NmPattern> sparse_candidates;
+  std::vector<NmPattern> dense_candidates;
+  std::vector<std::vector<int>> scored;
+  std::vector<std::vector<Matrix>> dense_inputs;
+  std::vector<const LlamaLayer*> dense_layers;  // &dense.layers[b]
+  double dense_nll = 0.0;
+};
+SearchStart StartSearch(const LlamaModel& dense, const std::vector<std::vector<int>>& calibration,
+                        const SearchOptions& options, const char* label);
+
 }  // namespace flexcim::pruner

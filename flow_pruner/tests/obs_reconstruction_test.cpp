@@ -273,7 +273,9 @@ TEST(ObsReconstruction, MaskReselectionNeverIncreasesTheErrorAndStaysLegal) {
           }
         }
         for (size_t i = 0; i < r1.mask.size(); ++i) {
-          if (!r1.mask[i]) EXPECT_EQ(again.data[i], 0.0f);
+          if (!r1.mask[i]) {
+            EXPECT_EQ(again.data[i], 0.0f);
+          }
         }
         changed += r1.mask != r0.mask;
         ++cases;
