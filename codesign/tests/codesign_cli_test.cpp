@@ -44,6 +44,22 @@ TEST(CodesignCli, BudgetBelowOneOrNotANumberIsAUsageErrorNamingIt) {
   EXPECT_FALSE(fs::exists(s.path() / "o"));
 }
 
+// A rescore without energy files is a usage error; a sweep over a run that
+// does not exist fails naming the file; neither writes its --out.
+TEST(CodesignCli, RescoreWithoutEnergiesAndSweepOfAMissingRunAreRefused) {
+  Scratch s;
+  const fs::path missing = s.path() / "none/codesign.json";
+  CliRun r = Flexcim(fmt::format("codesign --rescore {} --out {}", missing.string(), (s.path() / "o").string()));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.err, "flexcim codesign: error: --rescore: give the --energy files to report the run with\n");
+  r = Flexcim(fmt::format("codesign-sweep --runs {} --budget 1.25 --out {}", missing.string(),
+                          (s.path() / "o").string()));
+  EXPECT_EQ(r.code, 1);
+  EXPECT_EQ(r.err, fmt::format("flexcim codesign-sweep: error: {}: cannot open: No such file or directory\n",
+                               missing.string()));
+  EXPECT_FALSE(fs::exists(s.path() / "o"));
+}
+
 TEST(CodesignCli, OverlappingValidationAndHeldOutSlicesAreRefused) {
   Scratch s;
   const CliRun r = Flexcim(fmt::format("codesign --validation-blocks 3290:3310 --heldout-blocks 3300:3399 --out {}",
