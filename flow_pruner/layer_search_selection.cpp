@@ -72,16 +72,10 @@ SearchResult SearchLayerAssignment(const LlamaModel& dense, const std::vector<st
   const int L = dense.config.n_layers;
   constexpr int K = kNumLinearKinds;
   SearchStart start = StartSearch(dense, calibration, o, "search (per layer)");
-  SearchResult result;
-  result.candidates = std::move(start.sparse_candidates);
-  result.dense_nll = start.dense_nll;
+  SearchResult result = start.SeededResult();
   const int P = static_cast<int>(result.candidates.size());
-  const std::vector<NmPattern>& dense_candidates = start.dense_candidates;
-  const std::vector<std::vector<int>>& scored = start.scored;
-  const int S = static_cast<int>(scored.size());
-  std::vector<std::vector<Matrix>>& dense_inputs = start.dense_inputs;
-  const std::vector<const LlamaLayer*>& dense_layers = start.dense_layers;
-  const NmPattern dense_pattern = dense_candidates.empty() ? NmPattern{8, 8} : dense_candidates.front();
+  const int S = static_cast<int>(start.scored.size());
+  const NmPattern dense_pattern = start.dense_candidates.empty() ? NmPattern{8, 8} : start.dense_candidates.front();
 
   // Weights of each layer in units of the greatest common divisor of all sizes.
   int64_t common = 0;
@@ -99,7 +93,7 @@ SearchResult SearchLayerAssignment(const LlamaModel& dense, const std::vector<st
   // each measured alone.
   std::vector<bool> forced(L, false);
   for (int b : o.keep_dense) forced.at(b) = true;
-  const bool dense_allowed = !dense_candidates.empty();
+  const bool dense_allowed = !start.dense_candidates.empty();
   std::vector<std::vector<LayerLevel>> levels(static_cast<size_t>(L) * K);
   result.loss_delta.assign(static_cast<size_t>(L) * K,
                            std::vector<double>(P, std::numeric_limits<double>::infinity()));
@@ -139,9 +133,9 @@ SearchResult SearchLayerAssignment(const LlamaModel& dense, const std::vector<st
         for (const auto& [units, c] : best) {
           LlamaLayer layer = dense.layers[b];
           layer.linear(kind) = variants[c];
-          std::vector<const LlamaLayer*> layers = dense_layers;
+          std::vector<const LlamaLayer*> layers = start.dense_layers;
           layers[b] = &layer;
-          const double nll = SuffixNll(dense, layers, b, dense_inputs[b], scored, o.threads, nullptr);
+          const double nll = SuffixNll(dense, layers, b, start.dense_inputs[b], start.scored, o.threads, nullptr);
           const double delta = nll - result.dense_nll;
           result.loss_delta[static_cast<size_t>(b) * K + k][c] = delta;
           levels[static_cast<size_t>(b) * K + k].push_back({units, delta, result.candidates[c], std::move(variants[c])});
@@ -166,7 +160,7 @@ SearchResult SearchLayerAssignment(const LlamaModel& dense, const std::vector<st
   const int N = L * K;
   auto build = [&](const std::vector<int>& a, int first, std::vector<LlamaLayer>& storage) {
     storage.assign(L, LlamaLayer{});
-    std::vector<const LlamaLayer*> layers = dense_layers;
+    std::vector<const LlamaLayer*> layers = start.dense_layers;
     for (int b = first; b < L; ++b) {
       bool changed = false;
       for (int k = 0; k < K; ++k) changed = changed || levels[static_cast<size_t>(b) * K + k][a[b * K + k]].units > 0;
@@ -185,7 +179,7 @@ SearchResult SearchLayerAssignment(const LlamaModel& dense, const std::vector<st
     std::vector<LlamaLayer> storage;
     const std::vector<const LlamaLayer*> layers = build(a, first, storage);
     ++result.evaluations;
-    return SuffixNll(dense, layers, first, inputs, scored, o.threads, cache);
+    return SuffixNll(dense, layers, first, inputs, start.scored, o.threads, cache);
   };
 
   // 3. Start: the exact weighted DP, or the target's level everywhere.
@@ -203,7 +197,7 @@ SearchResult SearchLayerAssignment(const LlamaModel& dense, const std::vector<st
   std::vector<int> current;
   double current_nll = 0.0;
   std::vector<std::vector<Matrix>> cache(L, std::vector<Matrix>(S));
-  cache[0] = dense_inputs[0];
+  cache[0] = start.dense_inputs[0];
   if (target_representable) {
     const std::vector<int> dp = SolveWeightedLevels(items, target_units);
     if (!dp.empty()) {
@@ -223,7 +217,7 @@ SearchResult SearchLayerAssignment(const LlamaModel& dense, const std::vector<st
     if (std::ranges::none_of(level, [](int i) { return i < 0; }) && level_sum == target_units &&
         level != current) {
       std::vector<std::vector<Matrix>> level_cache(L, std::vector<Matrix>(S));
-      level_cache[0] = dense_inputs[0];
+      level_cache[0] = start.dense_inputs[0];
       const double nll = nll_of(level, 0, level_cache[0], &level_cache);
       if (current.empty() || nll < current_nll) {
         current = level;

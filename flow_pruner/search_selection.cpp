@@ -117,15 +117,9 @@ SearchResult SearchAssignment(const LlamaModel& dense, const std::vector<std::ve
   if (o.granularity == SearchGranularity::kLayer) return SearchLayerAssignment(dense, calibration, o);
   const int L = dense.config.n_layers;
   SearchStart start = StartSearch(dense, calibration, o, "search");
-  SearchResult result;
-  result.candidates = std::move(start.sparse_candidates);
-  result.dense_nll = start.dense_nll;
+  SearchResult result = start.SeededResult();
   const int P = static_cast<int>(result.candidates.size());
-  const std::vector<NmPattern>& dense_candidates = start.dense_candidates;
-  const std::vector<std::vector<int>>& scored = start.scored;
-  const int S = static_cast<int>(scored.size());
-  std::vector<std::vector<Matrix>>& dense_inputs = start.dense_inputs;
-  const std::vector<const LlamaLayer*>& dense_layers = start.dense_layers;
+  const int S = static_cast<int>(start.scored.size());
 
   // 1-2. Variants from the dense inputs; keep the best per level.
   std::vector<bool> forced(L, false);
@@ -153,9 +147,9 @@ SearchResult SearchAssignment(const LlamaModel& dense, const std::vector<std::ve
         } else {
           PruneBlockLinears(variant, stats, p, o.hardware_legal, o.sel_group);
         }
-        std::vector<const LlamaLayer*> layers = dense_layers;
+        std::vector<const LlamaLayer*> layers = start.dense_layers;
         layers[b] = &variant;
-        const double nll = SuffixNll(dense, layers, b, dense_inputs[b], scored, o.threads, nullptr);
+        const double nll = SuffixNll(dense, layers, b, start.dense_inputs[b], start.scored, o.threads, nullptr);
         result.loss_delta[b][c] = nll - result.dense_nll;
         const int64_t units = SparsityUnits(p);
         auto it = best[b].find(units);
@@ -175,7 +169,7 @@ SearchResult SearchAssignment(const LlamaModel& dense, const std::vector<std::ve
   }
 
   // Levels per block: sparsity units -> layer (dense = 0 units when allowed).
-  const bool dense_allowed = !dense_candidates.empty();
+  const bool dense_allowed = !start.dense_candidates.empty();
   struct Option {
     int64_t units;
     double delta;
@@ -186,7 +180,7 @@ SearchResult SearchAssignment(const LlamaModel& dense, const std::vector<std::ve
   for (int b = 0; b < L; ++b) {
     if (dense_allowed || forced[b]) {
       options[b].push_back({0, 0.0, &dense.layers[b],
-                            dense_candidates.empty() ? NmPattern{8, 8} : dense_candidates.front()});
+                            start.dense_candidates.empty() ? NmPattern{8, 8} : start.dense_candidates.front()});
     }
     if (forced[b]) continue;
     for (auto& [units, entry] : best[b]) {
@@ -227,11 +221,11 @@ SearchResult SearchAssignment(const LlamaModel& dense, const std::vector<std::ve
     return layers;
   };
   std::vector<std::vector<Matrix>> cache(L, std::vector<Matrix>(S));
-  cache[0] = dense_inputs[0];
+  cache[0] = start.dense_inputs[0];
   double current_nll = 0.0;
   result.start = "dp";
   if (dp_usable) {
-    current_nll = SuffixNll(dense, layers_of(current), 0, cache[0], scored, o.threads, &cache);
+    current_nll = SuffixNll(dense, layers_of(current), 0, cache[0], start.scored, o.threads, &cache);
     ++result.evaluations;
   }
   // Every block at the target's level, when the target is a level.
@@ -248,8 +242,8 @@ SearchResult SearchAssignment(const LlamaModel& dense, const std::vector<std::ve
                             std::fabs(static_cast<double>(level_sum) / L / kDenominator - o.target) < 1e-12;
   if (level_usable && level != current) {
     std::vector<std::vector<Matrix>> level_cache(L, std::vector<Matrix>(S));
-    level_cache[0] = dense_inputs[0];
-    const double nll = SuffixNll(dense, layers_of(level), 0, level_cache[0], scored, o.threads, &level_cache);
+    level_cache[0] = start.dense_inputs[0];
+    const double nll = SuffixNll(dense, layers_of(level), 0, level_cache[0], start.scored, o.threads, &level_cache);
     ++result.evaluations;
     if (!dp_usable || nll < current_nll) {
       current = level;
@@ -302,7 +296,7 @@ SearchResult SearchAssignment(const LlamaModel& dense, const std::vector<std::ve
       std::vector<int> a = current;
       a[moves[m].i] = moves[m].ki;
       a[moves[m].j] = moves[m].kj;
-      const double nll = SuffixNll(dense, layers_of(a), moves[m].i, cache[moves[m].i], scored, o.threads, nullptr);
+      const double nll = SuffixNll(dense, layers_of(a), moves[m].i, cache[moves[m].i], start.scored, o.threads, nullptr);
       ++result.evaluations;
       if (nll < best_nll - 1e-12) {
         best_nll = nll;
@@ -320,7 +314,7 @@ SearchResult SearchAssignment(const LlamaModel& dense, const std::vector<std::ve
     if (o.progress) fmt::print(stderr, "search: {}\n", result.log.back());
     current[mv.i] = mv.ki;
     current[mv.j] = mv.kj;
-    current_nll = SuffixNll(dense, layers_of(current), mv.i, cache[mv.i], scored, o.threads, &cache);
+    current_nll = SuffixNll(dense, layers_of(current), mv.i, cache[mv.i], start.scored, o.threads, &cache);
   }
   result.final_nll = current_nll;
   FlowAssignment& a = result.assignment;

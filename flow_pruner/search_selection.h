@@ -29,6 +29,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/nm_pattern.h"
@@ -109,6 +110,14 @@ struct SearchStart {
   std::vector<std::vector<Matrix>> dense_inputs;
   std::vector<const LlamaLayer*> dense_layers;  // &dense.layers[b]
   double dense_nll = 0.0;
+  // A result that starts from this: the sparse candidates (moved out) and
+  // the dense NLL.
+  SearchResult SeededResult() {
+    SearchResult result;
+    result.candidates = std::move(sparse_candidates);
+    result.dense_nll = dense_nll;
+    return result;
+  }
 };
 SearchStart StartSearch(const LlamaModel& dense, const std::vector<std::vector<int>>& calibration,
                         const SearchOptions& options, const char* label);

@@ -90,7 +90,7 @@ PrunedModel LoadOrPrune(const ModelInputs& inputs) {
 TEST(ModelOnRtl, OneTextBlockLogitsEqualTheGoldenMacro) {
   const ModelInputs inputs = ModelInputs::Load({testdata::CheckedDataFile("stories260K.bin"),
                                                 testdata::CheckedDataFile("tok512.bin"),
-                                                testdata::CheckedDataFile("tinystories-valid-head.txt")});
+                                                testdata::CheckedDataFile("tinystories-valid-head.txt"), ""});
   const PrunedModel pruned = LoadOrPrune(inputs);
   ASSERT_EQ(pruned.container.config, MacroConfig::Default());
   const std::vector<int> tokens = inputs.EncodeSlice("3300").at(0);

@@ -109,7 +109,9 @@ TEST(RecurrentFlow, RwkvUniformAndFlowAtHalfWithLegalMasks) {
   for (const PrunedLayer& l : uniform.container.layers) {
     const Matrix& w = uniform.pruned->Linear(l.block, static_cast<int>(std::find(names.begin(), names.end(), l.name) - names.begin()));
     for (size_t i = 0; i < l.mask.size(); ++i) {
-      if (!l.mask[i]) ASSERT_EQ(w.data[i], 0.0f) << l.block << "." << l.name;
+      if (!l.mask[i]) {
+        ASSERT_EQ(w.data[i], 0.0f) << l.block << "." << l.name;
+      }
     }
   }
 
