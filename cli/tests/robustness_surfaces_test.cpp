@@ -522,6 +522,13 @@ TEST(RobustSurfaces, ReportWithoutPruneReportTakesThePrunedCheckpointsShape) {
   const std::string model = fmt::format("pruned model ({})", (run / "prune" / "pruned.bin").string());
   EXPECT_NE(r.out.find(fmt::format("| {} | FLOW 0.5 | 1 | - |", model)), std::string::npos) << r.out;
   EXPECT_NE(r.out.find(fmt::format("- {}, FLOW 0.5: 2:4 1:2\n", model)), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(fmt::format("Shipped model: the run's own pruning only, no sweep of methods and targets ({}/"
+                                   "prune_report/report.json not found: run `flexcim prune --report --out "
+                                   "<run>/prune_report`).\n",
+                                   run.string())),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("Shipped model: missing"), std::string::npos) << r.out;
 }
 
 TEST(RobustSurfaces, PrunedModelMustBelongToItsContainer) {
