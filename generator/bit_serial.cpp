@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <tuple>
 #include <vector>
 
 #include "core/errors.h"
@@ -49,12 +50,14 @@ vast::Module* EmitActivationSerializer(vast::VerilogFile& file, const std::strin
   auto act_plane = m.AddOutput("act_plane", lanes);
   auto acc_first = m.AddOutput("acc_first", 1);
   auto acc_last = m.AddOutput("acc_last", 1);
+  auto acc_invert = m.AddOutput("acc_invert", 1);
   auto i = m.AddGenvar("i");
   auto act_q = m.AddReg("act_q", lanes * a);
   auto plane_q = m.AddReg("plane_q", pb);
   auto busy_q = m.AddReg("busy_q", 1);
   auto first = m.AddWire("first", 1);
   auto last = m.AddWire("last", 1);
+  auto invert = m.AddWire("invert", 1);
 
   // act_q: the captured vector, shifted right once per cycle so that bit 0
   // of lane i is plane k in the k-th cycle after the capture.
@@ -91,8 +94,14 @@ vast::Module* EmitActivationSerializer(vast::VerilogFile& file, const std::strin
   m.Assign(last, file.Op(BinaryOp::kBitwiseAnd, busy_q,
                          file.Op(BinaryOp::kEq, plane_q,
                                  file.Sized(pb, static_cast<uint64_t>(a - 1)))));
+  // Planes A-2 and A-1 (A >= 2): plane_q >= A-2, every busy plane when A = 2.
+  m.Assign(invert, a == 2 ? static_cast<vast::Expression*>(busy_q)
+                          : file.Op(BinaryOp::kBitwiseAnd, busy_q,
+                                    file.Op(BinaryOp::kGe, plane_q,
+                                            file.Sized(pb, static_cast<uint64_t>(a - 2)))));
   EmitDelayLine(m, clk, "first_q", first, acc_first, flag_delay);
   EmitDelayLine(m, clk, "last_q", last, acc_last, flag_delay);
+  EmitDelayLine(m, clk, "invert_q", invert, acc_invert, flag_delay);
 
   auto& loop = m.For(i, lanes, "g_lane");
   loop.Assign(act_plane.Bit(i), act_q.Bit(Linear(file, {{i, a}})));
@@ -103,6 +112,7 @@ void AddSerializer(vast::ModuleBuilder& m, const std::string& module_name, int l
   auto act_plane = m.AddWire("act_plane", lanes);
   auto acc_first = m.AddWire("acc_first", 1);
   auto acc_last = m.AddWire("acc_last", 1);
+  auto acc_invert = m.AddWire("acc_invert", 1);
   std::vector<vast::Connection> ports;
   for (const char* port : {"clk", "rst_n", "in_valid", "in_act"}) {
     ports.push_back(vast::Connection::In(port, m.Get(port)));
@@ -110,6 +120,7 @@ void AddSerializer(vast::ModuleBuilder& m, const std::string& module_name, int l
   ports.push_back(vast::Connection::Out("act_plane", act_plane));
   ports.push_back(vast::Connection::Out("acc_first", acc_first));
   ports.push_back(vast::Connection::Out("acc_last", acc_last));
+  ports.push_back(vast::Connection::Out("acc_invert", acc_invert));
   m.AddInstance(module_name, "u_serializer", ports);
 }
 
@@ -127,57 +138,74 @@ vast::Module* EmitAndCell(vast::VerilogFile& file, const std::string& name, int 
 vast::Module* EmitShiftAccumulator(vast::VerilogFile& file, const std::string& name,
                                    const std::string& control_module, int lanes, int in_width,
                                    int a_bits) {
+  if (a_bits < 2) throw Error(fmt::format("EmitShiftAccumulator: A = {} < 2", a_bits));
   const int iw = in_width;
   const int ow = in_width + a_bits;
+  const int lo = a_bits - 1;  // bits below the plane's weight 2^(A-1)
   vast::ModuleBuilder m(file, name);
   auto clk = m.AddInput("clk", 1);
   auto first = m.AddInput("first", 1);
   auto last = m.AddInput("last", 1);
+  auto invert = m.AddInput("invert", 1);
   auto plane_sums = m.AddInput("plane_sums", lanes * iw);
   auto sums = m.AddOutput("sums", lanes * ow);
   auto i = m.AddGenvar("i");
   auto acc_q = m.AddReg("acc_q", lanes * ow);
+  // The lanes' copies of `first` hold its complement, so that they gate the
+  // held value with an AND and no inverter sits after the copy.
+  auto keep = m.AddWire("keep", 1);
+  m.Assign(keep, file.Make<vast::Unary>(vast::UnaryOp::kBitwiseNot, first));
 
   auto& loop = m.For(i, lanes, "g_lane");
   // Per-lane copies of the plane flags (one cycle after the ports): each
-  // drives one lane's ow-bit muxes, not all C lanes'.
-  auto first_q = loop.AddWire("first_q", 1);
+  // drives one lane's gates, not all lanes'.
+  auto keep_q = loop.AddWire("keep_q", 1);
   auto last_q = loop.AddWire("last_q", 1);
-  loop.AddInstance(control_module, "u_first",
-                   {vast::Connection::In("clk", clk), vast::Connection::In("d", first),
-                    vast::Connection::Out("q", first_q)});
-  loop.AddInstance(control_module, "u_last",
-                   {vast::Connection::In("clk", clk), vast::Connection::In("d", last),
-                    vast::Connection::Out("q", last_q)});
+  auto invert_q = loop.AddWire("invert_q", 1);
+  for (const auto& [instance, d, q] :
+       {std::tuple{"u_first", static_cast<vast::Expression*>(keep), &keep_q},
+        std::tuple{"u_last", static_cast<vast::Expression*>(last), &last_q},
+        std::tuple{"u_invert", static_cast<vast::Expression*>(invert), &invert_q}}) {
+    loop.AddInstance(control_module, instance,
+                     {vast::Connection::In("clk", clk), vast::Connection::In("d", d),
+                      vast::Connection::Out("q", *q)});
+  }
   auto plane = loop.AddWire("plane", iw);
-  // acc_q's lane without its bit 0, which the shift drops (it is 0).
-  auto acc_hi = loop.AddWire("acc_hi", ow - 1);
-  auto held = loop.AddWire("held", ow);
-  // The plane, sign-extended by one bit, inverted on the last plane.
-  auto addend = loop.AddWire("addend", iw + 1);
-  // held[ow-1:A-1] + addend + last: one adder with carry-in `last`.
+  // (acc >>> 1)'s bits from A-1 up, i.e. acc[ow-1:A] sign-extended by one
+  // bit, zero on the first plane.
+  auto held_hi = loop.AddWire("held_hi", iw + 1);
+  // (acc >>> 1)'s low A-1 bits: acc[A-1:1]. Not cleared on the first
+  // plane: A-1 shifts move them out before the last plane's result.
+  auto held_lo = loop.AddWire("held_lo", lo);
+  // held_hi + the plane sign-extended, complemented on planes.
   auto upper = loop.AddWire("upper", iw + 1);
   loop.Assign(plane, Lane(file, plane_sums, {{i, iw}}, 0, iw));
-  loop.Assign(acc_hi, Lane(file, acc_q, {{i, ow}}, 1, ow - 1));
-  // held = first ? 0 : acc >>> 1 (exact: acc is even whenever it is shifted).
-  loop.Assign(held, file.Mux(first_q, file.Sized(ow, 0),
-                             file.Make<vast::Concat>(
-                                 std::vector<vast::Expression*>{acc_hi.Bit(ow - 2), acc_hi})));
-  loop.Assign(addend,
-              file.Op(BinaryOp::kBitwiseXor,
-                      file.Make<vast::Concat>(std::vector<vast::Expression*>{plane.Bit(iw - 1), plane}),
-                      file.Make<vast::Replicate>(file.Int(static_cast<uint64_t>(iw + 1)), last_q)));
+  loop.Assign(held_hi,
+              file.Op(BinaryOp::kBitwiseAnd,
+                      file.Make<vast::Replicate>(file.Int(static_cast<uint64_t>(iw + 1)), keep_q),
+                      SignExtendedLaneByOne(file, acc_q, {{i, ow}}, a_bits, iw)));
+  loop.Assign(held_lo, Lane(file, acc_q, {{i, ow}}, 1, lo));
   loop.Assign(upper,
-              file.Op(BinaryOp::kAdd,
-                      file.Op(BinaryOp::kAdd, held.Slice(ow - 1, a_bits - 1), addend),
-                      file.Make<vast::Concat>(std::vector<vast::Expression*>{
-                          file.Sized(iw, 0), last_q})));
-  // acc +/- plane * 2^(A-1): the plane's term is 0 below bit A-1, so the
-  // low A-1 bits are held's and one (iw+1)-bit adder with carry-in `last`
-  // forms the rest (subtracting = adding the inverted plane plus one).
+              file.Op(BinaryOp::kBitwiseXor,
+                      file.Op(BinaryOp::kAdd, held_hi,
+                              file.Make<vast::Concat>(
+                                  std::vector<vast::Expression*>{plane.Bit(iw - 1), plane})),
+                      file.Make<vast::Replicate>(file.Int(static_cast<uint64_t>(iw + 1)),
+                                                 invert_q)));
+  // acc <= (acc >>> 1) + plane * 2^(A-1), and on the sign plane
+  // acc <= (acc >>> 1) - plane * 2^(A-1) = ~(~(acc >>> 1) + plane * 2^(A-1)):
+  // plane A-2 stores its upper bits complemented (so the sign plane reads
+  // ~(acc >>> 1) without a gate on its path) and the sign plane complements
+  // its sum back. The complemented bit A-1 of plane A-2 has moved to bit
+  // A-2 by then, which the sign plane restores. The add has no carry-in and
+  // the complements sit after it, not before.
+  std::vector<vast::Expression*> next{upper};
+  next.push_back(file.Op(BinaryOp::kBitwiseXor,
+                         lo == 1 ? static_cast<vast::Expression*>(held_lo) : held_lo.Bit(lo - 1),
+                         last_q));
+  if (lo > 1) next.push_back(held_lo.Slice(lo - 2, 0));
   loop.ClockedAssign(clk, Lane(file, acc_q, {{i, ow}}, 0, ow),
-                     file.Make<vast::Concat>(std::vector<vast::Expression*>{
-                         upper, held.Slice(a_bits - 2, 0)}));
+                     file.Make<vast::Concat>(next));
   m.Assign(sums, acc_q);
   return m.result();
 }

@@ -11,11 +11,12 @@ namespace flexcim::gen {
 
 // module <name> (input clk, input rst_n, input in_valid,
 //   input [lanes*A-1:0] in_act, output [lanes-1:0] act_plane,
-//   output acc_first, output acc_last)
+//   output acc_first, output acc_last, output acc_invert)
 // At the edge that samples a vector (in_valid && rst_n) act_q loads in_act
 // and the plane counter restarts; act_plane is then bit k of every lane in
 // the k-th cycle after that edge (k = 0..A-1, LSB first; act_q shifts right
-// once per cycle). acc_first / acc_last flag planes 0 and A-1, delayed by
+// once per cycle). acc_first / acc_last flag planes 0 and A-1, acc_invert
+// planes A-2 and A-1 (A >= 2), delayed by
 // `flag_delay` registers so they reach the shift-accumulator together with
 // their plane's column sum. busy_q resets synchronously (reset drops a
 // vector in progress); act_q, the counter and the flag delay line are data.
@@ -26,7 +27,7 @@ vast::Module* EmitActivationSerializer(vast::VerilogFile& file, const std::strin
                                        int lanes, int a_bits, int flag_delay);
 
 // In a top level with clk, rst_n, in_valid and in_act: declares the wires
-// act_plane [lanes], acc_first, acc_last and instantiates the serializer
+// act_plane [lanes], acc_first, acc_last, acc_invert and instantiates the serializer
 // `module_name` as u_serializer driving them.
 void AddSerializer(vast::ModuleBuilder& m, const std::string& module_name, int lanes);
 
@@ -35,15 +36,25 @@ void AddSerializer(vast::ModuleBuilder& m, const std::string& module_name, int l
 // the activation bit with every weight bit).
 vast::Module* EmitAndCell(vast::VerilogFile& file, const std::string& name, int w_bits);
 
-// module <name> (input clk, input first, input last,
+// module <name> (input clk, input first, input last, input invert,
 //   input [lanes*in_width-1:0] plane_sums, output [lanes*(in_width+A)-1:0] sums)
 // Per lane, LSB plane first: acc <= (first ? 0 : acc >>> 1) +/- (plane << (A-1)),
 // subtracting on the last (sign) plane. After A planes acc is
 // sum_k plane_k * 2^k with plane A-1 weighted -2^(A-1): exact, because
-// every value shifted right is even (docs/ARCHITECTURE.md).
+// every value shifted right is even (docs/ARCHITECTURE.md). A >= 2.
+// The subtraction is held - p = ~(~held + p): `invert` (planes)
+// complements the adder's output, so plane A-2 stores its upper bits
+// complemented and the sign plane adds the plane to ~held and complements
+// the sum back; `last` restores the one complemented bit that has shifted
+// below bit A-1. The adder (in_width+1 bits, no carry-in) starts at the
+// registers and the flags' gates sit after it, except `first`'s AND on the
+// held bits; the held bits below A-1 are not cleared (they leave within A-1
+// shifts). Between the last plane and the next first plane acc holds the
+// result.
 // The flags are registered once more inside, per lane (one instance of the
-// one-flip-flop `control_module` each), so they arrive one cycle after the
-// ports and each copy drives one lane's muxes (generator/fanout_limit.h).
+// one-flip-flop `control_module` each, the first flag's copy holding its
+// complement), so they arrive one cycle after the ports and each copy
+// drives one lane's gates (generator/fanout_limit.h).
 vast::Module* EmitShiftAccumulator(vast::VerilogFile& file, const std::string& name,
                                    const std::string& control_module, int lanes,
                                    int in_width, int a_bits);

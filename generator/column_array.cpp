@@ -95,6 +95,7 @@ void EmitColumnArray(vast::ModuleBuilder& m, const ColumnModules& modules,
     m.AddInstance(modules.shift_acc, "u_shift_acc",
                   {Connection::In("clk", clk), Connection::In("first", m.Get("acc_first")),
                    Connection::In("last", m.Get("acc_last")),
+                   Connection::In("invert", m.Get("acc_invert")),
                    Connection::In("plane_sums", *plane_sums), Connection::Out("sums", sums)});
   }
 }

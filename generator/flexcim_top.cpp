@@ -89,6 +89,7 @@ vast::Module* EmitFlexcimTop(vast::VerilogFile& file, const MacroConfig& config,
   m.AddInstance(names.shift_acc, "u_shift_acc",
                 {Connection::In("clk", clk), Connection::In("first", m.Get("acc_first")),
                  Connection::In("last", m.Get("acc_last")),
+                 Connection::In("invert", m.Get("acc_invert")),
                  Connection::In("plane_sums", merged_planes),
                  Connection::Out("sums", m.Get("out_data"))});
   return m.result();

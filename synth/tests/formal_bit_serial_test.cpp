@@ -5,7 +5,7 @@
 // Column: the generated serializer, one-bit AND cells, the column adder tree
 // and the shift-accumulator, wired as the generated design wires them
 // (product register per cell, the plane sums through the merge stages into
-// the accumulator, first/last from the serializer), against a
+// the accumulator, first/last/invert from the serializer), against a
 // plain reference that sums the products over the A bit planes, the plane of
 // bit A-1 weighted -2^(A-1). Weights are arbitrary but stationary (assumed
 // equal at every step), activations free at every step, vectors at most
@@ -83,14 +83,14 @@ std::string ColumnDut(const MacroConfig& k) {
       lanes > 1 ? fmt::format("  assign acc_in[{}:{}] = {}'d0;\n", lanes * lane_w - 1, lane_w, (lanes - 1) * lane_w)
                 : std::string();
   return ColumnModule(k, "bs_dut") + fmt::format(R"(  wire [{lanes_hi}:0] act_plane;
-  wire acc_first, acc_last;
+  wire acc_first, acc_last, acc_invert;
   reg [{w_hi}:0] products_q;
   wire [{plane_hi}:0] plane_sum;
   reg [{plane_hi}:0] plane_d [0:{ms_hi}];
   wire [{acc_in_hi}:0] acc_in;
   wire [{sums_hi}:0] sums;
   {ser} u_ser (.clk(clk), .rst_n(1'b1), .in_valid(in_valid), .in_act(in_act), .act_plane(act_plane),
-               .acc_first(acc_first), .acc_last(acc_last));
+               .acc_first(acc_first), .acc_last(acc_last), .acc_invert(acc_invert));
   genvar r;
   generate
     for (r = 0; r < {R}; r = r + 1) begin : g_row
@@ -106,7 +106,7 @@ std::string ColumnDut(const MacroConfig& k) {
     for (s = 1; s <= {ms_hi}; s = s + 1) plane_d[s] <= plane_d[s - 1];
   end
   assign acc_in[{lane_hi}:0] = {{{sign_ext}plane_d[{ms_hi}]}};
-{upper_lanes}  {acc} u_acc (.clk(clk), .first(acc_first), .last(acc_last), .plane_sums(acc_in), .sums(sums));
+{upper_lanes}  {acc} u_acc (.clk(clk), .first(acc_first), .last(acc_last), .invert(acc_invert), .plane_sums(acc_in), .sums(sums));
 {mask}endmodule
 )",
                      fmt::arg("w_hi", rows * w - 1), fmt::arg("lanes_hi", k.act_lanes() - 1),

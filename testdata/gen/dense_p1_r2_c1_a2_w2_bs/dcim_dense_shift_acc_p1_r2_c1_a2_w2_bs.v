@@ -6,41 +6,48 @@ module dcim_dense_shift_acc_p1_r2_c1_a2_w2_bs (
   input wire clk,
   input wire first,
   input wire last,
+  input wire invert,
   input wire [2:0] plane_sums,
   output wire [4:0] sums
 );
 
   genvar i;
   reg [4:0] acc_q;
+  wire keep;
 
+  assign keep = ~first;
   assign sums = acc_q;
 
   generate
     for (i = 0; i < 1; i = i + 1) begin : g_lane
-      wire first_q;
+      wire keep_q;
       wire last_q;
+      wire invert_q;
       dcim_dense_ctrl_reg_p1_r2_c1_a2_w2_bs u_first (
         .clk(clk),
-        .d(first),
-        .q(first_q)
+        .d(keep),
+        .q(keep_q)
       );
       dcim_dense_ctrl_reg_p1_r2_c1_a2_w2_bs u_last (
         .clk(clk),
         .d(last),
         .q(last_q)
       );
+      dcim_dense_ctrl_reg_p1_r2_c1_a2_w2_bs u_invert (
+        .clk(clk),
+        .d(invert),
+        .q(invert_q)
+      );
       wire [2:0] plane;
-      wire [3:0] acc_hi;
-      wire [4:0] held;
-      wire [3:0] addend;
+      wire [3:0] held_hi;
+      wire held_lo;
       wire [3:0] upper;
       assign plane = plane_sums[i * 3 +: 3];
-      assign acc_hi = acc_q[i * 5 + 1 +: 4];
-      assign held = first_q ? 5'd0 : {acc_hi[3], acc_hi};
-      assign addend = {plane[2], plane} ^ {4{last_q}};
-      assign upper = held[4:1] + addend + {3'd0, last_q};
+      assign held_hi = {4{keep_q}} & {acc_q[i * 5 + 4], acc_q[i * 5 + 2 +: 3]};
+      assign held_lo = acc_q[i * 5 + 1 +: 1];
+      assign upper = held_hi + {plane[2], plane} ^ {4{invert_q}};
       always @(posedge clk) begin
-        acc_q[i * 5 +: 5] <= {upper, held[0:0]};
+        acc_q[i * 5 +: 5] <= {upper, held_lo ^ last_q};
       end
     end
   endgenerate

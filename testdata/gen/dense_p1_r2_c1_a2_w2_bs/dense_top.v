@@ -21,6 +21,7 @@ module dense_top (
   wire [1:0] act_plane;
   wire acc_first;
   wire acc_last;
+  wire acc_invert;
   reg [3:0] products_q;
   wire [2:0] plane_sums;
 
@@ -39,7 +40,8 @@ module dense_top (
     .in_act(in_act),
     .act_plane(act_plane),
     .acc_first(acc_first),
-    .acc_last(acc_last)
+    .acc_last(acc_last),
+    .acc_invert(acc_invert)
   );
   dcim_dense_storage_p1_r2_c1_a2_w2_bs u_storage (
     .clk(clk),
@@ -52,6 +54,7 @@ module dense_top (
     .clk(clk),
     .first(acc_first),
     .last(acc_last),
+    .invert(acc_invert),
     .plane_sums(plane_sums),
     .sums(out_data)
   );

@@ -9,7 +9,8 @@ module dcim_dense_serializer_p2_r4_c8_a3_w5_bs (
   input wire [23:0] in_act,
   output wire [7:0] act_plane,
   output wire acc_first,
-  output wire acc_last
+  output wire acc_last,
+  output wire acc_invert
 );
 
   genvar i;
@@ -18,13 +19,17 @@ module dcim_dense_serializer_p2_r4_c8_a3_w5_bs (
   reg busy_q;
   wire first;
   wire last;
+  wire invert;
   reg [2:0] first_q;
   reg [2:0] last_q;
+  reg [2:0] invert_q;
 
   assign first = busy_q & plane_q == 2'd0;
   assign last = busy_q & plane_q == 2'd2;
+  assign invert = busy_q & plane_q >= 2'd1;
   assign acc_first = first_q[2];
   assign acc_last = last_q[2];
+  assign acc_invert = invert_q[2];
 
   always @(posedge clk) begin
     if (in_valid) begin
@@ -49,6 +54,9 @@ module dcim_dense_serializer_p2_r4_c8_a3_w5_bs (
   end
   always @(posedge clk) begin
     last_q <= {last_q[1:0], last};
+  end
+  always @(posedge clk) begin
+    invert_q <= {invert_q[1:0], invert};
   end
 
   generate

@@ -6,41 +6,48 @@ module dcim_dense_shift_acc_p2_r4_c8_a3_w5_bs (
   input wire clk,
   input wire first,
   input wire last,
+  input wire invert,
   input wire [63:0] plane_sums,
   output wire [87:0] sums
 );
 
   genvar i;
   reg [87:0] acc_q;
+  wire keep;
 
+  assign keep = ~first;
   assign sums = acc_q;
 
   generate
     for (i = 0; i < 8; i = i + 1) begin : g_lane
-      wire first_q;
+      wire keep_q;
       wire last_q;
+      wire invert_q;
       dcim_dense_ctrl_reg_p2_r4_c8_a3_w5_bs u_first (
         .clk(clk),
-        .d(first),
-        .q(first_q)
+        .d(keep),
+        .q(keep_q)
       );
       dcim_dense_ctrl_reg_p2_r4_c8_a3_w5_bs u_last (
         .clk(clk),
         .d(last),
         .q(last_q)
       );
+      dcim_dense_ctrl_reg_p2_r4_c8_a3_w5_bs u_invert (
+        .clk(clk),
+        .d(invert),
+        .q(invert_q)
+      );
       wire [7:0] plane;
-      wire [9:0] acc_hi;
-      wire [10:0] held;
-      wire [8:0] addend;
+      wire [8:0] held_hi;
+      wire [1:0] held_lo;
       wire [8:0] upper;
       assign plane = plane_sums[i * 8 +: 8];
-      assign acc_hi = acc_q[i * 11 + 1 +: 10];
-      assign held = first_q ? 11'd0 : {acc_hi[9], acc_hi};
-      assign addend = {plane[7], plane} ^ {9{last_q}};
-      assign upper = held[10:2] + addend + {8'd0, last_q};
+      assign held_hi = {9{keep_q}} & {acc_q[i * 11 + 10], acc_q[i * 11 + 3 +: 8]};
+      assign held_lo = acc_q[i * 11 + 1 +: 2];
+      assign upper = held_hi + {plane[7], plane} ^ {9{invert_q}};
       always @(posedge clk) begin
-        acc_q[i * 11 +: 11] <= {upper, held[1:0]};
+        acc_q[i * 11 +: 11] <= {upper, held_lo[1] ^ last_q, held_lo[0:0]};
       end
     end
   endgenerate

@@ -21,6 +21,7 @@ module dense_top (
   wire [7:0] act_plane;
   wire acc_first;
   wire acc_last;
+  wire acc_invert;
   reg [319:0] products_q;
   wire [63:0] plane_sums;
 
@@ -39,7 +40,8 @@ module dense_top (
     .in_act(in_act),
     .act_plane(act_plane),
     .acc_first(acc_first),
-    .acc_last(acc_last)
+    .acc_last(acc_last),
+    .acc_invert(acc_invert)
   );
   dcim_dense_storage_p2_r4_c8_a3_w5_bs u_storage (
     .clk(clk),
@@ -52,6 +54,7 @@ module dense_top (
     .clk(clk),
     .first(acc_first),
     .last(acc_last),
+    .invert(acc_invert),
     .plane_sums(plane_sums),
     .sums(out_data)
   );

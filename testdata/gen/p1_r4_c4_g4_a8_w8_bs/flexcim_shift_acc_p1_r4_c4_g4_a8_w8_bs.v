@@ -6,41 +6,48 @@ module flexcim_shift_acc_p1_r4_c4_g4_a8_w8_bs (
   input wire clk,
   input wire first,
   input wire last,
+  input wire invert,
   input wire [39:0] plane_sums,
   output wire [71:0] sums
 );
 
   genvar i;
   reg [71:0] acc_q;
+  wire keep;
 
+  assign keep = ~first;
   assign sums = acc_q;
 
   generate
     for (i = 0; i < 4; i = i + 1) begin : g_lane
-      wire first_q;
+      wire keep_q;
       wire last_q;
+      wire invert_q;
       flexcim_ctrl_reg_p1_r4_c4_g4_a8_w8_bs u_first (
         .clk(clk),
-        .d(first),
-        .q(first_q)
+        .d(keep),
+        .q(keep_q)
       );
       flexcim_ctrl_reg_p1_r4_c4_g4_a8_w8_bs u_last (
         .clk(clk),
         .d(last),
         .q(last_q)
       );
+      flexcim_ctrl_reg_p1_r4_c4_g4_a8_w8_bs u_invert (
+        .clk(clk),
+        .d(invert),
+        .q(invert_q)
+      );
       wire [9:0] plane;
-      wire [16:0] acc_hi;
-      wire [17:0] held;
-      wire [10:0] addend;
+      wire [10:0] held_hi;
+      wire [6:0] held_lo;
       wire [10:0] upper;
       assign plane = plane_sums[i * 10 +: 10];
-      assign acc_hi = acc_q[i * 18 + 1 +: 17];
-      assign held = first_q ? 18'd0 : {acc_hi[16], acc_hi};
-      assign addend = {plane[9], plane} ^ {11{last_q}};
-      assign upper = held[17:7] + addend + {10'd0, last_q};
+      assign held_hi = {11{keep_q}} & {acc_q[i * 18 + 17], acc_q[i * 18 + 8 +: 10]};
+      assign held_lo = acc_q[i * 18 + 1 +: 7];
+      assign upper = held_hi + {plane[9], plane} ^ {11{invert_q}};
       always @(posedge clk) begin
-        acc_q[i * 18 +: 18] <= {upper, held[6:0]};
+        acc_q[i * 18 +: 18] <= {upper, held_lo[6] ^ last_q, held_lo[5:0]};
       end
     end
   endgenerate

@@ -9,7 +9,8 @@ module flexcim_serializer_p2_r2_c1_g1_a4_w4_bs_latch (
   input wire [31:0] in_act,
   output wire [7:0] act_plane,
   output wire acc_first,
-  output wire acc_last
+  output wire acc_last,
+  output wire acc_invert
 );
 
   genvar i;
@@ -18,13 +19,17 @@ module flexcim_serializer_p2_r2_c1_g1_a4_w4_bs_latch (
   reg busy_q;
   wire first;
   wire last;
+  wire invert;
   reg [1:0] first_q;
   reg [1:0] last_q;
+  reg [1:0] invert_q;
 
   assign first = busy_q & plane_q == 2'd0;
   assign last = busy_q & plane_q == 2'd3;
+  assign invert = busy_q & plane_q >= 2'd2;
   assign acc_first = first_q[1];
   assign acc_last = last_q[1];
+  assign acc_invert = invert_q[1];
 
   always @(posedge clk) begin
     if (in_valid) begin
@@ -49,6 +54,9 @@ module flexcim_serializer_p2_r2_c1_g1_a4_w4_bs_latch (
   end
   always @(posedge clk) begin
     last_q <= {last_q[0:0], last};
+  end
+  always @(posedge clk) begin
+    invert_q <= {invert_q[0:0], invert};
   end
 
   generate

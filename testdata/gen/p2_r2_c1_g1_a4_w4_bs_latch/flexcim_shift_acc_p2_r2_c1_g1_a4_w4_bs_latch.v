@@ -6,41 +6,48 @@ module flexcim_shift_acc_p2_r2_c1_g1_a4_w4_bs_latch (
   input wire clk,
   input wire first,
   input wire last,
+  input wire invert,
   input wire [11:0] plane_sums,
   output wire [19:0] sums
 );
 
   genvar i;
   reg [19:0] acc_q;
+  wire keep;
 
+  assign keep = ~first;
   assign sums = acc_q;
 
   generate
     for (i = 0; i < 2; i = i + 1) begin : g_lane
-      wire first_q;
+      wire keep_q;
       wire last_q;
+      wire invert_q;
       flexcim_ctrl_reg_p2_r2_c1_g1_a4_w4_bs_latch u_first (
         .clk(clk),
-        .d(first),
-        .q(first_q)
+        .d(keep),
+        .q(keep_q)
       );
       flexcim_ctrl_reg_p2_r2_c1_g1_a4_w4_bs_latch u_last (
         .clk(clk),
         .d(last),
         .q(last_q)
       );
+      flexcim_ctrl_reg_p2_r2_c1_g1_a4_w4_bs_latch u_invert (
+        .clk(clk),
+        .d(invert),
+        .q(invert_q)
+      );
       wire [5:0] plane;
-      wire [8:0] acc_hi;
-      wire [9:0] held;
-      wire [6:0] addend;
+      wire [6:0] held_hi;
+      wire [2:0] held_lo;
       wire [6:0] upper;
       assign plane = plane_sums[i * 6 +: 6];
-      assign acc_hi = acc_q[i * 10 + 1 +: 9];
-      assign held = first_q ? 10'd0 : {acc_hi[8], acc_hi};
-      assign addend = {plane[5], plane} ^ {7{last_q}};
-      assign upper = held[9:3] + addend + {6'd0, last_q};
+      assign held_hi = {7{keep_q}} & {acc_q[i * 10 + 9], acc_q[i * 10 + 4 +: 6]};
+      assign held_lo = acc_q[i * 10 + 1 +: 3];
+      assign upper = held_hi + {plane[5], plane} ^ {7{invert_q}};
       always @(posedge clk) begin
-        acc_q[i * 10 +: 10] <= {upper, held[2:0]};
+        acc_q[i * 10 +: 10] <= {upper, held_lo[2] ^ last_q, held_lo[1:0]};
       end
     end
   endgenerate

@@ -25,6 +25,7 @@ module flexcim_top (
   wire [7:0] act_plane;
   wire acc_first;
   wire acc_last;
+  wire acc_invert;
   wire [11:0] merged_planes;
 
   assign wr_go = wr_en & rst_n;
@@ -38,7 +39,8 @@ module flexcim_top (
     .in_act(in_act),
     .act_plane(act_plane),
     .acc_first(acc_first),
-    .acc_last(acc_last)
+    .acc_last(acc_last),
+    .acc_invert(acc_invert)
   );
   flexcim_valid_pipe_p2_r2_c1_g1_a4_w4_bs_latch u_valid_pipe (
     .clk(clk),
@@ -78,6 +80,7 @@ module flexcim_top (
     .clk(clk),
     .first(acc_first),
     .last(acc_last),
+    .invert(acc_invert),
     .plane_sums(merged_planes),
     .sums(out_data)
   );

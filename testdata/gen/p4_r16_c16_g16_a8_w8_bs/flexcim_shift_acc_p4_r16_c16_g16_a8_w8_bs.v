@@ -6,41 +6,48 @@ module flexcim_shift_acc_p4_r16_c16_g16_a8_w8_bs (
   input wire clk,
   input wire first,
   input wire last,
+  input wire invert,
   input wire [895:0] plane_sums,
   output wire [1407:0] sums
 );
 
   genvar i;
   reg [1407:0] acc_q;
+  wire keep;
 
+  assign keep = ~first;
   assign sums = acc_q;
 
   generate
     for (i = 0; i < 64; i = i + 1) begin : g_lane
-      wire first_q;
+      wire keep_q;
       wire last_q;
+      wire invert_q;
       flexcim_ctrl_reg_p4_r16_c16_g16_a8_w8_bs u_first (
         .clk(clk),
-        .d(first),
-        .q(first_q)
+        .d(keep),
+        .q(keep_q)
       );
       flexcim_ctrl_reg_p4_r16_c16_g16_a8_w8_bs u_last (
         .clk(clk),
         .d(last),
         .q(last_q)
       );
+      flexcim_ctrl_reg_p4_r16_c16_g16_a8_w8_bs u_invert (
+        .clk(clk),
+        .d(invert),
+        .q(invert_q)
+      );
       wire [13:0] plane;
-      wire [20:0] acc_hi;
-      wire [21:0] held;
-      wire [14:0] addend;
+      wire [14:0] held_hi;
+      wire [6:0] held_lo;
       wire [14:0] upper;
       assign plane = plane_sums[i * 14 +: 14];
-      assign acc_hi = acc_q[i * 22 + 1 +: 21];
-      assign held = first_q ? 22'd0 : {acc_hi[20], acc_hi};
-      assign addend = {plane[13], plane} ^ {15{last_q}};
-      assign upper = held[21:7] + addend + {14'd0, last_q};
+      assign held_hi = {15{keep_q}} & {acc_q[i * 22 + 21], acc_q[i * 22 + 8 +: 14]};
+      assign held_lo = acc_q[i * 22 + 1 +: 7];
+      assign upper = held_hi + {plane[13], plane} ^ {15{invert_q}};
       always @(posedge clk) begin
-        acc_q[i * 22 +: 22] <= {upper, held[6:0]};
+        acc_q[i * 22 +: 22] <= {upper, held_lo[6] ^ last_q, held_lo[5:0]};
       end
     end
   endgenerate

@@ -25,6 +25,7 @@ module flexcim_top (
   wire [127:0] act_plane;
   wire acc_first;
   wire acc_last;
+  wire acc_invert;
   wire [895:0] merged_planes;
 
   assign wr_go = wr_en & rst_n;
@@ -40,7 +41,8 @@ module flexcim_top (
     .in_act(in_act),
     .act_plane(act_plane),
     .acc_first(acc_first),
-    .acc_last(acc_last)
+    .acc_last(acc_last),
+    .acc_invert(acc_invert)
   );
   flexcim_valid_pipe_p4_r16_c16_g16_a8_w8_bs u_valid_pipe (
     .clk(clk),
@@ -100,6 +102,7 @@ module flexcim_top (
     .clk(clk),
     .first(acc_first),
     .last(acc_last),
+    .invert(acc_invert),
     .plane_sums(merged_planes),
     .sums(out_data)
   );

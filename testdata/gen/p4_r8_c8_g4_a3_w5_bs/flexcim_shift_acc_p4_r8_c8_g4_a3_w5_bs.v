@@ -6,41 +6,48 @@ module flexcim_shift_acc_p4_r8_c8_g4_a3_w5_bs (
   input wire clk,
   input wire first,
   input wire last,
+  input wire invert,
   input wire [319:0] plane_sums,
   output wire [415:0] sums
 );
 
   genvar i;
   reg [415:0] acc_q;
+  wire keep;
 
+  assign keep = ~first;
   assign sums = acc_q;
 
   generate
     for (i = 0; i < 32; i = i + 1) begin : g_lane
-      wire first_q;
+      wire keep_q;
       wire last_q;
+      wire invert_q;
       flexcim_ctrl_reg_p4_r8_c8_g4_a3_w5_bs u_first (
         .clk(clk),
-        .d(first),
-        .q(first_q)
+        .d(keep),
+        .q(keep_q)
       );
       flexcim_ctrl_reg_p4_r8_c8_g4_a3_w5_bs u_last (
         .clk(clk),
         .d(last),
         .q(last_q)
       );
+      flexcim_ctrl_reg_p4_r8_c8_g4_a3_w5_bs u_invert (
+        .clk(clk),
+        .d(invert),
+        .q(invert_q)
+      );
       wire [9:0] plane;
-      wire [11:0] acc_hi;
-      wire [12:0] held;
-      wire [10:0] addend;
+      wire [10:0] held_hi;
+      wire [1:0] held_lo;
       wire [10:0] upper;
       assign plane = plane_sums[i * 10 +: 10];
-      assign acc_hi = acc_q[i * 13 + 1 +: 12];
-      assign held = first_q ? 13'd0 : {acc_hi[11], acc_hi};
-      assign addend = {plane[9], plane} ^ {11{last_q}};
-      assign upper = held[12:2] + addend + {10'd0, last_q};
+      assign held_hi = {11{keep_q}} & {acc_q[i * 13 + 12], acc_q[i * 13 + 3 +: 10]};
+      assign held_lo = acc_q[i * 13 + 1 +: 2];
+      assign upper = held_hi + {plane[9], plane} ^ {11{invert_q}};
       always @(posedge clk) begin
-        acc_q[i * 13 +: 13] <= {upper, held[1:0]};
+        acc_q[i * 13 +: 13] <= {upper, held_lo[1] ^ last_q, held_lo[0:0]};
       end
     end
   endgenerate

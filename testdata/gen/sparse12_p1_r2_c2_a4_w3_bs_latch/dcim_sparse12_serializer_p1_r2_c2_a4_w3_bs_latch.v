@@ -9,7 +9,8 @@ module dcim_sparse12_serializer_p1_r2_c2_a4_w3_bs_latch (
   input wire [15:0] in_act,
   output wire [3:0] act_plane,
   output wire acc_first,
-  output wire acc_last
+  output wire acc_last,
+  output wire acc_invert
 );
 
   genvar i;
@@ -18,13 +19,17 @@ module dcim_sparse12_serializer_p1_r2_c2_a4_w3_bs_latch (
   reg busy_q;
   wire first;
   wire last;
+  wire invert;
   reg first_q;
   reg last_q;
+  reg invert_q;
 
   assign first = busy_q & plane_q == 2'd0;
   assign last = busy_q & plane_q == 2'd3;
+  assign invert = busy_q & plane_q >= 2'd2;
   assign acc_first = first_q;
   assign acc_last = last_q;
+  assign acc_invert = invert_q;
 
   always @(posedge clk) begin
     if (in_valid) begin
@@ -49,6 +54,9 @@ module dcim_sparse12_serializer_p1_r2_c2_a4_w3_bs_latch (
   end
   always @(posedge clk) begin
     last_q <= last;
+  end
+  always @(posedge clk) begin
+    invert_q <= invert;
   end
 
   generate

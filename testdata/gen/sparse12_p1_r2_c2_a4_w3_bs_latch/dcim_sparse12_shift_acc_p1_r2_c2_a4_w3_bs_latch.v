@@ -6,41 +6,48 @@ module dcim_sparse12_shift_acc_p1_r2_c2_a4_w3_bs_latch (
   input wire clk,
   input wire first,
   input wire last,
+  input wire invert,
   input wire [7:0] plane_sums,
   output wire [15:0] sums
 );
 
   genvar i;
   reg [15:0] acc_q;
+  wire keep;
 
+  assign keep = ~first;
   assign sums = acc_q;
 
   generate
     for (i = 0; i < 2; i = i + 1) begin : g_lane
-      wire first_q;
+      wire keep_q;
       wire last_q;
+      wire invert_q;
       dcim_sparse12_ctrl_reg_p1_r2_c2_a4_w3_bs_latch u_first (
         .clk(clk),
-        .d(first),
-        .q(first_q)
+        .d(keep),
+        .q(keep_q)
       );
       dcim_sparse12_ctrl_reg_p1_r2_c2_a4_w3_bs_latch u_last (
         .clk(clk),
         .d(last),
         .q(last_q)
       );
+      dcim_sparse12_ctrl_reg_p1_r2_c2_a4_w3_bs_latch u_invert (
+        .clk(clk),
+        .d(invert),
+        .q(invert_q)
+      );
       wire [3:0] plane;
-      wire [6:0] acc_hi;
-      wire [7:0] held;
-      wire [4:0] addend;
+      wire [4:0] held_hi;
+      wire [2:0] held_lo;
       wire [4:0] upper;
       assign plane = plane_sums[i * 4 +: 4];
-      assign acc_hi = acc_q[i * 8 + 1 +: 7];
-      assign held = first_q ? 8'd0 : {acc_hi[6], acc_hi};
-      assign addend = {plane[3], plane} ^ {5{last_q}};
-      assign upper = held[7:3] + addend + {4'd0, last_q};
+      assign held_hi = {5{keep_q}} & {acc_q[i * 8 + 7], acc_q[i * 8 + 4 +: 4]};
+      assign held_lo = acc_q[i * 8 + 1 +: 3];
+      assign upper = held_hi + {plane[3], plane} ^ {5{invert_q}};
       always @(posedge clk) begin
-        acc_q[i * 8 +: 8] <= {upper, held[2:0]};
+        acc_q[i * 8 +: 8] <= {upper, held_lo[2] ^ last_q, held_lo[1:0]};
       end
     end
   endgenerate

@@ -24,6 +24,7 @@ module sparse12_top (
   wire [3:0] act_plane;
   wire acc_first;
   wire acc_last;
+  wire acc_invert;
   reg [11:0] products_q;
   wire [7:0] plane_sums;
 
@@ -42,7 +43,8 @@ module sparse12_top (
     .in_act(in_act),
     .act_plane(act_plane),
     .acc_first(acc_first),
-    .acc_last(acc_last)
+    .acc_last(acc_last),
+    .acc_invert(acc_invert)
   );
   dcim_sparse12_storage_p1_r2_c2_a4_w3_bs_latch u_storage (
     .clk(clk),
@@ -62,6 +64,7 @@ module sparse12_top (
     .clk(clk),
     .first(acc_first),
     .last(acc_last),
+    .invert(acc_invert),
     .plane_sums(plane_sums),
     .sums(out_data)
   );

@@ -9,7 +9,8 @@ module dcim_sparse12_serializer_p2_r8_c4_a16_w16_bs (
   input wire [511:0] in_act,
   output wire [31:0] act_plane,
   output wire acc_first,
-  output wire acc_last
+  output wire acc_last,
+  output wire acc_invert
 );
 
   genvar i;
@@ -18,13 +19,17 @@ module dcim_sparse12_serializer_p2_r8_c4_a16_w16_bs (
   reg busy_q;
   wire first;
   wire last;
+  wire invert;
   reg [3:0] first_q;
   reg [3:0] last_q;
+  reg [3:0] invert_q;
 
   assign first = busy_q & plane_q == 4'd0;
   assign last = busy_q & plane_q == 4'd15;
+  assign invert = busy_q & plane_q >= 4'd14;
   assign acc_first = first_q[3];
   assign acc_last = last_q[3];
+  assign acc_invert = invert_q[3];
 
   always @(posedge clk) begin
     if (in_valid) begin
@@ -49,6 +54,9 @@ module dcim_sparse12_serializer_p2_r8_c4_a16_w16_bs (
   end
   always @(posedge clk) begin
     last_q <= {last_q[2:0], last};
+  end
+  always @(posedge clk) begin
+    invert_q <= {invert_q[2:0], invert};
   end
 
   generate

@@ -6,41 +6,48 @@ module dcim_sparse12_shift_acc_p2_r8_c4_a16_w16_bs (
   input wire clk,
   input wire first,
   input wire last,
+  input wire invert,
   input wire [79:0] plane_sums,
   output wire [143:0] sums
 );
 
   genvar i;
   reg [143:0] acc_q;
+  wire keep;
 
+  assign keep = ~first;
   assign sums = acc_q;
 
   generate
     for (i = 0; i < 4; i = i + 1) begin : g_lane
-      wire first_q;
+      wire keep_q;
       wire last_q;
+      wire invert_q;
       dcim_sparse12_ctrl_reg_p2_r8_c4_a16_w16_bs u_first (
         .clk(clk),
-        .d(first),
-        .q(first_q)
+        .d(keep),
+        .q(keep_q)
       );
       dcim_sparse12_ctrl_reg_p2_r8_c4_a16_w16_bs u_last (
         .clk(clk),
         .d(last),
         .q(last_q)
       );
+      dcim_sparse12_ctrl_reg_p2_r8_c4_a16_w16_bs u_invert (
+        .clk(clk),
+        .d(invert),
+        .q(invert_q)
+      );
       wire [19:0] plane;
-      wire [34:0] acc_hi;
-      wire [35:0] held;
-      wire [20:0] addend;
+      wire [20:0] held_hi;
+      wire [14:0] held_lo;
       wire [20:0] upper;
       assign plane = plane_sums[i * 20 +: 20];
-      assign acc_hi = acc_q[i * 36 + 1 +: 35];
-      assign held = first_q ? 36'd0 : {acc_hi[34], acc_hi};
-      assign addend = {plane[19], plane} ^ {21{last_q}};
-      assign upper = held[35:15] + addend + {20'd0, last_q};
+      assign held_hi = {21{keep_q}} & {acc_q[i * 36 + 35], acc_q[i * 36 + 16 +: 20]};
+      assign held_lo = acc_q[i * 36 + 1 +: 15];
+      assign upper = held_hi + {plane[19], plane} ^ {21{invert_q}};
       always @(posedge clk) begin
-        acc_q[i * 36 +: 36] <= {upper, held[14:0]};
+        acc_q[i * 36 +: 36] <= {upper, held_lo[14] ^ last_q, held_lo[13:0]};
       end
     end
   endgenerate
