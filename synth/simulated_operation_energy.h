@@ -62,6 +62,22 @@ struct SimulatedEnergy {
 // [min(rate/2, 1/2), max(1 - rate/2, 1/2)].
 double FeasibleDuty(double rate, double duty);
 
+// The smallest nonzero toggle rate (per cycle) given to OpenSTA.
+inline constexpr double kMinAnnotatedRate = 1e-3;
+
+struct BitAnnotation {
+  double rate = 0, duty = 0;
+  bool operator==(const BitAnnotation&) const = default;
+};
+
+// What a signal of `rate` toggles per cycle at `duty` is annotated with:
+// never a tiny nonzero value, which OpenSTA 2.0.17's float propagation
+// turns into a NaN power (simulated_operation_energy.cpp says how): a rate
+// below kMinAnnotatedRate becomes 0, a still signal's duty within
+// kMinAnnotatedRate / 2 of 0 or 1 that level, then FeasibleDuty. Throws
+// flexcim::Error naming `signal` for a non-finite or out-of-range input.
+BitAnnotation AnnotatedActivity(const std::string& signal, double rate, double duty);
+
 // The registers' activity (rate, duty) of one cycle class by bit of the
 // activity bus, and the ports' mean rate and duty. Throws flexcim::Error
 // naming the first register whose output net the trace lacks ("the trace
