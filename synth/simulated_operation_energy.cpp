@@ -113,6 +113,22 @@ ActivitySet SimulatedActivity(const verif::OperationActivity& activity, verif::C
   return a;
 }
 
+RareToggles RareRegisterToggles(const verif::OperationActivity& activity, verif::CycleClass cycle_class,
+                                const std::vector<std::string>& register_nets) {
+  RareToggles r;
+  for (const std::string& net : register_nets) {
+    const verif::BitActivity* ba = activity.Find(net);
+    if (ba == nullptr) continue;  // SimulatedActivity names it
+    const double rate = ba->rate[static_cast<int>(cycle_class)];
+    r.measured_per_cycle += rate;
+    if (rate > 0 && rate < kMinAnnotatedRate) {
+      ++r.registers;
+      r.dropped_per_cycle += rate;
+    }
+  }
+  return r;
+}
+
 SimulatedEnergy MeasureSimulatedEnergy(const SimulatedEnergyOptions& o, const verif::OperationActivity& activity) {
   using verif::CycleClass;
   const RegisterPorts cut = CutRegistersToPorts(ReadText(o.netlist), o.top, o.sequential_cells);
@@ -146,6 +162,8 @@ SimulatedEnergy MeasureSimulatedEnergy(const SimulatedEnergyOptions& o, const ve
   });
   SimulatedEnergy out;
   out.registers = static_cast<int>(cut.output_nets.size());
+  out.rare_toggles = {RareRegisterToggles(activity, CycleClass::kCompute, cut.output_nets),
+                      RareRegisterToggles(activity, CycleClass::kWrite, cut.output_nets)};
   out.instance_power_mw = std::move(instances);
   out.compute_cycles = activity.cycles[static_cast<int>(CycleClass::kCompute)];
   out.write_cycles = activity.cycles[static_cast<int>(CycleClass::kWrite)];
@@ -202,6 +220,15 @@ nlohmann::json ToJson(const SimulatedEnergy& e) {
                                    {"row_write", e.row_write_pj_by_component},
                                    {"idle_cycle", e.idle_pj_by_component}};
   }
+  nlohmann::json rare;
+  for (int k = 0; k < 2; ++k) {
+    const RareToggles& r = e.rare_toggles[k];
+    rare[k == 0 ? "compute" : "row_write"] = {{"registers", r.registers},
+                                              {"dropped_toggles_per_cycle", r.dropped_per_cycle},
+                                              {"measured_toggles_per_cycle", r.measured_per_cycle}};
+  }
+  rare["min_rate"] = kMinAnnotatedRate;
+  j["annotated_still_below_min_rate"] = rare;
   j["cycles"] = {{"compute", e.compute_cycles}, {"write", e.write_cycles}, {"idle", e.idle_cycles},
                  {"vectors", e.vectors}, {"writes", e.writes}};
   return j;

@@ -45,6 +45,17 @@ struct SimulatedEnergyOptions {
   AreaBreakdownOptions breakdown;
 };
 
+// Registers whose measured rate in a cycle class is nonzero but below
+// kMinAnnotatedRate (annotated still), the toggles per cycle they lose and
+// the measured toggles per cycle of all registers in that class.
+struct RareToggles {
+  int registers = 0;
+  double dropped_per_cycle = 0, measured_per_cycle = 0;
+};
+
+RareToggles RareRegisterToggles(const verif::OperationActivity& activity, verif::CycleClass cycle_class,
+                                const std::vector<std::string>& register_nets);
+
 struct SimulatedEnergy {
   OperationEnergy energy;   // the three energies and runs' power
   int registers = 0;        // sequential cells given a simulated rate (all of them)
@@ -56,6 +67,8 @@ struct SimulatedEnergy {
   // write and one idle cycle (the decomposition above per component; they
   // add up to the totals).
   std::map<std::string, double> vector_pj_by_component, row_write_pj_by_component, idle_pj_by_component;
+  // Per cycle class (compute, write): what AnnotatedActivity left out.
+  std::array<RareToggles, 2> rare_toggles;
 };
 
 // A duty consistent with `rate` toggles per cycle: `duty` clamped into

@@ -127,6 +127,15 @@ TEST(SimulatedActivityDuty, EveryAnnotatedRateAndDutyIsZeroOneOrResolvable) {
                                       {"flexcim_act[0]", {0.3, 0.15}}, {"flexcim_act[1]", {0, 1}}}));
   EXPECT_EQ(compute.port_activity, (std::map<std::string, double>{{"in_valid", 0.5}, {"rst_n", 0}}));
   EXPECT_EQ(compute.port_duty, (std::map<std::string, double>{{"in_valid", 0.25}, {"rst_n", 1}}));
+  // What the energy JSON reports as left out (annotated_still_below_min_rate).
+  const RareToggles w = RareRegisterToggles(act, verif::CycleClass::kWrite, nets);
+  EXPECT_EQ(w.registers, 2);
+  EXPECT_DOUBLE_EQ(w.dropped_per_cycle, 3 / 5940.0);
+  EXPECT_DOUBLE_EQ(w.measured_per_cycle, 3 / 5940.0);
+  const RareToggles c = RareRegisterToggles(act, verif::CycleClass::kCompute, nets);
+  EXPECT_EQ(c.registers, 1);
+  EXPECT_DOUBLE_EQ(c.dropped_per_cycle, 0.0005);
+  EXPECT_DOUBLE_EQ(c.measured_per_cycle, 0.3005);
 }
 
 }  // namespace
