@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include <fstream>
 #include <sstream>
@@ -36,13 +37,38 @@ std::string ReadText(const fs::path& path) {
 // A duty the simulated rate allows: a signal toggling r times per cycle
 // spends at least r/2 of its cycles at each value (as the trace measures
 // them, a toggle near a class boundary can leave a toggling signal at duty 0
-// or 1 within the class). OpenSTA 2.0.17 turns such an impossible pair into
-// a NaN power on some cells (the default macro's dense row-write run:
-// "floating point value is Not a Number"), so the duty is moved into
-// [r/2, 1 - r/2]; the rate, which sets the switching power, is kept.
+// or 1 within the class); the duty is moved into [r/2, 1 - r/2] and the
+// rate, which sets the switching power, is kept.
 double FeasibleDuty(double rate, double duty) {
   const double margin = std::min(rate / 2, 0.5);
   return std::clamp(duty, margin, 1 - margin);
+}
+
+// OpenSTA 2.0.17 propagates activity in single-precision float, and an
+// and2's internal power weighs its A -> X arc by density(A) / density(X) x
+// duty(B). With annotated rates of one toggle in thousands of cycles and
+// duties of r/2 (FeasibleDuty), products of such duties down a carry chain
+// underflow: in the default dense macro's row-write run the adder tree cell
+// g_col[11].u_adder_tree/_7367_ (and2_0) had density(A) 7.4e4/s,
+// density(B) 1.1e-32/s at duty 0 and density(X) 1.8e-36/s, the ratio
+// overflowed to inf, inf x 0 = NaN, and the design total became NaN. So no
+// annotated value is tiny but nonzero: a rate below kMinAnnotatedRate
+// (fewer than one toggle in 1,000 cycles of the class: a level change, not
+// an activity of the operation) is annotated as a still signal, and a still
+// signal's duty within kMinAnnotatedRate / 2 of 0 or 1 as that level.
+BitAnnotation AnnotatedActivity(const std::string& signal, double rate, double duty) {
+  constexpr double kRounding = 1e-9;  // a duty summed over a port's bits may pass 1 by an ulp
+  if (!std::isfinite(rate) || !std::isfinite(duty) || rate < 0 || duty < -kRounding || duty > 1 + kRounding) {
+    throw Error(fmt::format("{}: activity rate {} duty {} is not a toggle rate >= 0 with a duty in [0, 1]", signal,
+                            rate, duty));
+  }
+  duty = std::clamp(duty, 0.0, 1.0);
+  if (rate < kMinAnnotatedRate) {
+    rate = 0;
+    if (duty < kMinAnnotatedRate / 2) duty = 0;
+    if (duty > 1 - kMinAnnotatedRate / 2) duty = 1;
+  }
+  return {rate, FeasibleDuty(rate, duty)};
 }
 
 ActivitySet SimulatedActivity(const verif::OperationActivity& activity, verif::CycleClass cycle_class,
@@ -64,8 +90,9 @@ ActivitySet SimulatedActivity(const verif::OperationActivity& activity, verif::C
       rate += ba->rate[k];
       duty += ba->duty[duty_k];
     }
-    a.port_activity[p.name] = idle ? 0.0 : rate / p.width;
-    a.port_duty[p.name] = FeasibleDuty(a.port_activity[p.name], duty / p.width);
+    const BitAnnotation port = AnnotatedActivity(p.name, idle ? 0.0 : rate / p.width, duty / p.width);
+    a.port_activity[p.name] = port.rate;
+    a.port_duty[p.name] = port.duty;
     if (p.name == "rst_n") {
       // Out of reset in every operation: the release edge belongs to no
       // operation (reset cycles are in no class), though the trace counts it
@@ -80,10 +107,26 @@ ActivitySet SimulatedActivity(const verif::OperationActivity& activity, verif::C
       throw Error(fmt::format("the trace has no signal {} (output of register {}): is it a trace of this design?",
                               register_nets[i], register_cells[i]));
     }
-    const double rate = idle ? 0.0 : ba->rate[k];
-    a.bit_activity[fmt::format("{}[{}]", kBus, i)] = {rate, FeasibleDuty(rate, ba->duty[duty_k])};
+    const BitAnnotation bit = AnnotatedActivity(register_nets[i], idle ? 0.0 : ba->rate[k], ba->duty[duty_k]);
+    a.bit_activity[fmt::format("{}[{}]", kBus, i)] = {bit.rate, bit.duty};
   }
   return a;
+}
+
+RareToggles RareRegisterToggles(const verif::OperationActivity& activity, verif::CycleClass cycle_class,
+                                const std::vector<std::string>& register_nets) {
+  RareToggles r;
+  for (const std::string& net : register_nets) {
+    const verif::BitActivity* ba = activity.Find(net);
+    if (ba == nullptr) continue;  // SimulatedActivity names it
+    const double rate = ba->rate[static_cast<int>(cycle_class)];
+    r.measured_per_cycle += rate;
+    if (rate > 0 && rate < kMinAnnotatedRate) {
+      ++r.registers;
+      r.dropped_per_cycle += rate;
+    }
+  }
+  return r;
 }
 
 SimulatedEnergy MeasureSimulatedEnergy(const SimulatedEnergyOptions& o, const verif::OperationActivity& activity) {
@@ -119,6 +162,8 @@ SimulatedEnergy MeasureSimulatedEnergy(const SimulatedEnergyOptions& o, const ve
   });
   SimulatedEnergy out;
   out.registers = static_cast<int>(cut.output_nets.size());
+  out.rare_toggles = {RareRegisterToggles(activity, CycleClass::kCompute, cut.output_nets),
+                      RareRegisterToggles(activity, CycleClass::kWrite, cut.output_nets)};
   out.instance_power_mw = std::move(instances);
   out.compute_cycles = activity.cycles[static_cast<int>(CycleClass::kCompute)];
   out.write_cycles = activity.cycles[static_cast<int>(CycleClass::kWrite)];
@@ -175,6 +220,15 @@ nlohmann::json ToJson(const SimulatedEnergy& e) {
                                    {"row_write", e.row_write_pj_by_component},
                                    {"idle_cycle", e.idle_pj_by_component}};
   }
+  nlohmann::json rare;
+  for (int k = 0; k < 2; ++k) {
+    const RareToggles& r = e.rare_toggles[k];
+    rare[k == 0 ? "compute" : "row_write"] = {{"registers", r.registers},
+                                              {"dropped_toggles_per_cycle", r.dropped_per_cycle},
+                                              {"measured_toggles_per_cycle", r.measured_per_cycle}};
+  }
+  rare["min_rate"] = kMinAnnotatedRate;
+  j["annotated_still_below_min_rate"] = rare;
   j["cycles"] = {{"compute", e.compute_cycles}, {"write", e.write_cycles}, {"idle", e.idle_cycles},
                  {"vectors", e.vectors}, {"writes", e.writes}};
   return j;

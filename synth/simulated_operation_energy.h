@@ -45,6 +45,17 @@ struct SimulatedEnergyOptions {
   AreaBreakdownOptions breakdown;
 };
 
+// Registers whose measured rate in a cycle class is nonzero but below
+// kMinAnnotatedRate (annotated still), the toggles per cycle they lose and
+// the measured toggles per cycle of all registers in that class.
+struct RareToggles {
+  int registers = 0;
+  double dropped_per_cycle = 0, measured_per_cycle = 0;
+};
+
+RareToggles RareRegisterToggles(const verif::OperationActivity& activity, verif::CycleClass cycle_class,
+                                const std::vector<std::string>& register_nets);
+
 struct SimulatedEnergy {
   OperationEnergy energy;   // the three energies and runs' power
   int registers = 0;        // sequential cells given a simulated rate (all of them)
@@ -56,11 +67,29 @@ struct SimulatedEnergy {
   // write and one idle cycle (the decomposition above per component; they
   // add up to the totals).
   std::map<std::string, double> vector_pj_by_component, row_write_pj_by_component, idle_pj_by_component;
+  // Per cycle class (compute, write): what AnnotatedActivity left out.
+  std::array<RareToggles, 2> rare_toggles;
 };
 
 // A duty consistent with `rate` toggles per cycle: `duty` clamped into
 // [min(rate/2, 1/2), max(1 - rate/2, 1/2)].
 double FeasibleDuty(double rate, double duty);
+
+// The smallest nonzero toggle rate (per cycle) given to OpenSTA.
+inline constexpr double kMinAnnotatedRate = 1e-3;
+
+struct BitAnnotation {
+  double rate = 0, duty = 0;
+  bool operator==(const BitAnnotation&) const = default;
+};
+
+// What a signal of `rate` toggles per cycle at `duty` is annotated with:
+// never a tiny nonzero value, which OpenSTA 2.0.17's float propagation
+// turns into a NaN power (simulated_operation_energy.cpp says how): a rate
+// below kMinAnnotatedRate becomes 0, a still signal's duty within
+// kMinAnnotatedRate / 2 of 0 or 1 that level, then FeasibleDuty. Throws
+// flexcim::Error naming `signal` for a non-finite or out-of-range input.
+BitAnnotation AnnotatedActivity(const std::string& signal, double rate, double duty);
 
 // The registers' activity (rate, duty) of one cycle class by bit of the
 // activity bus, and the ports' mean rate and duty. Throws flexcim::Error
