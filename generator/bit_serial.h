@@ -41,7 +41,10 @@ vast::Module* EmitAndCell(vast::VerilogFile& file, const std::string& name, int 
 // Per lane, LSB plane first: acc <= (first ? 0 : acc >>> 1) +/- (plane << (A-1)),
 // subtracting on the last (sign) plane. After A planes acc is
 // sum_k plane_k * 2^k with plane A-1 weighted -2^(A-1): exact, because
-// every value shifted right is even (docs/ARCHITECTURE.md). A >= 2.
+// the bit the shift drops never reaches the result (after the first plane
+// the true value is even; before it, the dropped bits are those of the
+// previous vector, which the first plane does not read) (docs/ARCHITECTURE.md).
+// A >= 2.
 // The subtraction is held - p = ~(~held + p): `invert` (planes)
 // complements the adder's output, so plane A-2 stores its upper bits
 // complemented and the sign plane adds the plane to ~held and complements
