@@ -41,16 +41,21 @@ GeneratedDesign GenerateFlexcim(const MacroConfig& config) {
                     .in_width = config.merge_lane_width(),
                     .plane_delay = config.merge_stages(),
                     .role = "output lane, after the merging network (the output register)"});
-  add("Cell storage of one sub-macro: weights and element bits, one row written per cycle.",
+  // One storage of P*R rows for the macro (row k*R + r: sub-macro k, row r).
+  const int storage_rows = config.subs() * config.rows();
+  add("Cell storage of the macro: weights and element bits of every sub-macro row (row k*R + r), "
+      "one row written per cycle.",
       [&](vast::VerilogFile& f) {
-        return EmitCellStorage(f, names.cell_storage, names.control, config.rows(), config.cols(),
-                               config.w_bits(), config.storage());
+        return EmitCellStorage(f, names.cell_storage, names.control, storage_rows, config.cols(),
+                               config.w_bits(), config.storage(),
+                               config.subs() > 1 ? config.select_groups() * config.sel_bits() : 0);
       });
   if (config.subs() > 1) {
-    add("Pair-select storage of one sub-macro: one select per row and select group.",
+    add("Pair-select storage of the macro: one select per sub-macro row (row k*R + r) and "
+        "select group, written through the cell storage's write pipeline.",
         [&](vast::VerilogFile& f) {
-          return EmitSelectStorage(f, names.select_storage, names.control, config.rows(),
-                                   config.select_groups(), config.sel_bits(), config.storage());
+          return EmitSelectStorage(f, names.select_storage, storage_rows, config.select_groups(),
+                                   config.sel_bits(), config.storage());
         });
   }
   if (config.subs() > 1) {
@@ -62,10 +67,9 @@ GeneratedDesign GenerateFlexcim(const MacroConfig& config) {
                   "group, 2:1 element mux per cell ({}-bit activations).",
                   serial ? 1 : config.a_bits()),
       [&](vast::VerilogFile& f) { return EmitDistribution(f, names.distribution, names.pair_mux, config); });
-  add(serial ? "One sub-macro: storage, distribution, AND cells, product registers, one adder "
-               "tree per column (one bit plane's column sums per cycle)."
-             : "One sub-macro: storage, distribution, product registers, one adder tree per "
-               "column.",
+  add(serial ? "One sub-macro: distribution, AND cells, product registers, one adder tree per "
+               "column (one bit plane's column sums per cycle)."
+             : "One sub-macro: distribution, product registers, one adder tree per column.",
       [&](vast::VerilogFile& f) { return EmitSubmacro(f, config, names); });
   if (config.subs() > 1) {
     add("Merging-network control register: one flip-flop, one instance per replicated copy.",

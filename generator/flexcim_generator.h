@@ -4,9 +4,9 @@
 // Module hierarchy (<cfg> = MacroConfig::Name()):
 //   flexcim_top
 //     flexcim_valid_pipe_<cfg>          u_valid_pipe
+//     flexcim_storage_<cfg>             u_storage         (weights + element bits, P*R rows)
+//     flexcim_select_storage_<cfg>      u_select_storage  (P > 1; P*R rows)
 //     flexcim_submacro_<cfg>            u_sub0 .. u_sub{P-1}
-//       flexcim_storage_<cfg>           u_storage         (weights + element bits)
-//       flexcim_select_storage_<cfg>    u_select_storage  (P > 1)
 //       flexcim_distribution_<cfg>      u_distribution    (P:1 pair + 2:1 element mux)
 //         flexcim_distribution_pair_mux_<cfg>  g_row[r].g_group[q].u_pair_mux (P > 1)
 //       flexcim_mul_<cfg>               g_col[c].g_row[r].u_mul

@@ -6,7 +6,9 @@ MergeControlPlan MergeControlPlan::For(const MacroConfig& config) {
   MergeControlPlan plan;
   plan.levels = config.log2_subs();
   if (plan.levels == 0) return plan;
-  const int o = config.output_width();
+  // A leaf drives the muxes of its lanes at the merge's lane width (O, or
+  // W + log2 R + log2 P for bit-serial plane sums).
+  const int o = config.merge_lane_width();
   while (plan.columns_per_leaf * 2 <= config.cols() &&
          plan.columns_per_leaf * 2 * o <= kMaxControlFanout) {
     plan.columns_per_leaf *= 2;

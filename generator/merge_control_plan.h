@@ -31,14 +31,31 @@ struct MergeControlPlan {
 
   int levels = 0;              // log2 P (0: no merging, no control)
   int columns_per_leaf = 1;    // power of two, columns_per_leaf * O <= 64 unless 1
-  int leaves = 0;              // per level: P * C / columns_per_leaf
-  int roots = 0;               // per level: max(1, leaves / 64)
+  int leaves = 0;              // level 1: P * C / columns_per_leaf
+  int roots = 0;               // level 1: max(1, leaves / 64)
   int leaves_per_root = 0;     // leaves / roots (<= 64)
 
   static MergeControlPlan For(const MacroConfig& config);
 
+  // Merge level l controls only lanes below (P >> (l-1)) * C: the lanes
+  // above are zero already whenever level l merges (they were zeroed at
+  // level l-1 for the same vector, since l <= log2 N implies l-1 <= log2 N),
+  // so level l passes them on without a mux. Its leaves are the first
+  // leaves >> (l-1) of level 1's, its roots max(1, those / 64).
+  int LevelLeaves(int level) const { return leaves >> (level - 1); }
+  int LevelRoots(int level) const {
+    return LevelLeaves(level) > kMaxControlFanout ? LevelLeaves(level) / kMaxControlFanout : 1;
+  }
+  int LevelLeavesPerRoot(int level) const { return LevelLeaves(level) / LevelRoots(level); }
+  // First lane level l does not control (P >> (l-1)) * C = lanes >> (l-1).
+  int LevelControlledLanes(int level) const { return (leaves * columns_per_leaf) >> (level - 1); }
+
   // Flip-flops of the control registers over all levels.
-  int control_registers() const { return levels * (leaves + roots); }
+  int control_registers() const {
+    int n = 0;
+    for (int l = 1; l <= levels; ++l) n += LevelLeaves(l) + LevelRoots(l);
+    return n;
+  }
 };
 
 }  // namespace flexcim::gen

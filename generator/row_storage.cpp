@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 #include <vector>
 
 #include "core/macro_config.h"
@@ -16,20 +17,34 @@ namespace {
 
 using vast::BinaryOp;
 
+// Bit `index` of a `width`-bit bus, or the bus itself when it is one bit.
+vast::NetSelect BitOf(const vast::Net& bus, vast::Expression* index) {
+  if (bus.width() == 1) return vast::NetSelect(bus, bus.id());
+  return bus.Bit(index);
+}
+
 // The module's ports: one handle per field's write port and read port.
 struct RowStoragePorts {
   vast::InputNet clk;
   vast::InputNet wr_en;
   vast::InputNet wr_row;
-  std::vector<vast::InputNet> write;
+  std::vector<vast::InputNet> write;  // the stored fields', then the forwarded field's
   std::vector<vast::OutputNet> read;
+  std::optional<vast::OutputNet> forward_data;     // the forwarded field at stage 2
+  std::optional<vast::OutputNet> forward_row_en;   // the last slice's row enables
 };
 
-RowStoragePorts AddPorts(vast::ModuleBuilder& m, int rows, const std::vector<RowField>& fields) {
+RowStoragePorts AddPorts(vast::ModuleBuilder& m, int rows, const std::vector<RowField>& fields,
+                         const std::optional<ForwardedField>& forward) {
   RowStoragePorts p{m.AddInput("clk", 1), m.AddInput("wr_en", 1),
-                    m.AddInput("wr_row", Log2Exact(rows)), {}, {}};
+                    m.AddInput("wr_row", Log2Exact(rows)), {}, {}, {}, {}};
   for (const RowField& f : fields) p.write.push_back(m.AddInput(f.write_port, f.row_width));
+  if (forward) p.write.push_back(m.AddInput(forward->write_port, forward->width));
   for (const RowField& f : fields) p.read.push_back(m.AddOutput(f.read_port, rows * f.row_width));
+  if (forward) {
+    p.forward_data = m.AddOutput(forward->data_port, forward->width);
+    p.forward_row_en = m.AddOutput(forward->row_enable_port, rows);
+  }
   return p;
 }
 
@@ -117,6 +132,7 @@ void AddRows(vast::ModuleBuilder& m, const std::string& control_module, const va
              const RowStoragePorts& ports, const std::vector<RowField>& fields, StorageKind storage) {
   vast::VerilogFile& file = m.verilog_file();
   const WriteStages stages = AddWriteStages(m, rows, ports);
+  if (ports.forward_data) m.Assign(*ports.forward_data, stages.data.back());
   const int l = stages.lo_bits;
   const std::vector<FieldSlice> slices = SlicesOf(fields);
   std::vector<size_t> per_field(fields.size(), 0);
@@ -159,16 +175,48 @@ void AddRows(vast::ModuleBuilder& m, const std::string& control_module, const va
       row.AlwaysFf(ports.clk, body);
     }
     row.Assign(Lane(file, ports.read[s.field], {{r, f.row_width}}, s.lo, s.width), reg);
+    if (ports.forward_row_en && &s == &slices.back()) row.Assign(BitOf(*ports.forward_row_en, r), en);
   }
+}
+
+// Row r of a forwarded field: loads (flip-flops) or is transparent while
+// clk is low (latches) under row_en[r], from the stage-2 data. (Taking the
+// cell storage row's latch gate instead of its enable would save a gate per
+// row but give the latch macro's top level other wiring than the
+// flip-flop macro's: docs/ARCHITECTURE.md "Latch storage".)
+void AddForwardedRows(vast::ModuleBuilder& m, const vast::Genvar& r, int rows, const vast::InputNet& clk,
+                      const vast::InputNet& row_en, const vast::InputNet& data, const vast::OutputNet& read,
+                      const std::string& register_name, StorageKind storage) {
+  vast::VerilogFile& file = m.verilog_file();
+  const int width = data.width();
+  auto& row = m.For(r, rows, "g_row");
+  auto reg = row.AddReg(register_name, width);
+  vast::StatementBlock* write = file.Block();
+  vast::StatementBlock* body = file.Block();
+  if (storage == StorageKind::kLatch) {
+    row.AddComment("row latches transparent while clk is low after the enables' edge (t+1 .. t+2)");
+    auto gate = row.AddWire(register_name + "_gate", 1);
+    row.Assign(gate, file.Op(BinaryOp::kLogicalAnd,
+                             file.Make<vast::Unary>(vast::UnaryOp::kLogicalNot, clk), BitOf(row_en, r)));
+    row.BlockingAssign(write, reg, data);
+    body->Add<vast::If>(file, gate, write, nullptr);
+    row.AlwaysLatch(body);
+  } else {
+    row.NonblockingAssign(write, reg, data);
+    body->Add<vast::If>(file, BitOf(row_en, r), write, nullptr);
+    row.AlwaysFf(clk, body);
+  }
+  row.Assign(Lane(file, read, {{r, width}}, 0, width), reg);
 }
 
 }  // namespace
 
 vast::Module* EmitRowStorage(vast::VerilogFile& file, const std::string& name,
                              const std::string& control_module, int rows,
-                             const std::vector<RowField>& fields, StorageKind storage) {
+                             const std::vector<RowField>& fields, StorageKind storage,
+                             const std::optional<ForwardedField>& forward) {
   vast::ModuleBuilder m(file, name);
-  const RowStoragePorts ports = AddPorts(m, rows, fields);
+  const RowStoragePorts ports = AddPorts(m, rows, fields, forward);
   const vast::Genvar r = m.AddGenvar("r");
   AddRows(m, control_module, r, rows, ports, fields, storage);
   return m.result();
@@ -176,18 +224,29 @@ vast::Module* EmitRowStorage(vast::VerilogFile& file, const std::string& name,
 
 vast::Module* EmitCellStorage(vast::VerilogFile& file, const std::string& name,
                               const std::string& control_module, int rows, int cols, int w_bits,
-                              StorageKind storage) {
+                              StorageKind storage, int forwarded_select_width) {
+  std::optional<ForwardedField> forward;
+  if (forwarded_select_width > 0) {
+    forward = ForwardedField{"wr_sel", "sel_wr_data", "sel_row_en", forwarded_select_width};
+  }
   return EmitRowStorage(file, name, control_module, rows,
                         {{"wr_w", "weights", "w_q", cols * w_bits},
                          {"wr_e", "elems", "e_q", cols}},
-                        storage);
+                        storage, forward);
 }
 
-vast::Module* EmitSelectStorage(vast::VerilogFile& file, const std::string& name,
-                                const std::string& control_module, int rows, int groups,
+vast::Module* EmitSelectStorage(vast::VerilogFile& file, const std::string& name, int rows, int groups,
                                 int sel_bits, StorageKind storage) {
-  return EmitRowStorage(file, name, control_module, rows,
-                        {{"wr_sel", "sels", "s_q", groups * sel_bits}}, storage);
+  vast::ModuleBuilder m(file, name);
+  auto clk = m.AddInput("clk", 1);
+  auto row_en = m.AddInput("row_en", rows);
+  auto wr_sel = m.AddInput("wr_sel", groups * sel_bits);
+  auto sels = m.AddOutput("sels", rows * groups * sel_bits);
+  m.AddComment("rows written through the cell storage's write pipeline: wr_sel is its stage-2 data, "
+               "row_en its row enables");
+  const vast::Genvar r = m.AddGenvar("r");
+  AddForwardedRows(m, r, rows, clk, row_en, wr_sel, sels, "s_q", storage);
+  return m.result();
 }
 
 }  // namespace flexcim::gen

@@ -8,6 +8,7 @@
 // (latches), so either kind holds it from edge t+2 on.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,8 +27,10 @@ struct RowField {
   int row_width;
 };
 
-// module <name> (input clk, input wr_en, input [log2(rows)-1:0] wr_row,
-//                input <write ports>..., output <read ports>...)
+// EmitRowStorage: module <name> (input clk, input wr_en, input
+// [log2(rows)-1:0] wr_row, input <write ports>..., output <read ports>...
+// [, input <forward write port>, output <forward data port>, output
+// [rows-1:0] <forward row enable port>]).
 // Edge t captures wr_en with the row predecoded in two halves and the
 // write data; edge t+1 registers row r's enables, one copy per slice of at
 // most kMaxGeneratedFanout bits of a field (each an instance of
@@ -36,20 +39,39 @@ struct RowField {
 // the slice's latches are transparent while clk is low and its enable is
 // set (t+1 .. t+2). wr_en is already qualified by the caller (rst_n,
 // sub-macro address); a write in flight completes whatever rst_n does.
+// A field written through this module's write pipeline but stored in
+// another module (FlexCiM's pair selects, EmitSelectStorage): its stage-2
+// data leaves on `data_port` and row r's enable on bit r of
+// `row_enable_port` (the enable of the module's last field slice, so the
+// other module's row loads exactly when this module's row does).
+struct ForwardedField {
+  std::string write_port;
+  std::string data_port;
+  std::string row_enable_port;
+  int width;
+};
+
 vast::Module* EmitRowStorage(vast::VerilogFile& file, const std::string& name,
                              const std::string& control_module, int rows,
-                             const std::vector<RowField>& fields, StorageKind storage);
+                             const std::vector<RowField>& fields, StorageKind storage,
+                             const std::optional<ForwardedField>& forward = std::nullopt);
 
-// Weights (W bits) and element bits of every cell of one sub-macro:
-// fields wr_w -> weights and wr_e -> elems.
+// Weights (W bits) and element bits of every cell: fields wr_w -> weights
+// and wr_e -> elems. forwarded_select_width > 0: the pair selects ride the
+// same write pipeline (input wr_sel, outputs sel_wr_data (its stage 2) and
+// sel_row_en (the element-bit slice's row enables) for EmitSelectStorage).
 vast::Module* EmitCellStorage(vast::VerilogFile& file, const std::string& name,
                               const std::string& control_module, int rows, int cols, int w_bits,
-                              StorageKind storage);
+                              StorageKind storage, int forwarded_select_width = 0);
 
-// Pair selects (sel_bits per select group) of one sub-macro:
-// field wr_sel -> sels.
-vast::Module* EmitSelectStorage(vast::VerilogFile& file, const std::string& name,
-                                const std::string& control_module, int rows, int groups,
+// Pair selects (sel_bits per select group) of every row, written through
+// the cell storage's write pipeline (module <name> (input clk, input
+// [rows-1:0] row_en, input wr_sel (stage-2 data), output sels)): row r
+// loads at the edge after row_en[r] (flip-flops) or is transparent while
+// clk is low and row_en[r] is set (latches), exactly when the cell
+// storage's row r is written. No registers of its own besides the stored
+// bits.
+vast::Module* EmitSelectStorage(vast::VerilogFile& file, const std::string& name, int rows, int groups,
                                 int sel_bits, StorageKind storage);
 
 }  // namespace flexcim::gen

@@ -22,36 +22,20 @@ vast::Module* EmitSubmacro(vast::VerilogFile& file, const MacroConfig& config,
   const bool has_select = config.subs() > 1;
 
   vast::ModuleBuilder m(file, names.submacro);
-  auto clk = m.AddInput("clk", 1);
-  auto wr_en = m.AddInput("wr_en", 1);
-  auto wr_row = m.AddInput("wr_row", config.row_addr_bits());
-  auto wr_w = m.AddInput("wr_w", cols * w);
-  auto wr_e = m.AddInput("wr_e", cols);
-  std::optional<vast::InputNet> wr_sel;
-  if (has_select) wr_sel = m.AddInput("wr_sel", config.select_groups() * config.sel_bits());
+  // The stored rows of this sub-macro come from the macro's one cell and
+  // select storage (flexcim_top: P*R rows, one write pipeline).
+  m.AddInput("clk", 1);
+  m.AddInput("weights", rows * cols * w);  // read by the column array (m.Get)
+  auto elems = m.AddInput("elems", rows * cols);
+  std::optional<vast::InputNet> sels;
+  if (has_select) sels = m.AddInput("sels", rows * config.select_groups() * config.sel_bits());
   // Bit-serial: `act` is one bit plane of the window.
   auto act = m.AddInput("act", config.act_lanes() * a);
   auto col_sums = m.AddOutput("col_sums", cols * csw);
 
   auto c = m.AddGenvar("c");
   auto r = m.AddGenvar("r");
-  auto weights = m.AddWire("weights", rows * cols * w);
-  auto elems = m.AddWire("elems", rows * cols);
-  std::optional<vast::WireNet> sels;
-  if (has_select) sels = m.AddWire("sels", rows * config.select_groups() * config.sel_bits());
   auto cell_act = m.AddWire("cell_act", rows * cols * a);
-
-  m.AddInstance(names.cell_storage, "u_storage",
-                {Connection::In("clk", clk), Connection::In("wr_en", wr_en),
-                 Connection::In("wr_row", wr_row), Connection::In("wr_w", wr_w),
-                 Connection::In("wr_e", wr_e), Connection::Out("weights", weights),
-                 Connection::Out("elems", elems)});
-  if (has_select) {
-    m.AddInstance(names.select_storage, "u_select_storage",
-                  {Connection::In("clk", clk), Connection::In("wr_en", wr_en),
-                   Connection::In("wr_row", wr_row), Connection::In("wr_sel", *wr_sel),
-                   Connection::Out("sels", *sels)});
-  }
   std::vector<Connection> distribution_ports{Connection::In("act", act)};
   if (has_select) distribution_ports.push_back(Connection::In("sels", *sels));
   distribution_ports.push_back(Connection::In("elems", elems));

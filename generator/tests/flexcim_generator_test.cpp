@@ -112,25 +112,48 @@ TEST(GenerateFlexcim, WriteQualificationAndPerLevelMerge) {
   const GeneratedDesign d = GenerateFlexcim(MacroConfig::Create({.subs = 8, .rows = 8, .cols = 8, .sel_group = 2, .a_bits = 8, .w_bits = 8}));
   const std::string& top = FileNamed(d, "flexcim_top.v").text;
   EXPECT_NE(top.find("  assign wr_go = wr_en & rst_n;\n"), std::string::npos);
-  EXPECT_NE(top.find("  assign sub_wr_en[7] = wr_go & wr_sub == 3'd7;\n"), std::string::npos);
+  // One cell and one select storage of P*R rows, row {wr_sub, wr_row}; sub-macro
+  // k reads its R rows: R * (C/G) * log2 P = 8 * 4 * 3 = 96 bits of sels each.
+  EXPECT_NE(top.find("  flexcim_storage_p8_r8_c8_g2_a8_w8 u_storage (\n    .clk(clk),\n    .wr_en(wr_go),\n"
+                     "    .wr_row({wr_sub, wr_row}),\n"),
+            std::string::npos);
+  EXPECT_NE(top.find("    .wr_row({wr_sub, wr_row}),\n    .wr_w(wr_w),\n    .wr_e(wr_e),\n    .wr_sel(wr_sel),\n"),
+            std::string::npos);
+  // The selects ride the cell storage's write pipeline.
+  EXPECT_NE(top.find("  flexcim_select_storage_p8_r8_c8_g2_a8_w8 u_select_storage (\n    .clk(clk),\n"
+                     "    .row_en(sel_row_en),\n    .wr_sel(sel_wr_data),\n"),
+            std::string::npos);
+  EXPECT_NE(top.find("    .sels(sels[767:672]),\n"), std::string::npos);
   // Sub-macro k drives C * (A+W+log2 R) = 8 * 19 = 152 bits of col_sums.
   EXPECT_NE(top.find("    .col_sums(col_sums[1215:1064])\n"), std::string::npos);
   const std::string& merge = FileNamed(d, "flexcim_merge_p8_r8_c8_g2_a8_w8.v").text;
-  // Control: O = 22, so a leaf covers 2 columns (44 loads): 32 leaves and
-  // one root per level. Level 3 decides from log2 N two cycles early.
+  // Control: O = 22, so a leaf covers 2 columns (44 loads): 32 leaves at
+  // level 1; level l controls only lanes below (P >> (l-1)) * C (the lanes
+  // above are zero when it merges): 8 leaves at level 3. One root per
+  // level. Level 3 decides from log2 N two cycles early.
   EXPECT_NE(merge.find("  assign want3 = nlog2_q[7:4] >= 4'd3;\n"), std::string::npos);
   EXPECT_NE(merge.find("    nlog2_q <= {nlog2_q[3:0], nlog2};\n"), std::string::npos);
-  EXPECT_NE(merge.find("    for (g = 0; g < 32; g = g + 1) begin : g_leaf3\n"
+  EXPECT_NE(merge.find("    for (g = 0; g < 8; g = g + 1) begin : g_leaf3\n"
                        "      flexcim_merge_ctrl_p8_r8_c8_g2_a8_w8 u_ctrl (\n"
                        "        .clk(clk),\n"
                        "        .d(root3),\n"
                        "        .q(merge3[g])\n"),
             std::string::npos);
   // Level 3 (P/8 = 1 summing block) sums lanes c and C + c of level 2.
-  EXPECT_NE(merge.find("          level3_q[i * 176 + c * 22 +: 22] <= merge3[i * 4 + (c >> 1)] ? "
-                       "level2_q[i * 352 + c * 22 +: 22] + level2_q[i * 352 + c * 22 + 176 +: 22]"
-                       " : level2_q[i * 176 + c * 22 +: 22];\n"),
+  EXPECT_NE(merge.find("        assign sum = level2_q[i * 352 + c * 22 +: 22] + level2_q[i * 352 + c * 22 + 176 +: 22];\n"),
             std::string::npos);
+  EXPECT_NE(merge.find("          level3_q[i * 176 + c * 22 +: 22] <= merge3[i * 4 + (c >> 1)] ? sum : "
+                       "level2_q[i * 176 + c * 22 +: 22];\n"),
+            std::string::npos);
+  // Level 1 sums at most two column sums of A+W+log2 R = 19 bits: 20 bits,
+  // sign-extended to the lane.
+  EXPECT_NE(merge.find("        assign sum = lanes0[i * 352 + c * 22 +: 20] + lanes0[i * 352 + c * 22 + 176 +: 20];\n"),
+            std::string::npos);
+  EXPECT_NE(merge.find("          level1_q[i * 176 + c * 22 +: 22] <= merge1[i * 4 + (c >> 1)] ? "
+                       "{{2{sum[19]}}, sum} : lanes0[i * 176 + c * 22 +: 22];\n"),
+            std::string::npos);
+  // Lanes from (P/4)*C = 16 on are zero whenever level 3 merges: passed.
+  EXPECT_NE(merge.find("    level3_q[1407:352] <= level2_q[1407:352];\n"), std::string::npos);
   EXPECT_NE(merge.find("        level3_q[j * 22 + 176 +: 22] <= merge3[j + 8 >> 1] ? {22{1'b0}} : "
                        "level2_q[j * 22 + 176 +: 22];\n"),
             std::string::npos);

@@ -52,17 +52,25 @@ TEST(LatchStorage, OnlyTheStorageModulesChangeAndTheManifestListsThem) {
         }
         with_latches.push_back(module);
         EXPECT_NE(module.find("storage"), std::string::npos) << module;
-        // Per storage row (P*R rows for the baselines, R per sub-macro for
-        // FlexCiM), one gate and one latch block per field slice, each
+        // Per storage row (P*R rows for every architecture: FlexCiM's cell
+        // and select storage span all sub-macros), one gate and one latch block per field slice, each
         // behind its own replicated row enable (the write pipeline's second
         // stage); the data is registered twice before the latches.
-        const int rows = arch == Arch::kFlexcim ? base.rows() : base.subs() * base.rows();
+        const int rows = base.subs() * base.rows();
         EXPECT_NE(l.text.find(fmt::format("for (r = 0; r < {}; r = r + 1) begin : g_row", rows)),
                   std::string::npos)
             << l.text;
         const size_t gates = Count(l.text, "_gate = !clk && ");
         EXPECT_GE(gates, 1u) << l.text;
         EXPECT_EQ(Count(l.text, "always_latch begin\n"), gates) << l.name;
+        if (module.find("select_storage") != std::string::npos) {
+          // FlexCiM's selects: written through the cell storage's pipeline,
+          // one gate per row from its row enables, no registers of their own.
+          EXPECT_EQ(gates, 1u) << l.text;
+          EXPECT_NE(l.text.find("  assign s_q_gate = !clk && row_en[r];\n"), std::string::npos) << l.text;
+          EXPECT_EQ(l.text.find("<="), std::string::npos) << l.text;
+          continue;
+        }
         EXPECT_EQ(Count(l.text, ".d(row_hit),\n"), gates) << l.text;
         EXPECT_NE(l.text.find("_q2 <= "), std::string::npos) << l.text;
       }

@@ -15,7 +15,18 @@ TEST(MergeControlPlan, DefaultConfiguration) {
   EXPECT_EQ(p.leaves, 32);
   EXPECT_EQ(p.roots, 1);
   EXPECT_EQ(p.leaves_per_root, 32);
-  EXPECT_EQ(p.control_registers(), 66);
+  // Level 2 controls lanes below (P/2)*C only: 16 leaves, 1 root.
+  EXPECT_EQ(p.LevelLeaves(2), 16);
+  EXPECT_EQ(p.LevelRoots(2), 1);
+  EXPECT_EQ(p.LevelControlledLanes(2), 32);
+  EXPECT_EQ(p.control_registers(), 50);
+  // Bit-serial: the merge lanes are W + log2 R + log2 P = 14 bits, so a
+  // leaf covers 4 columns (56 loads): 16 + 8 leaves, 26 control registers.
+  const MergeControlPlan s = MergeControlPlan::For(MacroConfig::Default().WithMac(MacStyle::kBitSerial));
+  EXPECT_EQ(s.columns_per_leaf, 4);
+  EXPECT_EQ(s.leaves, 16);
+  EXPECT_EQ(s.LevelLeaves(2), 8);
+  EXPECT_EQ(s.control_registers(), 26);
 }
 
 TEST(MergeControlPlan, LargestAndSmallestConfigurations) {

@@ -251,10 +251,10 @@ TEST_F(FlowTest, GeneratedLatchStorageMapsToDlxtpAndIsTimed) {
     for (size_t at = netlist.find(cell); at != std::string::npos; at = netlist.find(cell, at + 1)) ++n;
     return n;
   };
-  // Per sub-macro: R x C cells of W + 1 bits (2 x 2 x 5) and R x C/G one-bit
-  // selects (2 x 2); instantiated once per sub-macro module, so the mapped
-  // netlist has one module of each: 20 + 4 latches.
-  EXPECT_EQ(count("sky130_fd_sc_hd__dlxtp_1 "), 24);
+  // One cell storage of P x R rows of C cells of W + 1 bits (2 x 2 x 2 x 5)
+  // and one select storage of P x R rows of C/G one-bit selects (2 x 2 x 2),
+  // each instantiated once: 40 + 8 latches.
+  EXPECT_EQ(count("sky130_fd_sc_hd__dlxtp_1 "), 48);
   // No unmapped latch cell (instance names keep "$_DLATCH_P__Q" from autoname).
   EXPECT_EQ(count("  \\$_DLATCH"), 0);
   EXPECT_EQ(count("  \\$dlatch"), 0);

@@ -21,6 +21,8 @@ module flexcim_top (
   wire wr_go;
   wire unused_pins;
   wire [71:0] col_sums;
+  wire [127:0] weights;
+  wire [15:0] elems;
 
   assign wr_go = wr_en & rst_n;
   assign unused_pins = &{1'd0, wr_sub, wr_sel, in_nlog2};
@@ -31,12 +33,19 @@ module flexcim_top (
     .in_valid(in_valid),
     .out_valid(out_valid)
   );
-  flexcim_submacro_p1_r4_c4_g4_a8_w8 u_sub0 (
+  flexcim_storage_p1_r4_c4_g4_a8_w8 u_storage (
     .clk(clk),
     .wr_en(wr_go),
     .wr_row(wr_row),
     .wr_w(wr_w),
     .wr_e(wr_e),
+    .weights(weights),
+    .elems(elems)
+  );
+  flexcim_submacro_p1_r4_c4_g4_a8_w8 u_sub0 (
+    .clk(clk),
+    .weights(weights[127:0]),
+    .elems(elems[15:0]),
     .act(in_act),
     .col_sums(col_sums[71:0])
   );

@@ -25,6 +25,8 @@ module flexcim_top (
   wire acc_first;
   wire acc_last;
   wire acc_invert;
+  wire [127:0] weights;
+  wire [15:0] elems;
   wire [39:0] merged_planes;
 
   assign wr_go = wr_en & rst_n;
@@ -46,12 +48,19 @@ module flexcim_top (
     .in_valid(in_valid),
     .out_valid(out_valid)
   );
-  flexcim_submacro_p1_r4_c4_g4_a8_w8_bs u_sub0 (
+  flexcim_storage_p1_r4_c4_g4_a8_w8_bs u_storage (
     .clk(clk),
     .wr_en(wr_go),
     .wr_row(wr_row),
     .wr_w(wr_w),
     .wr_e(wr_e),
+    .weights(weights),
+    .elems(elems)
+  );
+  flexcim_submacro_p1_r4_c4_g4_a8_w8_bs u_sub0 (
+    .clk(clk),
+    .weights(weights[127:0]),
+    .elems(elems[15:0]),
     .act(act_plane),
     .col_sums(col_sums[39:0])
   );

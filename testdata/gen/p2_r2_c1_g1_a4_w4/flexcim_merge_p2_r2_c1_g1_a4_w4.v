@@ -42,8 +42,10 @@ module flexcim_merge_p2_r2_c1_g1_a4_w4 (
     end
     for (i = 0; i < 1; i = i + 1) begin : g_sum1
       for (c = 0; c < 1; c = c + 1) begin : g_sum1_col
+        wire [9:0] sum;
+        assign sum = lanes0[i * 20 + c * 10 +: 10] + lanes0[i * 20 + c * 10 + 10 +: 10];
         always @(posedge clk) begin
-          level1_q[i * 10 + c * 10 +: 10] <= merge1[i] ? lanes0[i * 20 + c * 10 +: 10] + lanes0[i * 20 + c * 10 + 10 +: 10] : lanes0[i * 10 + c * 10 +: 10];
+          level1_q[i * 10 + c * 10 +: 10] <= merge1[i] ? sum : lanes0[i * 10 + c * 10 +: 10];
         end
       end
     end

@@ -19,13 +19,15 @@ module flexcim_top (
 );
 
   wire wr_go;
-  wire [1:0] sub_wr_en;
   wire [3:0] merge_nlog2;
   wire [17:0] col_sums;
+  wire [15:0] weights;
+  wire [3:0] elems;
+  wire sel_wr_data;
+  wire [3:0] sel_row_en;
+  wire [3:0] sels;
 
   assign wr_go = wr_en & rst_n;
-  assign sub_wr_en[0] = wr_go & wr_sub == 1'd0;
-  assign sub_wr_en[1] = wr_go & wr_sub == 1'd1;
 
   flexcim_valid_pipe_p2_r2_c1_g1_a4_w4 u_valid_pipe (
     .clk(clk),
@@ -35,23 +37,37 @@ module flexcim_top (
     .out_valid(out_valid),
     .merge_nlog2(merge_nlog2)
   );
-  flexcim_submacro_p2_r2_c1_g1_a4_w4 u_sub0 (
+  flexcim_select_storage_p2_r2_c1_g1_a4_w4 u_select_storage (
     .clk(clk),
-    .wr_en(sub_wr_en[0]),
-    .wr_row(wr_row),
+    .row_en(sel_row_en),
+    .wr_sel(sel_wr_data),
+    .sels(sels)
+  );
+  flexcim_storage_p2_r2_c1_g1_a4_w4 u_storage (
+    .clk(clk),
+    .wr_en(wr_go),
+    .wr_row({wr_sub, wr_row}),
     .wr_w(wr_w),
     .wr_e(wr_e),
     .wr_sel(wr_sel),
+    .weights(weights),
+    .elems(elems),
+    .sel_wr_data(sel_wr_data),
+    .sel_row_en(sel_row_en)
+  );
+  flexcim_submacro_p2_r2_c1_g1_a4_w4 u_sub0 (
+    .clk(clk),
+    .weights(weights[7:0]),
+    .elems(elems[1:0]),
+    .sels(sels[1:0]),
     .act(in_act),
     .col_sums(col_sums[8:0])
   );
   flexcim_submacro_p2_r2_c1_g1_a4_w4 u_sub1 (
     .clk(clk),
-    .wr_en(sub_wr_en[1]),
-    .wr_row(wr_row),
-    .wr_w(wr_w),
-    .wr_e(wr_e),
-    .wr_sel(wr_sel),
+    .weights(weights[15:8]),
+    .elems(elems[3:2]),
+    .sels(sels[3:2]),
     .act(in_act),
     .col_sums(col_sums[17:9])
   );

@@ -42,8 +42,10 @@ module flexcim_merge_p2_r2_c1_g1_a4_w4_bs (
     end
     for (i = 0; i < 1; i = i + 1) begin : g_sum1
       for (c = 0; c < 1; c = c + 1) begin : g_sum1_col
+        wire [5:0] sum;
+        assign sum = lanes0[i * 12 + c * 6 +: 6] + lanes0[i * 12 + c * 6 + 6 +: 6];
         always @(posedge clk) begin
-          level1_q[i * 6 + c * 6 +: 6] <= merge1[i] ? lanes0[i * 12 + c * 6 +: 6] + lanes0[i * 12 + c * 6 + 6 +: 6] : lanes0[i * 6 + c * 6 +: 6];
+          level1_q[i * 6 + c * 6 +: 6] <= merge1[i] ? sum : lanes0[i * 6 + c * 6 +: 6];
         end
       end
     end

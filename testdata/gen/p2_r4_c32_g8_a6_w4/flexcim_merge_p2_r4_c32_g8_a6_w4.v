@@ -42,8 +42,10 @@ module flexcim_merge_p2_r4_c32_g8_a6_w4 (
     end
     for (i = 0; i < 1; i = i + 1) begin : g_sum1
       for (c = 0; c < 32; c = c + 1) begin : g_sum1_col
+        wire [12:0] sum;
+        assign sum = lanes0[i * 832 + c * 13 +: 13] + lanes0[i * 832 + c * 13 + 416 +: 13];
         always @(posedge clk) begin
-          level1_q[i * 416 + c * 13 +: 13] <= merge1[i * 8 + (c >> 2)] ? lanes0[i * 832 + c * 13 +: 13] + lanes0[i * 832 + c * 13 + 416 +: 13] : lanes0[i * 416 + c * 13 +: 13];
+          level1_q[i * 416 + c * 13 +: 13] <= merge1[i * 8 + (c >> 2)] ? sum : lanes0[i * 416 + c * 13 +: 13];
         end
       end
     end

@@ -19,13 +19,15 @@ module flexcim_top (
 );
 
   wire wr_go;
-  wire [1:0] sub_wr_en;
   wire [3:0] merge_nlog2;
   wire [767:0] col_sums;
+  wire [1023:0] weights;
+  wire [255:0] elems;
+  wire [3:0] sel_wr_data;
+  wire [7:0] sel_row_en;
+  wire [31:0] sels;
 
   assign wr_go = wr_en & rst_n;
-  assign sub_wr_en[0] = wr_go & wr_sub == 1'd0;
-  assign sub_wr_en[1] = wr_go & wr_sub == 1'd1;
 
   flexcim_valid_pipe_p2_r4_c32_g8_a6_w4 u_valid_pipe (
     .clk(clk),
@@ -35,23 +37,37 @@ module flexcim_top (
     .out_valid(out_valid),
     .merge_nlog2(merge_nlog2)
   );
-  flexcim_submacro_p2_r4_c32_g8_a6_w4 u_sub0 (
+  flexcim_select_storage_p2_r4_c32_g8_a6_w4 u_select_storage (
     .clk(clk),
-    .wr_en(sub_wr_en[0]),
-    .wr_row(wr_row),
+    .row_en(sel_row_en),
+    .wr_sel(sel_wr_data),
+    .sels(sels)
+  );
+  flexcim_storage_p2_r4_c32_g8_a6_w4 u_storage (
+    .clk(clk),
+    .wr_en(wr_go),
+    .wr_row({wr_sub, wr_row}),
     .wr_w(wr_w),
     .wr_e(wr_e),
     .wr_sel(wr_sel),
+    .weights(weights),
+    .elems(elems),
+    .sel_wr_data(sel_wr_data),
+    .sel_row_en(sel_row_en)
+  );
+  flexcim_submacro_p2_r4_c32_g8_a6_w4 u_sub0 (
+    .clk(clk),
+    .weights(weights[511:0]),
+    .elems(elems[127:0]),
+    .sels(sels[15:0]),
     .act(in_act),
     .col_sums(col_sums[383:0])
   );
   flexcim_submacro_p2_r4_c32_g8_a6_w4 u_sub1 (
     .clk(clk),
-    .wr_en(sub_wr_en[1]),
-    .wr_row(wr_row),
-    .wr_w(wr_w),
-    .wr_e(wr_e),
-    .wr_sel(wr_sel),
+    .weights(weights[1023:512]),
+    .elems(elems[255:128]),
+    .sels(sels[31:16]),
     .act(in_act),
     .col_sums(col_sums[767:384])
   );

@@ -42,8 +42,10 @@ module flexcim_merge_p2_r8_c4_g1_a8_w8 (
     end
     for (i = 0; i < 1; i = i + 1) begin : g_sum1
       for (c = 0; c < 4; c = c + 1) begin : g_sum1_col
+        wire [19:0] sum;
+        assign sum = lanes0[i * 160 + c * 20 +: 20] + lanes0[i * 160 + c * 20 + 80 +: 20];
         always @(posedge clk) begin
-          level1_q[i * 80 + c * 20 +: 20] <= merge1[i * 2 + (c >> 1)] ? lanes0[i * 160 + c * 20 +: 20] + lanes0[i * 160 + c * 20 + 80 +: 20] : lanes0[i * 80 + c * 20 +: 20];
+          level1_q[i * 80 + c * 20 +: 20] <= merge1[i * 2 + (c >> 1)] ? sum : lanes0[i * 80 + c * 20 +: 20];
         end
       end
     end

@@ -21,7 +21,7 @@ module flexcim_merge_p4_r16_c16_g16_a8_w8 (
   reg [1407:0] level1_q;
   wire want2;
   wire root2;
-  wire [31:0] merge2;
+  wire [15:0] merge2;
   reg [1407:0] level2_q;
 
   assign want1 = nlog2 >= 4'd1;
@@ -30,6 +30,9 @@ module flexcim_merge_p4_r16_c16_g16_a8_w8 (
 
   always @(posedge clk) begin
     nlog2_q <= nlog2;
+  end
+  always @(posedge clk) begin
+    level2_q[1407:704] <= level1_q[1407:704];
   end
 
   generate
@@ -52,8 +55,10 @@ module flexcim_merge_p4_r16_c16_g16_a8_w8 (
     end
     for (i = 0; i < 2; i = i + 1) begin : g_sum1
       for (c = 0; c < 16; c = c + 1) begin : g_sum1_col
+        wire [20:0] sum;
+        assign sum = lanes0[i * 704 + c * 22 +: 21] + lanes0[i * 704 + c * 22 + 352 +: 21];
         always @(posedge clk) begin
-          level1_q[i * 352 + c * 22 +: 22] <= merge1[i * 8 + (c >> 1)] ? lanes0[i * 704 + c * 22 +: 22] + lanes0[i * 704 + c * 22 + 352 +: 22] : lanes0[i * 352 + c * 22 +: 22];
+          level1_q[i * 352 + c * 22 +: 22] <= merge1[i * 8 + (c >> 1)] ? {{1{sum[20]}}, sum} : lanes0[i * 352 + c * 22 +: 22];
         end
       end
     end
@@ -69,7 +74,7 @@ module flexcim_merge_p4_r16_c16_g16_a8_w8 (
         .q(root2)
       );
     end
-    for (g = 0; g < 32; g = g + 1) begin : g_leaf2
+    for (g = 0; g < 16; g = g + 1) begin : g_leaf2
       flexcim_merge_ctrl_p4_r16_c16_g16_a8_w8 u_ctrl (
         .clk(clk),
         .d(root2),
@@ -78,12 +83,14 @@ module flexcim_merge_p4_r16_c16_g16_a8_w8 (
     end
     for (i = 0; i < 1; i = i + 1) begin : g_sum2
       for (c = 0; c < 16; c = c + 1) begin : g_sum2_col
+        wire [21:0] sum;
+        assign sum = level1_q[i * 704 + c * 22 +: 22] + level1_q[i * 704 + c * 22 + 352 +: 22];
         always @(posedge clk) begin
-          level2_q[i * 352 + c * 22 +: 22] <= merge2[i * 8 + (c >> 1)] ? level1_q[i * 704 + c * 22 +: 22] + level1_q[i * 704 + c * 22 + 352 +: 22] : level1_q[i * 352 + c * 22 +: 22];
+          level2_q[i * 352 + c * 22 +: 22] <= merge2[i * 8 + (c >> 1)] ? sum : level1_q[i * 352 + c * 22 +: 22];
         end
       end
     end
-    for (j = 0; j < 48; j = j + 1) begin : g_zero2
+    for (j = 0; j < 16; j = j + 1) begin : g_zero2
       always @(posedge clk) begin
         level2_q[j * 22 + 352 +: 22] <= merge2[j + 16 >> 1] ? {22{1'b0}} : level1_q[j * 22 + 352 +: 22];
       end

@@ -17,11 +17,11 @@ module flexcim_merge_p4_r16_c16_g16_a8_w8_bs (
   reg [3:0] nlog2_q;
   wire want1;
   wire root1;
-  wire [31:0] merge1;
+  wire [15:0] merge1;
   reg [895:0] level1_q;
   wire want2;
   wire root2;
-  wire [31:0] merge2;
+  wire [7:0] merge2;
   reg [895:0] level2_q;
 
   assign want1 = nlog2 >= 4'd1;
@@ -30,6 +30,9 @@ module flexcim_merge_p4_r16_c16_g16_a8_w8_bs (
 
   always @(posedge clk) begin
     nlog2_q <= nlog2;
+  end
+  always @(posedge clk) begin
+    level2_q[895:448] <= level1_q[895:448];
   end
 
   generate
@@ -43,7 +46,7 @@ module flexcim_merge_p4_r16_c16_g16_a8_w8_bs (
         .q(root1)
       );
     end
-    for (g = 0; g < 32; g = g + 1) begin : g_leaf1
+    for (g = 0; g < 16; g = g + 1) begin : g_leaf1
       flexcim_merge_ctrl_p4_r16_c16_g16_a8_w8_bs u_ctrl (
         .clk(clk),
         .d(root1),
@@ -52,14 +55,16 @@ module flexcim_merge_p4_r16_c16_g16_a8_w8_bs (
     end
     for (i = 0; i < 2; i = i + 1) begin : g_sum1
       for (c = 0; c < 16; c = c + 1) begin : g_sum1_col
+        wire [12:0] sum;
+        assign sum = lanes0[i * 448 + c * 14 +: 13] + lanes0[i * 448 + c * 14 + 224 +: 13];
         always @(posedge clk) begin
-          level1_q[i * 224 + c * 14 +: 14] <= merge1[i * 8 + (c >> 1)] ? lanes0[i * 448 + c * 14 +: 14] + lanes0[i * 448 + c * 14 + 224 +: 14] : lanes0[i * 224 + c * 14 +: 14];
+          level1_q[i * 224 + c * 14 +: 14] <= merge1[i * 4 + (c >> 2)] ? {{1{sum[12]}}, sum} : lanes0[i * 224 + c * 14 +: 14];
         end
       end
     end
     for (j = 0; j < 32; j = j + 1) begin : g_zero1
       always @(posedge clk) begin
-        level1_q[j * 14 + 448 +: 14] <= merge1[j + 32 >> 1] ? {14{1'b0}} : lanes0[j * 14 + 448 +: 14];
+        level1_q[j * 14 + 448 +: 14] <= merge1[j + 32 >> 2] ? {14{1'b0}} : lanes0[j * 14 + 448 +: 14];
       end
     end
     for (g = 0; g < 1; g = g + 1) begin : g_root2
@@ -69,7 +74,7 @@ module flexcim_merge_p4_r16_c16_g16_a8_w8_bs (
         .q(root2)
       );
     end
-    for (g = 0; g < 32; g = g + 1) begin : g_leaf2
+    for (g = 0; g < 8; g = g + 1) begin : g_leaf2
       flexcim_merge_ctrl_p4_r16_c16_g16_a8_w8_bs u_ctrl (
         .clk(clk),
         .d(root2),
@@ -78,14 +83,16 @@ module flexcim_merge_p4_r16_c16_g16_a8_w8_bs (
     end
     for (i = 0; i < 1; i = i + 1) begin : g_sum2
       for (c = 0; c < 16; c = c + 1) begin : g_sum2_col
+        wire [13:0] sum;
+        assign sum = level1_q[i * 448 + c * 14 +: 14] + level1_q[i * 448 + c * 14 + 224 +: 14];
         always @(posedge clk) begin
-          level2_q[i * 224 + c * 14 +: 14] <= merge2[i * 8 + (c >> 1)] ? level1_q[i * 448 + c * 14 +: 14] + level1_q[i * 448 + c * 14 + 224 +: 14] : level1_q[i * 224 + c * 14 +: 14];
+          level2_q[i * 224 + c * 14 +: 14] <= merge2[i * 4 + (c >> 2)] ? sum : level1_q[i * 224 + c * 14 +: 14];
         end
       end
     end
-    for (j = 0; j < 48; j = j + 1) begin : g_zero2
+    for (j = 0; j < 16; j = j + 1) begin : g_zero2
       always @(posedge clk) begin
-        level2_q[j * 14 + 224 +: 14] <= merge2[j + 16 >> 1] ? {14{1'b0}} : level1_q[j * 14 + 224 +: 14];
+        level2_q[j * 14 + 224 +: 14] <= merge2[j + 16 >> 2] ? {14{1'b0}} : level1_q[j * 14 + 224 +: 14];
       end
     end
   endgenerate

@@ -19,20 +19,20 @@ module flexcim_top (
 );
 
   wire wr_go;
-  wire [3:0] sub_wr_en;
   wire [3:0] merge_nlog2;
   wire [767:0] col_sums;
   wire [127:0] act_plane;
   wire acc_first;
   wire acc_last;
   wire acc_invert;
+  wire [8191:0] weights;
+  wire [1023:0] elems;
+  wire [1:0] sel_wr_data;
+  wire [63:0] sel_row_en;
+  wire [127:0] sels;
   wire [895:0] merged_planes;
 
   assign wr_go = wr_en & rst_n;
-  assign sub_wr_en[0] = wr_go & wr_sub == 2'd0;
-  assign sub_wr_en[1] = wr_go & wr_sub == 2'd1;
-  assign sub_wr_en[2] = wr_go & wr_sub == 2'd2;
-  assign sub_wr_en[3] = wr_go & wr_sub == 2'd3;
 
   flexcim_serializer_p4_r16_c16_g16_a8_w8_bs u_serializer (
     .clk(clk),
@@ -52,43 +52,53 @@ module flexcim_top (
     .out_valid(out_valid),
     .merge_nlog2(merge_nlog2)
   );
-  flexcim_submacro_p4_r16_c16_g16_a8_w8_bs u_sub0 (
+  flexcim_select_storage_p4_r16_c16_g16_a8_w8_bs u_select_storage (
     .clk(clk),
-    .wr_en(sub_wr_en[0]),
-    .wr_row(wr_row),
+    .row_en(sel_row_en),
+    .wr_sel(sel_wr_data),
+    .sels(sels)
+  );
+  flexcim_storage_p4_r16_c16_g16_a8_w8_bs u_storage (
+    .clk(clk),
+    .wr_en(wr_go),
+    .wr_row({wr_sub, wr_row}),
     .wr_w(wr_w),
     .wr_e(wr_e),
     .wr_sel(wr_sel),
+    .weights(weights),
+    .elems(elems),
+    .sel_wr_data(sel_wr_data),
+    .sel_row_en(sel_row_en)
+  );
+  flexcim_submacro_p4_r16_c16_g16_a8_w8_bs u_sub0 (
+    .clk(clk),
+    .weights(weights[2047:0]),
+    .elems(elems[255:0]),
+    .sels(sels[31:0]),
     .act(act_plane),
     .col_sums(col_sums[191:0])
   );
   flexcim_submacro_p4_r16_c16_g16_a8_w8_bs u_sub1 (
     .clk(clk),
-    .wr_en(sub_wr_en[1]),
-    .wr_row(wr_row),
-    .wr_w(wr_w),
-    .wr_e(wr_e),
-    .wr_sel(wr_sel),
+    .weights(weights[4095:2048]),
+    .elems(elems[511:256]),
+    .sels(sels[63:32]),
     .act(act_plane),
     .col_sums(col_sums[383:192])
   );
   flexcim_submacro_p4_r16_c16_g16_a8_w8_bs u_sub2 (
     .clk(clk),
-    .wr_en(sub_wr_en[2]),
-    .wr_row(wr_row),
-    .wr_w(wr_w),
-    .wr_e(wr_e),
-    .wr_sel(wr_sel),
+    .weights(weights[6143:4096]),
+    .elems(elems[767:512]),
+    .sels(sels[95:64]),
     .act(act_plane),
     .col_sums(col_sums[575:384])
   );
   flexcim_submacro_p4_r16_c16_g16_a8_w8_bs u_sub3 (
     .clk(clk),
-    .wr_en(sub_wr_en[3]),
-    .wr_row(wr_row),
-    .wr_w(wr_w),
-    .wr_e(wr_e),
-    .wr_sel(wr_sel),
+    .weights(weights[8191:6144]),
+    .elems(elems[1023:768]),
+    .sels(sels[127:96]),
     .act(act_plane),
     .col_sums(col_sums[767:576])
   );

@@ -21,7 +21,7 @@ module flexcim_merge_p4_r4_c4_g2_a16_w16 (
   reg [575:0] level1_q;
   wire want2;
   wire root2;
-  wire [15:0] merge2;
+  wire [7:0] merge2;
   reg [575:0] level2_q;
 
   assign want1 = nlog2 >= 4'd1;
@@ -30,6 +30,9 @@ module flexcim_merge_p4_r4_c4_g2_a16_w16 (
 
   always @(posedge clk) begin
     nlog2_q <= nlog2;
+  end
+  always @(posedge clk) begin
+    level2_q[575:288] <= level1_q[575:288];
   end
 
   generate
@@ -52,8 +55,10 @@ module flexcim_merge_p4_r4_c4_g2_a16_w16 (
     end
     for (i = 0; i < 2; i = i + 1) begin : g_sum1
       for (c = 0; c < 4; c = c + 1) begin : g_sum1_col
+        wire [34:0] sum;
+        assign sum = lanes0[i * 288 + c * 36 +: 35] + lanes0[i * 288 + c * 36 + 144 +: 35];
         always @(posedge clk) begin
-          level1_q[i * 144 + c * 36 +: 36] <= merge1[i * 4 + c] ? lanes0[i * 288 + c * 36 +: 36] + lanes0[i * 288 + c * 36 + 144 +: 36] : lanes0[i * 144 + c * 36 +: 36];
+          level1_q[i * 144 + c * 36 +: 36] <= merge1[i * 4 + c] ? {{1{sum[34]}}, sum} : lanes0[i * 144 + c * 36 +: 36];
         end
       end
     end
@@ -69,7 +74,7 @@ module flexcim_merge_p4_r4_c4_g2_a16_w16 (
         .q(root2)
       );
     end
-    for (g = 0; g < 16; g = g + 1) begin : g_leaf2
+    for (g = 0; g < 8; g = g + 1) begin : g_leaf2
       flexcim_merge_ctrl_p4_r4_c4_g2_a16_w16 u_ctrl (
         .clk(clk),
         .d(root2),
@@ -78,12 +83,14 @@ module flexcim_merge_p4_r4_c4_g2_a16_w16 (
     end
     for (i = 0; i < 1; i = i + 1) begin : g_sum2
       for (c = 0; c < 4; c = c + 1) begin : g_sum2_col
+        wire [35:0] sum;
+        assign sum = level1_q[i * 288 + c * 36 +: 36] + level1_q[i * 288 + c * 36 + 144 +: 36];
         always @(posedge clk) begin
-          level2_q[i * 144 + c * 36 +: 36] <= merge2[i * 4 + c] ? level1_q[i * 288 + c * 36 +: 36] + level1_q[i * 288 + c * 36 + 144 +: 36] : level1_q[i * 144 + c * 36 +: 36];
+          level2_q[i * 144 + c * 36 +: 36] <= merge2[i * 4 + c] ? sum : level1_q[i * 144 + c * 36 +: 36];
         end
       end
     end
-    for (j = 0; j < 12; j = j + 1) begin : g_zero2
+    for (j = 0; j < 4; j = j + 1) begin : g_zero2
       always @(posedge clk) begin
         level2_q[j * 36 + 144 +: 36] <= merge2[j + 4] ? {36{1'b0}} : level1_q[j * 36 + 144 +: 36];
       end

@@ -19,15 +19,15 @@ module flexcim_top (
 );
 
   wire wr_go;
-  wire [3:0] sub_wr_en;
   wire [3:0] merge_nlog2;
   wire [543:0] col_sums;
+  wire [1023:0] weights;
+  wire [63:0] elems;
+  wire [3:0] sel_wr_data;
+  wire [15:0] sel_row_en;
+  wire [63:0] sels;
 
   assign wr_go = wr_en & rst_n;
-  assign sub_wr_en[0] = wr_go & wr_sub == 2'd0;
-  assign sub_wr_en[1] = wr_go & wr_sub == 2'd1;
-  assign sub_wr_en[2] = wr_go & wr_sub == 2'd2;
-  assign sub_wr_en[3] = wr_go & wr_sub == 2'd3;
 
   flexcim_valid_pipe_p4_r4_c4_g2_a16_w16 u_valid_pipe (
     .clk(clk),
@@ -37,43 +37,53 @@ module flexcim_top (
     .out_valid(out_valid),
     .merge_nlog2(merge_nlog2)
   );
-  flexcim_submacro_p4_r4_c4_g2_a16_w16 u_sub0 (
+  flexcim_select_storage_p4_r4_c4_g2_a16_w16 u_select_storage (
     .clk(clk),
-    .wr_en(sub_wr_en[0]),
-    .wr_row(wr_row),
+    .row_en(sel_row_en),
+    .wr_sel(sel_wr_data),
+    .sels(sels)
+  );
+  flexcim_storage_p4_r4_c4_g2_a16_w16 u_storage (
+    .clk(clk),
+    .wr_en(wr_go),
+    .wr_row({wr_sub, wr_row}),
     .wr_w(wr_w),
     .wr_e(wr_e),
     .wr_sel(wr_sel),
+    .weights(weights),
+    .elems(elems),
+    .sel_wr_data(sel_wr_data),
+    .sel_row_en(sel_row_en)
+  );
+  flexcim_submacro_p4_r4_c4_g2_a16_w16 u_sub0 (
+    .clk(clk),
+    .weights(weights[255:0]),
+    .elems(elems[15:0]),
+    .sels(sels[15:0]),
     .act(in_act),
     .col_sums(col_sums[135:0])
   );
   flexcim_submacro_p4_r4_c4_g2_a16_w16 u_sub1 (
     .clk(clk),
-    .wr_en(sub_wr_en[1]),
-    .wr_row(wr_row),
-    .wr_w(wr_w),
-    .wr_e(wr_e),
-    .wr_sel(wr_sel),
+    .weights(weights[511:256]),
+    .elems(elems[31:16]),
+    .sels(sels[31:16]),
     .act(in_act),
     .col_sums(col_sums[271:136])
   );
   flexcim_submacro_p4_r4_c4_g2_a16_w16 u_sub2 (
     .clk(clk),
-    .wr_en(sub_wr_en[2]),
-    .wr_row(wr_row),
-    .wr_w(wr_w),
-    .wr_e(wr_e),
-    .wr_sel(wr_sel),
+    .weights(weights[767:512]),
+    .elems(elems[47:32]),
+    .sels(sels[47:32]),
     .act(in_act),
     .col_sums(col_sums[407:272])
   );
   flexcim_submacro_p4_r4_c4_g2_a16_w16 u_sub3 (
     .clk(clk),
-    .wr_en(sub_wr_en[3]),
-    .wr_row(wr_row),
-    .wr_w(wr_w),
-    .wr_e(wr_e),
-    .wr_sel(wr_sel),
+    .weights(weights[1023:768]),
+    .elems(elems[63:48]),
+    .sels(sels[63:48]),
     .act(in_act),
     .col_sums(col_sums[543:408])
   );

@@ -17,11 +17,11 @@ module flexcim_merge_p4_r4_c4_g2_a16_w16_bs (
   reg [3:0] nlog2_q;
   wire want1;
   wire root1;
-  wire [15:0] merge1;
+  wire [7:0] merge1;
   reg [319:0] level1_q;
   wire want2;
   wire root2;
-  wire [15:0] merge2;
+  wire [3:0] merge2;
   reg [319:0] level2_q;
 
   assign want1 = nlog2 >= 4'd1;
@@ -30,6 +30,9 @@ module flexcim_merge_p4_r4_c4_g2_a16_w16_bs (
 
   always @(posedge clk) begin
     nlog2_q <= nlog2;
+  end
+  always @(posedge clk) begin
+    level2_q[319:160] <= level1_q[319:160];
   end
 
   generate
@@ -43,7 +46,7 @@ module flexcim_merge_p4_r4_c4_g2_a16_w16_bs (
         .q(root1)
       );
     end
-    for (g = 0; g < 16; g = g + 1) begin : g_leaf1
+    for (g = 0; g < 8; g = g + 1) begin : g_leaf1
       flexcim_merge_ctrl_p4_r4_c4_g2_a16_w16_bs u_ctrl (
         .clk(clk),
         .d(root1),
@@ -52,14 +55,16 @@ module flexcim_merge_p4_r4_c4_g2_a16_w16_bs (
     end
     for (i = 0; i < 2; i = i + 1) begin : g_sum1
       for (c = 0; c < 4; c = c + 1) begin : g_sum1_col
+        wire [18:0] sum;
+        assign sum = lanes0[i * 160 + c * 20 +: 19] + lanes0[i * 160 + c * 20 + 80 +: 19];
         always @(posedge clk) begin
-          level1_q[i * 80 + c * 20 +: 20] <= merge1[i * 4 + c] ? lanes0[i * 160 + c * 20 +: 20] + lanes0[i * 160 + c * 20 + 80 +: 20] : lanes0[i * 80 + c * 20 +: 20];
+          level1_q[i * 80 + c * 20 +: 20] <= merge1[i * 2 + (c >> 1)] ? {{1{sum[18]}}, sum} : lanes0[i * 80 + c * 20 +: 20];
         end
       end
     end
     for (j = 0; j < 8; j = j + 1) begin : g_zero1
       always @(posedge clk) begin
-        level1_q[j * 20 + 160 +: 20] <= merge1[j + 8] ? {20{1'b0}} : lanes0[j * 20 + 160 +: 20];
+        level1_q[j * 20 + 160 +: 20] <= merge1[j + 8 >> 1] ? {20{1'b0}} : lanes0[j * 20 + 160 +: 20];
       end
     end
     for (g = 0; g < 1; g = g + 1) begin : g_root2
@@ -69,7 +74,7 @@ module flexcim_merge_p4_r4_c4_g2_a16_w16_bs (
         .q(root2)
       );
     end
-    for (g = 0; g < 16; g = g + 1) begin : g_leaf2
+    for (g = 0; g < 4; g = g + 1) begin : g_leaf2
       flexcim_merge_ctrl_p4_r4_c4_g2_a16_w16_bs u_ctrl (
         .clk(clk),
         .d(root2),
@@ -78,14 +83,16 @@ module flexcim_merge_p4_r4_c4_g2_a16_w16_bs (
     end
     for (i = 0; i < 1; i = i + 1) begin : g_sum2
       for (c = 0; c < 4; c = c + 1) begin : g_sum2_col
+        wire [19:0] sum;
+        assign sum = level1_q[i * 160 + c * 20 +: 20] + level1_q[i * 160 + c * 20 + 80 +: 20];
         always @(posedge clk) begin
-          level2_q[i * 80 + c * 20 +: 20] <= merge2[i * 4 + c] ? level1_q[i * 160 + c * 20 +: 20] + level1_q[i * 160 + c * 20 + 80 +: 20] : level1_q[i * 80 + c * 20 +: 20];
+          level2_q[i * 80 + c * 20 +: 20] <= merge2[i * 2 + (c >> 1)] ? sum : level1_q[i * 80 + c * 20 +: 20];
         end
       end
     end
-    for (j = 0; j < 12; j = j + 1) begin : g_zero2
+    for (j = 0; j < 4; j = j + 1) begin : g_zero2
       always @(posedge clk) begin
-        level2_q[j * 20 + 80 +: 20] <= merge2[j + 4] ? {20{1'b0}} : level1_q[j * 20 + 80 +: 20];
+        level2_q[j * 20 + 80 +: 20] <= merge2[j + 4 >> 1] ? {20{1'b0}} : level1_q[j * 20 + 80 +: 20];
       end
     end
   endgenerate

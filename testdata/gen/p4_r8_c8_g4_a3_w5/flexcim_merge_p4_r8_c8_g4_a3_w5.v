@@ -21,7 +21,7 @@ module flexcim_merge_p4_r8_c8_g4_a3_w5 (
   reg [415:0] level1_q;
   wire want2;
   wire root2;
-  wire [7:0] merge2;
+  wire [3:0] merge2;
   reg [415:0] level2_q;
 
   assign want1 = nlog2 >= 4'd1;
@@ -30,6 +30,9 @@ module flexcim_merge_p4_r8_c8_g4_a3_w5 (
 
   always @(posedge clk) begin
     nlog2_q <= nlog2;
+  end
+  always @(posedge clk) begin
+    level2_q[415:208] <= level1_q[415:208];
   end
 
   generate
@@ -52,8 +55,10 @@ module flexcim_merge_p4_r8_c8_g4_a3_w5 (
     end
     for (i = 0; i < 2; i = i + 1) begin : g_sum1
       for (c = 0; c < 8; c = c + 1) begin : g_sum1_col
+        wire [11:0] sum;
+        assign sum = lanes0[i * 208 + c * 13 +: 12] + lanes0[i * 208 + c * 13 + 104 +: 12];
         always @(posedge clk) begin
-          level1_q[i * 104 + c * 13 +: 13] <= merge1[i * 2 + (c >> 2)] ? lanes0[i * 208 + c * 13 +: 13] + lanes0[i * 208 + c * 13 + 104 +: 13] : lanes0[i * 104 + c * 13 +: 13];
+          level1_q[i * 104 + c * 13 +: 13] <= merge1[i * 2 + (c >> 2)] ? {{1{sum[11]}}, sum} : lanes0[i * 104 + c * 13 +: 13];
         end
       end
     end
@@ -69,7 +74,7 @@ module flexcim_merge_p4_r8_c8_g4_a3_w5 (
         .q(root2)
       );
     end
-    for (g = 0; g < 8; g = g + 1) begin : g_leaf2
+    for (g = 0; g < 4; g = g + 1) begin : g_leaf2
       flexcim_merge_ctrl_p4_r8_c8_g4_a3_w5 u_ctrl (
         .clk(clk),
         .d(root2),
@@ -78,12 +83,14 @@ module flexcim_merge_p4_r8_c8_g4_a3_w5 (
     end
     for (i = 0; i < 1; i = i + 1) begin : g_sum2
       for (c = 0; c < 8; c = c + 1) begin : g_sum2_col
+        wire [12:0] sum;
+        assign sum = level1_q[i * 208 + c * 13 +: 13] + level1_q[i * 208 + c * 13 + 104 +: 13];
         always @(posedge clk) begin
-          level2_q[i * 104 + c * 13 +: 13] <= merge2[i * 2 + (c >> 2)] ? level1_q[i * 208 + c * 13 +: 13] + level1_q[i * 208 + c * 13 + 104 +: 13] : level1_q[i * 104 + c * 13 +: 13];
+          level2_q[i * 104 + c * 13 +: 13] <= merge2[i * 2 + (c >> 2)] ? sum : level1_q[i * 104 + c * 13 +: 13];
         end
       end
     end
-    for (j = 0; j < 24; j = j + 1) begin : g_zero2
+    for (j = 0; j < 8; j = j + 1) begin : g_zero2
       always @(posedge clk) begin
         level2_q[j * 13 + 104 +: 13] <= merge2[j + 8 >> 2] ? {13{1'b0}} : level1_q[j * 13 + 104 +: 13];
       end

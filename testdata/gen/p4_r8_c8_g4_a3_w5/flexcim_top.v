@@ -19,15 +19,15 @@ module flexcim_top (
 );
 
   wire wr_go;
-  wire [3:0] sub_wr_en;
   wire [3:0] merge_nlog2;
   wire [351:0] col_sums;
+  wire [1279:0] weights;
+  wire [255:0] elems;
+  wire [3:0] sel_wr_data;
+  wire [31:0] sel_row_en;
+  wire [127:0] sels;
 
   assign wr_go = wr_en & rst_n;
-  assign sub_wr_en[0] = wr_go & wr_sub == 2'd0;
-  assign sub_wr_en[1] = wr_go & wr_sub == 2'd1;
-  assign sub_wr_en[2] = wr_go & wr_sub == 2'd2;
-  assign sub_wr_en[3] = wr_go & wr_sub == 2'd3;
 
   flexcim_valid_pipe_p4_r8_c8_g4_a3_w5 u_valid_pipe (
     .clk(clk),
@@ -37,43 +37,53 @@ module flexcim_top (
     .out_valid(out_valid),
     .merge_nlog2(merge_nlog2)
   );
-  flexcim_submacro_p4_r8_c8_g4_a3_w5 u_sub0 (
+  flexcim_select_storage_p4_r8_c8_g4_a3_w5 u_select_storage (
     .clk(clk),
-    .wr_en(sub_wr_en[0]),
-    .wr_row(wr_row),
+    .row_en(sel_row_en),
+    .wr_sel(sel_wr_data),
+    .sels(sels)
+  );
+  flexcim_storage_p4_r8_c8_g4_a3_w5 u_storage (
+    .clk(clk),
+    .wr_en(wr_go),
+    .wr_row({wr_sub, wr_row}),
     .wr_w(wr_w),
     .wr_e(wr_e),
     .wr_sel(wr_sel),
+    .weights(weights),
+    .elems(elems),
+    .sel_wr_data(sel_wr_data),
+    .sel_row_en(sel_row_en)
+  );
+  flexcim_submacro_p4_r8_c8_g4_a3_w5 u_sub0 (
+    .clk(clk),
+    .weights(weights[319:0]),
+    .elems(elems[63:0]),
+    .sels(sels[31:0]),
     .act(in_act),
     .col_sums(col_sums[87:0])
   );
   flexcim_submacro_p4_r8_c8_g4_a3_w5 u_sub1 (
     .clk(clk),
-    .wr_en(sub_wr_en[1]),
-    .wr_row(wr_row),
-    .wr_w(wr_w),
-    .wr_e(wr_e),
-    .wr_sel(wr_sel),
+    .weights(weights[639:320]),
+    .elems(elems[127:64]),
+    .sels(sels[63:32]),
     .act(in_act),
     .col_sums(col_sums[175:88])
   );
   flexcim_submacro_p4_r8_c8_g4_a3_w5 u_sub2 (
     .clk(clk),
-    .wr_en(sub_wr_en[2]),
-    .wr_row(wr_row),
-    .wr_w(wr_w),
-    .wr_e(wr_e),
-    .wr_sel(wr_sel),
+    .weights(weights[959:640]),
+    .elems(elems[191:128]),
+    .sels(sels[95:64]),
     .act(in_act),
     .col_sums(col_sums[263:176])
   );
   flexcim_submacro_p4_r8_c8_g4_a3_w5 u_sub3 (
     .clk(clk),
-    .wr_en(sub_wr_en[3]),
-    .wr_row(wr_row),
-    .wr_w(wr_w),
-    .wr_e(wr_e),
-    .wr_sel(wr_sel),
+    .weights(weights[1279:960]),
+    .elems(elems[255:192]),
+    .sels(sels[127:96]),
     .act(in_act),
     .col_sums(col_sums[351:264])
   );

@@ -21,7 +21,7 @@ module flexcim_merge_p4_r8_c8_g4_a3_w5_bs (
   reg [319:0] level1_q;
   wire want2;
   wire root2;
-  wire [7:0] merge2;
+  wire [3:0] merge2;
   reg [319:0] level2_q;
 
   assign want1 = nlog2 >= 4'd1;
@@ -30,6 +30,9 @@ module flexcim_merge_p4_r8_c8_g4_a3_w5_bs (
 
   always @(posedge clk) begin
     nlog2_q <= nlog2;
+  end
+  always @(posedge clk) begin
+    level2_q[319:160] <= level1_q[319:160];
   end
 
   generate
@@ -52,8 +55,10 @@ module flexcim_merge_p4_r8_c8_g4_a3_w5_bs (
     end
     for (i = 0; i < 2; i = i + 1) begin : g_sum1
       for (c = 0; c < 8; c = c + 1) begin : g_sum1_col
+        wire [8:0] sum;
+        assign sum = lanes0[i * 160 + c * 10 +: 9] + lanes0[i * 160 + c * 10 + 80 +: 9];
         always @(posedge clk) begin
-          level1_q[i * 80 + c * 10 +: 10] <= merge1[i * 2 + (c >> 2)] ? lanes0[i * 160 + c * 10 +: 10] + lanes0[i * 160 + c * 10 + 80 +: 10] : lanes0[i * 80 + c * 10 +: 10];
+          level1_q[i * 80 + c * 10 +: 10] <= merge1[i * 2 + (c >> 2)] ? {{1{sum[8]}}, sum} : lanes0[i * 80 + c * 10 +: 10];
         end
       end
     end
@@ -69,7 +74,7 @@ module flexcim_merge_p4_r8_c8_g4_a3_w5_bs (
         .q(root2)
       );
     end
-    for (g = 0; g < 8; g = g + 1) begin : g_leaf2
+    for (g = 0; g < 4; g = g + 1) begin : g_leaf2
       flexcim_merge_ctrl_p4_r8_c8_g4_a3_w5_bs u_ctrl (
         .clk(clk),
         .d(root2),
@@ -78,12 +83,14 @@ module flexcim_merge_p4_r8_c8_g4_a3_w5_bs (
     end
     for (i = 0; i < 1; i = i + 1) begin : g_sum2
       for (c = 0; c < 8; c = c + 1) begin : g_sum2_col
+        wire [9:0] sum;
+        assign sum = level1_q[i * 160 + c * 10 +: 10] + level1_q[i * 160 + c * 10 + 80 +: 10];
         always @(posedge clk) begin
-          level2_q[i * 80 + c * 10 +: 10] <= merge2[i * 2 + (c >> 2)] ? level1_q[i * 160 + c * 10 +: 10] + level1_q[i * 160 + c * 10 + 80 +: 10] : level1_q[i * 80 + c * 10 +: 10];
+          level2_q[i * 80 + c * 10 +: 10] <= merge2[i * 2 + (c >> 2)] ? sum : level1_q[i * 80 + c * 10 +: 10];
         end
       end
     end
-    for (j = 0; j < 24; j = j + 1) begin : g_zero2
+    for (j = 0; j < 8; j = j + 1) begin : g_zero2
       always @(posedge clk) begin
         level2_q[j * 10 + 80 +: 10] <= merge2[j + 8 >> 2] ? {10{1'b0}} : level1_q[j * 10 + 80 +: 10];
       end

@@ -21,11 +21,11 @@ module flexcim_merge_p8_r8_c8_g2_a8_w8 (
   reg [1407:0] level1_q;
   wire want2;
   wire root2;
-  wire [31:0] merge2;
+  wire [15:0] merge2;
   reg [1407:0] level2_q;
   wire want3;
   wire root3;
-  wire [31:0] merge3;
+  wire [7:0] merge3;
   reg [1407:0] level3_q;
 
   assign want1 = nlog2 >= 4'd1;
@@ -35,6 +35,12 @@ module flexcim_merge_p8_r8_c8_g2_a8_w8 (
 
   always @(posedge clk) begin
     nlog2_q <= {nlog2_q[3:0], nlog2};
+  end
+  always @(posedge clk) begin
+    level2_q[1407:704] <= level1_q[1407:704];
+  end
+  always @(posedge clk) begin
+    level3_q[1407:352] <= level2_q[1407:352];
   end
 
   generate
@@ -57,8 +63,10 @@ module flexcim_merge_p8_r8_c8_g2_a8_w8 (
     end
     for (i = 0; i < 4; i = i + 1) begin : g_sum1
       for (c = 0; c < 8; c = c + 1) begin : g_sum1_col
+        wire [19:0] sum;
+        assign sum = lanes0[i * 352 + c * 22 +: 20] + lanes0[i * 352 + c * 22 + 176 +: 20];
         always @(posedge clk) begin
-          level1_q[i * 176 + c * 22 +: 22] <= merge1[i * 4 + (c >> 1)] ? lanes0[i * 352 + c * 22 +: 22] + lanes0[i * 352 + c * 22 + 176 +: 22] : lanes0[i * 176 + c * 22 +: 22];
+          level1_q[i * 176 + c * 22 +: 22] <= merge1[i * 4 + (c >> 1)] ? {{2{sum[19]}}, sum} : lanes0[i * 176 + c * 22 +: 22];
         end
       end
     end
@@ -74,7 +82,7 @@ module flexcim_merge_p8_r8_c8_g2_a8_w8 (
         .q(root2)
       );
     end
-    for (g = 0; g < 32; g = g + 1) begin : g_leaf2
+    for (g = 0; g < 16; g = g + 1) begin : g_leaf2
       flexcim_merge_ctrl_p8_r8_c8_g2_a8_w8 u_ctrl (
         .clk(clk),
         .d(root2),
@@ -83,12 +91,14 @@ module flexcim_merge_p8_r8_c8_g2_a8_w8 (
     end
     for (i = 0; i < 2; i = i + 1) begin : g_sum2
       for (c = 0; c < 8; c = c + 1) begin : g_sum2_col
+        wire [20:0] sum;
+        assign sum = level1_q[i * 352 + c * 22 +: 21] + level1_q[i * 352 + c * 22 + 176 +: 21];
         always @(posedge clk) begin
-          level2_q[i * 176 + c * 22 +: 22] <= merge2[i * 4 + (c >> 1)] ? level1_q[i * 352 + c * 22 +: 22] + level1_q[i * 352 + c * 22 + 176 +: 22] : level1_q[i * 176 + c * 22 +: 22];
+          level2_q[i * 176 + c * 22 +: 22] <= merge2[i * 4 + (c >> 1)] ? {{1{sum[20]}}, sum} : level1_q[i * 176 + c * 22 +: 22];
         end
       end
     end
-    for (j = 0; j < 48; j = j + 1) begin : g_zero2
+    for (j = 0; j < 16; j = j + 1) begin : g_zero2
       always @(posedge clk) begin
         level2_q[j * 22 + 352 +: 22] <= merge2[j + 16 >> 1] ? {22{1'b0}} : level1_q[j * 22 + 352 +: 22];
       end
@@ -100,7 +110,7 @@ module flexcim_merge_p8_r8_c8_g2_a8_w8 (
         .q(root3)
       );
     end
-    for (g = 0; g < 32; g = g + 1) begin : g_leaf3
+    for (g = 0; g < 8; g = g + 1) begin : g_leaf3
       flexcim_merge_ctrl_p8_r8_c8_g2_a8_w8 u_ctrl (
         .clk(clk),
         .d(root3),
@@ -109,12 +119,14 @@ module flexcim_merge_p8_r8_c8_g2_a8_w8 (
     end
     for (i = 0; i < 1; i = i + 1) begin : g_sum3
       for (c = 0; c < 8; c = c + 1) begin : g_sum3_col
+        wire [21:0] sum;
+        assign sum = level2_q[i * 352 + c * 22 +: 22] + level2_q[i * 352 + c * 22 + 176 +: 22];
         always @(posedge clk) begin
-          level3_q[i * 176 + c * 22 +: 22] <= merge3[i * 4 + (c >> 1)] ? level2_q[i * 352 + c * 22 +: 22] + level2_q[i * 352 + c * 22 + 176 +: 22] : level2_q[i * 176 + c * 22 +: 22];
+          level3_q[i * 176 + c * 22 +: 22] <= merge3[i * 4 + (c >> 1)] ? sum : level2_q[i * 176 + c * 22 +: 22];
         end
       end
     end
-    for (j = 0; j < 56; j = j + 1) begin : g_zero3
+    for (j = 0; j < 8; j = j + 1) begin : g_zero3
       always @(posedge clk) begin
         level3_q[j * 22 + 176 +: 22] <= merge3[j + 8 >> 1] ? {22{1'b0}} : level2_q[j * 22 + 176 +: 22];
       end

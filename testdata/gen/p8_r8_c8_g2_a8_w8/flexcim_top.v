@@ -19,19 +19,15 @@ module flexcim_top (
 );
 
   wire wr_go;
-  wire [7:0] sub_wr_en;
   wire [3:0] merge_nlog2;
   wire [1215:0] col_sums;
+  wire [4095:0] weights;
+  wire [511:0] elems;
+  wire [11:0] sel_wr_data;
+  wire [63:0] sel_row_en;
+  wire [767:0] sels;
 
   assign wr_go = wr_en & rst_n;
-  assign sub_wr_en[0] = wr_go & wr_sub == 3'd0;
-  assign sub_wr_en[1] = wr_go & wr_sub == 3'd1;
-  assign sub_wr_en[2] = wr_go & wr_sub == 3'd2;
-  assign sub_wr_en[3] = wr_go & wr_sub == 3'd3;
-  assign sub_wr_en[4] = wr_go & wr_sub == 3'd4;
-  assign sub_wr_en[5] = wr_go & wr_sub == 3'd5;
-  assign sub_wr_en[6] = wr_go & wr_sub == 3'd6;
-  assign sub_wr_en[7] = wr_go & wr_sub == 3'd7;
 
   flexcim_valid_pipe_p8_r8_c8_g2_a8_w8 u_valid_pipe (
     .clk(clk),
@@ -41,83 +37,85 @@ module flexcim_top (
     .out_valid(out_valid),
     .merge_nlog2(merge_nlog2)
   );
-  flexcim_submacro_p8_r8_c8_g2_a8_w8 u_sub0 (
+  flexcim_select_storage_p8_r8_c8_g2_a8_w8 u_select_storage (
     .clk(clk),
-    .wr_en(sub_wr_en[0]),
-    .wr_row(wr_row),
+    .row_en(sel_row_en),
+    .wr_sel(sel_wr_data),
+    .sels(sels)
+  );
+  flexcim_storage_p8_r8_c8_g2_a8_w8 u_storage (
+    .clk(clk),
+    .wr_en(wr_go),
+    .wr_row({wr_sub, wr_row}),
     .wr_w(wr_w),
     .wr_e(wr_e),
     .wr_sel(wr_sel),
+    .weights(weights),
+    .elems(elems),
+    .sel_wr_data(sel_wr_data),
+    .sel_row_en(sel_row_en)
+  );
+  flexcim_submacro_p8_r8_c8_g2_a8_w8 u_sub0 (
+    .clk(clk),
+    .weights(weights[511:0]),
+    .elems(elems[63:0]),
+    .sels(sels[95:0]),
     .act(in_act),
     .col_sums(col_sums[151:0])
   );
   flexcim_submacro_p8_r8_c8_g2_a8_w8 u_sub1 (
     .clk(clk),
-    .wr_en(sub_wr_en[1]),
-    .wr_row(wr_row),
-    .wr_w(wr_w),
-    .wr_e(wr_e),
-    .wr_sel(wr_sel),
+    .weights(weights[1023:512]),
+    .elems(elems[127:64]),
+    .sels(sels[191:96]),
     .act(in_act),
     .col_sums(col_sums[303:152])
   );
   flexcim_submacro_p8_r8_c8_g2_a8_w8 u_sub2 (
     .clk(clk),
-    .wr_en(sub_wr_en[2]),
-    .wr_row(wr_row),
-    .wr_w(wr_w),
-    .wr_e(wr_e),
-    .wr_sel(wr_sel),
+    .weights(weights[1535:1024]),
+    .elems(elems[191:128]),
+    .sels(sels[287:192]),
     .act(in_act),
     .col_sums(col_sums[455:304])
   );
   flexcim_submacro_p8_r8_c8_g2_a8_w8 u_sub3 (
     .clk(clk),
-    .wr_en(sub_wr_en[3]),
-    .wr_row(wr_row),
-    .wr_w(wr_w),
-    .wr_e(wr_e),
-    .wr_sel(wr_sel),
+    .weights(weights[2047:1536]),
+    .elems(elems[255:192]),
+    .sels(sels[383:288]),
     .act(in_act),
     .col_sums(col_sums[607:456])
   );
   flexcim_submacro_p8_r8_c8_g2_a8_w8 u_sub4 (
     .clk(clk),
-    .wr_en(sub_wr_en[4]),
-    .wr_row(wr_row),
-    .wr_w(wr_w),
-    .wr_e(wr_e),
-    .wr_sel(wr_sel),
+    .weights(weights[2559:2048]),
+    .elems(elems[319:256]),
+    .sels(sels[479:384]),
     .act(in_act),
     .col_sums(col_sums[759:608])
   );
   flexcim_submacro_p8_r8_c8_g2_a8_w8 u_sub5 (
     .clk(clk),
-    .wr_en(sub_wr_en[5]),
-    .wr_row(wr_row),
-    .wr_w(wr_w),
-    .wr_e(wr_e),
-    .wr_sel(wr_sel),
+    .weights(weights[3071:2560]),
+    .elems(elems[383:320]),
+    .sels(sels[575:480]),
     .act(in_act),
     .col_sums(col_sums[911:760])
   );
   flexcim_submacro_p8_r8_c8_g2_a8_w8 u_sub6 (
     .clk(clk),
-    .wr_en(sub_wr_en[6]),
-    .wr_row(wr_row),
-    .wr_w(wr_w),
-    .wr_e(wr_e),
-    .wr_sel(wr_sel),
+    .weights(weights[3583:3072]),
+    .elems(elems[447:384]),
+    .sels(sels[671:576]),
     .act(in_act),
     .col_sums(col_sums[1063:912])
   );
   flexcim_submacro_p8_r8_c8_g2_a8_w8 u_sub7 (
     .clk(clk),
-    .wr_en(sub_wr_en[7]),
-    .wr_row(wr_row),
-    .wr_w(wr_w),
-    .wr_e(wr_e),
-    .wr_sel(wr_sel),
+    .weights(weights[4095:3584]),
+    .elems(elems[511:448]),
+    .sels(sels[767:672]),
     .act(in_act),
     .col_sums(col_sums[1215:1064])
   );
