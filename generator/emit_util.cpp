@@ -35,4 +35,9 @@ vast::Expression* SignExtendedLaneByOne(vast::VerilogFile& file, const vast::Net
       std::vector<vast::Expression*>{sign, Lane(file, base, terms, constant, width)});
 }
 
+vast::NetSelect BitOf(const vast::Net& bus, vast::Expression* index) {
+  if (bus.width() == 1) return vast::NetSelect(bus, bus.id());
+  return bus.Bit(index);
+}
+
 }  // namespace flexcim::gen

@@ -30,4 +30,8 @@ vast::Expression* SignExtendedLaneByOne(vast::VerilogFile& file, const vast::Net
                                         std::initializer_list<IndexTerm> terms,
                                         long long constant, int width);
 
+// Bit `index` of a bus, or the bus itself when it is one bit (a one-bit
+// net cannot be bit-selected in every tool).
+vast::NetSelect BitOf(const vast::Net& bus, vast::Expression* index);
+
 }  // namespace flexcim::gen

@@ -24,11 +24,6 @@ vast::Expression* ShiftedDown(vast::VerilogFile& file, vast::Expression* index, 
   return file.Op(BinaryOp::kShiftRight, index, file.Int(static_cast<uint64_t>(shift)));
 }
 
-// Bit `index` of a `width`-bit bus, or the bus itself when it is one bit.
-vast::NetSelect BitOf(const vast::Net& bus, vast::Expression* index) {
-  if (bus.width() == 1) return vast::NetSelect(bus, bus.id());
-  return bus.Bit(index);
-}
 
 // One control register instance u_ctrl in the generate block `loop`.
 void ControlCopy(vast::Scope& loop, const std::string& control_register, const vast::Net& clk,

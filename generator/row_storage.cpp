@@ -17,11 +17,6 @@ namespace {
 
 using vast::BinaryOp;
 
-// Bit `index` of a `width`-bit bus, or the bus itself when it is one bit.
-vast::NetSelect BitOf(const vast::Net& bus, vast::Expression* index) {
-  if (bus.width() == 1) return vast::NetSelect(bus, bus.id());
-  return bus.Bit(index);
-}
 
 // The module's ports: one handle per field's write port and read port.
 struct RowStoragePorts {
