@@ -31,6 +31,7 @@ GeneratedDesign GenerateBaseline(const BaselineConfig& config) {
                    config.macro(), config.rows(), config.act_lanes(),
                    {.lanes = config.cols(),
                     .in_width = config.macro().cell_product_width() + config.adder_stages(),
+                    .lane_widths = {},  // every column sum at the full width
                     .plane_delay = 0,
                     .role = "column (the output register)"});
   if (sparse) {

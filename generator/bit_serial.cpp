@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <optional>
 #include <tuple>
 #include <vector>
 
@@ -135,78 +136,140 @@ vast::Module* EmitAndCell(vast::VerilogFile& file, const std::string& name, int 
   return m.result();
 }
 
+namespace {
+
+// Consecutive lanes of one plane-sum width.
+struct LaneRun {
+  int first;  // first lane
+  int count;
+  int width;  // bits of each lane's plane sum that carry its value
+};
+
+std::vector<LaneRun> LaneRuns(const std::vector<int>& lane_widths) {
+  std::vector<LaneRun> runs;
+  for (int lane = 0; lane < static_cast<int>(lane_widths.size()); ++lane) {
+    if (!runs.empty() && runs.back().width == lane_widths[lane]) {
+      ++runs.back().count;
+    } else {
+      runs.push_back({lane, 1, lane_widths[lane]});
+    }
+  }
+  return runs;
+}
+
+}  // namespace
+
 vast::Module* EmitShiftAccumulator(vast::VerilogFile& file, const std::string& name,
-                                   const std::string& control_module, int lanes, int in_width,
-                                   int a_bits) {
+                                   const std::string& control_module, int in_width,
+                                   const std::vector<int>& lane_widths, int a_bits) {
   if (a_bits < 2) throw Error(fmt::format("EmitShiftAccumulator: A = {} < 2", a_bits));
-  const int iw = in_width;
-  const int ow = in_width + a_bits;
-  const int lo = a_bits - 1;  // bits below the plane's weight 2^(A-1)
+  if (lane_widths.empty()) throw Error("EmitShiftAccumulator: no lanes");
+  for (int w : lane_widths) {
+    if (w < 1 || w > in_width) {
+      throw Error(fmt::format("EmitShiftAccumulator: lane width {} outside 1..{}", w, in_width));
+    }
+  }
+  const int lanes = static_cast<int>(lane_widths.size());
+  const int ow = in_width + a_bits;  // a lane of `sums`
+  const int lo = a_bits - 1;         // bits below the plane's weight 2^(A-1)
+  const std::vector<LaneRun> runs = LaneRuns(lane_widths);
+  // Every lane at the port's width: one loop, the accumulator is `sums`.
+  const bool uniform = runs.size() == 1 && runs[0].width == in_width;
   vast::ModuleBuilder m(file, name);
   auto clk = m.AddInput("clk", 1);
   auto first = m.AddInput("first", 1);
   auto last = m.AddInput("last", 1);
   auto invert = m.AddInput("invert", 1);
-  auto plane_sums = m.AddInput("plane_sums", lanes * iw);
+  auto plane_sums = m.AddInput("plane_sums", lanes * in_width);
   auto sums = m.AddOutput("sums", lanes * ow);
   auto i = m.AddGenvar("i");
-  auto acc_q = m.AddReg("acc_q", lanes * ow);
+  std::vector<vast::RegNet> accs;
+  for (size_t g = 0; g < runs.size(); ++g) {
+    accs.push_back(m.AddReg(uniform ? std::string("acc_q") : fmt::format("acc{}_q", g),
+                            runs[g].count * (runs[g].width + a_bits)));
+  }
   // The lanes' copies of `first` hold its complement, so that they gate the
   // held value with an AND and no inverter sits after the copy.
   auto keep = m.AddWire("keep", 1);
   m.Assign(keep, file.Make<vast::Unary>(vast::UnaryOp::kBitwiseNot, first));
+  if (uniform) m.Assign(sums, accs[0]);
 
-  auto& loop = m.For(i, lanes, "g_lane");
-  // Per-lane copies of the plane flags (one cycle after the ports): each
-  // drives one lane's gates, not all lanes'.
-  auto keep_q = loop.AddWire("keep_q", 1);
-  auto last_q = loop.AddWire("last_q", 1);
-  auto invert_q = loop.AddWire("invert_q", 1);
-  for (const auto& [instance, d, q] :
-       {std::tuple{"u_first", static_cast<vast::Expression*>(keep), &keep_q},
-        std::tuple{"u_last", static_cast<vast::Expression*>(last), &last_q},
-        std::tuple{"u_invert", static_cast<vast::Expression*>(invert), &invert_q}}) {
-    loop.AddInstance(control_module, instance,
-                     {vast::Connection::In("clk", clk), vast::Connection::In("d", d),
-                      vast::Connection::Out("q", *q)});
+  for (size_t g = 0; g < runs.size(); ++g) {
+    const LaneRun& run = runs[g];
+    const vast::RegNet& acc_q = accs[g];
+    const int iw = run.width;        // this run's plane-sum bits
+    const int aw = iw + a_bits;      // and accumulator bits
+    const long long in_base = static_cast<long long>(run.first) * in_width;
+    auto& loop = m.For(i, run.count, uniform ? std::string("g_lane") : fmt::format("g_lane{}", g));
+    // Per-lane copies of the plane flags (one cycle after the ports): each
+    // drives one lane's gates, not all lanes'.
+    auto keep_q = loop.AddWire("keep_q", 1);
+    auto last_q = loop.AddWire("last_q", 1);
+    auto invert_q = loop.AddWire("invert_q", 1);
+    for (const auto& [instance, d, q] :
+         {std::tuple{"u_first", static_cast<vast::Expression*>(keep), &keep_q},
+          std::tuple{"u_last", static_cast<vast::Expression*>(last), &last_q},
+          std::tuple{"u_invert", static_cast<vast::Expression*>(invert), &invert_q}}) {
+      loop.AddInstance(control_module, instance,
+                       {vast::Connection::In("clk", clk), vast::Connection::In("d", d),
+                        vast::Connection::Out("q", *q)});
+    }
+    auto plane = loop.AddWire("plane", iw);
+    // (acc >>> 1)'s bits from A-1 up, i.e. acc[aw-1:A] sign-extended by one
+    // bit, zero on the first plane.
+    auto held_hi = loop.AddWire("held_hi", iw + 1);
+    // (acc >>> 1)'s low A-1 bits: acc[A-1:1]. Not cleared on the first
+    // plane: A-1 shifts move them out before the last plane's result.
+    auto held_lo = loop.AddWire("held_lo", lo);
+    // held_hi + the plane sign-extended, complemented on planes.
+    auto upper = loop.AddWire("upper", iw + 1);
+    // The lane's plane sum is the sign extension of its low iw bits
+    // (generator/merge_network.h MergeOutputLaneBits): the bits above are
+    // copies of bit iw-1, read by nothing.
+    std::optional<vast::WireNet> unused_sign_copies;
+    if (iw < in_width) unused_sign_copies = loop.AddWire("unused_sign_copies", in_width - iw);
+    loop.Assign(plane, Lane(file, plane_sums, {{i, in_width}}, in_base, iw));
+    if (unused_sign_copies) {
+      loop.Assign(*unused_sign_copies,
+                  Lane(file, plane_sums, {{i, in_width}}, in_base + iw, in_width - iw));
+    }
+    loop.Assign(held_hi,
+                file.Op(BinaryOp::kBitwiseAnd,
+                        file.Make<vast::Replicate>(file.Int(static_cast<uint64_t>(iw + 1)), keep_q),
+                        SignExtendedLaneByOne(file, acc_q, {{i, aw}}, a_bits, iw)));
+    loop.Assign(held_lo, Lane(file, acc_q, {{i, aw}}, 1, lo));
+    loop.Assign(upper,
+                file.Op(BinaryOp::kBitwiseXor,
+                        file.Op(BinaryOp::kAdd, held_hi,
+                                file.Make<vast::Concat>(
+                                    std::vector<vast::Expression*>{plane.Bit(iw - 1), plane})),
+                        file.Make<vast::Replicate>(file.Int(static_cast<uint64_t>(iw + 1)),
+                                                   invert_q)));
+    // acc <= (acc >>> 1) + plane * 2^(A-1), and on the sign plane
+    // acc <= (acc >>> 1) - plane * 2^(A-1) = ~(~(acc >>> 1) + plane * 2^(A-1)):
+    // plane A-2 stores its upper bits complemented (so the sign plane reads
+    // ~(acc >>> 1) without a gate on its path) and the sign plane complements
+    // its sum back. The complemented bit A-1 of plane A-2 has moved to bit
+    // A-2 by then, which the sign plane restores. The add has no carry-in and
+    // the complements sit after it, not before.
+    std::vector<vast::Expression*> next{upper};
+    next.push_back(file.Op(BinaryOp::kBitwiseXor,
+                           lo == 1 ? static_cast<vast::Expression*>(held_lo) : held_lo.Bit(lo - 1),
+                           last_q));
+    if (lo > 1) next.push_back(held_lo.Slice(lo - 2, 0));
+    loop.ClockedAssign(clk, Lane(file, acc_q, {{i, aw}}, 0, aw), file.Make<vast::Concat>(next));
+    if (!uniform) {
+      // The lane on the port's width: the accumulator sign-extended.
+      vast::Expression* lane = Lane(file, acc_q, {{i, aw}}, 0, aw);
+      if (aw < ow) {
+        lane = file.Make<vast::Concat>(std::vector<vast::Expression*>{
+            file.Make<vast::Replicate>(file.Int(static_cast<uint64_t>(ow - aw)),
+                                       acc_q.Bit(Linear(file, {{i, aw}}, aw - 1))),
+            lane});
+      }
+      loop.Assign(Lane(file, sums, {{i, ow}}, static_cast<long long>(run.first) * ow, ow), lane);
+    }
   }
-  auto plane = loop.AddWire("plane", iw);
-  // (acc >>> 1)'s bits from A-1 up, i.e. acc[ow-1:A] sign-extended by one
-  // bit, zero on the first plane.
-  auto held_hi = loop.AddWire("held_hi", iw + 1);
-  // (acc >>> 1)'s low A-1 bits: acc[A-1:1]. Not cleared on the first
-  // plane: A-1 shifts move them out before the last plane's result.
-  auto held_lo = loop.AddWire("held_lo", lo);
-  // held_hi + the plane sign-extended, complemented on planes.
-  auto upper = loop.AddWire("upper", iw + 1);
-  loop.Assign(plane, Lane(file, plane_sums, {{i, iw}}, 0, iw));
-  loop.Assign(held_hi,
-              file.Op(BinaryOp::kBitwiseAnd,
-                      file.Make<vast::Replicate>(file.Int(static_cast<uint64_t>(iw + 1)), keep_q),
-                      SignExtendedLaneByOne(file, acc_q, {{i, ow}}, a_bits, iw)));
-  loop.Assign(held_lo, Lane(file, acc_q, {{i, ow}}, 1, lo));
-  loop.Assign(upper,
-              file.Op(BinaryOp::kBitwiseXor,
-                      file.Op(BinaryOp::kAdd, held_hi,
-                              file.Make<vast::Concat>(
-                                  std::vector<vast::Expression*>{plane.Bit(iw - 1), plane})),
-                      file.Make<vast::Replicate>(file.Int(static_cast<uint64_t>(iw + 1)),
-                                                 invert_q)));
-  // acc <= (acc >>> 1) + plane * 2^(A-1), and on the sign plane
-  // acc <= (acc >>> 1) - plane * 2^(A-1) = ~(~(acc >>> 1) + plane * 2^(A-1)):
-  // plane A-2 stores its upper bits complemented (so the sign plane reads
-  // ~(acc >>> 1) without a gate on its path) and the sign plane complements
-  // its sum back. The complemented bit A-1 of plane A-2 has moved to bit
-  // A-2 by then, which the sign plane restores. The add has no carry-in and
-  // the complements sit after it, not before.
-  std::vector<vast::Expression*> next{upper};
-  next.push_back(file.Op(BinaryOp::kBitwiseXor,
-                         lo == 1 ? static_cast<vast::Expression*>(held_lo) : held_lo.Bit(lo - 1),
-                         last_q));
-  if (lo > 1) next.push_back(held_lo.Slice(lo - 2, 0));
-  loop.ClockedAssign(clk, Lane(file, acc_q, {{i, ow}}, 0, ow),
-                     file.Make<vast::Concat>(next));
-  m.Assign(sums, acc_q);
   return m.result();
 }
 

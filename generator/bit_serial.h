@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "generator/vast/module_builder.h"
 
@@ -38,18 +39,25 @@ vast::Module* EmitAndCell(vast::VerilogFile& file, const std::string& name, int 
 
 // module <name> (input clk, input first, input last, input invert,
 //   input [lanes*in_width-1:0] plane_sums, output [lanes*(in_width+A)-1:0] sums)
+// with lanes = lane_widths.size(). Lane j's plane sum is the sign extension
+// of its low lane_widths[j] (<= in_width) bits; its accumulator is
+// lane_widths[j] + A bits, sign-extended to in_width + A on `sums` (the
+// bits of plane_sums above lane_widths[j] are read by nothing). Lanes of
+// one width in a row share a generate loop (`g_lane<k>`, `acc<k>_q`); when
+// every lane is in_width wide there is one, `g_lane` over `acc_q`.
 // Per lane, LSB plane first: acc <= (first ? 0 : acc >>> 1) +/- (plane << (A-1)),
 // subtracting on the last (sign) plane. After A planes acc is
 // sum_k plane_k * 2^k with plane A-1 weighted -2^(A-1): exact, because
 // the bit the shift drops never reaches the result (after the first plane
 // the true value is even; before it, the dropped bits are those of the
-// previous vector, which the first plane does not read) (docs/ARCHITECTURE.md).
+// previous vector, which the first plane does not read), and a plane sum
+// of w bits gives a result of at most w + A bits (docs/ARCHITECTURE.md).
 // A >= 2.
 // The subtraction is held - p = ~(~held + p): `invert` (planes)
 // complements the adder's output, so plane A-2 stores its upper bits
 // complemented and the sign plane adds the plane to ~held and complements
 // the sum back; `last` restores the one complemented bit that has shifted
-// below bit A-1. The adder (in_width+1 bits, no carry-in) starts at the
+// below bit A-1. The adder (lane width + 1 bits, no carry-in) starts at the
 // registers and the flags' gates sit after it, except `first`'s AND on the
 // held bits; the held bits below A-1 are not cleared (they leave within A-1
 // shifts). Between the last plane and the next first plane acc holds the
@@ -59,7 +67,7 @@ vast::Module* EmitAndCell(vast::VerilogFile& file, const std::string& name, int 
 // complement), so they arrive one cycle after the ports and each copy
 // drives one lane's gates (generator/fanout_limit.h).
 vast::Module* EmitShiftAccumulator(vast::VerilogFile& file, const std::string& name,
-                                   const std::string& control_module, int lanes,
-                                   int in_width, int a_bits);
+                                   const std::string& control_module, int in_width,
+                                   const std::vector<int>& lane_widths, int a_bits);
 
 }  // namespace flexcim::gen

@@ -5,6 +5,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/errors.h"
 #include "core/macro_config.h"
 #include "generator/adder_tree.h"
 #include "generator/bit_serial.h"
@@ -53,8 +54,14 @@ void AddColumnModules(const std::function<void(const std::string&, const EmitFn&
   add(fmt::format("Shift-accumulator per {}: planes weighted 2^k, the sign plane -2^(A-1).",
                   acc.role),
       [&](vast::VerilogFile& f) {
-        return EmitShiftAccumulator(f, modules.shift_acc, modules.control, acc.lanes,
-                                    acc.in_width, config.a_bits());
+        const std::vector<int> widths =
+            acc.lane_widths.empty() ? std::vector<int>(acc.lanes, acc.in_width) : acc.lane_widths;
+        if (static_cast<int>(widths.size()) != acc.lanes) {
+          throw Error(fmt::format("AddColumnModules: {} lane widths for {} accumulator lanes",
+                                  widths.size(), acc.lanes));
+        }
+        return EmitShiftAccumulator(f, modules.shift_acc, modules.control, acc.in_width, widths,
+                                    config.a_bits());
       });
 }
 

@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "core/macro_config.h"
 #include "generator/design_render.h"
@@ -27,6 +28,9 @@ struct ColumnModules {
 struct ShiftAccumulatorPlan {
   int lanes;         // accumulator lanes
   int in_width;      // width of a lane's plane sum
+  // Bits of each lane's plane sum that carry its value (the rest are sign
+  // copies), lanes entries <= in_width; empty: in_width for every lane.
+  std::vector<int> lane_widths;
   int plane_delay;   // registers from the adder tree's output to the accumulator's input
   std::string role;  // where it sits, for the file header
 };

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <vector>
+
 #include "generator/column_array.h"
 #include "generator/control_register.h"
 #include "generator/design_render.h"
@@ -34,11 +36,18 @@ GeneratedDesign GenerateFlexcim(const MacroConfig& config) {
     design.files.push_back(RenderModuleFile(flags, description, emit));
   };
 
+  // Lane b*C + c of the merged planes carries MergeOutputLaneBits(b) bits:
+  // its accumulator is that wide, sign-extended to O on out_data.
+  std::vector<int> lane_widths;
+  for (int b = 0; b < config.subs(); ++b) {
+    lane_widths.insert(lane_widths.end(), config.cols(), MergeOutputLaneBits(config, b));
+  }
   AddColumnModules(add,
                    {names.multiplier, names.adder_tree, names.serializer, names.shift_acc, names.control},
                    config, config.rows(), config.act_lanes(),
                    {.lanes = config.output_lanes(),
                     .in_width = config.merge_lane_width(),
+                    .lane_widths = lane_widths,
                     .plane_delay = config.merge_stages(),
                     .role = "output lane, after the merging network (the output register)"});
   // One storage of P*R rows for the macro (row k*R + r: sub-macro k, row r).

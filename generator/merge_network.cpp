@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/arch_traits.h"
+#include "core/errors.h"
 #include "generator/emit_util.h"
 #include "generator/merge_control_plan.h"
 #include "generator/vast/module_builder.h"
@@ -59,6 +60,19 @@ vast::WireNet EmitLevelControl(vast::ModuleBuilder& m, const std::string& contro
 }
 
 }  // namespace
+
+int MergeOutputLaneBits(const MacroConfig& config, int block) {
+  if (block < 0 || block >= config.subs()) {
+    throw Error(fmt::format("MergeOutputLaneBits: block {} outside 0..{}", block, config.subs() - 1));
+  }
+  // Level l sums into blocks below P/2^l at csw + l bits; it only zeroes or
+  // passes the blocks above.
+  int bits = config.submacro_output_width();
+  for (int level = 1; level <= config.log2_subs(); ++level) {
+    if (block < (config.subs() >> level)) bits = config.submacro_output_width() + level;
+  }
+  return bits;
+}
 
 vast::Module* EmitMergeNetwork(vast::VerilogFile& file, const std::string& name,
                                const std::string& control_register, const MacroConfig& config) {

@@ -29,4 +29,14 @@ namespace flexcim::gen {
 vast::Module* EmitMergeNetwork(vast::VerilogFile& file, const std::string& name,
                                const std::string& control_register, const MacroConfig& config);
 
+// The bits of out_data lane b*C + c (block b, 0 <= b < P) that carry its
+// value: the lane is the sign extension of its low MergeOutputLaneBits bits
+// whatever the inputs and control. As EmitMergeNetwork forms them, level l
+// writes a sum of csw + l bits (csw = submacro_output_width()) into blocks
+// b < P/2^l and into the others zero or the lane of level l-1 unchanged, so
+// block b holds csw + k bits with k the last level whose sums reach it:
+// k = log2 P for block 0, log2 P - 1 - floor(log2 b) for b >= 1 (at most
+// 2^k column sums; P = 4: 2, 1, 0, 0). P = 1: csw.
+int MergeOutputLaneBits(const MacroConfig& config, int block);
+
 }  // namespace flexcim::gen

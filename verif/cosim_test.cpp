@@ -5,6 +5,7 @@
 // its own Verilator prefix; bit- and cycle-exact.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -214,6 +215,78 @@ TEST_P(Cosim, LatencyIsExactlyTheConfiguredOne) {
   for (int lane = 0; lane < c.output_lanes(); ++lane) {
     EXPECT_EQ(out_at_c_plus_l.data[lane], (pairs ? -2 : 1) * rows_per_lane) << "lane " << lane;
   }
+}
+
+// Every output lane at the extremes of its width: every weight -2^(W-1),
+// every activation -2^(A-1), one vector per legal log2 N (FlexCiM 0..log2 P;
+// the baselines have one). The sign plane's column sums are then the most
+// negative value their width holds (R * -2^(W-1) a sub-macro column, P*R
+// for the baselines), a merged lane of 2^n column sums n bits wider, and
+// every result the largest its lane can hold: FlexCiM lane b*C + c is
+// 2^n * R * 2^(W+A-2) for b < P/2^n and 0 above, a baseline column
+// P*R * 2^(W+A-2), the largest 2^(O-2) at n = log2 P. So a bit-serial lane
+// whose plane sum or accumulator were one bit narrower than its bound
+// (generator/merge_network.h MergeOutputLaneBits, + A) would wrap: by hand
+// and against the golden model. The random traffic does not get there:
+// it would need every weight of 2^n sub-macro columns at -2^(W-1).
+TEST_P(Cosim, ExtremeWeightsAndActivationsFillEveryLaneToItsBound) {
+  const CosimSnapshot& p = GetParam();
+  const ArchConfig& c = p.config;
+  const int64_t w_min = -(int64_t{1} << (c.w_bits() - 1)), a_min = -(int64_t{1} << (c.a_bits() - 1));
+  Stimulus s;
+  s.cycles.emplace_back().rst_n = false;
+  for (int k = 0; k < c.write_subs(); ++k) {
+    for (int r = 0; r < c.write_rows(); ++r) {
+      golden::CycleInput& w = s.cycles.emplace_back();
+      w.wr_en = true;
+      w.wr_sub = k;
+      w.wr_row = r;
+      w.wr_w.assign(c.cols(), static_cast<int32_t>(w_min));
+      w.wr_e.assign(c.element_lanes(), 1);
+      w.wr_sel.assign(c.select_groups(), 0);
+      ++s.stats.writes;
+    }
+  }
+  s.cycles.resize(s.cycles.size() + c.write_latency() - 1);
+  for (int n = 0; n <= c.max_nlog2(); ++n) {
+    golden::CycleInput& v = s.cycles.emplace_back();
+    v.in_valid = true;
+    v.in_nlog2 = n;
+    v.in_act.assign(c.act_lanes(), static_cast<int32_t>(a_min));
+    ++s.stats.vectors;
+    s.cycles.resize(s.cycles.size() + c.initiation_interval() - 1);
+  }
+  s.cycles.resize(s.cycles.size() + c.pipeline_latency() + 1);
+
+  auto dut = p.make_dut();
+  const CosimResult result = RunCosim(*dut, s);
+  EXPECT_TRUE(result.ok()) << result.Summary() << "\n" << ReplayWithWaveform(p, s, "extreme");
+  EXPECT_EQ(result.vectors_checked, c.max_nlog2() + 1);
+
+  // By hand, on a fresh device.
+  const int64_t product = w_min * a_min;  // 2^(W+A-2)
+  const bool flexcim = c.arch() == Arch::kFlexcim;
+  const int rows_per_lane = flexcim ? c.write_rows() : c.write_subs() * c.write_rows();
+  const int blocks = flexcim ? c.write_subs() : 1;
+  auto by_hand = p.make_dut();
+  int n = 0;
+  int64_t largest = 0;
+  for (const golden::CycleInput& in : s.cycles) {
+    const golden::CycleOutput out = by_hand->Cycle(in);
+    if (!out.valid) continue;
+    ASSERT_EQ(static_cast<int>(out.data.size()), blocks * c.cols());
+    for (int b = 0; b < blocks; ++b) {
+      const int64_t sums = b < (blocks >> n) ? int64_t{1} << n : 0;  // column sums in the lane
+      for (int col = 0; col < c.cols(); ++col) {
+        EXPECT_EQ(out.data[b * c.cols() + col], sums * rows_per_lane * product)
+            << "log2 N " << n << ", lane " << b * c.cols() + col;
+        largest = std::max(largest, out.data[b * c.cols() + col]);
+      }
+    }
+    ++n;
+  }
+  EXPECT_EQ(n, c.max_nlog2() + 1);
+  EXPECT_EQ(largest, int64_t{1} << (c.output_width() - 2));
 }
 
 // FLEXCIM.md 5b at the edges themselves: the vector sampled at the same

@@ -1,5 +1,6 @@
 // GenerateFlexcim: manifest values, the exact 5b port list, file headers,
-// module naming, determinism and the size/speed of the largest macro.
+// module naming, determinism, the bit-serial accumulator lanes' widths and the
+// size/speed of the largest macro.
 #include "generator/flexcim_generator.h"
 
 #include <gtest/gtest.h>
@@ -8,6 +9,10 @@
 #include <chrono>
 #include <string>
 #include <vector>
+
+#include "core/errors.h"
+#include "core/macro_config.h"
+#include "generator/merge_network.h"
 
 namespace flexcim::gen {
 namespace {
@@ -220,6 +225,91 @@ TEST(GenerateFlexcim, BitSerialManifestAndBlocks) {
   // the replicated control register).
   EXPECT_NE(d.files[1].text.find("assign product = weight & {8{act}};"), std::string::npos)
       << d.files[1].text;
+}
+
+// The merged lane's bound, from the merge semantics of FLEXCIM.md 3: with
+// log2 N = n merges, blocks b < P/2^n hold 2^n column sums and the others
+// 0, so block b holds at most max over n of those, a sum of csw-bit values
+// needing log2 of that many bits more. MergeOutputLaneBits must never be
+// below it (a narrower lane wraps); it equals it (no bit wasted).
+TEST(GenerateFlexcim, MergedLaneBitsAreTheColumnSumBound) {
+  for (int subs : {1, 2, 4, 8, 16}) {
+    const MacroConfig config = MacroConfig::Create(
+        {.subs = subs, .rows = 8, .cols = 4, .sel_group = 4, .a_bits = 4, .w_bits = 5, .mac = MacStyle::kBitSerial});
+    for (int b = 0; b < subs; ++b) {
+      int most = 0;
+      for (int n = 0; n <= config.log2_subs(); ++n) {
+        if (b < (subs >> n)) most = std::max(most, 1 << n);
+      }
+      EXPECT_EQ(MergeOutputLaneBits(config, b), config.submacro_output_width() + Log2Exact(most))
+          << "P " << subs << ", block " << b;
+    }
+  }
+  EXPECT_THROW(
+      {
+        try {
+          MergeOutputLaneBits(MacroConfig::Default(), 4);
+        } catch (const Error& e) {
+          EXPECT_STREQ(e.what(), "MergeOutputLaneBits: block 4 outside 0..3");
+          throw;
+        }
+      },
+      Error);
+}
+
+// Each bit-serial accumulator lane is as wide as its merged lane's bound
+// plus A, sign-extended to O on out_data: exact widths of two
+// configurations' shift-accumulators (default: 14-bit plane sums in block
+// 0, 13 in block 1, 12 in blocks 2-3; 80 accumulator bits fewer than 64
+// lanes of 22).
+TEST(GenerateFlexcim, BitSerialAccumulatorLanesHaveTheirMergedLaneWidth) {
+  const MacroConfig def = MacroConfig::Default().WithMac(MacStyle::kBitSerial);
+  EXPECT_EQ(def.submacro_output_width(), 12);
+  EXPECT_EQ(MergeOutputLaneBits(def, 0), 14);
+  EXPECT_EQ(MergeOutputLaneBits(def, 1), 13);
+  EXPECT_EQ(MergeOutputLaneBits(def, 2), 12);
+  EXPECT_EQ(MergeOutputLaneBits(def, 3), 12);
+  const std::string acc = FileNamed(GenerateFlexcim(def), "flexcim_shift_acc_p4_r16_c16_g16_a8_w8_bs.v").text;
+  for (const char* line : {
+           "  input wire [895:0] plane_sums,\n",  // 64 lanes of 14
+           "  output wire [1407:0] sums\n",       // 64 lanes of O = 22
+           "  reg [351:0] acc0_q;\n",             // 16 x 22
+           "  reg [335:0] acc1_q;\n",             // 16 x 21
+           "  reg [639:0] acc2_q;\n",             // 32 x 20
+           "    for (i = 0; i < 16; i = i + 1) begin : g_lane0\n",
+           "      assign plane = plane_sums[i * 14 +: 14];\n",
+           "      assign sums[i * 22 +: 22] = acc0_q[i * 22 +: 22];\n",
+           "    for (i = 0; i < 16; i = i + 1) begin : g_lane1\n",
+           "      assign plane = plane_sums[i * 14 + 224 +: 13];\n",
+           "      assign sums[i * 22 + 352 +: 22] = {{1{acc1_q[i * 21 + 20]}}, acc1_q[i * 21 +: 21]};\n",
+           "    for (i = 0; i < 32; i = i + 1) begin : g_lane2\n",
+           "      assign plane = plane_sums[i * 14 + 448 +: 12];\n",
+           "      assign sums[i * 22 + 704 +: 22] = {{2{acc2_q[i * 20 + 19]}}, acc2_q[i * 20 +: 20]};\n"}) {
+    EXPECT_NE(acc.find(line), std::string::npos) << line << acc;
+  }
+  EXPECT_EQ(acc.find("acc3_q"), std::string::npos);
+
+  // P = 8, R = 8, W = 8 (csw 11), A = 8, C = 8: blocks 14, 13, 12, 12, 11 x 4.
+  const MacroConfig p8 = MacroConfig::Create(
+      {.subs = 8, .rows = 8, .cols = 8, .sel_group = 2, .a_bits = 8, .w_bits = 8, .mac = MacStyle::kBitSerial});
+  std::vector<int> bits;
+  for (int b = 0; b < 8; ++b) bits.push_back(MergeOutputLaneBits(p8, b));
+  EXPECT_EQ(bits, (std::vector<int>{14, 13, 12, 12, 11, 11, 11, 11}));
+  const std::string acc8 = FileNamed(GenerateFlexcim(p8), "flexcim_shift_acc_p8_r8_c8_g2_a8_w8_bs.v").text;
+  for (const char* line : {"  reg [175:0] acc0_q;\n",   // 8 x 22
+                           "  reg [167:0] acc1_q;\n",   // 8 x 21
+                           "  reg [319:0] acc2_q;\n",   // 16 x 20
+                           "  reg [607:0] acc3_q;\n",   // 32 x 19
+                           "      assign sums[i * 22 + 704 +: 22] = {{3{acc3_q[i * 19 + 18]}}, acc3_q[i * 19 +: 19]};\n"}) {
+    EXPECT_NE(acc8.find(line), std::string::npos) << line << acc8;
+  }
+
+  // P = 1: one lane width, the accumulator is the port (no sign copies).
+  const std::string acc1 = FileNamed(GenerateFlexcim(MacroConfig::Create({.subs = 1, .rows = 4, .cols = 4, .sel_group = 4, .a_bits = 8, .w_bits = 8, .mac = MacStyle::kBitSerial})),
+                                     "flexcim_shift_acc_p1_r4_c4_g4_a8_w8_bs.v")
+                               .text;
+  EXPECT_NE(acc1.find("  assign sums = acc_q;\n"), std::string::npos) << acc1;
+  EXPECT_EQ(acc1.find("unused_sign_copies"), std::string::npos) << acc1;
 }
 
 TEST(GenerateFlexcim, LargestMacroIsFastAndSmall) {

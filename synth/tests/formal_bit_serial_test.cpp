@@ -61,17 +61,25 @@ std::string ValidMask(int depth, int out_width, const std::string& value) {
                      fmt::arg("w", out_width));
 }
 
-// The ports both sides of the column check share.
+// Accumulator lanes the column check compares: lane 0 and, with P > 1,
+// the last (its narrowest: MergeOutputLaneBits of block P-1, + A bits).
+int CheckedLanes(const MacroConfig& k) { return k.output_lanes() > 1 ? 2 : 1; }
+
+// The ports both sides of the column check share: `out` holds the column
+// sum once per checked lane.
 std::string ColumnModule(const MacroConfig& k, const std::string& name) {
   return fmt::format("module {} (\n  input wire clk,\n  input wire in_valid,\n  input wire [{}:0] in_act,\n"
                      "  input wire [{}:0] w,\n  output wire [{}:0] out\n);\n",
-                     name, k.act_lanes() * k.a_bits() - 1, k.rows() * k.w_bits() - 1, k.column_sum_width() - 1);
+                     name, k.act_lanes() * k.a_bits() - 1, k.rows() * k.w_bits() - 1,
+                     CheckedLanes(k) * k.column_sum_width() - 1);
 }
 
 // One column of R cells: row r takes activation lane r*2P. As in the
 // generated top, the column's plane sums pass merge_stages() registers (the
 // merging network, here with nothing to merge) into lane 0 of the
-// shift-accumulator (P*C lanes, the others fed 0).
+// shift-accumulator and, with P > 1, into its last lane (the narrowest:
+// its plane sum is csw bits, the column's own width; P*C lanes, the others
+// fed 0).
 std::string ColumnDut(const MacroConfig& k) {
   const gen::FlexcimModuleNames n = gen::FlexcimModuleNames::For(k);
   const int w = k.w_bits(), rows = k.rows(), plane_w = k.submacro_output_width();
@@ -79,9 +87,18 @@ std::string ColumnDut(const MacroConfig& k) {
   const std::string sign_ext =
       lane_w > plane_w ? fmt::format("{{{}{{plane_d[{}][{}]}}}}, ", lane_w - plane_w, k.merge_stages() - 1, plane_w - 1)
                        : std::string();
-  const std::string upper_lanes =
-      lanes > 1 ? fmt::format("  assign acc_in[{}:{}] = {}'d0;\n", lanes * lane_w - 1, lane_w, (lanes - 1) * lane_w)
-                : std::string();
+  std::string upper_lanes;
+  if (lanes > 2) {
+    upper_lanes += fmt::format("  assign acc_in[{}:{}] = {}'d0;\n", (lanes - 1) * lane_w - 1, lane_w, (lanes - 2) * lane_w);
+  }
+  if (lanes > 1) {
+    upper_lanes += fmt::format("  assign acc_in[{}:{}] = {{{}plane_d[{}]}};\n", lanes * lane_w - 1, (lanes - 1) * lane_w,
+                               sign_ext, k.merge_stages() - 1);
+  }
+  const int sw = k.column_sum_width();
+  const std::string checked =
+      lanes > 1 ? fmt::format("{{sums[{}:{}], sums[{}:0]}}", (lanes - 1) * acc_w + sw - 1, (lanes - 1) * acc_w, sw - 1)
+                : fmt::format("sums[{}:0]", sw - 1);
   return ColumnModule(k, "bs_dut") + fmt::format(R"(  wire [{lanes_hi}:0] act_plane;
   wire acc_first, acc_last, acc_invert;
   reg [{w_hi}:0] products_q;
@@ -116,8 +133,7 @@ std::string ColumnDut(const MacroConfig& k) {
                      fmt::arg("upper_lanes", upper_lanes), fmt::arg("ser", n.serializer), fmt::arg("R", rows),
                      fmt::arg("wb_hi", w - 1), fmt::arg("mul", n.multiplier), fmt::arg("WIN", k.window()),
                      fmt::arg("W", w), fmt::arg("tree", n.adder_tree), fmt::arg("acc", n.shift_acc),
-                     fmt::arg("mask", ValidMask(ColumnLatency(k), k.column_sum_width(),
-                                                fmt::format("sums[{}:0]", k.column_sum_width() - 1))));
+                     fmt::arg("mask", ValidMask(ColumnLatency(k), CheckedLanes(k) * sw, checked)));
 }
 
 // sum over planes k < A of (+-)2^k * sum_r (bit k of x_r ? w_r : 0), the
@@ -164,7 +180,10 @@ std::string ColumnReference(const MacroConfig& k, bool broken) {
                      fmt::arg("sum_hi", sw - 1), fmt::arg("A", a), fmt::arg("R", k.rows()),
                      fmt::arg("WIN", k.window()), fmt::arg("ext", sw - w), fmt::arg("W", w),
                      fmt::arg("broken", broken ? 1 : 0), fmt::arg("d_hi", ColumnLatency(k) - 1),
-                     fmt::arg("mask", ValidMask(ColumnLatency(k), sw, fmt::format("sum_d[{}]", ColumnLatency(k) - 1))));
+                     fmt::arg("mask", ValidMask(ColumnLatency(k), CheckedLanes(k) * sw,
+                                                CheckedLanes(k) > 1
+                                                    ? fmt::format("{{sum_d[{0}], sum_d[{0}]}}", ColumnLatency(k) - 1)
+                                                    : fmt::format("sum_d[{}]", ColumnLatency(k) - 1))));
 }
 
 testing::YosysRun CheckColumn(const MacroConfig& k, bool broken) {

@@ -12,14 +12,14 @@ module flexcim_shift_acc_p2_r2_c1_g1_a4_w4_bs_latch (
 );
 
   genvar i;
-  reg [19:0] acc_q;
+  reg [9:0] acc0_q;
+  reg [8:0] acc1_q;
   wire keep;
 
   assign keep = ~first;
-  assign sums = acc_q;
 
   generate
-    for (i = 0; i < 2; i = i + 1) begin : g_lane
+    for (i = 0; i < 1; i = i + 1) begin : g_lane0
       wire keep_q;
       wire last_q;
       wire invert_q;
@@ -43,12 +43,47 @@ module flexcim_shift_acc_p2_r2_c1_g1_a4_w4_bs_latch (
       wire [2:0] held_lo;
       wire [6:0] upper;
       assign plane = plane_sums[i * 6 +: 6];
-      assign held_hi = {7{keep_q}} & {acc_q[i * 10 + 9], acc_q[i * 10 + 4 +: 6]};
-      assign held_lo = acc_q[i * 10 + 1 +: 3];
+      assign held_hi = {7{keep_q}} & {acc0_q[i * 10 + 9], acc0_q[i * 10 + 4 +: 6]};
+      assign held_lo = acc0_q[i * 10 + 1 +: 3];
       assign upper = held_hi + {plane[5], plane} ^ {7{invert_q}};
       always @(posedge clk) begin
-        acc_q[i * 10 +: 10] <= {upper, held_lo[2] ^ last_q, held_lo[1:0]};
+        acc0_q[i * 10 +: 10] <= {upper, held_lo[2] ^ last_q, held_lo[1:0]};
       end
+      assign sums[i * 10 +: 10] = acc0_q[i * 10 +: 10];
+    end
+    for (i = 0; i < 1; i = i + 1) begin : g_lane1
+      wire keep_q;
+      wire last_q;
+      wire invert_q;
+      flexcim_ctrl_reg_p2_r2_c1_g1_a4_w4_bs_latch u_first (
+        .clk(clk),
+        .d(keep),
+        .q(keep_q)
+      );
+      flexcim_ctrl_reg_p2_r2_c1_g1_a4_w4_bs_latch u_last (
+        .clk(clk),
+        .d(last),
+        .q(last_q)
+      );
+      flexcim_ctrl_reg_p2_r2_c1_g1_a4_w4_bs_latch u_invert (
+        .clk(clk),
+        .d(invert),
+        .q(invert_q)
+      );
+      wire [4:0] plane;
+      wire [5:0] held_hi;
+      wire [2:0] held_lo;
+      wire [5:0] upper;
+      wire unused_sign_copies;
+      assign plane = plane_sums[i * 6 + 6 +: 5];
+      assign unused_sign_copies = plane_sums[i * 6 + 11 +: 1];
+      assign held_hi = {6{keep_q}} & {acc1_q[i * 9 + 8], acc1_q[i * 9 + 4 +: 5]};
+      assign held_lo = acc1_q[i * 9 + 1 +: 3];
+      assign upper = held_hi + {plane[4], plane} ^ {6{invert_q}};
+      always @(posedge clk) begin
+        acc1_q[i * 9 +: 9] <= {upper, held_lo[2] ^ last_q, held_lo[1:0]};
+      end
+      assign sums[i * 10 + 10 +: 10] = {{1{acc1_q[i * 9 + 8]}}, acc1_q[i * 9 +: 9]};
     end
   endgenerate
 endmodule

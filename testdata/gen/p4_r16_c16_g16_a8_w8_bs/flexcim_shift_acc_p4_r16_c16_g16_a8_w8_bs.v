@@ -12,14 +12,15 @@ module flexcim_shift_acc_p4_r16_c16_g16_a8_w8_bs (
 );
 
   genvar i;
-  reg [1407:0] acc_q;
+  reg [351:0] acc0_q;
+  reg [335:0] acc1_q;
+  reg [639:0] acc2_q;
   wire keep;
 
   assign keep = ~first;
-  assign sums = acc_q;
 
   generate
-    for (i = 0; i < 64; i = i + 1) begin : g_lane
+    for (i = 0; i < 16; i = i + 1) begin : g_lane0
       wire keep_q;
       wire last_q;
       wire invert_q;
@@ -43,12 +44,81 @@ module flexcim_shift_acc_p4_r16_c16_g16_a8_w8_bs (
       wire [6:0] held_lo;
       wire [14:0] upper;
       assign plane = plane_sums[i * 14 +: 14];
-      assign held_hi = {15{keep_q}} & {acc_q[i * 22 + 21], acc_q[i * 22 + 8 +: 14]};
-      assign held_lo = acc_q[i * 22 + 1 +: 7];
+      assign held_hi = {15{keep_q}} & {acc0_q[i * 22 + 21], acc0_q[i * 22 + 8 +: 14]};
+      assign held_lo = acc0_q[i * 22 + 1 +: 7];
       assign upper = held_hi + {plane[13], plane} ^ {15{invert_q}};
       always @(posedge clk) begin
-        acc_q[i * 22 +: 22] <= {upper, held_lo[6] ^ last_q, held_lo[5:0]};
+        acc0_q[i * 22 +: 22] <= {upper, held_lo[6] ^ last_q, held_lo[5:0]};
       end
+      assign sums[i * 22 +: 22] = acc0_q[i * 22 +: 22];
+    end
+    for (i = 0; i < 16; i = i + 1) begin : g_lane1
+      wire keep_q;
+      wire last_q;
+      wire invert_q;
+      flexcim_ctrl_reg_p4_r16_c16_g16_a8_w8_bs u_first (
+        .clk(clk),
+        .d(keep),
+        .q(keep_q)
+      );
+      flexcim_ctrl_reg_p4_r16_c16_g16_a8_w8_bs u_last (
+        .clk(clk),
+        .d(last),
+        .q(last_q)
+      );
+      flexcim_ctrl_reg_p4_r16_c16_g16_a8_w8_bs u_invert (
+        .clk(clk),
+        .d(invert),
+        .q(invert_q)
+      );
+      wire [12:0] plane;
+      wire [13:0] held_hi;
+      wire [6:0] held_lo;
+      wire [13:0] upper;
+      wire unused_sign_copies;
+      assign plane = plane_sums[i * 14 + 224 +: 13];
+      assign unused_sign_copies = plane_sums[i * 14 + 237 +: 1];
+      assign held_hi = {14{keep_q}} & {acc1_q[i * 21 + 20], acc1_q[i * 21 + 8 +: 13]};
+      assign held_lo = acc1_q[i * 21 + 1 +: 7];
+      assign upper = held_hi + {plane[12], plane} ^ {14{invert_q}};
+      always @(posedge clk) begin
+        acc1_q[i * 21 +: 21] <= {upper, held_lo[6] ^ last_q, held_lo[5:0]};
+      end
+      assign sums[i * 22 + 352 +: 22] = {{1{acc1_q[i * 21 + 20]}}, acc1_q[i * 21 +: 21]};
+    end
+    for (i = 0; i < 32; i = i + 1) begin : g_lane2
+      wire keep_q;
+      wire last_q;
+      wire invert_q;
+      flexcim_ctrl_reg_p4_r16_c16_g16_a8_w8_bs u_first (
+        .clk(clk),
+        .d(keep),
+        .q(keep_q)
+      );
+      flexcim_ctrl_reg_p4_r16_c16_g16_a8_w8_bs u_last (
+        .clk(clk),
+        .d(last),
+        .q(last_q)
+      );
+      flexcim_ctrl_reg_p4_r16_c16_g16_a8_w8_bs u_invert (
+        .clk(clk),
+        .d(invert),
+        .q(invert_q)
+      );
+      wire [11:0] plane;
+      wire [12:0] held_hi;
+      wire [6:0] held_lo;
+      wire [12:0] upper;
+      wire [1:0] unused_sign_copies;
+      assign plane = plane_sums[i * 14 + 448 +: 12];
+      assign unused_sign_copies = plane_sums[i * 14 + 460 +: 2];
+      assign held_hi = {13{keep_q}} & {acc2_q[i * 20 + 19], acc2_q[i * 20 + 8 +: 12]};
+      assign held_lo = acc2_q[i * 20 + 1 +: 7];
+      assign upper = held_hi + {plane[11], plane} ^ {13{invert_q}};
+      always @(posedge clk) begin
+        acc2_q[i * 20 +: 20] <= {upper, held_lo[6] ^ last_q, held_lo[5:0]};
+      end
+      assign sums[i * 22 + 704 +: 22] = {{2{acc2_q[i * 20 + 19]}}, acc2_q[i * 20 +: 20]};
     end
   endgenerate
 endmodule

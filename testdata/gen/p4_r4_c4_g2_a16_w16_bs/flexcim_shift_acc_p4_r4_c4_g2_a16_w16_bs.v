@@ -12,14 +12,15 @@ module flexcim_shift_acc_p4_r4_c4_g2_a16_w16_bs (
 );
 
   genvar i;
-  reg [575:0] acc_q;
+  reg [143:0] acc0_q;
+  reg [139:0] acc1_q;
+  reg [271:0] acc2_q;
   wire keep;
 
   assign keep = ~first;
-  assign sums = acc_q;
 
   generate
-    for (i = 0; i < 16; i = i + 1) begin : g_lane
+    for (i = 0; i < 4; i = i + 1) begin : g_lane0
       wire keep_q;
       wire last_q;
       wire invert_q;
@@ -43,12 +44,81 @@ module flexcim_shift_acc_p4_r4_c4_g2_a16_w16_bs (
       wire [14:0] held_lo;
       wire [20:0] upper;
       assign plane = plane_sums[i * 20 +: 20];
-      assign held_hi = {21{keep_q}} & {acc_q[i * 36 + 35], acc_q[i * 36 + 16 +: 20]};
-      assign held_lo = acc_q[i * 36 + 1 +: 15];
+      assign held_hi = {21{keep_q}} & {acc0_q[i * 36 + 35], acc0_q[i * 36 + 16 +: 20]};
+      assign held_lo = acc0_q[i * 36 + 1 +: 15];
       assign upper = held_hi + {plane[19], plane} ^ {21{invert_q}};
       always @(posedge clk) begin
-        acc_q[i * 36 +: 36] <= {upper, held_lo[14] ^ last_q, held_lo[13:0]};
+        acc0_q[i * 36 +: 36] <= {upper, held_lo[14] ^ last_q, held_lo[13:0]};
       end
+      assign sums[i * 36 +: 36] = acc0_q[i * 36 +: 36];
+    end
+    for (i = 0; i < 4; i = i + 1) begin : g_lane1
+      wire keep_q;
+      wire last_q;
+      wire invert_q;
+      flexcim_ctrl_reg_p4_r4_c4_g2_a16_w16_bs u_first (
+        .clk(clk),
+        .d(keep),
+        .q(keep_q)
+      );
+      flexcim_ctrl_reg_p4_r4_c4_g2_a16_w16_bs u_last (
+        .clk(clk),
+        .d(last),
+        .q(last_q)
+      );
+      flexcim_ctrl_reg_p4_r4_c4_g2_a16_w16_bs u_invert (
+        .clk(clk),
+        .d(invert),
+        .q(invert_q)
+      );
+      wire [18:0] plane;
+      wire [19:0] held_hi;
+      wire [14:0] held_lo;
+      wire [19:0] upper;
+      wire unused_sign_copies;
+      assign plane = plane_sums[i * 20 + 80 +: 19];
+      assign unused_sign_copies = plane_sums[i * 20 + 99 +: 1];
+      assign held_hi = {20{keep_q}} & {acc1_q[i * 35 + 34], acc1_q[i * 35 + 16 +: 19]};
+      assign held_lo = acc1_q[i * 35 + 1 +: 15];
+      assign upper = held_hi + {plane[18], plane} ^ {20{invert_q}};
+      always @(posedge clk) begin
+        acc1_q[i * 35 +: 35] <= {upper, held_lo[14] ^ last_q, held_lo[13:0]};
+      end
+      assign sums[i * 36 + 144 +: 36] = {{1{acc1_q[i * 35 + 34]}}, acc1_q[i * 35 +: 35]};
+    end
+    for (i = 0; i < 8; i = i + 1) begin : g_lane2
+      wire keep_q;
+      wire last_q;
+      wire invert_q;
+      flexcim_ctrl_reg_p4_r4_c4_g2_a16_w16_bs u_first (
+        .clk(clk),
+        .d(keep),
+        .q(keep_q)
+      );
+      flexcim_ctrl_reg_p4_r4_c4_g2_a16_w16_bs u_last (
+        .clk(clk),
+        .d(last),
+        .q(last_q)
+      );
+      flexcim_ctrl_reg_p4_r4_c4_g2_a16_w16_bs u_invert (
+        .clk(clk),
+        .d(invert),
+        .q(invert_q)
+      );
+      wire [17:0] plane;
+      wire [18:0] held_hi;
+      wire [14:0] held_lo;
+      wire [18:0] upper;
+      wire [1:0] unused_sign_copies;
+      assign plane = plane_sums[i * 20 + 160 +: 18];
+      assign unused_sign_copies = plane_sums[i * 20 + 178 +: 2];
+      assign held_hi = {19{keep_q}} & {acc2_q[i * 34 + 33], acc2_q[i * 34 + 16 +: 18]};
+      assign held_lo = acc2_q[i * 34 + 1 +: 15];
+      assign upper = held_hi + {plane[17], plane} ^ {19{invert_q}};
+      always @(posedge clk) begin
+        acc2_q[i * 34 +: 34] <= {upper, held_lo[14] ^ last_q, held_lo[13:0]};
+      end
+      assign sums[i * 36 + 288 +: 36] = {{2{acc2_q[i * 34 + 33]}}, acc2_q[i * 34 +: 34]};
     end
   endgenerate
 endmodule

@@ -12,14 +12,15 @@ module flexcim_shift_acc_p4_r8_c8_g4_a3_w5_bs (
 );
 
   genvar i;
-  reg [415:0] acc_q;
+  reg [103:0] acc0_q;
+  reg [95:0] acc1_q;
+  reg [175:0] acc2_q;
   wire keep;
 
   assign keep = ~first;
-  assign sums = acc_q;
 
   generate
-    for (i = 0; i < 32; i = i + 1) begin : g_lane
+    for (i = 0; i < 8; i = i + 1) begin : g_lane0
       wire keep_q;
       wire last_q;
       wire invert_q;
@@ -43,12 +44,81 @@ module flexcim_shift_acc_p4_r8_c8_g4_a3_w5_bs (
       wire [1:0] held_lo;
       wire [10:0] upper;
       assign plane = plane_sums[i * 10 +: 10];
-      assign held_hi = {11{keep_q}} & {acc_q[i * 13 + 12], acc_q[i * 13 + 3 +: 10]};
-      assign held_lo = acc_q[i * 13 + 1 +: 2];
+      assign held_hi = {11{keep_q}} & {acc0_q[i * 13 + 12], acc0_q[i * 13 + 3 +: 10]};
+      assign held_lo = acc0_q[i * 13 + 1 +: 2];
       assign upper = held_hi + {plane[9], plane} ^ {11{invert_q}};
       always @(posedge clk) begin
-        acc_q[i * 13 +: 13] <= {upper, held_lo[1] ^ last_q, held_lo[0:0]};
+        acc0_q[i * 13 +: 13] <= {upper, held_lo[1] ^ last_q, held_lo[0:0]};
       end
+      assign sums[i * 13 +: 13] = acc0_q[i * 13 +: 13];
+    end
+    for (i = 0; i < 8; i = i + 1) begin : g_lane1
+      wire keep_q;
+      wire last_q;
+      wire invert_q;
+      flexcim_ctrl_reg_p4_r8_c8_g4_a3_w5_bs u_first (
+        .clk(clk),
+        .d(keep),
+        .q(keep_q)
+      );
+      flexcim_ctrl_reg_p4_r8_c8_g4_a3_w5_bs u_last (
+        .clk(clk),
+        .d(last),
+        .q(last_q)
+      );
+      flexcim_ctrl_reg_p4_r8_c8_g4_a3_w5_bs u_invert (
+        .clk(clk),
+        .d(invert),
+        .q(invert_q)
+      );
+      wire [8:0] plane;
+      wire [9:0] held_hi;
+      wire [1:0] held_lo;
+      wire [9:0] upper;
+      wire unused_sign_copies;
+      assign plane = plane_sums[i * 10 + 80 +: 9];
+      assign unused_sign_copies = plane_sums[i * 10 + 89 +: 1];
+      assign held_hi = {10{keep_q}} & {acc1_q[i * 12 + 11], acc1_q[i * 12 + 3 +: 9]};
+      assign held_lo = acc1_q[i * 12 + 1 +: 2];
+      assign upper = held_hi + {plane[8], plane} ^ {10{invert_q}};
+      always @(posedge clk) begin
+        acc1_q[i * 12 +: 12] <= {upper, held_lo[1] ^ last_q, held_lo[0:0]};
+      end
+      assign sums[i * 13 + 104 +: 13] = {{1{acc1_q[i * 12 + 11]}}, acc1_q[i * 12 +: 12]};
+    end
+    for (i = 0; i < 16; i = i + 1) begin : g_lane2
+      wire keep_q;
+      wire last_q;
+      wire invert_q;
+      flexcim_ctrl_reg_p4_r8_c8_g4_a3_w5_bs u_first (
+        .clk(clk),
+        .d(keep),
+        .q(keep_q)
+      );
+      flexcim_ctrl_reg_p4_r8_c8_g4_a3_w5_bs u_last (
+        .clk(clk),
+        .d(last),
+        .q(last_q)
+      );
+      flexcim_ctrl_reg_p4_r8_c8_g4_a3_w5_bs u_invert (
+        .clk(clk),
+        .d(invert),
+        .q(invert_q)
+      );
+      wire [7:0] plane;
+      wire [8:0] held_hi;
+      wire [1:0] held_lo;
+      wire [8:0] upper;
+      wire [1:0] unused_sign_copies;
+      assign plane = plane_sums[i * 10 + 160 +: 8];
+      assign unused_sign_copies = plane_sums[i * 10 + 168 +: 2];
+      assign held_hi = {9{keep_q}} & {acc2_q[i * 11 + 10], acc2_q[i * 11 + 3 +: 8]};
+      assign held_lo = acc2_q[i * 11 + 1 +: 2];
+      assign upper = held_hi + {plane[7], plane} ^ {9{invert_q}};
+      always @(posedge clk) begin
+        acc2_q[i * 11 +: 11] <= {upper, held_lo[1] ^ last_q, held_lo[0:0]};
+      end
+      assign sums[i * 13 + 208 +: 13] = {{2{acc2_q[i * 11 + 10]}}, acc2_q[i * 11 +: 11]};
     end
   endgenerate
 endmodule
