@@ -59,6 +59,11 @@ vast::WireNet EmitLevelControl(vast::ModuleBuilder& m, const std::string& contro
   return leaf;
 }
 
+// Bits of a level-l sum: it adds at most 2^l column sums of csw bits.
+int LevelSumBits(const MacroConfig& config, int level) {
+  return std::min(config.merge_lane_width(), config.submacro_output_width() + level);
+}
+
 }  // namespace
 
 int MergeOutputLaneBits(const MacroConfig& config, int block) {
@@ -69,7 +74,7 @@ int MergeOutputLaneBits(const MacroConfig& config, int block) {
   // passes the blocks above.
   int bits = config.submacro_output_width();
   for (int level = 1; level <= config.log2_subs(); ++level) {
-    if (block < (config.subs() >> level)) bits = config.submacro_output_width() + level;
+    if (block < (config.subs() >> level)) bits = LevelSumBits(config, level);
   }
   return bits;
 }
@@ -143,7 +148,7 @@ vast::Module* EmitMergeNetwork(vast::VerilogFile& file, const std::string& name,
     // bit-serial macro but put the leaf's fan-out in front of the carry
     // chain: 203.7 MHz instead of 245.3 (docs/PPA.md).
     const int sum_blocks = subs >> level;
-    const int sum_width = std::min(o, csw + level);
+    const int sum_width = LevelSumBits(config, level);
     auto& col_loop = m.For(i, sum_blocks, fmt::format("g_sum{}", level))
                          .For(c, cols, fmt::format("g_sum{}_col", level));
     vast::Expression* column_leaf = ShiftedDown(file, c, leaf_shift);
