@@ -5,6 +5,7 @@
 // RTL (`flexcim verify --stimulus`).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -37,6 +38,9 @@ struct MapOptions {
   std::string archs = "flexcim";
   std::string stimulus_macs;      // "": the container's cell style
   std::string stimulus_storages;  // "": the container's storage kind
+  int subs = 0;                   // 0: the container's P
+  int sel_group = 0;              // 0: the container's G
+  std::string layers;             // "": every layer of the container
 };
 
 po::options_description MapFlags(MapOptions& o) {
@@ -60,7 +64,15 @@ po::options_description MapFlags(MapOptions& o) {
        "storage kinds of the stimulus designs, comma list of ff, latch (default: the container's)")
       ("arch", po::value(&o.archs)->default_value(o.archs),
        "also map every layer onto these architectures' macros of the same configuration "
-       "(comma list of flexcim, dense, sparse12) and check each against its GEMV");
+       "(comma list of flexcim, dense, sparse12) and check each against its GEMV")
+      ("layers", po::value(&o.layers),
+       "map only these layers (comma list of block.name, e.g. 3.wq,3.w2; default: every layer)")
+      ("sel-group", po::value(&o.sel_group),
+       "map onto the macro with this select group G instead of the container's: a power of two dividing "
+       "the container's G (a mask legal when G' columns share a pair select is legal for every G dividing G')")
+      ("subs", po::value(&o.subs),
+       "map onto the macro with this P instead of the container's (each mapped layer's N:M must be one "
+       "that P runs)");
   return d;
 }
 
@@ -92,6 +104,37 @@ std::vector<MacroConfig> StimulusStyles(const MacroConfig& c, const std::string&
     for (const StorageKind s : storage_list) out.push_back(c.WithMac(m).WithStorage(s));
   }
   return out;
+}
+
+// The container's configuration with --subs / --sel-group applied (0 keeps
+// the container's). A smaller G only relaxes the sharing of pair selects,
+// so every mask stays legal; a larger one would not.
+MacroConfig RetargetedConfig(const MacroConfig& c, int subs, int sel_group) {
+  MacroParams p = c.params();
+  if (sel_group != 0) {
+    if (sel_group < 1 || (sel_group & (sel_group - 1)) != 0 || c.sel_group() % sel_group != 0) {
+      throw UsageError(fmt::format("--sel-group {}: must be a power of two dividing the container's G = {}",
+                                   sel_group, c.sel_group()));
+    }
+    p.sel_group = sel_group;
+  }
+  if (subs != 0) p.subs = subs;  // Create names --subs when P is out of range
+  return MacroConfig::Create(p);
+}
+
+// The layers named by --layers (block.name, comma list), in container order.
+std::vector<pruner::PrunedLayer> SelectedLayers(std::vector<pruner::PrunedLayer> all, const std::string& list) {
+  const std::vector<std::string> names = CommaList("layers", list);
+  for (const std::string& name : names) {
+    if (std::none_of(all.begin(), all.end(),
+                     [&](const pruner::PrunedLayer& l) { return fmt::format("{}.{}", l.block, l.name) == name; })) {
+      throw UsageError(fmt::format("--layers {}: no such layer (use block.name, e.g. 0.wq)", name));
+    }
+  }
+  std::erase_if(all, [&](const pruner::PrunedLayer& l) {
+    return std::find(names.begin(), names.end(), fmt::format("{}.{}", l.block, l.name)) == names.end();
+  });
+  return all;
 }
 
 constexpr int64_t kMaxTokens = int64_t{1} << 32;
@@ -156,13 +199,14 @@ int RunMap(const std::vector<std::string>& args) {
   fs::path container_path = o.pruned;
   if (fs::is_directory(container_path)) container_path /= "pruned.flexcim";
   RefuseOutputOverInputs({"--out", o.out}, {{"--pruned", container_path}});
-  const pruner::PrunedContainer container = pruner::ReadContainer(container_path);
-  const MacroConfig& c = container.config;
+  pruner::PrunedContainer container = pruner::ReadContainer(container_path);
   if (!container.hardware_legal) {
     throw UsageError(fmt::format("--pruned {}: its masks were made without the macro's select groups "
                                  "(--free-masks); prune again with hardware-legal masks to map it",
                                  container_path.string()));
   }
+  const MacroConfig c = RetargetedConfig(container.config, o.subs, o.sel_group);
+  if (!o.layers.empty()) container.layers = SelectedLayers(std::move(container.layers), o.layers);
   const pruner::PrunedLayer* stimulus_source = nullptr;
   if (!o.stimulus_layer.empty()) {
     for (const auto& l : container.layers) {

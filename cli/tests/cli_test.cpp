@@ -165,6 +165,51 @@ TEST(Cli, MapCountsTilesAndCyclesAndWritesAStimulus) {
   EXPECT_FALSE(fs::exists(s.path() / "map2"));
 }
 
+// --sel-group / --subs map a container onto another macro: a mask legal at
+// G = 2 (both columns keep inputs 0, 1 of every 4) stays legal at G = 1; a
+// larger G, a P that cannot run the layer's 2:4 and an unknown --layers
+// name are refused, nothing written. --layers keeps only the named layers.
+TEST(Cli, MapRetargetsTheContainerToASmallerSelectGroupAndSelectedLayers) {
+  Scratch s;
+  pruner::PrunedContainer g2 = SmallContainer();
+  g2.config = MacroConfig::Create({.subs = 2, .rows = 2, .cols = 2, .sel_group = 2, .a_bits = 8, .w_bits = 8});
+  pruner::PrunedLayer& wq = g2.layers[0];
+  for (int o = 0; o < 4; ++o) {
+    for (int i = 0; i < 8; ++i) {
+      const bool keep = i % 4 < 2;
+      wq.mask[o * 8 + i] = keep ? 1 : 0;
+      wq.weights[o * 8 + i] = keep ? static_cast<int16_t>(10 * o - i) : 0;
+    }
+  }
+  pruner::PrunedLayer wk = wq;
+  wk.name = "wk";
+  g2.layers.push_back(wk);
+  pruner::WriteContainer(g2, s.path() / "pruned.flexcim");
+  const fs::path out = s.path() / "map";
+  const CliRun r = Flexcim(fmt::format("map --pruned {} --out {} --tokens 10 --sel-group 1 --layers 0.wk",
+                                    s.path().string(), out.string()));
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::ifstream in(out / "map.json");
+  const nlohmann::json j = nlohmann::json::parse(in);
+  EXPECT_EQ(j["config"], "p2_r2_c2_g1_a8_w8");
+  ASSERT_EQ(j["layers"].size(), 1u);
+  EXPECT_EQ(j["layers"][0]["layer"], "0.wk");
+  EXPECT_EQ(j["total"]["tiles"], 2);
+  EXPECT_EQ(j["total"]["cycles"], 38);
+
+  const std::string prefix = fmt::format("map --pruned {} --out {} ", s.path().string(), (s.path() / "bad").string());
+  const CliRun larger = Flexcim(prefix + "--sel-group 4");
+  EXPECT_EQ(larger.code, 2);
+  EXPECT_EQ(larger.err, "flexcim map: error: --sel-group 4: must be a power of two dividing the container's G = 2\n");
+  const CliRun unknown = Flexcim(prefix + "--layers 0.wq,9.wq");
+  EXPECT_EQ(unknown.code, 2);
+  EXPECT_EQ(unknown.err, "flexcim map: error: --layers 9.wq: no such layer (use block.name, e.g. 0.wq)\n");
+  const CliRun p1 = Flexcim(prefix + "--subs 1 --sel-group 1 --layers 0.wq");
+  EXPECT_EQ(p1.code, 1);
+  EXPECT_NE(p1.err.find("layer 0.wq: pattern 2:4: macro p1_r2_c2_g1_a8_w8 cannot run it"), std::string::npos) << p1.err;
+  EXPECT_FALSE(fs::exists(s.path() / "bad"));
+}
+
 // One stimulus per design of --arch x --stimulus-mac, each of the same layer
 // and tokens, with exact counts (P=2 R=2 C=2 G=1 A=W=8; the 4 x 8 2:4 layer
 // keeps both of some input pairs, so the fixed 1:2 macro runs it in dense
