@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <initializer_list>
 #include <optional>
 #include <tuple>
 #include <vector>
@@ -161,6 +162,38 @@ std::vector<LaneRun> LaneRuns(const std::vector<int>& lane_widths) {
 
 namespace {
 
+// The shift-accumulator's ports (in this order) and its lane genvar.
+struct AccumulatorPorts {
+  vast::InputNet clk, first, last, invert, plane_sums;
+  vast::OutputNet sums;
+  vast::Genvar i;
+};
+
+AccumulatorPorts AddAccumulatorPorts(vast::ModuleBuilder& m, int lanes, int in_width,
+                                     int out_width) {
+  auto clk = m.AddInput("clk", 1);
+  auto first = m.AddInput("first", 1);
+  auto last = m.AddInput("last", 1);
+  auto invert = m.AddInput("invert", 1);
+  auto plane_sums = m.AddInput("plane_sums", lanes * in_width);
+  auto sums = m.AddOutput("sums", lanes * out_width);
+  auto i = m.AddGenvar("i");
+  return {clk, first, last, invert, plane_sums, sums, i};
+}
+
+// One flip-flop (an instance of `control_module`) per (instance, d, q):
+// the lane's copies of the plane flags.
+template <typename Scope>
+void AddFlagCopies(
+    Scope& loop, const std::string& control_module, const vast::Net& clk,
+    std::initializer_list<std::tuple<const char*, vast::Expression*, vast::WireNet*>> copies) {
+  for (const auto& [instance, d, q] : copies) {
+    loop.AddInstance(control_module, instance,
+                     {vast::Connection::In("clk", clk), vast::Connection::In("d", d),
+                      vast::Connection::Out("q", *q)});
+  }
+}
+
 // EmitShiftAccumulator with split_bit = k > 0, every lane in_width wide.
 // The adder region of a lane is acc[A-1 +: n], n = in_width + 1 (region bit
 // j = acc[A-1+j]). In the cycle that adds plane t's low part (region bits
@@ -183,13 +216,8 @@ vast::Module* EmitSplitShiftAccumulator(vast::VerilogFile& file, const std::stri
     throw Error(fmt::format("EmitShiftAccumulator: split bit {} outside 2..{}", k, in_width - 1));
   }
   vast::ModuleBuilder m(file, name);
-  auto clk = m.AddInput("clk", 1);
-  auto first = m.AddInput("first", 1);
-  auto last = m.AddInput("last", 1);
-  auto invert = m.AddInput("invert", 1);
-  auto plane_sums = m.AddInput("plane_sums", lanes * in_width);
-  auto sums = m.AddOutput("sums", lanes * aw);
-  auto i = m.AddGenvar("i");
+  const auto [clk, first, last, invert, plane_sums, sums, i] =
+      AddAccumulatorPorts(m, lanes, in_width, aw);
   auto acc_q = m.AddReg("acc_q", lanes * aw);
   auto carry_q = m.AddReg("carry_q", lanes);
   auto low_q = m.AddReg("low_q", lanes * low_bits);
@@ -202,16 +230,12 @@ vast::Module* EmitSplitShiftAccumulator(vast::VerilogFile& file, const std::stri
   auto invert_q = loop.AddWire("invert_q", 1);
   auto keep_d = loop.AddWire("keep_d", 1);
   auto invert_d = loop.AddWire("invert_d", 1);
-  for (const auto& [instance, d, q] :
-       {std::tuple{"u_first", static_cast<vast::Expression*>(keep), &keep_q},
-        std::tuple{"u_last", static_cast<vast::Expression*>(last), &last_q},
-        std::tuple{"u_invert", static_cast<vast::Expression*>(invert), &invert_q},
-        std::tuple{"u_first_d", static_cast<vast::Expression*>(keep_q), &keep_d},
-        std::tuple{"u_invert_d", static_cast<vast::Expression*>(invert_q), &invert_d}}) {
-    loop.AddInstance(control_module, instance,
-                     {vast::Connection::In("clk", clk), vast::Connection::In("d", d),
-                      vast::Connection::Out("q", *q)});
-  }
+  AddFlagCopies(loop, control_module, clk,
+                {{"u_first", keep, &keep_q},
+                 {"u_last", last, &last_q},
+                 {"u_invert", invert, &invert_q},
+                 {"u_first_d", keep_q, &keep_d},
+                 {"u_invert_d", invert_q, &invert_d}});
   auto replicate = [&](int width, vast::Expression* bit) {
     return file.Make<vast::Replicate>(file.Int(static_cast<uint64_t>(width)), bit);
   };
@@ -293,13 +317,8 @@ vast::Module* EmitShiftAccumulator(vast::VerilogFile& file, const std::string& n
   // Every lane at the port's width: one loop, the accumulator is `sums`.
   const bool uniform = runs.size() == 1 && runs[0].width == in_width;
   vast::ModuleBuilder m(file, name);
-  auto clk = m.AddInput("clk", 1);
-  auto first = m.AddInput("first", 1);
-  auto last = m.AddInput("last", 1);
-  auto invert = m.AddInput("invert", 1);
-  auto plane_sums = m.AddInput("plane_sums", lanes * in_width);
-  auto sums = m.AddOutput("sums", lanes * ow);
-  auto i = m.AddGenvar("i");
+  const auto [clk, first, last, invert, plane_sums, sums, i] =
+      AddAccumulatorPorts(m, lanes, in_width, ow);
   std::vector<vast::RegNet> accs;
   for (size_t g = 0; g < runs.size(); ++g) {
     accs.push_back(m.AddReg(uniform ? std::string("acc_q") : fmt::format("acc{}_q", g),
@@ -323,14 +342,8 @@ vast::Module* EmitShiftAccumulator(vast::VerilogFile& file, const std::string& n
     auto keep_q = loop.AddWire("keep_q", 1);
     auto last_q = loop.AddWire("last_q", 1);
     auto invert_q = loop.AddWire("invert_q", 1);
-    for (const auto& [instance, d, q] :
-         {std::tuple{"u_first", static_cast<vast::Expression*>(keep), &keep_q},
-          std::tuple{"u_last", static_cast<vast::Expression*>(last), &last_q},
-          std::tuple{"u_invert", static_cast<vast::Expression*>(invert), &invert_q}}) {
-      loop.AddInstance(control_module, instance,
-                       {vast::Connection::In("clk", clk), vast::Connection::In("d", d),
-                        vast::Connection::Out("q", *q)});
-    }
+    AddFlagCopies(loop, control_module, clk,
+                  {{"u_first", keep, &keep_q}, {"u_last", last, &last_q}, {"u_invert", invert, &invert_q}});
     auto plane = loop.AddWire("plane", iw);
     // (acc >>> 1)'s bits from A-1 up, i.e. acc[aw-1:A] sign-extended by one
     // bit, zero on the first plane.
