@@ -78,9 +78,26 @@ class BaselineConfig {
   // register. Latency L of FLEXCIM.md 5b = register stages = 1 + log2(P*R)
   // (>= 2): a vector presented in cycle c is on out_data in cycle c+L.
   // Bit-serial cells add MacroConfig::serial_stages() = A + 1 (activation
-  // capture and planes, shift-accumulator), as for FlexCiM.
+  // capture and planes, shift-accumulator), as for FlexCiM, and
+  // carry_split_stages() (below).
   int adder_stages() const { return log2_rows(); }
-  int pipeline_register_stages() const { return 1 + adder_stages() + macro_.serial_stages(); }
+  // Bit-serial cells: no add between two registers carries over more than
+  // kSerialCarryChainBits bits (docs/ARCHITECTURE.md "Carry split"). When the
+  // column sum (W + log2(P*R) bits) is wider, every adder-tree level wider
+  // than that and the shift-accumulator add their bits from
+  // carry_split_bit() up one cycle after the bits below, with the low part's
+  // carry registered in between, and the accumulator's output deskews them:
+  // carry_split_stages() = 1 more register stage. 0 (unsplit) otherwise,
+  // and always for bit-parallel cells.
+  static constexpr int kSerialCarryChainBits = 7;
+  int column_sum_width() const { return cell_product_width() + adder_stages(); }
+  int carry_split_bit() const {
+    return bit_serial() && column_sum_width() > kSerialCarryChainBits ? kSerialCarryChainBits : 0;
+  }
+  int carry_split_stages() const { return carry_split_bit() > 0 ? 1 : 0; }
+  int pipeline_register_stages() const {
+    return 1 + adder_stages() + macro_.serial_stages() + carry_split_stages();
+  }
   int cell_product_width() const { return macro_.cell_product_width(); }
   int pipeline_latency() const { return pipeline_register_stages(); }
   // Edges from a vector's sampling edge to its output register's load edge.

@@ -14,7 +14,18 @@ namespace flexcim::gen {
 // Latency log2(rows) cycles. Lane i of `products` is [i*in_width +: in_width],
 // two's complement; operands are sign-extended by one bit per level so no
 // level can overflow. rows is a power of two >= 2.
+//
+// split_bit > 0 (bit-serial baselines, BaselineConfig::carry_split_bit()):
+// no register-to-register add carries over more than split_bit bits. Every
+// level wider than split_bit adds its bits below split_bit in its cycle,
+// registers their carry-out (level<l>_c) and adds its bits from split_bit up
+// one cycle later with that carry as carry-in; so in every split level, and
+// on `sum`, the bits from split_bit up are those of the vector one cycle
+// before the low bits' (the high part lags by one cycle). The first split
+// level delays the source bits its high part reads (level<l>_d) when its
+// source is not split. The consumer deskews (EmitShiftAccumulator's
+// split_bit). Requires 2 <= split_bit < in_width + log2(rows).
 vast::Module* EmitAdderTree(vast::VerilogFile& file, const std::string& name, int rows,
-                            int in_width);
+                            int in_width, int split_bit = 0);
 
 }  // namespace flexcim::gen

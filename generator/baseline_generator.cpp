@@ -33,7 +33,8 @@ GeneratedDesign GenerateBaseline(const BaselineConfig& config) {
                     .in_width = config.macro().cell_product_width() + config.adder_stages(),
                     .lane_widths = {},  // every column sum at the full width
                     .plane_delay = 0,
-                    .role = "column (the output register)"});
+                    .role = "column (the output register)",
+                    .carry_split_bit = config.carry_split_bit()});
   if (sparse) {
     add("Cell storage: weights and element bits, one array row written per cycle.",
         [&](vast::VerilogFile& f) {

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <initializer_list>
 #include <optional>
 #include <tuple>
 #include <vector>
@@ -159,11 +160,151 @@ std::vector<LaneRun> LaneRuns(const std::vector<int>& lane_widths) {
 
 }  // namespace
 
+namespace {
+
+// The shift-accumulator's ports (in this order) and its lane genvar.
+struct AccumulatorPorts {
+  vast::InputNet clk, first, last, invert, plane_sums;
+  vast::OutputNet sums;
+  vast::Genvar i;
+};
+
+AccumulatorPorts AddAccumulatorPorts(vast::ModuleBuilder& m, int lanes, int in_width,
+                                     int out_width) {
+  auto clk = m.AddInput("clk", 1);
+  auto first = m.AddInput("first", 1);
+  auto last = m.AddInput("last", 1);
+  auto invert = m.AddInput("invert", 1);
+  auto plane_sums = m.AddInput("plane_sums", lanes * in_width);
+  auto sums = m.AddOutput("sums", lanes * out_width);
+  auto i = m.AddGenvar("i");
+  return {clk, first, last, invert, plane_sums, sums, i};
+}
+
+// One flip-flop (an instance of `control_module`) per (instance, d, q):
+// the lane's copies of the plane flags.
+template <typename Scope>
+void AddFlagCopies(
+    Scope& loop, const std::string& control_module, const vast::Net& clk,
+    std::initializer_list<std::tuple<const char*, vast::Expression*, vast::WireNet*>> copies) {
+  for (const auto& [instance, d, q] : copies) {
+    loop.AddInstance(control_module, instance,
+                     {vast::Connection::In("clk", clk), vast::Connection::In("d", d),
+                      vast::Connection::Out("q", *q)});
+  }
+}
+
+// EmitShiftAccumulator with split_bit = k > 0, every lane in_width wide.
+// The adder region of a lane is acc[A-1 +: n], n = in_width + 1 (region bit
+// j = acc[A-1+j]). In the cycle that adds plane t's low part (region bits
+// [0, k), plane bits [0, k) of vector plane t) the high part (region bits
+// [k, n)) adds plane t-1's (plane bits from k up lag by one cycle on
+// plane_sums, as the split adder tree delivers them) with carry_q, the low
+// add's carry of plane t-1. The low add reads region bit k of plane t-1
+// from the high adder's bit 0 in the same cycle (an XOR of registers, no
+// carry chain). The flags of the high part are the lanes' flag copies
+// delayed once more; low_q delays the low bits once so that `sums` shows a
+// whole result one cycle after the unsplit accumulator would.
+vast::Module* EmitSplitShiftAccumulator(vast::VerilogFile& file, const std::string& name,
+                                        const std::string& control_module, int in_width,
+                                        int lanes, int a_bits, int k) {
+  const int n = in_width + 1;   // region bits
+  const int aw = in_width + a_bits;
+  const int lo = a_bits - 1;    // bits below the region
+  const int low_bits = lo + k;  // acc bits on the low part's timing
+  if (k < 2 || k >= in_width) {
+    throw Error(fmt::format("EmitShiftAccumulator: split bit {} outside 2..{}", k, in_width - 1));
+  }
+  vast::ModuleBuilder m(file, name);
+  const auto [clk, first, last, invert, plane_sums, sums, i] =
+      AddAccumulatorPorts(m, lanes, in_width, aw);
+  auto acc_q = m.AddReg("acc_q", lanes * aw);
+  auto carry_q = m.AddReg("carry_q", lanes);
+  auto low_q = m.AddReg("low_q", lanes * low_bits);
+  auto keep = m.AddWire("keep", 1);
+  m.Assign(keep, file.Make<vast::Unary>(vast::UnaryOp::kBitwiseNot, first));
+
+  auto& loop = m.For(i, lanes, "g_lane");
+  auto keep_q = loop.AddWire("keep_q", 1);
+  auto last_q = loop.AddWire("last_q", 1);
+  auto invert_q = loop.AddWire("invert_q", 1);
+  auto keep_d = loop.AddWire("keep_d", 1);
+  auto invert_d = loop.AddWire("invert_d", 1);
+  AddFlagCopies(loop, control_module, clk,
+                {{"u_first", keep, &keep_q},
+                 {"u_last", last, &last_q},
+                 {"u_invert", invert, &invert_q},
+                 {"u_first_d", keep_q, &keep_d},
+                 {"u_invert_d", invert_q, &invert_d}});
+  auto replicate = [&](int width, vast::Expression* bit) {
+    return file.Make<vast::Replicate>(file.Int(static_cast<uint64_t>(width)), bit);
+  };
+  auto plane = loop.AddWire("plane", in_width);
+  loop.Assign(plane, Lane(file, plane_sums, {{i, in_width}}, 0, in_width));
+  // High part (previous plane): region bits [k, n) of (acc >>> 1), i.e.
+  // acc[A+k .. aw-1] sign-extended by one bit, zero after a first plane.
+  auto held_hi = loop.AddWire("held_hi", n - k);
+  loop.Assign(held_hi, file.Op(BinaryOp::kBitwiseAnd, replicate(n - k, keep_d),
+                               SignExtendedLaneByOne(file, acc_q, {{i, aw}}, a_bits + k,
+                                                     n - 1 - k)));
+  auto upper = loop.AddWire("upper", n - k);
+  loop.Assign(
+      upper,
+      file.Op(BinaryOp::kBitwiseXor,
+              file.Op(BinaryOp::kAdd,
+                      file.Op(BinaryOp::kAdd, held_hi,
+                              file.Make<vast::Concat>(std::vector<vast::Expression*>{
+                                  plane.Bit(in_width - 1), plane.Slice(in_width - 1, k)})),
+                      ZeroExtended(file, BitOf(carry_q, i), 1, n - k)),
+              replicate(n - k, invert_d)));
+  // Low part (this plane): region bits [0, k) of (acc >>> 1): acc[A .. A+k-2]
+  // and, as its top bit, region bit k of the previous plane (upper[0]).
+  auto held_low = loop.AddWire("held_low", k);
+  loop.Assign(held_low,
+              file.Op(BinaryOp::kBitwiseAnd, replicate(k, keep_q),
+                      file.Make<vast::Concat>(std::vector<vast::Expression*>{
+                          upper.Bit(0), Lane(file, acc_q, {{i, aw}}, a_bits, k - 1)})));
+  auto lower = loop.AddWire("lower", k + 1);
+  loop.Assign(lower, file.Op(BinaryOp::kAdd, ZeroExtended(file, held_low, k, k + 1),
+                             ZeroExtended(file, plane.Slice(k - 1, 0), k, k + 1)));
+  // Below the region, as in the unsplit accumulator: acc[A-1:1] shifted,
+  // the complemented bit of plane A-2 restored on the sign plane.
+  std::vector<vast::Expression*> next_low{
+      file.Op(BinaryOp::kBitwiseXor, lower.Slice(k - 1, 0), replicate(k, invert_q)),
+      file.Op(BinaryOp::kBitwiseXor, acc_q.Bit(Linear(file, {{i, aw}}, lo)), last_q)};
+  if (lo > 1) next_low.push_back(Lane(file, acc_q, {{i, aw}}, 1, lo - 1));
+  loop.ClockedAssign(clk, Lane(file, acc_q, {{i, aw}}, 0, low_bits),
+                     file.Make<vast::Concat>(next_low));
+  loop.ClockedAssign(clk, Lane(file, acc_q, {{i, aw}}, low_bits, n - k), upper);
+  loop.ClockedAssign(clk, BitOf(carry_q, i), lower.Bit(k));
+  loop.ClockedAssign(clk, Lane(file, low_q, {{i, low_bits}}, 0, low_bits),
+                     Lane(file, acc_q, {{i, aw}}, 0, low_bits));
+  loop.Assign(Lane(file, sums, {{i, aw}}, 0, aw),
+              file.Make<vast::Concat>(std::vector<vast::Expression*>{
+                  Lane(file, acc_q, {{i, aw}}, low_bits, n - k),
+                  Lane(file, low_q, {{i, low_bits}}, 0, low_bits)}));
+  return m.result();
+}
+
+}  // namespace
+
 vast::Module* EmitShiftAccumulator(vast::VerilogFile& file, const std::string& name,
                                    const std::string& control_module, int in_width,
-                                   const std::vector<int>& lane_widths, int a_bits) {
+                                   const std::vector<int>& lane_widths, int a_bits,
+                                   int split_bit) {
   if (a_bits < 2) throw Error(fmt::format("EmitShiftAccumulator: A = {} < 2", a_bits));
   if (lane_widths.empty()) throw Error("EmitShiftAccumulator: no lanes");
+  if (split_bit > 0) {
+    for (int w : lane_widths) {
+      if (w != in_width) {
+        throw Error(fmt::format(
+            "EmitShiftAccumulator: a split accumulator needs every lane {} bits wide, not {}",
+            in_width, w));
+      }
+    }
+    return EmitSplitShiftAccumulator(file, name, control_module, in_width,
+                                     static_cast<int>(lane_widths.size()), a_bits, split_bit);
+  }
   for (int w : lane_widths) {
     if (w < 1 || w > in_width) {
       throw Error(fmt::format("EmitShiftAccumulator: lane width {} outside 1..{}", w, in_width));
@@ -176,13 +317,8 @@ vast::Module* EmitShiftAccumulator(vast::VerilogFile& file, const std::string& n
   // Every lane at the port's width: one loop, the accumulator is `sums`.
   const bool uniform = runs.size() == 1 && runs[0].width == in_width;
   vast::ModuleBuilder m(file, name);
-  auto clk = m.AddInput("clk", 1);
-  auto first = m.AddInput("first", 1);
-  auto last = m.AddInput("last", 1);
-  auto invert = m.AddInput("invert", 1);
-  auto plane_sums = m.AddInput("plane_sums", lanes * in_width);
-  auto sums = m.AddOutput("sums", lanes * ow);
-  auto i = m.AddGenvar("i");
+  const auto [clk, first, last, invert, plane_sums, sums, i] =
+      AddAccumulatorPorts(m, lanes, in_width, ow);
   std::vector<vast::RegNet> accs;
   for (size_t g = 0; g < runs.size(); ++g) {
     accs.push_back(m.AddReg(uniform ? std::string("acc_q") : fmt::format("acc{}_q", g),
@@ -206,14 +342,8 @@ vast::Module* EmitShiftAccumulator(vast::VerilogFile& file, const std::string& n
     auto keep_q = loop.AddWire("keep_q", 1);
     auto last_q = loop.AddWire("last_q", 1);
     auto invert_q = loop.AddWire("invert_q", 1);
-    for (const auto& [instance, d, q] :
-         {std::tuple{"u_first", static_cast<vast::Expression*>(keep), &keep_q},
-          std::tuple{"u_last", static_cast<vast::Expression*>(last), &last_q},
-          std::tuple{"u_invert", static_cast<vast::Expression*>(invert), &invert_q}}) {
-      loop.AddInstance(control_module, instance,
-                       {vast::Connection::In("clk", clk), vast::Connection::In("d", d),
-                        vast::Connection::Out("q", *q)});
-    }
+    AddFlagCopies(loop, control_module, clk,
+                  {{"u_first", keep, &keep_q}, {"u_last", last, &last_q}, {"u_invert", invert, &invert_q}});
     auto plane = loop.AddWire("plane", iw);
     // (acc >>> 1)'s bits from A-1 up, i.e. acc[aw-1:A] sign-extended by one
     // bit, zero on the first plane.

@@ -66,8 +66,19 @@ vast::Module* EmitAndCell(vast::VerilogFile& file, const std::string& name, int 
 // one-flip-flop `control_module` each, the first flag's copy holding its
 // complement), so they arrive one cycle after the ports and each copy
 // drives one lane's gates (generator/fanout_limit.h).
+//
+// split_bit = k > 0 (with EmitAdderTree's split_bit, for the bit-serial
+// baselines: every lane in_width wide, 2 <= k < in_width): plane_sums'
+// bits from k up lag their low bits by one cycle, and no add carries over
+// more than about k bits: the adder is split at region bit k (acc bit
+// A-1+k), the low part's carry is registered (carry_q) and added into the
+// high part one cycle later, the high part's flags are the lane copies
+// delayed once more (u_first_d, u_invert_d), and low_q delays the bits
+// below A-1+k once, so `sums` shows a whole result one cycle later than
+// with k = 0 (BaselineConfig::carry_split_stages()).
 vast::Module* EmitShiftAccumulator(vast::VerilogFile& file, const std::string& name,
                                    const std::string& control_module, int in_width,
-                                   const std::vector<int>& lane_widths, int a_bits);
+                                   const std::vector<int>& lane_widths, int a_bits,
+                                   int split_bit = 0);
 
 }  // namespace flexcim::gen

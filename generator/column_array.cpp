@@ -20,6 +20,9 @@ void AddColumnModules(const std::function<void(const std::string&, const EmitFn&
                       int act_lanes, const ShiftAccumulatorPlan& acc) {
   const bool serial = config.bit_serial();
   const int tree_levels = Log2Exact(rows);
+  if (acc.carry_split_bit > 0 && (!serial || acc.plane_delay != 0)) {
+    throw Error("AddColumnModules: a carry split needs bit-serial cells and no plane delay");
+  }
   add("Replicated control register: one flip-flop, one instance per copy (row write enables, "
       "accumulator plane flags), so that no copy drives more than the fan-out limit.",
       [&](vast::VerilogFile& f) { return EmitControlRegister(f, modules.control); });
@@ -37,7 +40,8 @@ void AddColumnModules(const std::function<void(const std::string&, const EmitFn&
   add(fmt::format("Pipelined column adder tree: {} products, {} registered levels.", rows,
                   tree_levels),
       [&](vast::VerilogFile& f) {
-        return EmitAdderTree(f, modules.adder_tree, rows, config.cell_product_width());
+        return EmitAdderTree(f, modules.adder_tree, rows, config.cell_product_width(),
+                             acc.carry_split_bit);
       });
   if (!serial) return;
   add(fmt::format("Activation serializer: captures the {}-bit activations, one bit plane per "
@@ -61,7 +65,7 @@ void AddColumnModules(const std::function<void(const std::string&, const EmitFn&
                                   widths.size(), acc.lanes));
         }
         return EmitShiftAccumulator(f, modules.shift_acc, modules.control, acc.in_width, widths,
-                                    config.a_bits());
+                                    config.a_bits(), acc.carry_split_bit);
       });
 }
 

@@ -33,6 +33,10 @@ struct ShiftAccumulatorPlan {
   std::vector<int> lane_widths;
   int plane_delay;   // registers from the adder tree's output to the accumulator's input
   std::string role;  // where it sits, for the file header
+  // > 0: the adder trees and the accumulator split their adds at this bit
+  // (EmitAdderTree, EmitShiftAccumulator; plane_delay must be 0): the
+  // bit-serial baselines' BaselineConfig::carry_split_bit(). 0: unsplit.
+  int carry_split_bit = 0;
 };
 
 // Renders, through `add` (description, emitter), the replicated control

@@ -35,6 +35,13 @@ vast::Expression* SignExtendedLaneByOne(vast::VerilogFile& file, const vast::Net
       std::vector<vast::Expression*>{sign, Lane(file, base, terms, constant, width)});
 }
 
+vast::Expression* ZeroExtended(vast::VerilogFile& file, vast::Expression* value, int bits,
+                               int width) {
+  if (width == bits) return value;
+  return file.Make<vast::Concat>(
+      std::vector<vast::Expression*>{file.Sized(width - bits, 0), value});
+}
+
 vast::NetSelect BitOf(const vast::Net& bus, vast::Expression* index) {
   if (bus.width() == 1) return vast::NetSelect(bus, bus.id());
   return bus.Bit(index);

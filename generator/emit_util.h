@@ -30,6 +30,12 @@ vast::Expression* SignExtendedLaneByOne(vast::VerilogFile& file, const vast::Net
                                         std::initializer_list<IndexTerm> terms,
                                         long long constant, int width);
 
+// {(width - bits)'b0, value}: an unsigned value of `bits` bits zero-extended
+// to `width` (the value itself when width == bits), so that an add's
+// operands have its result's width.
+vast::Expression* ZeroExtended(vast::VerilogFile& file, vast::Expression* value, int bits,
+                               int width);
+
 // Bit `index` of a bus, or the bus itself when it is one bit (a one-bit
 // net cannot be bit-selected in every tool).
 vast::NetSelect BitOf(const vast::Net& bus, vast::Expression* index);

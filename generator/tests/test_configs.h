@@ -65,6 +65,10 @@ inline std::vector<BaselineConfig> BaselineSnapshotConfigs() {
       BaselineConfig::For(Arch::kDense, BitSerial(MacroConfig::Create({.subs = 2, .rows = 4, .cols = 8, .sel_group = 8, .a_bits = 3, .w_bits = 5}))),
       BaselineConfig::For(Arch::kSparse12, BitSerial(MacroConfig::Create({.subs = 1, .rows = 2, .cols = 2, .sel_group = 2, .a_bits = 4, .w_bits = 3}))),
       BaselineConfig::For(Arch::kSparse12, BitSerial(MacroConfig::Create({.subs = 2, .rows = 8, .cols = 4, .sel_group = 4, .a_bits = 16, .w_bits = 16}))),
+      // The carry split (BaselineConfig::carry_split_bit()) with a product
+      // exactly as wide as the split bit: the first split level delays its
+      // operands' sign bits (the 16-bit twin above delays whole high parts).
+      BaselineConfig::For(Arch::kDense, BitSerial(MacroConfig::Create({.subs = 1, .rows = 2, .cols = 2, .sel_group = 2, .a_bits = 3, .w_bits = 7}))),
       // Latch storage, twins of flip-flop snapshots above, each cell style.
       BaselineConfig::For(Arch::kDense, Latch(MacroConfig::Create({.subs = 2, .rows = 4, .cols = 8, .sel_group = 8, .a_bits = 3, .w_bits = 5}))),
       BaselineConfig::For(Arch::kDense, Latch(BitSerial(MacroConfig::Create({.subs = 1, .rows = 2, .cols = 1, .sel_group = 1, .a_bits = 2, .w_bits = 2})))),

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/arch_config.h"
 #include "golden/layer_runner.h"
 #include "golden/tests/random_layer.h"
 #include "golden/tests/test_util.h"
@@ -32,8 +33,10 @@ struct Expected {
 // P=2 R=4 C=4 G=1, 3 tokens. FlexCiM 1:2: 8 inputs x 8 outputs per tile, 3
 // tiles; dense: 8 inputs x 4 outputs, 3 tiles; fixed 1:2 native: 16 inputs,
 // 2 tiles. Per tile: 8 row writes + Lw - 1 = 2 + (3 - 1) x II + 1 + L, with
-// bit-parallel L = 4 (all three), II = 1: 17 cycles; bit-serial L = 4 + A + 1
-// = 13, II = A = 8: 8 + 2 + 16 + 1 + 13 = 40 cycles.
+// bit-parallel L = 4 (all three), II = 1: 17 cycles; bit-serial FlexCiM
+// L = 4 + A + 1 = 13, II = A = 8: 8 + 2 + 16 + 1 + 13 = 40 cycles; the
+// bit-serial baselines split their carries (column sums of 8 + 3 = 11 bits
+// > 7, BaselineConfig::carry_split_stages() = 1): L = 14, 41 cycles.
 TEST(ArchLayerSchedule, EveryArchAndCellStyleComputesTheLayerWithExactCounts) {
   RandomValues rv(17);
   const LayerWeights l = OnePerPairLayer(rv);
@@ -44,14 +47,20 @@ TEST(ArchLayerSchedule, EveryArchAndCellStyleComputesTheLayerWithExactCounts) {
                             {Arch::kDense, MacStyle::kBitParallel, 3, 51},
                             {Arch::kSparse12, MacStyle::kBitParallel, 2, 34},
                             {Arch::kFlexcim, MacStyle::kBitSerial, 3, 120},
-                            {Arch::kDense, MacStyle::kBitSerial, 3, 120},
-                            {Arch::kSparse12, MacStyle::kBitSerial, 2, 80}};
+                            {Arch::kDense, MacStyle::kBitSerial, 3, 123},
+                            {Arch::kSparse12, MacStyle::kBitSerial, 2, 82}};
   for (const Expected& e : cases) {
     const MacroConfig c =
         MacroConfig::Create({.subs = 2, .rows = 4, .cols = 4, .sel_group = 1, .a_bits = 8, .w_bits = 8, .mac = e.mac});
     const ArchMappedLayer m = MapArchLayer(e.arch, c, {1, 2}, l, "0.wq");
     const std::string what = ArchName(e.arch) + " " + c.Name();
     ASSERT_EQ(m.tiles(), e.tiles) << what;
+    // The counts above are the configuration's: per tile the row writes,
+    // Lw - 1, the tokens at II and the latency L of the architecture.
+    const ArchConfig a(e.arch, c);
+    EXPECT_EQ(e.cycles, e.tiles * (8 + a.write_latency() - 1 + (tokens - 1) * a.initiation_interval() + 1 +
+                                   a.pipeline_latency()))
+        << what;
     const std::vector<CycleInput> s = ScheduleArchLayer(m, x, tokens);
     EXPECT_EQ(static_cast<int64_t>(s.size()), e.cycles) << what;
     EXPECT_EQ(ArchLayerScheduleCycles(m, tokens), e.cycles) << what;

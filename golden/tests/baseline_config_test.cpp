@@ -54,6 +54,31 @@ TEST(BaselineConfig, SmallestAndLargest) {
   EXPECT_EQ(big.output_width(), 44);
 }
 
+// Bit-serial cells: the carry split (kSerialCarryChainBits = 7) costs one
+// register stage once the column sum W + log2(P*R) is wider than 7 bits;
+// bit-parallel cells never split.
+TEST(BaselineConfig, BitSerialCarrySplit) {
+  auto serial = [](Arch arch, int subs, int rows, int w_bits) {
+    return BaselineConfig::For(arch, MacroConfig::Create({.subs = subs, .rows = rows, .cols = 4, .sel_group = 4,
+                                                          .a_bits = 8, .w_bits = w_bits,
+                                                          .mac = MacStyle::kBitSerial}));
+  };
+  const BaselineConfig d = serial(Arch::kDense, 4, 16, 8);  // the default size
+  EXPECT_EQ(d.column_sum_width(), 14);
+  EXPECT_EQ(d.carry_split_bit(), 7);
+  EXPECT_EQ(d.carry_split_stages(), 1);
+  EXPECT_EQ(d.pipeline_latency(), 17);  // products, 6 adder levels, A + 1, the split
+  const BaselineConfig s = serial(Arch::kSparse12, 1, 2, 6);  // 6 + 1 = 7 bits: no split
+  EXPECT_EQ(s.column_sum_width(), 7);
+  EXPECT_EQ(s.carry_split_bit(), 0);
+  EXPECT_EQ(s.pipeline_latency(), 11);
+  EXPECT_EQ(serial(Arch::kSparse12, 1, 2, 7).carry_split_bit(), 7);
+  EXPECT_EQ(serial(Arch::kSparse12, 1, 2, 7).pipeline_latency(), 12);
+  const BaselineConfig parallel = BaselineConfig::For(Arch::kDense, MacroConfig::Default());
+  EXPECT_EQ(parallel.carry_split_bit(), 0);
+  EXPECT_EQ(parallel.carry_split_stages(), 0);
+}
+
 TEST(BaselineConfig, ArchNames) {
   EXPECT_EQ(ParseArch("flexcim"), Arch::kFlexcim);
   EXPECT_EQ(ParseArch("dense"), Arch::kDense);

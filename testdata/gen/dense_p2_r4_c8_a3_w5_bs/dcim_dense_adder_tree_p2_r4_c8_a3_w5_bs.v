@@ -12,6 +12,8 @@ module dcim_dense_adder_tree_p2_r4_c8_a3_w5_bs (
   reg [23:0] level1_q;
   reg [13:0] level2_q;
   reg [7:0] level3_q;
+  reg [1:0] level3_d;
+  reg level3_c;
 
   assign sum = level3_q;
 
@@ -27,8 +29,22 @@ module dcim_dense_adder_tree_p2_r4_c8_a3_w5_bs (
       end
     end
     for (i = 0; i < 1; i = i + 1) begin : g_level3
+      wire [7:0] low;
       always @(posedge clk) begin
-        level3_q[i * 8 +: 8] <= {level2_q[i * 14 + 6], level2_q[i * 14 +: 7]} + {level2_q[i * 14 + 13], level2_q[i * 14 + 7 +: 7]};
+        level3_d[i * 2 +: 1] <= level2_q[i * 14 + 6 +: 1];
+      end
+      always @(posedge clk) begin
+        level3_d[i * 2 + 1 +: 1] <= level2_q[i * 14 + 13 +: 1];
+      end
+      assign low = {1'd0, level2_q[i * 14 +: 7]} + {1'd0, level2_q[i * 14 + 7 +: 7]};
+      always @(posedge clk) begin
+        level3_q[i * 8 +: 7] <= low[6:0];
+      end
+      always @(posedge clk) begin
+        level3_c <= low[7];
+      end
+      always @(posedge clk) begin
+        level3_q[i * 8 + 7 +: 1] <= level3_d[i * 2 +: 1] + level3_d[i * 2 + 1 +: 1] + level3_c;
       end
     end
   endgenerate

@@ -13,16 +13,19 @@ module dcim_dense_shift_acc_p2_r4_c8_a3_w5_bs (
 
   genvar i;
   reg [87:0] acc_q;
+  reg [7:0] carry_q;
+  reg [71:0] low_q;
   wire keep;
 
   assign keep = ~first;
-  assign sums = acc_q;
 
   generate
     for (i = 0; i < 8; i = i + 1) begin : g_lane
       wire keep_q;
       wire last_q;
       wire invert_q;
+      wire keep_d;
+      wire invert_d;
       dcim_dense_ctrl_reg_p2_r4_c8_a3_w5_bs u_first (
         .clk(clk),
         .d(keep),
@@ -38,17 +41,39 @@ module dcim_dense_shift_acc_p2_r4_c8_a3_w5_bs (
         .d(invert),
         .q(invert_q)
       );
+      dcim_dense_ctrl_reg_p2_r4_c8_a3_w5_bs u_first_d (
+        .clk(clk),
+        .d(keep_q),
+        .q(keep_d)
+      );
+      dcim_dense_ctrl_reg_p2_r4_c8_a3_w5_bs u_invert_d (
+        .clk(clk),
+        .d(invert_q),
+        .q(invert_d)
+      );
       wire [7:0] plane;
-      wire [8:0] held_hi;
-      wire [1:0] held_lo;
-      wire [8:0] upper;
       assign plane = plane_sums[i * 8 +: 8];
-      assign held_hi = {9{keep_q}} & {acc_q[i * 11 + 10], acc_q[i * 11 + 3 +: 8]};
-      assign held_lo = acc_q[i * 11 + 1 +: 2];
-      assign upper = held_hi + {plane[7], plane} ^ {9{invert_q}};
+      wire [1:0] held_hi;
+      assign held_hi = {2{keep_d}} & {acc_q[i * 11 + 10], acc_q[i * 11 + 10 +: 1]};
+      wire [1:0] upper;
+      assign upper = held_hi + {plane[7], plane[7:7]} + {1'd0, carry_q[i]} ^ {2{invert_d}};
+      wire [6:0] held_low;
+      assign held_low = {7{keep_q}} & {upper[0], acc_q[i * 11 + 3 +: 6]};
+      wire [7:0] lower;
+      assign lower = {1'd0, held_low} + {1'd0, plane[6:0]};
       always @(posedge clk) begin
-        acc_q[i * 11 +: 11] <= {upper, held_lo[1] ^ last_q, held_lo[0:0]};
+        acc_q[i * 11 +: 9] <= {lower[6:0] ^ {7{invert_q}}, acc_q[i * 11 + 2] ^ last_q, acc_q[i * 11 + 1 +: 1]};
       end
+      always @(posedge clk) begin
+        acc_q[i * 11 + 9 +: 2] <= upper;
+      end
+      always @(posedge clk) begin
+        carry_q[i] <= lower[7];
+      end
+      always @(posedge clk) begin
+        low_q[i * 9 +: 9] <= acc_q[i * 11 +: 9];
+      end
+      assign sums[i * 11 +: 11] = {acc_q[i * 11 + 9 +: 2], low_q[i * 9 +: 9]};
     end
   endgenerate
 endmodule

@@ -9,15 +9,15 @@ module dcim_dense_valid_pipe_p2_r4_c8_a3_w5_bs (
   output wire out_valid
 );
 
-  reg [7:0] valid_q;
+  reg [8:0] valid_q;
 
-  assign out_valid = valid_q[7];
+  assign out_valid = valid_q[8];
 
   always @(posedge clk) begin
     if (!rst_n) begin
-      valid_q <= 8'd0;
+      valid_q <= 9'd0;
     end else begin
-      valid_q <= {valid_q[6:0], in_valid};
+      valid_q <= {valid_q[7:0], in_valid};
     end
   end
 endmodule

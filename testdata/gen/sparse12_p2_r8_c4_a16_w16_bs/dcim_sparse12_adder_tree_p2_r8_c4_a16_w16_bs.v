@@ -10,31 +10,74 @@ module dcim_sparse12_adder_tree_p2_r8_c4_a16_w16_bs (
 
   genvar i;
   reg [135:0] level1_q;
+  reg [143:0] level1_d;
+  reg [7:0] level1_c;
   reg [71:0] level2_q;
+  reg [3:0] level2_c;
   reg [37:0] level3_q;
+  reg [1:0] level3_c;
   reg [19:0] level4_q;
+  reg level4_c;
 
   assign sum = level4_q;
 
   generate
     for (i = 0; i < 8; i = i + 1) begin : g_level1
+      wire [7:0] low;
       always @(posedge clk) begin
-        level1_q[i * 17 +: 17] <= {products[i * 32 + 15], products[i * 32 +: 16]} + {products[i * 32 + 31], products[i * 32 + 16 +: 16]};
+        level1_d[i * 18 +: 9] <= products[i * 32 + 7 +: 9];
+      end
+      always @(posedge clk) begin
+        level1_d[i * 18 + 9 +: 9] <= products[i * 32 + 23 +: 9];
+      end
+      assign low = {1'd0, products[i * 32 +: 7]} + {1'd0, products[i * 32 + 16 +: 7]};
+      always @(posedge clk) begin
+        level1_q[i * 17 +: 7] <= low[6:0];
+      end
+      always @(posedge clk) begin
+        level1_c[i] <= low[7];
+      end
+      always @(posedge clk) begin
+        level1_q[i * 17 + 7 +: 10] <= {level1_d[i * 18 + 8], level1_d[i * 18 +: 9]} + {level1_d[i * 18 + 17], level1_d[i * 18 + 9 +: 9]} + {9'd0, level1_c[i]};
       end
     end
     for (i = 0; i < 4; i = i + 1) begin : g_level2
+      wire [7:0] low;
+      assign low = {1'd0, level1_q[i * 34 +: 7]} + {1'd0, level1_q[i * 34 + 17 +: 7]};
       always @(posedge clk) begin
-        level2_q[i * 18 +: 18] <= {level1_q[i * 34 + 16], level1_q[i * 34 +: 17]} + {level1_q[i * 34 + 33], level1_q[i * 34 + 17 +: 17]};
+        level2_q[i * 18 +: 7] <= low[6:0];
+      end
+      always @(posedge clk) begin
+        level2_c[i] <= low[7];
+      end
+      always @(posedge clk) begin
+        level2_q[i * 18 + 7 +: 11] <= {level1_q[i * 34 + 16], level1_q[i * 34 + 7 +: 10]} + {level1_q[i * 34 + 33], level1_q[i * 34 + 24 +: 10]} + {10'd0, level2_c[i]};
       end
     end
     for (i = 0; i < 2; i = i + 1) begin : g_level3
+      wire [7:0] low;
+      assign low = {1'd0, level2_q[i * 36 +: 7]} + {1'd0, level2_q[i * 36 + 18 +: 7]};
       always @(posedge clk) begin
-        level3_q[i * 19 +: 19] <= {level2_q[i * 36 + 17], level2_q[i * 36 +: 18]} + {level2_q[i * 36 + 35], level2_q[i * 36 + 18 +: 18]};
+        level3_q[i * 19 +: 7] <= low[6:0];
+      end
+      always @(posedge clk) begin
+        level3_c[i] <= low[7];
+      end
+      always @(posedge clk) begin
+        level3_q[i * 19 + 7 +: 12] <= {level2_q[i * 36 + 17], level2_q[i * 36 + 7 +: 11]} + {level2_q[i * 36 + 35], level2_q[i * 36 + 25 +: 11]} + {11'd0, level3_c[i]};
       end
     end
     for (i = 0; i < 1; i = i + 1) begin : g_level4
+      wire [7:0] low;
+      assign low = {1'd0, level3_q[i * 38 +: 7]} + {1'd0, level3_q[i * 38 + 19 +: 7]};
       always @(posedge clk) begin
-        level4_q[i * 20 +: 20] <= {level3_q[i * 38 + 18], level3_q[i * 38 +: 19]} + {level3_q[i * 38 + 37], level3_q[i * 38 + 19 +: 19]};
+        level4_q[i * 20 +: 7] <= low[6:0];
+      end
+      always @(posedge clk) begin
+        level4_c <= low[7];
+      end
+      always @(posedge clk) begin
+        level4_q[i * 20 + 7 +: 13] <= {level3_q[i * 38 + 18], level3_q[i * 38 + 7 +: 12]} + {level3_q[i * 38 + 37], level3_q[i * 38 + 26 +: 12]} + {12'd0, level4_c};
       end
     end
   endgenerate

@@ -13,16 +13,19 @@ module dcim_sparse12_shift_acc_p2_r8_c4_a16_w16_bs (
 
   genvar i;
   reg [143:0] acc_q;
+  reg [3:0] carry_q;
+  reg [87:0] low_q;
   wire keep;
 
   assign keep = ~first;
-  assign sums = acc_q;
 
   generate
     for (i = 0; i < 4; i = i + 1) begin : g_lane
       wire keep_q;
       wire last_q;
       wire invert_q;
+      wire keep_d;
+      wire invert_d;
       dcim_sparse12_ctrl_reg_p2_r8_c4_a16_w16_bs u_first (
         .clk(clk),
         .d(keep),
@@ -38,17 +41,39 @@ module dcim_sparse12_shift_acc_p2_r8_c4_a16_w16_bs (
         .d(invert),
         .q(invert_q)
       );
+      dcim_sparse12_ctrl_reg_p2_r8_c4_a16_w16_bs u_first_d (
+        .clk(clk),
+        .d(keep_q),
+        .q(keep_d)
+      );
+      dcim_sparse12_ctrl_reg_p2_r8_c4_a16_w16_bs u_invert_d (
+        .clk(clk),
+        .d(invert_q),
+        .q(invert_d)
+      );
       wire [19:0] plane;
-      wire [20:0] held_hi;
-      wire [14:0] held_lo;
-      wire [20:0] upper;
       assign plane = plane_sums[i * 20 +: 20];
-      assign held_hi = {21{keep_q}} & {acc_q[i * 36 + 35], acc_q[i * 36 + 16 +: 20]};
-      assign held_lo = acc_q[i * 36 + 1 +: 15];
-      assign upper = held_hi + {plane[19], plane} ^ {21{invert_q}};
+      wire [13:0] held_hi;
+      assign held_hi = {14{keep_d}} & {acc_q[i * 36 + 35], acc_q[i * 36 + 23 +: 13]};
+      wire [13:0] upper;
+      assign upper = held_hi + {plane[19], plane[19:7]} + {13'd0, carry_q[i]} ^ {14{invert_d}};
+      wire [6:0] held_low;
+      assign held_low = {7{keep_q}} & {upper[0], acc_q[i * 36 + 16 +: 6]};
+      wire [7:0] lower;
+      assign lower = {1'd0, held_low} + {1'd0, plane[6:0]};
       always @(posedge clk) begin
-        acc_q[i * 36 +: 36] <= {upper, held_lo[14] ^ last_q, held_lo[13:0]};
+        acc_q[i * 36 +: 22] <= {lower[6:0] ^ {7{invert_q}}, acc_q[i * 36 + 15] ^ last_q, acc_q[i * 36 + 1 +: 14]};
       end
+      always @(posedge clk) begin
+        acc_q[i * 36 + 22 +: 14] <= upper;
+      end
+      always @(posedge clk) begin
+        carry_q[i] <= lower[7];
+      end
+      always @(posedge clk) begin
+        low_q[i * 22 +: 22] <= acc_q[i * 36 +: 22];
+      end
+      assign sums[i * 36 +: 36] = {acc_q[i * 36 + 22 +: 14], low_q[i * 22 +: 22]};
     end
   endgenerate
 endmodule

@@ -9,15 +9,15 @@ module dcim_sparse12_valid_pipe_p2_r8_c4_a16_w16_bs (
   output wire out_valid
 );
 
-  reg [21:0] valid_q;
+  reg [22:0] valid_q;
 
-  assign out_valid = valid_q[21];
+  assign out_valid = valid_q[22];
 
   always @(posedge clk) begin
     if (!rst_n) begin
-      valid_q <= 22'd0;
+      valid_q <= 23'd0;
     end else begin
-      valid_q <= {valid_q[20:0], in_valid};
+      valid_q <= {valid_q[21:0], in_valid};
     end
   end
 endmodule
