@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <array>
 #include <numeric>
 
 #include "core/errors.h"
@@ -281,6 +282,79 @@ std::vector<int> BalancedInputOrder(const std::vector<double>& importance) {
   return order;
 }
 
+std::vector<int> PairedInputOrder(const std::vector<Matrix>& scores, int threads) {
+  if (scores.empty()) throw UsageError("PairedInputOrder: no score matrices");
+  const int n = scores.front().cols;
+  for (const Matrix& m : scores) {
+    if (m.cols != n) throw UsageError(fmt::format("PairedInputOrder: {} and {} inputs", n, m.cols));
+  }
+  // Each layer weighs by its total importance, so large layers do not rule.
+  std::vector<double> weight(scores.size(), 0.0);
+  std::vector<double> importance(n, 0.0);
+  for (size_t m = 0; m < scores.size(); ++m) {
+    double total = 0.0;
+    for (float v : scores[m].data) total += v;
+    weight[m] = total > 0 ? 1.0 / total : 0.0;
+    for (int r = 0; r < scores[m].rows; ++r) {
+      for (int j = 0; j < n; ++j) importance[j] += weight[m] * scores[m].at(r, j);
+    }
+  }
+  // cost[j][k]: sum over layers and rows of min(s_rj, s_rk).
+  std::vector<double> cost(static_cast<size_t>(n) * n, 0.0);
+  ParallelFor(n, threads, [&](int j) {
+    double* row = cost.data() + static_cast<size_t>(j) * n;
+    for (size_t m = 0; m < scores.size(); ++m) {
+      const Matrix& s = scores[m];
+      for (int r = 0; r < s.rows; ++r) {
+        const float* x = s.row(r);
+        const double a = x[j], w = weight[m];
+        for (int k = j + 1; k < n; ++k) row[k] += w * std::min<double>(a, x[k]);
+      }
+    }
+  });
+  auto c = [&](int a, int b) { return a < b ? cost[static_cast<size_t>(a) * n + b] : cost[static_cast<size_t>(b) * n + a]; };
+  // Start: strongest with weakest (BalancedInputOrder), then 2-opt moves
+  // between two pairs while one lowers the summed cost.
+  const std::vector<int> start = BalancedInputOrder(importance);
+  std::vector<std::array<int, 2>> pairs;
+  for (int i = 0; i + 1 < n; i += 2) pairs.push_back({start[i], start[i + 1]});
+  const int count = static_cast<int>(pairs.size());
+  for (int sweep = 0; sweep < 100; ++sweep) {
+    bool moved = false;
+    for (int p = 0; p < count; ++p) {
+      for (int q = p + 1; q < count; ++q) {
+        auto& [a, b] = pairs[p];
+        auto& [x, y] = pairs[q];
+        const double now = c(a, b) + c(x, y);
+        const double swap1 = c(a, x) + c(b, y);
+        const double swap2 = c(a, y) + c(b, x);
+        if (swap1 < now - 1e-12 * (1.0 + now) && swap1 <= swap2) {
+          std::swap(b, x);
+          moved = true;
+        } else if (swap2 < now - 1e-12 * (1.0 + now)) {
+          std::swap(b, y);
+          moved = true;
+        }
+      }
+    }
+    if (!moved) break;
+  }
+  // Pairs laid out strongest, weakest, ... by their importance; inside a
+  // pair the stronger channel first.
+  std::vector<double> pair_importance(count);
+  for (int p = 0; p < count; ++p) pair_importance[p] = importance[pairs[p][0]] + importance[pairs[p][1]];
+  std::vector<int> order;
+  order.reserve(n);
+  for (int p : BalancedInputOrder(pair_importance)) {
+    auto [a, b] = pairs[p];
+    if (importance[b] > importance[a]) std::swap(a, b);
+    order.push_back(a);
+    order.push_back(b);
+  }
+  if (n % 2 == 1) order.push_back(start[n - 1]);
+  return order;
+}
+
 void PermuteResidualStream(LlamaModel& model, const std::vector<int>& order) {
   const LlamaConfig& c = model.config;
   RequireBijection(order, c.dim, "residual stream");
@@ -342,35 +416,18 @@ std::vector<double> Permuted(const std::vector<double>& v, const std::vector<int
   return out;
 }
 
-// Column importance of a layer: sqrt(S_j) * sum_o |W_oj|, normalised to sum 1.
-std::vector<double> ColumnImportance(const Matrix& w, const std::vector<double>& s) {
-  std::vector<double> c(w.cols, 0.0);
-  for (int r = 0; r < w.rows; ++r) {
-    const float* x = w.row(r);
-    for (int j = 0; j < w.cols; ++j) c[j] += std::fabs(x[j]);
-  }
-  double total = 0.0;
-  for (int j = 0; j < w.cols; ++j) {
-    c[j] *= std::sqrt(s[j]);
-    total += c[j];
-  }
-  if (total > 0) {
-    for (double& v : c) v /= total;
-  }
-  return c;
-}
-
 // Reorders each aligned run of `pool` entries of `order` (a permutation of
-// the channels) so that, inside the run, channels are balanced by
-// `importance` (BalancedInputOrder); the set of each run is unchanged.
-std::vector<int> BalanceWithinPools(const std::vector<int>& order, const std::vector<double>& importance,
-                                    int pool) {
+// the channels, the columns of `scores`) by PairedInputOrder on those
+// columns; the set of each run is unchanged.
+std::vector<int> PairWithinPools(const std::vector<int>& order, const Matrix& scores, int pool) {
   std::vector<int> out(order.size());
   for (size_t p0 = 0; p0 < order.size(); p0 += pool) {
     const size_t p1 = std::min(order.size(), p0 + pool);
-    std::vector<double> local;
-    for (size_t i = p0; i < p1; ++i) local.push_back(importance[order[i]]);
-    const std::vector<int> local_order = BalancedInputOrder(local);
+    Matrix local(scores.rows, static_cast<int>(p1 - p0));
+    for (int r = 0; r < scores.rows; ++r) {
+      for (size_t i = p0; i < p1; ++i) local.at(r, static_cast<int>(i - p0)) = scores.at(r, order[i]);
+    }
+    const std::vector<int> local_order = PairedInputOrder({local}, 1);
     for (size_t i = p0; i < p1; ++i) out[i] = order[p0 + local_order[i - p0]];
   }
   return out;
@@ -431,14 +488,14 @@ ChannelPermutationReport PermuteChannelsForSharedMasks(LlamaModel& model, Calibr
   const bool group_ffn = rows && sel_group > 1 && c.hidden_dim > sel_group;
   // The residual stream (K of wq wk wv w1 w3), one order for the model.
   if (inputs) {
-    std::vector<double> importance(c.dim, 0.0);
+    std::vector<Matrix> scores;
     for (int b = 0; b < c.n_layers; ++b) {
       for (LinearKind k : {LinearKind::kQ, LinearKind::kK, LinearKind::kV, LinearKind::kW1, LinearKind::kW3}) {
-        const std::vector<double> ci = ColumnImportance(model.layers[b].linear(k), stats.layers[b][k]);
-        for (int j = 0; j < c.dim; ++j) importance[j] += ci[j];
+        scores.push_back(WandaMetric(model.layers[b].linear(k), stats.layers[b][k]));
       }
     }
-    const std::vector<int> order = BalancedInputOrder(importance);
+    const std::vector<int> order = PairedInputOrder(scores, threads);
+    scores.clear();
     report.residual_before = ResidualInputLoss(model, stats, patterns, sel_group, Identity(c.dim), threads);
     report.residual_after = ResidualInputLoss(model, stats, patterns, sel_group, order, threads);
     if (report.residual_after < report.residual_before) {
@@ -481,18 +538,19 @@ ChannelPermutationReport PermuteChannelsForSharedMasks(LlamaModel& model, Calibr
       // w2's K (hidden units) and wo's K (value channels): balanced inside
       // each select group when the rows are grouped (so the grouping
       // stands), else inside the whole FFN / each head.
-      const std::vector<double> w2_importance = ColumnImportance(L.w2, st[LinearKind::kW2]);
       const std::vector<int> ffn_balanced =
-          BalanceWithinPools(ffn, w2_importance, group_ffn ? sel_group : c.hidden_dim);
-      // wo's column importance per value channel, summed over the query heads reading it.
-      const std::vector<double> wo_importance = ColumnImportance(L.wo, st[LinearKind::kO]);
-      std::vector<double> v_importance(c.kv_dim(), 0.0);
+          PairWithinPools(ffn, WandaMetric(L.w2, st[LinearKind::kW2]), group_ffn ? sel_group : c.hidden_dim);
+      // wo's scores per value channel: the rows of every query head reading
+      // the KV head, stacked.
+      const Matrix wo_scores = WandaMetric(L.wo, st[LinearKind::kO]);
+      Matrix v_scores(c.dim * c.kv_mul(), c.kv_dim());
       for (int h = 0; h < c.n_heads; ++h) {
-        const int kvh = h / c.kv_mul();
-        for (int d = 0; d < hs; ++d) v_importance[kvh * hs + d] += wo_importance[h * hs + d];
+        const int kvh = h / c.kv_mul(), slot = h % c.kv_mul();
+        for (int r = 0; r < c.dim; ++r) {
+          for (int d = 0; d < hs; ++d) v_scores.at(slot * c.dim + r, kvh * hs + d) = wo_scores.at(r, h * hs + d);
+        }
       }
-      const std::vector<int> value_balanced =
-          BalanceWithinPools(value, v_importance, group_value ? sel_group : hs);
+      const std::vector<int> value_balanced = PairWithinPools(value, v_scores, group_value ? sel_group : hs);
       // Kept only where the layer whose K moved drops less importance.
       auto w2_loss = [&](const std::vector<int>& order) {
         Matrix m(L.w2.rows, L.w2.cols);

@@ -71,6 +71,17 @@ std::vector<int> GroupRowsForSharedMasks(const Matrix& scores, const std::vector
 // holds channel order[i]).
 std::vector<int> BalancedInputOrder(const std::vector<double>& importance);
 
+// Input-channel pairing: the channels (columns of every matrix in
+// `scores`, e.g. Wanda scores of the layers sharing that input) matched in
+// pairs so that the summed min(s_rj, s_rk) over layers and rows is small
+// (each layer weighted by 1 / its total score). That sum is what a legal
+// mask drops when it takes every pair once (each row keeps the larger of
+// each pair), so it bounds the shared masks' loss at every G. Start:
+// BalancedInputOrder's pairs; then 2-opt exchanges between two pairs while
+// one lowers the sum. The pairs are laid out by BalancedInputOrder of
+// their importance, the stronger channel first. Returns the order.
+std::vector<int> PairedInputOrder(const std::vector<Matrix>& scores, int threads);
+
 // Permutes the residual stream of `model` (new channel i = old order[i]):
 // embedding and classifier columns, every RMSNorm weight, the columns of
 // wq wk wv w1 w3 and the rows of wo w2. Exact up to float summation order.
