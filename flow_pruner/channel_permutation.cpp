@@ -133,6 +133,29 @@ void RequireBijection(const std::vector<int>& order, int n, std::string_view wha
   }
 }
 
+// Entry i of the result is v[order[i]].
+template <typename T>
+std::vector<T> Permuted(const std::vector<T>& v, const std::vector<int>& order) {
+  std::vector<T> out(v.size());
+  for (size_t i = 0; i < v.size(); ++i) out[i] = v[order[i]];
+  return out;
+}
+
+// Row i of the result is row order[i]; column j is column order[j].
+void PermuteRows(Matrix& m, const std::vector<int>& order) {
+  Matrix out(m.rows, m.cols);
+  for (int i = 0; i < m.rows; ++i) std::copy(m.row(order[i]), m.row(order[i]) + m.cols, out.row(i));
+  m = std::move(out);
+}
+void PermuteCols(Matrix& m, const std::vector<int>& order) {
+  std::vector<float> row(m.cols);
+  for (int r = 0; r < m.rows; ++r) {
+    float* x = m.row(r);
+    for (int j = 0; j < m.cols; ++j) row[j] = x[order[j]];
+    std::copy(row.begin(), row.end(), x);
+  }
+}
+
 // wo's column order for a value permutation: query head h reads KV head
 // h / kv_mul, so its columns follow that head's order.
 std::vector<int> ValueOutputColumns(const LlamaConfig& c, const std::vector<int>& value) {
@@ -231,24 +254,11 @@ void PermuteBlockChannels(LlamaModel& model, int block, const BlockChannelPermut
   if (block < 0 || block >= c.n_layers) throw Error(fmt::format("PermuteBlockChannels: block {} does not exist", block));
   LlamaLayer& L = model.layers[block];
   const std::string where = fmt::format("block {}", block);
-  auto permute_rows = [](Matrix& m, const std::vector<int>& order) {
-    Matrix out(m.rows, m.cols);
-    for (int i = 0; i < m.rows; ++i) std::copy(m.row(order[i]), m.row(order[i]) + m.cols, out.row(i));
-    m = std::move(out);
-  };
-  auto permute_cols = [](Matrix& m, const std::vector<int>& order) {
-    std::vector<float> row(m.cols);
-    for (int r = 0; r < m.rows; ++r) {
-      float* x = m.row(r);
-      for (int j = 0; j < m.cols; ++j) row[j] = x[order[j]];
-      std::copy(row.begin(), row.end(), x);
-    }
-  };
   if (!p.ffn.empty()) {
     RequireBijection(p.ffn, c.hidden_dim, where + " ffn");
-    permute_rows(L.w1, p.ffn);
-    permute_rows(L.w3, p.ffn);
-    permute_cols(L.w2, p.ffn);
+    PermuteRows(L.w1, p.ffn);
+    PermuteRows(L.w3, p.ffn);
+    PermuteCols(L.w2, p.ffn);
   }
   if (!p.value.empty()) {
     const int hs = c.head_size();
@@ -259,13 +269,9 @@ void PermuteBlockChannels(LlamaModel& model, int block, const BlockChannelPermut
                                 i / hs, p.value[i] / hs));
       }
     }
-    permute_rows(L.wv, p.value);
-    if (!L.bv.empty()) {
-      std::vector<float> bv(L.bv.size());
-      for (int i = 0; i < c.kv_dim(); ++i) bv[i] = L.bv[p.value[i]];
-      L.bv = std::move(bv);
-    }
-    permute_cols(L.wo, ValueOutputColumns(c, p.value));
+    PermuteRows(L.wv, p.value);
+    if (!L.bv.empty()) L.bv = Permuted(L.bv, p.value);
+    PermuteCols(L.wo, ValueOutputColumns(c, p.value));
   }
 }
 
@@ -358,33 +364,15 @@ std::vector<int> PairedInputOrder(const std::vector<Matrix>& scores, int threads
 void PermuteResidualStream(LlamaModel& model, const std::vector<int>& order) {
   const LlamaConfig& c = model.config;
   RequireBijection(order, c.dim, "residual stream");
-  auto permute_vector = [&](std::vector<float>& v) {
-    std::vector<float> out(v.size());
-    for (int i = 0; i < c.dim; ++i) out[i] = v[order[i]];
-    v = std::move(out);
-  };
-  auto permute_cols = [&](Matrix& m) {
-    std::vector<float> row(m.cols);
-    for (int r = 0; r < m.rows; ++r) {
-      float* x = m.row(r);
-      for (int j = 0; j < m.cols; ++j) row[j] = x[order[j]];
-      std::copy(row.begin(), row.end(), x);
-    }
-  };
-  auto permute_rows = [&](Matrix& m) {
-    Matrix out(m.rows, m.cols);
-    for (int i = 0; i < m.rows; ++i) std::copy(m.row(order[i]), m.row(order[i]) + m.cols, out.row(i));
-    m = std::move(out);
-  };
-  permute_cols(model.token_embedding);
-  if (model.wcls) permute_cols(*model.wcls);
-  permute_vector(model.rms_final);
+  PermuteCols(model.token_embedding, order);
+  if (model.wcls) PermuteCols(*model.wcls, order);
+  model.rms_final = Permuted(model.rms_final, order);
   for (LlamaLayer& L : model.layers) {
-    permute_vector(L.rms_att);
-    permute_vector(L.rms_ffn);
-    for (Matrix* m : {&L.wq, &L.wk, &L.wv, &L.w1, &L.w3}) permute_cols(*m);
-    permute_rows(L.wo);
-    permute_rows(L.w2);
+    L.rms_att = Permuted(L.rms_att, order);
+    L.rms_ffn = Permuted(L.rms_ffn, order);
+    for (Matrix* m : {&L.wq, &L.wk, &L.wv, &L.w1, &L.w3}) PermuteCols(*m, order);
+    PermuteRows(L.wo, order);
+    PermuteRows(L.w2, order);
   }
 }
 
@@ -407,12 +395,6 @@ Matrix SideBySide(const std::vector<const Matrix*>& parts, int align) {
 Matrix RowSlice(const Matrix& m, int r0, int r1) {
   Matrix out(r1 - r0, m.cols);
   std::copy(m.row(r0), m.row(r1), out.data.begin());
-  return out;
-}
-
-std::vector<double> Permuted(const std::vector<double>& v, const std::vector<int>& order) {
-  std::vector<double> out(v.size());
-  for (size_t i = 0; i < v.size(); ++i) out[i] = v[order[i]];
   return out;
 }
 
@@ -552,24 +534,17 @@ ChannelPermutationReport PermuteChannelsForSharedMasks(LlamaModel& model, Calibr
       }
       const std::vector<int> value_balanced = PairWithinPools(value, v_scores, group_value ? sel_group : hs);
       // Kept only where the layer whose K moved drops less importance.
-      auto w2_loss = [&](const std::vector<int>& order) {
-        Matrix m(L.w2.rows, L.w2.cols);
-        for (int r = 0; r < m.rows; ++r) {
-          for (int j = 0; j < m.cols; ++j) m.at(r, j) = L.w2.at(r, order[j]);
-        }
-        return dropped(m, Permuted(st[LinearKind::kW2], order));
+      auto k_loss = [&](const Matrix& w, const std::vector<double>& s, const std::vector<int>& cols) {
+        Matrix m = w;
+        PermuteCols(m, cols);
+        return dropped(m, Permuted(s, cols));
       };
-      if (w2_loss(ffn_balanced) < w2_loss(ffn)) ffn = ffn_balanced;
-      {
-        auto wo_loss = [&](const std::vector<int>& v) {
-          const std::vector<int> cols = ValueOutputColumns(c, v);
-          Matrix m(L.wo.rows, L.wo.cols);
-          for (int r = 0; r < m.rows; ++r) {
-            for (int j = 0; j < m.cols; ++j) m.at(r, j) = L.wo.at(r, cols[j]);
-          }
-          return dropped(m, Permuted(st[LinearKind::kO], cols));
-        };
-        if (wo_loss(value_balanced) < wo_loss(value)) value = value_balanced;
+      if (k_loss(L.w2, st[LinearKind::kW2], ffn_balanced) < k_loss(L.w2, st[LinearKind::kW2], ffn)) {
+        ffn = ffn_balanced;
+      }
+      if (k_loss(L.wo, st[LinearKind::kO], ValueOutputColumns(c, value_balanced)) <
+          k_loss(L.wo, st[LinearKind::kO], ValueOutputColumns(c, value))) {
+        value = value_balanced;
       }
     }
     effect.rows_before = SharedMaskDroppedScore(both, patterns, sel_group);
