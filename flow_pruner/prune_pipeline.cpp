@@ -131,15 +131,15 @@ std::vector<NmPattern> PermutationPatterns(const PruneSettings& s) {
     const std::vector<NmPattern> all = s.candidates.empty() ? SupportedPatterns(s.config) : s.candidates;
     double nearest = 2.0;
     for (const NmPattern& p : all) {
-      if (!p.dense() && p.m > 2) nearest = std::min(nearest, std::abs(p.sparsity() - s.target));
+      if (!p.dense()) nearest = std::min(nearest, std::abs(p.sparsity() - s.target));
     }
     for (const NmPattern& p : all) {
-      if (!p.dense() && p.m > 2 && std::abs(p.sparsity() - s.target) <= nearest + 1e-12) pool.push_back(p);
+      if (!p.dense() && std::abs(p.sparsity() - s.target) <= nearest + 1e-12) pool.push_back(p);
     }
   }
   std::vector<NmPattern> out;
   for (const NmPattern& p : pool) {
-    if (p.dense() || p.m <= 2) continue;
+    if (p.dense()) continue;
     if (std::none_of(out.begin(), out.end(), [&](const NmPattern& q) { return q.n == p.n && q.m == p.m; })) {
       out.push_back(p);
     }

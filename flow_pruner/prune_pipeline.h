@@ -83,10 +83,11 @@ struct PruneSettings {
   bool progress = true;
 };
 
-// The patterns the channel grouping minimises the legal masks' dropped
-// importance at: uniform/owl's --nm, assigned's patterns, otherwise the
-// candidates whose sparsity is nearest the target; only those with N < M
-// and M > 2 (where the select group matters).
+// The patterns at which the channel permutation scores the legal masks'
+// dropped importance: uniform/owl's --nm, assigned's patterns, otherwise
+// the candidates whose sparsity is nearest the target; only those with
+// N < M. (1:2 does not depend on G, so it gives the row grouping nothing
+// to gain, but its loss is exactly what the input pairing minimises.)
 std::vector<NmPattern> PermutationPatterns(const PruneSettings& s);
 
 struct BlockChoice {
