@@ -15,6 +15,7 @@
 #include "core/errors.h"
 #include "flow_pruner/forward.h"
 #include "flow_pruner/nm_mask.h"
+#include "flow_pruner/prune_pipeline.h"
 
 namespace flexcim::pruner {
 namespace {
@@ -92,6 +93,28 @@ TEST(ChannelPermutation, GroupingNeverIncreasesTheDroppedImportanceAndIsABijecti
 TEST(ChannelPermutation, BalancedInputOrderPairsStrongWithWeak) {
   EXPECT_EQ(BalancedInputOrder({5, 1, 4, 2, 3, 0}), (std::vector<int>{0, 5, 2, 1, 4, 3}));
   EXPECT_EQ(BalancedInputOrder({1, 2, 3}), (std::vector<int>{2, 0, 1}));
+}
+
+TEST(ChannelPermutation, PairedInputOrderMatchesChannelsARowNeedsApart) {
+  // Importance 10, 3, 3, 0: strongest-with-weakest pairs (0,3), (1,2), but
+  // row 1 needs both 1 and 2, so keeping one per pair costs it 3; the
+  // exchange to (0,1), (2,3) costs nothing.
+  Matrix m(2, 4);
+  m.at(0, 0) = 10;
+  m.at(1, 1) = 3;
+  m.at(1, 2) = 3;
+  EXPECT_EQ(BalancedInputOrder({10, 3, 3, 0}), (std::vector<int>{0, 3, 1, 2}));
+  EXPECT_EQ(PairedInputOrder({m}, 1), (std::vector<int>{0, 1, 2, 3}));
+  // Dropped at 1:2 (G = 1): 3 with the balanced order, 0 with the paired one.
+  auto ordered = [&](const std::vector<int>& order) {
+    Matrix x(2, 4);
+    for (int r = 0; r < 2; ++r) {
+      for (int j = 0; j < 4; ++j) x.at(r, j) = m.at(r, order[j]);
+    }
+    return SharedMaskDroppedScore(x, {{1, 2}}, 1);
+  };
+  EXPECT_EQ(ordered({0, 3, 1, 2}), 3.0);
+  EXPECT_EQ(ordered({0, 1, 2, 3}), 0.0);
 }
 
 TEST(ChannelPermutation, UnknownMethodListsTheSet) {
@@ -193,6 +216,29 @@ TEST(ChannelPermutation, ABadPermutationIsAnErrorNamingIt) {
   } catch (const Error& e) {
     EXPECT_STREQ(e.what(), "block 0 value: permutation has 3 entries, expected 4");
   }
+}
+
+std::string Names(const std::vector<NmPattern>& patterns) {
+  std::string out;
+  for (const NmPattern& p : patterns) out += (out.empty() ? "" : ",") + p.ToString();
+  return out;
+}
+
+TEST(ChannelPermutation, PatternsScoredAreTheMethodsOwn) {
+  PruneSettings s;
+  s.method = PruneMethod::kUniform;
+  s.nm = NmPattern{1, 2};
+  EXPECT_EQ(Names(PermutationPatterns(s)), "1:2");
+  s.nm = NmPattern{4, 8};
+  EXPECT_EQ(Names(PermutationPatterns(s)), "4:8");
+  s.method = PruneMethod::kSearch;  // the default macro's patterns nearest 0.5
+  s.target = 0.5;
+  EXPECT_EQ(Names(PermutationPatterns(s)), "1:2,2:4,4:8");
+  s.target = 0.7;
+  EXPECT_EQ(Names(PermutationPatterns(s)), "1:4,2:8");
+  s.method = PruneMethod::kAssigned;
+  s.assigned = {{2, 2}, {2, 4}, {2, 4}, {1, 8}};
+  EXPECT_EQ(Names(PermutationPatterns(s)), "2:4,1:8");
 }
 
 }  // namespace
