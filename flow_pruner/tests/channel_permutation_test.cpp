@@ -198,6 +198,32 @@ TEST(ChannelPermutation, BlockPermutationMovesTheNamedEntriesAndKeepsTheLogits) 
   for (size_t i = 0; i < x.data.size(); ++i) EXPECT_NEAR(x.data[i], z.data[i], 1e-5) << i;
 }
 
+TEST(ChannelPermutation, InputPairingNeverIncreasesTheDroppedImportanceAndKeepsTheLogits) {
+  std::mt19937_64 rng(5);
+  std::uniform_real_distribution<double> u(0.1, 4.0);
+  int permuted = 0;
+  for (int trial = 0; trial < 10; ++trial) {
+    const LlamaModel before = TinyModel();
+    LlamaModel after = before;
+    // The one block's statistics: random S_j.
+    CalibrationStats stats;
+    stats.layers.resize(1);
+    for (LinearKind k : kAllLinearKinds) {
+      const int n = before.layers[0].linear(k).cols;
+      for (int j = 0; j < n; ++j) stats.layers[0][k].push_back(u(rng));
+    }
+    const ChannelPermutationReport r = PermuteChannelsForSharedMasks(
+        after, stats, {{2, 4}}, trial % 2 ? 2 : 4, ChannelPermutationMethod::kInputs, 1);
+    EXPECT_LE(r.residual_after, r.residual_before);
+    EXPECT_LE(r.effects[0].k_moved_after, r.effects[0].k_moved_before);
+    permuted += !r.residual.empty() || !r.blocks[0].ffn.empty();
+    const std::vector<int> tokens = {2, 5, 1, 6};
+    const Matrix x = ForwardLogits(before, tokens), y = ForwardLogits(after, tokens);
+    for (size_t i = 0; i < x.data.size(); ++i) EXPECT_NEAR(x.data[i], y.data[i], 1e-5) << i;
+  }
+  EXPECT_GT(permuted, 0);
+}
+
 TEST(ChannelPermutation, ABadPermutationIsAnErrorNamingIt) {
   LlamaModel m = TinyModel();
   BlockChannelPermutation p;
