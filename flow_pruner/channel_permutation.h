@@ -1,29 +1,34 @@
-// Function-preserving output-channel permutation before N:M pruning
-// (issue 17; after Pool & Yu, "Channel Permutations for N:M Sparsity",
-// 2021), so the G outputs of a select group, which share one pair choice
-// per group of M inputs (FLEXCIM.md section 4), have similar importance
-// patterns along K.
+// Function-preserving channel permutations before N:M pruning (issue 17;
+// after Pool & Yu, "Channel Permutations for N:M Sparsity", 2021). Two
+// levers (docs/FLOW.md, "Channel permutation before pruning"):
+//   - rows: group the outputs of a layer so the G outputs of a select group,
+//     which share one pair choice per group of M inputs (FLEXCIM.md
+//     section 4), have similar importance along K;
+//   - inputs: pair input channels so each pair (2q, 2q+1) holds channels a
+//     row rarely needs both of (a first take of a shared pair keeps each
+//     row's larger element), which is what the shared masks lose least on.
 //
-// The permutation is an exact reparametrisation of a Llama model, so the
+// Every permutation is an exact reparametrisation of a Llama model, so the
 // permuted model is an ordinary model (eval, eval --on-macro, map and the
 // Hugging Face export need nothing new):
 //   - FFN: one permutation of the hidden units, applied to the rows of w1
 //     and w3 and to the columns (K) of w2;
 //   - attention value path: one permutation within each KV head, applied to
 //     wv's rows (and bv) and to the matching columns of wo for every query
-//     head that reads that KV head.
+//     head that reads that KV head;
+//   - residual stream (inputs only): one permutation for the model, applied
+//     to embedding/classifier columns, RMSNorm gains, the columns of wq wk
+//     wv w1 w3 and the rows of wo w2.
 // wq/wk rows are NOT permuted: the forward pass gives RoPE pair i of a head
 // the frequency theta^(-2i/head_size), so moving a pair to another index
 // changes its rotation and q.k (llama2.c's file has no per-pair frequency
-// table the forward pass reads). wo's and w2's outputs (the residual
-// stream) stay as they are. Permuting w2's and wo's K changes their own
-// N:M groups; ChannelPermutationReport measures that.
+// table the forward pass reads).
 //
-// The grouping ("greedy"): rows are scored by Wanda importance
-// |W_oj| * sqrt(S_j); a select group's cost is the importance its
-// hardware-legal mask drops (LegalNmMask's optimal shared choice, summed over
-// the given patterns). Groups are built one at a time: the unassigned row of
-// largest total importance seeds a group, then the row whose addition
+// The row grouping (GroupRowsForSharedMasks): rows are scored by Wanda
+// importance |W_oj| * sqrt(S_j); a select group's cost is the importance
+// its hardware-legal mask drops (LegalNmMask's optimal shared choice, summed
+// over the given patterns). Groups are built one at a time: the unassigned
+// row of largest total importance seeds a group, then the row whose addition
 // increases the group's dropped importance least joins it, until it has G
 // rows. The result is kept only if its total dropped importance is below the
 // identity's, so it never increases it.
@@ -41,8 +46,9 @@
 namespace flexcim::pruner {
 
 // none: the model as given; rows: the output-channel grouping above (FFN
-// hidden units, value channels); inputs: input channels balanced (below);
-// both: rows grouped, then inputs balanced inside each select group.
+// hidden units, value channels); inputs: input channels paired
+// (PairedInputOrder) for the residual stream, w2 and wo; both: rows
+// grouped, then w2's and wo's inputs paired inside each select group.
 enum class ChannelPermutationMethod { kNone, kRows, kInputs, kBoth };
 std::string_view ChannelPermutationName(ChannelPermutationMethod m);
 // UsageError "--permute-channels X: must be one of none, rows, inputs, both".
