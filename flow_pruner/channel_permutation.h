@@ -126,13 +126,17 @@ struct ChannelPermutationReport {
   std::vector<NmPattern> patterns;  // what the grouping minimised
 };
 
-// Chooses (greedy) and applies the permutations of every block of `model`
-// from the dense statistics `stats` (Wanda S_j of every layer's input), and
-// permutes `stats` to match the permuted model (w2's and wo's inputs), so
-// the statistics stay those of the model. `patterns` are what the grouping
-// minimises (the non-dense patterns with M > 2 the pruning will use).
-// The value path is permuted only when G divides the head size (a select
-// group then lies inside one head); FFN when G < hidden_dim.
+// Chooses (by `method`) and applies the permutations of every block of
+// `model` from the dense statistics `stats` (Wanda S_j of every layer's
+// input), and permutes `stats` to match the permuted model, so the
+// statistics stay those of the model. `patterns` are the non-dense
+// patterns the pruning will use: the legal masks' dropped importance is
+// scored at them (grouping, and the keep-only-if-lower checks). Rows: the
+// value path is grouped only when G divides the head size (a select group
+// then lies inside one head), the FFN when G < hidden_dim. Inputs: each
+// permutation (residual stream, w2's K, wo's K) is kept only if the dropped
+// importance of the layers whose K it moves falls. Nothing for none or no
+// patterns.
 ChannelPermutationReport PermuteChannelsForSharedMasks(LlamaModel& model, CalibrationStats& stats,
                                                        const std::vector<NmPattern>& patterns, int sel_group,
                                                        ChannelPermutationMethod method, int threads);
