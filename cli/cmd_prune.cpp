@@ -51,6 +51,7 @@ struct PruneOptions {
   int search_samples = 16;
   std::string search_granularity = "block";
   int search_rounds = 12;
+  std::string permute_channels = "none";
   std::string calib_blocks = "0:255";
   std::string eval_blocks = "3300:4299";
   bool no_eval = false;
@@ -118,6 +119,13 @@ po::options_description PruneFlags(PruneOptions& o) {
        "layer its own pattern; the parameter-weighted mean sparsity meets --target exactly)")
       ("search-rounds", po::value(&o.search_rounds)->default_value(o.search_rounds),
        "search: at most this many rounds of pair moves at constant sparsity")
+      ("permute-channels", po::value(&o.permute_channels)->default_value(o.permute_channels),
+       "none | rows | inputs | both (the same function, written as an ordinary model; Llama models "
+       "only; docs/FLOW.md). rows: group each block's FFN hidden units (w1/w3 rows, w2 columns) and "
+       "value channels within each head (wv rows, wo columns) so the G outputs of a select group "
+       "have similar importance along K; inputs: order input channels (the residual stream, the FFN "
+       "hidden units for w2, the value channels for wo) so each pair holds a strong and a weak one; "
+       "both: rows, then inputs inside each select group")
       ("calib-blocks", po::value(&o.calib_blocks)->default_value(o.calib_blocks), "calibration text blocks A:B")
       ("eval-blocks", po::value(&o.eval_blocks)->default_value(o.eval_blocks), "evaluation text blocks A:B")
       ("no-eval", po::bool_switch(&o.no_eval), "skip the perplexity evaluation")
@@ -307,6 +315,7 @@ PruneSettings ToSettings(const PruneOptions& o, int blocks) {
   if (o.obs_reselect < 0) throw UsageError(fmt::format("--obs-reselect {}: must be >= 0", o.obs_reselect));
   s.obs.reselect_iterations = o.obs_reselect;
   s.search_rounds = o.search_rounds;
+  s.permute_channels = ParseChannelPermutation(o.permute_channels);
   if (o.threads < 0) throw UsageError(fmt::format("--threads {}: must be >= 0", o.threads));
   s.threads = o.threads;
   s.progress = !o.quiet;
@@ -410,6 +419,10 @@ int RunRecurrentPrune(const PruneOptions& o, const ModelPaths& paths,
   const RecurrentInputs inputs = RecurrentInputs::Load(paths, std::move(model), tokenizer_given);
   const RecurrentLanguageModel& dense = *inputs.model;
   const PruneSettings settings = ToSettings(o, dense.num_blocks());
+  if (settings.permute_channels != ChannelPermutationMethod::kNone) {
+    throw UsageError(fmt::format("--permute-channels {}: only Llama-family models ({} is {})", o.permute_channels,
+                                 paths.model, dense.Describe()));
+  }
   const auto calibration = inputs.EncodeSlice(o.calib_blocks);
   std::vector<std::vector<int>> evaluation;
   if (!o.no_eval) evaluation = inputs.EncodeSlice(o.eval_blocks);

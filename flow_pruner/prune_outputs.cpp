@@ -39,6 +39,9 @@ nlohmann::json SelectionJson(const Result& r, const std::string& model_format) {
     j["obs_damping"] = s.obs.damping;
     j["obs_refine_iterations"] = s.obs.refine_iterations;
   }
+  if (s.permute_channels != ChannelPermutationMethod::kNone) {
+    j["permute_channels"] = ChannelPermutationName(s.permute_channels);
+  }
   j["macro"] = s.config.Name();
   j["masks"] = s.hardware_legal ? fmt::format("legal G={}", s.config.sel_group()) : "free";
   j["hyper_m"] = s.outliers.hyper_m;

@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "core/errors.h"
 #include "flow_pruner/block_model_pruning.h"
 #include "flow_pruner/calibration.h"
@@ -118,6 +121,32 @@ void CheckSettings(const LlamaModel& dense, const PruneSettings& s) {
 
 }  // namespace
 
+std::vector<NmPattern> PermutationPatterns(const PruneSettings& s) {
+  std::vector<NmPattern> pool;
+  if ((s.method == PruneMethod::kUniform || s.method == PruneMethod::kOwl) && s.nm) {
+    pool = {*s.nm};
+  } else if (s.method == PruneMethod::kAssigned) {
+    pool = s.assigned;
+  } else {
+    const std::vector<NmPattern> all = s.candidates.empty() ? SupportedPatterns(s.config) : s.candidates;
+    double nearest = 2.0;
+    for (const NmPattern& p : all) {
+      if (!p.dense()) nearest = std::min(nearest, std::abs(p.sparsity() - s.target));
+    }
+    for (const NmPattern& p : all) {
+      if (!p.dense() && std::abs(p.sparsity() - s.target) <= nearest + 1e-12) pool.push_back(p);
+    }
+  }
+  std::vector<NmPattern> out;
+  for (const NmPattern& p : pool) {
+    if (p.dense()) continue;
+    if (std::none_of(out.begin(), out.end(), [&](const NmPattern& q) { return q.n == p.n && q.m == p.m; })) {
+      out.push_back(p);
+    }
+  }
+  return out;
+}
+
 PruneResult RunPrune(const LlamaModel& dense, const std::vector<std::vector<int>>& calibration,
                      const PruneSettings& s, int w_bits, int a_bits,
                      const std::string& source_model_sha256) {
@@ -221,10 +250,57 @@ PruneResult RunPruneFrom(const LlamaModel& dense, const CalibrationStats& dense_
 
 }  // namespace
 
+namespace {
+
+// Permutes `model` and `stats` as s.permute_channels asks (nothing for
+// none, free masks or G = 1, where a select group has one output).
+std::optional<ChannelPermutationReport> PermuteForSharedMasks(LlamaModel& model, CalibrationStats& stats,
+                                                              const PruneSettings& s) {
+  if (s.permute_channels == ChannelPermutationMethod::kNone) return std::nullopt;
+  const int g = s.hardware_legal ? s.config.sel_group() : 1;
+  const std::vector<NmPattern> patterns = PermutationPatterns(s);
+  ChannelPermutationReport report = PermuteChannelsForSharedMasks(model, stats, patterns, g, s.permute_channels, s.threads);
+  if (s.progress) {
+    std::vector<std::string> names;
+    for (const NmPattern& p : patterns) names.push_back(p.ToString());
+    auto change = [](double before, double after) {
+      return before > 0 ? fmt::format("{:+.2f}%", 100.0 * (after - before) / before) : std::string("-");
+    };
+    if (report.residual_before > 0) {
+      fmt::print(stderr,
+                 "prune: residual stream {} ({}, G={}): legal-mask dropped importance of wq wk wv w1 w3 "
+                 "(each normalised) {:.4f} -> {:.4f} ({})\n",
+                 report.residual.empty() ? "kept" : "permuted", fmt::join(names, ","), g, report.residual_before,
+                 report.residual_after, change(report.residual_before, report.residual_after));
+    }
+    for (size_t b = 0; b < report.effects.size(); ++b) {
+      const BlockPermutationEffect& e = report.effects[b];
+      fmt::print(stderr,
+                 "prune: block {} channel permutation ({}, G={}): legal-mask dropped importance "
+                 "w1+w3+wv {:.4g} -> {:.4g} ({}; G=1: {:.4g}), w2+wo (K permuted) {:.4g} -> {:.4g} ({})\n",
+                 b, fmt::join(names, ","), g, e.rows_before, e.rows_after, change(e.rows_before, e.rows_after), e.rows_free,
+                 e.k_moved_before, e.k_moved_after, change(e.k_moved_before, e.k_moved_after));
+    }
+  }
+  return report;
+}
+
+}  // namespace
+
 PruneResult RunPrune(const LlamaModel& dense, const CalibrationStats& dense_stats,
                      const std::vector<std::vector<int>>& calibration, const PruneSettings& s,
                      int w_bits, int a_bits, const std::string& source_model_sha256) {
-  return RunPruneFrom(dense, dense_stats, calibration, s, w_bits, a_bits, source_model_sha256, nullptr);
+  if (s.permute_channels == ChannelPermutationMethod::kNone) {
+    return RunPruneFrom(dense, dense_stats, calibration, s, w_bits, a_bits, source_model_sha256, nullptr);
+  }
+  CheckSettings(dense, s);
+  LlamaModel permuted = dense;
+  CalibrationStats permuted_stats = dense_stats;
+  std::optional<ChannelPermutationReport> permutation = PermuteForSharedMasks(permuted, permuted_stats, s);
+  PruneResult r =
+      RunPruneFrom(permuted, permuted_stats, calibration, s, w_bits, a_bits, source_model_sha256, nullptr);
+  r.permutation = std::move(permutation);
+  return r;
 }
 
 PruneResult RunPruneInPlace(LlamaModel&& dense, const std::vector<std::vector<int>>& calibration,
@@ -236,9 +312,14 @@ PruneResult RunPruneInPlace(LlamaModel&& dense, const std::vector<std::vector<in
   CalibrationOptions copt;
   copt.threads = s.threads;
   copt.progress = s.progress;
-  const CalibrationStats dense_stats = Calibrate(model, calibration, copt);
+  CalibrationStats dense_stats = Calibrate(model, calibration, copt);
+  std::optional<ChannelPermutationReport> permutation =
+      PermuteForSharedMasks(owner->owned_model(), dense_stats, s);
   std::unique_ptr<BlockLinearModel> in_place = std::move(owner);
-  return RunPruneFrom(model, dense_stats, calibration, s, w_bits, a_bits, source_model_sha256, &in_place);
+  PruneResult r =
+      RunPruneFrom(model, dense_stats, calibration, s, w_bits, a_bits, source_model_sha256, &in_place);
+  r.permutation = std::move(permutation);
+  return r;
 }
 
 std::string LayerPatternText(const std::vector<BlockChoice>& blocks) {

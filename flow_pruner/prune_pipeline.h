@@ -18,6 +18,7 @@
 #include "core/macro_config.h"
 #include "core/nm_pattern.h"
 #include "flow_pruner/calibration.h"
+#include "flow_pruner/channel_permutation.h"
 #include "flow_pruner/flow_metrics.h"
 #include "flow_pruner/flow_solver.h"
 #include "flow_pruner/llama_model.h"
@@ -73,9 +74,21 @@ struct PruneSettings {
   int search_samples = 16;  // search: calibration blocks scored per candidate
   int search_rounds = 12;   // search: rounds of pair moves
   SearchGranularity search_granularity = SearchGranularity::kBlock;  // search: per block or per layer
+  // Output-channel permutation applied to the dense model before selection
+  // and pruning (channel_permutation.h): FFN hidden units and value
+  // channels grouped so a select group's G outputs share importance
+  // patterns; the written model is the permuted one (the same function).
+  ChannelPermutationMethod permute_channels = ChannelPermutationMethod::kNone;
   int threads = 0;
   bool progress = true;
 };
+
+// The patterns at which the channel permutation scores the legal masks'
+// dropped importance: uniform/owl's --nm, assigned's patterns, otherwise
+// the candidates whose sparsity is nearest the target; only those with
+// N < M. (1:2 does not depend on G, so it gives the row grouping nothing
+// to gain, but its loss is exactly what the input pairing minimises.)
+std::vector<NmPattern> PermutationPatterns(const PruneSettings& s);
 
 struct BlockChoice {
   OutlierStats stats;
@@ -110,6 +123,8 @@ struct PruneResult {
   LlamaModel pruned;             // fp32, masked (not quantised)
   PrunedContainer container;     // masks + W-bit weights + scales
   std::vector<std::string> warnings;
+  // permute_channels != none: the permutations applied and their effect.
+  std::optional<ChannelPermutationReport> permutation;
 };
 
 // Throws UsageError for a pattern the macro cannot run, a missing --nm, or an

@@ -96,6 +96,8 @@ TEST_F(PruneCli, UnknownReconstruction) {
   ExpectUsageError("--method search --search-granularity head --out " + out_,
                    "--search-granularity head: must be one of block, layer");
   ExpectUsageError("--obs-reselect -1 --out " + out_, "--obs-reselect -1: must be >= 0");
+  ExpectUsageError("--permute-channels greedy --out " + out_,
+                   "--permute-channels greedy: must be one of none, rows, inputs, both");
   ExpectUsageError("--report --report-reconstruct none,gptq --out " + out_,
                    "--report-reconstruct none,gptq: 'gptq' must be one of none, obs");
 }
