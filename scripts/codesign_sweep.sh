@@ -112,9 +112,9 @@ for style in "${STYLE_LIST[@]}"; do
       for G in "${groups[@]}"; do
         map="$OUT/designs/map_p${P}_g${G}_${layer}"
         [ -e "$map/map.json" ] && continue
-        python3 "$SCRIPTS/pruned_for_macro.py" "$STIMULUS_PRUNE" "$map/prune" --subs "$P" --sel-group "$G" \
+        python3 "$SCRIPTS/pruned_for_macro.py" "$STIMULUS_PRUNE" "$map.prune" --subs "$P" --sel-group "$G" \
           --layer "$layer" > /dev/null
-        "$FLEXCIM" map --pruned "$map/prune" --arch flexcim,dense,sparse12 --out "$map" --stimulus-layer "$layer" \
+        "$FLEXCIM" map --pruned "$map.prune" --arch flexcim,dense,sparse12 --out "$map" --stimulus-layer "$layer" \
           --stimulus-tokens "${SWEEP_STIMULUS_TOKENS:-16}" --stimulus-mac "$macs" --stimulus-storage "$storages" > /dev/null
       done
     fi
