@@ -26,8 +26,10 @@
 # docs/PPA.md): SWEEP_STIMULUS_LAYER (3.wq), per P SWEEP_STIMULUS_LAYER_P<P>
 # (e.g. SWEEP_STIMULUS_LAYER_P2=0.wq: a 2:8 layer is not one P = 2 runs),
 # SWEEP_STIMULUS_TOKENS (16). Vectorless energies of bit-serial designs are
-# an artefact (docs/PPA.md); energy files of the two kinds are not mixed by
-# the script (give SWEEP_ENERGY files of the kind you want).
+# an artefact (docs/PPA.md). The script does not tell the two kinds apart: a
+# design that a SWEEP_ENERGY file or an earlier run's file in SWEEP_OUT has
+# is not measured again, whatever its kind (use a fresh SWEEP_OUT and
+# SWEEP_ENERGY files of the kind you want).
 set -euo pipefail
 BUILD=${1:-build}
 FLEXCIM="$BUILD/cli/flexcim"
