@@ -18,7 +18,18 @@
 # (more codesign flags, e.g. the text slices), SWEEP_EXECUTOR (local |
 # slurm), SWEEP_JOBS (2), SWEEP_ENERGY (energy files to reuse, comma list),
 # SWEEP_OUT ($BUILD/codesign_sweep), SWEEP_DESIGNS_ONLY (stop after 1), HEAVY_LOCK (a lock file: synthesis,
-# energy and codesign runs take it, under nice).
+# energy and codesign runs take it, under nice, timed).
+# Energies: vectorless (activity 0.5) by default; with SWEEP_STIMULUS_PRUNE
+# (a `flexcim prune` output with hardware-legal masks, e.g. make demo's
+# prune) from the simulated activity of one of its layers on every design
+# (`flexcim map --stimulus-layer` at each P and G, `flexcim energy --map`;
+# docs/PPA.md): SWEEP_STIMULUS_LAYER (3.wq), per P SWEEP_STIMULUS_LAYER_P<P>
+# (e.g. SWEEP_STIMULUS_LAYER_P2=0.wq: a 2:8 layer is not one P = 2 runs),
+# SWEEP_STIMULUS_TOKENS (16). Vectorless energies of bit-serial designs are
+# an artefact (docs/PPA.md). The script does not tell the two kinds apart: a
+# design that a SWEEP_ENERGY file or an earlier run's file in SWEEP_OUT has
+# is not measured again, whatever its kind (use a fresh SWEEP_OUT and
+# SWEEP_ENERGY files of the kind you want).
 set -euo pipefail
 BUILD=${1:-build}
 FLEXCIM="$BUILD/cli/flexcim"
@@ -36,9 +47,13 @@ BUDGETS=${SWEEP_BUDGETS:-1.25}
 EXECUTOR=${SWEEP_EXECUTOR:-local}
 JOBS=${SWEEP_JOBS:-2}
 HEAVY=()
-if [ -n "${HEAVY_LOCK:-}" ]; then HEAVY=(flock "$HEAVY_LOCK" nice -n 10); fi
+if [ -n "${HEAVY_LOCK:-}" ]; then
+  HEAVY=(flock "$HEAVY_LOCK" nice -n 10 /usr/bin/time -f "(%e s wall, %U s user, peak RSS %M KB)")
+fi
 read -r -a CODESIGN_ARGS <<< "${SWEEP_CODESIGN_ARGS:-}"
 mkdir -p "$OUT/designs"
+STIMULUS_PRUNE=${SWEEP_STIMULUS_PRUNE:-}
+SCRIPTS=$(cd "$(dirname "$0")" && pwd)
 
 # Every energy file known: the reused ones, then those of earlier runs.
 energy_files() {
@@ -61,6 +76,7 @@ echo "== codesign-sweep 1/3: designs (P in $SUBS, G in $SEL_GROUPS, $STYLES; R =
 IFS=, read -r -a P_LIST <<< "$SUBS"
 IFS=, read -r -a G_LIST <<< "$SEL_GROUPS"
 IFS=, read -r -a STYLE_LIST <<< "$STYLES"
+failed_energy=()
 for style in "${STYLE_LIST[@]}"; do
   mac=${style%/*}; storage=${style#*/}
   suffix=""
@@ -88,16 +104,47 @@ for style in "${STYLE_LIST[@]}"; do
         --cols "$COLS" --arch "$(IFS=,; echo "${archs[*]}")" --mac "$mac" --storage "$storage" --executor "$EXECUTOR" \
         --jobs "$JOBS" --work "$work" --out "$OUT/designs/$tag" "${resume[@]}" | tail -n 1
     fi
+    activity=()
+    if [ -n "$STIMULUS_PRUNE" ]; then
+      # One map per G of this P: the stimulus layer's FlexCiM schedule at G
+      # and the baselines' (the same at every G), every style of the sweep.
+      layer_var="SWEEP_STIMULUS_LAYER_P$P"
+      layer=${!layer_var:-${SWEEP_STIMULUS_LAYER:-3.wq}}
+      macs=$(printf '%s\n' "${STYLE_LIST[@]%/*}" | awk '!seen[$0]++' | paste -sd, -)
+      storages=$(printf '%s\n' "${STYLE_LIST[@]#*/}" | awk '!seen[$0]++' | paste -sd, -)
+      for G in "${groups[@]}"; do
+        map="$OUT/designs/map_p${P}_g${G}_${layer}"
+        [ -e "$map/map.json" ] && continue
+        python3 "$SCRIPTS/pruned_for_macro.py" "$STIMULUS_PRUNE" "$map.prune" --subs "$P" --sel-group "$G" \
+          --layer "$layer" > /dev/null
+        "$FLEXCIM" map --pruned "$map.prune" --arch flexcim,dense,sparse12 --out "$map" --stimulus-layer "$layer" \
+          --stimulus-tokens "${SWEEP_STIMULUS_TOKENS:-16}" --stimulus-mac "$macs" --stimulus-storage "$storages" > /dev/null
+      done
+    fi
     for result in "$work"/*/result.json; do
       point=$(basename "$(dirname "$result")")
       [ -e "$OUT/designs/energy_$point.json" ] && continue
       mkdir -p "$OUT/designs/$point"
       jq '{results: [.]}' "$result" > "$OUT/designs/$point/report.json"
-      "${HEAVY[@]}" "$FLEXCIM" energy --synth "$OUT/designs/$point" --out "$OUT/designs/energy_$point.json" \
-        --jobs "$JOBS" | tail -n 2
+      if [ -n "$STIMULUS_PRUNE" ]; then
+        # The point's G (a baseline's is any of this P's maps: its stimulus has no G).
+        G=$(sed -E 's/.*_g([0-9]+)_.*/\1/' <<< "$point")
+        [ -e "$OUT/designs/map_p${P}_g${G}_${layer}/map.json" ] || G=${groups[0]}
+        activity=(--map "$OUT/designs/map_p${P}_g${G}_${layer}")
+      fi
+      # A design whose energy run fails (e.g. its RTL disagrees with its
+      # golden model on the stimulus) does not stop the others.
+      if ! "${HEAVY[@]}" "$FLEXCIM" energy --synth "$OUT/designs/$point" --out "$OUT/designs/energy_$point.json" \
+        --jobs "$JOBS" "${activity[@]}" | tail -n 2; then
+        failed_energy+=("$point")
+      fi
     done
   done
 done
+if [ ${#failed_energy[@]} -gt 0 ]; then
+  echo "codesign-sweep: no energies for ${failed_energy[*]} (their flexcim energy runs failed, above)" >&2
+  exit 1
+fi
 
 [ -n "${SWEEP_DESIGNS_ONLY:-}" ] && exit 0
 
