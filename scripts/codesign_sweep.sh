@@ -53,7 +53,6 @@ fi
 read -r -a CODESIGN_ARGS <<< "${SWEEP_CODESIGN_ARGS:-}"
 mkdir -p "$OUT/designs"
 STIMULUS_PRUNE=${SWEEP_STIMULUS_PRUNE:-}
-SCRIPTS=$(cd "$(dirname "$0")" && pwd)
 
 # Every energy file known: the reused ones, then those of earlier runs.
 energy_files() {
@@ -115,10 +114,8 @@ for style in "${STYLE_LIST[@]}"; do
       for G in "${groups[@]}"; do
         map="$OUT/designs/map_p${P}_g${G}_${layer}"
         [ -e "$map/map.json" ] && continue
-        python3 "$SCRIPTS/pruned_for_macro.py" "$STIMULUS_PRUNE" "$map.prune" --subs "$P" --sel-group "$G" \
-          --layer "$layer" > /dev/null
-        "$FLEXCIM" map --pruned "$map.prune" --arch flexcim,dense,sparse12 --out "$map" --stimulus-layer "$layer" \
-          --stimulus-tokens "${SWEEP_STIMULUS_TOKENS:-16}" --stimulus-mac "$macs" --stimulus-storage "$storages" > /dev/null
+        "$FLEXCIM" map --pruned "$STIMULUS_PRUNE" --subs "$P" --sel-group "$G" --layers "$layer" \
+          --arch flexcim,dense,sparse12 --out "$map" --stimulus-layer "$layer" --stimulus-tokens "${SWEEP_STIMULUS_TOKENS:-16}" --stimulus-mac "$macs" --stimulus-storage "$storages" > /dev/null
       done
     fi
     for result in "$work"/*/result.json; do

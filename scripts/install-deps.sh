@@ -20,7 +20,6 @@ PACKAGES=(
   libutf8proc-dev    # tokenizer.json NFC normalizer (GPT-NeoX / Mamba, Qwen2 tokenizers)
   gzip
   jq                 # JSON queries in scripts/codesign_sweep.sh (make codesign-sweep): which designs a sweep still lacks
-  python3            # scripts/pruned_for_macro.py (make codesign-sweep with SWEEP_STIMULUS_PRUNE): a prune container at another P / G
 )
 
 missing=()
