@@ -14,6 +14,7 @@
 #include "cli/command_registry.h"
 #include "cli/flag_parsing.h"
 #include "core/errors.h"
+#include "core/macro_config.h"
 #include "core/output_directory.h"
 #include "flow_pruner/pruned_container.h"
 #include "golden/arch_layer_schedule.h"
@@ -112,7 +113,7 @@ std::vector<MacroConfig> StimulusStyles(const MacroConfig& c, const std::string&
 MacroConfig RetargetedConfig(const MacroConfig& c, int subs, int sel_group) {
   MacroParams p = c.params();
   if (sel_group != 0) {
-    if (sel_group < 1 || (sel_group & (sel_group - 1)) != 0 || c.sel_group() % sel_group != 0) {
+    if (!IsPowerOfTwo(sel_group) || c.sel_group() % sel_group != 0) {
       throw UsageError(fmt::format("--sel-group {}: must be a power of two dividing the container's G = {}",
                                    sel_group, c.sel_group()));
     }

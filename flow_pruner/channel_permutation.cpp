@@ -428,17 +428,10 @@ double ResidualInputLoss(const LlamaModel& model, const CalibrationStats& stats,
     static constexpr LinearKind kinds[5] = {LinearKind::kQ, LinearKind::kK, LinearKind::kV, LinearKind::kW1,
                                             LinearKind::kW3};
     const LinearKind kind = kinds[index % 5];
-    const Matrix& w = model.layers[b].linear(kind);
-    const std::vector<double>& s = stats.layers[b][kind];
-    Matrix scores(w.rows, w.cols);
+    Matrix scores = WandaMetric(model.layers[b].linear(kind), stats.layers[b][kind]);
+    PermuteCols(scores, order);
     double total = 0.0;
-    for (int r = 0; r < w.rows; ++r) {
-      for (int j = 0; j < w.cols; ++j) {
-        const double v = std::fabs(w.at(r, order[j])) * std::sqrt(s[order[j]]);
-        scores.at(r, j) = static_cast<float>(v);
-        total += v;
-      }
-    }
+    for (float v : scores.data) total += v;
     if (total > 0) loss[index] = SharedMaskDroppedScore(scores, patterns, sel_group) / total;
   });
   double sum = 0.0;

@@ -30,7 +30,7 @@ GeneratedDesign GenerateBaseline(const BaselineConfig& config) {
                    {names.multiplier, names.adder_tree, names.serializer, names.shift_acc, names.control},
                    config.macro(), config.rows(), config.act_lanes(),
                    {.lanes = config.cols(),
-                    .in_width = config.macro().cell_product_width() + config.adder_stages(),
+                    .in_width = config.column_sum_width(),
                     .lane_widths = {},  // every column sum at the full width
                     .plane_delay = 0,
                     .role = "column (the output register)",

@@ -158,10 +158,6 @@ std::vector<LaneRun> LaneRuns(const std::vector<int>& lane_widths) {
   return runs;
 }
 
-}  // namespace
-
-namespace {
-
 // The shift-accumulator's ports (in this order) and its lane genvar.
 struct AccumulatorPorts {
   vast::InputNet clk, first, last, invert, plane_sums;
