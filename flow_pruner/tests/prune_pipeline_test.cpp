@@ -401,6 +401,24 @@ TEST(PrunePipeline, SearchMeetsTheTargetExactly) {
   EXPECT_GT(r.search->evaluations, 0);
 }
 
+// The small per-layer search of the tests below: candidates dense, 2:4 and
+// 1:4 at mean 0.5, OBS variants without refinement, 2 score samples, one
+// round, legal masks at select group `g` of the default-size macro.
+PruneSettings SmallLayerSearchSettings(int g) {
+  PruneSettings s;
+  s.method = PruneMethod::kSearch;
+  s.search_granularity = SearchGranularity::kLayer;
+  s.candidates = {NmPattern{4, 4}, NmPattern{2, 4}, NmPattern{1, 4}};
+  s.target = 0.5;
+  s.reconstruct = Reconstruction::kObs;
+  s.obs.refine_iterations = 0;
+  s.search_samples = 2;
+  s.search_rounds = 1;
+  s.progress = false;
+  s.config = MacroConfig::Create({.subs = 4, .rows = 16, .cols = 16, .sel_group = g, .a_bits = 8, .w_bits = 8});
+  return s;
+}
+
 // Per-layer search (issue 17): the parameter-weighted sparsity of the
 // chosen layer patterns is exactly the target, every layer's mask is legal
 // for the macro's G, the container holds each layer's own pattern, and the
@@ -411,17 +429,7 @@ TEST(PrunePipeline, LayerSearchMeetsTheWeightedTargetWithLegalMasksAtEveryG) {
                                                   Data().calibration.begin() + 8);
   for (const int g : {1, 4, 16}) {
     SCOPED_TRACE(fmt::format("G = {}", g));
-    PruneSettings s;
-    s.method = PruneMethod::kSearch;
-    s.search_granularity = SearchGranularity::kLayer;
-    s.candidates = {NmPattern{4, 4}, NmPattern{2, 4}, NmPattern{1, 4}};
-    s.target = 0.5;
-    s.reconstruct = Reconstruction::kObs;
-    s.obs.refine_iterations = 0;
-    s.search_samples = 2;
-    s.search_rounds = 1;
-    s.progress = false;
-    s.config = MacroConfig::Create({.subs = 4, .rows = 16, .cols = 16, .sel_group = g, .a_bits = 8, .w_bits = 8});
+    const PruneSettings s = SmallLayerSearchSettings(g);
     const PruneResult r = RunPrune(Data().inputs.model, calibration, s, 8, 8, kSha);
     ASSERT_TRUE(r.search);
     EXPECT_TRUE(r.assignment.exact);
@@ -454,18 +462,8 @@ TEST(PrunePipeline, LayerSearchEvaluatesSearchMovesPerRound) {
   const std::vector<std::vector<int>> calibration(Data().calibration.begin(),
                                                   Data().calibration.begin() + 8);
   auto run = [&](int moves) {
-    PruneSettings s;
-    s.method = PruneMethod::kSearch;
-    s.search_granularity = SearchGranularity::kLayer;
-    s.candidates = {NmPattern{4, 4}, NmPattern{2, 4}, NmPattern{1, 4}};
-    s.target = 0.5;
-    s.reconstruct = Reconstruction::kObs;
-    s.obs.refine_iterations = 0;
-    s.search_samples = 2;
-    s.search_rounds = 1;
+    PruneSettings s = SmallLayerSearchSettings(16);
     s.search_moves = moves;
-    s.progress = false;
-    s.config = MacroConfig::Create({.subs = 4, .rows = 16, .cols = 16, .sel_group = 16, .a_bits = 8, .w_bits = 8});
     return RunPrune(Data().inputs.model, calibration, s, 8, 8, kSha);
   };
   const PruneResult one = run(1);
