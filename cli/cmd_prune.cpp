@@ -51,6 +51,7 @@ struct PruneOptions {
   int search_samples = 16;
   std::string search_granularity = "block";
   int search_rounds = 12;
+  int search_moves = 6;
   std::string permute_channels = "none";
   std::string calib_blocks = "0:255";
   std::string eval_blocks = "3300:4299";
@@ -119,6 +120,10 @@ po::options_description PruneFlags(PruneOptions& o) {
        "layer its own pattern; the parameter-weighted mean sparsity meets --target exactly)")
       ("search-rounds", po::value(&o.search_rounds)->default_value(o.search_rounds),
        "search: at most this many rounds of pair moves at constant sparsity")
+      ("search-moves", po::value(&o.search_moves)->default_value(o.search_moves),
+       "search: per round, the moves with the best additive estimate evaluated by the joint NLL "
+       "of the score samples (one forward pass each); the round takes the best that lowers it, "
+       "the search stops when none does")
       ("permute-channels", po::value(&o.permute_channels)->default_value(o.permute_channels),
        "none | rows | inputs | both (the same function, written as an ordinary model; Llama models "
        "only; docs/FLOW.md). rows: group each block's FFN hidden units (w1/w3 rows, w2 columns) and "
@@ -308,6 +313,7 @@ PruneSettings ToSettings(const PruneOptions& o, int blocks) {
   s.reconstruct = ParseReconstruction(o.reconstruct);
   if (o.search_samples < 1) throw UsageError(fmt::format("--search-samples {}: must be >= 1", o.search_samples));
   if (o.search_rounds < 0) throw UsageError(fmt::format("--search-rounds {}: must be >= 0", o.search_rounds));
+  if (o.search_moves < 1) throw UsageError(fmt::format("--search-moves {}: must be >= 1", o.search_moves));
   s.search_samples = o.search_samples;
   s.search_granularity = ParseSearchGranularity(o.search_granularity);
   if (o.obs_refine < 0) throw UsageError(fmt::format("--obs-refine {}: must be >= 0", o.obs_refine));
@@ -315,6 +321,7 @@ PruneSettings ToSettings(const PruneOptions& o, int blocks) {
   if (o.obs_reselect < 0) throw UsageError(fmt::format("--obs-reselect {}: must be >= 0", o.obs_reselect));
   s.obs.reselect_iterations = o.obs_reselect;
   s.search_rounds = o.search_rounds;
+  s.search_moves = o.search_moves;
   s.permute_channels = ParseChannelPermutation(o.permute_channels);
   if (o.threads < 0) throw UsageError(fmt::format("--threads {}: must be >= 0", o.threads));
   s.threads = o.threads;

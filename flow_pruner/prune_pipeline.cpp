@@ -216,6 +216,7 @@ PruneResult RunPruneFrom(const LlamaModel& dense, const CalibrationStats& dense_
     so.granularity = s.search_granularity;
     so.score_samples = s.search_samples;
     so.max_rounds = s.search_rounds;
+    so.moves_per_round = s.search_moves;
     so.threads = s.threads;
     so.progress = s.progress;
     r.search = std::make_shared<const SearchResult>(SearchAssignment(dense, calibration, so));

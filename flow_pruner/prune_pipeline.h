@@ -73,6 +73,7 @@ struct PruneSettings {
   ObsOptions obs;  // damping and column block of the reconstruction
   int search_samples = 16;  // search: calibration blocks scored per candidate
   int search_rounds = 12;   // search: rounds of pair moves
+  int search_moves = 6;     // search: moves evaluated (forward passes) per round
   SearchGranularity search_granularity = SearchGranularity::kBlock;  // search: per block or per layer
   // Output-channel permutation applied to the dense model before selection
   // and pruning (channel_permutation.h): FFN hidden units and value

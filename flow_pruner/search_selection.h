@@ -20,6 +20,7 @@
 // 4. Local search: a move changes two blocks' levels so the sum of
 //    sparsities stays exactly the same; each round ranks every move by the
 //    additive estimate (sum of d changes), evaluates the best `moves_per_round`
+//    (`--search-moves`)
 //    by the joint NLL (from the first changed block on, the residual streams
 //    of the blocks before it are cached) and takes the best if it lowers the
 //    NLL; stops when no evaluated move improves or after `max_rounds`.

@@ -93,6 +93,7 @@ TEST_F(PruneCli, UnknownReconstruction) {
                    "--reconstruct gptq: must be one of none, obs");
   ExpectUsageError("--method search --search-samples 0 --out " + out_,
                    "--search-samples 0: must be >= 1");
+  ExpectUsageError("--method search --search-moves 0 --out " + out_, "--search-moves 0: must be >= 1");
   ExpectUsageError("--method search --search-granularity head --out " + out_,
                    "--search-granularity head: must be one of block, layer");
   ExpectUsageError("--obs-reselect -1 --out " + out_, "--obs-reselect -1: must be >= 0");

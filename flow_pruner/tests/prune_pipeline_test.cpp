@@ -401,6 +401,24 @@ TEST(PrunePipeline, SearchMeetsTheTargetExactly) {
   EXPECT_GT(r.search->evaluations, 0);
 }
 
+// The small per-layer search of the tests below: candidates dense, 2:4 and
+// 1:4 at mean 0.5, OBS variants without refinement, 2 score samples, one
+// round, legal masks at select group `g` of the default-size macro.
+PruneSettings SmallLayerSearchSettings(int g) {
+  PruneSettings s;
+  s.method = PruneMethod::kSearch;
+  s.search_granularity = SearchGranularity::kLayer;
+  s.candidates = {NmPattern{4, 4}, NmPattern{2, 4}, NmPattern{1, 4}};
+  s.target = 0.5;
+  s.reconstruct = Reconstruction::kObs;
+  s.obs.refine_iterations = 0;
+  s.search_samples = 2;
+  s.search_rounds = 1;
+  s.progress = false;
+  s.config = MacroConfig::Create({.subs = 4, .rows = 16, .cols = 16, .sel_group = g, .a_bits = 8, .w_bits = 8});
+  return s;
+}
+
 // Per-layer search (issue 17): the parameter-weighted sparsity of the
 // chosen layer patterns is exactly the target, every layer's mask is legal
 // for the macro's G, the container holds each layer's own pattern, and the
@@ -411,17 +429,7 @@ TEST(PrunePipeline, LayerSearchMeetsTheWeightedTargetWithLegalMasksAtEveryG) {
                                                   Data().calibration.begin() + 8);
   for (const int g : {1, 4, 16}) {
     SCOPED_TRACE(fmt::format("G = {}", g));
-    PruneSettings s;
-    s.method = PruneMethod::kSearch;
-    s.search_granularity = SearchGranularity::kLayer;
-    s.candidates = {NmPattern{4, 4}, NmPattern{2, 4}, NmPattern{1, 4}};
-    s.target = 0.5;
-    s.reconstruct = Reconstruction::kObs;
-    s.obs.refine_iterations = 0;
-    s.search_samples = 2;
-    s.search_rounds = 1;
-    s.progress = false;
-    s.config = MacroConfig::Create({.subs = 4, .rows = 16, .cols = 16, .sel_group = g, .a_bits = 8, .w_bits = 8});
+    const PruneSettings s = SmallLayerSearchSettings(g);
     const PruneResult r = RunPrune(Data().inputs.model, calibration, s, 8, 8, kSha);
     ASSERT_TRUE(r.search);
     EXPECT_TRUE(r.assignment.exact);
@@ -444,6 +452,34 @@ TEST(PrunePipeline, LayerSearchMeetsTheWeightedTargetWithLegalMasksAtEveryG) {
     EXPECT_LE(r.search->final_nll, r.search->start_nll);
     EXPECT_GT(r.search->evaluations, 0);
   }
+}
+
+// --search-moves (PruneSettings::search_moves): a round evaluates that many
+// moves (one forward pass each) after the start's evaluations; in one round
+// more evaluated moves can only lower the chosen assignment's calibration
+// NLL (the same ranked list, a longer prefix of it).
+TEST(PrunePipeline, LayerSearchEvaluatesSearchMovesPerRound) {
+  const std::vector<std::vector<int>> calibration(Data().calibration.begin(),
+                                                  Data().calibration.begin() + 8);
+  auto run = [&](int moves) {
+    PruneSettings s = SmallLayerSearchSettings(16);
+    s.search_moves = moves;
+    return RunPrune(Data().inputs.model, calibration, s, 8, 8, kSha);
+  };
+  const PruneResult one = run(1);
+  const PruneResult many = run(12);
+  ASSERT_TRUE(one.search && many.search);
+  EXPECT_EQ(one.search->start_nll, many.search->start_nll);
+  // Two start evaluations (the weighted DP and the uniform level), then the
+  // moves; one move alone does not improve, the best of 12 does (and the
+  // accepted assignment is evaluated once more to refresh the cache).
+  EXPECT_EQ(one.search->evaluations, 2 + 1);
+  EXPECT_EQ(many.search->evaluations, 2 + 12 + 1);
+  EXPECT_EQ(one.search->log.size(), 0u);
+  EXPECT_EQ(many.search->log.size(), 1u);
+  EXPECT_EQ(one.search->final_nll, one.search->start_nll);
+  EXPECT_NEAR(one.search->final_nll, 4.347480, 5e-6);
+  EXPECT_NEAR(many.search->final_nll, 4.294990, 5e-6);
 }
 
 // Channel permutations (channel_permutation.h) on stories260K: the permuted
