@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -43,6 +44,32 @@ TEST(Cli, EveryCommandHasHelp) {
     const CliRun r = Flexcim(fmt::format("{} --help", c));
     EXPECT_EQ(r.code, 0) << c;
     EXPECT_EQ(r.out.rfind(fmt::format("usage: flexcim {} ", c), 0), 0u) << c << ": " << r.out;
+  }
+}
+
+// The comparison tables committed in testdata/ppa (docs/PPA.md quotes them
+// and names their commands) are what `energy --combine` gives from the
+// committed energy files: a file or the combine code changed without the
+// table written again fails here.
+TEST(Cli, CommittedComparisonTablesAreTheCombineOfTheCommittedEnergyFiles) {
+  const char* source = std::getenv("FLEXCIM_SOURCE_DIR");
+  ASSERT_NE(source, nullptr) << "set by ctest";
+  const fs::path root = source;
+  struct Table {
+    std::string files, stem;
+  };
+  const std::vector<Table> tables = {
+      {"testdata/ppa/energy_bit-parallel_ff.json,testdata/ppa/energy_bit-parallel_latch.json,"
+       "testdata/ppa/energy_bit-serial_ff.json,testdata/ppa/energy_bit-serial_latch.json",
+       "testdata/ppa/ppa_table"},
+      {"testdata/ppa/energy_bit-serial_latch_uniform12.json,testdata/ppa/energy_bit-serial_ff_uniform12.json",
+       "testdata/ppa/ppa_table_uniform12"}};
+  for (const Table& t : tables) {
+    Scratch s;
+    const CliRun r = Flexcim(fmt::format("energy --combine {} --out {}", t.files, (s.path() / "t.json").string()), root);
+    ASSERT_EQ(r.code, 0) << t.stem << ": " << r.err;
+    EXPECT_EQ(Slurp(s.path() / "t.md"), Slurp(root / (t.stem + ".md"))) << t.stem;
+    EXPECT_EQ(Slurp(s.path() / "t.json"), Slurp(root / (t.stem + ".json"))) << t.stem;
   }
 }
 
