@@ -26,6 +26,11 @@ Scratch::~Scratch() {
   fs::remove_all(dir_, ec);
 }
 
+fs::path SourceDir() {
+  if (const char* env = std::getenv("FLEXCIM_SOURCE_DIR"); env != nullptr && *env != '\0') return env;
+  return FLEXCIM_SOURCE_DIR;
+}
+
 std::string Slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::stringstream s;

@@ -28,6 +28,10 @@ class Scratch {
   std::filesystem::path dir_;
 };
 
+// The repository root: $FLEXCIM_SOURCE_DIR (set by ctest), else the one
+// this build was configured from.
+std::filesystem::path SourceDir();
+
 std::string Slurp(const std::filesystem::path& p);
 // Writes `bytes` as the whole content of `p` (created or truncated).
 void WriteBytes(const std::filesystem::path& p, const std::string& bytes);

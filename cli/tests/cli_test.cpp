@@ -5,7 +5,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -27,6 +26,7 @@ using testing::CliRun;
 using testing::Flexcim;
 using testing::Scratch;
 using testing::Slurp;
+using testing::SourceDir;
 using testing::SmallContainer;
 
 TEST(Cli, NoCommandAndUnknownCommandAreUsageErrors) {
@@ -52,9 +52,7 @@ TEST(Cli, EveryCommandHasHelp) {
 // committed energy files: a file or the combine code changed without the
 // table written again fails here.
 TEST(Cli, CommittedComparisonTablesAreTheCombineOfTheCommittedEnergyFiles) {
-  const char* source = std::getenv("FLEXCIM_SOURCE_DIR");
-  ASSERT_NE(source, nullptr) << "set by ctest";
-  const fs::path root = source;
+  const fs::path root = SourceDir();
   struct Table {
     std::string files, stem;
   };

@@ -7,7 +7,6 @@
 #include <fmt/format.h>
 
 #include <cmath>
-#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
@@ -21,15 +20,11 @@ namespace fs = std::filesystem;
 using testing::CliRun;
 using testing::Flexcim;
 using testing::Scratch;
+using testing::SourceDir;
 
 nlohmann::json ReadJson(const fs::path& p) {
   std::ifstream in(p);
   return nlohmann::json::parse(in);
-}
-
-fs::path SourceDir() {
-  const char* s = std::getenv("FLEXCIM_SOURCE_DIR");
-  return s ? fs::path(s) : fs::path(".");
 }
 
 TEST(CodesignCli, BudgetBelowOneOrNotANumberIsAUsageErrorNamingIt) {
