@@ -128,12 +128,12 @@ std::vector<pruner::PrunedLayer> SelectedLayers(std::vector<pruner::PrunedLayer>
   const std::vector<std::string> names = CommaList("layers", list);
   for (const std::string& name : names) {
     if (std::none_of(all.begin(), all.end(),
-                     [&](const pruner::PrunedLayer& l) { return fmt::format("{}.{}", l.block, l.name) == name; })) {
+                     [&](const pruner::PrunedLayer& l) { return l.FullName() == name; })) {
       throw UsageError(fmt::format("--layers {}: no such layer (use block.name, e.g. 0.wq)", name));
     }
   }
   std::erase_if(all, [&](const pruner::PrunedLayer& l) {
-    return std::find(names.begin(), names.end(), fmt::format("{}.{}", l.block, l.name)) == names.end();
+    return std::find(names.begin(), names.end(), l.FullName()) == names.end();
   });
   return all;
 }
@@ -211,7 +211,7 @@ int RunMap(const std::vector<std::string>& args) {
   const pruner::PrunedLayer* stimulus_source = nullptr;
   if (!o.stimulus_layer.empty()) {
     for (const auto& l : container.layers) {
-      if (fmt::format("{}.{}", l.block, l.name) == o.stimulus_layer) stimulus_source = &l;
+      if (l.FullName() == o.stimulus_layer) stimulus_source = &l;
     }
     if (!stimulus_source) {
       throw UsageError(fmt::format("--stimulus-layer {}: no such layer (use block.name, e.g. 0.wq)",
@@ -254,7 +254,7 @@ int RunMap(const std::vector<std::string>& args) {
     if (arch == Arch::kFlexcim) continue;
     ArchSummary s{arch};
     for (const pruner::PrunedLayer& l : container.layers) {
-      const std::string name = fmt::format("{}.{}", l.block, l.name);
+      const std::string name = l.FullName();
       const golden::LayerWeights w = ToLayerWeights(l);
       const golden::ArchMappedLayer m = golden::MapArchLayer(arch, c, l.pattern, w, name);
       const std::vector<int32_t> x = RandomActivations(c, static_cast<size_t>(o.check_tokens) * l.cols, rng);
@@ -297,7 +297,7 @@ int RunMap(const std::vector<std::string>& args) {
     md += fmt::format("| {}.{} | {}x{} | {} | {} | {} ({}x{}) | {} | {:.1f}% | {} |\n", l.block, l.name,
                       l.rows, l.cols, l.pattern.ToString(), m.tiled.pattern.ToString(), m.tiled.tiles.size(),
                       m.tiled.k_tiles, m.tiled.o_tiles, m.cycles, 100 * util, m.bit_exact ? "yes" : "NO");
-    j["layers"].push_back({{"layer", fmt::format("{}.{}", l.block, l.name)},
+    j["layers"].push_back({{"layer", l.FullName()},
                            {"rows", l.rows},
                            {"cols", l.cols},
                            {"pattern", l.pattern.ToString()},

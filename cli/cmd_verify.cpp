@@ -129,7 +129,7 @@ int RunAccelVerify(const VerifyOptions& o) {
     const int64_t lo = -(int64_t{1} << (config.macro().a_bits() - 1)), hi = -lo - 1;
     auto accel_layer = [&](const pruner::PrunedLayer& l) {
       verif::AccelLayer a;
-      a.name = fmt::format("{}.{}", l.block, l.name);
+      a.name = l.FullName();
       a.tokens = o.tokens;
       a.pattern = l.pattern;
       a.weights = {l.rows, l.cols, std::vector<int32_t>(l.weights.begin(), l.weights.end()), l.mask};
@@ -139,7 +139,7 @@ int RunAccelVerify(const VerifyOptions& o) {
     };
     for (const pruner::PrunedLayer& l : c.layers) {
       if (o.block >= 0 && l.block == o.block) block_layers.push_back(accel_layer(l));
-      if (o.block < 0 && fmt::format("{}.{}", l.block, l.name) == o.layer) layer = accel_layer(l);
+      if (o.block < 0 && l.FullName() == o.layer) layer = accel_layer(l);
     }
     if (o.block >= 0 && block_layers.empty()) {
       throw UsageError(fmt::format("--block {}: no layer of block {} in {}", o.block, o.block, path.string()));

@@ -17,6 +17,8 @@
 
 namespace flexcim::pruner {
 
+std::string PrunedLayer::FullName() const { return fmt::format("{}.{}", block, name); }
+
 namespace fs = std::filesystem;
 
 namespace {

@@ -24,6 +24,8 @@ struct PrunedLayer {
   std::vector<uint8_t> mask;     // rows*cols, 1 = kept
   std::vector<int16_t> weights;  // rows*cols, quantised, 0 where not kept
   std::vector<float> scales;     // rows: real weight = weights * scale
+
+  std::string FullName() const;  // "3.wq", as flags and reports name a layer
 };
 
 struct PrunedContainer {

@@ -136,7 +136,7 @@ TEST(AccelCosim, Stories260kDecoderBlockFromBuffers) {
   std::vector<AccelLayer> layers;
   for (const pruner::PrunedLayer& l : pruned.container.layers) {
     if (l.block != 3) continue;
-    AccelLayer a{fmt::format("{}.{}", l.block, l.name), l.pattern,
+    AccelLayer a{l.FullName(), l.pattern,
                  {l.rows, l.cols, std::vector<int32_t>(l.weights.begin(), l.weights.end()), l.mask}, {}, 2};
     a.x.resize(static_cast<size_t>(2 * l.cols));
     for (auto& v : a.x) v = std::uniform_int_distribution<int>(-8, 7)(rng);
