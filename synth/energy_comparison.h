@@ -5,7 +5,8 @@
 // 8-bit MAC, TOPS/mm² = 2 x 8-bit MACs per vector / II x fmax / area; and for
 // every FlexCiM design with a fixed 1:2 design of the same cell style and
 // storage, the area and energy-per-MAC overhead, split by component (the
-// component's difference as points of the 1:2 macro's total).
+// component's difference as points of the 1:2 macro's total) and into clock
+// plus leakage (II idle cycles per vector) and switching (the rest).
 //
 // One energy run writes it for its designs; `flexcim energy --combine`
 // reads the designs of several runs back (DesignEnergiesFromJson) and writes
@@ -40,7 +41,8 @@ double EightBitMacsPerVector(const MacroConfig& macro);
 
 struct EnergyComparison {
   nlohmann::json designs;   // design -> {arch, mac, storage, macro, area_um2, ..., pj_per_mac8, tops_per_w, tops_per_mm2}
-  nlohmann::json overhead;  // FlexCiM design -> {against, area_percent, energy_per_mac8_percent, components}
+  nlohmann::json overhead;  // FlexCiM design -> {against, area_percent, energy_per_mac8_percent,
+                            //   clock_leakage_points, switching_points, components}
   std::string markdown;     // the design table, then the overhead table (when there is a pair)
 };
 

@@ -34,6 +34,9 @@ TEST(EnergyComparison, RatiosAndOverheadSplitByComponent) {
   EXPECT_EQ(ov["against"], "sparse12_p4_r16_c16_a8_w8");
   EXPECT_NEAR(ov["area_percent"].get<double>(), 28.0, 1e-9);
   EXPECT_NEAR(ov["energy_per_mac8_percent"].get<double>(), 25.0, 1e-9);
+  // Clock+leakage: (1 x 10 - 1 x 9) pJ / 1024 MACs / 6.4 pJ per MAC = 0.0152587890625 points.
+  EXPECT_NEAR(ov["clock_leakage_points"].get<double>(), 0.0152587890625, 1e-12);
+  EXPECT_NEAR(ov["switching_points"].get<double>(), 25.0 - 0.0152587890625, 1e-9);
   EXPECT_NEAR(ov["components"]["merging network"]["area_points"].get<double>(), 3.0, 1e-9);
   EXPECT_NEAR(ov["components"]["merging network"]["energy_points"].get<double>(), 12.5, 1e-9);
   EXPECT_NEAR(ov["components"]["multipliers"]["area_points"].get<double>(), 25.0, 1e-9);
@@ -43,9 +46,11 @@ TEST(EnergyComparison, RatiosAndOverheadSplitByComponent) {
             "pJ/MAC (8b) | TOPS/W | TOPS/mm² |\n|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n"
             "| flexcim | bit-parallel | ff | 4.096 | 200.0 | 8192.0 | 100.0 | 10.0 | 8.000 | 0.2500 | 0.10000 |\n"
             "| sparse12 | bit-parallel | ff | 3.200 | 250.0 | 6553.6 | 90.0 | 9.0 | 6.400 | 0.3125 | 0.16000 |\n"
-            "\n| FlexCiM vs fixed 1:2: MAC | storage | against | area | energy/MAC (8b) | by component (area / "
-            "energy/MAC, points of the 1:2 total) |\n|---|---|---|---:|---:|---|\n"
-            "| bit-parallel | ff | sparse12_p4_r16_c16_a8_w8 | +28.00% | +25.00% | merging network +3.00 / +12.50; "
+            "\n| FlexCiM vs fixed 1:2: MAC | storage | against | area | energy/MAC (8b) | of which clock+leakage / "
+            "switching (points) | by component (area / energy/MAC, points of the 1:2 total) |\n"
+            "|---|---|---|---:|---:|---:|---|\n"
+            "| bit-parallel | ff | sparse12_p4_r16_c16_a8_w8 | +28.00% | +25.00% | +0.02 / +24.98 | "
+            "merging network +3.00 / +12.50; "
             "multipliers +25.00 / +12.50 |\n");
 }
 
