@@ -205,6 +205,7 @@ int RunSimulatedEnergy(const EnergyOptions& o, const std::vector<Job>& jobs, con
                        .row_write_pj = e.row_write_pj,
                        .idle_cycle_pj = e.idle_cycle_pj,
                        .vector_pj_by_component = results[i].vector_pj_by_component,
+                       .idle_cycle_pj_by_component = results[i].idle_pj_by_component,
                        .activity = "simulated",
                        .source = jobs[i].stimulus.empty() ? jobs[i].vcd.string() : jobs[i].stimulus.string()});
   }

@@ -66,6 +66,7 @@ EnergyComparison CompareDesignEnergies(const std::vector<DesignEnergy>& designs)
                              {"energy_pj", {{"vector", d.vector_pj}, {"row_write", d.row_write_pj},
                                             {"idle_cycle", d.idle_cycle_pj}}},
                              {"vector_pj_by_component", d.vector_pj_by_component},
+                             {"idle_cycle_pj_by_component", d.idle_cycle_pj_by_component},
                              {"activity", d.activity},
                              {"source", d.source},
                              {"pj_per_mac8", pj_per_mac8[i]},
@@ -111,6 +112,8 @@ EnergyComparison CompareDesignEnergies(const std::vector<DesignEnergy>& designs)
         for (const auto& [c, v] : *m) names.insert(c);
       }
       const bool energy_split = !fx.vector_pj_by_component.empty() && !bl.vector_pj_by_component.empty();
+      const bool clock_split = energy_split && !fx.idle_cycle_pj_by_component.empty() &&
+                               !bl.idle_cycle_pj_by_component.empty();
       const double fx_macs8 = EightBitMacsPerVector(fx.macro), bl_macs8 = EightBitMacsPerVector(bl.macro);
       std::string parts;
       for (const std::string& c : names) {
@@ -121,6 +124,15 @@ EnergyComparison CompareDesignEnergies(const std::vector<DesignEnergy>& designs)
           de = 100 * (At(fx.vector_pj_by_component, c) / fx_macs8 - At(bl.vector_pj_by_component, c) / bl_macs8) /
                pj_per_mac8[b];
           part["energy_points"] = de;
+        }
+        if (clock_split) {
+          // The component's clock+leakage (II idle cycles) and switching.
+          const double dc = 100 *
+                            (fx.macro.initiation_interval() * At(fx.idle_cycle_pj_by_component, c) / fx_macs8 -
+                             bl.macro.initiation_interval() * At(bl.idle_cycle_pj_by_component, c) / bl_macs8) /
+                            pj_per_mac8[b];
+          part["clock_leakage_points"] = dc;
+          part["switching_points"] = de - dc;
         }
         ov["components"][c] = part;
         if (std::abs(da) >= 0.005 || std::abs(de) >= 0.005) {
@@ -184,6 +196,14 @@ std::vector<DesignEnergy> DesignEnergiesFromJson(const json& file, const std::st
     e.idle_cycle_pj = Number(pj, "idle_cycle", where + ": energy_pj");
     e.area_um2_by_component = Amounts(d.value("area_um2_by_component", json()), where + ": area_um2_by_component");
     e.vector_pj_by_component = Amounts(d.value("vector_pj_by_component", json()), where + ": vector_pj_by_component");
+    // A combined table's key, else the energy run's own split.
+    if (d.contains("idle_cycle_pj_by_component")) {
+      e.idle_cycle_pj_by_component =
+          Amounts(d.at("idle_cycle_pj_by_component"), where + ": idle_cycle_pj_by_component");
+    } else if (d.contains("energy_pj_by_component") && d.at("energy_pj_by_component").is_object()) {
+      e.idle_cycle_pj_by_component = Amounts(d.at("energy_pj_by_component").value("idle_cycle", json()),
+                                             where + ": energy_pj_by_component.idle_cycle");
+    }
     e.activity = d.value("activity", "");
     e.source = d.value("source", "");
     out.push_back(std::move(e));

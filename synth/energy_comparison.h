@@ -32,6 +32,7 @@ struct DesignEnergy {
   double fmax_mhz = 0;  // the one clock
   double vector_pj = 0, row_write_pj = 0, idle_cycle_pj = 0;
   std::map<std::string, double> vector_pj_by_component;  // empty: no split measured
+  std::map<std::string, double> idle_cycle_pj_by_component;  // empty: no split measured
   std::string activity;  // "simulated" or "vectorless"
   std::string source;    // the stimulus or trace the activity came from ("" vectorless)
 };

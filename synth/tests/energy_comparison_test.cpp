@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "core/errors.h"
 
 namespace flexcim::synth {
@@ -14,10 +16,12 @@ std::vector<DesignEnergy> TwoDesigns() {
                  .area_um2_by_component = {{"merging network", 96000}, {"multipliers", 4000000}},
                  .fmax_mhz = 200, .vector_pj = 8192, .row_write_pj = 100, .idle_cycle_pj = 10,
                  .vector_pj_by_component = {{"merging network", 819.2}, {"multipliers", 7372.8}},
+                 .idle_cycle_pj_by_component = {{"merging network", 4}, {"multipliers", 6}},
                  .activity = "simulated", .source = "map/stimulus.txt"};
   DesignEnergy s{.arch = Arch::kSparse12, .macro = m, .design = "sparse12_p4_r16_c16_a8_w8", .area_um2 = 3200000,
                  .area_um2_by_component = {{"multipliers", 3200000}}, .fmax_mhz = 250, .vector_pj = 6553.6,
                  .row_write_pj = 90, .idle_cycle_pj = 9, .vector_pj_by_component = {{"multipliers", 6553.6}},
+                 .idle_cycle_pj_by_component = {{"multipliers", 9}},
                  .activity = "simulated", .source = "map/stimulus_sparse12_p4_r16_c16_a8_w8.txt"};
   return {f, s};
 }
@@ -41,6 +45,11 @@ TEST(EnergyComparison, RatiosAndOverheadSplitByComponent) {
   EXPECT_NEAR(ov["components"]["merging network"]["energy_points"].get<double>(), 12.5, 1e-9);
   EXPECT_NEAR(ov["components"]["multipliers"]["area_points"].get<double>(), 25.0, 1e-9);
   EXPECT_NEAR(ov["components"]["multipliers"]["energy_points"].get<double>(), 12.5, 1e-9);
+  // Per component, II = 1: merging network 4 pJ / 1024 / 6.4 = 0.06103515625 points of clock,
+  // multipliers (6 - 9) pJ / 1024 / 6.4 = -0.0457763671875.
+  EXPECT_NEAR(ov["components"]["merging network"]["clock_leakage_points"].get<double>(), 0.06103515625, 1e-12);
+  EXPECT_NEAR(ov["components"]["merging network"]["switching_points"].get<double>(), 12.5 - 0.06103515625, 1e-9);
+  EXPECT_NEAR(ov["components"]["multipliers"]["clock_leakage_points"].get<double>(), -0.0457763671875, 1e-12);
   EXPECT_EQ(c.markdown,
             "| arch | MAC | storage | area (mm²) | fmax, one clock (MHz) | pJ/vector | pJ/row write | pJ/idle cycle | "
             "pJ/MAC (8b) | TOPS/W | TOPS/mm² |\n|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n"
@@ -63,6 +72,18 @@ TEST(EnergyComparison, DesignsReadBackFromTheFileGiveTheSameTable) {
   EXPECT_EQ(back[0].design, "p4_r16_c16_g16_a8_w8");
   EXPECT_EQ(back[1].source, "map/stimulus_sparse12_p4_r16_c16_a8_w8.txt");
   EXPECT_EQ(CompareDesignEnergies(back).markdown, c.markdown);
+  EXPECT_EQ(back[0].idle_cycle_pj_by_component, (std::map<std::string, double>{{"merging network", 4}, {"multipliers", 6}}));
+  EXPECT_EQ(CompareDesignEnergies(back).overhead, c.overhead);
+
+  // An energy run's file holds the idle split as energy_pj_by_component.idle_cycle.
+  nlohmann::json run = file;
+  run["designs"]["p4_r16_c16_g16_a8_w8"].erase("idle_cycle_pj_by_component");
+  run["designs"]["p4_r16_c16_g16_a8_w8"]["energy_pj_by_component"] = {{"idle_cycle", {{"merging network", 2.5}}}};
+  const std::vector<DesignEnergy> from_run = DesignEnergiesFromJson(run, "run.json");
+  const auto fx = std::find_if(from_run.begin(), from_run.end(),
+                               [](const DesignEnergy& d) { return d.arch == Arch::kFlexcim; });
+  ASSERT_NE(fx, from_run.end());
+  EXPECT_EQ(fx->idle_cycle_pj_by_component, (std::map<std::string, double>{{"merging network", 2.5}}));
 
   nlohmann::json renamed = file;
   renamed["designs"]["p4_r16_c16_g16_a8_w8_bs"] = renamed["designs"]["p4_r16_c16_g16_a8_w8"];
