@@ -201,6 +201,8 @@ SearchResult SearchLayerAssignment(const LlamaModel& dense, const std::vector<st
   if (target_representable) {
     const std::vector<int> dp = SolveWeightedLevels(items, target_units);
     if (!dp.empty()) {
+      result.additive_best_mix = 0.0;
+      for (int l = 0; l < N; ++l) result.additive_best_mix += levels[l][dp[l]].delta;
       current = dp;
       current_nll = nll_of(current, 0, cache[0], &cache);
       result.start = "dp";
@@ -214,6 +216,18 @@ SearchResult SearchLayerAssignment(const LlamaModel& dense, const std::vector<st
     }
     int64_t level_sum = 0;
     for (int l = 0; l < N && level[l] >= 0; ++l) level_sum += levels[l][level[l]].units * weight[l];
+    if (std::ranges::none_of(level, [](int i) { return i < 0; }) && level_sum == target_units) {
+      result.additive_target_level = 0.0;
+      for (int l = 0; l < N; ++l) result.additive_target_level += levels[l][level[l]].delta;
+      if (o.progress && !std::isnan(result.additive_best_mix)) {
+        fmt::print(stderr,
+                   "search: additive estimate (sum of single-layer loss increases): every layer at the "
+                   "target's level +{:.4f}, best mix (weighted DP) +{:.4f} nats: if losses added, no mix "
+                   "would be more than {:.1f}% below in perplexity\n",
+                   result.additive_target_level, result.additive_best_mix,
+                   100 * (1 - std::exp(result.additive_best_mix - result.additive_target_level)));
+      }
+    }
     if (std::ranges::none_of(level, [](int i) { return i < 0; }) && level_sum == target_units &&
         level != current) {
       std::vector<std::vector<Matrix>> level_cache(L, std::vector<Matrix>(S));

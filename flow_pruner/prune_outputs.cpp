@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <malloc.h>
 
+#include <cmath>
+
 #include "core/json_input.h"
 #include "core/output_directory.h"
 #include "flow_pruner/model_reader.h"
@@ -135,6 +137,10 @@ nlohmann::json PruneResultJson(const PruneResult& r, const std::optional<PruneEv
                    {"evaluations", sr.evaluations},
                    {"rounds", sr.rounds},
                    {"moves", sr.log}};
+    if (!std::isnan(sr.additive_target_level) && !std::isnan(sr.additive_best_mix)) {
+      j["search"]["additive_target_level"] = sr.additive_target_level;
+      j["search"]["additive_best_mix"] = sr.additive_best_mix;
+    }
   }
   AddEvaluationJson(j, eval, r.container);
   return j;

@@ -28,6 +28,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -73,6 +74,12 @@ struct SearchResult {
   double final_nll = 0.0;   // joint NLL of the chosen assignment (variants)
   std::string start;        // "dp" or "uniform level"
   int evaluations = 0;      // joint NLL evaluations (forward passes over the score samples)
+  // Per-layer search only (NaN otherwise): the sums of the single-layer loss
+  // increases of every layer at the target's level and of the weighted DP's
+  // mix. If losses added, no mix could lower the score samples' perplexity
+  // by more than 1 - exp(additive_best_mix - additive_target_level).
+  double additive_target_level = std::numeric_limits<double>::quiet_NaN();
+  double additive_best_mix = std::numeric_limits<double>::quiet_NaN();
   int rounds = 0;
   std::vector<std::string> log;  // one line per accepted move
 };

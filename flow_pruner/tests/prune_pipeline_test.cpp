@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <filesystem>
 
 #include "core/errors.h"
@@ -480,6 +482,18 @@ TEST(PrunePipeline, LayerSearchEvaluatesSearchMovesPerRound) {
   EXPECT_EQ(one.search->final_nll, one.search->start_nll);
   EXPECT_NEAR(one.search->final_nll, 4.347480, 5e-6);
   EXPECT_NEAR(many.search->final_nll, 4.294990, 5e-6);
+
+  // The additive estimates: every layer at 0.5 is every layer at 2:4 (the
+  // only candidate of that level), so its sum is the 2:4 column of the
+  // single-layer losses; the DP's mix can only be lower.
+  const SearchResult& sr = *one.search;
+  const auto c24 = std::ranges::find(sr.candidates, NmPattern{2, 4}) - sr.candidates.begin();
+  ASSERT_LT(c24, static_cast<long>(sr.candidates.size()));
+  double level_sum = 0.0;
+  for (const auto& row : sr.loss_delta) level_sum += row[c24];
+  EXPECT_NEAR(sr.additive_target_level, level_sum, 1e-12);
+  EXPECT_LE(sr.additive_best_mix, sr.additive_target_level);
+  EXPECT_NEAR(sr.additive_best_mix, 1.002329, 5e-6);
 }
 
 // Channel permutations (channel_permutation.h) on stories260K: the permuted
