@@ -20,6 +20,7 @@
 #include "flow_pruner/prune_report.h"
 #include "flow_pruner/quantized_eval.h"
 #include "flow_pruner/recurrent_inputs.h"
+#include "flow_pruner/text_blocks.h"
 
 namespace flexcim::cli {
 namespace {
@@ -49,6 +50,7 @@ struct PruneOptions {
   int obs_refine = 10;
   int obs_reselect = 0;
   int search_samples = 16;
+  std::string search_score_blocks;
   std::string search_granularity = "block";
   int search_rounds = 12;
   int search_moves = 6;
@@ -115,6 +117,10 @@ po::options_description PruneFlags(PruneOptions& o) {
        "gains), each kept only if the layer's output error falls; 0 = off")
       ("search-samples", po::value(&o.search_samples)->default_value(o.search_samples),
        "search: the first N calibration blocks score every candidate assignment (mean NLL)")
+      ("search-score-blocks", po::value(&o.search_score_blocks),
+       "search: score every candidate assignment on these text blocks A:B (all of them) instead of "
+       "the first --search-samples calibration blocks, which the reconstruction has fitted; must "
+       "not overlap --calib-blocks or --eval-blocks")
       ("search-granularity", po::value(&o.search_granularity)->default_value(o.search_granularity),
        "search: block (the seven linear layers of a block share a pattern) | layer (each linear "
        "layer its own pattern; the parameter-weighted mean sparsity meets --target exactly)")
@@ -315,6 +321,25 @@ PruneSettings ToSettings(const PruneOptions& o, int blocks) {
   if (o.search_rounds < 0) throw UsageError(fmt::format("--search-rounds {}: must be >= 0", o.search_rounds));
   if (o.search_moves < 1) throw UsageError(fmt::format("--search-moves {}: must be >= 1", o.search_moves));
   s.search_samples = o.search_samples;
+  if (!o.search_score_blocks.empty()) {
+    if (s.method != PruneMethod::kSearch) {
+      throw UsageError(fmt::format("--search-score-blocks {}: only with --method search", o.search_score_blocks));
+    }
+    // Range checks against the text come with its encoding; here the slices only.
+    constexpr int kAnyLength = 1 << 30;
+    const BlockSlice score = ParseBlockSlice(o.search_score_blocks, kAnyLength);
+    const std::pair<const char*, const std::string*> others[] = {{"--calib-blocks", &o.calib_blocks},
+                                                                  {"--eval-blocks", &o.eval_blocks}};
+    for (const auto& [flag, spec] : others) {
+      if (flag == std::string_view("--eval-blocks") && o.no_eval) continue;
+      const BlockSlice other = ParseBlockSlice(*spec, kAnyLength);
+      if (score.Overlaps(other)) {
+        throw UsageError(fmt::format("--search-score-blocks {} overlaps {} {}: the score blocks must be text neither "
+                                     "calibrated on nor evaluated",
+                                     score.ToString(), flag, other.ToString()));
+      }
+    }
+  }
   s.search_granularity = ParseSearchGranularity(o.search_granularity);
   if (o.obs_refine < 0) throw UsageError(fmt::format("--obs-refine {}: must be >= 0", o.obs_refine));
   s.obs.refine_iterations = o.obs_refine;
@@ -475,7 +500,8 @@ int RunPrune(const std::vector<std::string>& args) {
     return RunRecurrentPrune(o, paths, std::move(recurrent), vm->count("tokenizer") > 0);
   }
   ModelInputs inputs = ModelInputs::Load(paths);
-  const PruneSettings settings = ToSettings(o, inputs.model.config.n_layers);
+  PruneSettings settings = ToSettings(o, inputs.model.config.n_layers);
+  if (!o.search_score_blocks.empty()) settings.search_score_blocks = inputs.EncodeSlice(o.search_score_blocks);
   const auto calibration = inputs.EncodeSlice(o.calib_blocks);
   std::vector<std::vector<int>> evaluation;
   if (!o.no_eval) evaluation = inputs.EncodeSlice(o.eval_blocks);

@@ -161,7 +161,7 @@ void RefuseOverlappingSlices(const CodesignSlices& s, int num_blocks) {
     for (int j = i + 1; j < 3; ++j) {
       const auto& a = slices[i].second;
       const auto& b = slices[j].second;
-      if (a.first <= b.last && b.first <= a.last) {
+      if (a.Overlaps(b)) {
         throw UsageError(fmt::format("{} {} overlaps {} {}: calibration, validation and held-out text must be disjoint",
                                      slices[i].first, a.ToString(), slices[j].first, b.ToString()));
       }

@@ -215,6 +215,7 @@ PruneResult RunPruneFrom(const LlamaModel& dense, const CalibrationStats& dense_
     so.obs.reselect_iterations = 0;
     so.granularity = s.search_granularity;
     so.score_samples = s.search_samples;
+    so.score_blocks = s.search_score_blocks;
     so.max_rounds = s.search_rounds;
     so.moves_per_round = s.search_moves;
     so.threads = s.threads;

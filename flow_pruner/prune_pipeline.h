@@ -72,6 +72,9 @@ struct PruneSettings {
   Reconstruction reconstruct = Reconstruction::kNone;
   ObsOptions obs;  // damping and column block of the reconstruction
   int search_samples = 16;  // search: calibration blocks scored per candidate
+  // search: non-empty, these token blocks score the candidates instead
+  // (`--search-score-blocks`; text outside the calibration slice).
+  std::vector<std::vector<int>> search_score_blocks;
   int search_rounds = 12;   // search: rounds of pair moves
   int search_moves = 6;     // search: moves evaluated (forward passes) per round
   SearchGranularity search_granularity = SearchGranularity::kBlock;  // search: per block or per layer

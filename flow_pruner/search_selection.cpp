@@ -45,12 +45,13 @@ SearchGranularity ParseSearchGranularity(std::string_view text) {
   throw UsageError(fmt::format("--search-granularity {}: must be one of block, layer", text));
 }
 
-std::vector<std::vector<int>> SearchScoreSamples(const std::vector<std::vector<int>>& calibration, int count) {
+std::vector<std::vector<int>> SearchScoreSamples(const std::vector<std::vector<int>>& blocks, int count,
+                                                 std::string_view what) {
   std::vector<std::vector<int>> scored;
-  for (int s = 0; s < std::min<int>(count, static_cast<int>(calibration.size())); ++s) {
-    if (calibration[s].size() >= 2) scored.push_back(calibration[s]);
+  for (int s = 0; s < std::min<int>(count, static_cast<int>(blocks.size())); ++s) {
+    if (blocks[s].size() >= 2) scored.push_back(blocks[s]);
   }
-  if (scored.empty()) throw Error("--method search: no calibration block has 2 or more tokens");
+  if (scored.empty()) throw Error(fmt::format("--method search: no {} block has 2 or more tokens", what));
   return scored;
 }
 
@@ -90,9 +91,11 @@ SearchStart StartSearch(const LlamaModel& dense, const std::vector<std::vector<i
                                 start.sparse_candidates.end());
   if (start.sparse_candidates.empty()) throw UsageError("--method search: the candidate set has no sparse pattern");
 
-  // Score samples: the first score_samples calibration blocks (last token
-  // only predicted, never fed).
-  start.scored = SearchScoreSamples(calibration, o.score_samples);
+  // Score samples: the score blocks if given, else the first score_samples
+  // calibration blocks (last token only predicted, never fed).
+  start.scored = o.score_blocks.empty()
+                     ? SearchScoreSamples(calibration, o.score_samples)
+                     : SearchScoreSamples(o.score_blocks, static_cast<int>(o.score_blocks.size()), "score");
   const int S = static_cast<int>(start.scored.size());
   start.dense_inputs.assign(L, std::vector<Matrix>(S));
   ParallelFor(S, o.threads, [&](int s) {
@@ -106,8 +109,9 @@ SearchStart StartSearch(const LlamaModel& dense, const std::vector<std::vector<i
   if (o.progress) {
     std::vector<std::string> names;
     for (const NmPattern& p : start.sparse_candidates) names.push_back(p.ToString());
-    fmt::print(stderr, "{}: dense NLL {:.5f} on {} calibration blocks; {} candidates {}\n", label,
-               start.dense_nll, S, start.sparse_candidates.size(), fmt::join(names, ","));
+    fmt::print(stderr, "{}: dense NLL {:.5f} on {} {} blocks; {} candidates {}\n", label, start.dense_nll, S,
+               o.score_blocks.empty() ? "calibration" : "score", start.sparse_candidates.size(),
+               fmt::join(names, ","));
   }
   return start;
 }

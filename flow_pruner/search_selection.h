@@ -24,7 +24,8 @@
 //    by the joint NLL (from the first changed block on, the residual streams
 //    of the blocks before it are cached) and takes the best if it lowers the
 //    NLL; stops when no evaluated move improves or after `max_rounds`.
-// Selection never sees text outside the calibration slice.
+// Selection never sees text outside the calibration slice, or outside the
+// score blocks when they are given (`--search-score-blocks`).
 #pragma once
 
 #include <cstdint>
@@ -59,6 +60,10 @@ struct SearchOptions {
   bool reconstruct = true;  // OBS variants; false: Wanda masks
   ObsOptions obs;
   int score_samples = 16;
+  // Non-empty: every one of these blocks scores the candidates instead of
+  // the first score_samples calibration blocks (text the reconstruction
+  // has not seen, so the score is not fitted to it).
+  std::vector<std::vector<int>> score_blocks;
   int max_rounds = 12;
   int moves_per_round = 6;
   int threads = 0;
@@ -102,9 +107,10 @@ double SuffixNll(const LlamaModel& model, const std::vector<const LlamaLayer*>& 
                  const std::vector<Matrix>& inputs, const std::vector<std::vector<int>>& samples,
                  int threads, std::vector<std::vector<Matrix>>* cache);
 
-// The score samples (the first `count` calibration blocks with 2 or more
-// tokens); Error when none.
-std::vector<std::vector<int>> SearchScoreSamples(const std::vector<std::vector<int>>& calibration, int count);
+// The score samples (the first `count` of `blocks` with 2 or more tokens);
+// Error naming them as `what` blocks when none.
+std::vector<std::vector<int>> SearchScoreSamples(const std::vector<std::vector<int>>& blocks, int count,
+                                                 std::string_view what = "calibration");
 
 // What every search (per block or per layer) starts from: the sparse
 // candidates (sorted, unique; UsageError when none), the dense ones given,

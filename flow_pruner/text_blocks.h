@@ -21,6 +21,7 @@ struct BlockSlice {
   int first = 0;
   int last = 0;
   int count() const { return last - first + 1; }
+  bool Overlaps(const BlockSlice& other) const { return first <= other.last && other.first <= last; }
   std::string ToString() const;  // "A:B"
 };
 

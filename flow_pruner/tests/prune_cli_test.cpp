@@ -94,6 +94,17 @@ TEST_F(PruneCli, UnknownReconstruction) {
   ExpectUsageError("--method search --search-samples 0 --out " + out_,
                    "--search-samples 0: must be >= 1");
   ExpectUsageError("--method search --search-moves 0 --out " + out_, "--search-moves 0: must be >= 1");
+  ExpectUsageError("--method uniform --nm 2:4 --search-score-blocks 3000:3099 --out " + out_,
+                   "--search-score-blocks 3000:3099: only with --method search");
+  ExpectUsageError("--method search --search-score-blocks 200:300 --out " + out_,
+                   "--search-score-blocks 200:300 overlaps --calib-blocks 0:255: the score blocks must be text "
+                   "neither calibrated on nor evaluated");
+  ExpectUsageError("--method search --search-score-blocks 3000:3300 --out " + out_,
+                   "--search-score-blocks 3000:3300 overlaps --eval-blocks 3300:4299: the score blocks must be "
+                   "text neither calibrated on nor evaluated");
+  ExpectUsageError("--method search --search-score-blocks 3000 --eval-blocks 3000 --out " + out_,
+                   "--search-score-blocks 3000:3000 overlaps --eval-blocks 3000:3000: the score blocks must be "
+                   "text neither calibrated on nor evaluated");
   ExpectUsageError("--method search --search-granularity head --out " + out_,
                    "--search-granularity head: must be one of block, layer");
   ExpectUsageError("--obs-reselect -1 --out " + out_, "--obs-reselect -1: must be >= 0");

@@ -496,6 +496,31 @@ TEST(PrunePipeline, LayerSearchEvaluatesSearchMovesPerRound) {
   EXPECT_NEAR(sr.additive_best_mix, 1.002329, 5e-6);
 }
 
+// --search-score-blocks (PruneSettings::search_score_blocks): the search
+// scores on those blocks, all of them, instead of the first search_samples
+// calibration blocks: its dense NLL is the dense model's mean NLL on them
+// (the same figure `eval` gives), and another score text gives another
+// start NLL.
+TEST(PrunePipeline, SearchScoresOnTheScoreBlocksWhenGiven) {
+  const std::vector<std::vector<int>> calibration(Data().calibration.begin(),
+                                                  Data().calibration.begin() + 8);
+  const std::vector<std::vector<int>> score(Data().evaluation.begin(), Data().evaluation.begin() + 5);
+  PruneSettings s = SmallLayerSearchSettings(16);
+  s.search_rounds = 0;
+  const PruneResult on_calibration = RunPrune(Data().inputs.model, calibration, s, 8, 8, kSha);
+  s.search_score_blocks = score;
+  const PruneResult on_score = RunPrune(Data().inputs.model, calibration, s, 8, 8, kSha);
+  ASSERT_TRUE(on_calibration.search && on_score.search);
+  PerplexityOptions p;
+  p.progress = false;
+  const PerplexityResult dense_on_score = EvaluatePerplexity(Data().inputs.model, score, p);
+  EXPECT_NEAR(on_score.search->dense_nll, dense_on_score.mean_nll(), 1e-5);
+  const PerplexityResult dense_on_calibration =
+      EvaluatePerplexity(Data().inputs.model, {calibration.begin(), calibration.begin() + 2}, p);
+  EXPECT_NEAR(on_calibration.search->dense_nll, dense_on_calibration.mean_nll(), 1e-5);
+  EXPECT_NE(on_score.search->start_nll, on_calibration.search->start_nll);
+}
+
 // Channel permutations (channel_permutation.h) on stories260K: the permuted
 // dense model computes the same function, its statistics are the permuted
 // model's, and pruning it keeps every mask legal at every G.
