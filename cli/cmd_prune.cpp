@@ -331,7 +331,6 @@ PruneSettings ToSettings(const PruneOptions& o, int blocks) {
     const std::pair<const char*, const std::string*> others[] = {{"--calib-blocks", &o.calib_blocks},
                                                                   {"--eval-blocks", &o.eval_blocks}};
     for (const auto& [flag, spec] : others) {
-      if (flag == std::string_view("--eval-blocks") && o.no_eval) continue;
       const BlockSlice other = ParseBlockSlice(*spec, kAnyLength);
       if (score.Overlaps(other)) {
         throw UsageError(fmt::format("--search-score-blocks {} overlaps {} {}: the score blocks must be text neither "

@@ -102,6 +102,9 @@ TEST_F(PruneCli, UnknownReconstruction) {
   ExpectUsageError("--method search --search-score-blocks 3000:3300 --out " + out_,
                    "--search-score-blocks 3000:3300 overlaps --eval-blocks 3300:4299: the score blocks must be "
                    "text neither calibrated on nor evaluated");
+  ExpectUsageError("--method search --search-score-blocks 3300:3399 --no-eval --out " + out_,
+                   "--search-score-blocks 3300:3399 overlaps --eval-blocks 3300:4299: the score blocks must be "
+                   "text neither calibrated on nor evaluated");
   ExpectUsageError("--method search --search-score-blocks 3000 --eval-blocks 3000 --out " + out_,
                    "--search-score-blocks 3000:3000 overlaps --eval-blocks 3000:3000: the score blocks must be "
                    "text neither calibrated on nor evaluated");
