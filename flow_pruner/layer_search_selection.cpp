@@ -198,11 +198,16 @@ SearchResult SearchLayerAssignment(const LlamaModel& dense, const std::vector<st
   double current_nll = 0.0;
   std::vector<std::vector<Matrix>> cache(L, std::vector<Matrix>(S));
   cache[0] = start.dense_inputs[0];
+  // Sum of the single-layer loss increases of an assignment (level index per layer).
+  auto additive = [&](const std::vector<int>& a) {
+    double sum = 0.0;
+    for (int l = 0; l < N; ++l) sum += levels[l][a[l]].delta;
+    return sum;
+  };
   if (target_representable) {
     const std::vector<int> dp = SolveWeightedLevels(items, target_units);
     if (!dp.empty()) {
-      result.additive_best_mix = 0.0;
-      for (int l = 0; l < N; ++l) result.additive_best_mix += levels[l][dp[l]].delta;
+      result.additive_best_mix = additive(dp);
       current = dp;
       current_nll = nll_of(current, 0, cache[0], &cache);
       result.start = "dp";
@@ -216,9 +221,10 @@ SearchResult SearchLayerAssignment(const LlamaModel& dense, const std::vector<st
     }
     int64_t level_sum = 0;
     for (int l = 0; l < N && level[l] >= 0; ++l) level_sum += levels[l][level[l]].units * weight[l];
-    if (std::ranges::none_of(level, [](int i) { return i < 0; }) && level_sum == target_units) {
-      result.additive_target_level = 0.0;
-      for (int l = 0; l < N; ++l) result.additive_target_level += levels[l][level[l]].delta;
+    const bool level_meets_target =
+        std::ranges::none_of(level, [](int i) { return i < 0; }) && level_sum == target_units;
+    if (level_meets_target) {
+      result.additive_target_level = additive(level);
       if (o.progress && !std::isnan(result.additive_best_mix)) {
         fmt::print(stderr,
                    "search: additive estimate (sum of single-layer loss increases): every layer at the "
@@ -228,8 +234,7 @@ SearchResult SearchLayerAssignment(const LlamaModel& dense, const std::vector<st
                    100 * (1 - std::exp(result.additive_best_mix - result.additive_target_level)));
       }
     }
-    if (std::ranges::none_of(level, [](int i) { return i < 0; }) && level_sum == target_units &&
-        level != current) {
+    if (level_meets_target && level != current) {
       std::vector<std::vector<Matrix>> level_cache(L, std::vector<Matrix>(S));
       level_cache[0] = start.dense_inputs[0];
       const double nll = nll_of(level, 0, level_cache[0], &level_cache);

@@ -93,13 +93,17 @@ EnergyComparison CompareDesignEnergies(const std::vector<DesignEnergy>& designs)
       }
       const double area_pct = 100 * (fx.area_um2 / bl.area_um2 - 1);
       const double energy_pct = 100 * (pj_per_mac8[f] / pj_per_mac8[b] - 1);
+      // A difference of energies per vector (FlexCiM's, the 1:2 macro's) as
+      // points of the 1:2 macro's energy per 8-bit MAC.
+      const double fx_macs8 = EightBitMacsPerVector(fx.macro), bl_macs8 = EightBitMacsPerVector(bl.macro);
+      auto points = [&](double fx_pj, double bl_pj) {
+        return 100 * (fx_pj / fx_macs8 - bl_pj / bl_macs8) / pj_per_mac8[b];
+      };
       // Clock and leakage: II idle cycles per vector (every input still);
-      // switching: the rest of the vector's energy. Both as points of the
-      // 1:2 macro's energy per MAC, so they add up to energy_pct.
-      const double clock_points =
-          100 * (fx.macro.initiation_interval() * fx.idle_cycle_pj / EightBitMacsPerVector(fx.macro) -
-                 bl.macro.initiation_interval() * bl.idle_cycle_pj / EightBitMacsPerVector(bl.macro)) /
-          pj_per_mac8[b];
+      // switching: the rest of the vector's energy. Both as points, so they
+      // add up to energy_pct.
+      const int fx_ii = fx.macro.initiation_interval(), bl_ii = bl.macro.initiation_interval();
+      const double clock_points = points(fx_ii * fx.idle_cycle_pj, bl_ii * bl.idle_cycle_pj);
       json ov = {{"against", bl.design},
                  {"area_percent", area_pct},
                  {"energy_per_mac8_percent", energy_pct},
@@ -114,23 +118,19 @@ EnergyComparison CompareDesignEnergies(const std::vector<DesignEnergy>& designs)
       const bool energy_split = !fx.vector_pj_by_component.empty() && !bl.vector_pj_by_component.empty();
       const bool clock_split = energy_split && !fx.idle_cycle_pj_by_component.empty() &&
                                !bl.idle_cycle_pj_by_component.empty();
-      const double fx_macs8 = EightBitMacsPerVector(fx.macro), bl_macs8 = EightBitMacsPerVector(bl.macro);
       std::string parts;
       for (const std::string& c : names) {
         const double da = 100 * (At(fx.area_um2_by_component, c) - At(bl.area_um2_by_component, c)) / bl.area_um2;
         json part = {{"area_points", da}};
         double de = 0;
         if (energy_split) {
-          de = 100 * (At(fx.vector_pj_by_component, c) / fx_macs8 - At(bl.vector_pj_by_component, c) / bl_macs8) /
-               pj_per_mac8[b];
+          de = points(At(fx.vector_pj_by_component, c), At(bl.vector_pj_by_component, c));
           part["energy_points"] = de;
         }
         if (clock_split) {
           // The component's clock+leakage (II idle cycles) and switching.
-          const double dc = 100 *
-                            (fx.macro.initiation_interval() * At(fx.idle_cycle_pj_by_component, c) / fx_macs8 -
-                             bl.macro.initiation_interval() * At(bl.idle_cycle_pj_by_component, c) / bl_macs8) /
-                            pj_per_mac8[b];
+          const double dc =
+              points(fx_ii * At(fx.idle_cycle_pj_by_component, c), bl_ii * At(bl.idle_cycle_pj_by_component, c));
           part["clock_leakage_points"] = dc;
           part["switching_points"] = de - dc;
         }
