@@ -270,6 +270,24 @@ std::vector<ReportVariant> ParseReportReconstructions(const std::string& text) {
   return out;
 }
 
+// --search-score-blocks against the text's `num_blocks` blocks: refused when
+// it overlaps --calib-blocks or --eval-blocks (even with --no-eval: the
+// default evaluation slice is the held-out text).
+void RefuseOverlappingScoreBlocks(const PruneOptions& o, int num_blocks) {
+  if (o.search_score_blocks.empty()) return;
+  const BlockSlice score = ParseBlockSlice(o.search_score_blocks, num_blocks);
+  const std::pair<const char*, const std::string*> others[] = {{"--calib-blocks", &o.calib_blocks},
+                                                                {"--eval-blocks", &o.eval_blocks}};
+  for (const auto& [flag, spec] : others) {
+    const BlockSlice other = ParseBlockSlice(*spec, num_blocks);
+    if (score.Overlaps(other)) {
+      throw UsageError(fmt::format("--search-score-blocks {} overlaps {} {}: the score blocks must be text neither "
+                                   "calibrated on nor evaluated",
+                                   score.ToString(), flag, other.ToString()));
+    }
+  }
+}
+
 PruneSettings ToSettings(const PruneOptions& o, int blocks) {
   PruneSettings s;
   s.method = ParsePruneMethod(o.method);
@@ -321,23 +339,8 @@ PruneSettings ToSettings(const PruneOptions& o, int blocks) {
   if (o.search_rounds < 0) throw UsageError(fmt::format("--search-rounds {}: must be >= 0", o.search_rounds));
   if (o.search_moves < 1) throw UsageError(fmt::format("--search-moves {}: must be >= 1", o.search_moves));
   s.search_samples = o.search_samples;
-  if (!o.search_score_blocks.empty()) {
-    if (s.method != PruneMethod::kSearch) {
-      throw UsageError(fmt::format("--search-score-blocks {}: only with --method search", o.search_score_blocks));
-    }
-    // Range checks against the text come with its encoding; here the slices only.
-    constexpr int kAnyLength = 1 << 30;
-    const BlockSlice score = ParseBlockSlice(o.search_score_blocks, kAnyLength);
-    const std::pair<const char*, const std::string*> others[] = {{"--calib-blocks", &o.calib_blocks},
-                                                                  {"--eval-blocks", &o.eval_blocks}};
-    for (const auto& [flag, spec] : others) {
-      const BlockSlice other = ParseBlockSlice(*spec, kAnyLength);
-      if (score.Overlaps(other)) {
-        throw UsageError(fmt::format("--search-score-blocks {} overlaps {} {}: the score blocks must be text neither "
-                                     "calibrated on nor evaluated",
-                                     score.ToString(), flag, other.ToString()));
-      }
-    }
+  if (!o.search_score_blocks.empty() && s.method != PruneMethod::kSearch) {
+    throw UsageError(fmt::format("--search-score-blocks {}: only with --method search", o.search_score_blocks));
   }
   s.search_granularity = ParseSearchGranularity(o.search_granularity);
   if (o.obs_refine < 0) throw UsageError(fmt::format("--obs-refine {}: must be >= 0", o.obs_refine));
@@ -500,6 +503,7 @@ int RunPrune(const std::vector<std::string>& args) {
   }
   ModelInputs inputs = ModelInputs::Load(paths);
   PruneSettings settings = ToSettings(o, inputs.model.config.n_layers);
+  RefuseOverlappingScoreBlocks(o, inputs.num_blocks());
   if (!o.search_score_blocks.empty()) settings.search_score_blocks = inputs.EncodeSlice(o.search_score_blocks);
   const auto calibration = inputs.EncodeSlice(o.calib_blocks);
   std::vector<std::vector<int>> evaluation;
