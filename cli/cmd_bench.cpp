@@ -202,12 +202,12 @@ void BenchGenerator(std::vector<Row>& rows, nlohmann::json& j, const fs::path& w
 
 void BenchForward(std::vector<Row>& rows, nlohmann::json& j, const pruner::ModelInputs& inputs) {
   const auto encode_start = std::chrono::steady_clock::now();
-  const auto all_blocks = inputs.EncodeSlice("0:4299");
+  const auto all_blocks = inputs.EncodeSlice("0:4299", "bench slice");
   const double encode_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - encode_start).count();
   rows.push_back({fmt::format("tokenize all {} text blocks", all_blocks.size()), encode_seconds, "s", "< 1"});
   j["tokenize"] = {{"blocks", all_blocks.size()}, {"seconds", encode_seconds}};
-  const auto seqs = inputs.EncodeSlice("3300:4299");
+  const auto seqs = inputs.EncodeSlice("3300:4299", "bench slice");
   pruner::PerplexityOptions o;
   o.progress = false;
   const pruner::PerplexityResult r = pruner::EvaluatePerplexity(inputs.model, seqs, o);
@@ -224,7 +224,7 @@ void BenchRecurrent(std::vector<Row>& rows, nlohmann::json& j, const pruner::Mod
   const std::string rwkv_path = (fs::path(data_dir) / "rwkv" / "tiny-rwkv-5v2-730K-FP32.bin").string();
   const pruner::RwkvModel rwkv = pruner::LoadRwkvModel(rwkv_path);
   const auto blocks = pruner::ReadTextBlocks(paths.text);
-  const auto seqs = pruner::BlocksAsBytes(pruner::SelectBlocks(blocks, pruner::ParseBlockSlice("3300:3499", static_cast<int>(blocks.size()))));
+  const auto seqs = pruner::BlocksAsBytes(pruner::SelectBlocks(blocks, pruner::ParseBlockSlice("3300:3499", static_cast<int>(blocks.size()), "bench slice")));
   size_t longest = 1;
   for (const auto& q : seqs) longest = std::max(longest, q.size());
   const pruner::LlamaModel llama = pruner::SameSizeLlama(rwkv, static_cast<int>(longest));
@@ -291,14 +291,14 @@ void BenchStories15M(std::vector<Row>& rows, nlohmann::json& j, const std::strin
   for (int r = 0; r < kReps; ++r) pruner::LinearForward(x, m.classifier(), y);
   const double gemm_gmacs = kReps * 64.0 * m.config.dim * m.classifier().rows / Seconds(t) / 1e9;
 
-  const auto eval = inputs.EncodeSlice("3300:4299");
+  const auto eval = inputs.EncodeSlice("3300:4299", "bench slice");
   pruner::PerplexityOptions o;
   o.progress = false;
   double cpu = CpuSeconds();
   const pruner::PerplexityResult r = pruner::EvaluatePerplexity(m, eval, o);
   const double eval_cpu = CpuSeconds() - cpu;
 
-  const auto calib = inputs.EncodeSlice("0:255");
+  const auto calib = inputs.EncodeSlice("0:255", "bench slice");
   int64_t calib_tokens = 0;
   for (const auto& b : calib) calib_tokens += static_cast<int64_t>(b.size());
   pruner::CalibrationOptions co;
@@ -349,8 +349,8 @@ void BenchStories15M(std::vector<Row>& rows, nlohmann::json& j, const std::strin
 
 void BenchPrune(std::vector<Row>& rows, nlohmann::json& j, const pruner::ModelInputs& inputs) {
   const auto t = Clock::now();
-  const auto calib = inputs.EncodeSlice("0:255");
-  const auto eval = inputs.EncodeSlice("3300:4299");
+  const auto calib = inputs.EncodeSlice("0:255", "bench slice");
+  const auto eval = inputs.EncodeSlice("3300:4299", "bench slice");
   pruner::PruneSettings s;
   s.progress = false;
   const pruner::PruneResult r = pruner::RunPrune(inputs.model, calib, s, 8, 8, "");
@@ -375,8 +375,8 @@ void BenchPruneStories15M(std::vector<Row>& rows, nlohmann::json& j, const std::
   pruner::ModelInputs inputs = pruner::ModelInputs::Load(paths);
   double fp32_bytes = 0.0;
   for (const auto& tensor : pruner::TensorsInFileOrder(std::as_const(inputs.model))) fp32_bytes += 4.0 * tensor.size;
-  const auto calib = inputs.EncodeSlice("0:255");
-  const auto eval = inputs.EncodeSlice("3300:4299");
+  const auto calib = inputs.EncodeSlice("0:255", "bench slice");
+  const auto eval = inputs.EncodeSlice("3300:4299", "bench slice");
   pruner::PruneSettings s;
   s.reconstruct = pruner::Reconstruction::kObs;
   s.obs.refine_iterations = 10;
@@ -402,8 +402,8 @@ void BenchPruneStories15M(std::vector<Row>& rows, nlohmann::json& j, const std::
 void BenchOnMacro(std::vector<Row>& rows, nlohmann::json& j, const pruner::ModelInputs& inputs) {
   pruner::PruneSettings s;
   s.progress = false;
-  const pruner::PruneResult r = pruner::RunPrune(inputs.model, inputs.EncodeSlice("0:255"), s, 8, 8, "");
-  const auto eval = inputs.EncodeSlice("3300:4299");
+  const pruner::PruneResult r = pruner::RunPrune(inputs.model, inputs.EncodeSlice("0:255", "bench slice"), s, 8, 8, "");
+  const auto eval = inputs.EncodeSlice("3300:4299", "bench slice");
   const pruner::MacroLinearExecutor executor(r.container, pruner::GoldenMacroRunner());
   pruner::PerplexityOptions o;
   o.progress = false;

@@ -175,9 +175,9 @@ int RunCodesign(const std::vector<std::string>& args) {
   o.model_path = paths.model;
   o.tokenizer_path = paths.tokenizer;
   o.source_sha256 = pruner::ModelSha256(paths.model);
-  const auto calibration = in.EncodeSlice(o.slices.calibration);
-  const auto validation = in.EncodeSlice(o.slices.validation);
-  const auto heldout = in.EncodeSlice(o.slices.heldout);
+  const auto calibration = in.EncodeSlice(o.slices.calibration, "--calib-blocks");
+  const auto validation = in.EncodeSlice(o.slices.validation, "--validation-blocks");
+  const auto heldout = in.EncodeSlice(o.slices.heldout, "--heldout-blocks");
 
   std::optional<codesign::CodesignResult> result;
   WriteOutputDirectory(f.out, "codesign", [&](const fs::path& staging) {

@@ -130,7 +130,7 @@ int RunRecurrentEval(const EvalOptions& o, const pruner::ModelPaths& paths,
                             "source model (a model of another prune run?)",
                             paths.model, container_path));
   }
-  const BlockSlice slice = ParseBlockSlice(o.blocks, inputs.num_blocks());
+  const BlockSlice slice = ParseBlockSlice(o.blocks, inputs.num_blocks(), "--blocks");
   PerplexityOptions options;
   options.threads = o.threads;
   options.progress = !o.quiet;
@@ -145,7 +145,7 @@ int RunRecurrentEval(const EvalOptions& o, const pruner::ModelPaths& paths,
     executor = std::make_unique<QuantizedLinearExecutor>(*container, inputs.model->LinearNames());
   }
   const PerplexityResult r =
-      EvaluateRecurrentPerplexity(*inputs.model, inputs.EncodeSlice(o.blocks), options, executor.get());
+      EvaluateRecurrentPerplexity(*inputs.model, inputs.EncodeSlice(o.blocks, "--blocks"), options, executor.get());
   if (container) std::cout << fmt::format("{}: {}\n", o.pruned, mode);
   ModelPaths shown = paths;
   if (inputs.byte_level()) shown.tokenizer.clear();
@@ -212,8 +212,8 @@ int RunEval(const std::vector<std::string>& args) {
     RequireModelMatchesContainer(model, paths.model, *container,
                                  (std::filesystem::path(o.pruned) / "pruned.flexcim").string());
   }
-  const BlockSlice slice = ParseBlockSlice(o.blocks, inputs.num_blocks());
-  const auto sequences = inputs.EncodeSlice(o.blocks);
+  const BlockSlice slice = ParseBlockSlice(o.blocks, inputs.num_blocks(), "--blocks");
+  const auto sequences = inputs.EncodeSlice(o.blocks, "--blocks");
 
   PerplexityOptions options;
   options.threads = o.threads;

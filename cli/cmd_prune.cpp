@@ -275,11 +275,11 @@ std::vector<ReportVariant> ParseReportReconstructions(const std::string& text) {
 // default evaluation slice is the held-out text).
 void RefuseOverlappingScoreBlocks(const PruneOptions& o, int num_blocks) {
   if (o.search_score_blocks.empty()) return;
-  const BlockSlice score = ParseBlockSlice(o.search_score_blocks, num_blocks);
+  const BlockSlice score = ParseBlockSlice(o.search_score_blocks, num_blocks, "--search-score-blocks");
   const std::pair<const char*, const std::string*> others[] = {{"--calib-blocks", &o.calib_blocks},
                                                                 {"--eval-blocks", &o.eval_blocks}};
   for (const auto& [flag, spec] : others) {
-    const BlockSlice other = ParseBlockSlice(*spec, num_blocks);
+    const BlockSlice other = ParseBlockSlice(*spec, num_blocks, flag);
     if (score.Overlaps(other)) {
       throw UsageError(fmt::format("--search-score-blocks {} overlaps {} {}: the score blocks must be text neither "
                                    "calibrated on nor evaluated",
@@ -395,8 +395,8 @@ int RunReport(const PruneOptions& o) {
   }
   const ModelInputs inputs = ModelInputs::Load(paths);
   rs.base = ToSettings(o, inputs.model.config.n_layers);
-  const auto calibration = inputs.EncodeSlice(o.calib_blocks);
-  const auto evaluation = inputs.EncodeSlice(o.eval_blocks);
+  const auto calibration = inputs.EncodeSlice(o.calib_blocks, "--calib-blocks");
+  const auto evaluation = inputs.EncodeSlice(o.eval_blocks, "--eval-blocks");
   CalibrationOptions copt;
   copt.threads = o.threads;
   copt.progress = !o.quiet;
@@ -457,9 +457,9 @@ int RunRecurrentPrune(const PruneOptions& o, const ModelPaths& paths,
     throw UsageError(fmt::format("--permute-channels {}: only Llama-family models ({} is {})", o.permute_channels,
                                  paths.model, dense.Describe()));
   }
-  const auto calibration = inputs.EncodeSlice(o.calib_blocks);
+  const auto calibration = inputs.EncodeSlice(o.calib_blocks, "--calib-blocks");
   std::vector<std::vector<int>> evaluation;
-  if (!o.no_eval) evaluation = inputs.EncodeSlice(o.eval_blocks);
+  if (!o.no_eval) evaluation = inputs.EncodeSlice(o.eval_blocks, "--eval-blocks");
   const std::string source = std::filesystem::absolute(paths.model).lexically_normal().string();
   const BlockModelPruneResult result =
       RunBlockModelPrune(dense, calibration, settings, settings.config.w_bits(),
@@ -504,10 +504,10 @@ int RunPrune(const std::vector<std::string>& args) {
   ModelInputs inputs = ModelInputs::Load(paths);
   PruneSettings settings = ToSettings(o, inputs.model.config.n_layers);
   RefuseOverlappingScoreBlocks(o, inputs.num_blocks());
-  if (!o.search_score_blocks.empty()) settings.search_score_blocks = inputs.EncodeSlice(o.search_score_blocks);
-  const auto calibration = inputs.EncodeSlice(o.calib_blocks);
+  if (!o.search_score_blocks.empty()) settings.search_score_blocks = inputs.EncodeSlice(o.search_score_blocks, "--search-score-blocks");
+  const auto calibration = inputs.EncodeSlice(o.calib_blocks, "--calib-blocks");
   std::vector<std::vector<int>> evaluation;
-  if (!o.no_eval) evaluation = inputs.EncodeSlice(o.eval_blocks);
+  if (!o.no_eval) evaluation = inputs.EncodeSlice(o.eval_blocks, "--eval-blocks");
   const std::string model_format = DescribeModelFormat(inputs.model);
 
   // The dense perplexity first: the pruning then consumes the dense model

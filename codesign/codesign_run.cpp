@@ -154,9 +154,9 @@ Objective ParseObjective(const std::string& text) {
 
 void RefuseOverlappingSlices(const CodesignSlices& s, int num_blocks) {
   const std::pair<const char*, pruner::BlockSlice> slices[] = {
-      {"--calib-blocks", pruner::ParseBlockSlice(s.calibration, num_blocks)},
-      {"--validation-blocks", pruner::ParseBlockSlice(s.validation, num_blocks)},
-      {"--heldout-blocks", pruner::ParseBlockSlice(s.heldout, num_blocks)}};
+      {"--calib-blocks", pruner::ParseBlockSlice(s.calibration, num_blocks, "--calib-blocks")},
+      {"--validation-blocks", pruner::ParseBlockSlice(s.validation, num_blocks, "--validation-blocks")},
+      {"--heldout-blocks", pruner::ParseBlockSlice(s.heldout, num_blocks, "--heldout-blocks")}};
   for (int i = 0; i < 3; ++i) {
     for (int j = i + 1; j < 3; ++j) {
       const auto& a = slices[i].second;

@@ -35,8 +35,8 @@ const std::string& ModelInputs::blocks_source() const {
   return encoder ? paths.text : paths.token_ids;
 }
 
-std::vector<std::vector<int>> ModelInputs::EncodeSlice(const std::string& spec) const {
-  const BlockSlice slice = ParseBlockSlice(spec, num_blocks());
+std::vector<std::vector<int>> ModelInputs::EncodeSlice(const std::string& spec, std::string_view flag) const {
+  const BlockSlice slice = ParseBlockSlice(spec, num_blocks(), flag);
   std::vector<std::vector<int>> sequences;
   for (int b = slice.first; b <= slice.last; ++b) {
     sequences.push_back(encoder ? encoder->EncodeBlock(blocks[b]) : token_id_blocks[b]);

@@ -33,9 +33,10 @@ struct ModelInputs {
   int num_blocks() const;
   // Where the blocks come from (the text file or the token-id file).
   const std::string& blocks_source() const;
-  // Encodes the inclusive slice "A:B" (README protocol). Throws Error when a
+  // Encodes the inclusive slice "A:B" (README protocol) given by `flag`
+  // (ParseBlockSlice names it in a usage error). Throws Error when a
   // block has more tokens than the model's seq_len, naming the block.
-  std::vector<std::vector<int>> EncodeSlice(const std::string& slice) const;
+  std::vector<std::vector<int>> EncodeSlice(const std::string& slice, std::string_view flag) const;
 };
 
 }  // namespace flexcim::pruner

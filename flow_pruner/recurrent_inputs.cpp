@@ -40,8 +40,8 @@ int RecurrentInputs::num_blocks() const {
   return static_cast<int>(paths.token_ids.empty() ? blocks.size() : token_id_blocks.size());
 }
 
-std::vector<std::vector<int>> RecurrentInputs::EncodeSlice(const std::string& spec) const {
-  const BlockSlice slice = ParseBlockSlice(spec, num_blocks());
+std::vector<std::vector<int>> RecurrentInputs::EncodeSlice(const std::string& spec, std::string_view flag) const {
+  const BlockSlice slice = ParseBlockSlice(spec, num_blocks(), flag);
   if (!paths.token_ids.empty()) {
     return {token_id_blocks.begin() + slice.first, token_id_blocks.begin() + slice.last + 1};
   }

@@ -32,8 +32,8 @@ struct RecurrentInputs {
                               bool tokenizer_given);
   int num_blocks() const;
   bool byte_level() const { return paths.token_ids.empty() && model->byte_vocabulary(); }
-  // Encodes the inclusive slice "A:B".
-  std::vector<std::vector<int>> EncodeSlice(const std::string& slice) const;
+  // Encodes the inclusive slice "A:B" given by `flag` (named in a usage error).
+  std::vector<std::vector<int>> EncodeSlice(const std::string& slice, std::string_view flag) const;
 };
 
 }  // namespace flexcim::pruner

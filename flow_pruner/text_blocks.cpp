@@ -55,7 +55,7 @@ std::vector<std::string> ReadTextBlocks(const std::string& path) {
 
 std::string BlockSlice::ToString() const { return fmt::format("{}:{}", first, last); }
 
-BlockSlice ParseBlockSlice(std::string_view spec, int num_blocks) {
+BlockSlice ParseBlockSlice(std::string_view spec, int num_blocks, std::string_view flag) {
   BlockSlice slice;
   const size_t colon = spec.find(':');
   const bool ok = colon == std::string_view::npos
@@ -64,16 +64,16 @@ BlockSlice ParseBlockSlice(std::string_view spec, int num_blocks) {
                             ParseIndex(spec.substr(colon + 1), slice.last);
   if (!ok) {
     throw UsageError(fmt::format(
-        "block slice '{}': must be A:B with integers 0 <= A <= B < {} (inclusive, e.g. 3300:4299)",
+        "{} '{}': must be A:B with integers 0 <= A <= B < {} (inclusive, e.g. 3300:4299)", flag,
         spec, num_blocks));
   }
   if (slice.first > slice.last) {
-    throw UsageError(fmt::format("block slice '{}' is empty: {} > {} (the text has {} blocks)",
+    throw UsageError(fmt::format("{} '{}' is empty: {} > {} (the text has {} blocks)", flag,
                                  spec, slice.first, slice.last, num_blocks));
   }
   if (slice.first < 0 || slice.last >= num_blocks) {
     throw UsageError(fmt::format(
-        "block slice '{}' is out of range: the text has {} blocks, valid indices 0..{}", spec,
+        "{} '{}' is out of range: the text has {} blocks, valid indices 0..{}", flag, spec,
         num_blocks, num_blocks - 1));
   }
   return slice;

@@ -26,9 +26,10 @@ struct BlockSlice {
 };
 
 // Parses "A:B" (inclusive; also "A" for one block) against `num_blocks`.
-// Throws UsageError naming the value and the number of blocks for bad
-// syntax, an empty slice (A > B) or indices outside [0, num_blocks - 1].
-BlockSlice ParseBlockSlice(std::string_view spec, int num_blocks);
+// Throws UsageError naming `flag` (the flag the value came from, e.g.
+// "--calib-blocks"), the value and the number of blocks for bad syntax, an
+// empty slice (A > B) or indices outside [0, num_blocks - 1].
+BlockSlice ParseBlockSlice(std::string_view spec, int num_blocks, std::string_view flag);
 
 // The blocks of `slice`, copied.
 std::vector<std::string> SelectBlocks(const std::vector<std::string>& blocks, BlockSlice slice);

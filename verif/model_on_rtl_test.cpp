@@ -82,7 +82,7 @@ PrunedModel LoadOrPrune(const ModelInputs& inputs) {
   PruneSettings s;
   s.target = 0.5;
   s.progress = false;
-  const auto calibration = inputs.EncodeSlice("0:63");
+  const auto calibration = inputs.EncodeSlice("0:63", "--blocks");
   PruneResult r = RunPrune(inputs.model, calibration, s, s.config.w_bits(), s.config.a_bits(), "test");
   return {std::move(r.pruned), std::move(r.container), "FLOW at 0.5, calibration blocks 0:63"};
 }
@@ -93,7 +93,7 @@ TEST(ModelOnRtl, OneTextBlockLogitsEqualTheGoldenMacro) {
                                                 testdata::CheckedDataFile("tinystories-valid-head.txt"), ""});
   const PrunedModel pruned = LoadOrPrune(inputs);
   ASSERT_EQ(pruned.container.config, MacroConfig::Default());
-  const std::vector<int> tokens = inputs.EncodeSlice("3300").at(0);
+  const std::vector<int> tokens = inputs.EncodeSlice("3300", "--blocks").at(0);
 
   const MacroLinearExecutor golden(pruned.container, GoldenMacroRunner());
   ForwardHooks golden_hooks;

@@ -122,6 +122,10 @@ TEST(Robustness, BlockLongerThanTheContextIsAnErrorNamingIt) {
   EXPECT_EQ(eval.code, 1);
   EXPECT_EQ(eval.err, "flexcim eval: error: " + message);
   EXPECT_EQ(Flexcim("eval --blocks 2:2 -q " + inputs).code, 0);  // the other blocks fit
+  const CliRun outside = Flexcim("eval --blocks 2:3 -q " + inputs);  // the text has 3 blocks
+  EXPECT_EQ(outside.code, 2);
+  EXPECT_EQ(outside.err,
+            "flexcim eval: error: --blocks '2:3' is out of range: the text has 3 blocks, valid indices 0..2\n");
   const CliRun prune = Flexcim(fmt::format("prune --method uniform --nm 2:4 --calib-blocks 0:2 --no-eval -q --out {} {}",
                                            (s.path() / "p").string(), inputs));
   EXPECT_EQ(prune.code, 1);

@@ -65,6 +65,18 @@ TEST(CodesignCli, OverlappingValidationAndHeldOutSlicesAreRefused) {
   EXPECT_FALSE(fs::exists(s.path() / "o"));
 }
 
+TEST(CodesignCli, AMalformedSliceNamesItsFlag) {
+  Scratch s;
+  for (const char* flag : {"--calib-blocks", "--validation-blocks", "--heldout-blocks"}) {
+    const CliRun r = Flexcim(fmt::format("codesign {} 5:x --out {}", flag, (s.path() / "o").string()));
+    EXPECT_EQ(r.code, 2) << flag;
+    EXPECT_EQ(r.err, fmt::format("flexcim codesign: error: {} '5:x': must be A:B with integers 0 <= A <= B < 4300 "
+                                 "(inclusive, e.g. 3300:4299)\n",
+                                 flag));
+    EXPECT_FALSE(fs::exists(s.path() / "o"));
+  }
+}
+
 // A small run: FlexCiM G = 16, fixed 1:2 and dense on one macro each
 // (stories260K's 64-wide layers fill 16 macros in one round whatever the
 // pattern), two budgets; each chosen point re-run through eval and perf.

@@ -21,7 +21,7 @@ const Fixture& Data() {
     Fixture d{LoadLlamaModel(testdata::CheckedDataFile("stories260K.bin")), {}};
     const Tokenizer tok = Tokenizer::Load(testdata::CheckedDataFile("tok512.bin"), 512);
     const auto blocks = ReadTextBlocks(testdata::CheckedDataFile("tinystories-valid-head.txt"));
-    d.samples = EncodeBlocks(tok, SelectBlocks(blocks, ParseBlockSlice("0:15", 4300)));
+    d.samples = EncodeBlocks(tok, SelectBlocks(blocks, ParseBlockSlice("0:15", 4300, "--calib-blocks")));
     return d;
   }();
   return f;

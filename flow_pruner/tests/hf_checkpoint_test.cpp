@@ -36,8 +36,8 @@ const Fixture& Data() {
     auto* d = new Fixture{LoadLlamaModel(testdata::CheckedDataFile("stories260K.bin")), {}, {}};
     const Tokenizer tok = Tokenizer::Load(testdata::CheckedDataFile("tok512.bin"), 512);
     const auto blocks = ReadTextBlocks(testdata::CheckedDataFile("tinystories-valid-head.txt"));
-    d->blocks_0_99 = EncodeBlocks(tok, SelectBlocks(blocks, ParseBlockSlice("0:99", 4300)));
-    d->calibration = EncodeBlocks(tok, SelectBlocks(blocks, ParseBlockSlice("0:63", 4300)));
+    d->blocks_0_99 = EncodeBlocks(tok, SelectBlocks(blocks, ParseBlockSlice("0:99", 4300, "--calib-blocks")));
+    d->calibration = EncodeBlocks(tok, SelectBlocks(blocks, ParseBlockSlice("0:63", 4300, "--calib-blocks")));
     return d;
   }();
   return *f;

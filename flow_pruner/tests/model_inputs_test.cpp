@@ -25,7 +25,7 @@ ModelPaths ShippedPaths() {
 
 TEST(ModelInputs, TokenIdsGiveTheSameSequencesAndPerplexityAsTheTokenizer) {
   const ModelInputs text = ModelInputs::Load(ShippedPaths());
-  const auto expected = text.EncodeSlice("0:99");
+  const auto expected = text.EncodeSlice("0:99", "--blocks");
   const std::string ids = testdata::MakeTempDir() + "/ids.txt";
   {
     std::ofstream out(ids);
@@ -38,14 +38,14 @@ TEST(ModelInputs, TokenIdsGiveTheSameSequencesAndPerplexityAsTheTokenizer) {
   p.token_ids = ids;
   const ModelInputs tokens = ModelInputs::Load(p);
   EXPECT_EQ(tokens.num_blocks(), 100);
-  EXPECT_EQ(tokens.EncodeSlice("0:99"), expected);
-  EXPECT_EQ(tokens.EncodeSlice("10:12"), text.EncodeSlice("10:12"));
+  EXPECT_EQ(tokens.EncodeSlice("0:99", "--blocks"), expected);
+  EXPECT_EQ(tokens.EncodeSlice("10:12", "--blocks"), text.EncodeSlice("10:12", "--blocks"));
   PerplexityOptions o;
   o.progress = false;
-  EXPECT_EQ(EvaluatePerplexity(tokens.model, tokens.EncodeSlice("0:99"), o).mean_nll(),
+  EXPECT_EQ(EvaluatePerplexity(tokens.model, tokens.EncodeSlice("0:99", "--blocks"), o).mean_nll(),
             EvaluatePerplexity(text.model, expected, o).mean_nll());
   try {
-    tokens.EncodeSlice("99:100");
+    tokens.EncodeSlice("99:100", "--blocks");
     FAIL() << "no error";
   } catch (const UsageError& e) {
     EXPECT_NE(std::string(e.what()).find("100"), std::string::npos) << e.what();
@@ -95,7 +95,7 @@ TEST(ModelInputs, SentencePieceModelThroughTheLibrary) {
   EXPECT_EQ(in.encoder->vocab_size(), 400);
   sentencepiece::SentencePieceProcessor sp;
   ASSERT_TRUE(sp.Load(model).ok());
-  const auto seqs = in.EncodeSlice("500:509");
+  const auto seqs = in.EncodeSlice("500:509", "--blocks");
   for (int b = 0; b < 10; ++b) {
     const auto& ids = seqs[b];
     ASSERT_GE(ids.size(), 2u);

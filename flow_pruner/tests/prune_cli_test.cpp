@@ -106,9 +106,12 @@ TEST_F(PruneCli, UnknownReconstruction) {
                    "--search-score-blocks 3300:3399 overlaps --eval-blocks 3300:4299: the score blocks must be "
                    "text neither calibrated on nor evaluated");
   ExpectUsageError("--method search --search-score-blocks abc --out " + out_,
-                   "block slice 'abc': must be A:B with integers 0 <= A <= B < 4300 (inclusive, e.g. 3300:4299)");
+                   "--search-score-blocks 'abc': must be A:B with integers 0 <= A <= B < 4300 (inclusive, e.g. 3300:4299)");
   ExpectUsageError("--method search --search-score-blocks 4300 --out " + out_,
-                   "block slice '4300' is out of range: the text has 4300 blocks, valid indices 0..4299");
+                   "--search-score-blocks '4300' is out of range: the text has 4300 blocks, valid indices 0..4299");
+  ExpectUsageError("--calib-blocks 0:x --out " + out_,
+                   "--calib-blocks '0:x': must be A:B with integers 0 <= A <= B < 4300 (inclusive, e.g. 3300:4299)");
+  ExpectUsageError("--eval-blocks 9:8 --out " + out_, "--eval-blocks '9:8' is empty: 9 > 8 (the text has 4300 blocks)");
   ExpectUsageError("--method search --search-score-blocks 3000 --eval-blocks 3000 --out " + out_,
                    "--search-score-blocks 3000:3000 overlaps --eval-blocks 3000:3000: the score blocks must be "
                    "text neither calibrated on nor evaluated");

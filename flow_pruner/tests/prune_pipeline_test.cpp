@@ -44,8 +44,8 @@ const Fixture& Data() {
                      testdata::CheckedDataFile("tok512.bin"),
                      testdata::CheckedDataFile("tinystories-valid-head.txt"), ""};
     Fixture d{ModelInputs::Load(paths), {}, {}, {}};
-    d.calibration = d.inputs.EncodeSlice("0:255");
-    d.evaluation = d.inputs.EncodeSlice("3300:3349");
+    d.calibration = d.inputs.EncodeSlice("0:255", "--blocks");
+    d.evaluation = d.inputs.EncodeSlice("3300:3349", "--blocks");
     CalibrationOptions o;
     o.progress = false;
     d.dense_stats = Calibrate(d.inputs.model, d.calibration, o);

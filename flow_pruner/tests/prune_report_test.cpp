@@ -44,8 +44,8 @@ const Fixture& Data() {
                                  testdata::CheckedDataFile("tok512.bin"),
                                  testdata::CheckedDataFile("tinystories-valid-head.txt"), ""}),
               {}, {}, {}};
-    d.calibration = d.inputs.EncodeSlice(kCalibBlocks);
-    d.evaluation = d.inputs.EncodeSlice(kEvalBlocks);
+    d.calibration = d.inputs.EncodeSlice(kCalibBlocks, "--calib-blocks");
+    d.evaluation = d.inputs.EncodeSlice(kEvalBlocks, "--eval-blocks");
     CalibrationOptions o;
     o.progress = false;
     d.stats = Calibrate(d.inputs.model, d.calibration, o);

@@ -14,7 +14,7 @@ namespace {
 
 std::string SliceError(std::string_view spec, int n) {
   try {
-    ParseBlockSlice(spec, n);
+    ParseBlockSlice(spec, n, "--blocks");
   } catch (const UsageError& e) {
     return e.what();
   }
@@ -30,26 +30,26 @@ TEST(TextBlocks, SplitsOnBlankLinesAndDropsEmptyBlocks) {
 }
 
 TEST(TextBlocks, SliceIsInclusive) {
-  const BlockSlice s = ParseBlockSlice("3300:4299", 4300);
+  const BlockSlice s = ParseBlockSlice("3300:4299", 4300, "--blocks");
   EXPECT_EQ(s.first, 3300);
   EXPECT_EQ(s.last, 4299);
   EXPECT_EQ(s.count(), 1000);
   EXPECT_EQ(s.ToString(), "3300:4299");
-  EXPECT_EQ(ParseBlockSlice("7", 10).count(), 1);
-  EXPECT_EQ(SelectBlocks({"a", "b", "c", "d"}, ParseBlockSlice("1:2", 4)),
+  EXPECT_EQ(ParseBlockSlice("7", 10, "--blocks").count(), 1);
+  EXPECT_EQ(SelectBlocks({"a", "b", "c", "d"}, ParseBlockSlice("1:2", 4, "--blocks")),
             (std::vector<std::string>{"b", "c"}));
 }
 
-TEST(TextBlocks, SliceErrorsNameValueAndBlockCount) {
+TEST(TextBlocks, SliceErrorsNameFlagValueAndBlockCount) {
   EXPECT_EQ(SliceError("3300:4300", 4300),
-            "block slice '3300:4300' is out of range: the text has 4300 blocks, valid indices 0..4299");
+            "--blocks '3300:4300' is out of range: the text has 4300 blocks, valid indices 0..4299");
   EXPECT_EQ(SliceError("-1:5", 4300),
-            "block slice '-1:5' is out of range: the text has 4300 blocks, valid indices 0..4299");
+            "--blocks '-1:5' is out of range: the text has 4300 blocks, valid indices 0..4299");
   EXPECT_EQ(SliceError("10:5", 4300),
-            "block slice '10:5' is empty: 10 > 5 (the text has 4300 blocks)");
+            "--blocks '10:5' is empty: 10 > 5 (the text has 4300 blocks)");
   for (const char* bad : {"", ":", "a:b", "1:", ":2", "1:2:3", "1-2", " 1:2"}) {
     EXPECT_EQ(SliceError(bad, 20),
-              fmt::format("block slice '{}': must be A:B with integers 0 <= A <= B < 20 "
+              fmt::format("--blocks '{}': must be A:B with integers 0 <= A <= B < 20 "
                           "(inclusive, e.g. 3300:4299)",
                           bad));
   }

@@ -9,7 +9,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const size_t eol = bytes.find('\n');
     const std::string_view spec = bytes.substr(0, eol == std::string_view::npos ? 0 : eol);
     const auto blocks = flexcim::pruner::SplitTextBlocks(bytes);
-    const auto slice = flexcim::pruner::ParseBlockSlice(spec, static_cast<int>(blocks.size()));
+    const auto slice = flexcim::pruner::ParseBlockSlice(spec, static_cast<int>(blocks.size()), "--blocks");
     (void)flexcim::pruner::SelectBlocks(blocks, slice);
   });
 }
