@@ -11,6 +11,8 @@
 #include <map>
 #include <mutex>
 #include <stdexcept>
+#include <system_error>
+#include <vector>
 
 #include "flow_pruner/file_bytes.h"
 
@@ -135,6 +137,45 @@ std::string Sha256Hex(std::string_view bytes) {
   return hex;
 }
 
+namespace {
+
+// Removes the directories MakeTempDir made for a test when the test passes,
+// and those made outside any test when the program ends.
+class TempDirCleaner : public ::testing::EmptyTestEventListener {
+ public:
+  void Add(std::filesystem::path dir, bool in_test) {
+    (in_test ? test_dirs_ : program_dirs_).push_back(std::move(dir));
+  }
+  void OnTestEnd(const ::testing::TestInfo& info) override {
+    if (!info.result()->Failed()) RemoveAll(test_dirs_);
+    test_dirs_.clear();
+  }
+  void OnTestProgramEnd(const ::testing::UnitTest&) override { RemoveAll(program_dirs_); }
+
+ private:
+  static void RemoveAll(std::vector<std::filesystem::path>& dirs) {
+    for (const auto& d : dirs) {
+      std::error_code ec;
+      std::filesystem::remove_all(d, ec);
+    }
+    dirs.clear();
+  }
+  std::vector<std::filesystem::path> test_dirs_;
+  std::vector<std::filesystem::path> program_dirs_;
+};
+
+TempDirCleaner& Cleaner() {
+  // gtest owns a listener once appended.
+  static TempDirCleaner* const cleaner = [] {
+    auto* c = new TempDirCleaner;
+    ::testing::UnitTest::GetInstance()->listeners().Append(c);
+    return c;
+  }();
+  return *cleaner;
+}
+
+}  // namespace
+
 std::string MakeTempDir() {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
   const std::string name = info != nullptr
@@ -144,6 +185,7 @@ std::string MakeTempDir() {
                                     fmt::format("flexcim-model-{}-{}", name, ::getpid());
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
+  Cleaner().Add(dir, info != nullptr);
   return dir.string();
 }
 

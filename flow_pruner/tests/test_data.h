@@ -16,7 +16,10 @@ std::string CheckedDataFile(const std::string& name);
 
 std::string Sha256Hex(std::string_view bytes);
 
-// A fresh empty directory under the system temp dir for this test.
+// A fresh empty directory under the system temp dir for this test. It is
+// removed when the test ends, unless the test failed (then it is kept for
+// inspection); one made outside a test (e.g. in SetUpTestSuite) is removed
+// when the test program ends.
 std::string MakeTempDir();
 
 }  // namespace flexcim::pruner::testdata
