@@ -21,6 +21,7 @@
 #include "golden/arch_mapping.h"
 #include "golden/layer_runner.h"
 #include "golden/layer_schedule.h"
+#include "golden/run_as_pattern.h"
 #include "verif/stimulus_file.h"
 
 namespace flexcim::cli {
@@ -42,6 +43,7 @@ struct MapOptions {
   int subs = 0;                   // 0: the container's P
   int sel_group = 0;              // 0: the container's G
   std::string layers;             // "": every layer of the container
+  std::string flexcim_run_as = "pruned";
 };
 
 po::options_description MapFlags(MapOptions& o) {
@@ -66,6 +68,10 @@ po::options_description MapFlags(MapOptions& o) {
       ("arch", po::value(&o.archs)->default_value(o.archs),
        "also map every layer onto these architectures' macros of the same configuration "
        "(comma list of flexcim, dense, sparse12) and check each against its GEMV")
+      ("flexcim-run-as", po::value(&o.flexcim_run_as)->default_value(o.flexcim_run_as),
+       "pattern FlexCiM runs each layer as: pruned (its own) | fewest-tiles (the equivalent kN:kM with the "
+       "fewest tiles for the layer's shape, ties to the largest N) | widest (the largest N the macro runs); "
+       "an N:M mask is also a kN:kM mask (golden/run_as_pattern.h)")
       ("layers", po::value(&o.layers),
        "map only these layers (comma list of block.name, e.g. 3.wq,3.w2; default: every layer)")
       ("sel-group", po::value(&o.sel_group),
@@ -183,6 +189,7 @@ int RunMap(const std::vector<std::string>& args) {
     return 0;
   }
   const std::vector<Arch> archs = ParseArchList(o.archs);
+  const golden::RunAsPolicy run_as = golden::ParseRunAsPolicy(o.flexcim_run_as);
   // Bounded so that every cycle count (tiles x (load + tokens + latency),
   // summed over layers) fits in 64 bits with room to spare.
   if (o.tokens < 1 || o.tokens > kMaxTokens) {
@@ -225,7 +232,7 @@ int RunMap(const std::vector<std::string>& args) {
     const golden::LayerWeights w = ToLayerWeights(l);
     const auto encode = [&] {
       try {
-        return golden::EncodeLayer(c, l.pattern, w);
+        return golden::EncodeLayer(c, golden::ChooseRunAsPattern(run_as, c, l.pattern, l.rows, l.cols), w);
       } catch (const Error& e) {  // a mask the header calls legal but the macro cannot hold
         throw Error(fmt::format("{}: layer {}.{}: {}", container_path.string(), l.block, l.name, e.what()));
       }
@@ -280,15 +287,16 @@ int RunMap(const std::vector<std::string>& args) {
   // Tables and totals.
   std::string md = fmt::format(
       "# Mapping of {} onto {}\n\n{} tokens per layer; cycles = sum over tiles of (P*R load + tokens + "
-      "latency {}). Utilisation = kept weights / (tiles x P*R*C cells).\n\n"
+      "latency {}). Utilisation = kept weights / (tiles x P*R*C cells). FlexCiM runs each layer as: {}.\n\n"
       "| layer | shape | N:M | runs as | tiles (K x out) | cycles | utilisation | golden = GEMV |\n"
       "|---|---|---|---|---|---:|---:|---|\n",
-      container_path.string(), c.Name(), o.tokens, c.pipeline_latency());
+      container_path.string(), c.Name(), o.tokens, c.pipeline_latency(), golden::RunAsPolicyName(run_as));
   nlohmann::json j;
   j["container"] = container_path.string();
   j["config"] = c.Name();
   j["tokens"] = o.tokens;
   j["latency"] = c.pipeline_latency();
+  j["flexcim_run_as"] = golden::RunAsPolicyName(run_as);
   j["layers"] = nlohmann::json::array();
   int64_t total_cycles = 0, total_tiles = 0, total_kept = 0;
   for (const LayerMap& m : maps) {
@@ -346,8 +354,11 @@ int RunMap(const std::vector<std::string>& args) {
     for (const MacroConfig& styled : StimulusStyles(c, o.stimulus_macs, o.stimulus_storages)) {
       for (const Arch arch : archs) {
         const ArchConfig design(arch, styled);
-        const golden::ArchMappedLayer m =
-            golden::MapArchLayer(arch, styled, stimulus_source->pattern, w, o.stimulus_layer);
+        const NmPattern pattern =
+            arch == Arch::kFlexcim ? golden::ChooseRunAsPattern(run_as, styled, stimulus_source->pattern,
+                                                                 stimulus_source->rows, stimulus_source->cols)
+                                   : stimulus_source->pattern;
+        const golden::ArchMappedLayer m = golden::MapArchLayer(arch, styled, pattern, w, o.stimulus_layer);
         std::vector<golden::CycleInput> cycles = golden::ScheduleArchLayer(m, x, o.stimulus_tokens);
         const auto y = golden::RunArchScheduleOnCycleModel(m, o.stimulus_tokens, cycles);
         if (!EqualsMaskedGemv(w, x, o.stimulus_tokens, y)) {

@@ -190,6 +190,56 @@ TEST(Cli, MapCountsTilesAndCyclesAndWritesAStimulus) {
   EXPECT_FALSE(fs::exists(s.path() / "map2"));
 }
 
+// --flexcim-run-as: a 1:2 layer (each output keeps one element of every
+// input pair; P = 2, R = 2, C = 2, G = 2) is also a 2:4 layer. As 1:2 a tile
+// holds R*M = 4 inputs x (P/N)*C = 4 outputs, as 2:4 8 inputs x 2 outputs:
+// 2 tiles either way, so fewest-tiles takes the larger N, like widest; the
+// cycles are the same, the programming differs, both are bit-exact.
+TEST(Cli, MapRunsALayerAsAnEquivalentPattern) {
+  Scratch s;
+  pruner::PrunedContainer c = SmallContainer();
+  c.config = MacroConfig::Create({.subs = 2, .rows = 2, .cols = 2, .sel_group = 2, .a_bits = 8, .w_bits = 8});
+  pruner::PrunedLayer& wq = c.layers[0];
+  wq.pattern = {1, 2};
+  for (int o = 0; o < 4; ++o) {
+    for (int i = 0; i < 8; ++i) {
+      const bool keep = i % 2 == o % 2;
+      wq.mask[o * 8 + i] = keep ? 1 : 0;
+      wq.weights[o * 8 + i] = keep ? static_cast<int16_t>(7 * o - 3 * i) : 0;
+    }
+  }
+  pruner::WriteContainer(c, s.path() / "pruned.flexcim");
+  std::vector<nlohmann::json> maps;
+  for (const char* policy : {"pruned", "fewest-tiles", "widest"}) {
+    const fs::path out = s.path() / policy;
+    const CliRun r = Flexcim(fmt::format("map --pruned {} --out {} --tokens 10 --flexcim-run-as {} --stimulus-layer 0.wq "
+                                         "--stimulus-tokens 3",
+                                         s.path().string(), out.string(), policy));
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(Slurp(out / "map.md").find(fmt::format("FlexCiM runs each layer as: {}.", policy)), std::string::npos);
+    maps.push_back(ReadJsonFile(out / "map.json"));
+    EXPECT_EQ(maps.back()["flexcim_run_as"], policy);
+    EXPECT_EQ(maps.back()["layers"][0]["pattern"], "1:2");
+    EXPECT_EQ(maps.back()["layers"][0]["golden_equals_gemv"], true);
+    EXPECT_EQ(maps.back()["total"]["tiles"], 2);
+    EXPECT_EQ(maps.back()["total"]["cycles"], 38);
+    EXPECT_EQ(maps.back()["stimulus"]["cycles"], 1 + 2 * (4 + 2 + 3 + 3));
+  }
+  EXPECT_EQ(maps[0]["layers"][0]["hardware_pattern"], "1:2");
+  EXPECT_EQ(maps[0]["layers"][0]["k_tiles"], 2);
+  EXPECT_EQ(maps[1]["layers"][0]["hardware_pattern"], "2:4");
+  EXPECT_EQ(maps[1]["layers"][0]["o_tiles"], 2);
+  EXPECT_EQ(maps[2]["layers"][0]["hardware_pattern"], "2:4");
+  EXPECT_NE(Slurp(s.path() / "pruned" / "stimulus.txt"), Slurp(s.path() / "widest" / "stimulus.txt"));
+  EXPECT_EQ(Slurp(s.path() / "fewest-tiles" / "stimulus.txt"), Slurp(s.path() / "widest" / "stimulus.txt"));
+
+  const CliRun bad = Flexcim(fmt::format("map --pruned {} --out {} --flexcim-run-as fastest", s.path().string(),
+                                         (s.path() / "bad").string()));
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_EQ(bad.err, "flexcim map: error: --flexcim-run-as fastest: must be one of pruned, fewest-tiles, widest\n");
+  EXPECT_FALSE(fs::exists(s.path() / "bad"));
+}
+
 // --sel-group / --subs map a container onto another macro: a mask legal at
 // G = 2 (both columns keep inputs 0, 1 of every 4) stays legal at G = 1; a
 // larger G, a P that cannot run the layer's 2:4 and an unknown --layers
