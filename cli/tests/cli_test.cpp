@@ -61,7 +61,10 @@ TEST(Cli, CommittedComparisonTablesAreTheCombineOfTheCommittedEnergyFiles) {
        "testdata/ppa/energy_bit-serial_ff.json,testdata/ppa/energy_bit-serial_latch.json",
        "testdata/ppa/ppa_table"},
       {"testdata/ppa/energy_bit-serial_latch_uniform12.json,testdata/ppa/energy_bit-serial_ff_uniform12.json",
-       "testdata/ppa/ppa_table_uniform12"}};
+       "testdata/ppa/ppa_table_uniform12"},
+      {"testdata/ppa/energy_bit-serial_latch_uniform12_widest.json,"
+       "testdata/ppa/energy_bit-serial_ff_uniform12_widest.json",
+       "testdata/ppa/ppa_table_uniform12_widest"}};
   for (const Table& t : tables) {
     Scratch s;
     const CliRun r = Flexcim(fmt::format("energy --combine {} --out {}", t.files, (s.path() / "t.json").string()), root);
