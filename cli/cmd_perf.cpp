@@ -31,6 +31,7 @@ struct PerfOptions {
   double buffer_pj_per_bit = golden::kDefaultBufferReadPjPerBit;
   std::string json;
   std::string schedule = "parallel-ports";
+  std::string flexcim_run_as = "pruned";
   MacroConfigFlags macro;
 };
 
@@ -49,6 +50,9 @@ po::options_description PerfFlags(PerfOptions& o) {
        "weight loading: parallel-ports (a port per macro), or the accelerator's one shared port "
        "(docs/ACCEL.md): serial (a round's macros load, then compute) or overlapped (a macro loads its next "
        "tile while the others compute)")
+      ("flexcim-run-as", po::value(&o.flexcim_run_as)->default_value(o.flexcim_run_as),
+       "pattern FlexCiM runs each layer as: pruned | fewest-tiles | widest (as `flexcim map`; an N:M mask is "
+       "also a kN:kM mask, golden/run_as_pattern.h)")
       ("energy", po::value(&o.energy),
        "operation energies and areas from `flexcim energy` (without it: cycles only)")
       ("buffer-pj-per-bit", po::value(&o.buffer_pj_per_bit)->default_value(o.buffer_pj_per_bit),
@@ -85,6 +89,7 @@ int RunPerf(const std::vector<std::string>& args) {
     throw UsageError(fmt::format("--buffer-pj-per-bit {}: must be >= 0", o.buffer_pj_per_bit));
   }
   const golden::Schedule schedule = golden::ParseSchedule(o.schedule);
+  const golden::RunAsPolicy run_as = golden::ParseRunAsPolicy(o.flexcim_run_as);
   const std::vector<Arch> archs = ParseArchList(o.archs);
   // Before anything is read: --json may be none of the inputs.
   const fs::path pruned_file =
@@ -102,6 +107,7 @@ int RunPerf(const std::vector<std::string>& args) {
   in.macros = o.macros;
   in.tokens = o.tokens;
   in.schedule = schedule;
+  in.flexcim_run_as = run_as;
   in.energy_file = o.energy;
   in.buffer_pj_per_bit = o.buffer_pj_per_bit;
   if (!o.pruned.empty()) {

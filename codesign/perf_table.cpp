@@ -47,27 +47,31 @@ PerfTable BuildPerfTable(const PerfTableInputs& in) {
   out.json = nlohmann::json::object();
   std::string& table = out.text;
   table = fmt::format(
-      "{} on {} macros of {} each ({} architectures), prefill {} tokens{}\n\n"
+      "{} on {} macros of {} each ({} architectures), prefill {} tokens{}{}\n\n"
       "| arch | macros | regime | tiles | decode cycles | decode µs | prefill cycles | pJ/token | "
       "pJ/token +buffer | decode util. | cell util. |\n|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
       in.source, in.macros, in.config.Name(), in.archs.size(), in.tokens,
       in.schedule == golden::Schedule::kParallelPorts
           ? ""
-          : fmt::format(", {} schedule", golden::ScheduleName(in.schedule)));
+          : fmt::format(", {} schedule", golden::ScheduleName(in.schedule)),
+      in.flexcim_run_as == golden::RunAsPolicy::kPruned
+          ? ""
+          : fmt::format(", FlexCiM runs each layer as: {}", golden::RunAsPolicyName(in.flexcim_run_as)));
   const auto flexcim_it = energies.find(Arch::kFlexcim);
   const golden::OperationEnergies* flexcim_ops = flexcim_it == energies.end() ? nullptr : &flexcim_it->second;
   std::string equal_area_rows;
   for (Arch a : in.archs) {
     const auto ops = ops_of(a);
     const golden::ArchPerf perf = golden::EvaluateArch(a, in.config, in.layers, in.macros, in.tokens, ops,
-                                                       in.buffer_pj_per_bit, in.schedule);
+                                                       in.buffer_pj_per_bit, in.schedule, in.flexcim_run_as);
     nlohmann::json j = golden::ToJson(perf);
     j["source"] = in.source;
     table += Row(ArchName(a), j);
     if (ops && flexcim_ops) {
       const int q = golden::EqualAreaMacros(in.macros, flexcim_ops->area_um2, ops->area_um2);
       nlohmann::json eq = golden::ToJson(
-          golden::EvaluateArch(a, in.config, in.layers, q, in.tokens, ops, in.buffer_pj_per_bit, in.schedule));
+          golden::EvaluateArch(a, in.config, in.layers, q, in.tokens, ops, in.buffer_pj_per_bit, in.schedule,
+                               in.flexcim_run_as));
       eq.erase("layers");
       equal_area_rows += Row(fmt::format("{} (equal area)", ArchName(a)), eq);
       j["equal_area"] = eq;

@@ -35,6 +35,7 @@ struct PerfTableInputs {
   int macros = 1;
   int64_t tokens = 128;
   golden::Schedule schedule = golden::Schedule::kParallelPorts;
+  golden::RunAsPolicy flexcim_run_as = golden::RunAsPolicy::kPruned;
   std::filesystem::path energy_file;  // empty: cycles only
   double buffer_pj_per_bit = golden::kDefaultBufferReadPjPerBit;
   std::string outside;  // with a shape: what stays off the macros

@@ -119,7 +119,7 @@ double ArchPerf::CellUtilisation() const {
 
 ArchPerf EvaluateArch(Arch arch, const MacroConfig& config, const std::vector<ModelLayer>& layers, int macros,
                       int64_t prefill_tokens, const std::optional<OperationEnergies>& ops,
-                      double buffer_pj_per_bit, Schedule schedule) {
+                      double buffer_pj_per_bit, Schedule schedule, RunAsPolicy run_as) {
   if (buffer_pj_per_bit < 0 || !std::isfinite(buffer_pj_per_bit)) {
     throw UsageError(fmt::format("--buffer-pj-per-bit {}: must be >= 0", buffer_pj_per_bit));
   }
@@ -129,11 +129,18 @@ ArchPerf EvaluateArch(Arch arch, const MacroConfig& config, const std::vector<Mo
   p.timing = MacroTiming::For(arch, config);
   p.macros = macros;
   p.schedule = schedule;
+  p.run_as = run_as;
   std::vector<SystemLayer> system_layers;
   for (const ModelLayer& l : layers) {
-    ArchLayerPlan plan = l.weights ? PlanArchLayer(arch, config, l.pattern, *l.weights, l.FullName())
-                                   : PlanArchLayer(arch, config, l.pattern, l.out_features, l.in_features,
+    NmPattern pattern = l.pattern;
+    if (arch == Arch::kFlexcim && run_as != RunAsPolicy::kPruned) {
+      RequireArchRuns(arch, config, l.pattern, l.FullName());
+      pattern = ChooseRunAsPattern(run_as, config, l.pattern, l.out_features, l.in_features);
+    }
+    ArchLayerPlan plan = l.weights ? PlanArchLayer(arch, config, pattern, *l.weights, l.FullName())
+                                   : PlanArchLayer(arch, config, pattern, l.out_features, l.in_features,
                                                    l.FullName());
+    plan.pattern = l.pattern;
     if (l.weights) {
       for (uint8_t k : l.weights->keep) p.kept_weights += k;
     } else {
@@ -179,6 +186,7 @@ nlohmann::json ToJson(const ArchPerf& p) {
   j["macros"] = p.macros;
   j["regime"] = RegimeName(s.regime);
   j["schedule"] = ScheduleName(s.schedule);
+  if (p.arch == Arch::kFlexcim) j["flexcim_run_as"] = RunAsPolicyName(p.run_as);
   j["tiles"] = s.total_tiles;
   j["tile_load_cycles"] = p.timing.tile_load_cycles;
   j["pipeline_latency"] = p.timing.pipeline_latency;

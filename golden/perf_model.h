@@ -15,6 +15,7 @@
 
 #include "golden/arch_mapping.h"
 #include "golden/model_layers.h"
+#include "golden/run_as_pattern.h"
 #include "golden/system_model.h"
 
 namespace flexcim::golden {
@@ -72,6 +73,7 @@ struct ArchPerf {
   MacroTiming timing;
   int macros = 1;
   Schedule schedule = Schedule::kParallelPorts;
+  RunAsPolicy run_as = RunAsPolicy::kPruned;  // flexcim: the pattern each layer runs as
   std::vector<std::string> layer_names;
   std::vector<ArchLayerPlan> plans;
   SystemTiming system;
@@ -83,11 +85,14 @@ struct ArchPerf {
 };
 
 // Plans every layer (throws what PlanArchLayer throws), runs the system
-// model, and, with `ops`, the energies. Throws UsageError
+// model, and, with `ops`, the energies. On FlexCiM each layer runs as
+// ChooseRunAsPattern(run_as, ...) (its plan keeps the pruned pattern, so
+// ModeText says "1:2 as 4:8"). Throws UsageError
 // "--buffer-pj-per-bit -1: must be >= 0".
 ArchPerf EvaluateArch(Arch arch, const MacroConfig& config, const std::vector<ModelLayer>& layers, int macros,
                       int64_t prefill_tokens, const std::optional<OperationEnergies>& ops,
-                      double buffer_pj_per_bit, Schedule schedule = Schedule::kParallelPorts);
+                      double buffer_pj_per_bit, Schedule schedule = Schedule::kParallelPorts,
+                      RunAsPolicy run_as = RunAsPolicy::kPruned);
 
 // Macros of an architecture whose total area matches `macros` macros of
 // area `reference_area` within one macro: round(macros x ref / area), >= 1.

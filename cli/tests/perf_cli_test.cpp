@@ -169,6 +169,42 @@ TEST(PerfCli, ShapeFilePatternsFileAndEnergies) {
       << vectorless.out;
 }
 
+// stories15M's shapes at 1:2 (6 blocks): per block wq, wk, wv, wo 288 x 288,
+// w1, w3 768 x 288, w2 288 x 768. As 1:2: 4 x 45 + 2 x 108 + 120 = 516
+// tiles; fewest-tiles runs wq..wo as 2:4 (45) and w2 as 4:8 (108): 504;
+// widest runs everything as 4:8, 4 x 54 + 2 x 144 + 108 = 612, the fixed
+// 1:2 macro's own tiles, so its cycles equal that macro's.
+TEST(PerfCli, FlexcimRunsLayersAsEquivalentPatterns) {
+  Scratch s;
+  std::vector<nlohmann::json> runs;
+  for (const char* policy : {"pruned", "fewest-tiles", "widest"}) {
+    const fs::path json = s.path() / fmt::format("{}.json", policy);
+    const CliRun r = Flexcim(fmt::format("perf --shape {}/testdata/perf/stories15m-shape.json --nm 1:2 --arch "
+                                         "flexcim,sparse12 --flexcim-run-as {} --json {}",
+                                         testing::SourceDir().string(), policy, json.string()));
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(r.out.find("FlexCiM runs each layer as") != std::string::npos, std::string(policy) != "pruned");
+    runs.push_back(ReadJsonFile(json));
+    EXPECT_EQ(runs.back()["flexcim"]["flexcim_run_as"], policy);
+    EXPECT_FALSE(runs.back()["sparse12"].contains("flexcim_run_as"));
+    EXPECT_EQ(runs.back()["sparse12"]["tiles"], 6 * 612);
+    EXPECT_EQ(runs.back()["sparse12"]["decode_cycles"], 271728);
+  }
+  EXPECT_EQ(runs[0]["flexcim"]["tiles"], 6 * 516);
+  EXPECT_EQ(runs[1]["flexcim"]["tiles"], 6 * 504);
+  EXPECT_EQ(runs[2]["flexcim"]["tiles"], 6 * 612);
+  EXPECT_EQ(runs[0]["flexcim"]["layers"][0]["runs_as"], "1:2 as 1:2");
+  EXPECT_EQ(runs[1]["flexcim"]["layers"][0]["runs_as"], "1:2 as 2:4");
+  EXPECT_EQ(runs[1]["flexcim"]["layers"][5]["runs_as"], "1:2 as 4:8");  // 0.w2
+  EXPECT_EQ(runs[1]["flexcim"]["layers"][4]["runs_as"], "1:2 as 1:2");  // 0.w1
+  EXPECT_EQ(runs[2]["flexcim"]["decode_cycles"], 271728);
+  EXPECT_EQ(runs[0]["flexcim"]["decode_cycles"], 229104);
+  EXPECT_EQ(runs[1]["flexcim"]["decode_cycles"], 223776);
+  const CliRun bad = Flexcim("perf --shape stories260k --nm 1:2 --flexcim-run-as best");
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_EQ(bad.err, "flexcim perf: error: --flexcim-run-as best: must be one of pruned, fewest-tiles, widest\n");
+}
+
 TEST(PerfCli, BadInputsNameTheFlagLayerOrPattern) {
   Scratch s;
   const SmallModel m = WriteSmallModel(s);
