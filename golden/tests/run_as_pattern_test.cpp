@@ -47,9 +47,13 @@ TEST(RunAsPattern, PoliciesOnTheShapesOfStories15M) {
   EXPECT_EQ(ChooseRunAsPattern(RunAsPolicy::kWidest, c, {1, 2}, 288, 288), (NmPattern{4, 8}));
   // 288 x 768 (w2): 1:2 24 x 5 = 120, 2:4 12 x 9 = 108, 4:8 6 x 18 = 108.
   EXPECT_EQ(LayerTileGrid(c, {1, 2}, 288, 768).count(), 120);
+  EXPECT_EQ(LayerTileGrid(c, {2, 4}, 288, 768).count(), 108);
+  EXPECT_EQ(LayerTileGrid(c, {4, 8}, 288, 768).count(), 108);
   EXPECT_EQ(ChooseRunAsPattern(RunAsPolicy::kFewestTiles, c, {1, 2}, 288, 768), (NmPattern{4, 8}));
   // 768 x 288 (w1): 1:2 9 x 12 = 108, 2:4 5 x 24 = 120, 4:8 3 x 48 = 144.
+  EXPECT_EQ(LayerTileGrid(c, {1, 2}, 768, 288).count(), 108);
   EXPECT_EQ(LayerTileGrid(c, {2, 4}, 768, 288).count(), 120);
+  EXPECT_EQ(LayerTileGrid(c, {4, 8}, 768, 288).count(), 144);
   EXPECT_EQ(ChooseRunAsPattern(RunAsPolicy::kFewestTiles, c, {1, 2}, 768, 288), (NmPattern{1, 2}));
   EXPECT_EQ(ChooseRunAsPattern(RunAsPolicy::kWidest, c, {1, 8}, 768, 288), (NmPattern{1, 8}));
   EXPECT_EQ(ChooseRunAsPattern(RunAsPolicy::kWidest, c, {8, 8}, 768, 288), (NmPattern{2, 2}));
