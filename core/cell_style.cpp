@@ -1,10 +1,8 @@
 #include "core/cell_style.h"
 
-#include <fmt/format.h>
-
 #include <array>
 
-#include "core/errors.h"
+#include "core/parse_named.h"
 
 namespace flexcim {
 
@@ -12,15 +10,6 @@ namespace {
 
 constexpr std::array<std::string_view, 2> kMacNames = {"bit-parallel", "bit-serial"};
 constexpr std::array<std::string_view, 2> kStorageNames = {"ff", "latch"};
-
-template <typename Enum, std::size_t N>
-Enum ParseNamed(std::string_view flag, std::string_view name,
-                const std::array<std::string_view, N>& names) {
-  for (std::size_t i = 0; i < N; ++i) {
-    if (names[i] == name) return static_cast<Enum>(i);
-  }
-  throw UsageError(fmt::format("{} {}: must be one of {}", flag, name, fmt::join(names, ", ")));
-}
 
 }  // namespace
 

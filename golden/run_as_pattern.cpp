@@ -1,26 +1,23 @@
 #include "golden/run_as_pattern.h"
 
-#include <fmt/format.h>
+#include <array>
 
-#include "core/errors.h"
+#include "core/parse_named.h"
 #include "golden/tile_mapping.h"
 
 namespace flexcim::golden {
 
-std::string_view RunAsPolicyName(RunAsPolicy policy) {
-  switch (policy) {
-    case RunAsPolicy::kPruned: return "pruned";
-    case RunAsPolicy::kFewestTiles: return "fewest-tiles";
-    case RunAsPolicy::kWidest: return "widest";
-  }
-  return "?";
-}
+namespace {
+
+// In the order of RunAsPolicy.
+constexpr std::array<std::string_view, 3> kRunAsNames = {"pruned", "fewest-tiles", "widest"};
+
+}  // namespace
+
+std::string_view RunAsPolicyName(RunAsPolicy policy) { return kRunAsNames[static_cast<int>(policy)]; }
 
 RunAsPolicy ParseRunAsPolicy(std::string_view text) {
-  for (RunAsPolicy p : {RunAsPolicy::kPruned, RunAsPolicy::kFewestTiles, RunAsPolicy::kWidest}) {
-    if (text == RunAsPolicyName(p)) return p;
-  }
-  throw UsageError(fmt::format("--flexcim-run-as {}: must be one of pruned, fewest-tiles, widest", text));
+  return ParseNamed<RunAsPolicy>("--flexcim-run-as", text, kRunAsNames);
 }
 
 std::vector<NmPattern> EquivalentPatterns(const MacroConfig& config, const NmPattern& pattern) {

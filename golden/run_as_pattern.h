@@ -27,6 +27,7 @@
 
 namespace flexcim::golden {
 
+// Values 0, 1, 2: the order of the names in run_as_pattern.cpp.
 enum class RunAsPolicy { kPruned, kFewestTiles, kWidest };
 
 std::string_view RunAsPolicyName(RunAsPolicy policy);
