@@ -19,6 +19,7 @@ PACKAGES=(
   libpcre2-dev       # tokenizer.json pre-tokenisation regexes (Unicode \p{L}/\p{N}, look-ahead) of byte-level BPE
   libutf8proc-dev    # tokenizer.json NFC normalizer (GPT-NeoX / Mamba, Qwen2 tokenizers)
   gzip
+  git                # experiments/*/*.patch: a unit test checks each experiment's patch still applies
   jq                 # JSON queries in scripts/codesign_sweep.sh (make codesign-sweep): which designs a sweep still lacks
 )
 
