@@ -20,6 +20,7 @@ PACKAGES=(
   libutf8proc-dev    # tokenizer.json NFC normalizer (GPT-NeoX / Mamba, Qwen2 tokenizers)
   gzip
   git                # experiments/*/*.patch: a unit test checks each experiment's patch still applies
+  time               # /usr/bin/time: wall, CPU and peak RSS in scripts/codesign_sweep.sh, ppa_table.sh, experiments/levels/run.sh
   jq                 # JSON queries in scripts/codesign_sweep.sh (make codesign-sweep): which designs a sweep still lacks
 )
 
