@@ -3,10 +3,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <deque>
+#include <string_view>
 
 #include "core/checked_int.h"
 #include "core/errors.h"
+#include "core/parse_named.h"
 
 namespace flexcim::golden {
 
@@ -157,26 +160,15 @@ LayerTiming SimulateSharedPortLayer(const MacroTiming& t, const SystemLayer& l, 
   return lt;
 }
 
+constexpr std::array<std::string_view, 3> kScheduleNames = {"serial", "overlapped", "parallel-ports"};
+
 }  // namespace
 
 std::string ScheduleName(Schedule schedule) {
-  switch (schedule) {
-    case Schedule::kParallelPorts:
-      return "parallel-ports";
-    case Schedule::kSerial:
-      return "serial";
-    case Schedule::kOverlapped:
-      return "overlapped";
-  }
-  return "";
+  return std::string(kScheduleNames.at(static_cast<std::size_t>(schedule)));
 }
 
-Schedule ParseSchedule(const std::string& text) {
-  for (Schedule s : {Schedule::kSerial, Schedule::kOverlapped, Schedule::kParallelPorts}) {
-    if (ScheduleName(s) == text) return s;
-  }
-  throw UsageError(fmt::format("--schedule {}: must be one of serial, overlapped, parallel-ports", text));
-}
+Schedule ParseSchedule(const std::string& text) { return ParseNamed<Schedule>("--schedule", text, kScheduleNames); }
 
 int64_t StreamedLayerCycles(const MacroTiming& t, int64_t tiles, int macros, int64_t tokens, Schedule schedule) {
   RequireArguments(macros, tokens);

@@ -89,7 +89,7 @@ std::string RegimeName(WeightRegime regime);  // "resident", "streamed"
 // With one macro all three are the same. Resident weights: the pass is the
 // same for all three; the initial load is load cycles with parallel ports,
 // total tiles x load through the one port.
-enum class Schedule { kParallelPorts, kSerial, kOverlapped };
+enum class Schedule { kSerial, kOverlapped, kParallelPorts };  // the order of kScheduleNames
 std::string ScheduleName(Schedule schedule);  // "parallel-ports", "serial", "overlapped"
 // Throws UsageError "--schedule x: must be one of serial, overlapped, parallel-ports".
 Schedule ParseSchedule(const std::string& text);
