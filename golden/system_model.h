@@ -90,7 +90,7 @@ std::string RegimeName(WeightRegime regime);  // "resident", "streamed"
 // same for all three; the initial load is load cycles with parallel ports,
 // total tiles x load through the one port.
 enum class Schedule { kSerial, kOverlapped, kParallelPorts };  // the order of kScheduleNames
-std::string ScheduleName(Schedule schedule);  // "parallel-ports", "serial", "overlapped"
+std::string ScheduleName(Schedule schedule);  // "serial", "overlapped", "parallel-ports"
 // Throws UsageError "--schedule x: must be one of serial, overlapped, parallel-ports".
 Schedule ParseSchedule(const std::string& text);
 
